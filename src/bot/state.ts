@@ -1,0 +1,32 @@
+import type { TreeState } from '../dialogs/engine.js';
+import type { TranscriptLine } from './types.js';
+
+/** Everything the bot remembers about one conversation; saved once at the end of each turn. */
+export interface ConversationState {
+  readonly version: 1;
+  readonly tree?: TreeState;
+  /** Intent ids behind the buttons of the last "did you mean" or follow-up offer, in button order. */
+  readonly offered: readonly string[];
+  /** Messages in a row the bot could not place; the second one offers a person. */
+  readonly fallbacks: number;
+  /** Answers that fitted none of the current node's choices, in a row. */
+  readonly misses: number;
+  readonly lastIntent?: string;
+  readonly lastCandidates: readonly { intent: string; confidence: number }[];
+  readonly welcomed: readonly string[];
+  readonly handoffRequested?: string;
+  readonly recent: readonly TranscriptLine[];
+}
+
+/** Lines of the conversation kept in state for a handoff summary (the full transcript is stored apart). */
+export const RECENT_LINES = 30;
+
+export const initialState = (): ConversationState => ({
+  version: 1,
+  offered: [],
+  fallbacks: 0,
+  misses: 0,
+  lastCandidates: [],
+  welcomed: [],
+  recent: [],
+});

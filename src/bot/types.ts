@@ -1,0 +1,65 @@
+/**
+ * What the bot core speaks. channels/ translates Bot Framework activities into a Turn and the
+ * Replies back into activities; nothing past channels/ sees an Activity.
+ */
+export type ChannelKind = 'webchat' | 'teams' | 'emulator' | 'terminal' | 'other';
+export type ConversationScope = 'personal' | 'group' | 'channel';
+
+export interface Member {
+  readonly id: string;
+  readonly name?: string;
+}
+
+interface TurnBase {
+  readonly conversationId: string;
+  readonly channel: ChannelKind;
+  readonly scope: ConversationScope;
+  /** Ids that tie log lines to the request (activity id, tenant…); never message text. */
+  readonly trace?: Readonly<Record<string, string>>;
+}
+
+export interface MessageTurn extends TurnBase {
+  readonly kind: 'message';
+  readonly from: Member;
+  readonly text: string;
+  /** The customer sent something we cannot read (a file, a sticker) without any text. */
+  readonly hasAttachments: boolean;
+}
+
+export interface MembersAddedTurn extends TurnBase {
+  readonly kind: 'membersAdded';
+  /** New members other than the bot itself. */
+  readonly members: readonly Member[];
+}
+
+export type Turn = MessageTurn | MembersAddedTurn;
+
+export interface Reply {
+  readonly text: string;
+  /** Short labels the customer can click; clicking one sends its label as the next message. */
+  readonly choices?: readonly string[];
+}
+
+/** What the channel should do besides sending replies. */
+export interface HandoffRequest {
+  readonly reason: 'customer_asked' | 'tree_handoff' | 'repeated_fallback';
+  readonly summary: HandoffSummary;
+}
+
+export interface HandoffSummary {
+  readonly topic?: string;
+  readonly treePath: readonly { tree: string; node: string; answer?: string }[];
+  readonly candidates: readonly { intent: string; confidence: number }[];
+  readonly transcript: readonly TranscriptLine[];
+}
+
+export interface TranscriptLine {
+  readonly from: 'customer' | 'bot';
+  readonly text: string;
+  readonly at: string;
+}
+
+export interface TurnResult {
+  readonly replies: readonly Reply[];
+  readonly handoff?: HandoffRequest;
+}

@@ -1,0 +1,108 @@
+import {
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  EventFactory,
+  type Activity,
+  type TurnContext,
+} from 'botbuilder';
+import type { Logger } from 'pino';
+import type { HandoffRequest, Turn, TurnResult } from '../bot/types.js';
+import type { Config } from '../config.js';
+import { AppError } from '../errors.js';
+import { activityToTurn } from './activityToTurn.js';
+import { describeInvalidActivity } from './activitySchema.js';
+import { replyToActivity } from './replyToActivity.js';
+
+/** What channels/ needs from the bot core. */
+export interface BotPort {
+  handle(turn: Turn): Promise<TurnResult>;
+  reset(conversationId: string): Promise<void>;
+}
+
+/** The HTTP shapes CloudAdapter.process reads and writes (restify's request and response fit). */
+export interface HttpRequest {
+  body?: unknown;
+  headers: Record<string, string | string[] | undefined>;
+  method?: string;
+}
+export interface HttpResponse {
+  status(code: number): unknown;
+  send(body?: unknown): unknown;
+  end(): unknown;
+  header(name: string, value: unknown): unknown;
+}
+
+export interface ChannelOptions {
+  readonly config: Config;
+  readonly bot: BotPort;
+  readonly logger: Logger;
+  /** Said to the customer when a turn fails unexpectedly. */
+  readonly turnFailedText: string;
+}
+
+/**
+ * The botbuilder seam: the only place that builds a CloudAdapter. With MicrosoftAppId empty the
+ * adapter accepts unauthenticated requests (Emulator, local tests); with it set, tokens are checked.
+ */
+export class BotChannel {
+  private readonly adapter: CloudAdapter;
+
+  constructor(private readonly options: ChannelOptions) {
+    const { config } = options;
+    const auth = new ConfigurationBotFrameworkAuthentication({
+      MicrosoftAppId: config.MicrosoftAppId,
+      MicrosoftAppPassword: config.MicrosoftAppPassword,
+      MicrosoftAppType: config.MicrosoftAppType,
+      MicrosoftAppTenantId: config.MicrosoftAppTenantId,
+    });
+    this.adapter = new CloudAdapter(auth);
+    this.adapter.onTurnError = (context, error) => this.onTurnError(context, error);
+  }
+
+  /** POST /api/messages: 400 for bodies that are not activities, otherwise the adapter's answer. */
+  async processHttp(req: HttpRequest, res: HttpResponse): Promise<void> {
+    const problem = describeInvalidActivity(req.body);
+    if (problem) {
+      res.status(400);
+      res.send({ error: { code: 'ERR_REQUEST_INVALID', message: problem } });
+      res.end();
+      return;
+    }
+    await this.adapter.process(req as never, res as never, (context) => this.runTurn(context));
+  }
+
+  private async runTurn(context: TurnContext): Promise<void> {
+    const turn = activityToTurn(context.activity);
+    if (!turn) return;
+    const result = await this.options.bot.handle(turn);
+    if (result.replies.length > 0) await context.sendActivities(result.replies.map((reply) => replyToActivity(reply, turn)));
+    if (result.handoff) await context.sendActivity(handoffEvent(context, result.handoff));
+  }
+
+  private async onTurnError(context: TurnContext, error: Error): Promise<void> {
+    const code = error instanceof AppError ? error.code : 'ERR_TURN_FAILED';
+    const { activity } = context;
+    this.options.logger.error(
+      { code, conversationId: activity.conversation?.id, activityId: activity.id, err: error },
+      'turn failed; conversation state reset',
+    );
+    try {
+      await this.options.bot.reset(activity.conversation.id);
+      await context.sendActivity({ type: 'trace', label: 'TurnError', name: 'OnTurnError Trace', value: code, valueType: 'https://www.botframework.com/schemas/error' });
+      await context.sendActivity(`${this.options.turnFailedText} (${code})`);
+    } catch (secondary) {
+      this.options.logger.error({ code, conversationId: activity.conversation?.id, err: secondary }, 'could not tell the customer about a failed turn');
+    }
+  }
+}
+
+function handoffEvent(context: TurnContext, handoff: HandoffRequest): Partial<Activity> {
+  const activities = handoff.summary.transcript.map((line) => ({
+    type: 'message',
+    text: line.text,
+    timestamp: new Date(line.at),
+    from: line.from === 'bot' ? context.activity.recipient : context.activity.from,
+  })) as Activity[];
+  const { transcript: _lines, ...summary } = handoff.summary;
+  return EventFactory.createHandoffInitiation(context, { reason: handoff.reason, ...summary }, { activities });
+}

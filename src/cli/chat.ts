@@ -1,0 +1,64 @@
+import { createInterface } from 'node:readline/promises';
+import { stdin, stdout } from 'node:process';
+import { assemble } from '../app.js';
+import type { Reply } from '../bot/types.js';
+import { loadConfig } from '../config.js';
+import { AppError } from '../errors.js';
+import { createLogger } from '../logger.js';
+import type { Recognition } from '../nlu/recognizer.js';
+
+/**
+ * `npm run chat [-- --explain]`: the same bot, in a terminal, for content authors (like
+ * `rasa shell`). Type a number to press a button; --explain shows why each message matched.
+ */
+const explain = process.argv.includes('--explain');
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const { bot, recognizer } = assemble(config, createLogger('silent'));
+  const conversationId = `terminal-${process.pid}`;
+  const base = { conversationId, channel: 'terminal', scope: 'personal' } as const;
+  const terminal = createInterface({ input: stdin, output: stdout, terminal: stdin.isTTY });
+  let buttons: readonly string[] = [];
+
+  const show = (replies: readonly Reply[]) => {
+    for (const reply of replies) {
+      stdout.write(`\nbot> ${reply.text.trim().replace(/\n/g, '\n     ')}\n`);
+      buttons = reply.choices ?? [];
+      buttons.forEach((label, index) => stdout.write(`     [${index + 1}] ${label}\n`));
+    }
+  };
+
+  show((await bot.handle({ ...base, kind: 'membersAdded', members: [{ id: 'you', name: 'You' }] })).replies);
+  for await (const line of terminal) {
+    const typed = line.trim();
+    if (typed === '/quit' || typed === '/exit') break;
+    const pressed = /^\d+$/.test(typed) ? buttons[Number(typed) - 1] : undefined;
+    const text = pressed ?? typed;
+    if (explain) stdout.write(describe(recognizer.recognize(text)));
+    const result = await bot.handle({ ...base, kind: 'message', from: { id: 'you' }, text, hasAttachments: false });
+    show(result.replies);
+    if (result.handoff) stdout.write(`\n     (handoff requested: ${result.handoff.reason}; topic ${result.handoff.summary.topic ?? 'none'})\n`);
+    stdout.write('\nyou> ');
+  }
+  terminal.close();
+}
+
+function describe(recognition: Recognition): string {
+  const { explanation: why } = recognition;
+  const lines = [
+    `  verdict ${recognition.verdict}${recognition.intent ? ` → ${recognition.intent}` : ''} (confidence ${recognition.confidence.toFixed(3)}, coverage ${why.coverage.toFixed(2)})`,
+    `  candidates ${recognition.candidates.map((candidate) => `${candidate.intent} ${candidate.confidence.toFixed(3)}`).join(', ') || 'none'}`,
+    `  stems [${why.stems.join(' ')}]`,
+    why.corrections.length ? `  corrected ${why.corrections.map((fix) => `${fix.from}→${fix.to}`).join(', ')}` : '',
+    why.synonyms.length ? `  synonyms ${why.synonyms.map((rule) => `${rule.from}→${rule.to}`).join(', ')}` : '',
+    why.unknown.length ? `  unknown words ${why.unknown.join(', ')}` : '',
+    why.nearestExample ? `  nearest example "${why.nearestExample}" sharing [${why.matched.join(', ')}]` : '',
+  ];
+  return `${lines.filter(Boolean).join('\n')}\n`;
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof AppError ? error.message : error);
+  process.exitCode = 1;
+});

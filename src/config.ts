@@ -1,0 +1,61 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+
+/**
+ * The only reader of process.env. Every variable is listed in .env.example (a test keeps the two
+ * in sync); a bad value stops start-up with one line per variable, naming it.
+ */
+const portNumber = z.coerce.number().int().min(0).max(65535);
+const probability = z.coerce.number().min(0).max(1);
+
+const schema = z.object({
+  PORT: portNumber.default(3978),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  MicrosoftAppId: z.string().default(''),
+  MicrosoftAppPassword: z.string().default(''),
+  MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+  MicrosoftAppTenantId: z.string().default(''),
+  CONTENT_DIR: z.string().min(1).default('.'),
+  NLU_THRESHOLD: probability.optional(),
+  NLU_AMBIGUITY_MARGIN: probability.optional(),
+  MAX_MESSAGE_CHARS: z.coerce.number().int().min(1).default(2000),
+});
+
+export type Config = Readonly<z.infer<typeof schema>>;
+export const CONFIG_KEYS = Object.keys(schema.shape) as (keyof Config)[];
+
+/** Reads `.env` (when present) under the real environment: a variable set in the shell wins. */
+export function readEnvironment(env: NodeJS.ProcessEnv = process.env, dotenvPath = '.env'): Record<string, string | undefined> {
+  const fromFile = existsSync(dotenvPath) ? parseEnv(readFileSync(dotenvPath, 'utf8')) : {};
+  return { ...fromFile, ...env };
+}
+
+export function loadConfig(env: Record<string, string | undefined> = readEnvironment()): Config {
+  const picked = Object.fromEntries(CONFIG_KEYS.map((key) => [key, blankToUndefined(key, env[key])]));
+  const parsed = schema.safeParse(picked);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0]);
+      return `${name}=${JSON.stringify(env[name])}: ${issue.message}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const config = parsed.data;
+  if (config.MicrosoftAppType === 'SingleTenant' && config.MicrosoftAppId && !config.MicrosoftAppTenantId) {
+    throw new ConfigError('Invalid configuration:\nMicrosoftAppTenantId="": required when MicrosoftAppType is SingleTenant');
+  }
+  if (config.MicrosoftAppId && config.MicrosoftAppType !== 'UserAssignedMSI' && !config.MicrosoftAppPassword) {
+    throw new ConfigError('Invalid configuration:\nMicrosoftAppPassword="": required when MicrosoftAppId is set');
+  }
+  return Object.freeze(config);
+}
+
+/** An empty value means "use the default", except for the app credentials where empty is meaningful. */
+function blankToUndefined(key: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (value.trim() === '' && !key.startsWith('Microsoft')) return undefined;
+  return value;
+}

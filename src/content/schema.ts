@@ -1,0 +1,109 @@
+import { z } from 'zod';
+
+/**
+ * Content schemas. Files carry `version: 1`; a newer version is refused rather than half-read.
+ * Objects are strict so a misspelt key is reported instead of silently ignored.
+ */
+const id = z.string().regex(/^[a-z][a-z0-9_]*$/, 'ids are snake_case (a-z, 0-9, _), starting with a letter');
+const text = z.string().trim().min(1, 'must not be empty');
+const version = z.literal(1, { error: 'unsupported content version: this bot reads version 1' });
+
+export const ACTIONS = ['greet', 'thanks', 'goodbye', 'help', 'cancel', 'restart', 'handoff', 'none'] as const;
+
+const intentSchema = z.strictObject({
+  id,
+  title: text.max(40, 'titles are button labels: 40 characters at most'),
+  source: text,
+  action: z.enum(ACTIONS).optional(),
+  tree: id.optional(),
+  followUps: z.array(id).default([]),
+  examples: z.array(text).min(3, 'an intent needs at least 3 examples to be recognised'),
+  tests: z.array(text).default([]),
+  answer: text,
+});
+
+export const intentFileSchema = z.strictObject({
+  version,
+  intents: z.array(intentSchema).min(1, 'an intent file needs at least one intent'),
+});
+
+export const synonymFileSchema = z.strictObject({
+  version,
+  synonyms: z.array(
+    z.strictObject({
+      canonical: text,
+      variants: z.array(text).min(1),
+    }),
+  ),
+});
+
+export const recognizerFileSchema = z.strictObject({
+  version,
+  recognizer: z.strictObject({
+    threshold: z.number().min(0).max(1),
+    ambiguityMargin: z.number().min(0).max(1),
+    suggestions: z.number().int().min(1).max(5),
+  }),
+});
+
+/** The bot's own wording: everything it says that is not a KB answer or a tree node. */
+export const botFileSchema = z.strictObject({
+  version,
+  bot: z.strictObject({
+    welcome: text,
+    menu: z.array(id).min(1).max(6),
+    menuPrompt: text,
+    unsure: text,
+    ambiguous: text,
+    outOfScopeAgain: text,
+    notUnderstoodChoice: text,
+    tooLong: text,
+    empty: text,
+    nonText: text,
+    turnFailed: text,
+    handoffChoice: text.max(30),
+    somethingElseChoice: text.max(30),
+    treeCancelled: text,
+    nothingToCancel: text,
+  }),
+});
+
+const choiceSchema = z.strictObject({
+  label: text.max(30, 'choice labels are buttons: 30 characters at most'),
+  means: z.enum(['yes', 'no']).optional(),
+  also: z.array(text).default([]),
+  next: id,
+});
+
+const nodeSchema = z
+  .strictObject({
+    say: text,
+    answer: id.optional(),
+    choices: z.array(choiceSchema).min(2, 'offer at least 2 choices').max(6, 'offer at most 6 choices').optional(),
+    next: id.optional(),
+    end: z.literal(true).optional(),
+    handoff: z.literal(true).optional(),
+  })
+  .superRefine((node, ctx) => {
+    const ways = [node.choices, node.next, node.end, node.handoff].filter((way) => way !== undefined).length;
+    if (ways !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'a node needs exactly one of: choices, next, end: true, handoff: true',
+      });
+    }
+  });
+
+export const treeFileSchema = z.strictObject({
+  version,
+  id,
+  title: text.max(40),
+  start: id,
+  nodes: z.record(id, nodeSchema),
+});
+
+export type IntentFile = z.infer<typeof intentFileSchema>;
+export type SynonymFile = z.infer<typeof synonymFileSchema>;
+export type RecognizerFile = z.infer<typeof recognizerFileSchema>;
+export type TreeFile = z.infer<typeof treeFileSchema>;
+export type BotFile = z.infer<typeof botFileSchema>;

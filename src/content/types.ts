@@ -1,0 +1,65 @@
+import type { SourcePosition } from '../errors.js';
+import type { ACTIONS, BotFile } from './schema.js';
+
+export type IntentAction = (typeof ACTIONS)[number];
+
+export interface Intent {
+  readonly id: string;
+  readonly title: string;
+  readonly source: string;
+  readonly action?: IntentAction;
+  readonly tree?: string;
+  readonly followUps: readonly string[];
+  readonly examples: readonly string[];
+  readonly tests: readonly string[];
+  readonly answer: string;
+  readonly at: SourcePosition;
+}
+
+export interface Synonym {
+  readonly canonical: string;
+  readonly variants: readonly string[];
+}
+
+export interface RecognizerSettings {
+  readonly threshold: number;
+  readonly ambiguityMargin: number;
+  readonly suggestions: number;
+}
+
+export interface DialogChoice {
+  readonly label: string;
+  readonly means?: 'yes' | 'no';
+  readonly also: readonly string[];
+  readonly next: string;
+}
+
+export interface DialogNode {
+  readonly id: string;
+  readonly say: string;
+  readonly answer?: string;
+  readonly choices?: readonly DialogChoice[];
+  readonly next?: string;
+  readonly end?: true;
+  readonly handoff?: true;
+}
+
+export interface DialogTree {
+  readonly id: string;
+  readonly title: string;
+  readonly start: string;
+  readonly nodes: Readonly<Record<string, DialogNode>>;
+  readonly at: SourcePosition;
+}
+
+export type BotPhrases = BotFile['bot'];
+
+/** Everything the bot knows, loaded and checked once at start-up, then frozen. */
+export interface Content {
+  readonly intents: readonly Intent[];
+  readonly intentById: ReadonlyMap<string, Intent>;
+  readonly trees: ReadonlyMap<string, DialogTree>;
+  readonly synonyms: readonly Synonym[];
+  readonly recognizer: RecognizerSettings;
+  readonly phrases: Readonly<BotPhrases>;
+}

@@ -1,0 +1,97 @@
+import type { DialogChoice, DialogNode, DialogTree } from '../content/types.js';
+import { matchChoice, type MatchStrength } from './choiceMatcher.js';
+
+/** Where a customer is in a tree, and how they got there (the handoff summary shows the path). */
+export interface TreeState {
+  readonly tree: string;
+  readonly node: string;
+  readonly path: readonly { node: string; answer?: string }[];
+}
+
+export interface DialogMessage {
+  readonly text: string;
+  readonly choices?: readonly string[];
+}
+
+export type StepResult =
+  | { readonly status: 'waiting'; readonly state: TreeState; readonly messages: readonly DialogMessage[] }
+  | { readonly status: 'ended'; readonly outcome: 'closed' | 'handoff'; readonly path: TreeState['path']; readonly messages: readonly DialogMessage[] };
+
+/** A node chain longer than the tree has nodes can only be a loop of `next`s; content checks forbid it. */
+const loopGuard = (tree: DialogTree): number => Object.keys(tree.nodes).length + 1;
+
+/**
+ * Runs YAML troubleshooting trees. Pure: (tree, state, customer's answer) → (state, messages).
+ * Which tree to start, and what to do with an answer that fits no choice, is the router's call.
+ */
+export class DialogEngine {
+  constructor(
+    private readonly trees: ReadonlyMap<string, DialogTree>,
+    private readonly answerOf: (intentId: string) => string | undefined,
+  ) {}
+
+  has(treeId: string): boolean {
+    return this.trees.has(treeId);
+  }
+
+  start(treeId: string, at?: string): StepResult {
+    const tree = this.tree(treeId);
+    const node = at ?? tree.start;
+    if (!tree.nodes[node]) throw new RangeError(`tree '${treeId}' has no node '${node}'`);
+    return this.enter(tree, node, []);
+  }
+
+  /** The choices the customer is being asked about, or none when the state is stale. */
+  choicesAt(state: TreeState): readonly DialogChoice[] {
+    return this.trees.get(state.tree)?.nodes[state.node]?.choices ?? [];
+  }
+
+  match(state: TreeState, text: string): { index: number; strength: MatchStrength } | null {
+    return matchChoice(this.choicesAt(state), text);
+  }
+
+  /** Follows choice `index` of the current node. */
+  choose(state: TreeState, index: number): StepResult {
+    const tree = this.tree(state.tree);
+    const choice = this.choicesAt(state)[index];
+    if (!choice) throw new RangeError(`node '${state.node}' of tree '${state.tree}' has no choice ${index}`);
+    return this.enter(tree, choice.next, [...state.path, { node: state.node, answer: choice.label }]);
+  }
+
+  /** Asks the current question again, for an answer that fit none of its choices. */
+  repeat(state: TreeState): DialogMessage {
+    const node = this.tree(state.tree).nodes[state.node];
+    const labels = (node?.choices ?? []).map((choice) => choice.label);
+    return { text: `Sorry, I didn't catch which one you meant. Please pick one of these: ${labels.join(', ')}.`, choices: labels };
+  }
+
+  private enter(tree: DialogTree, nodeId: string, path: TreeState['path']): StepResult {
+    const messages: DialogMessage[] = [];
+    let trail = path;
+    let node: DialogNode | undefined = tree.nodes[nodeId];
+    for (let steps = 0; node && steps < loopGuard(tree); steps += 1) {
+      messages.push(this.render(node));
+      if (node.choices) {
+        return { status: 'waiting', state: { tree: tree.id, node: node.id, path: trail }, messages };
+      }
+      if (node.end || node.handoff) {
+        return { status: 'ended', outcome: node.handoff ? 'handoff' : 'closed', path: [...trail, { node: node.id }], messages };
+      }
+      trail = [...trail, { node: node.id }];
+      node = node.next ? tree.nodes[node.next] : undefined;
+    }
+    throw new RangeError(`tree '${tree.id}' does not reach a question or a closing node from '${nodeId}'`);
+  }
+
+  private render(node: DialogNode): DialogMessage {
+    const answer = node.answer ? this.answerOf(node.answer) : undefined;
+    const text = answer ? `${answer.trim()}\n\n${node.say.trim()}` : node.say.trim();
+    return node.choices ? { text, choices: node.choices.map((choice) => choice.label) } : { text };
+  }
+
+  private tree(treeId: string): DialogTree {
+    const tree = this.trees.get(treeId);
+    if (!tree) throw new RangeError(`unknown tree '${treeId}'`);
+    return tree;
+  }
+}

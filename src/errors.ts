@@ -1,0 +1,61 @@
+/**
+ * Every error the application raises on purpose has a stable code, listed in docs/errors.md
+ * (a test keeps the two in sync). User-caused errors (bad content, bad config, bad request)
+ * are reported as one line; anything else is a bug and is logged with its stack.
+ */
+export const ERROR_CODES = {
+  ERR_CONFIG_INVALID: 'a configuration variable has a bad value',
+  ERR_CONTENT_YAML: 'a content file is not valid YAML',
+  ERR_CONTENT_SCHEMA: 'a content file does not match its schema',
+  ERR_CONTENT_REF: 'content refers to an intent, tree or node that does not exist',
+  ERR_CONTENT_DUPLICATE: 'the same id or example appears twice',
+  ERR_CONTENT_UNREACHABLE: 'a dialog node cannot be reached from the start node',
+  ERR_CONTENT_DEAD_END: 'a dialog path never reaches a closing or handoff node',
+  ERR_CONTENT_EMPTY: 'a content folder holds no content',
+  ERR_REQUEST_INVALID: 'an HTTP request body is not a valid activity',
+  ERR_STORAGE_CONFLICT: 'conversation state kept changing underneath a turn',
+  ERR_TURN_FAILED: 'a turn failed unexpectedly',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+export class ConfigError extends AppError {
+  constructor(message: string) {
+    super('ERR_CONFIG_INVALID', message);
+  }
+}
+
+export interface SourcePosition {
+  file: string;
+  line: number;
+  col: number;
+}
+
+/** One content problem, printed in compiler format: `file:line:col message [CODE]`. */
+export interface ContentIssue extends SourcePosition {
+  code: ErrorCode;
+  message: string;
+}
+
+export const formatIssue = (issue: ContentIssue): string =>
+  `${issue.file}:${issue.line}:${issue.col}: ${issue.message} [${issue.code}]`;
+
+/** All problems found in the content; start-up stops on it rather than load half a KB. */
+export class ContentError extends AppError {
+  readonly issues: readonly ContentIssue[];
+
+  constructor(issues: readonly ContentIssue[]) {
+    super(issues[0]?.code ?? 'ERR_CONTENT_SCHEMA', issues.map(formatIssue).join('\n'));
+    this.issues = issues;
+  }
+}

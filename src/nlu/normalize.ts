@@ -1,0 +1,71 @@
+import { AggressiveTokenizer, PorterStemmer } from './natural.js';
+
+/** Contractions are expanded so "can't restore" and "cannot restore" share tokens. */
+const CONTRACTIONS: ReadonlyArray<[RegExp, string]> = [
+  [/\bcan'?t\b/g, 'can not'],
+  [/\bwon'?t\b/g, 'will not'],
+  [/\bain'?t\b/g, 'is not'],
+  [/\b(\w+)n't\b/g, '$1 not'],
+  [/\b(i)'?m\b/g, '$1 am'],
+  [/\b(\w+)'re\b/g, '$1 are'],
+  [/\b(\w+)'ve\b/g, '$1 have'],
+  [/\b(\w+)'ll\b/g, '$1 will'],
+  [/\b(\w+)'d\b/g, '$1 would'],
+  [/\b(\w+)'s\b/g, '$1'],
+];
+
+const tokenizer = new AggressiveTokenizer();
+
+/** Lower-cased word tokens, contractions expanded, punctuation and emoji dropped. */
+export function tokenize(text: string): string[] {
+  let clean = text.normalize('NFKC').toLowerCase().replace(/[\u2018\u2019\u02bc`´]/g, "'");
+  for (const [pattern, replacement] of CONTRACTIONS) clean = clean.replace(pattern, replacement);
+  return tokenizer
+    .tokenize(clean)
+    .flatMap((token) => token.split(/['/]+/))
+    .map((token) => token.replace(/^-+|-+$/g, ''))
+    .filter((token) => token.length > 0);
+}
+
+export const stem = (token: string): string => (/^\d+$/.test(token) ? token : PorterStemmer.stem(token));
+
+export interface SynonymRule {
+  readonly variant: readonly string[];
+  readonly canonical: readonly string[];
+}
+
+/** Longest-match replacement of synonym phrases; returns the new tokens and what was replaced. */
+export function applySynonyms(tokens: readonly string[], rules: ReadonlyMap<string, readonly SynonymRule[]>) {
+  const out: string[] = [];
+  const applied: { from: string; to: string }[] = [];
+  for (let i = 0; i < tokens.length; ) {
+    const rule = (rules.get(tokens[i] ?? '') ?? []).find((candidate) =>
+      candidate.variant.every((word, offset) => tokens[i + offset] === word),
+    );
+    if (rule) {
+      out.push(...rule.canonical);
+      applied.push({ from: rule.variant.join(' '), to: rule.canonical.join(' ') });
+      i += rule.variant.length;
+    } else {
+      out.push(tokens[i] ?? '');
+      i += 1;
+    }
+  }
+  return { tokens: out, applied };
+}
+
+/** Rules keyed by first word, longest phrase first, so "back up" wins over "back". */
+export function compileSynonyms(synonyms: readonly { canonical: string; variants: readonly string[] }[]): Map<string, SynonymRule[]> {
+  const rules = new Map<string, SynonymRule[]>();
+  for (const { canonical, variants } of synonyms) {
+    const target = tokenize(canonical);
+    for (const variant of variants) {
+      const words = tokenize(variant);
+      const first = words[0];
+      if (!first || words.join(' ') === target.join(' ')) continue;
+      rules.set(first, [...(rules.get(first) ?? []), { variant: words, canonical: target }]);
+    }
+  }
+  for (const list of rules.values()) list.sort((a, b) => b.variant.length - a.variant.length);
+  return rules;
+}

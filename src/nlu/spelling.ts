@@ -1,0 +1,54 @@
+import { DamerauLevenshteinDistance } from './natural.js';
+
+/** Shortest word worth correcting: shorter ones are too often real words one edit from another. */
+const MIN_LENGTH = 4;
+/** Words at least this long may be two edits away (with the same first letter). */
+const TWO_EDIT_LENGTH = 7;
+const CACHE_LIMIT = 5000;
+
+/**
+ * Corrects words the knowledge base never uses towards ones it does ("resotre" → "restore").
+ * Ties go to the more frequent word; unknown words with no close match stay as they are.
+ */
+export class SpellingCorrector {
+  private readonly byLength = new Map<number, { word: string; count: number }[]>();
+  private readonly cache = new Map<string, string | null>();
+
+  constructor(private readonly counts: ReadonlyMap<string, number>) {
+    for (const [word, count] of counts) {
+      if (word.length < MIN_LENGTH - 1 || /\d/.test(word)) continue;
+      const bucket = this.byLength.get(word.length) ?? [];
+      bucket.push({ word, count });
+      this.byLength.set(word.length, bucket);
+    }
+  }
+
+  knows(word: string): boolean {
+    return this.counts.has(word);
+  }
+
+  correct(word: string): string | null {
+    if (this.knows(word) || word.length < MIN_LENGTH || /\d/.test(word)) return null;
+    const cached = this.cache.get(word);
+    if (cached !== undefined) return cached;
+    const best = this.search(word);
+    if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+    this.cache.set(word, best);
+    return best;
+  }
+
+  private search(word: string): string | null {
+    const maxEdits = word.length >= TWO_EDIT_LENGTH ? 2 : 1;
+    let best: { word: string; count: number; distance: number } | null = null;
+    for (let length = word.length - maxEdits; length <= word.length + maxEdits; length += 1) {
+      for (const candidate of this.byLength.get(length) ?? []) {
+        const distance = DamerauLevenshteinDistance(word, candidate.word);
+        if (distance > maxEdits || (distance === 2 && candidate.word[0] !== word[0])) continue;
+        if (!best || distance < best.distance || (distance === best.distance && candidate.count > best.count)) {
+          best = { ...candidate, distance };
+        }
+      }
+    }
+    return best?.word ?? null;
+  }
+}

@@ -1,0 +1,57 @@
+import restify, { type Request, type Response } from 'restify';
+import type { Logger } from 'pino';
+import type { HttpRequest, HttpResponse } from '../channels/botAdapter.js';
+
+export interface MessageEndpoint {
+  processHttp(req: HttpRequest, res: HttpResponse): Promise<void>;
+}
+
+export interface AppOptions {
+  readonly logger: Logger;
+  readonly messages: MessageEndpoint;
+  /** Largest request body accepted, in bytes; larger ones get 413. */
+  readonly maxBodyBytes?: number;
+}
+
+const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
+
+/**
+ * The restify app, without listening (tests start it on an ephemeral port). HTTP concerns only:
+ * parsing, size limits and error bodies; every activity goes to channels/.
+ */
+export function createApp(options: AppOptions): restify.Server {
+  const server = restify.createServer({ name: 'restore-support-bot', handleUncaughtExceptions: false });
+  server.use(restify.plugins.bodyParser({ maxBodySize: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, mapParams: false }));
+
+  server.get('/healthz', async (_req: Request, res: Response) => {
+    res.send(200, { status: 'ok' });
+  });
+
+  server.post('/api/messages', async (req: Request, res: Response) => {
+    try {
+      await options.messages.processHttp(req, res);
+    } catch (error) {
+      options.logger.error({ err: error, code: 'ERR_TURN_FAILED' }, 'request failed');
+      if (!res.headersSent) res.send(500, { error: { code: 'ERR_TURN_FAILED', message: 'internal error' } });
+    }
+  });
+
+  // Error bodies are short JSON: never a stack trace or an internal message.
+  server.on('restifyError', (req: Request, _res: Response, error: RestifyError, callback: () => void) => {
+    const status = error.statusCode ?? 500;
+    const body = { error: { code: error.body?.code ?? 'Error', message: status >= 500 ? 'internal error' : firstLine(error.message) } };
+    options.logger.warn({ status, path: req.path(), code: body.error.code }, 'request rejected');
+    error.toJSON = () => body;
+    return callback();
+  });
+  return server;
+}
+
+interface RestifyError {
+  statusCode?: number;
+  message?: string;
+  body?: { code?: string };
+  toJSON?: () => unknown;
+}
+
+const firstLine = (message: string | undefined): string => (message ?? '').split('\n')[0]?.slice(0, 200) ?? '';

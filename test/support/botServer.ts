@@ -1,0 +1,102 @@
+import type { AddressInfo } from 'node:net';
+import nock from 'nock';
+import { assemble, type Assembly } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+
+export const SERVICE_URL = 'https://connector.test';
+
+export interface SentActivity {
+  conversationId: string;
+  replyToId: string;
+  body: Record<string, any>;
+}
+
+export interface RunningBot {
+  readonly url: string;
+  readonly assembly: Assembly;
+  /** Everything the bot sent to the fake connector, in order. */
+  readonly sent: SentActivity[];
+  post(body: unknown, headers?: Record<string, string>): Promise<Response>;
+  close(): Promise<void>;
+}
+
+/**
+ * The real restify server on an ephemeral port, with nock standing in for the Bot Connector:
+ * outbound activities are recorded instead of leaving the machine.
+ */
+export async function startBot(env: Record<string, string> = {}): Promise<RunningBot> {
+  nock.disableNetConnect();
+  nock.enableNetConnect(/127\.0\.0\.1|localhost/);
+  const sent: SentActivity[] = [];
+  nock(SERVICE_URL)
+    .persist()
+    .post(/\/v3\/conversations\/.+\/activities(\/.*)?$/)
+    .reply(200, function (uri, body) {
+      const match = /\/v3\/conversations\/([^/]+)\/activities\/?([^/]*)$/.exec(uri);
+      sent.push({ conversationId: decodeURIComponent(match?.[1] ?? ''), replyToId: decodeURIComponent(match?.[2] ?? ''), body: body as Record<string, any> });
+      return { id: `sent-${sent.length}` };
+    });
+
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env });
+  const assembly = assemble(config, createLogger(config.LOG_LEVEL));
+  await new Promise<void>((resolve) => assembly.server.listen(0, '127.0.0.1', resolve));
+  const { port } = assembly.server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    assembly,
+    sent,
+    post: (body, headers = {}) =>
+      fetch(`${url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      }),
+    close: async () => {
+      await new Promise<void>((resolve) => assembly.server.close(() => resolve()));
+      nock.cleanAll();
+      nock.enableNetConnect();
+    },
+  };
+}
+
+let sequence = 0;
+
+/** A conversation as a channel would send it: each call posts one activity from the customer. */
+export function conversation(bot: RunningBot, options: { channelId?: string; id?: string; extra?: Record<string, unknown> } = {}) {
+  const id = options.id ?? `conv-${process.pid}-${++sequence}`;
+  const user = { id: `user-${id}`, name: 'Customer' };
+  const botAccount = { id: 'bot-id', name: 'Support Bot' };
+  const base = { channelId: options.channelId ?? 'webchat', serviceUrl: SERVICE_URL, conversation: { id }, recipient: botAccount, ...options.extra };
+  let count = 0;
+  const repliesSince = (mark: number) => bot.sent.slice(mark).filter((activity) => activity.conversationId === id);
+  return {
+    id,
+    user,
+    async join() {
+      const mark = bot.sent.length;
+      const response = await bot.post({ ...base, type: 'conversationUpdate', id: `${id}-join`, from: user, membersAdded: [botAccount, user] });
+      return { status: response.status, replies: repliesSince(mark) };
+    },
+    async say(text: string, extra: Record<string, unknown> = {}) {
+      const mark = bot.sent.length;
+      const activityId = `${id}-m${++count}`;
+      const response = await bot.post({ ...base, type: 'message', id: activityId, from: user, text, locale: 'en-US', ...extra });
+      return { status: response.status, activityId, replies: repliesSince(mark) };
+    },
+  };
+}
+
+/** The text a customer reads in a set of sent activities (message text and card bodies). */
+export const textOf = (activities: readonly SentActivity[]): string =>
+  activities
+    .filter((activity) => activity.body.type === 'message')
+    .map((activity) => [activity.body.text ?? '', ...(activity.body.attachments ?? []).map((attachment: any) => attachment.content?.text ?? '')].join('\n'))
+    .join('\n');
+
+export const choicesOf = (activities: readonly SentActivity[]): string[] =>
+  activities.flatMap((activity) => [
+    ...(activity.body.suggestedActions?.actions ?? []).map((action: any) => action.title),
+    ...(activity.body.attachments ?? []).flatMap((attachment: any) => (attachment.content?.buttons ?? []).map((button: any) => button.title)),
+  ]);
