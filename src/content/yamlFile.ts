@@ -1,4 +1,4 @@
-import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import type { ContentIssue, SourcePosition } from '../errors.js';
 
@@ -24,13 +24,13 @@ export function parseYamlFile<S extends z.ZodType>(file: string, text: string, s
       issues: doc.errors.map((error) => ({ ...position(error.pos[0]), code: 'ERR_CONTENT_YAML', message: firstLine(error.message) })),
     };
   }
-  const at = (path: Path): SourcePosition => position(offsetOf(doc, path));
+  const at = (path: Path, atKey = false): SourcePosition => position(offsetOf(doc, path, atKey));
   const parsed = schema.safeParse(doc.toJS());
   if (!parsed.success) {
     return {
       ok: false,
       issues: parsed.error.issues.map((issue) => ({
-        ...at(issue.code === 'unrecognized_keys' ? [...(issue.path as Path), issue.keys[0] ?? ''] : (issue.path as Path)),
+        ...(issue.code === 'unrecognized_keys' ? at([...(issue.path as Path), issue.keys[0] ?? ''], true) : at(issue.path as Path)),
         code: 'ERR_CONTENT_SCHEMA',
         message: describeSchemaIssue(issue),
       })),
@@ -39,10 +39,18 @@ export function parseYamlFile<S extends z.ZodType>(file: string, text: string, s
   return { ok: true, source: { file, data: parsed.data, at } };
 }
 
-/** The start of the deepest node that exists along `path`: a missing key points at its parent. */
-function offsetOf(doc: Document, path: Path): number {
+/**
+ * Where `path` is in the file: a scalar value points at the value (`next: tarvel`), a mapping or
+ * a key asked for with `atKey` at its key (`loop_b:`), and a path that does not exist (a missing
+ * key) at the deepest parent that does.
+ */
+function offsetOf(doc: Document, path: Path, atKey = false): number {
   for (let depth = path.length; depth >= 0; depth -= 1) {
     const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
+    if (isScalar(node) && node.range && !(atKey && depth === path.length)) return node.range[0];
+    const parent = depth === 0 ? undefined : depth === 1 ? doc.contents : doc.getIn(path.slice(0, depth - 1), true);
+    const pair = isMap(parent) ? parent.items.find((item) => isScalar(item.key) && item.key.value === path[depth - 1]) : undefined;
+    if (pair && isNode(pair.key) && pair.key.range) return pair.key.range[0];
     if (isNode(node) && node.range) return node.range[0];
   }
   return 0;

@@ -1,12 +1,15 @@
 import type { Content, RecognizerSettings } from '../content/types.js';
-import { Recognizer } from './recognizer.js';
+import { Recognizer, type TrainingData } from './recognizer.js';
 
-/** Trains the recogniser on every intent's examples; held-out `tests` stay out of training. */
+/** The KB as training data; held-out `tests` stay out of it. */
+export const trainingDataOf = (content: Content): TrainingData => ({
+  intents: content.intents.map((intent) => ({
+    id: intent.id,
+    examples: intent.examples,
+    kind: intent.action === 'none' ? 'out_of_scope' : intent.action ? 'conversation' : 'topic',
+  })),
+  synonyms: content.synonyms,
+});
+
 export const buildRecognizer = (content: Content, settings: RecognizerSettings = content.recognizer): Recognizer =>
-  new Recognizer(
-    {
-      intents: content.intents.map((intent) => ({ id: intent.id, examples: intent.examples, outOfScope: intent.action === 'none' })),
-      synonyms: content.synonyms,
-    },
-    settings,
-  );
+  new Recognizer(trainingDataOf(content), settings);

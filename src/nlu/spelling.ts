@@ -14,7 +14,14 @@ export class SpellingCorrector {
   private readonly byLength = new Map<number, { word: string; count: number }[]>();
   private readonly cache = new Map<string, string | null>();
 
-  constructor(private readonly counts: ReadonlyMap<string, number>) {
+  /**
+   * @param counts words to correct towards, with how often the knowledge base uses them
+   * @param known every word the recogniser has seen, which is never "corrected"
+   */
+  constructor(
+    private readonly counts: ReadonlyMap<string, number>,
+    private readonly known: ReadonlySet<string>,
+  ) {
     for (const [word, count] of counts) {
       if (word.length < MIN_LENGTH - 1 || /\d/.test(word)) continue;
       const bucket = this.byLength.get(word.length) ?? [];
@@ -24,7 +31,7 @@ export class SpellingCorrector {
   }
 
   knows(word: string): boolean {
-    return this.counts.has(word);
+    return this.counts.has(word) || this.known.has(word);
   }
 
   correct(word: string): string | null {

@@ -1,0 +1,148 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { assemble } from '../app.js';
+import type { Reply } from '../bot/types.js';
+import { loadConfig } from '../config.js';
+import type { Content } from '../content/types.js';
+import { createLogger } from '../logger.js';
+import { crossValidate, recommend, report, sweep, type LabelledQuestion, type Prediction, type Report, type SweepPoint } from '../nlu/evaluate.js';
+import { trainingDataOf } from '../nlu/fromContent.js';
+import { Recognizer } from '../nlu/recognizer.js';
+
+/**
+ * `npm run eval [-- --dev FILE] [--folds N] [--out DIR]`: how well the recogniser generalises.
+ * k-fold cross-validation of the KB's examples and the KB's held-out tests (recogniser level),
+ * and a botprobe-style question set asked through the whole bot (never used for training).
+ */
+const args = process.argv.slice(2);
+const option = (name: string, fallback: string): string => {
+  const index = args.indexOf(name);
+  return index >= 0 ? (args[index + 1] ?? fallback) : fallback;
+};
+const devFile = option('--dev', '../shared/eval/dev-questions.yaml');
+const folds = Number(option('--folds', '5'));
+const outDir = option('--out', 'reports');
+
+interface DevSet {
+  topics: Record<string, { expect: string; questions: string[] }>;
+  oos?: { forbid: string; questions: string[] };
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const { content, bot } = assemble(config, createLogger('silent'));
+  const outOfScope = new Set(content.intents.filter((intent) => intent.action === 'none').map((intent) => intent.id));
+  const data = trainingDataOf(content);
+  const train = (training: typeof data) => new Recognizer(training, content.recognizer);
+
+  const cv = crossValidate(data, folds, train);
+  const full = train(data);
+  const heldOut: Prediction[] = heldOutQuestions(content).map((question) => ({ ...question, recognition: full.recognize(question.text) }));
+  const threshold = content.recognizer.threshold;
+  const cvSweep = sweep(cv, outOfScope);
+  const results = {
+    threshold,
+    crossValidation: { folds, ...report(cv, threshold, outOfScope), sweep: cvSweep, recommended: recommend(cvSweep) },
+    heldOutTests: { ...report(heldOut, threshold, outOfScope), sweep: sweep(heldOut, outOfScope) },
+    dev: existsSync(devFile) ? await throughBot(devFile, (text, index) => ask(bot, text, index)) : null,
+  };
+
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(path.join(outDir, 'eval.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(path.join(outDir, 'eval.md'), markdown(results));
+  console.log(summaryLine('cross-validation', results.crossValidation));
+  console.log(summaryLine('held-out tests  ', results.heldOutTests));
+  if (results.dev) console.log(`dev set (through the bot): in-scope ${fmt(results.dev.inScope)}, out-of-scope ${fmt(results.dev.outOfScope)}`);
+  const best = results.crossValidation.recommended;
+  if (best) console.log(`recommended threshold ${best.threshold} (cross-validation: in-scope ${fmt(best.inScopeAccuracy)}, out-of-scope ${fmt(best.outOfScopeRecall)}); configured ${threshold}`);
+  console.log(`reports: ${path.join(outDir, 'eval.md')}, ${path.join(outDir, 'eval.json')}`);
+}
+
+function heldOutQuestions(content: Content): LabelledQuestion[] {
+  return content.intents.flatMap((intent) => intent.tests.map((text) => ({ text, expected: intent.action === 'none' ? null : intent.id })));
+}
+
+async function ask(bot: ReturnType<typeof assemble>['bot'], text: string, index: number): Promise<readonly Reply[]> {
+  const conversationId = `eval-${index}`;
+  const result = await bot.handle({ kind: 'message', conversationId, channel: 'emulator', scope: 'personal', from: { id: 'eval' }, text, hasAttachments: false });
+  return result.replies;
+}
+
+/** Judged as botprobe judges: the answer text (not button labels) must match the topic's pattern. */
+async function throughBot(file: string, askBot: (text: string, index: number) => Promise<readonly Reply[]>) {
+  const dev = parse(readFileSync(file, 'utf8')) as DevSet;
+  let index = 0;
+  const failures: string[] = [];
+  let inRight = 0;
+  let inTotal = 0;
+  for (const [topic, { expect, questions }] of Object.entries(dev.topics)) {
+    const pattern = new RegExp(expect, 'i');
+    for (const question of questions) {
+      const text = (await askBot(question, (index += 1))).map((reply) => reply.text).join('\n');
+      inTotal += 1;
+      if (pattern.test(text)) inRight += 1;
+      else failures.push(`[${topic}] ${question}`);
+    }
+  }
+  let oosRight = 0;
+  const oosQuestions = dev.oos?.questions ?? [];
+  const forbid = new RegExp(dev.oos?.forbid ?? '$^', 'i');
+  for (const question of oosQuestions) {
+    const replies = await askBot(question, (index += 1));
+    const all = replies.map((reply) => [reply.text, ...(reply.choices ?? [])].join('\n')).join('\n');
+    if (replies.length > 0 && !forbid.test(all)) oosRight += 1;
+    else failures.push(`[oos] ${question}`);
+  }
+  return { inScope: inTotal ? inRight / inTotal : 0, outOfScope: oosQuestions.length ? oosRight / oosQuestions.length : 1, failures };
+}
+
+const fmt = (value: number): string => value.toFixed(3);
+const summaryLine = (label: string, result: Report) =>
+  `${label}: ${result.questions} questions, in-scope accuracy ${fmt(result.inScopeAccuracy)}, out-of-scope recall ${fmt(result.outOfScopeRecall)}, precision ${fmt(result.outOfScopePrecision)}`;
+
+function markdown(results: {
+  threshold: number;
+  crossValidation: Report & { folds: number; sweep: SweepPoint[]; recommended?: SweepPoint };
+  heldOutTests: Report & { sweep: SweepPoint[] };
+  dev: { inScope: number; outOfScope: number; failures: string[] } | null;
+}): string {
+  const { crossValidation: cv, heldOutTests: held, dev } = results;
+  const lines = [
+    '# Recogniser evaluation',
+    '',
+    `Configured threshold: ${results.threshold}. Recommended from ${cv.folds}-fold cross-validation: ${cv.recommended?.threshold ?? 'n/a'}.`,
+    '',
+    '| set | questions | in-scope accuracy | out-of-scope recall | out-of-scope precision |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    `| ${cv.folds}-fold cross-validation | ${cv.questions} | ${fmt(cv.inScopeAccuracy)} | ${fmt(cv.outOfScopeRecall)} | ${fmt(cv.outOfScopePrecision)} |`,
+    `| KB held-out tests | ${held.questions} | ${fmt(held.inScopeAccuracy)} | ${fmt(held.outOfScopeRecall)} | ${fmt(held.outOfScopePrecision)} |`,
+    ...(dev ? [`| dev set through the bot | | ${fmt(dev.inScope)} | ${fmt(dev.outOfScope)} | |`] : []),
+    '',
+    '## Per intent (cross-validation)',
+    '',
+    '| intent | precision | recall | F1 | support |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    ...cv.perIntent.map((row) => `| ${row.intent} | ${fmt(row.precision)} | ${fmt(row.recall)} | ${fmt(row.f1)} | ${row.support} |`),
+    '',
+    '## Most confused (cross-validation)',
+    '',
+    '| expected | predicted | count |',
+    '| --- | --- | ---: |',
+    ...cv.confusions.slice(0, 15).map((row) => `| ${row.expected} | ${row.predicted} | ${row.count} |`),
+    '',
+    '## Threshold sweep (cross-validation)',
+    '',
+    '| threshold | coverage | precision | in-scope accuracy | out-of-scope recall |',
+    '| ---: | ---: | ---: | ---: | ---: |',
+    ...cv.sweep.filter((_, index) => index % 2 === 0).map((p) => `| ${p.threshold} | ${fmt(p.coverage)} | ${fmt(p.precision)} | ${fmt(p.inScopeAccuracy)} | ${fmt(p.outOfScopeRecall)} |`),
+    '',
+    ...(dev && dev.failures.length ? ['## Dev-set questions the bot missed', '', ...dev.failures.map((line) => `- ${line}`), ''] : []),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
