@@ -27,7 +27,7 @@ const ORDINALS: Record<string, number> = {
 const ORDINAL_FILLER = new Set(['the', 'one', 'option', 'choice', 'number', 'no', 'please', 'pick', 'i', 'choose', 'take', 'want', 'go', 'with', 'button', 'that']);
 
 const NO = /\b(no|nope|nah|not|never|nothing|negative|unfortunately|still|neither|none|n)\b|n't\b/;
-const YES = /\b(yes|yeah|yea|yep|yup|ya|sure|ok|okay|worked|works|working|fixed|solved|resolved|sorted|great|perfect|done|correct|right|y|absolutely|definitely|affirmative|got it|i did|i do|i have|i am|it is|please)\b/;
+const YES = /\b(yes|yeah|yea|yep|yup|ya|sure|ok|okay|worked|works|working|fixed|solved|resolved|sorted|great|perfect|done|correct|right|y|absolutely|definitely|affirmative|got it|i did|i do|i have)\b/;
 
 export const words = (text: string): string[] =>
   text
@@ -69,11 +69,15 @@ function ordinalOf(said: readonly string[], count: number): number | null {
   return position;
 }
 
+/** Words that say nothing about which option was meant. */
+const FILLER = new Set(['a', 'an', 'the', 'me', 'my', 'i', 'it', 'is', 'to', 'of', 'please', 'for', 'and', 'that', 'this', 'with', 'get', "i'm", "it's"]);
+
 function bestOverlap(choices: readonly DialogChoice[], said: ReadonlySet<string>): number | null {
   let best: { index: number; score: number } | null = null;
   choices.forEach((choice, index) => {
     for (const option of [choice.label, ...choice.also]) {
-      const optionWords = words(option);
+      const optionWords = words(option).filter((word) => !FILLER.has(word));
+      if (optionWords.length === 0) continue;
       const score = optionWords.filter((word) => said.has(word)).length / optionWords.length;
       if (score >= OVERLAP_MIN && (!best || score > best.score)) best = { index, score };
     }

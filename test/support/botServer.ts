@@ -3,6 +3,7 @@ import nock from 'nock';
 import { assemble, type Assembly } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
+import type { KeyValueStorage } from '../../src/storage/conversationStore.js';
 
 export const SERVICE_URL = 'https://connector.test';
 
@@ -25,7 +26,7 @@ export interface RunningBot {
  * The real restify server on an ephemeral port, with nock standing in for the Bot Connector:
  * outbound activities are recorded instead of leaving the machine.
  */
-export async function startBot(env: Record<string, string> = {}): Promise<RunningBot> {
+export async function startBot(env: Record<string, string> = {}, storage?: KeyValueStorage): Promise<RunningBot> {
   nock.disableNetConnect();
   nock.enableNetConnect(/127\.0\.0\.1|localhost/);
   const sent: SentActivity[] = [];
@@ -39,7 +40,7 @@ export async function startBot(env: Record<string, string> = {}): Promise<Runnin
     });
 
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env });
-  const assembly = assemble(config, createLogger(config.LOG_LEVEL));
+  const assembly = assemble(config, createLogger(config.LOG_LEVEL), storage);
   await new Promise<void>((resolve) => assembly.server.listen(0, '127.0.0.1', resolve));
   const { port } = assembly.server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;

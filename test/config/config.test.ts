@@ -1,0 +1,58 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CONFIG_KEYS, loadConfig, readEnvironment } from '../../src/config.js';
+import { ConfigError } from '../../src/errors.js';
+
+const projectRoot = path.join(import.meta.dirname, '..', '..');
+
+describe('configuration', () => {
+  it('runs on embedded defaults with no variables at all', () => {
+    const config = loadConfig({});
+    expect(config.PORT).toBe(3978);
+    expect(config.MicrosoftAppId).toBe('');
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('names the variable with a bad value in one line', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/^Invalid configuration:\nPORT="eighty": /);
+  });
+
+  it('lists every bad variable, not just the first', () => {
+    try {
+      loadConfig({ PORT: '-1', LOG_LEVEL: 'loud', MicrosoftAppType: 'Whatever' });
+      expect.unreachable();
+    } catch (error) {
+      const message = (error as Error).message;
+      expect(message).toMatch(/PORT=/);
+      expect(message).toMatch(/LOG_LEVEL=/);
+      expect(message).toMatch(/MicrosoftAppType=/);
+    }
+  });
+
+  it('requires a password once an app id is set', () => {
+    expect(() => loadConfig({ MicrosoftAppId: '00000000-0000-0000-0000-000000000001' })).toThrow(/MicrosoftAppPassword/);
+  });
+
+  it('requires a tenant for single-tenant bots', () => {
+    expect(() => loadConfig({ MicrosoftAppId: 'id', MicrosoftAppPassword: 'secret', MicrosoftAppType: 'SingleTenant' })).toThrow(/MicrosoftAppTenantId/);
+  });
+
+  it('reads .env but lets the shell environment win', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'env-'));
+    const file = path.join(dir, '.env');
+    writeFileSync(file, 'PORT=4100\nLOG_LEVEL=debug\n');
+    const config = loadConfig(readEnvironment({ LOG_LEVEL: 'warn' }, file));
+    expect(config.PORT).toBe(4100);
+    expect(config.LOG_LEVEL).toBe('warn');
+  });
+
+  it('documents exactly the variables it reads in .env.example', () => {
+    const example = readFileSync(path.join(projectRoot, '.env.example'), 'utf8');
+    const documented = [...example.matchAll(/^([A-Za-z_][A-Za-z0-9_]*)=/gm)].map((match) => match[1]);
+    expect([...documented].sort()).toEqual([...CONFIG_KEYS].sort());
+    for (const key of CONFIG_KEYS) expect(example, `${key} needs a comment line`).toMatch(new RegExp(`#[^\\n]*\\n${key}=`));
+  });
+});

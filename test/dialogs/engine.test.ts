@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import type { DialogTree } from '../../src/content/types.js';
+import { matchChoice, ordinalIn } from '../../src/dialogs/choiceMatcher.js';
+import { DialogEngine } from '../../src/dialogs/engine.js';
+
+const at = { file: 'dialogs/t.yaml', line: 1, col: 1 };
+const tree: DialogTree = {
+  id: 'tips',
+  title: 'Tips',
+  start: 'first',
+  at,
+  nodes: {
+    first: {
+      id: 'first',
+      say: 'Try another backup. Did it work?',
+      choices: [
+        { label: 'Yes, that worked', means: 'yes', also: ['fixed'], next: 'done' },
+        { label: 'No, still failing', means: 'no', also: ['same error'], next: 'note' },
+      ],
+    },
+    note: { id: 'note', say: 'Next, check Wi-Fi.', answer: 'wifi', next: 'second' },
+    second: {
+      id: 'second',
+      say: 'Any luck?',
+      choices: [
+        { label: 'Solved', means: 'yes', also: [], next: 'done' },
+        { label: 'Get me an agent', also: [], next: 'agent' },
+        { label: 'Not yet', means: 'no', also: [], next: 'done' },
+      ],
+    },
+    done: { id: 'done', say: 'Glad to help.', end: true },
+    agent: { id: 'agent', say: 'Passing you to a person.', handoff: true },
+  },
+};
+const engine = new DialogEngine(new Map([['tips', tree]]), (id) => (id === 'wifi' ? 'Wi-Fi answer from the KB.' : undefined));
+
+describe('dialog engine', () => {
+  it('starts at the start node and waits on its choices', () => {
+    const step = engine.start('tips');
+    expect(step.status).toBe('waiting');
+    expect(step.messages).toEqual([{ text: 'Try another backup. Did it work?', choices: ['Yes, that worked', 'No, still failing'] }]);
+  });
+
+  it('follows next links, showing a referenced KB answer first, until a question', () => {
+    const started = engine.start('tips');
+    if (started.status !== 'waiting') throw new Error('expected a question');
+    const step = engine.choose(started.state, 1);
+    expect(step.messages.map((message) => message.text)).toEqual(['Wi-Fi answer from the KB.\n\nNext, check Wi-Fi.', 'Any luck?']);
+    expect(step.status === 'waiting' && step.state.node).toBe('second');
+  });
+
+  it('records the path with each answer for a handoff summary', () => {
+    const started = engine.start('tips');
+    if (started.status !== 'waiting') throw new Error('expected a question');
+    const second = engine.choose(started.state, 1);
+    if (second.status !== 'waiting') throw new Error('expected a question');
+    const end = engine.choose(second.state, 1);
+    expect(end).toMatchObject({ status: 'ended', outcome: 'handoff' });
+    expect(end.status === 'ended' && end.path).toEqual([{ node: 'first', answer: 'No, still failing' }, { node: 'note' }, { node: 'second', answer: 'Get me an agent' }, { node: 'agent' }]);
+  });
+
+  it('closes on an end node', () => {
+    const started = engine.start('tips');
+    if (started.status !== 'waiting') throw new Error('expected a question');
+    expect(engine.choose(started.state, 0)).toMatchObject({ status: 'ended', outcome: 'closed' });
+  });
+
+  it('can resume at a chosen node', () => {
+    expect(engine.start('tips', 'second')).toMatchObject({ status: 'waiting', state: { node: 'second' } });
+  });
+
+  it('refuses an unknown tree or node', () => {
+    expect(() => engine.start('nope')).toThrow(/unknown tree/);
+    expect(() => engine.start('tips', 'nope')).toThrow(/no node/);
+  });
+});
+
+describe('typed answers to choices', () => {
+  const choices = tree.nodes.second?.choices ?? [];
+
+  it.each([
+    ['solved', 0, 'exact'],
+    ['Get me an agent!', 1, 'exact'],
+    ['the second one', 1, 'ordinal'],
+    ['2', 1, 'ordinal'],
+    ['last', 2, 'ordinal'],
+    ['yes', 0, 'yesno'],
+    ['yep it worked', 0, 'yesno'],
+    ["didn't work", 2, 'yesno'],
+    ['nope', 2, 'yesno'],
+    ['an agent please', 1, 'overlap'],
+  ])('reads "%s" as choice %i (%s)', (text, index, strength) => {
+    expect(matchChoice(choices, text)).toEqual({ index, strength });
+  });
+
+  it('reads nothing into an unrelated sentence', () => {
+    expect(matchChoice(choices, 'how long does a restore take')).toBeNull();
+  });
+
+  it('does not read a long question as a yes', () => {
+    expect(matchChoice(choices, 'yes but why does the restore keep failing on my ipad every time')).toBeNull();
+  });
+
+  it('ignores ordinals beyond the offered choices', () => {
+    expect(ordinalIn('the fifth one', 3)).toBeNull();
+  });
+});
