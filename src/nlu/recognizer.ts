@@ -1,7 +1,8 @@
 import type { RecognizerSettings } from '../content/types.js';
-import { applySynonyms, compileSynonyms, stem, tokenize, type SynonymRule } from './normalize.js';
-import { stopwords } from './natural.js';
-import { SpellingCorrector } from './spelling.js';
+import { TextAnalyzer, type Analysis } from './analyzer.js';
+import { charFeatures, STOPWORDS, Vectorizer, wordFeatures, type FeatureOptions } from './features.js';
+import { DEFAULT_LINEAR_OPTIONS, LinearModel, type LinearModelOptions } from './linearModel.js';
+import { SimilarityIndex } from './similarity.js';
 
 export interface TrainingIntent {
   readonly id: string;
@@ -18,16 +19,35 @@ export interface TrainingData {
   readonly synonyms: readonly { canonical: string; variants: readonly string[] }[];
 }
 
+/** How the scores are built; the defaults were chosen by cross-validation (`npm run eval`). */
+export interface RecognizerTuning extends FeatureOptions {
+  /** Weight of the nearest example against the intent centroid in the similarity score. */
+  readonly nearestWeight: number;
+  /** Softmax temperature over similarities, and the weight of that share in their confidence. */
+  readonly temperature: number;
+  readonly shareWeight: number;
+  /** Weight of the linear model's probability against the similarity confidence (0 = off). */
+  readonly linearWeight: number;
+  readonly linear: LinearModelOptions;
+}
+
+export const DEFAULT_TUNING: RecognizerTuning = {
+  functionWordWeight: 0.3,
+  charNgrams: [3, 4],
+  charNgramWeight: 1,
+  nearestWeight: 0.5,
+  temperature: 0.05,
+  shareWeight: 0.5,
+  linearWeight: 0.7,
+  linear: DEFAULT_LINEAR_OPTIONS,
+};
+
 export interface ScoredIntent {
   readonly intent: string;
   readonly confidence: number;
 }
 
-export interface Explanation {
-  readonly tokens: readonly string[];
-  readonly corrections: readonly { from: string; to: string }[];
-  readonly synonyms: readonly { from: string; to: string }[];
-  readonly stems: readonly string[];
+export interface Explanation extends Analysis {
   readonly unknown: readonly string[];
   /** Share of the message's informative words that the knowledge base knows (0-1). */
   readonly coverage: number;
@@ -49,124 +69,74 @@ export interface Recognition {
   readonly explanation: Explanation;
 }
 
-/** Weight of the best single example against the intent's centroid in an intent's score. */
-const NEAREST_EXAMPLE_WEIGHT = 0.7;
 /** Below this share of the threshold a message is treated as out of scope rather than unsure. */
 const UNSURE_FLOOR = 0.5;
 const CANDIDATES_KEPT = 5;
+
 /**
- * Confidence blends the absolute similarity with the top intent's share of a softmax over all
- * intents (at this temperature), so a clear winner with a modest score still counts as sure.
- * Both values were picked by cross-validation on the KB (`npm run eval`).
+ * The intent recogniser: normalise → correct → synonyms → stem (TextAnalyzer), TF-IDF features
+ * (Vectorizer), nearest-example and centroid similarity (SimilarityIndex) blended with a
+ * softmax regression (LinearModel), then the threshold, ambiguity margin and None class decide.
  */
-const TEMPERATURE = 0.05;
-const SHARE_WEIGHT = 0.5;
-/**
- * Function words that still tell topics apart here ("which backup", "not listed", "how long",
- * "stop restoring") are kept at full weight; the rest of natural's English list is damped.
- */
-const MEANINGFUL = new Set(['which', 'how', 'why', 'where', 'when', 'not', 'no', 'never', 'cannot', 'stop', 'again', 'other', 'another', 'same', 'more', 'most', 'only', 'still', 'before', 'after', 'during', 'long', 'over', 'off', 'up', 'out', 'each', 'few', 'all', 'three']);
-const STOPWORDS = new Set(stopwords.filter((word) => !MEANINGFUL.has(word)));
-const STOPWORD_STEMS = new Set([...STOPWORDS].map(stem));
-/** Weight of a feature made only of damped function words, relative to a content word's. */
-const FUNCTION_WORD_WEIGHT = 0.3;
-
-type SparseVector = Map<string, number>;
-interface Posting {
-  readonly index: number;
-  readonly weight: number;
-}
-
-interface Analysis {
-  tokens: string[];
-  corrections: { from: string; to: string }[];
-  synonyms: { from: string; to: string }[];
-  stems: string[];
-}
-
 export class Recognizer {
   private readonly intentIds: string[];
   private readonly outOfScope: Set<string>;
-  private readonly exampleIntent: number[] = [];
   private readonly exampleText: string[] = [];
-  private readonly examplePostings = new Map<string, Posting[]>();
-  private readonly centroidPostings = new Map<string, Posting[]>();
-  private readonly idf = new Map<string, number>();
-  private readonly unknownIdf: number;
-  private readonly rules: Map<string, SynonymRule[]>;
-  private readonly speller: SpellingCorrector;
+  private readonly analyzer: TextAnalyzer;
+  private readonly vectorizer: Vectorizer;
+  private readonly similarity: SimilarityIndex;
+  private readonly linear?: LinearModel;
 
   constructor(
     data: TrainingData,
     readonly settings: RecognizerSettings,
+    private readonly tuning: RecognizerTuning = DEFAULT_TUNING,
   ) {
-    this.rules = compileSynonyms(data.synonyms);
     this.intentIds = data.intents.map((intent) => intent.id);
     this.outOfScope = new Set(data.intents.filter((intent) => intent.kind === 'out_of_scope').map((intent) => intent.id));
+    this.analyzer = new TextAnalyzer(data);
 
-    // Misspellings are corrected only towards the vocabulary of topics: correcting towards small
-    // talk or out-of-scope words turns unknown words ("leaking") into false matches ("leaving").
-    const wordCounts = new Map<string, number>();
-    const countWords = (words: readonly string[]) => words.forEach((word) => wordCounts.set(word, (wordCounts.get(word) ?? 0) + 1));
-    for (const { canonical, variants } of data.synonyms) [canonical, ...variants].forEach((phrase) => countWords(tokenize(phrase)));
-    const known = new Set<string>();
-
-    const documents: string[][] = [];
+    const exampleIntent: number[] = [];
+    const words: string[][] = [];
+    const chars: string[][] = [];
     data.intents.forEach((intent, intentIndex) => {
       for (const example of intent.examples) {
-        const tokens = tokenize(example);
-        if (intent.kind === 'topic') countWords(tokens);
-        tokens.forEach((token) => known.add(token));
-        documents.push(features(this.analyzeTokens(tokens).stems));
-        this.exampleIntent.push(intentIndex);
+        const analysis = this.analyzer.analyze(example, false);
+        words.push(wordFeatures(analysis.stems));
+        chars.push(charFeatures(analysis.tokens, tuning.charNgrams));
+        exampleIntent.push(intentIndex);
         this.exampleText.push(example);
       }
     });
-    this.speller = new SpellingCorrector(wordCounts, known);
-
-    const documentFrequency = new Map<string, number>();
-    for (const doc of documents) new Set(doc).forEach((feature) => documentFrequency.set(feature, (documentFrequency.get(feature) ?? 0) + 1));
-    for (const [feature, df] of documentFrequency) this.idf.set(feature, Math.log((documents.length + 1) / (df + 1)) + 1);
-    this.unknownIdf = Math.log(documents.length + 1) + 1;
-
-    const centroids = this.intentIds.map(() => new Map<string, number>());
-    documents.forEach((doc, index) => {
-      const vector = this.vectorize(doc);
-      addPostings(this.examplePostings, vector, index);
-      const centroid = centroids[this.exampleIntent[index] ?? 0];
-      for (const [feature, weight] of vector) centroid?.set(feature, (centroid.get(feature) ?? 0) + weight);
-    });
-    centroids.forEach((centroid, index) => addPostings(this.centroidPostings, normalize(centroid), index));
+    this.vectorizer = new Vectorizer(
+      words.map((doc, index) => [...doc, ...(chars[index] ?? [])]),
+      tuning,
+    );
+    this.similarity = new SimilarityIndex(exampleIntent, words.map((doc) => this.vectorizer.vectorize(doc)), this.intentIds.length, tuning.nearestWeight);
+    if (tuning.linearWeight > 0) {
+      const examples = words.map((doc, index) => ({ features: this.vectorizer.vectorize([...doc, ...(chars[index] ?? [])]), label: exampleIntent[index] ?? 0 }));
+      this.linear = new LinearModel(this.intentIds.length, examples, tuning.linear);
+    }
   }
 
   recognize(text: string): Recognition {
-    const analysis = this.analyzeTokens(tokenize(text), true);
-    const query = this.vectorize(features(analysis.stems));
+    const analysis = this.analyzer.analyze(text, true);
+    const words = wordFeatures(analysis.stems);
+    const query = this.vectorizer.vectorize(words);
     const { coverage, unknown } = this.coverageOf(analysis);
+    const { similarity, nearestExample } = this.similarity.score(query);
 
-    const nearest = new Float64Array(this.intentIds.length);
-    const nearestExample = new Int32Array(this.intentIds.length).fill(-1);
-    const exampleScores = dot(this.examplePostings, query, this.exampleText.length);
-    exampleScores.forEach((score, example) => {
-      const intent = this.exampleIntent[example] ?? 0;
-      if (score > (nearest[intent] ?? 0)) {
-        nearest[intent] = score;
-        nearestExample[intent] = example;
-      }
-    });
-    const centroidScores = dot(this.centroidPostings, query, this.intentIds.length);
-
-    const similarity = this.intentIds.map(
-      (_, index) => coverage * (NEAREST_EXAMPLE_WEIGHT * (nearest[index] ?? 0) + (1 - NEAREST_EXAMPLE_WEIGHT) * (centroidScores[index] ?? 0)),
-    );
-    const share = softmax(similarity, TEMPERATURE);
+    const scaled = Array.from(similarity, (value) => value * coverage);
+    const share = softmax(scaled, this.tuning.temperature);
+    const { shareWeight, linearWeight } = this.tuning;
+    const probabilities = this.linear?.probabilities(this.vectorizer.vectorize([...words, ...charFeatures(analysis.tokens, this.tuning.charNgrams)]));
     const ranked = this.intentIds
-      .map((intent, index) => ({
-        intent,
-        index,
-        confidence: (similarity[index] ?? 0) ** (1 - SHARE_WEIGHT) * (share[index] ?? 0) ** SHARE_WEIGHT,
-      }))
-      .filter((candidate) => (similarity[candidate.index] ?? 0) > 0)
+      .map((intent, index) => {
+        const fromSimilarity = (scaled[index] ?? 0) ** (1 - shareWeight) * (share[index] ?? 0) ** shareWeight;
+        const fromLinear = (probabilities?.[index] ?? 0) * coverage;
+        return { intent, index, confidence: linearWeight * fromLinear + (1 - linearWeight) * fromSimilarity };
+      })
+      .filter((candidate) => candidate.confidence > 0)
       .sort((a, b) => b.confidence - a.confidence);
 
     const top = ranked[0];
@@ -175,7 +145,7 @@ export class Recognizer {
       ...analysis,
       unknown,
       coverage,
-      matched: example ? sharedFeatures(query, this.vectorize(features(this.analyzeTokens(tokenize(example)).stems))) : [],
+      matched: example ? sharedFeatures(query, wordFeatures(this.analyzer.analyze(example, false).stems)) : [],
       ...(example ? { nearestExample: example } : {}),
     };
     const candidates = ranked.slice(0, CANDIDATES_KEPT).map(({ intent, confidence }) => ({ intent, confidence }));
@@ -194,50 +164,21 @@ export class Recognizer {
     return { verdict: 'match', intent: first.intent, confidence: first.confidence };
   }
 
-  private analyzeTokens(raw: readonly string[], correct = false): Analysis {
-    const corrections: { from: string; to: string }[] = [];
-    const tokens = raw.map((token) => {
-      const fixed = correct ? this.speller.correct(token) : null;
-      if (!fixed) return token;
-      corrections.push({ from: token, to: fixed });
-      return fixed;
-    });
-    const replaced = applySynonyms(tokens, this.rules);
-    return { tokens: [...raw], corrections, synonyms: replaced.applied, stems: replaced.tokens.map(stem) };
-  }
-
+  /** Unknown words count against a match in proportion to how rare (informative) they would be. */
   private coverageOf(analysis: Analysis): { coverage: number; unknown: string[] } {
     let known = 0;
     let total = 0;
     const unknown: string[] = [];
     analysis.stems.forEach((stemmed, index) => {
-      const idf = this.idf.get(stemmed);
-      if (idf === undefined && STOPWORDS.has(analysis.tokens[index] ?? stemmed)) return;
-      total += idf ?? this.unknownIdf;
-      if (idf === undefined) unknown.push(analysis.tokens[index] ?? stemmed);
+      const idf = this.vectorizer.idfOf(stemmed);
+      const token = analysis.tokens[index] ?? stemmed;
+      if (idf === undefined && STOPWORDS.has(token)) return;
+      total += idf ?? this.vectorizer.unknownIdf;
+      if (idf === undefined) unknown.push(token);
       else known += idf;
     });
     return { coverage: total === 0 ? 0 : known / total, unknown };
   }
-
-  private vectorize(featureList: readonly string[]): SparseVector {
-    const counts = new Map<string, number>();
-    for (const feature of featureList) counts.set(feature, (counts.get(feature) ?? 0) + 1);
-    const vector: SparseVector = new Map();
-    for (const [feature, count] of counts) {
-      const idf = this.idf.get(feature);
-      if (idf !== undefined) vector.set(feature, (1 + Math.log(count)) * idf * (isFunctionFeature(feature) ? FUNCTION_WORD_WEIGHT : 1));
-    }
-    return normalize(vector);
-  }
-}
-
-const isFunctionFeature = (feature: string): boolean => feature.split(' ').every((part) => STOPWORD_STEMS.has(part));
-
-/** Stems plus adjacent pairs: "not restor" and "restor slow" carry meaning single words miss. */
-function features(stems: readonly string[]): string[] {
-  const pairs = stems.slice(1).map((word, index) => `${stems[index]} ${word}`);
-  return [...stems, ...pairs];
 }
 
 function softmax(values: readonly number[], temperature: number): number[] {
@@ -247,28 +188,7 @@ function softmax(values: readonly number[], temperature: number): number[] {
   return exps.map((value) => value / sum);
 }
 
-function normalize(vector: SparseVector): SparseVector {
-  let norm = 0;
-  for (const weight of vector.values()) norm += weight * weight;
-  norm = Math.sqrt(norm);
-  if (norm > 0) for (const [feature, weight] of vector) vector.set(feature, weight / norm);
-  return vector;
-}
-
-function addPostings(index: Map<string, Posting[]>, vector: SparseVector, owner: number): void {
-  for (const [feature, weight] of vector) {
-    const list = index.get(feature) ?? [];
-    list.push({ index: owner, weight });
-    index.set(feature, list);
-  }
-}
-
-function dot(index: ReadonlyMap<string, readonly Posting[]>, query: SparseVector, size: number): Float64Array {
-  const scores = new Float64Array(size);
-  for (const [feature, weight] of query) {
-    for (const posting of index.get(feature) ?? []) scores[posting.index] = (scores[posting.index] ?? 0) + weight * posting.weight;
-  }
-  return scores;
-}
-
-const sharedFeatures = (a: SparseVector, b: SparseVector): string[] => [...a.keys()].filter((feature) => b.has(feature));
+const sharedFeatures = (query: ReadonlyMap<string, number>, example: readonly string[]): string[] => {
+  const inExample = new Set(example);
+  return [...query.keys()].filter((feature) => inExample.has(feature));
+};

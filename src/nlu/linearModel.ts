@@ -1,0 +1,90 @@
+/**
+ * Multinomial logistic regression over sparse features, trained with plain SGD. Its softmax
+ * output is a probability over intents, so thresholds on it mean the same thing on every dataset.
+ */
+export interface LinearModelOptions {
+  readonly epochs: number;
+  readonly learningRate: number;
+  /** L2 penalty per update, applied to the weights an example touches. */
+  readonly l2: number;
+  readonly seed: number;
+}
+
+export const DEFAULT_LINEAR_OPTIONS: LinearModelOptions = { epochs: 12, learningRate: 2, l2: 1e-5, seed: 7 };
+
+export type SparseVector = ReadonlyMap<string, number>;
+
+export class LinearModel {
+  private readonly weights = new Map<string, Float64Array>();
+  private readonly bias: Float64Array;
+
+  constructor(
+    private readonly classes: number,
+    examples: readonly { features: SparseVector; label: number }[],
+    options: LinearModelOptions = DEFAULT_LINEAR_OPTIONS,
+  ) {
+    this.bias = new Float64Array(classes);
+    const order = examples.map((_, index) => index);
+    const random = mulberry32(options.seed);
+    const gradient = new Float64Array(classes);
+    for (let epoch = 0; epoch < options.epochs; epoch += 1) {
+      shuffle(order, random);
+      const rate = options.learningRate / (1 + epoch);
+      for (const index of order) {
+        const example = examples[index];
+        if (!example) continue;
+        const probabilities = this.probabilities(example.features);
+        for (let label = 0; label < classes; label += 1) gradient[label] = (probabilities[label] ?? 0) - (label === example.label ? 1 : 0);
+        for (const [feature, value] of example.features) {
+          let row = this.weights.get(feature);
+          if (!row) {
+            row = new Float64Array(classes);
+            this.weights.set(feature, row);
+          }
+          for (let label = 0; label < classes; label += 1) {
+            row[label] = (row[label] ?? 0) * (1 - rate * options.l2) - rate * (gradient[label] ?? 0) * value;
+          }
+        }
+        for (let label = 0; label < classes; label += 1) this.bias[label] = (this.bias[label] ?? 0) - rate * (gradient[label] ?? 0);
+      }
+    }
+  }
+
+  probabilities(features: SparseVector): Float64Array {
+    const scores = Float64Array.from(this.bias);
+    for (const [feature, value] of features) {
+      const row = this.weights.get(feature);
+      if (!row) continue;
+      for (let label = 0; label < this.classes; label += 1) scores[label] = (scores[label] ?? 0) + (row[label] ?? 0) * value;
+    }
+    let top = -Infinity;
+    for (const score of scores) top = Math.max(top, score);
+    let sum = 0;
+    for (let label = 0; label < this.classes; label += 1) {
+      const exp = Math.exp((scores[label] ?? 0) - top);
+      scores[label] = exp;
+      sum += exp;
+    }
+    for (let label = 0; label < this.classes; label += 1) scores[label] = (scores[label] ?? 0) / sum;
+    return scores;
+  }
+}
+
+/** A small seeded generator, so the same data always trains the same model. */
+function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function shuffle(items: number[], random: () => number): void {
+  for (let i = items.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(random() * (i + 1));
+    [items[i], items[j]] = [items[j] as number, items[i] as number];
+  }
+}
