@@ -22,6 +22,12 @@ const schema = z.object({
   NLU_THRESHOLD: probability.optional(),
   NLU_AMBIGUITY_MARGIN: probability.optional(),
   MAX_MESSAGE_CHARS: z.coerce.number().int().min(1).default(2000),
+  AGENT_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
+  AGENT_USER_IDS: z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((id) => id.trim()).filter(Boolean)),
+  HANDOFF_QUEUE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(900),
 });
 
 export type Config = Readonly<z.infer<typeof schema>>;

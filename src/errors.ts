@@ -15,6 +15,8 @@ export const ERROR_CODES = {
   ERR_REQUEST_INVALID: 'an HTTP request body is not a valid activity',
   ERR_STORAGE_CONFLICT: 'conversation state kept changing underneath a turn',
   ERR_TURN_FAILED: 'a turn failed unexpectedly',
+  ERR_HANDOFF_UNKNOWN: 'no handoff exists for that conversation',
+  ERR_HANDOFF_STATE: 'the handoff is not in a state that allows this action',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -127,10 +127,23 @@ export class Conversation {
         replies: [{ text, choices: [...topics.map((intent) => intent.title), extra] }],
       };
     }
+    if (fallbacks >= 2) {
+      return { state: { ...reset(state), fallbacks: 0 }, replies: [{ text: phrases.handoffAfterFallbacks }], handoff: 'repeated_fallback' };
+    }
     const none = content.intents.find((intent) => intent.action === 'none');
-    const text = fallbacks >= 2 ? phrases.outOfScopeAgain : (none?.answer ?? phrases.outOfScopeAgain);
-    const choices = fallbacks >= 2 ? [phrases.handoffChoice] : [];
-    return { state: { ...state, fallbacks, offered: [] }, replies: [choices.length > 0 ? { text, choices } : { text }] };
+    return { state: { ...state, fallbacks, offered: [] }, replies: [{ text: none?.answer ?? phrases.outOfScope }] };
+  }
+
+  /** An agent hands the conversation back into a topic: the topic starts as if the customer asked. */
+  startTopicById(state: ConversationState, intentId: string): Outcome {
+    const intent = this.deps.content.intentById.get(intentId);
+    if (!intent) throw new RangeError(`unknown intent '${intentId}'`);
+    return this.startTopic(reset(state), intent);
+  }
+
+  /** An agent hands the conversation back at a chosen node of a tree. */
+  resumeAt(state: ConversationState, treeId: string, nodeId: string): Outcome {
+    return this.advance(reset(state), this.deps.engine.start(treeId, nodeId));
   }
 
   menu(): Reply {

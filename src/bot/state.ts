@@ -1,5 +1,5 @@
 import type { TreeState } from '../dialogs/engine.js';
-import type { TranscriptLine } from './types.js';
+import type { ConversationRef, TranscriptLine } from './types.js';
 
 /** Everything the bot remembers about one conversation; saved once at the end of each turn. */
 export interface ConversationState {
@@ -14,7 +14,16 @@ export interface ConversationState {
   readonly lastIntent?: string;
   readonly lastCandidates: readonly { intent: string; confidence: number }[];
   readonly welcomed: readonly string[];
-  readonly handoffRequested?: string;
+  /** Set while a person is involved: queued (waiting for one) or accepted (an agent owns the chat). */
+  readonly handoff?: {
+    readonly status: 'queued' | 'accepted';
+    readonly since: string;
+    readonly agent?: string;
+    /** The customer has been told once that they are waiting; later messages are relayed quietly. */
+    readonly waitingNoticeSent?: boolean;
+  };
+  /** How to reach this conversation outside a turn (agent replies, hand-back). */
+  readonly reference?: ConversationRef;
   readonly recent: readonly TranscriptLine[];
 }
 

@@ -1,25 +1,48 @@
 import type { Logger } from 'pino';
 import type { Content } from '../content/types.js';
+import type { BotControl, HandBack, HandoffDesk } from '../handoff/types.js';
 import type { ConversationStore } from '../storage/conversationStore.js';
 import { Conversation, type ConversationDeps, type Outcome } from './conversation.js';
-import { RECENT_LINES, type ConversationState } from './state.js';
-import type { HandoffSummary, MembersAddedTurn, MessageTurn, Reply, TranscriptLine, Turn, TurnResult } from './types.js';
+import { matchTopic } from './matchTopic.js';
+import { initialState, RECENT_LINES, type ConversationState } from './state.js';
+import type {
+  ConversationRef,
+  HandoffStatusTurn,
+  HandoffSummary,
+  MembersAddedTurn,
+  MessageTurn,
+  Reply,
+  TranscriptLine,
+  Turn,
+  TurnResult,
+} from './types.js';
 
 export interface SupportBotDeps extends ConversationDeps {
   readonly store: ConversationStore<ConversationState>;
   readonly logger: Logger;
   readonly maxMessageChars: number;
+  /** The embedded agent hub, when the console is enabled; external hubs only see handoff events. */
+  readonly desk?: HandoffDesk;
+  /** A queued handoff no agent accepted within this long is given up (the customer is told). */
+  readonly handoffQueueTimeoutMs: number;
   readonly now?: () => Date;
 }
 
 /** Text with at least one letter or digit: emoji, punctuation and whitespace alone are not a question. */
 const READABLE = /[\p{L}\p{N}]/u;
+/** "take over: slow restore" — an agent in a shared chat giving the conversation to the bot. */
+const TAKE_OVER = /^\s*take\s*over\b[\s:,-]*(.*)$/i;
+/** Teams mention markup left in an agent's text when the mention entity was not the bot's. */
+const MENTION_MARKUP = /<at>[^<]*<\/at>/g;
+
+type SideEffect = () => void;
 
 /**
  * The turn router: Turn in, replies out. Loads the conversation's state, decides, and saves the
  * state once at the end of the turn (through the store, which orders turns of one conversation).
+ * While a person is involved it relays instead of answering.
  */
-export class SupportBot {
+export class SupportBot implements BotControl {
   private readonly conversation: Conversation;
   private readonly content: Content;
   private readonly now: () => Date;
@@ -30,13 +53,46 @@ export class SupportBot {
     this.now = deps.now ?? (() => new Date());
   }
 
-  handle(turn: Turn): Promise<TurnResult> {
-    return turn.kind === 'message' ? this.onMessage(turn) : this.onMembersAdded(turn);
+  async handle(turn: Turn): Promise<TurnResult> {
+    const effects: SideEffect[] = [];
+    const result = await this.route(turn, effects);
+    // Reports to the hub run once the state is saved: a turn re-run after an eTag conflict must not report twice.
+    effects.forEach((effect) => effect());
+    return result;
   }
 
   /** A state that broke a turn is dropped so the next message starts clean instead of failing again. */
   async reset(conversationId: string): Promise<void> {
     await this.deps.store.delete(conversationId);
+  }
+
+  async referenceOf(conversationId: string): Promise<ConversationRef | undefined> {
+    return (await this.deps.store.read(conversationId)).reference;
+  }
+
+  async agentAccepted(conversationId: string, agent: string): Promise<void> {
+    await this.deps.store.update(conversationId, async (state) => ({
+      state: { ...state, handoff: { status: 'accepted', since: this.stamp(), agent } },
+      result: undefined,
+    }));
+  }
+
+  async handBack(conversationId: string, how: HandBack): Promise<readonly Reply[]> {
+    return this.deps.store.update(conversationId, async (state) => {
+      const outcome = this.resume(withoutHandoff(state), how);
+      return { state: { ...outcome.state, recent: this.remember(state.recent, 'bot', outcome.replies) }, result: outcome.replies };
+    });
+  }
+
+  private route(turn: Turn, effects: SideEffect[]): Promise<TurnResult> {
+    switch (turn.kind) {
+      case 'message':
+        return turn.fromAgent ? this.onAgentMessage(turn, effects) : this.onMessage(turn, effects);
+      case 'membersAdded':
+        return this.onMembersAdded(turn);
+      case 'handoffStatus':
+        return this.onHandoffStatus(turn, effects);
+    }
   }
 
   private onMembersAdded(turn: MembersAddedTurn): Promise<TurnResult> {
@@ -46,16 +102,24 @@ export class SupportBot {
       const welcome: Reply = { text: this.content.phrases.welcome.trim(), choices: this.conversation.menu().choices ?? [] };
       const replies = newcomers.map(() => welcome);
       return {
-        state: { ...state, welcomed: [...state.welcomed, ...newcomers.map((member) => member.id)], recent: this.remember(state.recent, 'bot', replies) },
+        state: {
+          ...state,
+          ...(turn.reference ? { reference: turn.reference } : {}),
+          welcomed: [...state.welcomed, ...newcomers.map((member) => member.id)],
+          recent: this.remember(state.recent, 'bot', replies),
+        },
         result: { replies },
       };
     });
   }
 
-  private onMessage(turn: MessageTurn): Promise<TurnResult> {
+  private onMessage(turn: MessageTurn, effects: SideEffect[]): Promise<TurnResult> {
     const log = this.deps.logger.child({ conversationId: turn.conversationId, ...turn.trace });
-    return this.deps.store.update(turn.conversationId, async (state) => {
+    return this.deps.store.update(turn.conversationId, async (current) => {
+      const state = turn.reference ? { ...current, reference: turn.reference } : current;
       const text = turn.text.replace(/\s+/g, ' ').trim();
+      if (state.handoff) return this.whileWithPeople(turn.conversationId, state, text, effects);
+
       const outcome = this.decide(state, text, turn.hasAttachments);
       const recent = this.remember(this.remember(state.recent, 'customer', text ? [{ text }] : []), 'bot', outcome.replies);
       const next: ConversationState = { ...outcome.state, recent };
@@ -70,11 +134,71 @@ export class SupportBot {
         'turn',
       );
       log.debug({ explanation: outcome.recognition?.explanation, candidates: outcome.recognition?.candidates }, 'recognition');
-      const result: TurnResult = outcome.handoff
-        ? { replies: outcome.replies, handoff: { reason: outcome.handoff, summary: this.summarize(state, next, outcome.finishedTree) } }
-        : { replies: outcome.replies };
-      return { state: outcome.handoff ? { ...next, handoffRequested: this.now().toISOString() } : next, result };
+      if (!outcome.handoff) return { state: next, result: { replies: outcome.replies } };
+
+      const summary = this.summarize(state, next, outcome);
+      const { transcript, ...context } = summary;
+      effects.push(() => this.deps.desk?.request(turn.conversationId, { reason: outcome.handoff ?? 'customer_asked', ...context }, transcript));
+      return {
+        state: { ...next, handoff: { status: 'queued', since: this.stamp() } },
+        result: { replies: outcome.replies, handoff: { reason: outcome.handoff, summary } },
+      };
     });
+  }
+
+  /** Queued: the customer may withdraw; otherwise their words go to the agent, with one notice. Accepted: silent. */
+  private async whileWithPeople(conversationId: string, state: ConversationState, text: string, effects: SideEffect[]) {
+    const { phrases } = this.content;
+    const handoff = state.handoff;
+    const recent = this.remember(state.recent, 'customer', text ? [{ text }] : []);
+    effects.push(() => this.deps.desk?.record(conversationId, { from: 'customer', text }));
+    if (!handoff || handoff.status === 'accepted') return { state: { ...state, recent }, result: { replies: [] } };
+
+    const expired = this.now().getTime() - Date.parse(handoff.since) > this.deps.handoffQueueTimeoutMs;
+    const action = this.content.intentById.get(this.deps.recognize(text).intent ?? '')?.action;
+    const withdrawn = action === 'cancel' || action === 'restart' || action === 'goodbye';
+    if (expired || withdrawn) {
+      effects.push(() => this.deps.desk?.close(conversationId));
+      const replies = [{ text: expired ? phrases.handoffFailed : phrases.handoffWithdrawn }];
+      return { state: { ...withoutHandoff(state), recent: this.remember(recent, 'bot', replies) }, result: { replies } };
+    }
+    if (handoff.waitingNoticeSent) return { state: { ...state, recent }, result: { replies: [] } };
+    const replies = [{ text: phrases.handoffWaiting }];
+    effects.push(() => this.deps.desk?.record(conversationId, { from: 'bot', text: phrases.handoffWaiting }));
+    return {
+      state: { ...state, handoff: { ...handoff, waitingNoticeSent: true }, recent: this.remember(recent, 'bot', replies) },
+      result: { replies },
+    };
+  }
+
+  /** An agent in a shared chat: never recognised; "take over: <topic>" gives the chat to the bot. */
+  private onAgentMessage(turn: MessageTurn, effects: SideEffect[]): Promise<TurnResult> {
+    const order = TAKE_OVER.exec(turn.text.replace(MENTION_MARKUP, ' '));
+    if (!order) return Promise.resolve({ replies: [] });
+    const topic = matchTopic(this.content.intents, order[1] ?? '');
+    const how: HandBack = topic ? { mode: 'topic', topic } : { mode: 'plain' };
+    effects.push(() => this.deps.desk?.close(turn.conversationId));
+    return this.handBack(turn.conversationId, how).then((replies) => ({ replies }));
+  }
+
+  /** handoff.status from an external hub: accepted silences the bot, failed and completed give it back. */
+  private onHandoffStatus(turn: HandoffStatusTurn, effects: SideEffect[]): Promise<TurnResult> {
+    const { phrases } = this.content;
+    return this.deps.store.update(turn.conversationId, async (state) => {
+      if (turn.state === 'accepted') {
+        return { state: { ...state, handoff: { status: 'accepted', since: this.stamp() } }, result: { replies: [] } };
+      }
+      if (!state.handoff) return { state, result: { replies: [] } };
+      effects.push(() => this.deps.desk?.close(turn.conversationId));
+      const replies = [{ text: turn.state === 'failed' ? phrases.handoffFailed : phrases.handoffCompleted }];
+      return { state: { ...withoutHandoff(state), recent: this.remember(state.recent, 'bot', replies) }, result: { replies } };
+    });
+  }
+
+  private resume(state: ConversationState, how: HandBack): Outcome {
+    if (how.mode === 'topic') return this.conversation.startTopicById(state, how.topic);
+    if (how.mode === 'node') return this.conversation.resumeAt(state, how.tree, how.node);
+    return { state, replies: [{ text: this.content.phrases.handedBack }] };
   }
 
   private decide(state: ConversationState, text: string, hasAttachments: boolean): Outcome {
@@ -84,21 +208,31 @@ export class SupportBot {
     return this.conversation.respond(state, text);
   }
 
-  private summarize(before: ConversationState, after: ConversationState, finished: Outcome['finishedTree']): HandoffSummary {
-    const tree = finished ?? before.tree;
+  private summarize(before: ConversationState, after: ConversationState, outcome: Outcome): HandoffSummary {
+    const tree = outcome.finishedTree ?? before.tree;
     const topic = before.lastIntent ?? after.lastIntent;
     return {
       ...(topic ? { topic } : {}),
       treePath: tree ? tree.path.map((step) => ({ tree: tree.tree, ...step })) : [],
-      candidates: after.lastCandidates,
+      // For a request or a tree's handoff node, what the customer was struggling with is the previous message's reading.
+      candidates: outcome.handoff === 'repeated_fallback' ? (outcome.recognition?.candidates ?? []) : before.lastCandidates,
       transcript: after.recent,
     };
   }
 
   private remember(recent: readonly TranscriptLine[], from: TranscriptLine['from'], replies: readonly { text: string }[]): TranscriptLine[] {
-    const at = this.now().toISOString();
+    const at = this.stamp();
     return [...recent, ...replies.map((reply) => ({ from, text: reply.text, at }))].slice(-RECENT_LINES);
   }
+
+  private stamp(): string {
+    return this.now().toISOString();
+  }
+}
+
+function withoutHandoff(state: ConversationState): ConversationState {
+  const { handoff: _handoff, ...rest } = state;
+  return { ...initialState(), ...rest };
 }
 
 const round = (value: number): number => Math.round(value * 1000) / 1000;

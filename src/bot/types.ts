@@ -10,10 +10,17 @@ export interface Member {
   readonly name?: string;
 }
 
+/**
+ * Where to reach a conversation later (an agent's reply, a hand-back): opaque to the core,
+ * produced and consumed by channels/ (a Bot Framework ConversationReference).
+ */
+export type ConversationRef = Readonly<Record<string, unknown>>;
+
 interface TurnBase {
   readonly conversationId: string;
   readonly channel: ChannelKind;
   readonly scope: ConversationScope;
+  readonly reference?: ConversationRef;
   /** Ids that tie log lines to the request (activity id, tenant…); never message text. */
   readonly trace?: Readonly<Record<string, string>>;
 }
@@ -24,6 +31,15 @@ export interface MessageTurn extends TurnBase {
   readonly text: string;
   /** The customer sent something we cannot read (a file, a sticker) without any text. */
   readonly hasAttachments: boolean;
+  /** A support agent writing in a shared chat (Teams); never goes through recognition. */
+  readonly fromAgent?: boolean;
+}
+
+/** A `handoff.status` event from an agent hub; a bot must not reject it. */
+export interface HandoffStatusTurn extends TurnBase {
+  readonly kind: 'handoffStatus';
+  readonly state: 'accepted' | 'failed' | 'completed';
+  readonly message?: string;
 }
 
 export interface MembersAddedTurn extends TurnBase {
@@ -32,7 +48,7 @@ export interface MembersAddedTurn extends TurnBase {
   readonly members: readonly Member[];
 }
 
-export type Turn = MessageTurn | MembersAddedTurn;
+export type Turn = MessageTurn | MembersAddedTurn | HandoffStatusTurn;
 
 export interface Reply {
   readonly text: string;

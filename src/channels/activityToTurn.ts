@@ -1,5 +1,5 @@
 import { TurnContext, type Activity } from 'botbuilder';
-import type { ChannelKind, ConversationScope, Turn } from '../bot/types.js';
+import type { ChannelKind, ConversationRef, ConversationScope, Turn } from '../bot/types.js';
 
 const CHANNELS: Record<string, ChannelKind> = { msteams: 'teams', webchat: 'webchat', directline: 'webchat', emulator: 'emulator' };
 
@@ -19,21 +19,31 @@ const isDuplicateOfText = (contentType: string | undefined): boolean => contentT
  * Translates a Bot Framework activity into the core's Turn; null for activities the bot does not
  * act on (typing, reactions, unknown types), which are acknowledged and ignored.
  */
-export function activityToTurn(activity: Activity): Turn | null {
+export function activityToTurn(activity: Activity, options: { agentIds?: readonly string[] } = {}): Turn | null {
   const base = {
     conversationId: activity.conversation.id,
     channel: channelOf(activity),
     scope: scopeOf(activity),
     trace: traceOf(activity),
+    reference: TurnContext.getConversationReference(activity) as ConversationRef,
   };
   if (activity.type === 'message') {
+    const from = activity.from?.id ?? 'unknown';
+    const agentIds = options.agentIds ?? [];
     return {
       ...base,
       kind: 'message',
-      from: { id: activity.from?.id ?? 'unknown', ...(activity.from?.name ? { name: activity.from.name } : {}) },
+      from: { id: from, ...(activity.from?.name ? { name: activity.from.name } : {}) },
       text: messageText(activity),
       hasAttachments: (activity.attachments ?? []).some((attachment) => !isDuplicateOfText(attachment.contentType)),
+      ...(agentIds.includes(from) || agentIds.includes(activity.from?.aadObjectId ?? '') ? { fromAgent: true } : {}),
     };
+  }
+  if (activity.type === 'event' && activity.name === 'handoff.status') {
+    const value = activity.value as { state?: unknown; message?: unknown } | undefined;
+    const state = value?.state;
+    if (state !== 'accepted' && state !== 'failed' && state !== 'completed') return null;
+    return { ...base, kind: 'handoffStatus', state, ...(typeof value?.message === 'string' ? { message: value.message } : {}) };
   }
   if (activity.type === 'conversationUpdate') {
     const members = (activity.membersAdded ?? []).filter((member) => member.id !== activity.recipient?.id);

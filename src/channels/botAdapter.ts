@@ -3,13 +3,14 @@ import {
   ConfigurationBotFrameworkAuthentication,
   EventFactory,
   type Activity,
+  type ConversationReference,
   type TurnContext,
 } from 'botbuilder';
 import type { Logger } from 'pino';
-import type { HandoffRequest, Turn, TurnResult } from '../bot/types.js';
+import type { ConversationRef, HandoffRequest, Reply, Turn, TurnResult } from '../bot/types.js';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
-import { activityToTurn } from './activityToTurn.js';
+import { activityToTurn, channelOf, scopeOf } from './activityToTurn.js';
 import { describeInvalidActivity } from './activitySchema.js';
 import { replyToActivity } from './replyToActivity.js';
 
@@ -17,6 +18,7 @@ import { replyToActivity } from './replyToActivity.js';
 export interface BotPort {
   handle(turn: Turn): Promise<TurnResult>;
   reset(conversationId: string): Promise<void>;
+  referenceOf(conversationId: string): Promise<ConversationRef | undefined>;
 }
 
 /** The HTTP shapes CloudAdapter.process reads and writes (restify's request and response fit). */
@@ -71,8 +73,21 @@ export class BotChannel {
     await this.adapter.process(req as never, res as never, (context) => this.runTurn(context));
   }
 
+  /**
+   * Sends outside a turn (an agent's reply, a hand-back) through the adapter's continueConversation,
+   * to the conversation reference the bot saved from the customer's last message.
+   */
+  async send(conversationId: string, replies: readonly Reply[]): Promise<void> {
+    const reference = (await this.options.bot.referenceOf(conversationId)) as Partial<ConversationReference> | undefined;
+    if (!reference?.conversation) throw new AppError('ERR_HANDOFF_UNKNOWN', `no conversation reference for ${conversationId}`);
+    const target = { channel: channelOf({ channelId: reference.channelId }), scope: scopeOf({ conversation: reference.conversation }) };
+    await this.adapter.continueConversationAsync(this.options.config.MicrosoftAppId, reference, async (context) => {
+      await context.sendActivities(replies.map((reply) => replyToActivity(reply, target)));
+    });
+  }
+
   private async runTurn(context: TurnContext): Promise<void> {
-    const turn = activityToTurn(context.activity);
+    const turn = activityToTurn(context.activity, { agentIds: this.options.config.AGENT_USER_IDS });
     if (!turn) return;
     const result = await this.options.bot.handle(turn);
     if (result.replies.length > 0) await context.sendActivities(result.replies.map((reply) => replyToActivity(reply, turn)));

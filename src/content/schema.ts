@@ -55,7 +55,7 @@ export const botFileSchema = z.strictObject({
     menuPrompt: text,
     unsure: text,
     ambiguous: text,
-    outOfScopeAgain: text,
+    outOfScope: text,
     notUnderstoodChoice: text,
     tooLong: text,
     empty: text,
@@ -65,6 +65,12 @@ export const botFileSchema = z.strictObject({
     somethingElseChoice: text.max(30),
     treeCancelled: text,
     nothingToCancel: text,
+    handoffAfterFallbacks: text,
+    handoffWaiting: text,
+    handoffWithdrawn: text,
+    handoffFailed: text,
+    handoffCompleted: text,
+    handedBack: text,
   }),
 });
 

@@ -1,6 +1,7 @@
 import restify, { type Request, type Response } from 'restify';
 import type { Logger } from 'pino';
 import type { HttpRequest, HttpResponse } from '../channels/botAdapter.js';
+import { mountAgentConsole, type AgentConsolePort, type HandBackCatalog } from './agentConsole.js';
 
 export interface MessageEndpoint {
   processHttp(req: HttpRequest, res: HttpResponse): Promise<void>;
@@ -9,6 +10,7 @@ export interface MessageEndpoint {
 export interface AppOptions {
   readonly logger: Logger;
   readonly messages: MessageEndpoint;
+  readonly agentConsole?: { readonly token?: string; readonly hub: AgentConsolePort; readonly catalog: HandBackCatalog };
   /** Largest request body accepted, in bytes; larger ones get 413. */
   readonly maxBodyBytes?: number;
 }
@@ -35,6 +37,8 @@ export function createApp(options: AppOptions): restify.Server {
       if (!res.headersSent) res.send(500, { error: { code: 'ERR_TURN_FAILED', message: 'internal error' } });
     }
   });
+
+  if (options.agentConsole) mountAgentConsole(server, options.agentConsole);
 
   // Error bodies are short JSON: never a stack trace or an internal message.
   server.on('restifyError', (req: Request, _res: Response, error: RestifyError, callback: () => void) => {

@@ -1,0 +1,118 @@
+// Agent console: polls the queue and the open conversation; every call carries the agent token.
+(() => {
+  const $ = (id) => document.getElementById(id);
+  let token = sessionStorage.getItem('agentToken') || '';
+  let agent = sessionStorage.getItem('agentName') || '';
+  let selected = null;
+  let catalog = { topics: [], trees: [] };
+
+  async function api(path, body) {
+    const response = await fetch(path, {
+      method: body ? 'POST' : 'GET',
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    if (response.status === 401) throw new Error('That token was not accepted.');
+    const data = await response.json().catch(() => ({}));
+    if (!response.ok) throw new Error(data.error?.message || `HTTP ${response.status}`);
+    return data;
+  }
+
+  function show(message) { $('error').textContent = message; }
+
+  async function signIn() {
+    try {
+      catalog = await api('/api/agent/catalog');
+      sessionStorage.setItem('agentToken', token);
+      sessionStorage.setItem('agentName', agent);
+      $('login').classList.add('hidden');
+      $('console').classList.remove('hidden');
+      $('who').textContent = agent;
+      refresh();
+      setInterval(refresh, 1500);
+    } catch (error) {
+      show(error.message);
+    }
+  }
+
+  async function refresh() {
+    const { conversations } = await api('/api/agent/queue');
+    const queue = $('queue');
+    queue.replaceChildren(...conversations.map((item) => {
+      const button = document.createElement('button');
+      button.className = `case${item.conversationId === selected ? ' selected' : ''}`;
+      button.dataset.id = item.conversationId;
+      const status = document.createElement('div');
+      status.className = `status ${item.status}`;
+      status.textContent = `${item.status}${item.agent ? ` · ${item.agent}` : ''} · ${item.reason.replace('_', ' ')}`;
+      const title = document.createElement('div');
+      title.textContent = item.topic ? `Topic: ${item.topic}` : 'No topic yet';
+      const last = document.createElement('div');
+      last.className = 'status';
+      last.textContent = item.lastLine ? `${item.lastLine.from}: ${item.lastLine.text.slice(0, 60)}` : '';
+      button.append(status, title, last);
+      button.addEventListener('click', () => { selected = item.conversationId; refresh(); });
+      return button;
+    }));
+    if (conversations.length === 0) queue.innerHTML = '<p class="status">No conversations yet.</p>';
+    if (selected) renderCase(await api(`/api/agent/conversations/${encodeURIComponent(selected)}`));
+  }
+
+  function renderCase(item) {
+    const path = item.context.treePath.map((step) => `${step.tree}/${step.node}${step.answer ? ` → “${step.answer}”` : ''}`).join(', ');
+    const candidates = item.context.candidates.slice(0, 3).map((c) => `${c.intent} ${c.confidence.toFixed(2)}`).join(', ');
+    $('summary').textContent = `Reason: ${item.context.reason.replace('_', ' ')} · Topic: ${item.context.topic || 'none'} · Path: ${path || 'none'} · Recogniser: ${candidates || 'none'}`;
+    const transcript = $('transcript');
+    transcript.replaceChildren(...item.lines.map((line) => {
+      const div = document.createElement('div');
+      div.className = `line ${line.from}`;
+      div.textContent = line.text;
+      return div;
+    }));
+    transcript.scrollTop = transcript.scrollHeight;
+    const mine = item.status === 'accepted' && item.agent === agent;
+    $('accept-form').classList.toggle('hidden', item.status !== 'queued');
+    $('reply-form').classList.toggle('hidden', !mine);
+    $('handback-form').classList.toggle('hidden', !mine);
+  }
+
+  function fillTargets() {
+    const mode = $('handback-mode').value;
+    const target = $('handback-target');
+    target.classList.toggle('hidden', mode === 'plain');
+    const options = mode === 'topic'
+      ? catalog.topics.map((topic) => [topic.id, topic.title])
+      : catalog.trees.flatMap((tree) => tree.nodes.map((node) => [`${tree.id}/${node}`, `${tree.title} → ${node}`]));
+    target.replaceChildren(...options.map(([value, label]) => Object.assign(document.createElement('option'), { value, textContent: label })));
+  }
+
+  $('login-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    agent = $('agent-name').value.trim();
+    token = $('agent-token').value;
+    signIn();
+  });
+  $('accept-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    await api(`/api/agent/conversations/${encodeURIComponent(selected)}/accept`, { agent });
+    refresh();
+  });
+  $('reply-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const text = $('reply-text').value.trim();
+    if (!text) return;
+    await api(`/api/agent/conversations/${encodeURIComponent(selected)}/messages`, { agent, text });
+    $('reply-text').value = '';
+    refresh();
+  });
+  $('handback-mode').addEventListener('change', fillTargets);
+  $('handback-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const mode = $('handback-mode').value;
+    const value = $('handback-target').value;
+    const body = mode === 'topic' ? { agent, mode, topic: value } : mode === 'node' ? { agent, mode, tree: value.split('/')[0], node: value.split('/')[1] } : { agent, mode };
+    await api(`/api/agent/conversations/${encodeURIComponent(selected)}/handback`, body);
+    refresh();
+  });
+  if (token && agent) signIn();
+})();
