@@ -100,3 +100,6 @@ export const choicesOf = (activities: readonly SentActivity[]): string[] =>
     ...(activity.body.suggestedActions?.actions ?? []).map((action: any) => action.title),
     ...(activity.body.attachments ?? []).flatMap((attachment: any) => (attachment.content?.buttons ?? []).map((button: any) => button.title)),
   ]);
+
+/** A JSON response body, loosely typed as tests read it. */
+export const jsonOf = (response: Response): Promise<any> => response.json();
