@@ -11,6 +11,7 @@ import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
 import { activityToTurn } from './activityToTurn.js';
 import { describeInvalidActivity } from './activitySchema.js';
+import type { ActivityJson as EmbeddedActivity } from './directline/embeddedDirectLine.js';
 import { replyToActivity } from './replyToActivity.js';
 
 /** What channels/ needs from the bot core. */
@@ -46,6 +47,7 @@ export interface ChannelOptions {
  */
 export class BotChannel {
   private readonly adapter: CloudAdapter;
+  private readonly embeddedAdapter: CloudAdapter;
 
   constructor(private readonly options: ChannelOptions) {
     const { config } = options;
@@ -57,6 +59,11 @@ export class BotChannel {
     });
     this.adapter = new CloudAdapter(auth);
     this.adapter.onTurnError = (context, error) => this.onTurnError(context, error);
+    // The embedded Direct Line's activities never cross the network: they come from this process
+    // and the replies go to this server's own connector, so no Bot Framework token is checked or
+    // fetched for them, even when MicrosoftAppId is set for the Azure channels.
+    this.embeddedAdapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
+    this.embeddedAdapter.onTurnError = this.adapter.onTurnError;
   }
 
   /** POST /api/messages: 400 for bodies that are not activities, otherwise the adapter's answer. */
@@ -69,6 +76,11 @@ export class BotChannel {
       return;
     }
     await this.adapter.process(req as never, res as never, (context) => this.runTurn(context));
+  }
+
+  /** An activity from the embedded Direct Line: the same turn as /api/messages, replies to its serviceUrl. */
+  async processEmbedded(activity: EmbeddedActivity): Promise<void> {
+    await this.embeddedAdapter.processActivityDirect('', activity as unknown as Activity, (context) => this.runTurn(context));
   }
 
   private async runTurn(context: TurnContext): Promise<void> {
