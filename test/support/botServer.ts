@@ -25,7 +25,7 @@ export interface RunningBot {
  * The real restify server on an ephemeral port, with nock standing in for the Bot Connector:
  * outbound activities are recorded instead of leaving the machine.
  */
-export async function startBot(env: Record<string, string> = {}): Promise<RunningBot> {
+export async function startBot(env: Record<string, string> = {}, options: { now?: () => number } = {}): Promise<RunningBot> {
   nock.disableNetConnect();
   nock.enableNetConnect(/127\.0\.0\.1|localhost/);
   const sent: SentActivity[] = [];
@@ -39,7 +39,7 @@ export async function startBot(env: Record<string, string> = {}): Promise<Runnin
     });
 
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env });
-  const assembly = assemble(config, createLogger(config.LOG_LEVEL));
+  const assembly = assemble(config, createLogger(config.LOG_LEVEL), undefined, options.now);
   await new Promise<void>((resolve) => assembly.server.listen(0, '127.0.0.1', resolve));
   const { port } = assembly.server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
