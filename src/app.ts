@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import { SupportBot } from './bot/supportBot.js';
 import { initialState, type ConversationState } from './bot/state.js';
 import { BotChannel } from './channels/botAdapter.js';
+import { EmbeddedDirectLine } from './channels/directline/embeddedDirectLine.js';
+import { DirectLineTokens } from './channels/directline/tokens.js';
 import { createMemoryStorage } from './channels/storage.js';
 import type { Config } from './config.js';
 import { loadContent } from './content/load.js';
@@ -11,6 +13,7 @@ import { HandoffHub } from './handoff/hub.js';
 import { buildRecognizer } from './nlu/fromContent.js';
 import type { Recognizer } from './nlu/recognizer.js';
 import { createApp } from './server/app.js';
+import type { WebChatBackend } from './server/webChat.js';
 import { ConversationStore, type KeyValueStorage } from './storage/conversationStore.js';
 
 export interface Assembly {
@@ -19,6 +22,8 @@ export interface Assembly {
   readonly recognizer: Recognizer;
   readonly hub: HandoffHub;
   readonly server: ReturnType<typeof createApp>;
+  /** The Web Chat page's Direct Line backend (embedded unless DIRECT_LINE_SECRET is set). */
+  readonly webChat: WebChatBackend;
   readonly timings: { readonly contentMs: number; readonly trainMs: number };
 }
 
@@ -26,7 +31,12 @@ export interface Assembly {
  * The composition root: the one place concrete classes are built and wired. main.ts, the
  * terminal chat and the tests all assemble the bot here, so they run the same code.
  */
-export function assemble(config: Config, logger: Logger, storage: KeyValueStorage = createMemoryStorage()): Assembly {
+export function assemble(
+  config: Config,
+  logger: Logger,
+  storage: KeyValueStorage = createMemoryStorage(),
+  now: () => number = Date.now,
+): Assembly {
   const t0 = performance.now();
   const content = loadContent(config.CONTENT_DIR);
   const t1 = performance.now();
@@ -50,12 +60,19 @@ export function assemble(config: Config, logger: Logger, storage: KeyValueStorag
   });
   hub.attach(bot);
   const channel: BotChannel = new BotChannel({ config, bot, logger, turnFailedText: content.phrases.turnFailed });
+  const webChat: WebChatBackend = config.DIRECT_LINE_SECRET
+    ? { mode: 'azure', secret: config.DIRECT_LINE_SECRET, domain: config.DIRECT_LINE_DOMAIN }
+    : {
+        mode: 'embedded',
+        directLine: new EmbeddedDirectLine({ bot: channel, tokens: new DirectLineTokens({ ttlSeconds: config.DIRECT_LINE_TOKEN_TTL_SECONDS, now }), logger, now }),
+      };
   const server = createApp({
     logger,
     messages: channel,
+    webChat,
     agentConsole: { ...(config.AGENT_TOKEN ? { token: config.AGENT_TOKEN } : {}), hub, catalog: handBackCatalog(content) },
   });
-  return { content, bot, recognizer, hub, server, timings: { contentMs: t1 - t0, trainMs: t2 - t1 } };
+  return { content, bot, recognizer, hub, server, webChat, timings: { contentMs: t1 - t0, trainMs: t2 - t1 } };
 }
 
 const handBackCatalog = (content: Content) => ({

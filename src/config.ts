@@ -9,6 +9,11 @@ import { ConfigError } from './errors.js';
  */
 const portNumber = z.coerce.number().int().min(0).max(65535);
 const probability = z.coerce.number().min(0).max(1);
+const httpsUrl = z
+  .string()
+  .url()
+  .refine((value) => /^https:\/\//i.test(value), 'must be an https URL')
+  .transform((value) => value.replace(/\/+$/, ''));
 
 const schema = z.object({
   PORT: portNumber.default(3978),
@@ -28,6 +33,10 @@ const schema = z.object({
     .default('')
     .transform((value) => value.split(',').map((id) => id.trim()).filter(Boolean)),
   HANDOFF_QUEUE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(900),
+  DIRECT_LINE_SECRET: z.string().default(''),
+  DIRECT_LINE_DOMAIN: httpsUrl.default('https://directline.botframework.com/v3/directline'),
+  // Web Chat refreshes its token every 15 minutes whatever the lifetime, so a shorter one would cut conversations off.
+  DIRECT_LINE_TOKEN_TTL_SECONDS: z.coerce.number().int().min(900).max(86_400).default(1800),
 });
 
 export type Config = Readonly<z.infer<typeof schema>>;

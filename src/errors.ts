@@ -12,7 +12,10 @@ export const ERROR_CODES = {
   ERR_CONTENT_UNREACHABLE: 'a dialog node cannot be reached from the start node',
   ERR_CONTENT_DEAD_END: 'a dialog path never reaches a closing or handoff node',
   ERR_CONTENT_EMPTY: 'a content folder holds no content',
-  ERR_REQUEST_INVALID: 'an HTTP request body is not a valid activity',
+  ERR_REQUEST_INVALID: 'an HTTP request body is not a valid activity, or a Direct Line watermark is not a number',
+  ERR_DIRECTLINE_UNAUTHORIZED: 'a Direct Line request has no token, or one that is unknown, expired or for another conversation',
+  ERR_DIRECTLINE_NOT_FOUND: 'a Direct Line request names a conversation that does not exist',
+  ERR_DIRECTLINE_UPSTREAM: "Azure's Direct Line did not hand out a token",
   ERR_STORAGE_CONFLICT: 'conversation state kept changing underneath a turn',
   ERR_TURN_FAILED: 'a turn failed unexpectedly',
   ERR_HANDOFF_UNKNOWN: 'no handoff exists for that conversation',
@@ -34,6 +37,18 @@ export class AppError extends Error {
 export class ConfigError extends AppError {
   constructor(message: string) {
     super('ERR_CONFIG_INVALID', message);
+  }
+}
+
+/** A refused Direct Line request; `status` is the HTTP answer Web Chat expects for it. */
+export class DirectLineError extends AppError {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    readonly status: number,
+    options?: { cause?: unknown },
+  ) {
+    super(code, message, options);
   }
 }
 

@@ -6,7 +6,7 @@ export function createLogger(level: string): Logger {
     level,
     base: { service: 'restore-support-bot' },
     redact: {
-      paths: ['req.headers.authorization', 'headers.authorization', '*.MicrosoftAppPassword', 'MicrosoftAppPassword', '*.secret', '*.token'],
+      paths: ['req.headers.authorization', 'headers.authorization', '*.MicrosoftAppPassword', 'MicrosoftAppPassword', '*.DIRECT_LINE_SECRET', 'DIRECT_LINE_SECRET', '*.secret', '*.token'],
       censor: '[redacted]',
     },
   });

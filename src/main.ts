@@ -17,6 +17,7 @@ function start(): void {
         contentMs: Math.round(timings.contentMs),
         trainMs: Math.round(timings.trainMs),
         auth: config.MicrosoftAppId ? 'bot-framework-tokens' : 'none (MicrosoftAppId is empty)',
+        webChat: config.DIRECT_LINE_SECRET ? `page at /, Azure Direct Line ${config.DIRECT_LINE_DOMAIN}` : 'page at /, embedded Direct Line',
       },
       'support bot listening',
     );

@@ -12,6 +12,7 @@ import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
 import { activityToTurn, channelOf, scopeOf } from './activityToTurn.js';
 import { describeInvalidActivity } from './activitySchema.js';
+import type { ActivityJson as EmbeddedActivity } from './directline/embeddedDirectLine.js';
 import { replyToActivity } from './replyToActivity.js';
 
 /** What channels/ needs from the bot core. */
@@ -48,6 +49,7 @@ export interface ChannelOptions {
  */
 export class BotChannel {
   private readonly adapter: CloudAdapter;
+  private readonly embeddedAdapter: CloudAdapter;
 
   constructor(private readonly options: ChannelOptions) {
     const { config } = options;
@@ -59,6 +61,11 @@ export class BotChannel {
     });
     this.adapter = new CloudAdapter(auth);
     this.adapter.onTurnError = (context, error) => this.onTurnError(context, error);
+    // The embedded Direct Line's activities never cross the network: they come from this process
+    // and the replies go to this server's own connector, so no Bot Framework token is checked or
+    // fetched for them, even when MicrosoftAppId is set for the Azure channels.
+    this.embeddedAdapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
+    this.embeddedAdapter.onTurnError = this.adapter.onTurnError;
   }
 
   /** POST /api/messages: 400 for bodies that are not activities, otherwise the adapter's answer. */
@@ -84,6 +91,11 @@ export class BotChannel {
     await this.adapter.continueConversationAsync(this.options.config.MicrosoftAppId, reference, async (context) => {
       await context.sendActivities(replies.map((reply) => replyToActivity(reply, target)));
     });
+  }
+
+  /** An activity from the embedded Direct Line: the same turn as /api/messages, replies to its serviceUrl. */
+  async processEmbedded(activity: EmbeddedActivity): Promise<void> {
+    await this.embeddedAdapter.processActivityDirect('', activity as unknown as Activity, (context) => this.runTurn(context));
   }
 
   private async runTurn(context: TurnContext): Promise<void> {

@@ -2,6 +2,9 @@ import restify, { type Request, type Response } from 'restify';
 import type { Logger } from 'pino';
 import type { HttpRequest, HttpResponse } from '../channels/botAdapter.js';
 import { mountAgentConsole, type AgentConsolePort, type HandBackCatalog } from './agentConsole.js';
+import { mountEmbeddedDirectLine } from './directLine.js';
+import { jsonRoute } from './jsonRoute.js';
+import { mountWebChat, type WebChatBackend } from './webChat.js';
 
 export interface MessageEndpoint {
   processHttp(req: HttpRequest, res: HttpResponse): Promise<void>;
@@ -11,6 +14,8 @@ export interface AppOptions {
   readonly logger: Logger;
   readonly messages: MessageEndpoint;
   readonly agentConsole?: { readonly token?: string; readonly hub: AgentConsolePort; readonly catalog: HandBackCatalog };
+  /** The Web Chat page's Direct Line: embedded in this server, or Azure's. */
+  readonly webChat: WebChatBackend;
   /** Largest request body accepted, in bytes; larger ones get 413. */
   readonly maxBodyBytes?: number;
 }
@@ -29,14 +34,10 @@ export function createApp(options: AppOptions): restify.Server {
     res.send(200, { status: 'ok' });
   });
 
-  server.post('/api/messages', async (req: Request, res: Response) => {
-    try {
-      await options.messages.processHttp(req, res);
-    } catch (error) {
-      options.logger.error({ err: error, code: 'ERR_TURN_FAILED' }, 'request failed');
-      if (!res.headersSent) res.send(500, { error: { code: 'ERR_TURN_FAILED', message: 'internal error' } });
-    }
-  });
+  server.post('/api/messages', jsonRoute(options.logger)((req, res) => options.messages.processHttp(req, res)));
+
+  mountWebChat(server, options.webChat, options.logger);
+  if (options.webChat.mode === 'embedded') mountEmbeddedDirectLine(server, options.webChat.directLine, options.logger);
 
   if (options.agentConsole) mountAgentConsole(server, options.agentConsole);
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { choicesOf, conversation, startBot, textOf, type RunningBot } from '../support/botServer.js';
+import { choicesOf, conversation, jsonOf, startBot, textOf, type RunningBot } from '../support/botServer.js';
 
 let bot: RunningBot;
 beforeAll(async () => {
@@ -42,7 +42,7 @@ describe('POST /api/messages', () => {
   it('answers 400 with a short JSON error for malformed JSON', async () => {
     const response = await bot.post('{"type": "message",');
     expect(response.status).toBe(400);
-    const body = (await response.json()) as { error: { message: string } };
+    const body = await jsonOf(response);
     expect(body.error.message).toMatch(/json/i);
     expect(JSON.stringify(body)).not.toMatch(/at .*\.js/);
   });
@@ -51,7 +51,7 @@ describe('POST /api/messages', () => {
     for (const body of [[1, 2], { hello: 'world' }, { type: 'message', channelId: 'webchat', conversation: { id: 'c' } }, 'null']) {
       const response = await bot.post(body);
       expect(response.status).toBe(400);
-      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('ERR_REQUEST_INVALID');
+      expect((await jsonOf(response)).error.code).toBe('ERR_REQUEST_INVALID');
     }
   });
 

@@ -24,7 +24,7 @@ class FlakyStorage extends MemoryStorage {
 const storage = new FlakyStorage();
 let bot: RunningBot;
 beforeAll(async () => {
-  bot = await startBot({}, storage);
+  bot = await startBot({}, { storage });
 });
 afterAll(async () => {
   await bot.close();

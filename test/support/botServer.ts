@@ -26,7 +26,7 @@ export interface RunningBot {
  * The real restify server on an ephemeral port, with nock standing in for the Bot Connector:
  * outbound activities are recorded instead of leaving the machine.
  */
-export async function startBot(env: Record<string, string> = {}, storage?: KeyValueStorage): Promise<RunningBot> {
+export async function startBot(env: Record<string, string> = {}, options: { now?: () => number; storage?: KeyValueStorage } = {}): Promise<RunningBot> {
   nock.disableNetConnect();
   nock.enableNetConnect(/127\.0\.0\.1|localhost/);
   const sent: SentActivity[] = [];
@@ -40,7 +40,7 @@ export async function startBot(env: Record<string, string> = {}, storage?: KeyVa
     });
 
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env });
-  const assembly = assemble(config, createLogger(config.LOG_LEVEL), storage);
+  const assembly = assemble(config, createLogger(config.LOG_LEVEL), options.storage, options.now);
   await new Promise<void>((resolve) => assembly.server.listen(0, '127.0.0.1', resolve));
   const { port } = assembly.server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
@@ -101,3 +101,6 @@ export const choicesOf = (activities: readonly SentActivity[]): string[] =>
     ...(activity.body.suggestedActions?.actions ?? []).map((action: any) => action.title),
     ...(activity.body.attachments ?? []).flatMap((attachment: any) => (attachment.content?.buttons ?? []).map((button: any) => button.title)),
   ]);
+
+/** A JSON response body, loosely typed as tests read it. */
+export const jsonOf = (response: Response): Promise<any> => response.json();
