@@ -47,7 +47,7 @@ function main(): void {
         ...corpora.map((corpus) => ({ heading: BRAUN_SUBSETS[corpus], subset: BRAUN_SUBSETS[corpus], metric: 'intent micro-F1', ours: braun.corpora[corpus].microF1 })),
         { heading: 'Overall', subset: 'Overall', metric: 'intent micro-F1', ours: braun.overall },
       ]),
-      corpora.map((corpus) => `${BRAUN_SUBSETS[corpus]}: ${braun.corpora[corpus].items} test items, threshold ${braun.corpora[corpus].threshold} (cross-validation on train); ${timing(braun.corpora[corpus].timing)}`),
+      corpora.map((corpus) => `${BRAUN_SUBSETS[corpus]}: ${braun.corpora[corpus].items} test items, threshold ${braun.corpora[corpus].threshold} and tuning "${braun.corpora[corpus].tuning}" (cross-validation on train); ${timing(braun.corpora[corpus].timing)}`),
     ),
     section(
       'CLINC150 full: train on train + oos_train, threshold chosen on val + oos_val, scored on test + oos_test',
@@ -55,7 +55,7 @@ function main(): void {
         { heading: 'in-scope accuracy (%)', subset: 'Full', metric: 'in-scope accuracy (%)', ours: clinc.inScopeAccuracy, scale: 100 },
         { heading: 'OOS recall (%)', subset: 'Full', metric: 'out-of-scope recall (%)', ours: clinc.oosRecall, scale: 100 },
       ]),
-      [`threshold ${clinc.threshold}; ${timing(clinc.timing)}`],
+      [`threshold ${clinc.threshold}, tuning "${clinc.tuning}" (chosen on val); ${timing(clinc.timing)}`],
     ),
     ...HINT3_BOTS.map((bot) =>
       section(
@@ -66,7 +66,7 @@ function main(): void {
           { heading: 'OOS recall', subset: bot, metric: 'OOS Recall', ours: hint3[bot].oosRecall },
           { heading: 'MCC', subset: bot, metric: 'MCC', ours: hint3[bot].mcc },
         ]),
-        [`threshold ${hint3[bot].threshold} (best MCC under cross-validation on train, other bots' train as out of scope); ${timing(hint3[bot].timing)}`],
+        [`threshold ${hint3[bot].threshold}, tuning "${hint3[bot].tuning}" (best MCC under cross-validation on train, other bots' train as out of scope); ${timing(hint3[bot].timing)}`],
       ),
     ),
   ];

@@ -11,7 +11,8 @@ const CACHE_LIMIT = 5000;
  * Ties go to the more frequent word; unknown words with no close match stay as they are.
  */
 export class SpellingCorrector {
-  private readonly byLength = new Map<number, { word: string; count: number }[]>();
+  /** Candidates by first letter and length: a typo rarely changes the first letter, and this keeps a search to a few dozen words. */
+  private readonly buckets = new Map<string, { word: string; count: number }[]>();
   private readonly cache = new Map<string, string | null>();
 
   /**
@@ -24,9 +25,10 @@ export class SpellingCorrector {
   ) {
     for (const [word, count] of counts) {
       if (word.length < MIN_LENGTH - 1 || /\d/.test(word)) continue;
-      const bucket = this.byLength.get(word.length) ?? [];
+      const key = bucketKey(word[0] ?? '', word.length);
+      const bucket = this.buckets.get(key) ?? [];
       bucket.push({ word, count });
-      this.byLength.set(word.length, bucket);
+      this.buckets.set(key, bucket);
     }
   }
 
@@ -48,9 +50,9 @@ export class SpellingCorrector {
     const maxEdits = word.length >= TWO_EDIT_LENGTH ? 2 : 1;
     let best: { word: string; count: number; distance: number } | null = null;
     for (let length = word.length - maxEdits; length <= word.length + maxEdits; length += 1) {
-      for (const candidate of this.byLength.get(length) ?? []) {
+      for (const candidate of this.buckets.get(bucketKey(word[0] ?? '', length)) ?? []) {
         const distance = DamerauLevenshteinDistance(word, candidate.word);
-        if (distance > maxEdits || (distance === 2 && candidate.word[0] !== word[0])) continue;
+        if (distance > maxEdits) continue;
         if (!best || distance < best.distance || (distance === best.distance && candidate.count > best.count)) {
           best = { ...candidate, distance };
         }
@@ -59,3 +61,5 @@ export class SpellingCorrector {
     return best?.word ?? null;
   }
 }
+
+const bucketKey = (first: string, length: number): string => `${first}:${length}`;
