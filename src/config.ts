@@ -9,6 +9,8 @@ import { ConfigError } from './errors.js';
  */
 const portNumber = z.coerce.number().int().min(0).max(65535);
 const probability = z.coerce.number().min(0).max(1);
+const guid = z.string().regex(/^[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i, 'must be a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)');
+const httpsUrl = z.url({ protocol: /^https$/, error: 'must be an https:// URL' });
 
 const schema = z.object({
   PORT: portNumber.default(3978),
@@ -22,6 +24,16 @@ const schema = z.object({
   NLU_THRESHOLD: probability.optional(),
   NLU_AMBIGUITY_MARGIN: probability.optional(),
   MAX_MESSAGE_CHARS: z.coerce.number().int().min(1).default(2000),
+  // Teams app package (npm run teams:package); the bot itself runs without them.
+  TEAMS_APP_ID: guid.optional(),
+  TEAMS_APP_VERSION: z
+    .string()
+    .regex(/^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/, 'must be major.minor.patch, e.g. 1.0.0')
+    .default('1.0.0'),
+  TEAMS_DEVELOPER_NAME: z.string().min(1).max(32).default('Backup & Restore support'),
+  TEAMS_WEBSITE_URL: httpsUrl.optional(),
+  TEAMS_PRIVACY_URL: httpsUrl.optional(),
+  TEAMS_TERMS_URL: httpsUrl.optional(),
 });
 
 export type Config = Readonly<z.infer<typeof schema>>;

@@ -3,7 +3,7 @@ import type { Content } from '../content/types.js';
 import type { ConversationStore } from '../storage/conversationStore.js';
 import { Conversation, type ConversationDeps, type Outcome } from './conversation.js';
 import { RECENT_LINES, type ConversationState } from './state.js';
-import type { HandoffSummary, MembersAddedTurn, MessageTurn, Reply, TranscriptLine, Turn, TurnResult } from './types.js';
+import type { BotAddedTurn, HandoffSummary, MembersAddedTurn, MessageTurn, Reply, TranscriptLine, Turn, TurnResult } from './types.js';
 
 export interface SupportBotDeps extends ConversationDeps {
   readonly store: ConversationStore<ConversationState>;
@@ -31,7 +31,14 @@ export class SupportBot {
   }
 
   handle(turn: Turn): Promise<TurnResult> {
-    return turn.kind === 'message' ? this.onMessage(turn) : this.onMembersAdded(turn);
+    switch (turn.kind) {
+      case 'message':
+        return this.onMessage(turn);
+      case 'membersAdded':
+        return this.onMembersAdded(turn);
+      case 'botAdded':
+        return this.onBotAdded(turn);
+    }
   }
 
   /** A state that broke a turn is dropped so the next message starts clean instead of failing again. */
@@ -39,9 +46,19 @@ export class SupportBot {
     await this.deps.store.delete(conversationId);
   }
 
-  private onMembersAdded(turn: MembersAddedTurn): Promise<TurnResult> {
+  /**
+   * One welcome per person in a personal chat. In a team or group chat people come and go without
+   * being greeted: the bot introduced itself once when it was added (onBotAdded).
+   */
+  private async onMembersAdded(turn: MembersAddedTurn): Promise<TurnResult> {
+    const log = this.logFor(turn);
+    if (turn.scope !== 'personal') {
+      log.debug({ members: turn.members.length }, 'members added to a shared conversation; not greeted');
+      return { replies: [] };
+    }
     return this.deps.store.update(turn.conversationId, async (state) => {
       const newcomers = turn.members.filter((member) => !state.welcomed.includes(member.id));
+      log.info({ welcomed: newcomers.length }, 'members added');
       if (newcomers.length === 0) return { state, result: { replies: [] } };
       const welcome: Reply = { text: this.content.phrases.welcome.trim(), choices: this.conversation.menu().choices ?? [] };
       const replies = newcomers.map(() => welcome);
@@ -52,8 +69,25 @@ export class SupportBot {
     });
   }
 
+  /** Teams announces one install twice (conversationUpdate and installationUpdate): introduce once. */
+  private onBotAdded(turn: BotAddedTurn): Promise<TurnResult> {
+    const log = this.logFor(turn);
+    return this.deps.store.update(turn.conversationId, async (state) => {
+      const first = !state.welcomed.includes(turn.bot.id);
+      log.info({ introduced: first }, 'bot added');
+      if (!first) return { state, result: { replies: [] } };
+      const replies: Reply[] = [{ text: this.content.phrases.groupWelcome.trim(), choices: this.conversation.menu().choices ?? [] }];
+      return { state: { ...state, welcomed: [...state.welcomed, turn.bot.id], recent: this.remember(state.recent, 'bot', replies) }, result: { replies } };
+    });
+  }
+
+  /** Tied to the conversation, its scope and the channel's ids (Teams tenant, team, channel). */
+  private logFor(turn: Turn): Logger {
+    return this.deps.logger.child({ conversationId: turn.conversationId, scope: turn.scope, ...turn.trace });
+  }
+
   private onMessage(turn: MessageTurn): Promise<TurnResult> {
-    const log = this.deps.logger.child({ conversationId: turn.conversationId, ...turn.trace });
+    const log = this.logFor(turn);
     return this.deps.store.update(turn.conversationId, async (state) => {
       const text = turn.text.replace(/\s+/g, ' ').trim();
       const outcome = this.decide(state, text, turn.hasAttachments);

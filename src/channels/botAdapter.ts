@@ -71,9 +71,17 @@ export class BotChannel {
     await this.adapter.process(req as never, res as never, (context) => this.runTurn(context));
   }
 
+  /**
+   * Invokes are not turned into turns: CloudAdapter answers an invoke nobody handled with 501 in
+   * the HTTP response (this bot renders Action.Submit, never Action.Execute).
+   */
   private async runTurn(context: TurnContext): Promise<void> {
-    const turn = activityToTurn(context.activity);
-    if (!turn) return;
+    const { activity } = context;
+    const turn = activityToTurn(activity);
+    if (!turn) {
+      this.options.logger.debug({ conversationId: activity.conversation.id, activityId: activity.id, type: activity.type }, 'activity ignored');
+      return;
+    }
     const result = await this.options.bot.handle(turn);
     if (result.replies.length > 0) await context.sendActivities(result.replies.map((reply) => replyToActivity(reply, turn)));
     if (result.handoff) await context.sendActivity(handoffEvent(context, result.handoff));
