@@ -9,10 +9,11 @@ import { ConfigError } from './errors.js';
  */
 const portNumber = z.coerce.number().int().min(0).max(65535);
 const probability = z.coerce.number().min(0).max(1);
+const guid = z.string().regex(/^[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i, 'must be a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)');
 const httpsUrl = z
   .string()
   .url()
-  .refine((value) => /^https:\/\//i.test(value), 'must be an https URL')
+  .refine((value) => /^https:\/\//i.test(value), 'must be an https:// URL')
   .transform((value) => value.replace(/\/+$/, ''));
 
 const schema = z.object({
@@ -37,6 +38,16 @@ const schema = z.object({
   DIRECT_LINE_DOMAIN: httpsUrl.default('https://directline.botframework.com/v3/directline'),
   // Web Chat refreshes its token every 15 minutes whatever the lifetime, so a shorter one would cut conversations off.
   DIRECT_LINE_TOKEN_TTL_SECONDS: z.coerce.number().int().min(900).max(86_400).default(1800),
+  // Teams app package (npm run teams:package); the bot itself runs without them.
+  TEAMS_APP_ID: guid.optional(),
+  TEAMS_APP_VERSION: z
+    .string()
+    .regex(/^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/, 'must be major.minor.patch, e.g. 1.0.0')
+    .default('1.0.0'),
+  TEAMS_DEVELOPER_NAME: z.string().min(1).max(32).default('Backup & Restore support'),
+  TEAMS_WEBSITE_URL: httpsUrl.optional(),
+  TEAMS_PRIVACY_URL: httpsUrl.optional(),
+  TEAMS_TERMS_URL: httpsUrl.optional(),
 });
 
 export type Config = Readonly<z.infer<typeof schema>>;

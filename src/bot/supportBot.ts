@@ -7,6 +7,7 @@ import { matchTopic } from './matchTopic.js';
 import { initialState, RECENT_LINES, type ConversationState } from './state.js';
 import type {
   ConversationRef,
+  BotAddedTurn,
   HandoffStatusTurn,
   HandoffSummary,
   MembersAddedTurn,
@@ -90,14 +91,26 @@ export class SupportBot implements BotControl {
         return turn.fromAgent ? this.onAgentMessage(turn, effects) : this.onMessage(turn, effects);
       case 'membersAdded':
         return this.onMembersAdded(turn);
+      case 'botAdded':
+        return this.onBotAdded(turn);
       case 'handoffStatus':
         return this.onHandoffStatus(turn, effects);
     }
   }
 
-  private onMembersAdded(turn: MembersAddedTurn): Promise<TurnResult> {
+  /**
+   * One welcome per person in a personal chat. In a team or group chat people come and go without
+   * being greeted: the bot introduced itself once when it was added (onBotAdded).
+   */
+  private async onMembersAdded(turn: MembersAddedTurn): Promise<TurnResult> {
+    const log = this.logFor(turn);
+    if (turn.scope !== 'personal') {
+      log.debug({ members: turn.members.length }, 'members added to a shared conversation; not greeted');
+      return { replies: [] };
+    }
     return this.deps.store.update(turn.conversationId, async (state) => {
       const newcomers = turn.members.filter((member) => !state.welcomed.includes(member.id));
+      log.info({ welcomed: newcomers.length }, 'members added');
       if (newcomers.length === 0) return { state, result: { replies: [] } };
       const welcome: Reply = { text: this.content.phrases.welcome.trim(), choices: this.conversation.menu().choices ?? [] };
       const replies = newcomers.map(() => welcome);
@@ -113,8 +126,25 @@ export class SupportBot implements BotControl {
     });
   }
 
+  /** Teams announces one install twice (conversationUpdate and installationUpdate): introduce once. */
+  private onBotAdded(turn: BotAddedTurn): Promise<TurnResult> {
+    const log = this.logFor(turn);
+    return this.deps.store.update(turn.conversationId, async (state) => {
+      const first = !state.welcomed.includes(turn.bot.id);
+      log.info({ introduced: first }, 'bot added');
+      if (!first) return { state, result: { replies: [] } };
+      const replies: Reply[] = [{ text: this.content.phrases.groupWelcome.trim(), choices: this.conversation.menu().choices ?? [] }];
+      return { state: { ...state, welcomed: [...state.welcomed, turn.bot.id], recent: this.remember(state.recent, 'bot', replies) }, result: { replies } };
+    });
+  }
+
+  /** Tied to the conversation, its scope and the channel's ids (Teams tenant, team, channel). */
+  private logFor(turn: Turn): Logger {
+    return this.deps.logger.child({ conversationId: turn.conversationId, scope: turn.scope, ...turn.trace });
+  }
+
   private onMessage(turn: MessageTurn, effects: SideEffect[]): Promise<TurnResult> {
-    const log = this.deps.logger.child({ conversationId: turn.conversationId, ...turn.trace });
+    const log = this.logFor(turn);
     return this.deps.store.update(turn.conversationId, async (current) => {
       const state = turn.reference ? { ...current, reference: turn.reference } : current;
       const text = turn.text.replace(/\s+/g, ' ').trim();

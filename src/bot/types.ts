@@ -48,7 +48,13 @@ export interface MembersAddedTurn extends TurnBase {
   readonly members: readonly Member[];
 }
 
-export type Turn = MessageTurn | MembersAddedTurn | HandoffStatusTurn;
+/** The bot itself joined a shared conversation (a team, a group chat): it introduces itself once. */
+export interface BotAddedTurn extends TurnBase {
+  readonly kind: 'botAdded';
+  readonly bot: Member;
+}
+
+export type Turn = MessageTurn | MembersAddedTurn | BotAddedTurn | HandoffStatusTurn;
 
 export interface Reply {
   readonly text: string;

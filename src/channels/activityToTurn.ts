@@ -1,10 +1,11 @@
-import { TurnContext, type Activity } from 'botbuilder';
-import type { ChannelKind, ConversationRef, ConversationScope, Turn } from '../bot/types.js';
+import { TurnContext, type Activity, type ChannelAccount } from 'botbuilder';
+import type { ChannelKind, ConversationRef, ConversationScope, Member, Turn } from '../bot/types.js';
 
 const CHANNELS: Record<string, ChannelKind> = { msteams: 'teams', webchat: 'webchat', directline: 'webchat', emulator: 'emulator' };
 
 export const channelOf = (activity: Partial<Activity>): ChannelKind => CHANNELS[activity.channelId ?? ''] ?? 'other';
 
+/** Teams personal chats carry no `isGroup`; group chats and channels say so in `conversationType`. */
 export function scopeOf(activity: Partial<Activity>): ConversationScope {
   const type = activity.conversation?.conversationType;
   if (type === 'channel') return 'channel';
@@ -15,59 +16,139 @@ export function scopeOf(activity: Partial<Activity>): ConversationScope {
 /** A Teams message carries a text/html copy of what was typed; only other attachments are "files". */
 const isDuplicateOfText = (contentType: string | undefined): boolean => contentType === 'text/html';
 
+type TurnBase = Pick<Turn, 'conversationId' | 'channel' | 'scope' | 'trace' | 'reference'>;
+
 /**
  * Translates a Bot Framework activity into the core's Turn; null for activities the bot does not
- * act on (typing, reactions, unknown types), which are acknowledged and ignored.
+ * act on (typing, reactions, invokes, unknown types, Teams group messages not meant for it), which
+ * are acknowledged and ignored.
  */
 export function activityToTurn(activity: Activity, options: { agentIds?: readonly string[] } = {}): Turn | null {
-  const base = {
+  const base: TurnBase = {
     conversationId: activity.conversation.id,
     channel: channelOf(activity),
     scope: scopeOf(activity),
     trace: traceOf(activity),
     reference: TurnContext.getConversationReference(activity) as ConversationRef,
   };
-  if (activity.type === 'message') {
-    const from = activity.from?.id ?? 'unknown';
-    const agentIds = options.agentIds ?? [];
-    return {
-      ...base,
-      kind: 'message',
-      from: { id: from, ...(activity.from?.name ? { name: activity.from.name } : {}) },
-      text: messageText(activity),
-      hasAttachments: (activity.attachments ?? []).some((attachment) => !isDuplicateOfText(attachment.contentType)),
-      ...(agentIds.includes(from) || agentIds.includes(activity.from?.aadObjectId ?? '') ? { fromAgent: true } : {}),
-    };
+  switch (activity.type) {
+    case 'message':
+      return messageTurn(activity, base, options.agentIds ?? []);
+    case 'conversationUpdate':
+      return membershipTurn(activity, base);
+    case 'installationUpdate':
+      return installationTurn(activity, base);
+    case 'event':
+      return activity.name === 'handoff.status' ? handoffStatusTurn(activity, base) : null;
+    default:
+      return null;
   }
-  if (activity.type === 'event' && activity.name === 'handoff.status') {
-    const value = activity.value as { state?: unknown; message?: unknown } | undefined;
-    const state = value?.state;
-    if (state !== 'accepted' && state !== 'failed' && state !== 'completed') return null;
-    return { ...base, kind: 'handoffStatus', state, ...(typeof value?.message === 'string' ? { message: value.message } : {}) };
-  }
-  if (activity.type === 'conversationUpdate') {
-    const members = (activity.membersAdded ?? []).filter((member) => member.id !== activity.recipient?.id);
-    return members.length > 0 ? { ...base, kind: 'membersAdded', members: members.map((member) => ({ id: member.id, name: member.name })) } : null;
-  }
-  return null;
 }
 
-/** The customer's words: mention of the bot removed; a card button's posted value when there is no text. */
+function messageTurn(activity: Activity, base: TurnBase, agentIds: readonly string[]): Turn | null {
+  // In Teams group chats and channels the bot answers only when mentioned; card buttons post back
+  // without a mention (TEAMS.md), and every button this bot renders there carries a `value`.
+  if (base.channel === 'teams' && base.scope !== 'personal' && !mentionsRecipient(activity) && !isCardPostback(activity)) return null;
+  return {
+    ...base,
+    kind: 'message',
+    from: memberOf(activity.from ?? { id: 'unknown', name: '' }),
+    text: messageText(activity),
+    hasAttachments: (activity.attachments ?? []).some((attachment) => !isDuplicateOfText(attachment.contentType)),
+    ...(isAgent(activity, agentIds) ? { fromAgent: true } : {}),
+  };
+}
+
+const isAgent = (activity: Activity, agentIds: readonly string[]): boolean =>
+  agentIds.includes(activity.from?.id ?? '') || agentIds.includes(activity.from?.aadObjectId ?? '');
+
+/** handoff.status from an agent hub; a state this bot does not know is acknowledged and ignored. */
+function handoffStatusTurn(activity: Activity, base: TurnBase): Turn | null {
+  const value = activity.value as { state?: unknown; message?: unknown } | undefined;
+  const state = value?.state;
+  if (state !== 'accepted' && state !== 'failed' && state !== 'completed') return null;
+  return { ...base, kind: 'handoffStatus', state, ...(typeof value?.message === 'string' ? { message: value.message } : {}) };
+}
+
+/**
+ * Personal chats welcome the people added (the bot's own entry, first or last, is not a person).
+ * In a team or group chat only the bot's own arrival counts: it introduces itself to the chat.
+ */
+function membershipTurn(activity: Activity, base: TurnBase): Turn | null {
+  const botId = activity.recipient?.id;
+  const added = activity.membersAdded ?? [];
+  const others = added.filter((member) => member.id !== botId);
+  if (base.scope !== 'personal' && activity.recipient && added.some((member) => member.id === botId)) {
+    return { ...base, kind: 'botAdded', bot: memberOf(activity.recipient) };
+  }
+  return others.length > 0 ? { ...base, kind: 'membersAdded', members: others.map(memberOf) } : null;
+}
+
+/**
+ * Teams sends installationUpdate `add` besides the conversationUpdate of the same install, in
+ * either order; both map to the same turn so the bot's `welcomed` list greets once.
+ */
+function installationTurn(activity: Activity, base: TurnBase): Turn | null {
+  if (activity.action !== 'add' || !activity.recipient) return null;
+  if (base.scope !== 'personal') return { ...base, kind: 'botAdded', bot: memberOf(activity.recipient) };
+  return activity.from && activity.from.id !== activity.recipient.id ? { ...base, kind: 'membersAdded', members: [memberOf(activity.from)] } : null;
+}
+
+const memberOf = (account: ChannelAccount): Member => (account.name ? { id: account.id, name: account.name } : { id: account.id });
+
+interface MentionEntity {
+  type: string;
+  text?: string;
+  mentioned?: { id?: string; name?: string };
+}
+
+/** Mention entities anywhere in `entities` (Teams puts clientInfo there too, often first). */
+const mentionsOf = (activity: Activity): MentionEntity[] =>
+  ((activity.entities ?? []) as MentionEntity[]).filter((entity) => entity.type?.toLowerCase() === 'mention');
+
+const mentionsRecipient = (activity: Activity): boolean =>
+  activity.recipient !== undefined && mentionsOf(activity).some((mention) => mention.mentioned?.id === activity.recipient.id);
+
+/** Action.Submit and messageBack buttons deliver their data in `value`; a typed message has none. */
+const isCardPostback = (activity: Activity): boolean => typeof activity.value === 'object' && activity.value !== null;
+
+/** The customer's words: the bot's mention removed; a card button's posted value when there is no text. */
 function messageText(activity: Activity): string {
-  const mentionFree = activity.recipient?.id ? TurnContext.removeMentionText({ ...activity, text: activity.text ?? '' }, activity.recipient.id) : activity.text;
-  if (mentionFree && mentionFree.trim()) return mentionFree;
+  const text = plainText(activity);
+  if (text) return text;
   const value = activity.value as { choice?: unknown } | undefined;
-  return typeof value?.choice === 'string' ? value.choice : (mentionFree ?? '');
+  return typeof value?.choice === 'string' ? value.choice.trim() : text;
+}
+
+/**
+ * Removes every mention of the bot (wherever it sits: another person may be mentioned first),
+ * keeps other mentions as the plain name, and tidies the spaces and the trailing newline some
+ * Teams clients add.
+ */
+function plainText(activity: Activity): string {
+  let text = activity.text ?? '';
+  const botId = activity.recipient?.id;
+  for (const mention of mentionsOf(activity)) {
+    if (!botId || mention.mentioned?.id !== botId) continue;
+    const markup = mention.text ?? (mention.mentioned.name ? `<at>${mention.mentioned.name}</at>` : '');
+    if (markup) text = text.split(markup).join(' ');
+  }
+  return text
+    .replace(/<at>(.*?)<\/at>/gis, '$1')
+    .replace(/[^\S\n]+/g, ' ')
+    .replace(/ *\n */g, '\n')
+    .trim();
 }
 
 function traceOf(activity: Activity): Record<string, string> {
-  const channelData = activity.channelData as { tenant?: { id?: string }; team?: { id?: string } } | undefined;
+  const channelData = activity.channelData as { tenant?: { id?: string }; team?: { id?: string }; channel?: { id?: string } } | undefined;
   return Object.fromEntries(
     Object.entries({
       activityId: activity.id,
       channelId: activity.channelId,
       tenantId: channelData?.tenant?.id,
       teamId: channelData?.team?.id,
+      teamsChannelId: channelData?.channel?.id,
     }).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
   );
 }

@@ -98,12 +98,33 @@ export class BotChannel {
     await this.embeddedAdapter.processActivityDirect('', activity as unknown as Activity, (context) => this.runTurn(context));
   }
 
+  /**
+   * Invokes are not turned into turns: CloudAdapter answers an invoke nobody handled with 501 in
+   * the HTTP response (this bot renders Action.Submit, never Action.Execute).
+   */
   private async runTurn(context: TurnContext): Promise<void> {
-    const turn = activityToTurn(context.activity, { agentIds: this.options.config.AGENT_USER_IDS });
-    if (!turn) return;
+    const { activity } = context;
+    const turn = activityToTurn(activity, { agentIds: this.options.config.AGENT_USER_IDS });
+    if (!turn) {
+      this.options.logger.debug({ conversationId: activity.conversation.id, activityId: activity.id, type: activity.type }, 'activity ignored');
+      return;
+    }
     const result = await this.options.bot.handle(turn);
     if (result.replies.length > 0) await context.sendActivities(result.replies.map((reply) => replyToActivity(reply, turn)));
-    if (result.handoff) await context.sendActivity(handoffEvent(context, result.handoff));
+    if (result.handoff) await this.announceHandoff(context, result.handoff);
+  }
+
+  /**
+   * handoff.initiate goes to the channel for an external agent hub. Channels without a hub (Teams
+   * among them) may refuse event activities: the customer already has their reply and the embedded
+   * console has the case, so a refusal is logged, not turned into a failed turn.
+   */
+  private async announceHandoff(context: TurnContext, handoff: HandoffRequest): Promise<void> {
+    try {
+      await context.sendActivity(handoffEvent(context, handoff));
+    } catch (error) {
+      this.options.logger.warn({ conversationId: context.activity.conversation.id, activityId: context.activity.id, err: error }, 'channel refused the handoff.initiate event');
+    }
   }
 
   private async onTurnError(context: TurnContext, error: Error): Promise<void> {

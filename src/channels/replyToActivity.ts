@@ -1,17 +1,61 @@
-import { ActionTypes, CardFactory, MessageFactory, type Activity } from 'botbuilder';
+import { CardFactory, MessageFactory, type Activity } from 'botbuilder';
 import type { Reply, Turn } from '../bot/types.js';
 
 /**
- * Channel-aware rendering under channel-agnostic replies: suggested actions where the channel
- * shows them (Web Chat, Emulator, Teams personal chats), card buttons where it does not (Teams
- * group chats and channels drop suggested actions).
+ * Channel-aware rendering under channel-agnostic replies:
+ * - Web Chat, Emulator, others: markdown text, choices as suggested actions.
+ * - Teams personal chat: the same, except that text with a list goes in an Adaptive Card (a Teams
+ *   text message loses list formatting); suggested actions still carry the choices.
+ * - Teams group chat and channel: suggested actions are not shown there, so choices become
+ *   Adaptive Card buttons (Action.Submit posting back `{ choice }`, which needs no mention).
  */
 export function replyToActivity(reply: Reply, turn: Pick<Turn, 'channel' | 'scope'>): Partial<Activity> {
   const choices = reply.choices ?? [];
-  if (choices.length === 0) return { ...MessageFactory.text(reply.text), textFormat: 'markdown' };
-  if (turn.channel === 'teams' && turn.scope !== 'personal') {
-    const card = CardFactory.heroCard('', undefined, CardFactory.actions(choices.map((label) => ({ type: ActionTypes.ImBack, title: label, value: label }))));
-    return { ...MessageFactory.attachment(card, reply.text), textFormat: 'markdown' };
+  if (turn.channel !== 'teams') return markdown(reply.text, choices);
+  if (turn.scope === 'personal') {
+    if (!hasList(reply.text)) return markdown(reply.text, choices);
+    const card = MessageFactory.attachment(CardFactory.adaptiveCard(adaptiveCard(reply.text, [])));
+    return choices.length > 0 ? { ...card, suggestedActions: MessageFactory.suggestedActions([...choices]).suggestedActions } : card;
   }
-  return { ...MessageFactory.suggestedActions([...choices], reply.text), textFormat: 'markdown' };
+  if (choices.length === 0 && !hasList(reply.text)) return markdown(reply.text, []);
+  return MessageFactory.attachment(CardFactory.adaptiveCard(adaptiveCard(reply.text, choices)));
+}
+
+function markdown(text: string, choices: readonly string[]): Partial<Activity> {
+  const activity = choices.length > 0 ? MessageFactory.suggestedActions([...choices], text) : MessageFactory.text(text);
+  return { ...activity, textFormat: 'markdown' };
+}
+
+/** Adaptive Card schema version: 1.2 is rendered by every Teams client, mobile included. */
+const CARD_VERSION = '1.2';
+
+const LIST_ITEM = /^\s*(?:[-*]|\d+\.) /;
+
+const hasList = (text: string): boolean => text.split('\n').some((line) => LIST_ITEM.test(line));
+
+/** One TextBlock per paragraph and per run of list items (Teams wants `\r` between list items). */
+function adaptiveCard(text: string, choices: readonly string[]): Record<string, unknown> {
+  const blocks = text
+    .trim()
+    .split(/\n\s*\n/)
+    .flatMap(runsOf)
+    .map((block) => ({ type: 'TextBlock', text: block, wrap: true }));
+  return {
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: CARD_VERSION,
+    body: blocks,
+    ...(choices.length > 0 ? { actions: choices.map((label) => ({ type: 'Action.Submit', title: label, data: { choice: label } })) } : {}),
+  };
+}
+
+function runsOf(paragraph: string): string[] {
+  const runs: { list: boolean; lines: string[] }[] = [];
+  for (const line of paragraph.split('\n').map((item) => item.trim()).filter(Boolean)) {
+    const list = LIST_ITEM.test(line);
+    const last = runs.at(-1);
+    if (last && last.list === list) last.lines.push(line);
+    else runs.push({ list, lines: [line] });
+  }
+  return runs.map((run) => run.lines.join(run.list ? '\r' : '\n'));
 }

@@ -51,6 +51,8 @@ export const botFileSchema = z.strictObject({
   version,
   bot: z.strictObject({
     welcome: text,
+    /** Said once to a team or group chat the bot is added to: there, people talk to it by mentioning it. */
+    groupWelcome: text,
     menu: z.array(id).min(1).max(6),
     menuPrompt: text,
     unsure: text,

@@ -27,8 +27,34 @@ describe('activity to turn', () => {
         conversation: { id: '19:chat@thread.v2', isGroup: true, conversationType: 'groupChat' } as Activity['conversation'],
       }),
     );
-    expect(turn).toMatchObject({ kind: 'message', scope: 'group', channel: 'teams' });
-    expect(turn?.kind === 'message' && turn.text.replace(/\s+/g, ' ').trim()).toBe('<at>Grace</at> my restore is slow');
+    expect(turn).toMatchObject({ kind: 'message', scope: 'group', channel: 'teams', text: 'Grace my restore is slow' });
+  });
+
+  it('removes every mention of the bot, in the middle of the text too', () => {
+    const turn = activityToTurn(
+      teamsMessage({
+        text: 'hey <at>Support Bot</at>, my restore is slow <at>Support Bot</at>',
+        entities: [{ type: 'mention', text: '<at>Support Bot</at>', mentioned: bot }],
+      }),
+    );
+    expect(turn).toMatchObject({ text: 'hey , my restore is slow' });
+  });
+
+  it('ignores a group chat or channel message that does not mention the bot', () => {
+    for (const conversation of [
+      { id: '19:chat@thread.v2', isGroup: true, conversationType: 'groupChat' },
+      { id: '19:channel@thread.tacv2;messageid=1700000000000', isGroup: true, conversationType: 'channel' },
+    ]) {
+      const turn = activityToTurn(teamsMessage({ text: 'my restore is slow', entities: [{ type: 'clientInfo' }], conversation: conversation as Activity['conversation'] }));
+      expect(turn).toBeNull();
+    }
+  });
+
+  it('lets a card button postback through in a group chat although it mentions nobody', () => {
+    const turn = activityToTurn(
+      teamsMessage({ text: undefined, value: { choice: 'No, I\'m at home' }, conversation: { id: '19:chat@thread.v2', isGroup: true, conversationType: 'groupChat' } as Activity['conversation'] }),
+    );
+    expect(turn).toMatchObject({ kind: 'message', scope: 'group', text: "No, I'm at home" });
   });
 
   it('does not count the text/html copy Teams attaches as a file', () => {
@@ -45,14 +71,43 @@ describe('activity to turn', () => {
     expect(activityToTurn(teamsMessage({ text: 'hi' }))?.trace).toMatchObject({ activityId: 'm1', tenantId: '72f988bf', channelId: 'msteams' });
   });
 
+  it('keeps the team and channel ids of a channel message for logs', () => {
+    const turn = activityToTurn(
+      teamsMessage({
+        text: '<at>Support Bot</at> hi',
+        entities: [{ type: 'mention', text: '<at>Support Bot</at>', mentioned: bot }],
+        conversation: { id: '19:general@thread.tacv2;messageid=1', isGroup: true, conversationType: 'channel' } as Activity['conversation'],
+        channelData: { tenant: { id: '72f988bf' }, team: { id: '19:team@thread.tacv2' }, channel: { id: '19:general@thread.tacv2' } },
+      }),
+    );
+    expect(turn?.trace).toMatchObject({ tenantId: '72f988bf', teamId: '19:team@thread.tacv2', teamsChannelId: '19:general@thread.tacv2' });
+  });
+
   it('turns members added other than the bot into a welcome turn, whatever the order', () => {
     const turn = activityToTurn({ ...base, type: 'conversationUpdate', membersAdded: [{ id: '29:user' }, bot] } as Activity);
     expect(turn).toMatchObject({ kind: 'membersAdded', members: [{ id: '29:user' }] });
   });
 
-  it('ignores a conversation update that only adds the bot, and unknown activity types', () => {
+  it('ignores a personal conversation update that only adds the bot, and unknown activity types', () => {
     expect(activityToTurn({ ...base, type: 'conversationUpdate', membersAdded: [bot] } as Activity)).toBeNull();
     expect(activityToTurn({ ...base, type: 'messageReaction' } as Activity)).toBeNull();
+    expect(activityToTurn({ ...base, type: 'invoke', name: 'adaptiveCard/action' } as Activity)).toBeNull();
+  });
+
+  it('turns a personal installationUpdate add into a welcome turn for the installing user', () => {
+    expect(activityToTurn({ ...base, type: 'installationUpdate', action: 'add' } as Activity)).toMatchObject({ kind: 'membersAdded', members: [{ id: '29:user' }] });
+    expect(activityToTurn({ ...base, type: 'installationUpdate', action: 'remove' } as Activity)).toBeNull();
+  });
+
+  it('turns the bot being added to a team or group chat into one botAdded turn, by conversationUpdate or installationUpdate', () => {
+    const team = { ...base, conversation: { id: '19:general@thread.tacv2', isGroup: true, conversationType: 'channel' } };
+    expect(activityToTurn({ ...team, type: 'conversationUpdate', membersAdded: [{ id: bot.id }] } as Activity)).toMatchObject({ kind: 'botAdded', scope: 'channel', bot: { id: bot.id } });
+    expect(activityToTurn({ ...team, type: 'installationUpdate', action: 'add' } as Activity)).toMatchObject({ kind: 'botAdded', bot: { id: bot.id } });
+  });
+
+  it('passes people joining a group chat on as members added, for the bot to leave ungreeted', () => {
+    const group = { ...base, conversation: { id: '19:chat@thread.v2', isGroup: true, conversationType: 'groupChat' } };
+    expect(activityToTurn({ ...group, type: 'conversationUpdate', membersAdded: [{ id: '29:grace' }] } as Activity)).toMatchObject({ kind: 'membersAdded', scope: 'group' });
   });
 });
 
@@ -66,14 +121,47 @@ describe('reply to activity', () => {
     }
   });
 
-  it('uses card buttons in Teams group chats, which drop suggested actions', () => {
-    const activity = replyToActivity(reply, { channel: 'teams', scope: 'group' });
-    expect(activity.suggestedActions).toBeUndefined();
-    expect(activity.attachments?.[0]?.content.buttons.map((button: { title: string }) => button.title)).toEqual(['Yes', 'No']);
-    expect(activity.text).toBe('Did that work?');
+  it('uses Adaptive Card buttons that post back the choice in Teams group chats and channels, which drop suggested actions', () => {
+    for (const scope of ['group', 'channel'] as const) {
+      const activity = replyToActivity(reply, { channel: 'teams', scope });
+      expect(activity.suggestedActions).toBeUndefined();
+      expect(activity.text).toBeUndefined();
+      expect(activity.attachments).toEqual([
+        {
+          contentType: 'application/vnd.microsoft.card.adaptive',
+          content: {
+            type: 'AdaptiveCard',
+            $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+            version: '1.2',
+            body: [{ type: 'TextBlock', text: 'Did that work?', wrap: true }],
+            actions: [
+              { type: 'Action.Submit', title: 'Yes', data: { choice: 'Yes' } },
+              { type: 'Action.Submit', title: 'No', data: { choice: 'No' } },
+            ],
+          },
+        },
+      ]);
+    }
   });
 
-  it('sends plain markdown text when there is nothing to choose', () => {
+  it('sends plain markdown text in Teams group chats when there is no list and nothing to choose', () => {
+    expect(replyToActivity({ text: 'Glad that worked!' }, { channel: 'teams', scope: 'group' })).toMatchObject({ text: 'Glad that worked!', textFormat: 'markdown' });
+  });
+
+  it('keeps lists as markdown text in Web Chat', () => {
     expect(replyToActivity({ text: '- one\n- two' }, { channel: 'webchat', scope: 'personal' })).toMatchObject({ text: '- one\n- two', textFormat: 'markdown' });
+  });
+
+  it('puts text with a list in Adaptive Card TextBlocks in Teams, one per paragraph and per run of items', () => {
+    const activity = replyToActivity({ text: 'Check these:\n- power\n- Wi-Fi\n\n1. first\n2. second\n\nThen try again.\n', choices: ['Done'] }, { channel: 'teams', scope: 'personal' });
+    expect(activity.text).toBeUndefined();
+    expect(activity.suggestedActions?.actions.map((action) => action.title)).toEqual(['Done']);
+    expect(activity.attachments?.[0]?.content.body).toEqual([
+      { type: 'TextBlock', text: 'Check these:', wrap: true },
+      { type: 'TextBlock', text: '- power\r- Wi-Fi', wrap: true },
+      { type: 'TextBlock', text: '1. first\r2. second', wrap: true },
+      { type: 'TextBlock', text: 'Then try again.', wrap: true },
+    ]);
+    expect(activity.attachments?.[0]?.content.actions).toBeUndefined();
   });
 });

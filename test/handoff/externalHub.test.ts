@@ -46,13 +46,15 @@ describe('an agent in a shared chat', () => {
   it('is never answered, and gives the chat to the bot with "take over: <topic>"', async () => {
     const chat = conversation(bot, { ...teams, id: '19:shared@thread.v2' });
     await chat.say('<at>Support Bot</at> talk to a person', { entities: [{ type: 'mention', text: '<at>Support Bot</at>', mentioned: { id: 'bot-id' } }] });
-    const agentSays = (text: string) =>
-      bot.post({ type: 'message', id: `agent-${text.length}`, channelId: 'msteams', serviceUrl: SERVICE_URL, conversation: { id: chat.id, isGroup: true, conversationType: 'groupChat' }, from: { id: AGENT_ID, name: 'Dana' }, recipient: { id: 'bot-id' }, text });
+    const mention = { type: 'mention', text: '<at>Support Bot</at>', mentioned: { id: 'bot-id', name: 'Support Bot' } };
+    const agentSays = (text: string, entities: unknown[] = []) =>
+      bot.post({ type: 'message', id: `agent-${text.length}`, channelId: 'msteams', serviceUrl: SERVICE_URL, conversation: { id: chat.id, isGroup: true, conversationType: 'groupChat' }, from: { id: AGENT_ID, name: 'Dana' }, recipient: { id: 'bot-id' }, text, entities });
     let mark = bot.sent.length;
     await agentSays('Hi, I am Dana. What does the screen say?');
+    await agentSays('<at>Support Bot</at> can you hear me?', [mention]);
     expect(bot.sent.slice(mark)).toHaveLength(0);
     mark = bot.sent.length;
-    await agentSays('<at>Support Bot</at> take over: slow restore');
+    await agentSays('<at>Support Bot</at> take over: slow restore', [mention]);
     expect(textOf(bot.sent.slice(mark))).toMatch(/per gigabyte/);
   });
 });

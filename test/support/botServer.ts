@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import nock from 'nock';
+import type { Logger } from 'pino';
 import { assemble, type Assembly } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
@@ -8,6 +9,7 @@ import type { KeyValueStorage } from '../../src/storage/conversationStore.js';
 export const SERVICE_URL = 'https://connector.test';
 
 export interface SentActivity {
+  serviceUrl: string;
   conversationId: string;
   replyToId: string;
   body: Record<string, any>;
@@ -16,31 +18,39 @@ export interface SentActivity {
 export interface RunningBot {
   readonly url: string;
   readonly assembly: Assembly;
-  /** Everything the bot sent to the fake connector, in order. */
+  /** Everything the bot sent to the fake connectors, in order. */
   readonly sent: SentActivity[];
   post(body: unknown, headers?: Record<string, string>): Promise<Response>;
   close(): Promise<void>;
 }
 
 /**
- * The real restify server on an ephemeral port, with nock standing in for the Bot Connector:
+ * The real restify server on an ephemeral port, with nock standing in for the Bot Connector at
+ * SERVICE_URL and at each of `serviceUrls` (a Teams serviceUrl has a path: …/amer/<tenant>/):
  * outbound activities are recorded instead of leaving the machine.
  */
-export async function startBot(env: Record<string, string> = {}, options: { now?: () => number; storage?: KeyValueStorage } = {}): Promise<RunningBot> {
+export async function startBot(
+  env: Record<string, string> = {},
+  options: { readonly now?: () => number; readonly storage?: KeyValueStorage; readonly serviceUrls?: readonly string[]; readonly logger?: Logger } = {},
+): Promise<RunningBot> {
   nock.disableNetConnect();
   nock.enableNetConnect(/127\.0\.0\.1|localhost/);
   const sent: SentActivity[] = [];
-  nock(SERVICE_URL)
-    .persist()
-    .post(/\/v3\/conversations\/.+\/activities(\/.*)?$/)
-    .reply(200, function (uri, body) {
-      const match = /\/v3\/conversations\/([^/]+)\/activities\/?([^/]*)$/.exec(uri);
-      sent.push({ conversationId: decodeURIComponent(match?.[1] ?? ''), replyToId: decodeURIComponent(match?.[2] ?? ''), body: body as Record<string, any> });
-      return { id: `sent-${sent.length}` };
-    });
+  for (const serviceUrl of [SERVICE_URL, ...(options.serviceUrls ?? [])]) {
+    const { origin, pathname } = new URL(serviceUrl);
+    const prefix = pathname.replace(/\/+$/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    nock(origin)
+      .persist()
+      .post(new RegExp(`^${prefix}/+v3/conversations/[^/]+/activities(/.*)?$`))
+      .reply(200, function (uri, body) {
+        const match = /\/v3\/conversations\/([^/]+)\/activities\/?([^/]*)$/.exec(uri);
+        sent.push({ serviceUrl, conversationId: decodeURIComponent(match?.[1] ?? ''), replyToId: decodeURIComponent(match?.[2] ?? ''), body: body as Record<string, any> });
+        return { id: `sent-${sent.length}` };
+      });
+  }
 
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env });
-  const assembly = assemble(config, createLogger(config.LOG_LEVEL), options.storage, options.now);
+  const assembly = assemble(config, options.logger ?? createLogger(config.LOG_LEVEL), options.storage, options.now);
   await new Promise<void>((resolve) => assembly.server.listen(0, '127.0.0.1', resolve));
   const { port } = assembly.server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
@@ -89,17 +99,22 @@ export function conversation(bot: RunningBot, options: { channelId?: string; id?
   };
 }
 
+/** What an Adaptive Card shows: its TextBlocks (list items are `\r`-separated) and its buttons. */
+const cardText = (attachment: any): string[] =>
+  (attachment.content?.body ?? []).filter((element: any) => element.type === 'TextBlock').map((element: any) => String(element.text).replace(/\r/g, '\n'));
+const cardButtons = (attachment: any): string[] => (attachment.content?.actions ?? []).map((action: any) => action.title);
+
 /** The text a customer reads in a set of sent activities (message text and card bodies). */
 export const textOf = (activities: readonly SentActivity[]): string =>
   activities
     .filter((activity) => activity.body.type === 'message')
-    .map((activity) => [activity.body.text ?? '', ...(activity.body.attachments ?? []).map((attachment: any) => attachment.content?.text ?? '')].join('\n'))
+    .map((activity) => [activity.body.text ?? '', ...(activity.body.attachments ?? []).flatMap(cardText)].join('\n'))
     .join('\n');
 
 export const choicesOf = (activities: readonly SentActivity[]): string[] =>
   activities.flatMap((activity) => [
     ...(activity.body.suggestedActions?.actions ?? []).map((action: any) => action.title),
-    ...(activity.body.attachments ?? []).flatMap((attachment: any) => (attachment.content?.buttons ?? []).map((button: any) => button.title)),
+    ...(activity.body.attachments ?? []).flatMap(cardButtons),
   ]);
 
 /** A JSON response body, loosely typed as tests read it. */
