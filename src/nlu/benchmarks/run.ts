@@ -166,16 +166,23 @@ export function runBraun(corpora: Readonly<Record<BraunCorpus, Split>>, clock: C
 
 /**
  * CLINC150 "oos-threshold" setting (Larson et al. 2019): the threshold is chosen on the
- * validation split, by the same rule as `npm run eval` (mean of in-scope accuracy and
- * out-of-scope recall, which weighs the 100 oos_val items as much as the 3000 in-scope ones).
+ * validation split, at the operating point this project targets: the most in-scope accuracy
+ * that keeps out-of-scope recall at CLINC_MIN_OOS_RECALL or more (the mean of the two, as
+ * `npm run eval` uses, when no threshold reaches it).
  */
+const CLINC_MIN_OOS_RECALL = 0.6;
+
 export function runClinc(split: Split, clock: Clock = systemClock): ClincResult {
   const validation = split.validation ?? [];
   if (validation.length === 0) throw new Error('CLINC150 needs its validation split to choose a threshold');
   const chooser: ThresholdChooser = (_data, recognizer, outOfScope) => {
     const predictions = validation.map(({ text, label }) => ({ text, expected: label, recognition: recognizer.recognize(text) }));
-    const best = recommend(sweep(predictions, outOfScope));
-    return { threshold: best?.threshold ?? 0, score: best ? (best.inScopeAccuracy + best.outOfScopeRecall) / 2 : 0 };
+    const points = sweep(predictions, outOfScope);
+    const feasible = points.filter((point) => point.outOfScopeRecall >= CLINC_MIN_OOS_RECALL);
+    const best = feasible.length > 0 ? feasible.reduce((a, b) => (b.inScopeAccuracy > a.inScopeAccuracy + 1e-9 ? b : a)) : undefined;
+    if (best) return { threshold: best.threshold, score: best.inScopeAccuracy };
+    const fallback = recommend(points);
+    return { threshold: fallback?.threshold ?? 0, score: fallback ? (fallback.inScopeAccuracy + fallback.outOfScopeRecall) / 2 - 1 : -1 };
   };
   const { threshold, outcomes, timing, tuning } = runSplit(split, chooser, clock);
   return { threshold, inScopeAccuracy: inScopeAccuracy(outcomes), oosRecall: outOfScopeRecall(outcomes), timing, tuning };
