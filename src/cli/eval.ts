@@ -7,8 +7,10 @@ import { loadConfig } from '../config.js';
 import type { Content } from '../content/types.js';
 import { createLogger } from '../logger.js';
 import { crossValidate, recommend, report, sweep, type LabelledQuestion, type Prediction, type Report, type SweepPoint } from '../nlu/evaluate.js';
+import { calibrated, calibration, fitPlatt } from '../nlu/calibration.js';
 import { trainingDataOf } from '../nlu/fromContent.js';
 import { Recognizer } from '../nlu/recognizer.js';
+import { SERIES, sweepPng } from './sweepPlot.js';
 
 /**
  * `npm run eval [-- --dev FILE] [--folds N] [--out DIR]`: how well the recogniser generalises.
@@ -34,16 +36,24 @@ async function main(): Promise<void> {
   const { content, bot } = assemble(config, createLogger('silent'));
   const outOfScope = new Set(content.intents.filter((intent) => intent.action === 'none').map((intent) => intent.id));
   const data = trainingDataOf(content);
-  const train = (training: typeof data) => new Recognizer(training, content.recognizer);
-
-  const cv = crossValidate(data, folds, train);
-  const full = train(data);
+  // Folds are scored uncalibrated, so that the calibration is fitted on raw scores and then applied.
+  const { calibration: configured, ...uncalibrated } = content.recognizer;
+  const raw = crossValidate(data, folds, (training) => new Recognizer(training, uncalibrated));
+  const fitted = fitPlatt(raw, outOfScope);
+  const cv = calibrated(raw, fitted);
+  const full = new Recognizer(data, content.recognizer);
   const heldOut: Prediction[] = heldOutQuestions(content).map((question) => ({ ...question, recognition: full.recognize(question.text) }));
   const threshold = content.recognizer.threshold;
   const cvSweep = sweep(cv, outOfScope);
   const results = {
     threshold,
-    crossValidation: { folds, ...report(cv, threshold, outOfScope), sweep: cvSweep, recommended: recommend(cvSweep) },
+    crossValidation: {
+      folds,
+      ...report(cv, threshold, outOfScope),
+      calibration: { fitted, configured, before: calibration(raw), after: calibration(cv) },
+      sweep: cvSweep,
+      recommended: recommend(cvSweep),
+    },
     heldOutTests: { ...report(heldOut, threshold, outOfScope), sweep: sweep(heldOut, outOfScope) },
     dev: existsSync(devFile) ? await throughBot(devFile, (text, index) => ask(bot, text, index)) : null,
   };
@@ -51,12 +61,15 @@ async function main(): Promise<void> {
   mkdirSync(outDir, { recursive: true });
   writeFileSync(path.join(outDir, 'eval.json'), `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(path.join(outDir, 'eval.md'), markdown(results));
+  writeFileSync(path.join(outDir, 'eval-sweep.png'), sweepPng(cvSweep, threshold));
   console.log(summaryLine('cross-validation', results.crossValidation));
   console.log(summaryLine('held-out tests  ', results.heldOutTests));
   if (results.dev) console.log(`dev set (through the bot): in-scope ${fmt(results.dev.inScope)}, out-of-scope ${fmt(results.dev.outOfScope)}`);
   const best = results.crossValidation.recommended;
   if (best) console.log(`recommended threshold ${best.threshold} (cross-validation: in-scope ${fmt(best.inScopeAccuracy)}, out-of-scope ${fmt(best.outOfScopeRecall)}); configured ${threshold}`);
-  console.log(`reports: ${path.join(outDir, 'eval.md')}, ${path.join(outDir, 'eval.json')}`);
+  const { before, after } = results.crossValidation.calibration;
+  console.log(`calibration fitted on cross-validation: slope ${fitted.slope}, intercept ${fitted.intercept} (expected calibration error ${fmt(before.expectedCalibrationError)} raw, ${fmt(after.expectedCalibrationError)} calibrated); configured ${configured ? `slope ${configured.slope}, intercept ${configured.intercept}` : 'none'}`);
+  console.log(`reports: ${path.join(outDir, 'eval.md')}, ${path.join(outDir, 'eval.json')}, ${path.join(outDir, 'eval-sweep.png')}`);
 }
 
 function heldOutQuestions(content: Content): LabelledQuestion[] {
@@ -103,7 +116,12 @@ const summaryLine = (label: string, result: Report) =>
 
 function markdown(results: {
   threshold: number;
-  crossValidation: Report & { folds: number; sweep: SweepPoint[]; recommended?: SweepPoint };
+  crossValidation: Report & {
+    folds: number;
+    sweep: SweepPoint[];
+    recommended?: SweepPoint;
+    calibration: { fitted: { slope: number; intercept: number }; before: ReturnType<typeof calibration>; after: ReturnType<typeof calibration> };
+  };
   heldOutTests: Report & { sweep: SweepPoint[] };
   dev: { inScope: number; outOfScope: number; failures: string[] } | null;
 }): string {
@@ -131,7 +149,17 @@ function markdown(results: {
     '| --- | --- | ---: |',
     ...cv.confusions.slice(0, 15).map((row) => `| ${row.expected} | ${row.predicted} | ${row.count} |`),
     '',
+    '## Calibration (cross-validation, in-scope questions)',
+    '',
+    `Platt scaling fitted on the folds' raw scores: slope ${cv.calibration.fitted.slope}, intercept ${cv.calibration.fitted.intercept}. Expected calibration error ${fmt(cv.calibration.before.expectedCalibrationError)} raw, ${fmt(cv.calibration.after.expectedCalibrationError)} calibrated. The figures above and below use the calibrated confidence.`,
+    '',
+    '| confidence | questions | mean confidence | top-1 accuracy |',
+    '| --- | ---: | ---: | ---: |',
+    ...cv.calibration.after.bins.map((bin) => `| ${bin.from.toFixed(1)}–${bin.to.toFixed(1)} | ${bin.count} | ${fmt(bin.meanConfidence)} | ${fmt(bin.accuracy)} |`),
+    '',
     '## Threshold sweep (cross-validation)',
+    '',
+    `![sweep](eval-sweep.png) — ${SERIES.map((series) => `${series.name}: ${series.label}`).join(', ')}; red: the configured threshold.`,
     '',
     '| threshold | coverage | precision | in-scope accuracy | out-of-scope recall |',
     '| ---: | ---: | ---: | ---: | ---: |',

@@ -43,6 +43,7 @@ export const recognizerFileSchema = z.strictObject({
     threshold: z.number().min(0).max(1),
     ambiguityMargin: z.number().min(0).max(1),
     suggestions: z.number().int().min(1).max(5),
+    calibration: z.strictObject({ slope: z.number(), intercept: z.number() }).optional(),
   }),
 });
 

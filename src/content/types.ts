@@ -25,6 +25,8 @@ export interface RecognizerSettings {
   readonly threshold: number;
   readonly ambiguityMargin: number;
   readonly suggestions: number;
+  /** Platt scaling of the raw score into the probability that the top intent is right (fitted by `npm run eval`). */
+  readonly calibration?: { readonly slope: number; readonly intercept: number };
 }
 
 export interface DialogChoice {

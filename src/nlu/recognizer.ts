@@ -130,14 +130,16 @@ export class Recognizer {
     const share = softmax(scaled, this.tuning.temperature);
     const { shareWeight, linearWeight } = this.tuning;
     const probabilities = this.linear?.probabilities(this.vectorizer.vectorize([...words, ...charFeatures(analysis.tokens, this.tuning.charNgrams)]));
+    const calibration = this.settings.calibration;
     const ranked = this.intentIds
       .map((intent, index) => {
         const fromSimilarity = (scaled[index] ?? 0) ** (1 - shareWeight) * (share[index] ?? 0) ** shareWeight;
         const fromLinear = (probabilities?.[index] ?? 0) * coverage;
-        return { intent, index, confidence: linearWeight * fromLinear + (1 - linearWeight) * fromSimilarity };
+        return { intent, index, score: linearWeight * fromLinear + (1 - linearWeight) * fromSimilarity };
       })
-      .filter((candidate) => candidate.confidence > 0)
-      .sort((a, b) => b.confidence - a.confidence);
+      .filter((candidate) => candidate.score > 0)
+      .sort((a, b) => b.score - a.score)
+      .map((candidate) => ({ ...candidate, confidence: calibration ? platt(candidate.score, calibration) : candidate.score }));
 
     const top = ranked[0];
     const example = top ? this.exampleText[nearestExample[top.index] ?? -1] : undefined;
@@ -180,6 +182,8 @@ export class Recognizer {
     return { coverage: total === 0 ? 0 : known / total, unknown };
   }
 }
+
+export const platt = (score: number, { slope, intercept }: { slope: number; intercept: number }): number => 1 / (1 + Math.exp(-(slope * score + intercept)));
 
 function softmax(values: readonly number[], temperature: number): number[] {
   const top = Math.max(...values);
