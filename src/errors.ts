@@ -14,6 +14,9 @@ export const ERROR_CODES = {
   ERR_CONTENT_EMPTY: 'a content folder holds no content',
   ERR_REQUEST_INVALID: 'an HTTP request body is not a valid activity',
   ERR_STORAGE_CONFLICT: 'conversation state kept changing underneath a turn',
+  ERR_STORAGE_STALE: 'a state write lost a race: its eTag is stale, or the new conversation already exists',
+  ERR_STORAGE_OPEN: 'the configured storage cannot be opened or reached at start-up',
+  ERR_STORAGE_TRANSCRIPT: 'transcript lines could not be kept or pruned',
   ERR_TURN_FAILED: 'a turn failed unexpectedly',
 } as const;
 
@@ -32,6 +35,13 @@ export class AppError extends Error {
 export class ConfigError extends AppError {
   constructor(message: string) {
     super('ERR_CONFIG_INVALID', message);
+  }
+}
+
+/** Thrown by storage backends when a write lost a race; the conversation store re-runs the turn. */
+export class StorageConflictError extends AppError {
+  constructor(key: string, options?: { cause?: unknown }) {
+    super('ERR_STORAGE_STALE', `state of ${key} was written by someone else first`, options);
   }
 }
 

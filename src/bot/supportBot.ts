@@ -42,12 +42,13 @@ export class SupportBot {
   private onMembersAdded(turn: MembersAddedTurn): Promise<TurnResult> {
     return this.deps.store.update(turn.conversationId, async (state) => {
       const newcomers = turn.members.filter((member) => !state.welcomed.includes(member.id));
-      if (newcomers.length === 0) return { state, result: { replies: [] } };
+      if (newcomers.length === 0) return { state, result: { replies: [], lines: [] } };
       const welcome: Reply = { text: this.content.phrases.welcome.trim(), choices: this.conversation.menu().choices ?? [] };
       const replies = newcomers.map(() => welcome);
+      const lines = this.numbered(state, replies.map((reply) => ({ from: 'bot', text: reply.text })));
       return {
-        state: { ...state, welcomed: [...state.welcomed, ...newcomers.map((member) => member.id)], recent: this.remember(state.recent, 'bot', replies) },
-        result: { replies },
+        state: { ...state, welcomed: [...state.welcomed, ...newcomers.map((member) => member.id)], recent: remember(state.recent, lines) },
+        result: { replies, lines },
       };
     });
   }
@@ -57,8 +58,11 @@ export class SupportBot {
     return this.deps.store.update(turn.conversationId, async (state) => {
       const text = turn.text.replace(/\s+/g, ' ').trim();
       const outcome = this.decide(state, text, turn.hasAttachments);
-      const recent = this.remember(this.remember(state.recent, 'customer', text ? [{ text }] : []), 'bot', outcome.replies);
-      const next: ConversationState = { ...outcome.state, recent };
+      const lines = this.numbered(state, [
+        ...(text ? [{ from: 'customer', text } as const] : []),
+        ...outcome.replies.map((reply) => ({ from: 'bot', text: reply.text }) as const),
+      ]);
+      const next: ConversationState = { ...outcome.state, recent: remember(state.recent, lines) };
       log.info(
         {
           intent: outcome.recognition?.intent,
@@ -71,8 +75,8 @@ export class SupportBot {
       );
       log.debug({ explanation: outcome.recognition?.explanation, candidates: outcome.recognition?.candidates }, 'recognition');
       const result: TurnResult = outcome.handoff
-        ? { replies: outcome.replies, handoff: { reason: outcome.handoff, summary: this.summarize(state, next, outcome.finishedTree) } }
-        : { replies: outcome.replies };
+        ? { replies: outcome.replies, lines, handoff: { reason: outcome.handoff, summary: this.summarize(state, next, outcome.finishedTree) } }
+        : { replies: outcome.replies, lines };
       return { state: outcome.handoff ? { ...next, handoffRequested: this.now().toISOString() } : next, result };
     });
   }
@@ -95,10 +99,17 @@ export class SupportBot {
     };
   }
 
-  private remember(recent: readonly TranscriptLine[], from: TranscriptLine['from'], replies: readonly { text: string }[]): TranscriptLine[] {
+  /**
+   * Numbers this turn's lines after the last one in state. It runs inside the ordered update, so a
+   * turn re-run after a conflict numbers again on fresh state and no two lines share a number.
+   */
+  private numbered(state: ConversationState, said: readonly Pick<TranscriptLine, 'from' | 'text'>[]): TranscriptLine[] {
     const at = this.now().toISOString();
-    return [...recent, ...replies.map((reply) => ({ from, text: reply.text, at }))].slice(-RECENT_LINES);
+    const first = (state.recent.at(-1)?.seq ?? -1) + 1;
+    return said.map((line, index) => ({ seq: first + index, from: line.from, text: line.text, at }));
   }
 }
+
+const remember = (recent: readonly TranscriptLine[], lines: readonly TranscriptLine[]): TranscriptLine[] => [...recent, ...lines].slice(-RECENT_LINES);
 
 const round = (value: number): number => Math.round(value * 1000) / 1000;

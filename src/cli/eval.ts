@@ -9,6 +9,7 @@ import { createLogger } from '../logger.js';
 import { crossValidate, recommend, report, sweep, type LabelledQuestion, type Prediction, type Report, type SweepPoint } from '../nlu/evaluate.js';
 import { trainingDataOf } from '../nlu/fromContent.js';
 import { Recognizer } from '../nlu/recognizer.js';
+import { IN_MEMORY, openSqliteStorage } from '../storage/sqlite.js';
 
 /**
  * `npm run eval [-- --dev FILE] [--folds N] [--out DIR]`: how well the recogniser generalises.
@@ -31,7 +32,8 @@ interface DevSet {
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const { content, bot } = assemble(config, createLogger('silent'));
+  // Evaluation conversations are throwaway: never written into the deployment's store.
+  const { content, bot } = assemble(config, createLogger('silent'), openSqliteStorage(IN_MEMORY));
   const outOfScope = new Set(content.intents.filter((intent) => intent.action === 'none').map((intent) => intent.id));
   const data = trainingDataOf(content);
   const train = (training: typeof data) => new Recognizer(training, content.recognizer);

@@ -3,7 +3,8 @@ import nock from 'nock';
 import { assemble, type Assembly } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
-import type { KeyValueStorage } from '../../src/storage/conversationStore.js';
+import type { StorageBackend } from '../../src/storage/backend.js';
+import { IN_MEMORY, openSqliteStorage } from '../../src/storage/sqlite.js';
 
 export const SERVICE_URL = 'https://connector.test';
 
@@ -24,9 +25,10 @@ export interface RunningBot {
 
 /**
  * The real restify server on an ephemeral port, with nock standing in for the Bot Connector:
- * outbound activities are recorded instead of leaving the machine.
+ * outbound activities are recorded instead of leaving the machine. State is in memory unless a
+ * test passes its own storage (which it then closes itself).
  */
-export async function startBot(env: Record<string, string> = {}, storage?: KeyValueStorage): Promise<RunningBot> {
+export async function startBot(env: Record<string, string> = {}, given?: StorageBackend): Promise<RunningBot> {
   nock.disableNetConnect();
   nock.enableNetConnect(/127\.0\.0\.1|localhost/);
   const sent: SentActivity[] = [];
@@ -39,7 +41,8 @@ export async function startBot(env: Record<string, string> = {}, storage?: KeyVa
       return { id: `sent-${sent.length}` };
     });
 
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env });
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', STORAGE: 'memory', ...env });
+  const storage = given ?? openSqliteStorage(IN_MEMORY);
   const assembly = assemble(config, createLogger(config.LOG_LEVEL), storage);
   await new Promise<void>((resolve) => assembly.server.listen(0, '127.0.0.1', resolve));
   const { port } = assembly.server.address() as AddressInfo;
@@ -56,6 +59,7 @@ export async function startBot(env: Record<string, string> = {}, storage?: KeyVa
       }),
     close: async () => {
       await new Promise<void>((resolve) => assembly.server.close(() => resolve()));
+      if (!given) await storage.close();
       nock.cleanAll();
       nock.enableNetConnect();
     },
@@ -64,12 +68,15 @@ export async function startBot(env: Record<string, string> = {}, storage?: KeyVa
 
 let sequence = 0;
 
+/** Where a conversation posts its activities and where the bot's replies are recorded. */
+export type BotEndpoint = Pick<RunningBot, 'post' | 'sent'>;
+
 /** A conversation as a channel would send it: each call posts one activity from the customer. */
-export function conversation(bot: RunningBot, options: { channelId?: string; id?: string; extra?: Record<string, unknown> } = {}) {
+export function conversation(bot: BotEndpoint, options: { channelId?: string; id?: string; serviceUrl?: string; extra?: Record<string, unknown> } = {}) {
   const id = options.id ?? `conv-${process.pid}-${++sequence}`;
   const user = { id: `user-${id}`, name: 'Customer' };
   const botAccount = { id: 'bot-id', name: 'Support Bot' };
-  const base = { channelId: options.channelId ?? 'webchat', serviceUrl: SERVICE_URL, conversation: { id }, recipient: botAccount, ...options.extra };
+  const base = { channelId: options.channelId ?? 'webchat', serviceUrl: options.serviceUrl ?? SERVICE_URL, conversation: { id }, recipient: botAccount, ...options.extra };
   let count = 0;
   const repliesSince = (mark: number) => bot.sent.slice(mark).filter((activity) => activity.conversationId === id);
   return {
