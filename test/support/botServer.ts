@@ -5,6 +5,7 @@ import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import type { StorageBackend } from '../../src/storage/backend.js';
 import { IN_MEMORY, openSqliteStorage } from '../../src/storage/sqlite.js';
+import { sentActivity } from './processes.js';
 
 export const SERVICE_URL = 'https://connector.test';
 
@@ -36,8 +37,7 @@ export async function startBot(env: Record<string, string> = {}, given?: Storage
     .persist()
     .post(/\/v3\/conversations\/.+\/activities(\/.*)?$/)
     .reply(200, function (uri, body) {
-      const match = /\/v3\/conversations\/([^/]+)\/activities\/?([^/]*)$/.exec(uri);
-      sent.push({ conversationId: decodeURIComponent(match?.[1] ?? ''), replyToId: decodeURIComponent(match?.[2] ?? ''), body: body as Record<string, any> });
+      sent.push(sentActivity(uri, body));
       return { id: `sent-${sent.length}` };
     });
 

@@ -87,6 +87,12 @@ export async function startAzurite(): Promise<Azurite> {
   };
 }
 
+/** A Bot Connector call as a stand-in records it: POST …/v3/conversations/{id}/activities[/{replyToId}]. */
+export function sentActivity(path: string, body: unknown): SentActivity {
+  const match = /\/v3\/conversations\/([^/]+)\/activities\/?([^/]*)$/.exec(path);
+  return { conversationId: decodeURIComponent(match?.[1] ?? ''), replyToId: decodeURIComponent(match?.[2] ?? ''), body: body as Record<string, any> };
+}
+
 export interface FakeConnector {
   readonly serviceUrl: string;
   /** Every activity a bot process sent, in arrival order. */
@@ -104,8 +110,7 @@ export async function startConnector(): Promise<FakeConnector> {
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString()));
     req.on('end', () => {
-      const match = /\/v3\/conversations\/([^/]+)\/activities\/?([^/]*)$/.exec(req.url ?? '');
-      sent.push({ conversationId: decodeURIComponent(match?.[1] ?? ''), replyToId: decodeURIComponent(match?.[2] ?? ''), body: JSON.parse(body || '{}') as Record<string, any> });
+      sent.push(sentActivity(req.url ?? '', JSON.parse(body || '{}')));
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ id: `sent-${sent.length}` }));
       posts.emit('post');
