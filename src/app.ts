@@ -1,10 +1,11 @@
+import path from 'node:path';
 import type { Logger } from 'pino';
 import { SupportBot } from './bot/supportBot.js';
 import { initialState, type ConversationState } from './bot/state.js';
 import { BotChannel } from './channels/botAdapter.js';
 import { EmbeddedDirectLine } from './channels/directline/embeddedDirectLine.js';
 import { DirectLineTokens } from './channels/directline/tokens.js';
-import { createMemoryStorage } from './channels/storage.js';
+import { openBlobStorage } from './channels/storage.js';
 import type { Config } from './config.js';
 import { loadContent } from './content/load.js';
 import type { Content } from './content/types.js';
@@ -14,7 +15,9 @@ import { buildRecognizer } from './nlu/fromContent.js';
 import type { Recognizer } from './nlu/recognizer.js';
 import { createApp } from './server/app.js';
 import type { WebChatBackend } from './server/webChat.js';
-import { ConversationStore, type KeyValueStorage } from './storage/conversationStore.js';
+import type { StorageBackend } from './storage/backend.js';
+import { ConversationStore } from './storage/conversationStore.js';
+import { IN_MEMORY, openSqliteStorage } from './storage/sqlite.js';
 
 export interface Assembly {
   readonly content: Content;
@@ -27,16 +30,27 @@ export interface Assembly {
   readonly timings: { readonly contentMs: number; readonly trainMs: number };
 }
 
+/** The storage STORAGE names; the file store's database is DATA_DIR/bot.sqlite. */
+export function openStorage(config: Config): Promise<StorageBackend> {
+  switch (config.STORAGE) {
+    case 'memory':
+      return Promise.resolve(openSqliteStorage(IN_MEMORY));
+    case 'file':
+      return Promise.resolve(openSqliteStorage(path.join(config.DATA_DIR, 'bot.sqlite')));
+    case 'blob':
+      return openBlobStorage({
+        connectionString: config.BLOB_CONNECTION_STRING,
+        stateContainer: config.BLOB_CONTAINER,
+        transcriptContainer: config.BLOB_TRANSCRIPT_CONTAINER,
+      });
+  }
+}
+
 /**
  * The composition root: the one place concrete classes are built and wired. main.ts, the
  * terminal chat and the tests all assemble the bot here, so they run the same code.
  */
-export function assemble(
-  config: Config,
-  logger: Logger,
-  storage: KeyValueStorage = createMemoryStorage(),
-  now: () => number = Date.now,
-): Assembly {
+export function assemble(config: Config, logger: Logger, storage: StorageBackend, now: () => number = Date.now): Assembly {
   const t0 = performance.now();
   const content = loadContent(config.CONTENT_DIR);
   const t1 = performance.now();
@@ -52,14 +66,14 @@ export function assemble(
     content,
     engine,
     recognize: (text) => recognizer.recognize(text),
-    store: new ConversationStore<ConversationState>(storage, initialState),
+    store: new ConversationStore<ConversationState>(storage.state, initialState),
     logger,
     maxMessageChars: config.MAX_MESSAGE_CHARS,
     handoffQueueTimeoutMs: config.HANDOFF_QUEUE_TIMEOUT_SECONDS * 1000,
     ...(config.AGENT_TOKEN ? { desk: hub } : {}),
   });
   hub.attach(bot);
-  const channel: BotChannel = new BotChannel({ config, bot, logger, turnFailedText: content.phrases.turnFailed });
+  const channel: BotChannel = new BotChannel({ config, bot, transcripts: storage.transcripts, logger, turnFailedText: content.phrases.turnFailed });
   const webChat: WebChatBackend = config.DIRECT_LINE_SECRET
     ? { mode: 'azure', secret: config.DIRECT_LINE_SECRET, domain: config.DIRECT_LINE_DOMAIN }
     : {

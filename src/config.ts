@@ -15,6 +15,8 @@ const httpsUrl = z
   .url()
   .refine((value) => /^https:\/\//i.test(value), 'must be an https:// URL')
   .transform((value) => value.replace(/\/+$/, ''));
+/** Azure's rule for container names: 3-63 lowercase letters, digits and single hyphens, starting and ending alphanumeric. */
+const containerName = z.string().regex(/^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$/, 'must be 3-63 lowercase letters, digits and single hyphens');
 
 const schema = z.object({
   PORT: portNumber.default(3978),
@@ -48,6 +50,12 @@ const schema = z.object({
   TEAMS_WEBSITE_URL: httpsUrl.optional(),
   TEAMS_PRIVACY_URL: httpsUrl.optional(),
   TEAMS_TERMS_URL: httpsUrl.optional(),
+  STORAGE: z.enum(['file', 'memory', 'blob']).default('file'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  BLOB_CONNECTION_STRING: z.string().default(''),
+  BLOB_CONTAINER: containerName.default('bot-state'),
+  BLOB_TRANSCRIPT_CONTAINER: containerName.default('bot-transcripts'),
+  TRANSCRIPT_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
 });
 
 export type Config = Readonly<z.infer<typeof schema>>;
@@ -75,6 +83,13 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
   }
   if (config.MicrosoftAppId && config.MicrosoftAppType !== 'UserAssignedMSI' && !config.MicrosoftAppPassword) {
     throw new ConfigError('Invalid configuration:\nMicrosoftAppPassword="": required when MicrosoftAppId is set');
+  }
+  if (config.STORAGE === 'blob' && !config.BLOB_CONNECTION_STRING) {
+    throw new ConfigError('Invalid configuration:\nBLOB_CONNECTION_STRING="": required when STORAGE is blob');
+  }
+  // Retention deletes whatever in the transcript container looks old, state blobs included if they shared it.
+  if (config.STORAGE === 'blob' && config.BLOB_CONTAINER === config.BLOB_TRANSCRIPT_CONTAINER) {
+    throw new ConfigError(`Invalid configuration:\nBLOB_TRANSCRIPT_CONTAINER="${config.BLOB_TRANSCRIPT_CONTAINER}": must differ from BLOB_CONTAINER`);
   }
   return Object.freeze(config);
 }

@@ -17,6 +17,9 @@ export const ERROR_CODES = {
   ERR_DIRECTLINE_NOT_FOUND: 'a Direct Line request names a conversation that does not exist',
   ERR_DIRECTLINE_UPSTREAM: "Azure's Direct Line did not hand out a token",
   ERR_STORAGE_CONFLICT: 'conversation state kept changing underneath a turn',
+  ERR_STORAGE_STALE: 'a state write lost a race: its eTag is stale, or the new conversation already exists',
+  ERR_STORAGE_OPEN: 'the configured storage cannot be opened or reached at start-up',
+  ERR_STORAGE_TRANSCRIPT: 'transcript lines could not be kept or pruned',
   ERR_TURN_FAILED: 'a turn failed unexpectedly',
   ERR_HANDOFF_UNKNOWN: 'no handoff exists for that conversation',
   ERR_HANDOFF_STATE: 'the handoff is not in a state that allows this action',
@@ -49,6 +52,13 @@ export class DirectLineError extends AppError {
     options?: { cause?: unknown },
   ) {
     super(code, message, options);
+  }
+}
+
+/** Thrown by storage backends when a write lost a race; the conversation store re-runs the turn. */
+export class StorageConflictError extends AppError {
+  constructor(key: string, options?: { cause?: unknown }) {
+    super('ERR_STORAGE_STALE', `state of ${key} was written by someone else first`, options);
   }
 }
 

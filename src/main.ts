@@ -1,17 +1,24 @@
-import { assemble } from './app.js';
+import type { AddressInfo } from 'node:net';
+import { assemble, openStorage } from './app.js';
 import { loadConfig } from './config.js';
 import { AppError } from './errors.js';
 import { createLogger } from './logger.js';
+import { TranscriptRetention } from './storage/transcriptStore.js';
 
-/** Start-up fails loudly: bad config or content prints its problems and exits non-zero. */
-function start(): void {
+/** Start-up fails loudly: bad config, content or storage prints its problems and exits non-zero. */
+async function start(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
-  const { server, content, timings } = assemble(config, logger);
+  const storage = await openStorage(config);
+  const { server, content, timings } = assemble(config, logger, storage);
+  const retention = new TranscriptRetention({ transcripts: storage.transcripts, days: config.TRANSCRIPT_RETENTION_DAYS, logger });
+  retention.start();
   server.listen(config.PORT, config.HOST, () => {
     logger.info(
       {
-        port: config.PORT,
+        // The bound port, which differs from PORT when PORT=0 asks for any free one.
+        port: (server.address() as AddressInfo).port,
+        storage: config.STORAGE,
         intents: content.intents.length,
         trees: content.trees.size,
         contentMs: Math.round(timings.contentMs),
@@ -22,17 +29,20 @@ function start(): void {
       'support bot listening',
     );
   });
-  const stop = () => server.close(() => process.exit(0));
+  const stop = () => {
+    retention.stop();
+    server.close(() => {
+      void storage.close().finally(() => process.exit(0));
+    });
+  };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
 }
 
-try {
-  start();
-} catch (error) {
+start().catch((error: unknown) => {
   if (error instanceof AppError) {
     console.error(error.message);
     process.exit(1);
   }
   throw error;
-}
+});

@@ -81,7 +81,8 @@ export class SupportBot implements BotControl {
   async handBack(conversationId: string, how: HandBack): Promise<readonly Reply[]> {
     return this.deps.store.update(conversationId, async (state) => {
       const outcome = this.resume(withoutHandoff(state), how);
-      return { state: { ...outcome.state, recent: this.remember(state.recent, 'bot', outcome.replies) }, result: outcome.replies };
+      const { recent } = this.said(state, undefined, outcome.replies);
+      return { state: { ...outcome.state, recent }, result: outcome.replies };
     });
   }
 
@@ -106,22 +107,23 @@ export class SupportBot implements BotControl {
     const log = this.logFor(turn);
     if (turn.scope !== 'personal') {
       log.debug({ members: turn.members.length }, 'members added to a shared conversation; not greeted');
-      return { replies: [] };
+      return { replies: [], lines: [] };
     }
     return this.deps.store.update(turn.conversationId, async (state) => {
       const newcomers = turn.members.filter((member) => !state.welcomed.includes(member.id));
       log.info({ welcomed: newcomers.length }, 'members added');
-      if (newcomers.length === 0) return { state, result: { replies: [] } };
+      if (newcomers.length === 0) return { state, result: { replies: [], lines: [] } };
       const welcome: Reply = { text: this.content.phrases.welcome.trim(), choices: this.conversation.menu().choices ?? [] };
       const replies = newcomers.map(() => welcome);
+      const { recent, lines } = this.said(state, undefined, replies);
       return {
         state: {
           ...state,
           ...(turn.reference ? { reference: turn.reference } : {}),
           welcomed: [...state.welcomed, ...newcomers.map((member) => member.id)],
-          recent: this.remember(state.recent, 'bot', replies),
+          recent,
         },
-        result: { replies },
+        result: { replies, lines },
       };
     });
   }
@@ -132,9 +134,10 @@ export class SupportBot implements BotControl {
     return this.deps.store.update(turn.conversationId, async (state) => {
       const first = !state.welcomed.includes(turn.bot.id);
       log.info({ introduced: first }, 'bot added');
-      if (!first) return { state, result: { replies: [] } };
+      if (!first) return { state, result: { replies: [], lines: [] } };
       const replies: Reply[] = [{ text: this.content.phrases.groupWelcome.trim(), choices: this.conversation.menu().choices ?? [] }];
-      return { state: { ...state, welcomed: [...state.welcomed, turn.bot.id], recent: this.remember(state.recent, 'bot', replies) }, result: { replies } };
+      const { recent, lines } = this.said(state, undefined, replies);
+      return { state: { ...state, welcomed: [...state.welcomed, turn.bot.id], recent }, result: { replies, lines } };
     });
   }
 
@@ -151,7 +154,7 @@ export class SupportBot implements BotControl {
       if (state.handoff) return this.whileWithPeople(turn.conversationId, state, text, effects);
 
       const outcome = this.decide(state, text, turn.hasAttachments);
-      const recent = this.remember(this.remember(state.recent, 'customer', text ? [{ text }] : []), 'bot', outcome.replies);
+      const { recent, lines } = this.said(state, text, outcome.replies);
       const next: ConversationState = { ...outcome.state, recent };
       log.info(
         {
@@ -164,14 +167,14 @@ export class SupportBot implements BotControl {
         'turn',
       );
       log.debug({ explanation: outcome.recognition?.explanation, candidates: outcome.recognition?.candidates }, 'recognition');
-      if (!outcome.handoff) return { state: next, result: { replies: outcome.replies } };
+      if (!outcome.handoff) return { state: next, result: { replies: outcome.replies, lines } };
 
       const summary = this.summarize(state, next, outcome);
       const { transcript, ...context } = summary;
       effects.push(() => this.deps.desk?.request(turn.conversationId, { reason: outcome.handoff ?? 'customer_asked', ...context }, transcript));
       return {
         state: { ...next, handoff: { status: 'queued', since: this.stamp() } },
-        result: { replies: outcome.replies, handoff: { reason: outcome.handoff, summary } },
+        result: { replies: outcome.replies, lines, handoff: { reason: outcome.handoff, summary } },
       };
     });
   }
@@ -180,9 +183,9 @@ export class SupportBot implements BotControl {
   private async whileWithPeople(conversationId: string, state: ConversationState, text: string, effects: SideEffect[]) {
     const { phrases } = this.content;
     const handoff = state.handoff;
-    const recent = this.remember(state.recent, 'customer', text ? [{ text }] : []);
+    const quiet = this.said(state, text, []);
     effects.push(() => this.deps.desk?.record(conversationId, { from: 'customer', text }));
-    if (!handoff || handoff.status === 'accepted') return { state: { ...state, recent }, result: { replies: [] } };
+    if (!handoff || handoff.status === 'accepted') return { state: { ...state, recent: quiet.recent }, result: { replies: [], lines: quiet.lines } };
 
     const expired = this.now().getTime() - Date.parse(handoff.since) > this.deps.handoffQueueTimeoutMs;
     const action = this.content.intentById.get(this.deps.recognize(text).intent ?? '')?.action;
@@ -190,25 +193,31 @@ export class SupportBot implements BotControl {
     if (expired || withdrawn) {
       effects.push(() => this.deps.desk?.close(conversationId));
       const replies = [{ text: expired ? phrases.handoffFailed : phrases.handoffWithdrawn }];
-      return { state: { ...withoutHandoff(state), recent: this.remember(recent, 'bot', replies) }, result: { replies } };
+      const { recent, lines } = this.said(state, text, replies);
+      return { state: { ...withoutHandoff(state), recent }, result: { replies, lines } };
     }
-    if (handoff.waitingNoticeSent) return { state: { ...state, recent }, result: { replies: [] } };
+    if (handoff.waitingNoticeSent) return { state: { ...state, recent: quiet.recent }, result: { replies: [], lines: quiet.lines } };
     const replies = [{ text: phrases.handoffWaiting }];
+    const { recent, lines } = this.said(state, text, replies);
     effects.push(() => this.deps.desk?.record(conversationId, { from: 'bot', text: phrases.handoffWaiting }));
     return {
-      state: { ...state, handoff: { ...handoff, waitingNoticeSent: true }, recent: this.remember(recent, 'bot', replies) },
-      result: { replies },
+      state: { ...state, handoff: { ...handoff, waitingNoticeSent: true }, recent },
+      result: { replies, lines },
     };
   }
 
   /** An agent in a shared chat: never recognised; "take over: <topic>" gives the chat to the bot. */
   private onAgentMessage(turn: MessageTurn, effects: SideEffect[]): Promise<TurnResult> {
     const order = TAKE_OVER.exec(turn.text.replace(MENTION_MARKUP, ' '));
-    if (!order) return Promise.resolve({ replies: [] });
+    if (!order) return Promise.resolve({ replies: [], lines: [] });
     const topic = matchTopic(this.content.intents, order[1] ?? '');
     const how: HandBack = topic ? { mode: 'topic', topic } : { mode: 'plain' };
     effects.push(() => this.deps.desk?.close(turn.conversationId));
-    return this.handBack(turn.conversationId, how).then((replies) => ({ replies }));
+    return this.deps.store.update(turn.conversationId, async (state) => {
+      const outcome = this.resume(withoutHandoff(state), how);
+      const { recent, lines } = this.said(state, undefined, outcome.replies);
+      return { state: { ...outcome.state, recent }, result: { replies: outcome.replies, lines } };
+    });
   }
 
   /** handoff.status from an external hub: accepted silences the bot, failed and completed give it back. */
@@ -216,12 +225,13 @@ export class SupportBot implements BotControl {
     const { phrases } = this.content;
     return this.deps.store.update(turn.conversationId, async (state) => {
       if (turn.state === 'accepted') {
-        return { state: { ...state, handoff: { status: 'accepted', since: this.stamp() } }, result: { replies: [] } };
+        return { state: { ...state, handoff: { status: 'accepted', since: this.stamp() } }, result: { replies: [], lines: [] } };
       }
-      if (!state.handoff) return { state, result: { replies: [] } };
+      if (!state.handoff) return { state, result: { replies: [], lines: [] } };
       effects.push(() => this.deps.desk?.close(turn.conversationId));
       const replies = [{ text: turn.state === 'failed' ? phrases.handoffFailed : phrases.handoffCompleted }];
-      return { state: { ...withoutHandoff(state), recent: this.remember(state.recent, 'bot', replies) }, result: { replies } };
+      const { recent, lines } = this.said(state, undefined, replies);
+      return { state: { ...withoutHandoff(state), recent }, result: { replies, lines } };
     });
   }
 
@@ -250,9 +260,17 @@ export class SupportBot implements BotControl {
     };
   }
 
-  private remember(recent: readonly TranscriptLine[], from: TranscriptLine['from'], replies: readonly { text: string }[]): TranscriptLine[] {
+  /**
+   * This turn's transcript lines (the customer's words, then the replies), numbered after the last
+   * line in state. It runs inside the ordered update, so a turn re-run after a conflict numbers
+   * again on fresh state and no two lines share a number.
+   */
+  private said(state: ConversationState, customer: string | undefined, replies: readonly { text: string }[]): { recent: TranscriptLine[]; lines: TranscriptLine[] } {
     const at = this.stamp();
-    return [...recent, ...replies.map((reply) => ({ from, text: reply.text, at }))].slice(-RECENT_LINES);
+    const first = (state.recent.at(-1)?.seq ?? -1) + 1;
+    const spoken = [...(customer ? [{ from: 'customer' as const, text: customer }] : []), ...replies.map((reply) => ({ from: 'bot' as const, text: reply.text }))];
+    const lines = spoken.map((line, index) => ({ seq: first + index, ...line, at }));
+    return { recent: [...state.recent, ...lines].slice(-RECENT_LINES), lines };
   }
 
   private stamp(): string {

@@ -1,3 +1,7 @@
+import type { TranscriptLine } from '../storage/transcriptStore.js';
+
+export type { TranscriptLine };
+
 /**
  * What the bot core speaks. channels/ translates Bot Framework activities into a Turn and the
  * Replies back into activities; nothing past channels/ sees an Activity.
@@ -75,13 +79,9 @@ export interface HandoffSummary {
   readonly transcript: readonly TranscriptLine[];
 }
 
-export interface TranscriptLine {
-  readonly from: 'customer' | 'bot';
-  readonly text: string;
-  readonly at: string;
-}
-
 export interface TurnResult {
   readonly replies: readonly Reply[];
   readonly handoff?: HandoffRequest;
+  /** What this turn added to the conversation's transcript: the customer's message, then the replies. */
+  readonly lines: readonly TranscriptLine[];
 }

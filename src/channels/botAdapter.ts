@@ -9,7 +9,8 @@ import {
 import type { Logger } from 'pino';
 import type { ConversationRef, HandoffRequest, Reply, Turn, TurnResult } from '../bot/types.js';
 import type { Config } from '../config.js';
-import { AppError } from '../errors.js';
+import { AppError, type ErrorCode } from '../errors.js';
+import type { TranscriptLine, TranscriptStore } from '../storage/transcriptStore.js';
 import { activityToTurn, channelOf, scopeOf } from './activityToTurn.js';
 import { describeInvalidActivity } from './activitySchema.js';
 import type { ActivityJson as EmbeddedActivity } from './directline/embeddedDirectLine.js';
@@ -38,6 +39,7 @@ export interface HttpResponse {
 export interface ChannelOptions {
   readonly config: Config;
   readonly bot: BotPort;
+  readonly transcripts: TranscriptStore;
   readonly logger: Logger;
   /** Said to the customer when a turn fails unexpectedly. */
   readonly turnFailedText: string;
@@ -109,7 +111,9 @@ export class BotChannel {
       this.options.logger.debug({ conversationId: activity.conversation.id, activityId: activity.id, type: activity.type }, 'activity ignored');
       return;
     }
+    // handle() resolves once the state is saved: a turn re-run after an eTag conflict sends its replies once.
     const result = await this.options.bot.handle(turn);
+    await this.keepTranscript(context.activity, result.lines);
     if (result.replies.length > 0) await context.sendActivities(result.replies.map((reply) => replyToActivity(reply, turn)));
     if (result.handoff) await this.announceHandoff(context, result.handoff);
   }
@@ -127,15 +131,28 @@ export class BotChannel {
     }
   }
 
+  /** A lost transcript line is logged, not turned into a failed turn: the state has already moved on. */
+  private async keepTranscript(activity: Activity, lines: readonly TranscriptLine[]): Promise<void> {
+    if (lines.length === 0) return;
+    try {
+      await this.options.transcripts.append({ channelId: activity.channelId, conversationId: activity.conversation.id }, lines);
+    } catch (error) {
+      const code: ErrorCode = 'ERR_STORAGE_TRANSCRIPT';
+      this.options.logger.error({ code, conversationId: activity.conversation.id, lines: lines.length, err: error }, 'transcript lines not kept');
+    }
+  }
+
   private async onTurnError(context: TurnContext, error: Error): Promise<void> {
     const code = error instanceof AppError ? error.code : 'ERR_TURN_FAILED';
     const { activity } = context;
+    // A conflict means the state is busy with other turns, not broken: resetting would throw their work away.
+    const reset = code !== 'ERR_STORAGE_CONFLICT';
     this.options.logger.error(
       { code, conversationId: activity.conversation?.id, activityId: activity.id, err: error },
-      'turn failed; conversation state reset',
+      reset ? 'turn failed; conversation state reset' : 'turn failed; conversation state kept',
     );
     try {
-      await this.options.bot.reset(activity.conversation.id);
+      if (reset) await this.options.bot.reset(activity.conversation.id);
       await context.sendActivity({ type: 'trace', label: 'TurnError', name: 'OnTurnError Trace', value: code, valueType: 'https://www.botframework.com/schemas/error' });
       await context.sendActivity(`${this.options.turnFailedText} (${code})`);
     } catch (secondary) {

@@ -6,6 +6,7 @@ import { loadConfig } from '../config.js';
 import { AppError } from '../errors.js';
 import { createLogger } from '../logger.js';
 import type { Recognition } from '../nlu/recognizer.js';
+import { IN_MEMORY, openSqliteStorage } from '../storage/sqlite.js';
 
 /**
  * `npm run chat [-- --explain]`: the same bot, in a terminal, for content authors (like
@@ -15,7 +16,8 @@ const explain = process.argv.includes('--explain');
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const { bot, recognizer } = assemble(config, createLogger('silent'));
+  // A content author's trial chat is throwaway: never written into the deployment's store.
+  const { bot, recognizer } = assemble(config, createLogger('silent'), openSqliteStorage(IN_MEMORY));
   const conversationId = `terminal-${process.pid}`;
   const base = { conversationId, channel: 'terminal', scope: 'personal' } as const;
   const terminal = createInterface({ input: stdin, output: stdout, terminal: stdin.isTTY });

@@ -11,6 +11,7 @@ import { calibrated, calibration, fitPlatt } from '../nlu/calibration.js';
 import { trainingDataOf } from '../nlu/fromContent.js';
 import { Recognizer } from '../nlu/recognizer.js';
 import { SERIES, sweepPng } from './sweepPlot.js';
+import { IN_MEMORY, openSqliteStorage } from '../storage/sqlite.js';
 
 /**
  * `npm run eval [-- --dev FILE] [--folds N] [--out DIR]`: how well the recogniser generalises.
@@ -33,7 +34,8 @@ interface DevSet {
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const { content, bot } = assemble(config, createLogger('silent'));
+  // Evaluation conversations are throwaway: never written into the deployment's store.
+  const { content, bot } = assemble(config, createLogger('silent'), openSqliteStorage(IN_MEMORY));
   const outOfScope = new Set(content.intents.filter((intent) => intent.action === 'none').map((intent) => intent.id));
   const data = trainingDataOf(content);
   // Folds are scored uncalibrated, so that the calibration is fitted on raw scores and then applied.

@@ -1,13 +1,21 @@
-import { AppError } from '../errors.js';
+import { setTimeout as delay } from 'node:timers/promises';
+import { AppError, StorageConflictError } from '../errors.js';
 
 /**
- * The shape of botbuilder's Storage interface (MemoryStorage, BlobsStorage, …), restated here so
- * this module need not import botbuilder. A write whose eTag is stale is rejected by the storage.
+ * botbuilder's Storage interface (MemoryStorage, BlobsStorage, …) restated so this module need not
+ * import botbuilder, plus a create-if-absent write that botbuilder's interface lacks.
  */
 export interface KeyValueStorage {
   read(keys: string[]): Promise<Record<string, unknown>>;
+  /** An item whose eTag is stale is rejected with StorageConflictError; without an eTag (or with '*') it overwrites. */
   write(changes: Record<string, unknown>): Promise<void>;
   delete(keys: string[]): Promise<void>;
+  /**
+   * Writes the item only if the key is absent, else rejects with StorageConflictError. In botbuilder
+   * a write without an eTag overwrites, so the first turns of a new conversation on two instances
+   * would otherwise be last-writer-wins.
+   */
+  create(key: string, item: object): Promise<void>;
 }
 
 interface Stored<S> {
@@ -16,7 +24,13 @@ interface Stored<S> {
 }
 
 /** Attempts at one update before a conflict is reported: each retry re-reads and re-runs the turn. */
-const MAX_ATTEMPTS = 5;
+const MAX_ATTEMPTS = 8;
+/**
+ * Base of the randomised exponential wait between attempts (ms). The instance that lost a race
+ * steps back while the winner's queued turns of the same conversation drain (at most about 1.3 s
+ * over all attempts), instead of colliding with each of them in turn.
+ */
+const BACKOFF_MS = 5;
 
 export interface Update<S, R> {
   readonly state: S;
@@ -25,8 +39,9 @@ export interface Update<S, R> {
 
 /**
  * Conversation state with ordered updates: turns of one conversation run one after the other in
- * this process, and a write from another process in between is caught by its eTag and the turn
- * re-run on fresh state, so no update is lost to last-writer-wins.
+ * this process, and a write from another process in between is caught by its eTag (or, for a new
+ * conversation, by create-if-absent) and the turn re-run on fresh state, so no update is lost to
+ * last-writer-wins.
  */
 export class ConversationStore<S> {
   private readonly queues = new Map<string, Promise<unknown>>();
@@ -60,12 +75,14 @@ export class ConversationStore<S> {
       const stored = await this.load(key);
       const { state, result } = await turn(stored.state);
       try {
-        await this.storage.write({ [key]: { state, eTag: stored.eTag ?? '*' } satisfies Stored<S> });
+        if (stored.eTag) await this.storage.write({ [key]: { state, eTag: stored.eTag } satisfies Stored<S> });
+        else await this.storage.create(key, { state } satisfies Stored<S>);
         return result;
       } catch (error) {
-        if (!isConflict(error)) throw error;
+        if (!(error instanceof StorageConflictError)) throw error;
         if (attempt >= MAX_ATTEMPTS) throw new AppError('ERR_STORAGE_CONFLICT', `state of ${key} changed ${attempt} times during one turn`, { cause: error });
       }
+      await delay(Math.random() * BACKOFF_MS * 2 ** attempt);
     }
   }
 
@@ -74,9 +91,4 @@ export class ConversationStore<S> {
     const item = items[key] as Stored<S> | undefined;
     return item?.state ? item : { state: this.initial() };
   }
-}
-
-function isConflict(error: unknown): boolean {
-  const status = (error as { statusCode?: number } | null)?.statusCode;
-  return status === 412 || status === 409 || /etag/i.test(String((error as Error | null)?.message));
 }

@@ -40,6 +40,25 @@ describe('configuration', () => {
     expect(() => loadConfig({ MicrosoftAppId: 'id', MicrosoftAppPassword: 'secret', MicrosoftAppType: 'SingleTenant' })).toThrow(/MicrosoftAppTenantId/);
   });
 
+  it('keeps state in a file under ./data unless told otherwise', () => {
+    const config = loadConfig({});
+    expect(config.STORAGE).toBe('file');
+    expect(config.DATA_DIR).toBe('./data');
+    expect(config.TRANSCRIPT_RETENTION_DAYS).toBe(30);
+  });
+
+  it('requires a connection string for blob storage, naming the variable', () => {
+    expect(() => loadConfig({ STORAGE: 'blob' })).toThrow(/^Invalid configuration:\nBLOB_CONNECTION_STRING="": required when STORAGE is blob$/);
+  });
+
+  it('refuses one blob container for both state and transcripts', () => {
+    expect(() => loadConfig({ STORAGE: 'blob', BLOB_CONNECTION_STRING: 'UseDevelopmentStorage=true', BLOB_TRANSCRIPT_CONTAINER: 'bot-state' })).toThrow(/BLOB_TRANSCRIPT_CONTAINER="bot-state": must differ from BLOB_CONTAINER/);
+  });
+
+  it('refuses container names Azure would reject and retention shorter than a day', () => {
+    expect(() => loadConfig({ BLOB_CONTAINER: 'Bot_State', TRANSCRIPT_RETENTION_DAYS: '0' })).toThrow(/BLOB_CONTAINER="Bot_State"[\s\S]*TRANSCRIPT_RETENTION_DAYS="0"/);
+  });
+
   it('reads .env but lets the shell environment win', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'env-'));
     const file = path.join(dir, '.env');

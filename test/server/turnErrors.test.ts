@@ -1,33 +1,53 @@
-import { MemoryStorage } from 'botbuilder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StorageConflictError } from '../../src/errors.js';
+import type { KeyValueStorage } from '../../src/storage/conversationStore.js';
+import { IN_MEMORY, openSqliteStorage } from '../../src/storage/sqlite.js';
 import { conversation, startBot, textOf, type RunningBot } from '../support/botServer.js';
 
-/** Memory storage that fails the next read, as a broken disk or network store would. */
-class FlakyStorage extends MemoryStorage {
+/**
+ * The in-memory store, made to fail the next read as a broken disk or network store would, or to
+ * lose every write race as if other instances kept writing the conversation.
+ */
+class FlakyStorage implements KeyValueStorage {
   failNextRead = false;
+  contended = false;
   deleted: string[] = [];
 
-  override async read(keys: string[]) {
+  constructor(private readonly inner: KeyValueStorage) {}
+
+  async read(keys: string[]) {
     if (this.failNextRead) {
       this.failNextRead = false;
       throw new Error('storage unavailable');
     }
-    return super.read(keys);
+    return this.inner.read(keys);
   }
 
-  override async delete(keys: string[]) {
+  async write(changes: Record<string, unknown>) {
+    if (this.contended) throw new StorageConflictError(Object.keys(changes).join());
+    return this.inner.write(changes);
+  }
+
+  async create(key: string, item: object) {
+    if (this.contended) throw new StorageConflictError(key);
+    return this.inner.create(key, item);
+  }
+
+  async delete(keys: string[]) {
     this.deleted.push(...keys);
-    return super.delete(keys);
+    return this.inner.delete(keys);
   }
 }
 
-const storage = new FlakyStorage();
+const backend = openSqliteStorage(IN_MEMORY);
+const storage = new FlakyStorage(backend.state);
 let bot: RunningBot;
 beforeAll(async () => {
-  bot = await startBot({}, { storage });
+  bot = await startBot({}, { storage: { ...backend, state: storage } });
 });
 afterAll(async () => {
   await bot.close();
+  await backend.close();
 });
 
 describe('a turn that fails', () => {
@@ -43,5 +63,18 @@ describe('a turn that fails', () => {
 
     const after = await chat.say('my restore is slow');
     expect(textOf(after.replies)).toMatch(/per gigabyte/);
+  });
+
+  it('keeps the conversation when its state stays contended past every retry', async () => {
+    const chat = conversation(bot);
+    await chat.say('Cannot Restore Backup');
+    storage.contended = true;
+    const failed = await chat.say('no');
+    storage.contended = false;
+    expect(failed.status).toBe(200);
+    expect(textOf(failed.replies)).toMatch(/\(ERR_STORAGE_CONFLICT\)/);
+    expect(storage.deleted).not.toContain(chat.id);
+
+    expect(textOf((await chat.say('no')).replies)).toMatch(/Wi-Fi/);
   });
 });

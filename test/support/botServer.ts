@@ -4,7 +4,9 @@ import type { Logger } from 'pino';
 import { assemble, type Assembly } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
-import type { KeyValueStorage } from '../../src/storage/conversationStore.js';
+import type { StorageBackend } from '../../src/storage/backend.js';
+import { IN_MEMORY, openSqliteStorage } from '../../src/storage/sqlite.js';
+import { sentActivity } from './processes.js';
 
 export const SERVICE_URL = 'https://connector.test';
 
@@ -27,11 +29,12 @@ export interface RunningBot {
 /**
  * The real restify server on an ephemeral port, with nock standing in for the Bot Connector at
  * SERVICE_URL and at each of `serviceUrls` (a Teams serviceUrl has a path: …/amer/<tenant>/):
- * outbound activities are recorded instead of leaving the machine.
+ * outbound activities are recorded instead of leaving the machine. State is in memory unless a
+ * test passes its own storage (which it then closes itself).
  */
 export async function startBot(
   env: Record<string, string> = {},
-  options: { readonly now?: () => number; readonly storage?: KeyValueStorage; readonly serviceUrls?: readonly string[]; readonly logger?: Logger } = {},
+  options: { readonly now?: () => number; readonly storage?: StorageBackend; readonly serviceUrls?: readonly string[]; readonly logger?: Logger } = {},
 ): Promise<RunningBot> {
   nock.disableNetConnect();
   nock.enableNetConnect(/127\.0\.0\.1|localhost/);
@@ -43,14 +46,14 @@ export async function startBot(
       .persist()
       .post(new RegExp(`^${prefix}/+v3/conversations/[^/]+/activities(/.*)?$`))
       .reply(200, function (uri, body) {
-        const match = /\/v3\/conversations\/([^/]+)\/activities\/?([^/]*)$/.exec(uri);
-        sent.push({ serviceUrl, conversationId: decodeURIComponent(match?.[1] ?? ''), replyToId: decodeURIComponent(match?.[2] ?? ''), body: body as Record<string, any> });
+        sent.push(sentActivity(serviceUrl, uri, body));
         return { id: `sent-${sent.length}` };
       });
   }
 
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env });
-  const assembly = assemble(config, options.logger ?? createLogger(config.LOG_LEVEL), options.storage, options.now);
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', STORAGE: 'memory', ...env });
+  const storage = options.storage ?? openSqliteStorage(IN_MEMORY);
+  const assembly = assemble(config, options.logger ?? createLogger(config.LOG_LEVEL), storage, options.now);
   await new Promise<void>((resolve) => assembly.server.listen(0, '127.0.0.1', resolve));
   const { port } = assembly.server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
@@ -66,6 +69,7 @@ export async function startBot(
       }),
     close: async () => {
       await new Promise<void>((resolve) => assembly.server.close(() => resolve()));
+      if (!options.storage) await storage.close();
       nock.cleanAll();
       nock.enableNetConnect();
     },
@@ -74,12 +78,15 @@ export async function startBot(
 
 let sequence = 0;
 
+/** Where a conversation posts its activities and where the bot's replies are recorded. */
+export type BotEndpoint = Pick<RunningBot, 'post' | 'sent'>;
+
 /** A conversation as a channel would send it: each call posts one activity from the customer. */
-export function conversation(bot: RunningBot, options: { channelId?: string; id?: string; extra?: Record<string, unknown> } = {}) {
+export function conversation(bot: BotEndpoint, options: { channelId?: string; id?: string; serviceUrl?: string; extra?: Record<string, unknown> } = {}) {
   const id = options.id ?? `conv-${process.pid}-${++sequence}`;
   const user = { id: `user-${id}`, name: 'Customer' };
   const botAccount = { id: 'bot-id', name: 'Support Bot' };
-  const base = { channelId: options.channelId ?? 'webchat', serviceUrl: SERVICE_URL, conversation: { id }, recipient: botAccount, ...options.extra };
+  const base = { channelId: options.channelId ?? 'webchat', serviceUrl: options.serviceUrl ?? SERVICE_URL, conversation: { id }, recipient: botAccount, ...options.extra };
   let count = 0;
   const repliesSince = (mark: number) => bot.sent.slice(mark).filter((activity) => activity.conversationId === id);
   return {

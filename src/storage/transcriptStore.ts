@@ -1,0 +1,69 @@
+import type { Logger } from 'pino';
+import type { ErrorCode } from '../errors.js';
+
+/** One line of a conversation: what the customer said or what the bot replied. */
+export interface TranscriptLine {
+  /** Position in the conversation, from 0; numbered inside the ordered state update, so never shared by two lines of one conversation. */
+  readonly seq: number;
+  readonly from: 'customer' | 'bot';
+  readonly text: string;
+  /** ISO 8601, UTC. */
+  readonly at: string;
+}
+
+export interface TranscriptKey {
+  /** The Bot Framework channel id (msteams, webchat, …): conversation ids are unique only within a channel. */
+  readonly channelId: string;
+  readonly conversationId: string;
+}
+
+/** Every conversation's full transcript, kept for handoff and analytics until retention removes it. */
+export interface TranscriptStore {
+  append(key: TranscriptKey, lines: readonly TranscriptLine[]): Promise<void>;
+  /** The conversation's lines, oldest first. */
+  read(key: TranscriptKey): Promise<TranscriptLine[]>;
+  /** Removes whole conversations whose newest line is older than `before`; returns how many. */
+  prune(before: Date): Promise<number>;
+}
+
+/** A state reset starts numbering again at 0, so time orders first and the number breaks ties within a turn. */
+export const byTimeThenSeq = (a: TranscriptLine, b: TranscriptLine): number => a.at.localeCompare(b.at) || a.seq - b.seq;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const HOUR_MS = 60 * 60 * 1000;
+
+export interface RetentionOptions {
+  readonly transcripts: TranscriptStore;
+  readonly days: number;
+  readonly logger: Logger;
+  readonly now?: () => Date;
+}
+
+/** Deletes transcripts older than the retention period: once at start-up, then every hour. */
+export class TranscriptRetention {
+  private timer?: NodeJS.Timeout;
+  private readonly now: () => Date;
+
+  constructor(private readonly options: RetentionOptions) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  async run(): Promise<number> {
+    const before = new Date(this.now().getTime() - this.options.days * DAY_MS);
+    const removed = await this.options.transcripts.prune(before);
+    this.options.logger.info({ removed, before: before.toISOString() }, 'transcripts past retention removed');
+    return removed;
+  }
+
+  start(): void {
+    const code: ErrorCode = 'ERR_STORAGE_TRANSCRIPT';
+    const runLogged = () => this.run().catch((error: unknown) => this.options.logger.error({ code, err: error }, 'transcript retention failed; retrying next hour'));
+    void runLogged();
+    // unref: a pending prune must not keep a stopping process alive.
+    this.timer = setInterval(runLogged, HOUR_MS).unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}

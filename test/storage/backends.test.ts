@@ -1,0 +1,150 @@
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import nock from 'nock';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openBlobStorage } from '../../src/channels/storage.js';
+import { StorageConflictError } from '../../src/errors.js';
+import type { StorageBackend } from '../../src/storage/backend.js';
+import { ConversationStore } from '../../src/storage/conversationStore.js';
+import { IN_MEMORY, openSqliteStorage } from '../../src/storage/sqlite.js';
+import type { TranscriptLine } from '../../src/storage/transcriptStore.js';
+import { startAzurite, tempDir, type Azurite } from '../support/processes.js';
+
+/**
+ * The same contract for every backend STORAGE can name. "connect" opens another handle on the
+ * same data, as a second instance of the bot would (the in-memory store has only one).
+ */
+interface Place {
+  connect(): Promise<StorageBackend>;
+}
+
+let azurite: Azurite;
+let containers = 0;
+const opened: StorageBackend[] = [];
+const dataDirs: string[] = [];
+const track = async (pending: Promise<StorageBackend> | StorageBackend): Promise<StorageBackend> => {
+  const backend = await pending;
+  opened.push(backend);
+  return backend;
+};
+
+const kinds: Record<string, () => Place> = {
+  memory: () => {
+    const backend = track(openSqliteStorage(IN_MEMORY));
+    return { connect: () => backend };
+  },
+  file: () => {
+    const dir = tempDir('data-');
+    dataDirs.push(dir);
+    const file = path.join(dir, 'bot.sqlite');
+    return { connect: () => track(openSqliteStorage(file)) };
+  },
+  blob: () => {
+    containers += 1;
+    const options = { connectionString: azurite.connectionString, stateContainer: `state-${containers}`, transcriptContainer: `transcripts-${containers}` };
+    return { connect: () => track(openBlobStorage(options)) };
+  },
+};
+
+beforeAll(async () => {
+  nock.disableNetConnect();
+  nock.enableNetConnect(/127\.0\.0\.1/);
+  azurite = await startAzurite();
+});
+afterAll(async () => {
+  await Promise.all(opened.map((backend) => backend.close()));
+  for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
+  await azurite?.stop();
+  nock.enableNetConnect();
+});
+
+const line = (seq: number, from: TranscriptLine['from'], text: string, at: string): TranscriptLine => ({ seq, from, text, at });
+
+describe.each(Object.keys(kinds))('%s storage', (kind) => {
+  const place = () => (kinds[kind] as () => Place)();
+
+  it('reads back a written item with an eTag, and nothing for a missing key', async () => {
+    const { state } = await place().connect();
+    await state.write({ c1: { state: { node: 'wifi', note: 'café — ’ 🙂' } } });
+    const items = (await state.read(['c1', 'missing'])) as Record<string, { state: unknown; eTag: string }>;
+    expect(Object.keys(items)).toEqual(['c1']);
+    expect(items.c1?.state).toEqual({ node: 'wifi', note: 'café — ’ 🙂' });
+    expect(items.c1?.eTag).toEqual(expect.any(String));
+  });
+
+  it('rejects a write whose eTag is stale', async () => {
+    const { state } = await place().connect();
+    await state.write({ c1: { state: 1 } });
+    const first = ((await state.read(['c1'])) as Record<string, { eTag: string }>).c1?.eTag;
+    await state.write({ c1: { state: 2, eTag: first } });
+    await expect(state.write({ c1: { state: 3, eTag: first } })).rejects.toBeInstanceOf(StorageConflictError);
+    expect(((await state.read(['c1'])) as Record<string, { state: number }>).c1?.state).toBe(2);
+  });
+
+  it("overwrites unconditionally without an eTag or with '*', as botbuilder storage does", async () => {
+    const { state } = await place().connect();
+    await state.write({ c1: { state: 1 } });
+    await state.write({ c1: { state: 2 } });
+    await state.write({ c1: { state: 3, eTag: '*' } });
+    expect(((await state.read(['c1'])) as Record<string, { state: number }>).c1?.state).toBe(3);
+  });
+
+  it('creates an item only while its key is absent', async () => {
+    const { state } = await place().connect();
+    await state.create('c1', { state: 'first' });
+    await expect(state.create('c1', { state: 'second' })).rejects.toBeInstanceOf(StorageConflictError);
+    expect(((await state.read(['c1'])) as Record<string, { state: string }>).c1?.state).toBe('first');
+  });
+
+  it('deletes items, so the key can be created again', async () => {
+    const { state } = await place().connect();
+    await state.create('c1', { state: 1 });
+    await state.delete(['c1', 'never-written']);
+    expect(await state.read(['c1'])).toEqual({});
+    await state.create('c1', { state: 2 });
+  });
+
+  it('loses no update when two stores on it take a burst of turns on one new conversation', async () => {
+    const shared = place();
+    const stores = [await shared.connect(), await shared.connect()].map((backend) => new ConversationStore<{ count: number; seen: number[] }>(backend.state, () => ({ count: 0, seen: [] })));
+    const turns = Array.from({ length: 20 }, (_, index) =>
+      (stores[index % 2] as (typeof stores)[number]).update('burst', async (state) => ({ state: { count: state.count + 1, seen: [...state.seen, index] }, result: undefined })),
+    );
+    await Promise.all(turns);
+    const final = await (stores[0] as (typeof stores)[number]).read('burst');
+    expect(final.count).toBe(20);
+    expect([...final.seen].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, index) => index));
+  });
+
+  it("returns a conversation's transcript oldest first, lines of one moment in their order", async () => {
+    const { transcripts } = await place().connect();
+    const key = { channelId: 'webchat', conversationId: 'a:1;messageid=7' };
+    await transcripts.append(key, [line(0, 'customer', 'Cannot Restore Backup', '2026-01-05T10:00:00.000Z'), line(1, 'bot', 'Is there enough free space?', '2026-01-05T10:00:00.000Z')]);
+    await transcripts.append(key, [line(2, 'customer', 'no', '2026-01-05T10:00:09.500Z'), line(3, 'bot', 'Try Wi-Fi — ’', '2026-01-05T10:00:09.500Z')]);
+    expect(await transcripts.read(key)).toEqual([
+      line(0, 'customer', 'Cannot Restore Backup', '2026-01-05T10:00:00.000Z'),
+      line(1, 'bot', 'Is there enough free space?', '2026-01-05T10:00:00.000Z'),
+      line(2, 'customer', 'no', '2026-01-05T10:00:09.500Z'),
+      line(3, 'bot', 'Try Wi-Fi — ’', '2026-01-05T10:00:09.500Z'),
+    ]);
+  });
+
+  it('keeps transcripts of conversations apart, even when one id starts with the other', async () => {
+    const { transcripts } = await place().connect();
+    await transcripts.append({ channelId: 'webchat', conversationId: 'conv-1' }, [line(0, 'customer', 'one', '2026-01-05T10:00:00.000Z')]);
+    await transcripts.append({ channelId: 'webchat', conversationId: 'conv-10' }, [line(0, 'customer', 'ten', '2026-01-05T10:00:00.000Z')]);
+    await transcripts.append({ channelId: 'msteams', conversationId: 'conv-1' }, [line(0, 'customer', 'teams', '2026-01-05T10:00:00.000Z')]);
+    expect((await transcripts.read({ channelId: 'webchat', conversationId: 'conv-1' })).map((entry) => entry.text)).toEqual(['one']);
+  });
+
+  it('prunes whole conversations whose newest line is older than the cutoff, and keeps the rest', async () => {
+    const { transcripts } = await place().connect();
+    const old = { channelId: 'webchat', conversationId: 'old' };
+    const spanning = { channelId: 'webchat', conversationId: 'spanning' };
+    await transcripts.append(old, [line(0, 'customer', 'hi', '2026-01-01T00:00:00.000Z'), line(1, 'bot', 'hello', '2026-01-01T00:00:00.000Z')]);
+    await transcripts.append(spanning, [line(0, 'customer', 'hi', '2026-01-01T00:00:00.000Z'), line(1, 'customer', 'still there?', '2026-03-01T00:00:00.000Z')]);
+    expect(await transcripts.prune(new Date('2026-02-01T00:00:00.000Z'))).toBe(1);
+    expect(await transcripts.read(old)).toEqual([]);
+    expect(await transcripts.read(spanning)).toHaveLength(2);
+  });
+});
