@@ -21,6 +21,8 @@ export interface Assembly {
   readonly bot: SupportBot;
   readonly recognizer: Recognizer;
   readonly hub: HandoffHub;
+  /** The botbuilder seam; main.ts drains its turns on shutdown. */
+  readonly channel: BotChannel;
   readonly server: ReturnType<typeof createApp>;
   /** The Web Chat page's Direct Line backend (embedded unless DIRECT_LINE_SECRET is set). */
   readonly webChat: WebChatBackend;
@@ -72,7 +74,7 @@ export function assemble(
     webChat,
     agentConsole: { ...(config.AGENT_TOKEN ? { token: config.AGENT_TOKEN } : {}), hub, catalog: handBackCatalog(content) },
   });
-  return { content, bot, recognizer, hub, server, webChat, timings: { contentMs: t1 - t0, trainMs: t2 - t1 } };
+  return { content, bot, recognizer, hub, channel, server, webChat, timings: { contentMs: t1 - t0, trainMs: t2 - t1 } };
 }
 
 const handBackCatalog = (content: Content) => ({

@@ -34,6 +34,11 @@ const schema = z.object({
     .default('')
     .transform((value) => value.split(',').map((id) => id.trim()).filter(Boolean)),
   HANDOFF_QUEUE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(900),
+  // Outbound calls to the Bot Connector (replies, proactive messages).
+  CONNECTOR_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  CONNECTOR_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  CONNECTOR_BACKOFF_MS: z.coerce.number().int().min(0).default(500),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   DIRECT_LINE_SECRET: z.string().default(''),
   DIRECT_LINE_DOMAIN: httpsUrl.default('https://directline.botframework.com/v3/directline'),
   // Web Chat refreshes its token every 15 minutes whatever the lifetime, so a shorter one would cut conversations off.

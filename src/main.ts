@@ -1,17 +1,20 @@
+import type { AddressInfo } from 'node:net';
 import { assemble } from './app.js';
 import { loadConfig } from './config.js';
 import { AppError } from './errors.js';
 import { createLogger } from './logger.js';
+import { shutDown } from './server/shutdown.js';
 
 /** Start-up fails loudly: bad config or content prints its problems and exits non-zero. */
 function start(): void {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
-  const { server, content, timings } = assemble(config, logger);
+  const { server, channel, content, timings } = assemble(config, logger);
   server.listen(config.PORT, config.HOST, () => {
     logger.info(
       {
-        port: config.PORT,
+        // The bound port, which differs from PORT when PORT=0 asks for any free one.
+        port: (server.address() as AddressInfo).port,
         intents: content.intents.length,
         trees: content.trees.size,
         contentMs: Math.round(timings.contentMs),
@@ -22,7 +25,16 @@ function start(): void {
       'support bot listening',
     );
   });
-  const stop = () => server.close(() => process.exit(0));
+  const stop = (signal: NodeJS.Signals) => {
+    logger.info({ signal, graceMs: config.SHUTDOWN_GRACE_MS }, 'shutting down: finishing the turns in flight');
+    shutDown(server, channel, config.SHUTDOWN_GRACE_MS, logger).then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
 }

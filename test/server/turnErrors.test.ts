@@ -2,9 +2,11 @@ import { MemoryStorage } from 'botbuilder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conversation, startBot, textOf, type RunningBot } from '../support/botServer.js';
 
-/** Memory storage that fails the next read, as a broken disk or network store would. */
+/** Memory storage that fails on demand, as a broken disk or network store would. */
 class FlakyStorage extends MemoryStorage {
   failNextRead = false;
+  failNextWrite = false;
+  failDeletes = false;
   deleted: string[] = [];
 
   override async read(keys: string[]) {
@@ -15,9 +17,25 @@ class FlakyStorage extends MemoryStorage {
     return super.read(keys);
   }
 
+  override async write(changes: Record<string, unknown>) {
+    if (this.failNextWrite) {
+      this.failNextWrite = false;
+      throw new Error('storage unavailable');
+    }
+    return super.write(changes);
+  }
+
   override async delete(keys: string[]) {
+    if (this.failDeletes) throw new Error('storage unavailable');
     this.deleted.push(...keys);
     return super.delete(keys);
+  }
+
+  /** Puts a state no turn could have written, which breaks the next turn. */
+  async corrupt(key: string) {
+    const items = await super.read([key]);
+    const item = items[key] as { state: Record<string, unknown> };
+    await super.write({ [key]: { ...item, state: { ...item.state, recent: 42 }, eTag: '*' } });
   }
 }
 
@@ -30,18 +48,64 @@ afterAll(async () => {
   await bot.close();
 });
 
-describe('a turn that fails', () => {
-  it('apologises with an error code, resets the conversation and keeps serving', async () => {
-    const chat = conversation(bot);
-    await chat.say('Cannot Restore Backup');
+/** A conversation at the first tip of "Cannot Restore Backup", whose next step on "no" is Wi-Fi. */
+async function inTree() {
+  const chat = conversation(bot);
+  const first = await chat.say('my iphone says Cannot Restore Backup');
+  expect(textOf(first.replies)).toMatch(/three most recent/);
+  return chat;
+}
+
+describe('a storage failure', () => {
+  it('apologises with ERR_STORAGE_UNAVAILABLE when the state cannot be read, and goes on from the saved state', async () => {
+    const chat = await inTree();
     storage.failNextRead = true;
     const failed = await chat.say('no');
     expect(failed.status).toBe(200);
-    expect(textOf(failed.replies)).toMatch(/went wrong.*\(ERR_TURN_FAILED\)/s);
+    expect(textOf(failed.replies)).toMatch(/went wrong.*\(ERR_STORAGE_UNAVAILABLE\)/s);
     expect(textOf(failed.replies)).not.toMatch(/storage unavailable|at .*\.js/);
+    expect(storage.deleted).not.toContain(chat.id);
+
+    const after = await chat.say('no');
+    expect(textOf(after.replies)).toMatch(/Wi-Fi/);
+  });
+
+  it('apologises when the state cannot be written, sends no reply of the lost turn, and goes on from the last saved state', async () => {
+    const chat = await inTree();
+    storage.failNextWrite = true;
+    const failed = await chat.say('no');
+    expect(textOf(failed.replies)).toMatch(/went wrong.*\(ERR_STORAGE_UNAVAILABLE\)/s);
+    expect(textOf(failed.replies)).not.toMatch(/Wi-Fi/);
+    expect(storage.deleted).not.toContain(chat.id);
+
+    const after = await chat.say('no');
+    expect(textOf(after.replies)).toMatch(/Wi-Fi/);
+  });
+});
+
+describe('a turn that fails unexpectedly', () => {
+  it('apologises with ERR_TURN_FAILED, resets the conversation and keeps serving', async () => {
+    const chat = await inTree();
+    await storage.corrupt(chat.id);
+    const failed = await chat.say('no');
+    expect(failed.status).toBe(200);
+    expect(textOf(failed.replies)).toMatch(/went wrong.*\(ERR_TURN_FAILED\)/s);
+    expect(textOf(failed.replies)).not.toMatch(/iterable|at .*\.js/);
     expect(storage.deleted).toContain(chat.id);
 
     const after = await chat.say('my restore is slow');
     expect(textOf(after.replies)).toMatch(/per gigabyte/);
+  });
+
+  it('still apologises when the reset itself fails', async () => {
+    const chat = await inTree();
+    await storage.corrupt(chat.id);
+    storage.failDeletes = true;
+    try {
+      const failed = await chat.say('no');
+      expect(textOf(failed.replies)).toMatch(/went wrong.*\(ERR_TURN_FAILED\)/s);
+    } finally {
+      storage.failDeletes = false;
+    }
   });
 });

@@ -13,6 +13,8 @@ export interface SentActivity {
   conversationId: string;
   replyToId: string;
   body: Record<string, any>;
+  /** The bot's credentials on the call (a bearer token when MicrosoftAppId is set). */
+  authorization?: string;
 }
 
 export interface RunningBot {
@@ -44,7 +46,14 @@ export async function startBot(
       .post(new RegExp(`^${prefix}/+v3/conversations/[^/]+/activities(/.*)?$`))
       .reply(200, function (uri, body) {
         const match = /\/v3\/conversations\/([^/]+)\/activities\/?([^/]*)$/.exec(uri);
-        sent.push({ serviceUrl, conversationId: decodeURIComponent(match?.[1] ?? ''), replyToId: decodeURIComponent(match?.[2] ?? ''), body: body as Record<string, any> });
+        const authorization = this.req.headers.authorization;
+        sent.push({
+          serviceUrl,
+          conversationId: decodeURIComponent(match?.[1] ?? ''),
+          replyToId: decodeURIComponent(match?.[2] ?? ''),
+          body: body as Record<string, any>,
+          ...(authorization ? { authorization } : {}),
+        });
         return { id: `sent-${sent.length}` };
       });
   }
