@@ -5,7 +5,7 @@ import type { Config } from '../config.js';
 import { AppError, DirectLineError, type ErrorCode } from '../errors.js';
 import { activityToTurn, channelOf, scopeOf } from './activityToTurn.js';
 import { describeInvalidActivity } from './activitySchema.js';
-import { RetryingAuthentication, type AuthenticateRequestResult } from './authentication.js';
+import { BotAuthentication, type AuthenticateRequestResult } from './authentication.js';
 import { connectorRetryPolicy } from './connectorRetry.js';
 import type { ActivityJson as EmbeddedActivity } from './directline/embeddedDirectLine.js';
 import { replyToActivity } from './replyToActivity.js';
@@ -53,7 +53,7 @@ const STORAGE_CODES: readonly ErrorCode[] = ['ERR_STORAGE_UNAVAILABLE', 'ERR_STO
  * adapter accepts unauthenticated requests (Emulator, local tests); with it set, tokens are checked.
  */
 export class BotChannel {
-  private readonly auth: RetryingAuthentication;
+  private readonly auth: BotAuthentication;
   private readonly adapter: Adapter;
   private readonly embeddedAdapter: CloudAdapter;
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -67,7 +67,7 @@ export class BotChannel {
       backoffMs: config.CONNECTOR_BACKOFF_MS,
       logger,
     });
-    this.auth = new RetryingAuthentication(
+    this.auth = new BotAuthentication(
       {
         MicrosoftAppId: config.MicrosoftAppId,
         MicrosoftAppPassword: config.MicrosoftAppPassword,
@@ -81,7 +81,7 @@ export class BotChannel {
     // The embedded Direct Line's activities never cross the network: they come from this process
     // and the replies go to this server's own connector, so no Bot Framework token is checked or
     // fetched for them, even when MicrosoftAppId is set for the Azure channels.
-    this.embeddedAdapter = new CloudAdapter(new RetryingAuthentication({}, retryPolicy));
+    this.embeddedAdapter = new CloudAdapter(new BotAuthentication({}, retryPolicy));
     this.embeddedAdapter.onTurnError = this.adapter.onTurnError;
   }
 

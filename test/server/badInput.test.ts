@@ -116,12 +116,14 @@ describe('hostile messages the bot answers', () => {
     ['a script tag', '<script>alert("pwned")</script>', /<script|alert\(/i],
     ['an image with an onerror handler', '<img src=x onerror=alert(1)> restore', /<img|onerror/i],
     ['a markdown link to javascript:', '[click me](javascript:alert(1))', /javascript:/i],
-    ['a template expression', '{{7*7}} ${process.exit(1)} restore', /\{\{|\$\{|49/],
+    ['a template expression', '{{7*7}} ${process.exit(1)} restore', /\{\{|\$\{|\b49\b/],
   ])('never echoes %s back', async (_name, text, forbidden) => {
     const { status, replies } = await conversation(bot).say(text);
     expect(status).toBe(200);
     expect(replies.length).toBeGreaterThan(0);
-    expect(JSON.stringify(replies.map((reply) => reply.body))).not.toMatch(forbidden);
+    // What the customer's client renders: text, cards and buttons (not the ids, which hold digits).
+    const rendered = JSON.stringify(replies.map(({ body }) => [body.text, body.attachments, body.suggestedActions]));
+    expect(rendered).not.toMatch(forbidden);
   });
 
   it('answers a message with unpaired surrogates', async () => {
