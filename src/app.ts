@@ -10,6 +10,7 @@ import { loadContent } from './content/load.js';
 import type { Content } from './content/types.js';
 import { DialogEngine } from './dialogs/engine.js';
 import { HandoffHub } from './handoff/hub.js';
+import { cachedRecognize } from './nlu/cache.js';
 import { buildRecognizer } from './nlu/fromContent.js';
 import type { Recognizer } from './nlu/recognizer.js';
 import { createApp } from './server/app.js';
@@ -48,12 +49,13 @@ export function assemble(
     ...(config.NLU_AMBIGUITY_MARGIN !== undefined ? { ambiguityMargin: config.NLU_AMBIGUITY_MARGIN } : {}),
   });
   const t2 = performance.now();
+  const recognize = cachedRecognize((text) => recognizer.recognize(text), config.NLU_CACHE_SIZE);
   const engine = new DialogEngine(content.trees, (id) => content.intentById.get(id)?.answer);
   const hub = new HandoffHub({ send: (conversationId, messages) => channel.send(conversationId, messages) });
   const bot = new SupportBot({
     content,
     engine,
-    recognize: (text) => recognizer.recognize(text),
+    recognize,
     store: new ConversationStore<ConversationState>(storage, initialState),
     logger,
     maxMessageChars: config.MAX_MESSAGE_CHARS,

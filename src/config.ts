@@ -27,6 +27,7 @@ const schema = z.object({
   CONTENT_DIR: z.string().min(1).default('.'),
   NLU_THRESHOLD: probability.optional(),
   NLU_AMBIGUITY_MARGIN: probability.optional(),
+  NLU_CACHE_SIZE: z.coerce.number().int().min(0).default(1000),
   MAX_MESSAGE_CHARS: z.coerce.number().int().min(1).default(2000),
   AGENT_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
   AGENT_USER_IDS: z
