@@ -40,16 +40,19 @@ const root = path.join(import.meta.dirname, '..');
 
 /**
  * What customers send: the knowledge base's held-out test questions (never trained on), small talk,
- * and, two times in three when the last reply offered buttons, one of those buttons.
+ * and, two times in three when the last reply offered buttons, one of those buttons (tree answers,
+ * "did you mean" topics, the menu).
  */
 const content = loadContent(root);
 const QUESTIONS = content.intents.filter((intent) => intent.action !== 'handoff').flatMap((intent) => intent.tests);
-/** Deterministic, so both servers get the same sequence of choices. */
+/** Seeded (mulberry32), so every run and both servers get the same sequence of choices. */
 function random(seed: number): () => number {
-  let state = seed;
+  let state = seed >>> 0;
   return () => {
-    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
-    return state / 2 ** 31;
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(state ^ (state >>> 15), state | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 
@@ -59,10 +62,12 @@ interface Server {
   readonly child: ChildProcess;
 }
 
-/** The fake Bot Connector: answers 200 at once, remembers each conversation's last buttons. */
+/** The fake Bot Connector: answers 200 at once, remembers each conversation's last buttons and handoffs. */
 class Connector {
   replies = 0;
+  handoffs = 0;
   readonly choices = new Map<string, string[]>();
+  readonly handedOff = new Set<string>();
   private readonly server = http.createServer((req, res) => {
     let body = '';
     req.setEncoding('utf8');
@@ -70,7 +75,11 @@ class Connector {
     req.on('end', () => {
       this.replies += 1;
       const conversationId = decodeURIComponent(/\/v3\/conversations\/([^/]+)/.exec(req.url ?? '')?.[1] ?? '');
-      const activity = JSON.parse(body || '{}') as { suggestedActions?: { actions?: { title?: string }[] } };
+      const activity = JSON.parse(body || '{}') as { name?: string; suggestedActions?: { actions?: { title?: string }[] } };
+      if (activity.name === 'handoff.initiate') {
+        this.handoffs += 1;
+        this.handedOff.add(conversationId);
+      }
       const titles = (activity.suggestedActions?.actions ?? []).map((action) => action.title ?? '').filter(Boolean);
       if (titles.length > 0) this.choices.set(conversationId, titles);
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -142,6 +151,7 @@ interface Load {
   readonly seconds: number;
   readonly latencies: number[];
   readonly replies: number;
+  readonly handoffs: number;
 }
 
 /** Closed-loop load for `seconds`; every worker finishes its turn in flight before this resolves. */
@@ -163,13 +173,14 @@ async function drive(server: Server, connector: Connector, serviceUrl: string, s
   let turns = 0;
   let errors = 0;
   const repliesBefore = connector.replies;
+  const handoffsBefore = connector.handoffs;
   const started = performance.now();
   const until = started + seconds * 1000;
   let sequence = 0;
 
   async function worker(index: number): Promise<void> {
     const next = random(index + 1);
-    const conversations = Array.from({ length: CONVERSATIONS_PER_WORKER }, (_, k) => ({ id: `${label}-${index}-${k}`, joined: false, silent: false }));
+    const conversations = Array.from({ length: CONVERSATIONS_PER_WORKER }, (_, k) => ({ id: `${label}-${index}-${k}`, joined: false }));
     for (let turn = 0; performance.now() < until; turn += 1) {
       const chat = conversations[turn % conversations.length]!;
       const user = { id: `user-${chat.id}`, name: 'Customer' };
@@ -181,13 +192,13 @@ async function drive(server: Server, connector: Connector, serviceUrl: string, s
       const buttons = connector.choices.get(chat.id);
       connector.choices.delete(chat.id);
       const roll = next();
-      // A customer the bot went quiet on (waiting for a person) withdraws and carries on.
-      const text = chat.silent ? 'cancel' : buttons && roll < 2 / 3 ? buttons[Math.floor(next() * buttons.length)]! : QUESTIONS[Math.floor(next() * QUESTIONS.length)]!;
-      const repliesSeen = connector.replies;
+      // A customer who got handed to a person withdraws at once: while waiting the bot stays
+      // quiet, and quiet turns would flatter its throughput against the always-answering echo.
+      const waiting = connector.handedOff.delete(chat.id);
+      const text = waiting ? 'cancel' : buttons && roll < 2 / 3 ? buttons[Math.floor(next() * buttons.length)]! : QUESTIONS[Math.floor(next() * QUESTIONS.length)]!;
       const t0 = performance.now();
       const status = await post({ ...base, type: 'message', id: `${chat.id}-${++sequence}`, text, locale: 'en-US', timestamp: new Date().toISOString() });
       latencies.push(performance.now() - t0);
-      chat.silent = connector.replies === repliesSeen;
       if (status >= 200 && status < 300) turns += 1;
       else errors += 1;
     }
@@ -195,7 +206,7 @@ async function drive(server: Server, connector: Connector, serviceUrl: string, s
 
   await Promise.all(Array.from({ length: CONCURRENCY }, (_, index) => worker(index)));
   agent.destroy();
-  return { turns, errors, seconds: (performance.now() - started) / 1000, latencies, replies: connector.replies - repliesBefore };
+  return { turns, errors, seconds: (performance.now() - started) / 1000, latencies, replies: connector.replies - repliesBefore, handoffs: connector.handoffs - handoffsBefore };
 }
 
 const percentile = (sorted: readonly number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
@@ -208,6 +219,7 @@ interface Result {
   readonly p99: number;
   readonly errors: number;
   readonly repliesPerTurn: number;
+  readonly handoffShare: number;
   readonly start: Memory;
   readonly end: Memory;
   readonly samples: Memory[];
@@ -221,9 +233,13 @@ async function measure(name: string, entry: string, run: number): Promise<Result
     await drive(server, connector, serviceUrl, WARMUP_SECONDS, `warm${run}`);
     const start = await memoryOf(server, true);
     const samples: Memory[] = [];
-    const sampler = setInterval(() => void memoryOf(server, false).then((memory) => samples.push(memory)), MEMORY_SAMPLE_MS);
+    let sampling = Promise.resolve();
+    const sampler = setInterval(() => {
+      sampling = memoryOf(server, false).then((memory) => void samples.push(memory));
+    }, MEMORY_SAMPLE_MS);
     const load = await drive(server, connector, serviceUrl, SECONDS, `run${run}`);
     clearInterval(sampler);
+    await sampling;
     const end = await memoryOf(server, true);
     const sorted = load.latencies.sort((a, b) => a - b);
     return {
@@ -233,6 +249,7 @@ async function measure(name: string, entry: string, run: number): Promise<Result
       p99: percentile(sorted, 0.99),
       errors: load.errors,
       repliesPerTurn: load.replies / Math.max(1, load.turns),
+      handoffShare: load.handoffs / Math.max(1, load.turns),
       start,
       end,
       samples,
@@ -245,7 +262,7 @@ async function measure(name: string, entry: string, run: number): Promise<Result
 
 const describe = (result: Result): string =>
   `${result.name.padEnd(5)} ${result.tps.toFixed(0).padStart(6)} turns/s  p50 ${result.p50.toFixed(1).padStart(6)} ms  p99 ${result.p99.toFixed(1).padStart(6)} ms  ` +
-  `errors ${result.errors}  replies/turn ${result.repliesPerTurn.toFixed(2)}  ` +
+  `errors ${result.errors}  replies/turn ${result.repliesPerTurn.toFixed(2)}${result.handoffShare > 0 ? ` (handoffs ${(result.handoffShare * 100).toFixed(1)}% of turns)` : ''}  ` +
   `rss ${mib(result.start.rss)} -> ${mib(result.end.rss)} MiB  heap after GC ${mib(result.start.heapUsed)} -> ${mib(result.end.heapUsed)} MiB`;
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
