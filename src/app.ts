@@ -11,6 +11,7 @@ import { loadContent } from './content/load.js';
 import type { Content } from './content/types.js';
 import { DialogEngine } from './dialogs/engine.js';
 import { HandoffHub } from './handoff/hub.js';
+import { cachedRecognize } from './nlu/cache.js';
 import { buildRecognizer } from './nlu/fromContent.js';
 import type { Recognizer } from './nlu/recognizer.js';
 import { createApp } from './server/app.js';
@@ -24,6 +25,8 @@ export interface Assembly {
   readonly bot: SupportBot;
   readonly recognizer: Recognizer;
   readonly hub: HandoffHub;
+  /** The botbuilder seam; main.ts drains its turns on shutdown. */
+  readonly channel: BotChannel;
   readonly server: ReturnType<typeof createApp>;
   /** The Web Chat page's Direct Line backend (embedded unless DIRECT_LINE_SECRET is set). */
   readonly webChat: WebChatBackend;
@@ -60,12 +63,13 @@ export function assemble(config: Config, logger: Logger, storage: StorageBackend
     ...(config.NLU_AMBIGUITY_MARGIN !== undefined ? { ambiguityMargin: config.NLU_AMBIGUITY_MARGIN } : {}),
   });
   const t2 = performance.now();
+  const recognize = cachedRecognize((text) => recognizer.recognize(text), config.NLU_CACHE_SIZE);
   const engine = new DialogEngine(content.trees, (id) => content.intentById.get(id)?.answer);
   const hub = new HandoffHub({ send: (conversationId, messages) => channel.send(conversationId, messages) });
   const bot = new SupportBot({
     content,
     engine,
-    recognize: (text) => recognizer.recognize(text),
+    recognize,
     store: new ConversationStore<ConversationState>(storage.state, initialState),
     logger,
     maxMessageChars: config.MAX_MESSAGE_CHARS,
@@ -86,7 +90,7 @@ export function assemble(config: Config, logger: Logger, storage: StorageBackend
     webChat,
     agentConsole: { ...(config.AGENT_TOKEN ? { token: config.AGENT_TOKEN } : {}), hub, catalog: handBackCatalog(content) },
   });
-  return { content, bot, recognizer, hub, server, webChat, timings: { contentMs: t1 - t0, trainMs: t2 - t1 } };
+  return { content, bot, recognizer, hub, channel, server, webChat, timings: { contentMs: t1 - t0, trainMs: t2 - t1 } };
 }
 
 const handBackCatalog = (content: Content) => ({

@@ -29,6 +29,7 @@ const schema = z.object({
   CONTENT_DIR: z.string().min(1).default('.'),
   NLU_THRESHOLD: probability.optional(),
   NLU_AMBIGUITY_MARGIN: probability.optional(),
+  NLU_CACHE_SIZE: z.coerce.number().int().min(0).default(1000),
   MAX_MESSAGE_CHARS: z.coerce.number().int().min(1).default(2000),
   AGENT_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
   AGENT_USER_IDS: z
@@ -36,6 +37,11 @@ const schema = z.object({
     .default('')
     .transform((value) => value.split(',').map((id) => id.trim()).filter(Boolean)),
   HANDOFF_QUEUE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(900),
+  // Outbound calls to the Bot Connector (replies, proactive messages).
+  CONNECTOR_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  CONNECTOR_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  CONNECTOR_BACKOFF_MS: z.coerce.number().int().min(0).default(500),
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   DIRECT_LINE_SECRET: z.string().default(''),
   DIRECT_LINE_DOMAIN: httpsUrl.default('https://directline.botframework.com/v3/directline'),
   // Web Chat refreshes its token every 15 minutes whatever the lifetime, so a shorter one would cut conversations off.

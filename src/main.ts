@@ -4,13 +4,14 @@ import { loadConfig } from './config.js';
 import { AppError } from './errors.js';
 import { createLogger } from './logger.js';
 import { TranscriptRetention } from './storage/transcriptStore.js';
+import { shutDown } from './server/shutdown.js';
 
 /** Start-up fails loudly: bad config, content or storage prints its problems and exits non-zero. */
 async function start(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
   const storage = await openStorage(config);
-  const { server, content, timings } = assemble(config, logger, storage);
+  const { server, channel, content, timings } = assemble(config, logger, storage);
   const retention = new TranscriptRetention({ transcripts: storage.transcripts, days: config.TRANSCRIPT_RETENTION_DAYS, logger });
   retention.start();
   server.listen(config.PORT, config.HOST, () => {
@@ -29,11 +30,18 @@ async function start(): Promise<void> {
       'support bot listening',
     );
   });
-  const stop = () => {
+  const stop = (signal: NodeJS.Signals) => {
+    logger.info({ signal, graceMs: config.SHUTDOWN_GRACE_MS }, 'shutting down: finishing the turns in flight');
     retention.stop();
-    server.close(() => {
-      void storage.close().finally(() => process.exit(0));
-    });
+    shutDown(server, channel, config.SHUTDOWN_GRACE_MS, logger)
+      .then(() => storage.close())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);

@@ -25,10 +25,18 @@ export interface ConversationState {
   /** How to reach this conversation outside a turn (agent replies, hand-back). */
   readonly reference?: ConversationRef;
   readonly recent: readonly TranscriptLine[];
+  /** Ids of the last activities this conversation's turns came from, to drop a channel's replay. */
+  readonly seen?: readonly string[];
 }
 
 /** Lines of the conversation kept in state for a handoff summary (the full transcript is stored apart). */
 export const RECENT_LINES = 30;
+
+/**
+ * Activity ids remembered per conversation. A channel replays an activity it got no answer for
+ * within seconds, so a few dozen turns back is far enough.
+ */
+export const SEEN_ACTIVITIES = 32;
 
 export const initialState = (): ConversationState => ({
   version: 1,

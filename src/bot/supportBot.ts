@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
 import type { Content } from '../content/types.js';
 import type { BotControl, HandBack, HandoffDesk } from '../handoff/types.js';
-import type { ConversationStore } from '../storage/conversationStore.js';
+import type { ConversationStore, Update } from '../storage/conversationStore.js';
 import { Conversation, type ConversationDeps, type Outcome } from './conversation.js';
 import { matchTopic } from './matchTopic.js';
-import { initialState, RECENT_LINES, type ConversationState } from './state.js';
+import { initialState, RECENT_LINES, SEEN_ACTIVITIES, type ConversationState } from './state.js';
 import type {
   ConversationRef,
   BotAddedTurn,
@@ -109,12 +109,13 @@ export class SupportBot implements BotControl {
       log.debug({ members: turn.members.length }, 'members added to a shared conversation; not greeted');
       return { replies: [], lines: [] };
     }
-    return this.deps.store.update(turn.conversationId, async (state) => {
+    return this.updateOnce(turn, async (state) => {
       const newcomers = turn.members.filter((member) => !state.welcomed.includes(member.id));
       log.info({ welcomed: newcomers.length }, 'members added');
       if (newcomers.length === 0) return { state, result: { replies: [], lines: [] } };
-      const welcome: Reply = { text: this.content.phrases.welcome.trim(), choices: this.conversation.menu().choices ?? [] };
-      const replies = newcomers.map(() => welcome);
+      // One welcome however many joined: a personal chat has one person, and a forged list of
+      // thousands of members must not become thousands of sends.
+      const replies: Reply[] = [{ text: this.content.phrases.welcome.trim(), choices: this.conversation.menu().choices ?? [] }];
       const { recent, lines } = this.said(state, undefined, replies);
       return {
         state: {
@@ -131,13 +132,30 @@ export class SupportBot implements BotControl {
   /** Teams announces one install twice (conversationUpdate and installationUpdate): introduce once. */
   private onBotAdded(turn: BotAddedTurn): Promise<TurnResult> {
     const log = this.logFor(turn);
-    return this.deps.store.update(turn.conversationId, async (state) => {
+    return this.updateOnce(turn, async (state) => {
       const first = !state.welcomed.includes(turn.bot.id);
       log.info({ introduced: first }, 'bot added');
       if (!first) return { state, result: { replies: [], lines: [] } };
       const replies: Reply[] = [{ text: this.content.phrases.groupWelcome.trim(), choices: this.conversation.menu().choices ?? [] }];
       const { recent, lines } = this.said(state, undefined, replies);
       return { state: { ...state, welcomed: [...state.welcomed, turn.bot.id], recent }, result: { replies, lines } };
+    });
+  }
+
+  /**
+   * The turn's one state update, skipped for a replay: a channel re-sends an activity it got no
+   * answer for, and it must not move a tree on twice. The ids are kept in the state, inside the
+   * ordered update, so a replay that reaches another instance is caught as well.
+   */
+  private updateOnce(turn: Turn, decide: (state: ConversationState) => Promise<Update<ConversationState, TurnResult>>): Promise<TurnResult> {
+    const { activityId } = turn;
+    return this.deps.store.update<TurnResult>(turn.conversationId, async (state) => {
+      if (activityId && state.seen?.includes(activityId)) {
+        this.logFor(turn).info('replayed activity ignored');
+        return { state, result: { replies: [], lines: [] } };
+      }
+      const { state: next, result } = await decide(state);
+      return { state: activityId ? { ...next, seen: [...(state.seen ?? []), activityId].slice(-SEEN_ACTIVITIES) } : next, result };
     });
   }
 
@@ -148,9 +166,11 @@ export class SupportBot implements BotControl {
 
   private onMessage(turn: MessageTurn, effects: SideEffect[]): Promise<TurnResult> {
     const log = this.logFor(turn);
-    return this.deps.store.update(turn.conversationId, async (current) => {
+    return this.updateOnce(turn, async (current) => {
       const state = turn.reference ? { ...current, reference: turn.reference } : current;
-      const text = turn.text.replace(/\s+/g, ' ').trim();
+      // One character over the limit is enough for decide() to ask for a shorter message, and keeps
+      // a 200 kB message out of the state and the transcript.
+      const text = turn.text.replace(/\s+/g, ' ').trim().slice(0, this.deps.maxMessageChars + 1);
       if (state.handoff) return this.whileWithPeople(turn.conversationId, state, text, effects);
 
       const outcome = this.decide(state, text, turn.hasAttachments);
@@ -223,7 +243,7 @@ export class SupportBot implements BotControl {
   /** handoff.status from an external hub: accepted silences the bot, failed and completed give it back. */
   private onHandoffStatus(turn: HandoffStatusTurn, effects: SideEffect[]): Promise<TurnResult> {
     const { phrases } = this.content;
-    return this.deps.store.update(turn.conversationId, async (state) => {
+    return this.updateOnce(turn, async (state) => {
       if (turn.state === 'accepted') {
         return { state: { ...state, handoff: { status: 'accepted', since: this.stamp() } }, result: { replies: [], lines: [] } };
       }

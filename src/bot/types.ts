@@ -22,6 +22,8 @@ export type ConversationRef = Readonly<Record<string, unknown>>;
 
 interface TurnBase {
   readonly conversationId: string;
+  /** The channel's id for the activity; a second turn with an id already seen is a replay. */
+  readonly activityId?: string;
   readonly channel: ChannelKind;
   readonly scope: ConversationScope;
   readonly reference?: ConversationRef;

@@ -16,7 +16,7 @@ export function scopeOf(activity: Partial<Activity>): ConversationScope {
 /** A Teams message carries a text/html copy of what was typed; only other attachments are "files". */
 const isDuplicateOfText = (contentType: string | undefined): boolean => contentType === 'text/html';
 
-type TurnBase = Pick<Turn, 'conversationId' | 'channel' | 'scope' | 'trace' | 'reference'>;
+type TurnBase = Pick<Turn, 'conversationId' | 'activityId' | 'channel' | 'scope' | 'trace' | 'reference'>;
 
 /**
  * Translates a Bot Framework activity into the core's Turn; null for activities the bot does not
@@ -26,6 +26,7 @@ type TurnBase = Pick<Turn, 'conversationId' | 'channel' | 'scope' | 'trace' | 'r
 export function activityToTurn(activity: Activity, options: { agentIds?: readonly string[] } = {}): Turn | null {
   const base: TurnBase = {
     conversationId: activity.conversation.id,
+    ...(activity.id ? { activityId: activity.id } : {}),
     channel: channelOf(activity),
     scope: scopeOf(activity),
     trace: traceOf(activity),
@@ -121,12 +122,19 @@ function messageText(activity: Activity): string {
 }
 
 /**
+ * Control characters that are not whitespace, and the bidirectional overrides and isolates that
+ * make text display in another order than it reads (CVE-2021-42574): none is part of a question,
+ * and the agent console and transcripts should show what the recogniser read.
+ */
+const INVISIBLE = /[\u0000-\u0008\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
+
+/**
  * Removes every mention of the bot (wherever it sits: another person may be mentioned first),
- * keeps other mentions as the plain name, and tidies the spaces and the trailing newline some
- * Teams clients add.
+ * keeps other mentions as the plain name, drops control characters, and tidies the spaces and the
+ * trailing newline some Teams clients add.
  */
 function plainText(activity: Activity): string {
-  let text = activity.text ?? '';
+  let text = (activity.text ?? '').replace(INVISIBLE, '');
   const botId = activity.recipient?.id;
   for (const mention of mentionsOf(activity)) {
     if (!botId || mention.mentioned?.id !== botId) continue;

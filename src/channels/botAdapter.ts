@@ -1,18 +1,13 @@
-import {
-  CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
-  EventFactory,
-  type Activity,
-  type ConversationReference,
-  type TurnContext,
-} from 'botbuilder';
+import { CloudAdapter, EventFactory, type Activity, type ConversationReference, type InvokeResponse, type TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { ConversationRef, HandoffRequest, Reply, Turn, TurnResult } from '../bot/types.js';
 import type { Config } from '../config.js';
-import { AppError, type ErrorCode } from '../errors.js';
+import { AppError, DirectLineError, type ErrorCode } from '../errors.js';
 import type { TranscriptLine, TranscriptStore } from '../storage/transcriptStore.js';
 import { activityToTurn, channelOf, scopeOf } from './activityToTurn.js';
 import { describeInvalidActivity } from './activitySchema.js';
+import { BotAuthentication, type AuthenticateRequestResult } from './authentication.js';
+import { connectorRetryPolicy } from './connectorRetry.js';
 import type { ActivityJson as EmbeddedActivity } from './directline/embeddedDirectLine.js';
 import { replyToActivity } from './replyToActivity.js';
 
@@ -45,41 +40,113 @@ export interface ChannelOptions {
   readonly turnFailedText: string;
 }
 
+/** CloudAdapter with its turn entry point open to an already authenticated request. */
+class Adapter extends CloudAdapter {
+  run(auth: AuthenticateRequestResult, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
+    return this.processActivity(auth, activity, logic);
+  }
+}
+
+/** Errors of the state store: the conversation's saved state is fine and must be kept. */
+const STORAGE_CODES: readonly ErrorCode[] = ['ERR_STORAGE_UNAVAILABLE', 'ERR_STORAGE_CONFLICT'];
+
 /**
  * The botbuilder seam: the only place that builds a CloudAdapter. With MicrosoftAppId empty the
  * adapter accepts unauthenticated requests (Emulator, local tests); with it set, tokens are checked.
  */
 export class BotChannel {
-  private readonly adapter: CloudAdapter;
+  private readonly auth: BotAuthentication;
+  private readonly adapter: Adapter;
   private readonly embeddedAdapter: CloudAdapter;
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private draining = false;
 
   constructor(private readonly options: ChannelOptions) {
-    const { config } = options;
-    const auth = new ConfigurationBotFrameworkAuthentication({
-      MicrosoftAppId: config.MicrosoftAppId,
-      MicrosoftAppPassword: config.MicrosoftAppPassword,
-      MicrosoftAppType: config.MicrosoftAppType,
-      MicrosoftAppTenantId: config.MicrosoftAppTenantId,
+    const { config, logger } = options;
+    const retryPolicy = connectorRetryPolicy({
+      attempts: config.CONNECTOR_ATTEMPTS,
+      timeoutMs: config.CONNECTOR_TIMEOUT_MS,
+      backoffMs: config.CONNECTOR_BACKOFF_MS,
+      logger,
     });
-    this.adapter = new CloudAdapter(auth);
+    this.auth = new BotAuthentication(
+      {
+        MicrosoftAppId: config.MicrosoftAppId,
+        MicrosoftAppPassword: config.MicrosoftAppPassword,
+        MicrosoftAppType: config.MicrosoftAppType,
+        MicrosoftAppTenantId: config.MicrosoftAppTenantId,
+      },
+      retryPolicy,
+    );
+    this.adapter = new Adapter(this.auth);
     this.adapter.onTurnError = (context, error) => this.onTurnError(context, error);
     // The embedded Direct Line's activities never cross the network: they come from this process
     // and the replies go to this server's own connector, so no Bot Framework token is checked or
     // fetched for them, even when MicrosoftAppId is set for the Azure channels.
-    this.embeddedAdapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
+    this.embeddedAdapter = new CloudAdapter(new BotAuthentication({}, retryPolicy));
     this.embeddedAdapter.onTurnError = this.adapter.onTurnError;
   }
 
-  /** POST /api/messages: 400 for bodies that are not activities, otherwise the adapter's answer. */
-  async processHttp(req: HttpRequest, res: HttpResponse): Promise<void> {
+  /**
+   * POST /api/messages: 503 while shutting down, 400 for bodies that are not activities, 401
+   * without a valid token (when MicrosoftAppId is set), otherwise the turn's answer (200, or an
+   * invoke's status). Authentication happens here rather than in CloudAdapter.process, which
+   * answers a badly signed token with 500 and puts the error message in the body.
+   */
+  processHttp(req: HttpRequest, res: HttpResponse): Promise<void> {
+    if (this.draining) return Promise.resolve(refuse(res, 503, 'ERR_SHUTTING_DOWN', 'the bot is restarting; try again'));
+    return this.track(this.authenticateAndRun(req, res));
+  }
+
+  private async authenticateAndRun(req: HttpRequest, res: HttpResponse): Promise<void> {
     const problem = describeInvalidActivity(req.body);
-    if (problem) {
-      res.status(400);
-      res.send({ error: { code: 'ERR_REQUEST_INVALID', message: problem } });
-      res.end();
-      return;
+    if (problem) return refuse(res, 400, 'ERR_REQUEST_INVALID', problem);
+    const activity = req.body as Activity;
+    let auth: AuthenticateRequestResult;
+    try {
+      auth = await this.auth.authenticateRequest(activity, authorizationOf(req));
+    } catch (error) {
+      const code: ErrorCode = 'ERR_AUTH_TOKEN';
+      this.options.logger.warn(
+        { code, conversationId: activity.conversation.id, activityId: activity.id, reason: firstLine(error) },
+        'request refused: no valid Bot Framework token',
+      );
+      return refuse(res, 401, code, 'missing or invalid Bot Framework token');
     }
-    await this.adapter.process(req as never, res as never, (context) => this.runTurn(context));
+    const invoke = await this.adapter.run(auth, activity, (context) => this.runTurn(context));
+    res.status(invoke?.status ?? 200);
+    if (invoke?.body !== undefined) res.send(invoke.body);
+    res.end();
+  }
+
+  /** False once shutdown has begun: /readyz then answers 503 so no new traffic is sent here. */
+  isReady(): boolean {
+    return !this.draining;
+  }
+
+  /**
+   * Stops taking activities and waits for the turns in flight, at most `graceMs`; true when they
+   * all finished.
+   */
+  async drain(graceMs: number): Promise<boolean> {
+    this.draining = true;
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), graceMs);
+    });
+    const finished = Promise.allSettled([...this.inFlight]).then(() => true as const);
+    try {
+      return await Promise.race([finished, expired]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.inFlight.add(work);
+    const forget = () => this.inFlight.delete(work);
+    work.then(forget, forget);
+    return work;
   }
 
   /**
@@ -97,7 +164,8 @@ export class BotChannel {
 
   /** An activity from the embedded Direct Line: the same turn as /api/messages, replies to its serviceUrl. */
   async processEmbedded(activity: EmbeddedActivity): Promise<void> {
-    await this.embeddedAdapter.processActivityDirect('', activity as unknown as Activity, (context) => this.runTurn(context));
+    if (this.draining) throw new DirectLineError('ERR_SHUTTING_DOWN', 'the bot is restarting; try again', 503);
+    await this.track(this.embeddedAdapter.processActivityDirect('', activity as unknown as Activity, (context) => this.runTurn(context)));
   }
 
   /**
@@ -114,8 +182,26 @@ export class BotChannel {
     // handle() resolves once the state is saved: a turn re-run after an eTag conflict sends its replies once.
     const result = await this.options.bot.handle(turn);
     await this.keepTranscript(context.activity, result.lines);
-    if (result.replies.length > 0) await context.sendActivities(result.replies.map((reply) => replyToActivity(reply, turn)));
+    if (result.replies.length > 0) await this.deliver(context, result.replies.map((reply) => replyToActivity(reply, turn)));
     if (result.handoff) await this.announceHandoff(context, result.handoff);
+  }
+
+  /**
+   * The state is saved before the replies go out, so a connector that still fails after its
+   * retries (connectorRetry.ts) is logged, not turned into a failed turn: resetting the state would
+   * lose a conversation that is in fact consistent. The customer can simply ask again.
+   */
+  private async deliver(context: TurnContext, activities: Partial<Activity>[]): Promise<void> {
+    try {
+      await context.sendActivities(activities);
+    } catch (error) {
+      const code: ErrorCode = 'ERR_CONNECTOR_SEND';
+      const { activity } = context;
+      this.options.logger.error(
+        { code, conversationId: activity.conversation.id, activityId: activity.id, status: statusOf(error), reason: firstLine(error) },
+        'replies not delivered',
+      );
+    }
   }
 
   /**
@@ -142,17 +228,26 @@ export class BotChannel {
     }
   }
 
+  /**
+   * A turn that failed unexpectedly may have been broken by its state, which is reset so the next
+   * message starts clean. A storage failure leaves the saved state as it was (the failed turn saved
+   * nothing), so it is kept and the next message carries on from it.
+   */
   private async onTurnError(context: TurnContext, error: Error): Promise<void> {
     const code = error instanceof AppError ? error.code : 'ERR_TURN_FAILED';
+    // Storage that failed or a state busy with other turns is not broken state: resetting would throw work away.
+    const reset = !STORAGE_CODES.includes(code);
     const { activity } = context;
-    // A conflict means the state is busy with other turns, not broken: resetting would throw their work away.
-    const reset = code !== 'ERR_STORAGE_CONFLICT';
     this.options.logger.error(
       { code, conversationId: activity.conversation?.id, activityId: activity.id, err: error },
       reset ? 'turn failed; conversation state reset' : 'turn failed; conversation state kept',
     );
+    if (reset) {
+      await this.options.bot.reset(activity.conversation.id).catch((secondary: unknown) => {
+        this.options.logger.error({ code, conversationId: activity.conversation?.id, err: secondary }, 'could not reset the conversation state');
+      });
+    }
     try {
-      if (reset) await this.options.bot.reset(activity.conversation.id);
       await context.sendActivity({ type: 'trace', label: 'TurnError', name: 'OnTurnError Trace', value: code, valueType: 'https://www.botframework.com/schemas/error' });
       await context.sendActivity(`${this.options.turnFailedText} (${code})`);
     } catch (secondary) {
@@ -160,6 +255,22 @@ export class BotChannel {
     }
   }
 }
+
+function refuse(res: HttpResponse, status: number, code: ErrorCode, message: string): void {
+  res.status(status);
+  res.send({ error: { code, message } });
+  res.end();
+}
+
+function authorizationOf(req: HttpRequest): string {
+  const header = req.headers.authorization ?? req.headers.Authorization;
+  return (Array.isArray(header) ? header[0] : header) ?? '';
+}
+
+const statusOf = (error: unknown): number | undefined => (error as { statusCode?: number } | null)?.statusCode;
+
+/** An error's first line, short: enough to tell why without a stack or a request body. */
+const firstLine = (error: unknown): string => String((error as Error | null)?.message ?? error).split('\n')[0]?.slice(0, 200) ?? '';
 
 function handoffEvent(context: TurnContext, handoff: HandoffRequest): Partial<Activity> {
   const activities = handoff.summary.transcript.map((line) => ({

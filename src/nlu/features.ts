@@ -40,15 +40,19 @@ const isFunctionFeature = (feature: string): boolean => !feature.startsWith('#')
 /** TF-IDF weights learnt from the training examples; vectors are L2-normalised. */
 export class Vectorizer {
   private readonly idf = new Map<string, number>();
+  /** idf times the feature's damping, worked out once per known feature rather than per message. */
+  private readonly weight = new Map<string, number>();
   readonly unknownIdf: number;
 
-  constructor(
-    documents: readonly (readonly string[])[],
-    private readonly options: FeatureOptions,
-  ) {
+  constructor(documents: readonly (readonly string[])[], options: FeatureOptions) {
     const documentFrequency = new Map<string, number>();
     for (const doc of documents) new Set(doc).forEach((feature) => documentFrequency.set(feature, (documentFrequency.get(feature) ?? 0) + 1));
-    for (const [feature, df] of documentFrequency) this.idf.set(feature, Math.log((documents.length + 1) / (df + 1)) + 1);
+    for (const [feature, df] of documentFrequency) {
+      const idf = Math.log((documents.length + 1) / (df + 1)) + 1;
+      const damping = feature.startsWith('#') ? options.charNgramWeight : isFunctionFeature(feature) ? options.functionWordWeight : 1;
+      this.idf.set(feature, idf);
+      this.weight.set(feature, idf * damping);
+    }
     this.unknownIdf = Math.log(documents.length + 1) + 1;
   }
 
@@ -61,10 +65,8 @@ export class Vectorizer {
     for (const feature of features) counts.set(feature, (counts.get(feature) ?? 0) + 1);
     const vector = new Map<string, number>();
     for (const [feature, count] of counts) {
-      const idf = this.idf.get(feature);
-      if (idf === undefined) continue;
-      const damping = feature.startsWith('#') ? this.options.charNgramWeight : isFunctionFeature(feature) ? this.options.functionWordWeight : 1;
-      vector.set(feature, (1 + Math.log(count)) * idf * damping);
+      const weight = this.weight.get(feature);
+      if (weight !== undefined) vector.set(feature, (1 + Math.log(count)) * weight);
     }
     return normalize(vector);
   }

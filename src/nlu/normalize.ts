@@ -27,7 +27,21 @@ export function tokenize(text: string): string[] {
     .filter((token) => token.length > 0);
 }
 
-export const stem = (token: string): string => (/^\d+$/.test(token) ? token : PorterStemmer.stem(token));
+/**
+ * Words stemmed so far: natural's Porter stemmer runs a dozen regular expressions per word, and
+ * customers use the same few thousand words. Emptied when full, so odd input cannot grow it.
+ */
+const stems = new Map<string, string>();
+const MAX_STEMS = 50_000;
+
+export function stem(token: string): string {
+  const known = stems.get(token);
+  if (known !== undefined) return known;
+  const stemmed = /^\d+$/.test(token) ? token : PorterStemmer.stem(token);
+  if (stems.size >= MAX_STEMS) stems.clear();
+  stems.set(token, stemmed);
+  return stemmed;
+}
 
 export interface SynonymRule {
   readonly variant: readonly string[];

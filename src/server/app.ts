@@ -1,4 +1,4 @@
-import restify, { type Request, type Response } from 'restify';
+import restify, { type Next, type Request, type Response } from 'restify';
 import type { Logger } from 'pino';
 import type { HttpRequest, HttpResponse } from '../channels/botAdapter.js';
 import { mountAgentConsole, type AgentConsolePort, type HandBackCatalog } from './agentConsole.js';
@@ -8,6 +8,8 @@ import { mountWebChat, type WebChatBackend } from './webChat.js';
 
 export interface MessageEndpoint {
   processHttp(req: HttpRequest, res: HttpResponse): Promise<void>;
+  /** False once shutdown has begun. */
+  isReady(): boolean;
 }
 
 export interface AppOptions {
@@ -30,11 +32,17 @@ export function createApp(options: AppOptions): restify.Server {
   const server = restify.createServer({ name: 'restore-support-bot', handleUncaughtExceptions: false });
   server.use(restify.plugins.bodyParser({ maxBodySize: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, mapParams: false }));
 
+  // Liveness: the process answers. Readiness: content is loaded (the server exists only after) and
+  // it is not shutting down, so a load balancer stops sending new conversations while it drains.
   server.get('/healthz', async (_req: Request, res: Response) => {
     res.send(200, { status: 'ok' });
   });
+  server.get('/readyz', async (_req: Request, res: Response) => {
+    if (options.messages.isReady()) res.send(200, { status: 'ready' });
+    else res.send(503, { status: 'shutting down' });
+  });
 
-  server.post('/api/messages', jsonRoute(options.logger)((req, res) => options.messages.processHttp(req, res)));
+  server.post('/api/messages', requireJson, jsonRoute(options.logger)((req, res) => options.messages.processHttp(req, res)));
 
   mountWebChat(server, options.webChat, options.logger);
   if (options.webChat.mode === 'embedded') mountEmbeddedDirectLine(server, options.webChat.directLine, options.logger);
@@ -50,6 +58,13 @@ export function createApp(options: AppOptions): restify.Server {
     return callback();
   });
   return server;
+}
+
+/** Channels post activities as application/json; any other body is refused before it is read as one. */
+function requireJson(req: Request, res: Response, next: Next): void {
+  if (req.is('json')) return next();
+  res.send(415, { error: { code: 'ERR_REQUEST_INVALID', message: 'the body must be application/json' } });
+  return next(false);
 }
 
 interface RestifyError {

@@ -79,7 +79,7 @@ export class ConversationStore<S> {
         else await this.storage.create(key, { state } satisfies Stored<S>);
         return result;
       } catch (error) {
-        if (!(error instanceof StorageConflictError)) throw error;
+        if (!(error instanceof StorageConflictError)) throw unavailable(key, error);
         if (attempt >= MAX_ATTEMPTS) throw new AppError('ERR_STORAGE_CONFLICT', `state of ${key} changed ${attempt} times during one turn`, { cause: error });
       }
       await delay(Math.random() * BACKOFF_MS * 2 ** attempt);
@@ -87,8 +87,13 @@ export class ConversationStore<S> {
   }
 
   private async load(key: string): Promise<Stored<S>> {
-    const items = await this.storage.read([key]);
+    const items = await this.storage.read([key]).catch((error: unknown) => {
+      throw unavailable(key, error);
+    });
     const item = items[key] as Stored<S> | undefined;
     return item?.state ? item : { state: this.initial() };
   }
 }
+
+/** Storage that failed, as opposed to state that broke a turn: the caller keeps the state it had. */
+const unavailable = (key: string, cause: unknown): AppError => new AppError('ERR_STORAGE_UNAVAILABLE', `state of ${key} could not be read or written`, { cause });

@@ -30,6 +30,15 @@ describe('activity to turn', () => {
     expect(turn).toMatchObject({ kind: 'message', scope: 'group', channel: 'teams', text: 'Grace my restore is slow' });
   });
 
+  it('drops control characters and bidirectional overrides, keeping tabs and line breaks as spaces and newlines', () => {
+    const turn = activityToTurn(teamsMessage({ text: 'my re\u0000sto\u0007re\u202e is\tslow\u2066\r\nstill\u009b' }));
+    expect(turn).toMatchObject({ kind: 'message', text: 'my restore is slow\nstill' });
+  });
+
+  it('carries the activity id, for replays to be recognised', () => {
+    expect(activityToTurn(teamsMessage({ id: 'activity-7', text: 'hi' }))).toMatchObject({ activityId: 'activity-7' });
+  });
+
   it('removes every mention of the bot, in the middle of the text too', () => {
     const turn = activityToTurn(
       teamsMessage({

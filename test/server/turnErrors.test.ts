@@ -5,11 +5,13 @@ import { IN_MEMORY, openSqliteStorage } from '../../src/storage/sqlite.js';
 import { conversation, startBot, textOf, type RunningBot } from '../support/botServer.js';
 
 /**
- * The in-memory store, made to fail the next read as a broken disk or network store would, or to
+ * The in-memory store, made to fail on demand as a broken disk or network store would, or to
  * lose every write race as if other instances kept writing the conversation.
  */
 class FlakyStorage implements KeyValueStorage {
   failNextRead = false;
+  failNextWrite = false;
+  failDeletes = false;
   contended = false;
   deleted: string[] = [];
 
@@ -25,6 +27,10 @@ class FlakyStorage implements KeyValueStorage {
 
   async write(changes: Record<string, unknown>) {
     if (this.contended) throw new StorageConflictError(Object.keys(changes).join());
+    if (this.failNextWrite) {
+      this.failNextWrite = false;
+      throw new Error('storage unavailable');
+    }
     return this.inner.write(changes);
   }
 
@@ -34,8 +40,16 @@ class FlakyStorage implements KeyValueStorage {
   }
 
   async delete(keys: string[]) {
+    if (this.failDeletes) throw new Error('storage unavailable');
     this.deleted.push(...keys);
     return this.inner.delete(keys);
+  }
+
+  /** Puts a state no turn could have written, which breaks the next turn. */
+  async corrupt(key: string) {
+    const items = await this.inner.read([key]);
+    const item = items[key] as { state: Record<string, unknown> };
+    await this.inner.write({ [key]: { ...item, state: { ...item.state, recent: 42 }, eTag: '*' } });
   }
 }
 
@@ -50,24 +64,42 @@ afterAll(async () => {
   await backend.close();
 });
 
-describe('a turn that fails', () => {
-  it('apologises with an error code, resets the conversation and keeps serving', async () => {
-    const chat = conversation(bot);
-    await chat.say('Cannot Restore Backup');
+/** A conversation at the first tip of "Cannot Restore Backup", whose next step on "no" is Wi-Fi. */
+async function inTree() {
+  const chat = conversation(bot);
+  const first = await chat.say('my iphone says Cannot Restore Backup');
+  expect(textOf(first.replies)).toMatch(/three most recent/);
+  return chat;
+}
+
+describe('a storage failure', () => {
+  it('apologises with ERR_STORAGE_UNAVAILABLE when the state cannot be read, and goes on from the saved state', async () => {
+    const chat = await inTree();
     storage.failNextRead = true;
     const failed = await chat.say('no');
     expect(failed.status).toBe(200);
-    expect(textOf(failed.replies)).toMatch(/went wrong.*\(ERR_TURN_FAILED\)/s);
+    expect(textOf(failed.replies)).toMatch(/went wrong.*\(ERR_STORAGE_UNAVAILABLE\)/s);
     expect(textOf(failed.replies)).not.toMatch(/storage unavailable|at .*\.js/);
-    expect(storage.deleted).toContain(chat.id);
+    expect(storage.deleted).not.toContain(chat.id);
 
-    const after = await chat.say('my restore is slow');
-    expect(textOf(after.replies)).toMatch(/per gigabyte/);
+    const after = await chat.say('no');
+    expect(textOf(after.replies)).toMatch(/Wi-Fi/);
+  });
+
+  it('apologises when the state cannot be written, sends no reply of the lost turn, and goes on from the last saved state', async () => {
+    const chat = await inTree();
+    storage.failNextWrite = true;
+    const failed = await chat.say('no');
+    expect(textOf(failed.replies)).toMatch(/went wrong.*\(ERR_STORAGE_UNAVAILABLE\)/s);
+    expect(textOf(failed.replies)).not.toMatch(/Wi-Fi/);
+    expect(storage.deleted).not.toContain(chat.id);
+
+    const after = await chat.say('no');
+    expect(textOf(after.replies)).toMatch(/Wi-Fi/);
   });
 
   it('keeps the conversation when its state stays contended past every retry', async () => {
-    const chat = conversation(bot);
-    await chat.say('Cannot Restore Backup');
+    const chat = await inTree();
     storage.contended = true;
     const failed = await chat.say('no');
     storage.contended = false;
@@ -76,5 +108,32 @@ describe('a turn that fails', () => {
     expect(storage.deleted).not.toContain(chat.id);
 
     expect(textOf((await chat.say('no')).replies)).toMatch(/Wi-Fi/);
+  });
+});
+
+describe('a turn that fails unexpectedly', () => {
+  it('apologises with ERR_TURN_FAILED, resets the conversation and keeps serving', async () => {
+    const chat = await inTree();
+    await storage.corrupt(chat.id);
+    const failed = await chat.say('no');
+    expect(failed.status).toBe(200);
+    expect(textOf(failed.replies)).toMatch(/went wrong.*\(ERR_TURN_FAILED\)/s);
+    expect(textOf(failed.replies)).not.toMatch(/iterable|at .*\.js/);
+    expect(storage.deleted).toContain(chat.id);
+
+    const after = await chat.say('my restore is slow');
+    expect(textOf(after.replies)).toMatch(/per gigabyte/);
+  });
+
+  it('still apologises when the reset itself fails', async () => {
+    const chat = await inTree();
+    await storage.corrupt(chat.id);
+    storage.failDeletes = true;
+    try {
+      const failed = await chat.say('no');
+      expect(textOf(failed.replies)).toMatch(/went wrong.*\(ERR_TURN_FAILED\)/s);
+    } finally {
+      storage.failDeletes = false;
+    }
   });
 });

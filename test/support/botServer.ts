@@ -15,6 +15,8 @@ export interface SentActivity {
   conversationId: string;
   replyToId: string;
   body: Record<string, any>;
+  /** The bot's credentials on the call (a bearer token when MicrosoftAppId is set). */
+  authorization?: string;
 }
 
 export interface RunningBot {
@@ -46,7 +48,8 @@ export async function startBot(
       .persist()
       .post(new RegExp(`^${prefix}/+v3/conversations/[^/]+/activities(/.*)?$`))
       .reply(200, function (uri, body) {
-        sent.push(sentActivity(serviceUrl, uri, body));
+        const authorization = this.req.headers.authorization;
+        sent.push({ ...sentActivity(serviceUrl, uri, body), ...(authorization ? { authorization } : {}) });
         return { id: `sent-${sent.length}` };
       });
   }

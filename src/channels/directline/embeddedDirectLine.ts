@@ -172,6 +172,7 @@ export class EmbeddedDirectLine {
     try {
       await this.deliver(conversation, { ...activity, serviceUrl });
     } catch (error) {
+      if (error instanceof DirectLineError) throw error;
       throw new DirectLineError('ERR_TURN_FAILED', 'the bot could not take the activity', 502, { cause: error });
     }
     return { id: String(activity.id) };

@@ -1,0 +1,114 @@
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { once } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+
+/**
+ * The real process (src/main.ts through tsx) with a real local connector, to check what only the
+ * process can show: signals, the exit code, and that a turn in flight still gets its reply out.
+ */
+const root = path.join(import.meta.dirname, '..');
+const CONNECTOR_DELAY_MS = 1000;
+
+interface Started {
+  child: ChildProcessByStdio<null, Readable, Readable>;
+  port: number;
+  lines: Record<string, unknown>[];
+}
+
+let running: Started | undefined;
+let connector: http.Server | undefined;
+afterEach(() => {
+  if (running?.child.exitCode === null) running.child.kill('SIGKILL');
+  connector?.close();
+  running = undefined;
+  connector = undefined;
+});
+
+/** Starts the bot on a free port; resolves once it logs that it listens. */
+async function startProcess(env: Record<string, string>): Promise<Started> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', MicrosoftAppId: '', MicrosoftAppPassword: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: Record<string, unknown>[] = [];
+  let buffered = '';
+  const listening = new Promise<number>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString('utf8');
+      const complete = buffered.split('\n');
+      buffered = complete.pop() ?? '';
+      for (const text of complete.filter(Boolean)) {
+        const line = JSON.parse(text) as Record<string, unknown>;
+        lines.push(line);
+        if (line.msg === 'support bot listening') resolve(line.port as number);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`the bot exited with ${code} before listening`)));
+  });
+  return { child, port: await listening, lines };
+}
+
+/** A Bot Connector on loopback that takes CONNECTOR_DELAY_MS to accept each activity. */
+async function slowConnector() {
+  const received: string[] = [];
+  const delivered: string[] = [];
+  let first: () => void = () => undefined;
+  const reached = new Promise<void>((resolve) => {
+    first = resolve;
+  });
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+    req.on('end', () => {
+      const text = String((JSON.parse(body) as { text?: string }).text ?? '');
+      received.push(text);
+      first();
+      setTimeout(() => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"id":"r"}');
+        delivered.push(text);
+      }, CONNECTOR_DELAY_MS);
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { server, serviceUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received, delivered, reached };
+}
+
+describe('the bot process', () => {
+  it('finishes the turn in flight on SIGTERM, delivers its reply, answers 200 and exits 0', async () => {
+    const slow = await slowConnector();
+    connector = slow.server;
+    running = await startProcess({ SHUTDOWN_GRACE_MS: '5000' });
+    const { child, port, lines } = running;
+
+    const answer = fetch(`http://127.0.0.1:${port}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        type: 'message',
+        id: 'm1',
+        channelId: 'emulator',
+        serviceUrl: slow.serviceUrl,
+        conversation: { id: 'shutdown-1' },
+        from: { id: 'u1' },
+        recipient: { id: 'bot' },
+        text: 'my restore is taking forever',
+      }),
+    });
+    await slow.reached;
+    expect(slow.delivered).toEqual([]);
+    const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+    child.kill('SIGTERM');
+
+    expect((await answer).status).toBe(200);
+    expect(slow.delivered.join('\n')).toMatch(/per gigabyte/);
+    expect(await exited).toEqual([0, null]);
+    expect(lines.map((line) => line.msg)).toEqual(expect.arrayContaining(['shutting down: finishing the turns in flight', 'turns in flight finished; stopping']));
+  });
+});
