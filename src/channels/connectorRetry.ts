@@ -19,7 +19,7 @@ export interface PipelinePolicyLike {
   sendRequest(request: PipelineRequestLike, next: (request: PipelineRequestLike) => Promise<PipelineResponseLike>): Promise<PipelineResponseLike>;
 }
 
-export interface RetryOptions {
+interface RetryOptions {
   /** Tries per request, the first included. */
   readonly attempts: number;
   /** One try is aborted after this long. */

@@ -30,7 +30,11 @@ const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
  */
 export function createApp(options: AppOptions): restify.Server {
   const server = restify.createServer({ name: 'restore-support-bot', handleUncaughtExceptions: false });
-  server.use(restify.plugins.bodyParser({ maxBodySize: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, mapParams: false }));
+  // JSON only: every route takes JSON, and restify's full bodyParser would also hand multipart
+  // bodies to formidable, which writes uploads to the temp folder and never deletes them.
+  // (@types/restify leaves maxBodySize out of jsonBodyParser's options; it hands them to bodyReader, which enforces it.)
+  const bodyOptions: restify.plugins.BodyParserOptions = { maxBodySize: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, mapParams: false };
+  server.use(restify.plugins.jsonBodyParser(bodyOptions));
 
   // Liveness: the process answers. Readiness: content is loaded (the server exists only after) and
   // it is not shutting down, so a load balancer stops sending new conversations while it drains.

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type restify from 'restify';
 
 /** What shutdown needs from the channel: stop taking activities and wait for the turns in flight. */
-export interface Drainable {
+interface Drainable {
   drain(graceMs: number): Promise<boolean>;
 }
 

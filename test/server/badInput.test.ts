@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conversation, SERVICE_URL, startBot, textOf, type RunningBot } from '../support/botServer.js';
 
@@ -80,6 +82,14 @@ describe('requests that are refused', () => {
     const mark = bot.sent.length;
     await expectRefusal(await send(), status);
     expect(bot.sent.length).toBe(mark);
+  });
+
+  it('writes nothing to the temp folder for a multipart upload', async () => {
+    const uploads = () => readdirSync(tmpdir()).filter((name) => name.startsWith('upload_'));
+    const before = uploads();
+    const body = '--x\r\nContent-Disposition: form-data; name="file"; filename="a.bin"\r\nContent-Type: application/octet-stream\r\n\r\n' + 'A'.repeat(100_000) + '\r\n--x--\r\n';
+    await expectRefusal(await postRaw(body, 'multipart/form-data; boundary=x'), 415);
+    expect(uploads()).toEqual(before);
   });
 
   it('answers GET /api/messages with 405', async () => {

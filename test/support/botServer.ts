@@ -97,7 +97,8 @@ export function conversation(bot: BotEndpoint, options: { channelId?: string; id
     user,
     async join() {
       const mark = bot.sent.length;
-      const response = await bot.post({ ...base, type: 'conversationUpdate', id: `${id}-join`, from: user, membersAdded: [botAccount, user] });
+      // Each join is a new activity (its own id): a repeated id would be dropped as a replay.
+      const response = await bot.post({ ...base, type: 'conversationUpdate', id: `${id}-join${++count}`, from: user, membersAdded: [botAccount, user] });
       return { status: response.status, replies: repliesSince(mark) };
     },
     async say(text: string, extra: Record<string, unknown> = {}) {
