@@ -32,7 +32,8 @@ afterEach(() => {
 async function startProcess(env: Record<string, string>): Promise<Started> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', MicrosoftAppId: '', MicrosoftAppPassword: '', ...env },
+    // Memory storage: a file store under ./data would remember the activity id of an earlier run and drop it as a replay.
+    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', STORAGE: 'memory', MicrosoftAppId: '', MicrosoftAppPassword: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: Record<string, unknown>[] = [];

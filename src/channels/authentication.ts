@@ -22,7 +22,7 @@ const MAX_CLIENTS = 100;
  * Bot Framework authentication whose connector clients (replies in a turn, proactive sends) use
  * the given retry policy instead of the HTTP pipeline's default one, and whose clients are reused.
  * botbuilder builds a connector client and a user-token client, each with a whole HTTP pipeline,
- * for every turn: under load that was about a sixth of the CPU time of a turn (npm run bench).
+ * for every turn: under load that was about an eighth of the CPU time of a turn (npm run bench).
  * Neither holds per-conversation state (botbuilder's older BotFrameworkAdapter cached connector
  * clients per serviceUrl too), and their credentials renew their own tokens.
  */
