@@ -74,6 +74,7 @@ export function assemble(config: Config, logger: Logger, storage: StorageBackend
     logger,
     maxMessageChars: config.MAX_MESSAGE_CHARS,
     handoffQueueTimeoutMs: config.HANDOFF_QUEUE_TIMEOUT_SECONDS * 1000,
+    transcripts: storage.transcripts,
     ...(config.AGENT_TOKEN ? { desk: hub } : {}),
   });
   hub.attach(bot);

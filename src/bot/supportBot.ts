@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Content } from '../content/types.js';
 import type { BotControl, HandBack, HandoffDesk } from '../handoff/types.js';
 import type { ConversationStore, Update } from '../storage/conversationStore.js';
+import type { TranscriptStore } from '../storage/transcriptStore.js';
 import { Conversation, type ConversationDeps, type Outcome } from './conversation.js';
 import { matchTopic } from './matchTopic.js';
 import { initialState, RECENT_LINES, SEEN_ACTIVITIES, type ConversationState } from './state.js';
@@ -26,8 +27,13 @@ export interface SupportBotDeps extends ConversationDeps {
   readonly desk?: HandoffDesk;
   /** A queued handoff no agent accepted within this long is given up (the customer is told). */
   readonly handoffQueueTimeoutMs: number;
+  /** The full transcript, read for a handoff summary: the state keeps only the last few lines. */
+  readonly transcripts?: Pick<TranscriptStore, 'read'>;
   readonly now?: () => Date;
 }
+
+/** Lines of the conversation an agent gets with a handoff. */
+const HANDOFF_TRANSCRIPT_LINES = 200;
 
 /** Text with at least one letter or digit: emoji, punctuation and whitespace alone are not a question. */
 const READABLE = /[\p{L}\p{N}]/u;
@@ -189,7 +195,8 @@ export class SupportBot implements BotControl {
       log.debug({ explanation: outcome.recognition?.explanation, candidates: outcome.recognition?.candidates }, 'recognition');
       if (!outcome.handoff) return { state: next, result: { replies: outcome.replies, lines } };
 
-      const summary = this.summarize(state, next, outcome);
+      const earlier = await this.earlierLines(turn, state);
+      const summary = this.summarize(state, next, outcome, [...earlier, ...lines].slice(-HANDOFF_TRANSCRIPT_LINES));
       const { transcript, ...context } = summary;
       effects.push(() => this.deps.desk?.request(turn.conversationId, { reason: outcome.handoff ?? 'customer_asked', ...context }, transcript));
       return {
@@ -268,7 +275,23 @@ export class SupportBot implements BotControl {
     return this.conversation.respond(state, text);
   }
 
-  private summarize(before: ConversationState, after: ConversationState, outcome: Outcome): HandoffSummary {
+  /**
+   * What was said before this turn, from the transcript store (the state holds only the last few
+   * lines); if the store cannot be read, those few lines are better than failing the handoff.
+   */
+  private async earlierLines(turn: MessageTurn, state: ConversationState): Promise<readonly TranscriptLine[]> {
+    const channelId = turn.trace?.channelId;
+    if (!this.deps.transcripts || !channelId) return state.recent;
+    try {
+      const kept = await this.deps.transcripts.read({ channelId, conversationId: turn.conversationId });
+      return kept.length > 0 ? kept : state.recent;
+    } catch (error) {
+      this.logFor(turn).warn({ err: error }, 'transcript not readable for the handoff summary; using the lines in state');
+      return state.recent;
+    }
+  }
+
+  private summarize(before: ConversationState, after: ConversationState, outcome: Outcome, transcript: readonly TranscriptLine[]): HandoffSummary {
     const tree = outcome.finishedTree ?? before.tree;
     const topic = before.lastIntent ?? after.lastIntent;
     return {
@@ -276,7 +299,7 @@ export class SupportBot implements BotControl {
       treePath: tree ? tree.path.map((step) => ({ tree: tree.tree, ...step })) : [],
       // For a request or a tree's handoff node, what the customer was struggling with is the previous message's reading.
       candidates: outcome.handoff === 'repeated_fallback' ? (outcome.recognition?.candidates ?? []) : before.lastCandidates,
-      transcript: after.recent,
+      transcript,
     };
   }
 
