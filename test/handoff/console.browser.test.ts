@@ -5,6 +5,11 @@ import { ARTIFACTS, CHROME_PATH, hasChromium, launchChromium } from '../support/
 import { conversation, startBot, textOf, type RunningBot } from '../support/botServer.js';
 
 const TOKEN = 'browser-console-token-0123456789';
+/**
+ * A bound, not a speed target: the page polls every 1.5 s and the flow waits on several polls, which
+ * on a loaded 2-core CI machine running the whole suite in parallel took longer than the default 20 s.
+ */
+const BROWSER_FLOW_TIMEOUT_MS = 90_000;
 let bot: RunningBot;
 let browser: Browser;
 
@@ -48,7 +53,7 @@ describe('agent console page', () => {
     await page.click('#handback-form button');
     await expect.poll(() => textOf(bot.sent.slice(beforeHandBack).filter((sent) => sent.conversationId === customer.id))).toMatch(/I'm back/);
     await page.close();
-  });
+  }, BROWSER_FLOW_TIMEOUT_MS);
 
   it('keeps the console closed to a wrong token', async () => {
     const page = await browser.newPage();
