@@ -85,10 +85,15 @@ export class SupportBot implements BotControl {
   }
 
   async handBack(conversationId: string, how: HandBack): Promise<readonly Reply[]> {
-    return this.deps.store.update(conversationId, async (state) => {
+    return (await this.takeBack(conversationId, how)).replies;
+  }
+
+  /** The conversation back with the bot, plainly, at a topic or at a node; the handoff is over. */
+  private takeBack(conversationId: string, how: HandBack): Promise<TurnResult> {
+    return this.deps.store.update<TurnResult>(conversationId, async (state) => {
       const outcome = this.resume(withoutHandoff(state), how);
-      const { recent } = this.said(state, undefined, outcome.replies);
-      return { state: { ...outcome.state, recent }, result: outcome.replies };
+      const { recent, lines } = this.said(state, undefined, outcome.replies);
+      return { state: { ...outcome.state, recent }, result: { replies: outcome.replies, lines } };
     });
   }
 
@@ -240,11 +245,7 @@ export class SupportBot implements BotControl {
     const topic = matchTopic(this.content.intents, order[1] ?? '');
     const how: HandBack = topic ? { mode: 'topic', topic } : { mode: 'plain' };
     effects.push(() => this.deps.desk?.close(turn.conversationId));
-    return this.deps.store.update(turn.conversationId, async (state) => {
-      const outcome = this.resume(withoutHandoff(state), how);
-      const { recent, lines } = this.said(state, undefined, outcome.replies);
-      return { state: { ...outcome.state, recent }, result: { replies: outcome.replies, lines } };
-    });
+    return this.takeBack(turn.conversationId, how);
   }
 
   /** handoff.status from an external hub: accepted silences the bot, failed and completed give it back. */

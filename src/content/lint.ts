@@ -28,7 +28,7 @@ const intentIdsOf = (files: readonly YamlSource<IntentFile>[]): Set<string> =>
   new Set(files.flatMap((source) => source.data.intents.map((intent) => intent.id)));
 
 /** Examples are compared as a customer would type them: case, punctuation and spacing do not count. */
-export const exampleKey = (text: string): string =>
+const exampleKey = (text: string): string =>
   text
     .toLowerCase()
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
