@@ -104,6 +104,21 @@ describe.each(Object.keys(kinds))('%s storage', (kind) => {
     await state.create('c1', { state: 2 });
   });
 
+  it("reads what another connection to the same store wrote and deleted, never a copy it kept", async () => {
+    const shared = place();
+    const [first, second] = [(await shared.connect()).state, (await shared.connect()).state];
+    type Items = Record<string, { state: string; eTag: string }>;
+    await first.create('c1', { state: 'one' });
+    const seen = ((await first.read(['c1'])) as Items).c1;
+    const before = ((await second.read(['c1'])) as Items).c1;
+    await second.write({ c1: { state: 'two', eTag: before?.eTag } });
+    const after = ((await first.read(['c1'])) as Items).c1;
+    expect(after?.state).toBe('two');
+    expect(after?.eTag).not.toBe(seen?.eTag);
+    await second.delete(['c1']);
+    expect(await first.read(['c1'])).toEqual({});
+  });
+
   it('loses no update when two stores on it take a burst of turns on one new conversation', async () => {
     const shared = place();
     const stores = [await shared.connect(), await shared.connect()].map((backend) => new ConversationStore<{ count: number; seen: number[] }>(backend.state, () => ({ count: 0, seen: [] })));

@@ -1,0 +1,56 @@
+import type Database from 'better-sqlite3';
+import type { GroupCommit } from './groupCommit.js';
+import { byTimeThenSeq, type TranscriptKey, type TranscriptLine, type TranscriptStore } from './transcriptStore.js';
+
+interface TranscriptKeyRow {
+  channel_id: string;
+  conversation_id: string;
+}
+
+interface LineRow {
+  seq: number;
+  sender: TranscriptLine['from'];
+  text: string;
+  at: string;
+}
+
+export class SqliteTranscriptStore implements TranscriptStore {
+  private readonly insert: Database.Statement<[string, string, number, string, string, string]>;
+  private readonly selectLines: Database.Statement<[string, string], LineRow>;
+  private readonly pruneAll: Database.Transaction<(before: string) => number>;
+
+  constructor(
+    db: Database.Database,
+    private readonly commits: GroupCommit,
+  ) {
+    this.insert = db.prepare('INSERT INTO transcript (channel_id, conversation_id, seq, sender, text, at) VALUES (?, ?, ?, ?, ?, ?)');
+    this.selectLines = db.prepare('SELECT seq, sender, text, at FROM transcript WHERE channel_id = ? AND conversation_id = ?');
+    // ISO 8601 UTC timestamps of one length compare correctly as text.
+    const expired = db.prepare<[string], TranscriptKeyRow>(
+      'SELECT channel_id, conversation_id FROM transcript GROUP BY channel_id, conversation_id HAVING max(at) < ?',
+    );
+    const removeConversation = db.prepare<[string, string]>('DELETE FROM transcript WHERE channel_id = ? AND conversation_id = ?');
+    this.pruneAll = db.transaction((before: string) => {
+      const conversations = expired.all(before);
+      for (const row of conversations) removeConversation.run(row.channel_id, row.conversation_id);
+      return conversations.length;
+    });
+  }
+
+  append(key: TranscriptKey, lines: readonly TranscriptLine[]): Promise<void> {
+    return this.commits.run(() => {
+      for (const line of lines) this.insert.run(key.channelId, key.conversationId, line.seq, line.from, line.text, line.at);
+    });
+  }
+
+  async read(key: TranscriptKey): Promise<TranscriptLine[]> {
+    return this.selectLines
+      .all(key.channelId, key.conversationId)
+      .map((row) => ({ seq: row.seq, from: row.sender, text: row.text, at: row.at }))
+      .sort(byTimeThenSeq);
+  }
+
+  async prune(before: Date): Promise<number> {
+    return this.pruneAll.immediate(before.toISOString());
+  }
+}
