@@ -284,7 +284,7 @@ export class SupportBot implements BotControl {
     const channelId = turn.trace?.channelId;
     if (!this.deps.transcripts || !channelId) return state.recent;
     try {
-      const kept = await this.deps.transcripts.read({ channelId, conversationId: turn.conversationId });
+      const kept = await this.deps.transcripts.read({ channelId, conversationId: turn.conversationId }, { last: HANDOFF_TRANSCRIPT_LINES });
       return kept.length > 0 ? kept : state.recent;
     } catch (error) {
       this.logFor(turn).warn({ err: error }, 'transcript not readable for the handoff summary; using the lines in state');

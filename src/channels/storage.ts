@@ -94,12 +94,14 @@ class BlobTranscriptStore implements TranscriptStore {
     await Promise.all(lines.map((line) => this.store.logActivity(toActivity(key, line))));
   }
 
-  async read(key: TranscriptKey): Promise<TranscriptLine[]> {
+  /** getTranscriptActivities downloads every line of the conversation (all pages), so `last` only trims the answer. */
+  async read(key: TranscriptKey, options: { readonly last?: number } = {}): Promise<TranscriptLine[]> {
     const { items } = await this.store.getTranscriptActivities(key.channelId, key.conversationId);
-    return items
+    const lines = items
       .filter((activity) => activity.conversation?.id === key.conversationId)
       .map(fromActivity)
       .sort(byTimeThenSeq);
+    return options.last === undefined ? lines : lines.slice(-options.last);
   }
 
   async prune(before: Date): Promise<number> {

@@ -17,6 +17,7 @@ interface LineRow {
 export class SqliteTranscriptStore implements TranscriptStore {
   private readonly insert: Database.Statement<[string, string, number, string, string, string]>;
   private readonly selectLines: Database.Statement<[string, string], LineRow>;
+  private readonly selectNewest: Database.Statement<[string, string, number], LineRow>;
   private readonly pruneAll: Database.Transaction<(before: string) => number>;
 
   constructor(
@@ -25,6 +26,8 @@ export class SqliteTranscriptStore implements TranscriptStore {
   ) {
     this.insert = db.prepare('INSERT INTO transcript (channel_id, conversation_id, seq, sender, text, at) VALUES (?, ?, ?, ?, ?, ?)');
     this.selectLines = db.prepare('SELECT seq, sender, text, at FROM transcript WHERE channel_id = ? AND conversation_id = ?');
+    // The index gives the time order; only lines of one moment are sorted by seq, then the limit stops the scan.
+    this.selectNewest = db.prepare('SELECT seq, sender, text, at FROM transcript WHERE channel_id = ? AND conversation_id = ? ORDER BY at DESC, seq DESC LIMIT ?');
     // ISO 8601 UTC timestamps of one length compare correctly as text.
     const expired = db.prepare<[string], TranscriptKeyRow>(
       'SELECT channel_id, conversation_id FROM transcript GROUP BY channel_id, conversation_id HAVING max(at) < ?',
@@ -43,9 +46,9 @@ export class SqliteTranscriptStore implements TranscriptStore {
     });
   }
 
-  async read(key: TranscriptKey): Promise<TranscriptLine[]> {
-    return this.selectLines
-      .all(key.channelId, key.conversationId)
+  async read(key: TranscriptKey, options: { readonly last?: number } = {}): Promise<TranscriptLine[]> {
+    const rows = options.last === undefined ? this.selectLines.all(key.channelId, key.conversationId) : this.selectNewest.all(key.channelId, key.conversationId, options.last);
+    return rows
       .map((row) => ({ seq: row.seq, from: row.sender, text: row.text, at: row.at }))
       .sort(byTimeThenSeq);
   }

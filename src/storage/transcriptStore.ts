@@ -20,8 +20,11 @@ export interface TranscriptKey {
 /** Every conversation's full transcript, kept for handoff and analytics until retention removes it. */
 export interface TranscriptStore {
   append(key: TranscriptKey, lines: readonly TranscriptLine[]): Promise<void>;
-  /** The conversation's lines, oldest first. */
-  read(key: TranscriptKey): Promise<TranscriptLine[]>;
+  /**
+   * The conversation's lines, oldest first; with `last`, only that many of the newest. A customer's
+   * Teams chat with the bot is one conversation for as long as they use it, so it can grow long.
+   */
+  read(key: TranscriptKey, options?: { readonly last?: number }): Promise<TranscriptLine[]>;
   /** Removes whole conversations whose newest line is older than `before`; returns how many. */
   prune(before: Date): Promise<number>;
 }

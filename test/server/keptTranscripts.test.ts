@@ -14,8 +14,8 @@ class Outage implements TranscriptStore {
     return this.inner.append(key, lines);
   }
 
-  read(key: TranscriptKey) {
-    return this.inner.read(key);
+  read(key: TranscriptKey, options?: { last?: number }) {
+    return this.inner.read(key, options);
   }
 
   prune(before: Date) {

@@ -144,6 +144,19 @@ describe.each(Object.keys(kinds))('%s storage', (kind) => {
     ]);
   });
 
+  it('returns only the newest lines when asked for the last few, still oldest first', async () => {
+    const { transcripts } = await place().connect();
+    const key = { channelId: 'msteams', conversationId: 'a:long-chat' };
+    const moments = ['2026-01-05T10:00:00.000Z', '2026-01-06T08:30:00.000Z', '2026-01-07T17:45:00.000Z'];
+    for (const [index, at] of moments.entries()) await transcripts.append(key, [line(index * 2, 'customer', `question ${index}`, at), line(index * 2 + 1, 'bot', `answer ${index}`, at)]);
+    expect(await transcripts.read(key, { last: 3 })).toEqual([
+      line(3, 'bot', 'answer 1', moments[1] as string),
+      line(4, 'customer', 'question 2', moments[2] as string),
+      line(5, 'bot', 'answer 2', moments[2] as string),
+    ]);
+    expect(await transcripts.read(key, { last: 50 })).toHaveLength(6);
+  });
+
   it('keeps transcripts of conversations apart, even when one id starts with the other', async () => {
     const { transcripts } = await place().connect();
     await transcripts.append({ channelId: 'webchat', conversationId: 'conv-1' }, [line(0, 'customer', 'one', '2026-01-05T10:00:00.000Z')]);
