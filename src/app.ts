@@ -78,7 +78,7 @@ export function assemble(config: Config, logger: Logger, storage: StorageBackend
     ...(config.AGENT_TOKEN ? { desk: hub } : {}),
   });
   hub.attach(bot);
-  const channel: BotChannel = new BotChannel({ config, bot, transcripts: storage.transcripts, logger, turnFailedText: content.phrases.turnFailed });
+  const channel: BotChannel = new BotChannel({ config, bot, logger, turnFailedText: content.phrases.turnFailed });
   const webChat: WebChatBackend = config.DIRECT_LINE_SECRET
     ? { mode: 'azure', secret: config.DIRECT_LINE_SECRET, domain: config.DIRECT_LINE_DOMAIN }
     : {

@@ -24,6 +24,8 @@ export interface ConversationState {
   };
   /** How to reach this conversation outside a turn (agent replies, hand-back). */
   readonly reference?: ConversationRef;
+  /** The Bot Framework channel id (msteams, webchat, …): with the conversation id, the transcript's key. */
+  readonly channelId?: string;
   readonly recent: readonly TranscriptLine[];
   /** Ids of the last activities this conversation's turns came from, to drop a channel's replay. */
   readonly seen?: readonly string[];

@@ -5,7 +5,8 @@ import type { ConversationStore, Update } from '../storage/conversationStore.js'
 import type { TranscriptStore } from '../storage/transcriptStore.js';
 import { Conversation, type ConversationDeps, type Outcome } from './conversation.js';
 import { matchTopic } from './matchTopic.js';
-import { initialState, RECENT_LINES, SEEN_ACTIVITIES, type ConversationState } from './state.js';
+import { initialState, SEEN_ACTIVITIES, type ConversationState } from './state.js';
+import { exchange, HANDOFF_TRANSCRIPT_LINES, Transcript } from './transcript.js';
 import type {
   ConversationRef,
   BotAddedTurn,
@@ -27,13 +28,10 @@ export interface SupportBotDeps extends ConversationDeps {
   readonly desk?: HandoffDesk;
   /** A queued handoff no agent accepted within this long is given up (the customer is told). */
   readonly handoffQueueTimeoutMs: number;
-  /** The full transcript, read for a handoff summary: the state keeps only the last few lines. */
-  readonly transcripts?: Pick<TranscriptStore, 'read'>;
+  /** Where every line is kept; handoff summaries read it, since the state keeps only the last few lines. */
+  readonly transcripts?: Pick<TranscriptStore, 'read' | 'append'>;
   readonly now?: () => Date;
 }
-
-/** Lines of the conversation an agent gets with a handoff. */
-const HANDOFF_TRANSCRIPT_LINES = 200;
 
 /** Text with at least one letter or digit: emoji, punctuation and whitespace alone are not a question. */
 const READABLE = /[\p{L}\p{N}]/u;
@@ -53,11 +51,13 @@ export class SupportBot implements BotControl {
   private readonly conversation: Conversation;
   private readonly content: Content;
   private readonly now: () => Date;
+  private readonly transcript: Transcript;
 
   constructor(private readonly deps: SupportBotDeps) {
     this.conversation = new Conversation(deps);
     this.content = deps.content;
     this.now = deps.now ?? (() => new Date());
+    this.transcript = new Transcript(deps.transcripts, this.now);
   }
 
   async handle(turn: Turn): Promise<TurnResult> {
@@ -65,6 +65,7 @@ export class SupportBot implements BotControl {
     const result = await this.route(turn, effects);
     // Reports to the hub run once the state is saved: a turn re-run after an eTag conflict must not report twice.
     effects.forEach((effect) => effect());
+    await this.transcript.keep(turn.trace?.channelId, turn.conversationId, result.lines, this.logFor(turn));
     return result;
   }
 
@@ -77,24 +78,40 @@ export class SupportBot implements BotControl {
     return (await this.deps.store.read(conversationId)).reference;
   }
 
-  async agentAccepted(conversationId: string, agent: string): Promise<void> {
-    await this.deps.store.update(conversationId, async (state) => ({
-      state: { ...state, handoff: { status: 'accepted', since: this.stamp(), agent } },
-      result: undefined,
-    }));
+  async agentAccepted(conversationId: string, agent: string, notice: string): Promise<void> {
+    await this.outsideTurn(conversationId, async (state) => {
+      const { recent, lines } = this.transcript.number(state, [{ from: 'bot', text: notice }]);
+      return { state: { ...state, handoff: { status: 'accepted', since: this.stamp(), agent }, recent }, result: { replies: [], lines } };
+    });
+  }
+
+  async agentSaid(conversationId: string, text: string): Promise<void> {
+    await this.outsideTurn(conversationId, async (state) => {
+      const { recent, lines } = this.transcript.number(state, [{ from: 'agent', text }]);
+      return { state: { ...state, recent }, result: { replies: [], lines } };
+    });
   }
 
   async handBack(conversationId: string, how: HandBack): Promise<readonly Reply[]> {
-    return (await this.takeBack(conversationId, how)).replies;
+    return (await this.outsideTurn(conversationId, (state) => this.takeBackFrom(state, how))).replies;
+  }
+
+  /** An update the hub asks for: no activity carries the channel id, so the state's is used for the transcript. */
+  private async outsideTurn(conversationId: string, decide: (state: ConversationState) => Promise<Update<ConversationState, TurnResult>>): Promise<TurnResult> {
+    let channelId: string | undefined;
+    const result = await this.deps.store.update<TurnResult>(conversationId, (state) => {
+      channelId = state.channelId;
+      return decide(state);
+    });
+    await this.transcript.keep(channelId, conversationId, result.lines, this.deps.logger.child({ conversationId }));
+    return result;
   }
 
   /** The conversation back with the bot, plainly, at a topic or at a node; the handoff is over. */
-  private takeBack(conversationId: string, how: HandBack): Promise<TurnResult> {
-    return this.deps.store.update<TurnResult>(conversationId, async (state) => {
-      const outcome = this.resume(withoutHandoff(state), how);
-      const { recent, lines } = this.said(state, undefined, outcome.replies);
-      return { state: { ...outcome.state, recent }, result: { replies: outcome.replies, lines } };
-    });
+  private async takeBackFrom(state: ConversationState, how: HandBack): Promise<Update<ConversationState, TurnResult>> {
+    const outcome = this.resume(withoutHandoff(state), how);
+    const { recent, lines } = this.transcript.number(state, exchange(undefined, outcome.replies));
+    return { state: { ...outcome.state, recent }, result: { replies: outcome.replies, lines } };
   }
 
   private route(turn: Turn, effects: SideEffect[]): Promise<TurnResult> {
@@ -127,11 +144,11 @@ export class SupportBot implements BotControl {
       // One welcome however many joined: a personal chat has one person, and a forged list of
       // thousands of members must not become thousands of sends.
       const replies: Reply[] = [{ text: this.content.phrases.welcome.trim(), choices: this.conversation.menu().choices ?? [] }];
-      const { recent, lines } = this.said(state, undefined, replies);
+      const { recent, lines } = this.transcript.number(state, exchange(undefined, replies));
       return {
         state: {
           ...state,
-          ...(turn.reference ? { reference: turn.reference } : {}),
+          ...addressOf(turn),
           welcomed: [...state.welcomed, ...newcomers.map((member) => member.id)],
           recent,
         },
@@ -148,7 +165,7 @@ export class SupportBot implements BotControl {
       log.info({ introduced: first }, 'bot added');
       if (!first) return { state, result: { replies: [], lines: [] } };
       const replies: Reply[] = [{ text: this.content.phrases.groupWelcome.trim(), choices: this.conversation.menu().choices ?? [] }];
-      const { recent, lines } = this.said(state, undefined, replies);
+      const { recent, lines } = this.transcript.number(state, exchange(undefined, replies));
       return { state: { ...state, welcomed: [...state.welcomed, turn.bot.id], recent }, result: { replies, lines } };
     });
   }
@@ -178,14 +195,14 @@ export class SupportBot implements BotControl {
   private onMessage(turn: MessageTurn, effects: SideEffect[]): Promise<TurnResult> {
     const log = this.logFor(turn);
     return this.updateOnce(turn, async (current) => {
-      const state = turn.reference ? { ...current, reference: turn.reference } : current;
+      const state = { ...current, ...addressOf(turn) };
       // One character over the limit is enough for decide() to ask for a shorter message, and keeps
       // a 200 kB message out of the state and the transcript.
       const text = turn.text.replace(/\s+/g, ' ').trim().slice(0, this.deps.maxMessageChars + 1);
       if (state.handoff) return this.whileWithPeople(turn.conversationId, state, text, effects);
 
       const outcome = this.decide(state, text, turn.hasAttachments);
-      const { recent, lines } = this.said(state, text, outcome.replies);
+      const { recent, lines } = this.transcript.number(state, exchange(text, outcome.replies));
       const next: ConversationState = { ...outcome.state, recent };
       log.info(
         {
@@ -200,7 +217,7 @@ export class SupportBot implements BotControl {
       log.debug({ explanation: outcome.recognition?.explanation, candidates: outcome.recognition?.candidates }, 'recognition');
       if (!outcome.handoff) return { state: next, result: { replies: outcome.replies, lines } };
 
-      const earlier = await this.earlierLines(turn, state);
+      const earlier = await this.transcript.earlier(turn.trace?.channelId, turn.conversationId, state, log);
       const summary = this.summarize(state, next, outcome, [...earlier, ...lines].slice(-HANDOFF_TRANSCRIPT_LINES));
       const { transcript, ...context } = summary;
       effects.push(() => this.deps.desk?.request(turn.conversationId, { reason: outcome.handoff ?? 'customer_asked', ...context }, transcript));
@@ -215,7 +232,7 @@ export class SupportBot implements BotControl {
   private async whileWithPeople(conversationId: string, state: ConversationState, text: string, effects: SideEffect[]) {
     const { phrases } = this.content;
     const handoff = state.handoff;
-    const quiet = this.said(state, text, []);
+    const quiet = this.transcript.number(state, exchange(text, []));
     effects.push(() => this.deps.desk?.record(conversationId, { from: 'customer', text }));
     if (!handoff || handoff.status === 'accepted') return { state: { ...state, recent: quiet.recent }, result: { replies: [], lines: quiet.lines } };
 
@@ -225,12 +242,12 @@ export class SupportBot implements BotControl {
     if (expired || withdrawn) {
       effects.push(() => this.deps.desk?.close(conversationId));
       const replies = [{ text: expired ? phrases.handoffFailed : phrases.handoffWithdrawn }];
-      const { recent, lines } = this.said(state, text, replies);
+      const { recent, lines } = this.transcript.number(state, exchange(text, replies));
       return { state: { ...withoutHandoff(state), recent }, result: { replies, lines } };
     }
     if (handoff.waitingNoticeSent) return { state: { ...state, recent: quiet.recent }, result: { replies: [], lines: quiet.lines } };
     const replies = [{ text: phrases.handoffWaiting }];
-    const { recent, lines } = this.said(state, text, replies);
+    const { recent, lines } = this.transcript.number(state, exchange(text, replies));
     effects.push(() => this.deps.desk?.record(conversationId, { from: 'bot', text: phrases.handoffWaiting }));
     return {
       state: { ...state, handoff: { ...handoff, waitingNoticeSent: true }, recent },
@@ -245,7 +262,7 @@ export class SupportBot implements BotControl {
     const topic = matchTopic(this.content.intents, order[1] ?? '');
     const how: HandBack = topic ? { mode: 'topic', topic } : { mode: 'plain' };
     effects.push(() => this.deps.desk?.close(turn.conversationId));
-    return this.takeBack(turn.conversationId, how);
+    return this.deps.store.update<TurnResult>(turn.conversationId, (state) => this.takeBackFrom(state, how));
   }
 
   /** handoff.status from an external hub: accepted silences the bot, failed and completed give it back. */
@@ -258,7 +275,7 @@ export class SupportBot implements BotControl {
       if (!state.handoff) return { state, result: { replies: [], lines: [] } };
       effects.push(() => this.deps.desk?.close(turn.conversationId));
       const replies = [{ text: turn.state === 'failed' ? phrases.handoffFailed : phrases.handoffCompleted }];
-      const { recent, lines } = this.said(state, undefined, replies);
+      const { recent, lines } = this.transcript.number(state, exchange(undefined, replies));
       return { state: { ...withoutHandoff(state), recent }, result: { replies, lines } };
     });
   }
@@ -276,22 +293,6 @@ export class SupportBot implements BotControl {
     return this.conversation.respond(state, text);
   }
 
-  /**
-   * What was said before this turn, from the transcript store (the state holds only the last few
-   * lines); if the store cannot be read, those few lines are better than failing the handoff.
-   */
-  private async earlierLines(turn: MessageTurn, state: ConversationState): Promise<readonly TranscriptLine[]> {
-    const channelId = turn.trace?.channelId;
-    if (!this.deps.transcripts || !channelId) return state.recent;
-    try {
-      const kept = await this.deps.transcripts.read({ channelId, conversationId: turn.conversationId }, { last: HANDOFF_TRANSCRIPT_LINES });
-      return kept.length > 0 ? kept : state.recent;
-    } catch (error) {
-      this.logFor(turn).warn({ err: error }, 'transcript not readable for the handoff summary; using the lines in state');
-      return state.recent;
-    }
-  }
-
   private summarize(before: ConversationState, after: ConversationState, outcome: Outcome, transcript: readonly TranscriptLine[]): HandoffSummary {
     const tree = outcome.finishedTree ?? before.tree;
     const topic = before.lastIntent ?? after.lastIntent;
@@ -304,19 +305,6 @@ export class SupportBot implements BotControl {
     };
   }
 
-  /**
-   * This turn's transcript lines (the customer's words, then the replies), numbered after the last
-   * line in state. It runs inside the ordered update, so a turn re-run after a conflict numbers
-   * again on fresh state and no two lines share a number.
-   */
-  private said(state: ConversationState, customer: string | undefined, replies: readonly { text: string }[]): { recent: TranscriptLine[]; lines: TranscriptLine[] } {
-    const at = this.stamp();
-    const first = (state.recent.at(-1)?.seq ?? -1) + 1;
-    const spoken = [...(customer ? [{ from: 'customer' as const, text: customer }] : []), ...replies.map((reply) => ({ from: 'bot' as const, text: reply.text }))];
-    const lines = spoken.map((line, index) => ({ seq: first + index, ...line, at }));
-    return { recent: [...state.recent, ...lines].slice(-RECENT_LINES), lines };
-  }
-
   private stamp(): string {
     return this.now().toISOString();
   }
@@ -325,6 +313,12 @@ export class SupportBot implements BotControl {
 function withoutHandoff(state: ConversationState): ConversationState {
   const { handoff: _handoff, ...rest } = state;
   return { ...initialState(), ...rest };
+}
+
+/** Where the conversation can be reached later, and the channel id that keys its transcript. */
+function addressOf(turn: Turn): Pick<ConversationState, 'reference' | 'channelId'> {
+  const channelId = turn.trace?.channelId;
+  return { ...(turn.reference ? { reference: turn.reference } : {}), ...(channelId ? { channelId } : {}) };
 }
 
 const round = (value: number): number => Math.round(value * 1000) / 1000;

@@ -3,7 +3,6 @@ import type { Logger } from 'pino';
 import type { ConversationRef, HandoffRequest, Reply, Turn, TurnResult } from '../bot/types.js';
 import type { Config } from '../config.js';
 import { AppError, DirectLineError, type ErrorCode } from '../errors.js';
-import type { TranscriptLine, TranscriptStore } from '../storage/transcriptStore.js';
 import { activityToTurn, channelOf, scopeOf } from './activityToTurn.js';
 import { describeInvalidActivity } from './activitySchema.js';
 import { BotAuthentication, type AuthenticateRequestResult } from './authentication.js';
@@ -34,7 +33,6 @@ export interface HttpResponse {
 export interface ChannelOptions {
   readonly config: Config;
   readonly bot: BotPort;
-  readonly transcripts: TranscriptStore;
   readonly logger: Logger;
   /** Said to the customer when a turn fails unexpectedly. */
   readonly turnFailedText: string;
@@ -181,7 +179,6 @@ export class BotChannel {
     }
     // handle() resolves once the state is saved: a turn re-run after an eTag conflict sends its replies once.
     const result = await this.options.bot.handle(turn);
-    await this.keepTranscript(context.activity, result.lines);
     if (result.replies.length > 0) await this.deliver(context, result.replies.map((reply) => replyToActivity(reply, turn)));
     if (result.handoff) await this.announceHandoff(context, result.handoff);
   }
@@ -214,17 +211,6 @@ export class BotChannel {
       await context.sendActivity(handoffEvent(context, handoff));
     } catch (error) {
       this.options.logger.warn({ conversationId: context.activity.conversation.id, activityId: context.activity.id, err: error }, 'channel refused the handoff.initiate event');
-    }
-  }
-
-  /** A lost transcript line is logged, not turned into a failed turn: the state has already moved on. */
-  private async keepTranscript(activity: Activity, lines: readonly TranscriptLine[]): Promise<void> {
-    if (lines.length === 0) return;
-    try {
-      await this.options.transcripts.append({ channelId: activity.channelId, conversationId: activity.conversation.id }, lines);
-    } catch (error) {
-      const code: ErrorCode = 'ERR_STORAGE_TRANSCRIPT';
-      this.options.logger.error({ code, conversationId: activity.conversation.id, lines: lines.length, err: error }, 'transcript lines not kept');
     }
   }
 

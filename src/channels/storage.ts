@@ -123,15 +123,15 @@ class BlobTranscriptStore implements TranscriptStore {
 
 function toActivity(key: TranscriptKey, line: TranscriptLine): Activity {
   const customer = { id: 'customer', role: 'user' };
-  const bot = { id: 'bot', role: 'bot' };
+  const speaker = line.from === 'customer' ? customer : { id: line.from, role: 'bot' };
   return {
     type: 'message',
     // The blob name is time-id: the line number keeps lines written in the same millisecond apart.
     id: String(line.seq),
     channelId: key.channelId,
     conversation: { id: key.conversationId },
-    from: line.from === 'bot' ? bot : customer,
-    recipient: line.from === 'bot' ? customer : bot,
+    from: speaker,
+    recipient: line.from === 'customer' ? { id: 'bot', role: 'bot' } : customer,
     text: line.text,
     timestamp: new Date(line.at),
   } as Activity;
@@ -140,7 +140,7 @@ function toActivity(key: TranscriptKey, line: TranscriptLine): Activity {
 function fromActivity(activity: Activity): TranscriptLine {
   return {
     seq: Number(activity.id),
-    from: activity.from.role === 'bot' ? 'bot' : 'customer',
+    from: activity.from.role !== 'bot' ? 'customer' : activity.from.id === 'agent' ? 'agent' : 'bot',
     text: activity.text ?? '',
     at: new Date(activity.timestamp ?? 0).toISOString(),
   };

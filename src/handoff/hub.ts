@@ -59,8 +59,8 @@ export class HandoffHub {
       throw new AppError('ERR_HANDOFF_STATE', `conversation ${conversationId} is already with ${current.agent}`);
     }
     if (current.status === 'closed') throw new AppError('ERR_HANDOFF_STATE', `conversation ${conversationId} is closed`);
-    await this.control().agentAccepted(conversationId, agent);
     const joined = `${agent} from the support team has joined the chat.`;
+    await this.control().agentAccepted(conversationId, agent, joined);
     const accepted: HandoffCase = { ...current, status: 'accepted', agent, acceptedAt: this.stamp(), lines: [...current.lines, { from: 'bot', text: joined, at: this.stamp() }] };
     this.cases.set(conversationId, accepted);
     await this.outbox.send(conversationId, [{ text: joined }]);
@@ -70,6 +70,7 @@ export class HandoffHub {
   async say(conversationId: string, agent: string, text: string): Promise<void> {
     const current = this.owned(conversationId, agent);
     await this.outbox.send(conversationId, [{ text }]);
+    await this.control().agentSaid(conversationId, text);
     this.cases.set(conversationId, { ...current, lines: [...current.lines, { from: 'agent' as const, agent, text, at: this.stamp() }].slice(-MAX_LINES) });
   }
 

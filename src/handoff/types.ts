@@ -33,7 +33,10 @@ export type HandBack = { readonly mode: 'plain' } | { readonly mode: 'topic'; re
 
 /** What the hub needs from the bot (implemented by SupportBot; handoff/ never imports bot/). */
 export interface BotControl {
-  agentAccepted(conversationId: string, agent: string): Promise<void>;
+  /** The agent owns the chat from now on; `notice` is what the customer is told. */
+  agentAccepted(conversationId: string, agent: string, notice: string): Promise<void>;
+  /** An agent's message that reached the customer, for the conversation's transcript. */
+  agentSaid(conversationId: string, text: string): Promise<void>;
   /** Gives the conversation back to the bot; returns what the bot says to the customer. */
   handBack(conversationId: string, how: HandBack): Promise<readonly { text: string; choices?: readonly string[] }[]>;
 }

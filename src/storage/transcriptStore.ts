@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
 import type { ErrorCode } from '../errors.js';
 
-/** One line of a conversation: what the customer said or what the bot replied. */
+/** One line of a conversation: what the customer, the bot or a support agent said. */
 export interface TranscriptLine {
   /** Position in the conversation, from 0; numbered inside the ordered state update, so never shared by two lines of one conversation. */
   readonly seq: number;
-  readonly from: 'customer' | 'bot';
+  readonly from: 'customer' | 'bot' | 'agent';
   readonly text: string;
   /** ISO 8601, UTC. */
   readonly at: string;

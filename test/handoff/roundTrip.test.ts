@@ -1,13 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IN_MEMORY, openSqliteStorage } from '../../src/storage/sqlite.js';
 import { conversation, startBot, textOf, type RunningBot } from '../support/botServer.js';
 
 const TOKEN = 'agent-token-for-tests-0123456789';
+const storage = openSqliteStorage(IN_MEMORY);
 let bot: RunningBot;
 beforeAll(async () => {
-  bot = await startBot({ AGENT_TOKEN: TOKEN });
+  bot = await startBot({ AGENT_TOKEN: TOKEN }, { storage });
 });
 afterAll(async () => {
   await bot.close();
+  await storage.close();
 });
 
 function agentApi(path: string, body?: unknown, token = TOKEN) {
@@ -50,6 +53,28 @@ describe('handoff round trip through the agent console', () => {
 
     const next = await customer.say('yes');
     expect(textOf(next.replies)).toMatch(/countr|region/i);
+  });
+
+  it("keeps the agent's part of the chat in the conversation's transcript, numbered with the rest", async () => {
+    const customer = conversation(bot);
+    await customer.say('I need a support agent');
+    await agentApi(`/api/agent/conversations/${customer.id}/accept`, { agent: 'Kim' });
+    await customer.say('my backup is from an iPad');
+    await agentApi(`/api/agent/conversations/${customer.id}/messages`, { agent: 'Kim', text: 'An iPad backup restores onto an iPhone too.' });
+    await agentApi(`/api/agent/conversations/${customer.id}/handback`, { agent: 'Kim', mode: 'plain' });
+    await customer.say('thanks');
+
+    const lines = await storage.transcripts.read({ channelId: 'webchat', conversationId: customer.id });
+    expect(lines.map((line) => line.seq)).toEqual(lines.map((_, index) => index));
+    const said = lines.map((line) => [line.from, line.text]);
+    const joined = said.findIndex(([from, text]) => from === 'bot' && /Kim from the support team has joined/.test(text ?? ''));
+    expect(joined).toBeGreaterThan(0);
+    expect(said.slice(joined + 1, joined + 4)).toEqual([
+      ['customer', 'my backup is from an iPad'],
+      ['agent', 'An iPad backup restores onto an iPhone too.'],
+      ['bot', expect.stringMatching(/back|help/i)],
+    ]);
+    expect(said.at(-2)).toEqual(['customer', 'thanks']);
   });
 
   it('hands back at a chosen node of a tree', async () => {

@@ -144,13 +144,15 @@ describe.each(Object.keys(kinds))('%s storage', (kind) => {
     ]);
   });
 
-  it('returns only the newest lines when asked for the last few, still oldest first', async () => {
+  it("returns only the newest lines when asked for the last few, oldest first, an agent's as an agent's", async () => {
     const { transcripts } = await place().connect();
     const key = { channelId: 'msteams', conversationId: 'a:long-chat' };
     const moments = ['2026-01-05T10:00:00.000Z', '2026-01-06T08:30:00.000Z', '2026-01-07T17:45:00.000Z'];
-    for (const [index, at] of moments.entries()) await transcripts.append(key, [line(index * 2, 'customer', `question ${index}`, at), line(index * 2 + 1, 'bot', `answer ${index}`, at)]);
+    // The middle answer is a support agent's, which every store must give back as such.
+    const answerer = (index: number): TranscriptLine['from'] => (index === 1 ? 'agent' : 'bot');
+    for (const [index, at] of moments.entries()) await transcripts.append(key, [line(index * 2, 'customer', `question ${index}`, at), line(index * 2 + 1, answerer(index), `answer ${index}`, at)]);
     expect(await transcripts.read(key, { last: 3 })).toEqual([
-      line(3, 'bot', 'answer 1', moments[1] as string),
+      line(3, 'agent', 'answer 1', moments[1] as string),
       line(4, 'customer', 'question 2', moments[2] as string),
       line(5, 'bot', 'answer 2', moments[2] as string),
     ]);
