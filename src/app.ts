@@ -65,7 +65,11 @@ export function assemble(config: Config, logger: Logger, storage: StorageBackend
   const t2 = performance.now();
   const recognize = cachedRecognize((text) => recognizer.recognize(text), config.NLU_CACHE_SIZE);
   const engine = new DialogEngine(content.trees, (id) => content.intentById.get(id)?.answer);
-  const hub = new HandoffHub({ send: (conversationId, messages) => channel.send(conversationId, messages) });
+  const hub = new HandoffHub({
+    outbox: { send: (conversationId, messages) => channel.send(conversationId, messages) },
+    cases: storage.cases,
+    transcripts: storage.transcripts,
+  });
   const bot = new SupportBot({
     content,
     engine,

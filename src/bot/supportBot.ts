@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Content } from '../content/types.js';
+import { AppError } from '../errors.js';
 import type { BotControl, HandBack, HandoffDesk } from '../handoff/types.js';
 import type { ConversationStore, Update } from '../storage/conversationStore.js';
 import type { TranscriptStore } from '../storage/transcriptStore.js';
@@ -40,7 +41,7 @@ const TAKE_OVER = /^\s*take\s*over\b[\s:,-]*(.*)$/i;
 /** Teams mention markup left in an agent's text when the mention entity was not the bot's. */
 const MENTION_MARKUP = /<at>[^<]*<\/at>/g;
 
-type SideEffect = () => void;
+type SideEffect = () => Promise<void> | undefined;
 
 /**
  * The turn router: Turn in, replies out. Loads the conversation's state, decides, and saves the
@@ -63,10 +64,20 @@ export class SupportBot implements BotControl {
   async handle(turn: Turn): Promise<TurnResult> {
     const effects: SideEffect[] = [];
     const result = await this.route(turn, effects);
-    // Reports to the hub run once the state is saved: a turn re-run after an eTag conflict must not report twice.
-    effects.forEach((effect) => effect());
     await this.transcript.keep(turn.trace?.channelId, turn.conversationId, result.lines, this.logFor(turn));
+    await this.report(effects, this.logFor(turn));
     return result;
+  }
+
+  /**
+   * Reports to the hub run once the state is saved: a turn re-run after an eTag conflict must not
+   * report twice. A report that fails is logged; the customer has their answer and the state is saved.
+   */
+  private async report(effects: readonly SideEffect[], log: Logger): Promise<void> {
+    const outcomes = await Promise.allSettled(effects.map((effect) => effect()));
+    for (const outcome of outcomes) {
+      if (outcome.status === 'rejected') log.error({ code: 'ERR_STORAGE_UNAVAILABLE', err: outcome.reason }, 'handoff case not updated');
+    }
   }
 
   /** A state that broke a turn is dropped so the next message starts clean instead of failing again. */
@@ -80,6 +91,11 @@ export class SupportBot implements BotControl {
 
   async agentAccepted(conversationId: string, agent: string, notice: string): Promise<void> {
     await this.outsideTurn(conversationId, async (state) => {
+      // Decided here, in the conversation's ordered update, so two agents on two instances cannot both win.
+      if (!state.handoff) throw new AppError('ERR_HANDOFF_STATE', `conversation ${conversationId} is no longer waiting for a person`);
+      if (state.handoff.status === 'accepted' && state.handoff.agent && state.handoff.agent !== agent) {
+        throw new AppError('ERR_HANDOFF_STATE', `conversation ${conversationId} is already with ${state.handoff.agent}`);
+      }
       const { recent, lines } = this.transcript.number(state, [{ from: 'bot', text: notice }]);
       return { state: { ...state, handoff: { status: 'accepted', since: this.stamp(), agent }, recent }, result: { replies: [], lines } };
     });
@@ -219,8 +235,8 @@ export class SupportBot implements BotControl {
 
       const earlier = await this.transcript.earlier(turn.trace?.channelId, turn.conversationId, state, log);
       const summary = this.summarize(state, next, outcome, [...earlier, ...lines].slice(-HANDOFF_TRANSCRIPT_LINES));
-      const { transcript, ...context } = summary;
-      effects.push(() => this.deps.desk?.request(turn.conversationId, { reason: outcome.handoff ?? 'customer_asked', ...context }, transcript));
+      const { transcript: _transcript, ...context } = summary;
+      effects.push(() => this.deps.desk?.request(turn.conversationId, turn.trace?.channelId, { reason: outcome.handoff ?? 'customer_asked', ...context }));
       return {
         state: { ...next, handoff: { status: 'queued', since: this.stamp() } },
         result: { replies: outcome.replies, lines, handoff: { reason: outcome.handoff, summary } },
@@ -233,7 +249,6 @@ export class SupportBot implements BotControl {
     const { phrases } = this.content;
     const handoff = state.handoff;
     const quiet = this.transcript.number(state, exchange(text, []));
-    effects.push(() => this.deps.desk?.record(conversationId, { from: 'customer', text }));
     if (!handoff || handoff.status === 'accepted') return { state: { ...state, recent: quiet.recent }, result: { replies: [], lines: quiet.lines } };
 
     const expired = this.now().getTime() - Date.parse(handoff.since) > this.deps.handoffQueueTimeoutMs;
@@ -248,7 +263,6 @@ export class SupportBot implements BotControl {
     if (handoff.waitingNoticeSent) return { state: { ...state, recent: quiet.recent }, result: { replies: [], lines: quiet.lines } };
     const replies = [{ text: phrases.handoffWaiting }];
     const { recent, lines } = this.transcript.number(state, exchange(text, replies));
-    effects.push(() => this.deps.desk?.record(conversationId, { from: 'bot', text: phrases.handoffWaiting }));
     return {
       state: { ...state, handoff: { ...handoff, waitingNoticeSent: true }, recent },
       result: { replies, lines },

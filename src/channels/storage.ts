@@ -4,6 +4,7 @@ import { BlobsStorage, BlobsTranscriptStore } from 'botbuilder-azure-blobs';
 import { sanitizeBlobKey } from 'botbuilder-azure-blobs/lib/sanitizeBlobKey.js';
 import { AppError, StorageConflictError } from '../errors.js';
 import type { StorageBackend } from '../storage/backend.js';
+import { BlobCaseStore } from '../storage/blobCases.js';
 import type { KeyValueStorage } from '../storage/conversationStore.js';
 import { byTimeThenSeq, type TranscriptKey, type TranscriptLine, type TranscriptStore } from '../storage/transcriptStore.js';
 
@@ -30,6 +31,7 @@ export async function openBlobStorage(options: BlobStorageOptions): Promise<Stor
   return {
     state: new BlobKeyValueStorage(new BlobsStorage(connectionString, stateContainer), stateClient),
     transcripts: new BlobTranscriptStore(new BlobsTranscriptStore(connectionString, transcriptContainer), transcriptClient),
+    cases: new BlobCaseStore(stateClient),
     close: async () => undefined,
   };
 }

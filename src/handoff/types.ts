@@ -6,7 +6,6 @@ export interface HandoffLine {
   readonly from: 'customer' | 'bot' | 'agent';
   readonly text: string;
   readonly at: string;
-  readonly agent?: string;
 }
 
 export interface HandoffContext {
@@ -18,13 +17,21 @@ export interface HandoffContext {
 
 export type HandoffStatus = 'queued' | 'accepted' | 'closed';
 
+/** What the hub keeps per conversation, in the shared case store so every instance sees one queue. */
 export interface HandoffCase {
   readonly conversationId: string;
+  /** The Bot Framework channel id: with the conversation id, the key of the transcript the lines come from. */
+  readonly channelId?: string;
   readonly status: HandoffStatus;
   readonly context: HandoffContext;
   readonly requestedAt: string;
   readonly agent?: string;
   readonly acceptedAt?: string;
+  readonly closedAt?: string;
+}
+
+/** A case as an agent reads it: with the conversation's lines from the transcript store. */
+export interface HandoffCaseView extends HandoffCase {
   readonly lines: readonly HandoffLine[];
 }
 
@@ -48,7 +55,6 @@ export interface Outbox {
 
 /** What the bot reports into the hub (implemented by HandoffHub). */
 export interface HandoffDesk {
-  request(conversationId: string, context: HandoffContext, history: readonly HandoffLine[]): void;
-  record(conversationId: string, line: Omit<HandoffLine, 'at'>): void;
-  close(conversationId: string): void;
+  request(conversationId: string, channelId: string | undefined, context: HandoffContext): Promise<void>;
+  close(conversationId: string): Promise<void>;
 }

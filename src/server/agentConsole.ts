@@ -5,13 +5,13 @@ import { fileURLToPath } from 'node:url';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
-import type { HandBack, HandoffCase } from '../handoff/types.js';
+import type { HandBack, HandoffCase, HandoffCaseView, HandoffLine } from '../handoff/types.js';
 
 /** What the console API drives (the embedded HandoffHub) and the choices it offers for hand-back. */
 export interface AgentConsolePort {
-  list(): HandoffCase[];
-  get(conversationId: string): HandoffCase | undefined;
-  accept(conversationId: string, agent: string): Promise<HandoffCase>;
+  list(): Promise<(HandoffCase & { lastLine?: HandoffLine })[]>;
+  get(conversationId: string): Promise<HandoffCaseView | undefined>;
+  accept(conversationId: string, agent: string): Promise<HandoffCaseView>;
   say(conversationId: string, agent: string, text: string): Promise<void>;
   handBack(conversationId: string, agent: string, how: HandBack): Promise<void>;
 }
@@ -69,12 +69,12 @@ export function mountAgentConsole(server: Server, options: { token?: string; hub
     res.setHeader('content-type', 'text/javascript; charset=utf-8');
     res.sendRaw(200, readFileSync(path.join(pages, 'console.js')));
   });
-  server.get('/api/agent/queue', guard((_req, res) => void res.send(200, { conversations: hub.list().map(listing) })));
+  server.get('/api/agent/queue', guard(async (_req, res) => void res.send(200, { conversations: (await hub.list()).map(listing) })));
   server.get('/api/agent/catalog', guard((_req, res) => void res.send(200, catalog)));
   server.get(
     '/api/agent/conversations/:id',
-    guard((req, res) => {
-      const found = hub.get(String(req.params.id));
+    guard(async (req, res) => {
+      const found = await hub.get(String(req.params.id));
       if (!found) throw new AppError('ERR_HANDOFF_UNKNOWN', 'no handoff for that conversation');
       res.send(200, found);
     }),
@@ -106,14 +106,14 @@ export function mountAgentConsole(server: Server, options: { token?: string; hub
 
 const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
 
-const listing = (item: HandoffCase) => ({
+const listing = (item: HandoffCase & { lastLine?: HandoffLine }) => ({
   conversationId: item.conversationId,
   status: item.status,
   requestedAt: item.requestedAt,
   agent: item.agent,
   reason: item.context.reason,
   topic: item.context.topic,
-  lastLine: item.lines.at(-1),
+  lastLine: item.lastLine,
 });
 
 class BadRequest extends Error {}

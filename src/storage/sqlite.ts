@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { AppError } from '../errors.js';
 import type { StorageBackend } from './backend.js';
 import { GroupCommit } from './groupCommit.js';
+import { SqliteCaseStore } from './sqliteCases.js';
 import { SqliteStorage } from './sqliteState.js';
 import { SqliteTranscriptStore } from './sqliteTranscripts.js';
 
@@ -22,6 +23,7 @@ export function openSqliteStorage(file: string): StorageBackend {
   return {
     state: new SqliteStorage(db, commits),
     transcripts: new SqliteTranscriptStore(db, commits),
+    cases: new SqliteCaseStore(db, commits),
     close: async () => {
       commits.flush();
       db.close();
@@ -54,6 +56,10 @@ function openDatabase(file: string): Database.Database {
         at TEXT NOT NULL
       );
       CREATE INDEX IF NOT EXISTS transcript_by_conversation ON transcript (channel_id, conversation_id, at);
+      CREATE TABLE IF NOT EXISTS handoff_case (
+        conversation_id TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
     `);
     return db;
   } catch (error) {

@@ -131,6 +131,21 @@ describe.each(Object.keys(kinds))('%s storage', (kind) => {
     expect([...final.seen].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, index) => index));
   });
 
+  it('keeps handoff cases that every connection to the store lists, updates and deletes', async () => {
+    const shared = place();
+    const [first, second] = [(await shared.connect()).cases, (await shared.connect()).cases];
+    await first.put('a:1;messageid=7', { conversationId: 'a:1;messageid=7', status: 'queued', note: 'café — ’' });
+    await first.put('conv-2', { conversationId: 'conv-2', status: 'queued' });
+    await second.put('conv-2', { conversationId: 'conv-2', status: 'accepted', agent: 'Dana' });
+    expect(await first.get('conv-2')).toEqual({ conversationId: 'conv-2', status: 'accepted', agent: 'Dana' });
+    expect(await second.get('a:1;messageid=7')).toEqual({ conversationId: 'a:1;messageid=7', status: 'queued', note: 'café — ’' });
+    expect(await first.get('never-asked')).toBeUndefined();
+    const listed = (await second.list()) as { conversationId: string }[];
+    expect(listed.map((item) => item.conversationId).sort()).toEqual(['a:1;messageid=7', 'conv-2']);
+    await first.delete(['conv-2', 'never-asked']);
+    expect(((await second.list()) as { conversationId: string }[]).map((item) => item.conversationId)).toEqual(['a:1;messageid=7']);
+  });
+
   it("returns a conversation's transcript oldest first, lines of one moment in their order", async () => {
     const { transcripts } = await place().connect();
     const key = { channelId: 'webchat', conversationId: 'a:1;messageid=7' };
