@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Content } from '../content/types.js';
-import { AppError } from '../errors.js';
+import { AppError, type ErrorCode } from '../errors.js';
 import type { BotControl, HandBack, HandoffDesk } from '../handoff/types.js';
 import type { ConversationStore, Update } from '../storage/conversationStore.js';
 import type { TranscriptStore } from '../storage/transcriptStore.js';
@@ -64,8 +64,9 @@ export class SupportBot implements BotControl {
   async handle(turn: Turn): Promise<TurnResult> {
     const effects: SideEffect[] = [];
     const result = await this.route(turn, effects);
-    await this.transcript.keep(turn.trace?.channelId, turn.conversationId, result.lines, this.logFor(turn));
-    await this.report(effects, this.logFor(turn));
+    const log = this.logFor(turn);
+    await this.transcript.keep(turn.trace?.channelId, turn.conversationId, result.lines, log);
+    await this.report(effects, log);
     return result;
   }
 
@@ -74,9 +75,10 @@ export class SupportBot implements BotControl {
    * report twice. A report that fails is logged; the customer has their answer and the state is saved.
    */
   private async report(effects: readonly SideEffect[], log: Logger): Promise<void> {
+    const code: ErrorCode = 'ERR_STORAGE_UNAVAILABLE';
     const outcomes = await Promise.allSettled(effects.map((effect) => effect()));
     for (const outcome of outcomes) {
-      if (outcome.status === 'rejected') log.error({ code: 'ERR_STORAGE_UNAVAILABLE', err: outcome.reason }, 'handoff case not updated');
+      if (outcome.status === 'rejected') log.error({ code, err: outcome.reason }, 'handoff case not updated');
     }
   }
 

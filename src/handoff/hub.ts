@@ -64,9 +64,7 @@ export class HandoffHub {
 
   async accept(conversationId: string, agent: string): Promise<HandoffCaseView> {
     const current = await this.require(conversationId);
-    if (current.status === 'accepted' && current.agent !== agent) {
-      throw new AppError('ERR_HANDOFF_STATE', `conversation ${conversationId} is already with ${current.agent}`);
-    }
+    // Whether another agent already has the chat is decided by agentAccepted, in the conversation's state.
     if (current.status === 'closed') throw new AppError('ERR_HANDOFF_STATE', `conversation ${conversationId} is closed`);
     const joined = `${agent} from the support team has joined the chat.`;
     await this.control().agentAccepted(conversationId, agent, joined);
