@@ -1,37 +1,29 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { Conversation } from './bot/conversation.js';
+import { HandoffTurns } from './bot/handoffTurns.js';
+import { OrderedTurns } from './bot/orderedTurn.js';
 import { SupportBot } from './bot/supportBot.js';
+import { Transcript } from './bot/transcript.js';
 import { initialState, type ConversationState } from './bot/state.js';
-import { BotChannel } from './channels/botAdapter.js';
+import { BotChannel } from './channels/botChannel.js';
 import { EmbeddedDirectLine } from './channels/directline/embeddedDirectLine.js';
 import { DirectLineTokens } from './channels/directline/tokens.js';
-import { openBlobStorage } from './channels/storage.js';
 import type { Config } from './config.js';
 import { loadContent } from './content/load.js';
 import type { Content } from './content/types.js';
 import { DialogEngine } from './dialogs/engine.js';
-import { HandoffHub } from './handoff/hub.js';
+import { HandoffQueue } from './handoff/queue.js';
 import { cachedRecognize } from './nlu/cache.js';
 import { buildRecognizer } from './nlu/fromContent.js';
 import type { Recognizer } from './nlu/recognizer.js';
 import { createApp } from './server/app.js';
+import { TurnGate } from './server/turnGate.js';
 import type { WebChatBackend } from './server/webChat.js';
 import type { StorageBackend } from './storage/backend.js';
 import { ConversationStore } from './storage/conversationStore.js';
 import { IN_MEMORY, openSqliteStorage } from './storage/sqlite.js';
-
-export interface Assembly {
-  readonly content: Content;
-  readonly bot: SupportBot;
-  readonly recognizer: Recognizer;
-  readonly hub: HandoffHub;
-  /** The botbuilder seam; main.ts drains its turns on shutdown. */
-  readonly channel: BotChannel;
-  readonly server: ReturnType<typeof createApp>;
-  /** The Web Chat page's Direct Line backend (embedded unless DIRECT_LINE_SECRET is set). */
-  readonly webChat: WebChatBackend;
-  readonly timings: { readonly contentMs: number; readonly trainMs: number };
-}
+import { openBlobStorage } from './channels/storage.js';
 
 /** The storage STORAGE names; the file store's database is DATA_DIR/bot.sqlite. */
 export function openStorage(config: Config): Promise<StorageBackend> {
@@ -48,10 +40,25 @@ export function openStorage(config: Config): Promise<StorageBackend> {
       });
   }
 }
+export interface Assembly {
+  readonly content: Content;
+  readonly bot: SupportBot;
+  readonly recognizer: Recognizer;
+  readonly queue: HandoffQueue;
+  /** The botbuilder seam. */
+  readonly channel: BotChannel;
+  /** Every way into the bot; main.ts drains it on shutdown. */
+  readonly gate: TurnGate;
+  readonly server: ReturnType<typeof createApp>;
+  /** The Web Chat page's Direct Line backend (embedded unless DIRECT_LINE_SECRET is set). */
+  readonly webChat: WebChatBackend;
+  readonly timings: { readonly contentMs: number; readonly trainMs: number };
+}
 
 /**
- * The composition root: the one place concrete classes are built and wired. main.ts, the
- * terminal chat and the tests all assemble the bot here, so they run the same code.
+ * The composition root: the one place concrete classes are built and wired, in the order they
+ * depend on each other (no class is handed something built after it). main.ts, the terminal chat
+ * and the tests all assemble the bot here, so they run the same code.
  */
 export function assemble(config: Config, logger: Logger, storage: StorageBackend, now: () => number = Date.now): Assembly {
   const t0 = performance.now();
@@ -65,37 +72,51 @@ export function assemble(config: Config, logger: Logger, storage: StorageBackend
   const t2 = performance.now();
   const recognize = cachedRecognize((text) => recognizer.recognize(text), config.NLU_CACHE_SIZE);
   const engine = new DialogEngine(content.trees, (id) => content.intentById.get(id)?.answer);
-  const hub = new HandoffHub({
-    outbox: { send: (conversationId, messages) => channel.send(conversationId, messages) },
-    cases: storage.cases,
-    transcripts: storage.transcripts,
-  });
+  const store = new ConversationStore<ConversationState>(storage.state, initialState);
+  const today = () => new Date(now());
+  const transcript = new Transcript(storage.transcripts, today);
+  const turns = new OrderedTurns(store, transcript, logger);
+  const conversation = new Conversation({ content, engine, recognize });
+  const handoff = new HandoffTurns({ content, conversation, turns, transcript, queueTimeoutMs: config.HANDOFF_QUEUE_TIMEOUT_SECONDS * 1000, now: today });
+  const queue = new HandoffQueue({ cases: storage.cases, transcripts: storage.transcripts, conversations: handoff, now: today });
+  const consoleEnabled = config.AGENT_TOKENS.length > 0;
   const bot = new SupportBot({
     content,
-    engine,
     recognize,
-    store: new ConversationStore<ConversationState>(storage.state, initialState),
+    conversation,
+    turns,
+    transcript,
+    handoff,
+    // Cases are reported only where an agent can see them: with the console enabled.
+    ...(consoleEnabled ? { queue } : {}),
     logger,
     maxMessageChars: config.MAX_MESSAGE_CHARS,
-    handoffQueueTimeoutMs: config.HANDOFF_QUEUE_TIMEOUT_SECONDS * 1000,
-    transcripts: storage.transcripts,
-    ...(config.AGENT_TOKEN ? { desk: hub } : {}),
+    now: today,
   });
-  hub.attach(bot);
-  const channel: BotChannel = new BotChannel({ config, bot, logger, turnFailedText: content.phrases.turnFailed });
+  const channel = new BotChannel({ config, bot, logger, phrases: content.phrases });
+  const gate = new TurnGate();
   const webChat: WebChatBackend = config.DIRECT_LINE_SECRET
     ? { mode: 'azure', secret: config.DIRECT_LINE_SECRET, domain: config.DIRECT_LINE_DOMAIN }
     : {
         mode: 'embedded',
-        directLine: new EmbeddedDirectLine({ bot: channel, tokens: new DirectLineTokens({ ttlSeconds: config.DIRECT_LINE_TOKEN_TTL_SECONDS, now }), logger, now }),
+        directLine: new EmbeddedDirectLine({
+          bot: { processEmbedded: (activity) => gate.run(() => channel.processEmbedded(activity)) },
+          tokens: new DirectLineTokens({ ttlSeconds: config.DIRECT_LINE_TOKEN_TTL_SECONDS, now }),
+          logger,
+          now,
+        }),
       };
   const server = createApp({
     logger,
-    messages: channel,
+    gate,
+    messages: { channel, allowRemoteUnauthenticated: config.ALLOW_REMOTE_UNAUTHENTICATED },
+    storageHealthy: () => store.healthy(),
     webChat,
-    agentConsole: { ...(config.AGENT_TOKEN ? { token: config.AGENT_TOKEN } : {}), hub, catalog: handBackCatalog(content) },
+    maxBodyBytes: config.MAX_BODY_BYTES,
+    requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+    ...(consoleEnabled ? { agentConsole: { agents: config.AGENT_TOKENS, queue, outbox: channel, catalog: handBackCatalog(content) } } : {}),
   });
-  return { content, bot, recognizer, hub, channel, server, webChat, timings: { contentMs: t1 - t0, trainMs: t2 - t1 } };
+  return { content, bot, recognizer, queue, channel, gate, server, webChat, timings: { contentMs: t1 - t0, trainMs: t2 - t1 } };
 }
 
 const handBackCatalog = (content: Content) => ({

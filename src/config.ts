@@ -31,12 +31,33 @@ const schema = z.object({
   NLU_AMBIGUITY_MARGIN: probability.optional(),
   NLU_CACHE_SIZE: z.coerce.number().int().min(0).default(1000),
   MAX_MESSAGE_CHARS: z.coerce.number().int().min(1).default(2000),
-  AGENT_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
+  AGENT_TOKENS: z
+    .string()
+    .default('')
+    .transform((value, ctx) => {
+      const agents = value.split(',').map((pair) => pair.trim()).filter(Boolean).map((pair) => {
+        const at = pair.indexOf('=');
+        return { name: pair.slice(0, at).trim(), token: pair.slice(at + 1).trim() };
+      });
+      for (const agent of agents) {
+        if (!agent.name || agent.name.length > 60) ctx.addIssue({ code: 'custom', message: 'each entry is name=token, the name 1-60 characters' });
+        else if (agent.token.length < 16) ctx.addIssue({ code: 'custom', message: `the token of ${agent.name} needs at least 16 characters` });
+      }
+      if (new Set(agents.map((agent) => agent.token)).size !== agents.length) ctx.addIssue({ code: 'custom', message: 'each agent needs a token of their own' });
+      return agents;
+    }),
   AGENT_USER_IDS: z
     .string()
     .default('')
     .transform((value) => value.split(',').map((id) => id.trim()).filter(Boolean)),
   HANDOFF_QUEUE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(900),
+  HANDOFF_HUB_CHANNELS: z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((id) => id.trim()).filter(Boolean)),
+  ALLOW_REMOTE_UNAUTHENTICATED: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).default(15_000),
   // Outbound calls to the Bot Connector (replies, proactive messages).
   CONNECTOR_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   CONNECTOR_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
@@ -84,6 +105,9 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const config = parsed.data;
+  if (env.AGENT_TOKEN !== undefined && env.AGENT_TOKEN !== '') {
+    throw new ConfigError('Invalid configuration:\nAGENT_TOKEN: replaced by AGENT_TOKENS=name=token,… (one token per agent, so each acts under their own name)');
+  }
   if (config.MicrosoftAppType === 'SingleTenant' && config.MicrosoftAppId && !config.MicrosoftAppTenantId) {
     throw new ConfigError('Invalid configuration:\nMicrosoftAppTenantId="": required when MicrosoftAppType is SingleTenant');
   }

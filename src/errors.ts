@@ -13,6 +13,15 @@ export const ERROR_CODES = {
   ERR_CONTENT_DEAD_END: 'a dialog path never reaches a closing or handoff node',
   ERR_CONTENT_EMPTY: 'a content folder holds no content',
   ERR_REQUEST_INVALID: 'an HTTP request body is not a valid activity, or a Direct Line watermark is not a number',
+  ERR_REQUEST_MEDIA_TYPE: 'a request body is not JSON, or is compressed (Content-Encoding other than identity)',
+  ERR_REQUEST_TOO_LARGE: 'a request body is larger than the server accepts',
+  ERR_NOT_FOUND: 'no such route or resource',
+  ERR_PEER_REFUSED: 'an unauthenticated request to /api/messages came from outside this machine',
+  ERR_AGENT_UNAUTHORIZED: 'an agent console request has no valid agent token',
+  ERR_AGENT_CONSOLE_DISABLED: 'the agent console is not configured',
+  ERR_HANDOFF_TARGET: 'a hand-back names a topic, tree or node that does not exist',
+  ERR_PROCESS_UNCAUGHT: 'an error escaped every handler; the process shuts down gracefully and exits for its manager to restart it',
+  ERR_INTERNAL: 'a request failed unexpectedly; the log has the details',
   ERR_AUTH_TOKEN: 'a request to /api/messages has no valid Bot Framework token',
   ERR_SHUTTING_DOWN: 'the server is finishing its turns before it stops and takes no new ones',
   ERR_DIRECTLINE_UNAUTHORIZED: 'a Direct Line request has no token, or one that is unknown, expired or for another conversation',
@@ -30,6 +39,31 @@ export const ERROR_CODES = {
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
+
+/**
+ * The HTTP answer for each code that can reach a client; the one renderer (src/server/errors.ts)
+ * reads it, and any other code is answered 500 without its message.
+ */
+export const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
+  ERR_REQUEST_INVALID: 400,
+  ERR_HANDOFF_TARGET: 400,
+  ERR_AUTH_TOKEN: 401,
+  ERR_AGENT_UNAUTHORIZED: 401,
+  ERR_DIRECTLINE_UNAUTHORIZED: 403,
+  ERR_PEER_REFUSED: 403,
+  ERR_NOT_FOUND: 404,
+  ERR_AGENT_CONSOLE_DISABLED: 404,
+  ERR_DIRECTLINE_NOT_FOUND: 404,
+  ERR_HANDOFF_UNKNOWN: 404,
+  ERR_HANDOFF_STATE: 409,
+  ERR_REQUEST_TOO_LARGE: 413,
+  ERR_REQUEST_MEDIA_TYPE: 415,
+  ERR_DIRECTLINE_UPSTREAM: 502,
+  ERR_CONNECTOR_SEND: 502,
+  ERR_SHUTTING_DOWN: 503,
+  ERR_STORAGE_UNAVAILABLE: 503,
+  ERR_STORAGE_CONFLICT: 503,
+};
 
 export class AppError extends Error {
   readonly code: ErrorCode;

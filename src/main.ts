@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { assemble, openStorage } from './app.js';
 import { loadConfig } from './config.js';
-import { AppError } from './errors.js';
+import { AppError, type ErrorCode } from './errors.js';
 import { createLogger } from './logger.js';
 import { TranscriptRetention } from './storage/transcriptStore.js';
 import { shutDown } from './server/shutdown.js';
@@ -11,7 +11,7 @@ async function start(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
   const storage = await openStorage(config);
-  const { server, channel, content, timings } = assemble(config, logger, storage);
+  const { server, gate, content, timings } = assemble(config, logger, storage);
   const retention = new TranscriptRetention({ transcripts: storage.transcripts, days: config.TRANSCRIPT_RETENTION_DAYS, logger });
   retention.start();
   server.listen(config.PORT, config.HOST, () => {
@@ -30,21 +30,42 @@ async function start(): Promise<void> {
       'support bot listening',
     );
   });
-  const stop = (signal: NodeJS.Signals) => {
-    logger.info({ signal, graceMs: config.SHUTDOWN_GRACE_MS }, 'shutting down: finishing the turns in flight');
-    retention.stop();
-    shutDown(server, channel, config.SHUTDOWN_GRACE_MS, logger)
-      .then(() => storage.close())
-      .then(
-        () => process.exit(0),
-        (error: unknown) => {
-          logger.error({ err: error }, 'shutdown failed');
-          process.exit(1);
-        },
-      );
+  let stopping: Promise<void> | undefined;
+  const stop = (why: string, exitCode: number) => {
+    stopping ??= (async () => {
+      logger.info({ why, graceMs: config.SHUTDOWN_GRACE_MS }, 'shutting down: finishing the turns in flight');
+      retention.stop();
+      try {
+        await shutDown(server, gate, config.SHUTDOWN_GRACE_MS, logger);
+        await storage.close();
+        process.exit(exitCode);
+      } catch (error) {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      }
+    })();
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  process.once('SIGTERM', () => stop('SIGTERM', 0));
+  process.once('SIGINT', () => stop('SIGINT', 0));
+  lastResort(logger, (why) => stop(why, 1));
+}
+
+/**
+ * The last resort, for an error that escaped every handler (each route, the WebSocket upgrade and
+ * every timer catch their own). A rejected promise nobody awaited leaves no half-done work behind,
+ * so it is logged and the server keeps serving. An uncaught exception may have left any object
+ * half-changed, so the server stops taking turns, lets those in flight finish, and exits with 1 for
+ * the process manager (systemd, a container runtime) to start a clean one.
+ */
+function lastResort(logger: ReturnType<typeof createLogger>, stop: (why: string) => void): void {
+  const code: ErrorCode = 'ERR_PROCESS_UNCAUGHT';
+  process.on('unhandledRejection', (reason: unknown) => {
+    logger.error({ code, err: reason }, 'unhandled promise rejection; still serving');
+  });
+  process.on('uncaughtException', (error: Error) => {
+    logger.fatal({ code, err: error }, 'uncaught exception; shutting down for a clean restart');
+    stop('uncaughtException');
+  });
 }
 
 start().catch((error: unknown) => {

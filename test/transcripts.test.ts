@@ -51,7 +51,7 @@ function matches(text: string, expected: string): boolean {
 
 let bot: RunningBot;
 beforeAll(async () => {
-  bot = await startBot();
+  bot = await startBot({ HANDOFF_HUB_CHANNELS: 'webchat,msteams,emulator' });
 });
 afterAll(async () => {
   await bot.close();

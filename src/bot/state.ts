@@ -1,5 +1,6 @@
 import type { TreeState } from '../dialogs/engine.js';
-import type { ConversationRef, TranscriptLine } from './types.js';
+import type { HandoffState } from '../handoff/flow.js';
+import type { ConversationRef, Reply, TranscriptLine } from './types.js';
 
 /** Everything the bot remembers about one conversation; saved once at the end of each turn. */
 export interface ConversationState {
@@ -14,14 +15,8 @@ export interface ConversationState {
   readonly lastIntent?: string;
   readonly lastCandidates: readonly { intent: string; confidence: number }[];
   readonly welcomed: readonly string[];
-  /** Set while a person is involved: queued (waiting for one) or accepted (an agent owns the chat). */
-  readonly handoff?: {
-    readonly status: 'queued' | 'accepted';
-    readonly since: string;
-    readonly agent?: string;
-    /** The customer has been told once that they are waiting; later messages are relayed quietly. */
-    readonly waitingNoticeSent?: boolean;
-  };
+  /** Set while a person is involved (src/handoff/flow.ts). */
+  readonly handoff?: HandoffState;
   /** How to reach this conversation outside a turn (agent replies, hand-back). */
   readonly reference?: ConversationRef;
   /** The Bot Framework channel id (msteams, webchat, …): with the conversation id, the transcript's key. */
@@ -29,6 +24,12 @@ export interface ConversationState {
   readonly recent: readonly TranscriptLine[];
   /** Ids of the last activities this conversation's turns came from, to drop a channel's replay. */
   readonly seen?: readonly string[];
+  /**
+   * The replies of the last few turns, by activity id. A channel replays an activity it got no
+   * answer for; if the process died after saving the turn but before sending, the replay re-sends
+   * these instead of being dropped in silence.
+   */
+  readonly sent?: readonly { readonly activityId: string; readonly replies: readonly Reply[] }[];
 }
 
 /**
@@ -44,6 +45,15 @@ export const RECENT_LINES = 4;
  * within seconds, so a few dozen turns back is far enough.
  */
 export const SEEN_ACTIVITIES = 32;
+
+/** Turns whose replies are kept for a replay: a channel retries within seconds, so the last few suffice. */
+export const SENT_TURNS = 4;
+
+/**
+ * Member ids greeted in this conversation. A personal chat has one or two; a forged update listing
+ * thousands must not grow the state that every turn reads and writes.
+ */
+export const WELCOMED_IDS = 50;
 
 export const initialState = (): ConversationState => ({
   version: 1,

@@ -1,13 +1,20 @@
 import type { Logger } from 'pino';
 import type { ErrorCode } from '../errors.js';
+import { HANDOFF_TRANSCRIPT_LINES } from '../handoff/summary.js';
+import type { ConversationAddress } from '../handoff/types.js';
 import type { TranscriptStore } from '../storage/transcriptStore.js';
+import type { Update } from '../storage/conversationStore.js';
 import { RECENT_LINES, type ConversationState } from './state.js';
-import type { TranscriptLine } from './types.js';
+import type { Reply, TranscriptLine, TurnResult } from './types.js';
 
-/** Lines of the conversation an agent gets with a handoff. */
-export const HANDOFF_TRANSCRIPT_LINES = 200;
+type Spoken = Pick<TranscriptLine, 'from' | 'text'>;
 
-export type Spoken = Pick<TranscriptLine, 'from' | 'text'>;
+/** Who said what in one update: the customer's or an agent's words, then the bot's replies. */
+export interface Said {
+  readonly customer?: string;
+  readonly agent?: string;
+  readonly replies?: readonly Reply[];
+}
 
 /**
  * The conversation's record: every line the customer, the bot or an agent said, numbered inside
@@ -23,23 +30,34 @@ export class Transcript {
    * Numbers the lines after the last one in state. It runs inside the ordered update, so a turn
    * re-run after a conflict numbers again on fresh state and no two lines share a number.
    */
-  number(state: ConversationState, spoken: readonly Spoken[]): { recent: TranscriptLine[]; lines: TranscriptLine[] } {
+  private number(state: ConversationState, spoken: readonly Spoken[]): { recent: TranscriptLine[]; lines: TranscriptLine[] } {
     const at = this.now().toISOString();
     const first = (state.recent.at(-1)?.seq ?? -1) + 1;
     const lines = spoken.map((line, index) => ({ seq: first + index, ...line, at }));
     return { recent: [...state.recent, ...lines].slice(-RECENT_LINES), lines };
   }
 
+  /**
+   * The one way an update says something: the lines are numbered into the state's recent lines,
+   * and the result carries the replies to send and the lines to keep.
+   */
+  say(state: ConversationState, said: Said, extra: Omit<TurnResult, 'replies' | 'lines'> = {}): Update<ConversationState, TurnResult> {
+    const replies = said.replies ?? [];
+    const spoken: Spoken[] = [
+      ...(said.customer ? [{ from: 'customer' as const, text: said.customer }] : []),
+      ...(said.agent ? [{ from: 'agent' as const, text: said.agent }] : []),
+      ...replies.map((reply) => ({ from: 'bot' as const, text: reply.text })),
+    ];
+    const { recent, lines } = this.number(state, spoken);
+    return { state: { ...state, recent }, result: { replies, lines, ...extra } };
+  }
+
   /** A lost line is logged, not turned into a failed turn: the state has already moved on. */
-  async keep(channelId: string | undefined, conversationId: string, lines: readonly TranscriptLine[], log: Logger): Promise<void> {
+  async keep(address: ConversationAddress, lines: readonly TranscriptLine[], log: Logger): Promise<void> {
     if (!this.store || lines.length === 0) return;
     const code: ErrorCode = 'ERR_STORAGE_TRANSCRIPT';
-    if (!channelId) {
-      log.warn({ code, lines: lines.length }, 'transcript lines not kept: the conversation has no channel id yet');
-      return;
-    }
     try {
-      await this.store.append({ channelId, conversationId }, lines);
+      await this.store.append(address, lines);
     } catch (error) {
       log.error({ code, lines: lines.length, err: error }, 'transcript lines not kept');
     }
@@ -49,10 +67,10 @@ export class Transcript {
    * What was said before, from the transcript store (the state holds only the last few lines); if
    * the store cannot be read, those few lines are better than failing the handoff.
    */
-  async earlier(channelId: string | undefined, conversationId: string, state: ConversationState, log: Logger): Promise<readonly TranscriptLine[]> {
-    if (!this.store || !channelId) return state.recent;
+  async earlier(address: ConversationAddress, state: ConversationState, log: Logger): Promise<readonly TranscriptLine[]> {
+    if (!this.store) return state.recent;
     try {
-      const kept = await this.store.read({ channelId, conversationId }, { last: HANDOFF_TRANSCRIPT_LINES });
+      const kept = await this.store.read(address, { last: HANDOFF_TRANSCRIPT_LINES });
       return kept.length > 0 ? kept : state.recent;
     } catch (error) {
       log.warn({ err: error }, 'transcript not readable for the handoff summary; using the lines in state');
@@ -60,9 +78,3 @@ export class Transcript {
     }
   }
 }
-
-/** The customer's words, then the bot's replies. */
-export const exchange = (customer: string | undefined, replies: readonly { text: string }[]): Spoken[] => [
-  ...(customer ? [{ from: 'customer' as const, text: customer }] : []),
-  ...replies.map((reply) => ({ from: 'bot' as const, text: reply.text })),
-];

@@ -1,3 +1,4 @@
+import type { HandoffReason, HandoffSummary } from '../handoff/types.js';
 import type { TranscriptLine } from '../storage/transcriptStore.js';
 
 export type { TranscriptLine };
@@ -21,6 +22,8 @@ export interface Member {
 export type ConversationRef = Readonly<Record<string, unknown>>;
 
 interface TurnBase {
+  /** The Bot Framework channel id (msteams, webchat, emulator…): conversation ids are unique only within it. */
+  readonly channelId: string;
   readonly conversationId: string;
   /** The channel's id for the activity; a second turn with an id already seen is a replay. */
   readonly activityId?: string;
@@ -68,22 +71,19 @@ export interface Reply {
   readonly choices?: readonly string[];
 }
 
-/** What the channel should do besides sending replies. */
+/** A person was asked for in this turn: hubs get the summary (never the customer's client). */
 export interface HandoffRequest {
-  readonly reason: 'customer_asked' | 'tree_handoff' | 'repeated_fallback';
+  readonly reason: HandoffReason;
   readonly summary: HandoffSummary;
-}
-
-export interface HandoffSummary {
-  readonly topic?: string;
-  readonly treePath: readonly { tree: string; node: string; answer?: string }[];
-  readonly candidates: readonly { intent: string; confidence: number }[];
-  readonly transcript: readonly TranscriptLine[];
 }
 
 export interface TurnResult {
   readonly replies: readonly Reply[];
   readonly handoff?: HandoffRequest;
+  /** The activity was seen before: these are the replies its first run saved (orderedTurn.ts). */
+  readonly replayed?: boolean;
+  /** The queue's case for this conversation is over (withdrawn, expired, finished, taken back). */
+  readonly closeCase?: boolean;
   /** What this turn added to the conversation's transcript: the customer's message, then the replies. */
   readonly lines: readonly TranscriptLine[];
 }

@@ -16,15 +16,28 @@ export function scopeOf(activity: Partial<Activity>): ConversationScope {
 /** A Teams message carries a text/html copy of what was typed; only other attachments are "files". */
 const isDuplicateOfText = (contentType: string | undefined): boolean => contentType === 'text/html';
 
-type TurnBase = Pick<Turn, 'conversationId' | 'activityId' | 'channel' | 'scope' | 'trace' | 'reference'>;
+type TurnBase = Pick<Turn, 'channelId' | 'conversationId' | 'activityId' | 'channel' | 'scope' | 'trace' | 'reference'>;
 
 /**
  * Translates a Bot Framework activity into the core's Turn; null for activities the bot does not
  * act on (typing, reactions, invokes, unknown types, Teams group messages not meant for it), which
  * are acknowledged and ignored.
  */
-export function activityToTurn(activity: Activity, options: { agentIds?: readonly string[] } = {}): Turn | null {
+export interface TurnOptions {
+  /** Channel user ids of support agents: never recognised, may order "take over". */
+  readonly agentIds?: readonly string[];
+  /** Channels with an agent hub in front: only they may send handoff.status (a customer must not silence the bot). */
+  readonly hubChannels?: readonly string[];
+  /** Text beyond this is cut before any pattern runs on it (the bot asks for a shorter message). */
+  readonly maxMessageChars?: number;
+}
+
+/** Enough past the message limit for the bot to see the message was too long. */
+const TEXT_SLACK = 64;
+
+export function activityToTurn(activity: Activity, options: TurnOptions = {}): Turn | null {
   const base: TurnBase = {
+    channelId: activity.channelId,
     conversationId: activity.conversation.id,
     ...(activity.id ? { activityId: activity.id } : {}),
     channel: channelOf(activity),
@@ -34,19 +47,19 @@ export function activityToTurn(activity: Activity, options: { agentIds?: readonl
   };
   switch (activity.type) {
     case 'message':
-      return messageTurn(activity, base, options.agentIds ?? []);
+      return messageTurn(activity, base, options);
     case 'conversationUpdate':
       return membershipTurn(activity, base);
     case 'installationUpdate':
       return installationTurn(activity, base);
     case 'event':
-      return activity.name === 'handoff.status' ? handoffStatusTurn(activity, base) : null;
+      return activity.name === 'handoff.status' && (options.hubChannels ?? []).includes(activity.channelId) ? handoffStatusTurn(activity, base) : null;
     default:
       return null;
   }
 }
 
-function messageTurn(activity: Activity, base: TurnBase, agentIds: readonly string[]): Turn | null {
+function messageTurn(activity: Activity, base: TurnBase, options: TurnOptions): Turn | null {
   // In Teams group chats and channels the bot answers only when mentioned; card buttons post back
   // without a mention (TEAMS.md), and every button this bot renders there carries a `value`.
   if (base.channel === 'teams' && base.scope !== 'personal' && !mentionsRecipient(activity) && !isCardPostback(activity)) return null;
@@ -54,9 +67,9 @@ function messageTurn(activity: Activity, base: TurnBase, agentIds: readonly stri
     ...base,
     kind: 'message',
     from: memberOf(activity.from ?? { id: 'unknown', name: '' }),
-    text: messageText(activity),
+    text: messageText(activity, (options.maxMessageChars ?? Number.MAX_SAFE_INTEGER) + TEXT_SLACK),
     hasAttachments: (activity.attachments ?? []).some((attachment) => !isDuplicateOfText(attachment.contentType)),
-    ...(isAgent(activity, agentIds) ? { fromAgent: true } : {}),
+    ...(isAgent(activity, options.agentIds ?? []) ? { fromAgent: true } : {}),
   };
 }
 
@@ -114,8 +127,8 @@ const mentionsRecipient = (activity: Activity): boolean =>
 const isCardPostback = (activity: Activity): boolean => typeof activity.value === 'object' && activity.value !== null;
 
 /** The customer's words: the bot's mention removed; a card button's posted value when there is no text. */
-function messageText(activity: Activity): string {
-  const text = plainText(activity);
+function messageText(activity: Activity, maxChars: number): string {
+  const text = plainText(activity, maxChars);
   if (text) return text;
   const value = activity.value as { choice?: unknown } | undefined;
   return typeof value?.choice === 'string' ? value.choice.trim() : text;
@@ -128,21 +141,26 @@ function messageText(activity: Activity): string {
  */
 const INVISIBLE = /[\u0000-\u0008\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
 
+/** A real message mentions a handful of people; a forged one with thousands must not cost thousands of passes. */
+const MAX_MENTIONS = 20;
+
 /**
  * Removes every mention of the bot (wherever it sits: another person may be mentioned first),
  * keeps other mentions as the plain name, drops control characters, and tidies the spaces and the
  * trailing newline some Teams clients add.
  */
-function plainText(activity: Activity): string {
-  let text = (activity.text ?? '').replace(INVISIBLE, '');
+function plainText(activity: Activity, maxChars: number): string {
+  // Cut first: every pattern below then runs on a bounded text.
+  let text = (activity.text ?? '').slice(0, maxChars).replace(INVISIBLE, '');
   const botId = activity.recipient?.id;
-  for (const mention of mentionsOf(activity)) {
+  for (const mention of mentionsOf(activity).slice(0, MAX_MENTIONS)) {
     if (!botId || mention.mentioned?.id !== botId) continue;
     const markup = mention.text ?? (mention.mentioned.name ? `<at>${mention.mentioned.name}</at>` : '');
     if (markup) text = text.split(markup).join(' ');
   }
   return text
-    .replace(/<at>(.*?)<\/at>/gis, '$1')
+    // [^<]* cannot run past the next tag, so a text of thousands of '<at>' is read in one pass.
+    .replace(/<at>([^<]*)<\/at>/gi, '$1')
     .replace(/[^\S\n]+/g, ' ')
     .replace(/ *\n */g, '\n')
     .trim();

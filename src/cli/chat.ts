@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   // A content author's trial chat is throwaway: never written into the deployment's store.
   const { bot, recognizer } = assemble(config, createLogger('silent'), openSqliteStorage(IN_MEMORY));
   const conversationId = `terminal-${process.pid}`;
-  const base = { conversationId, channel: 'terminal', scope: 'personal' } as const;
+  const base = { channelId: 'terminal', conversationId, channel: 'terminal', scope: 'personal' } as const;
   const terminal = createInterface({ input: stdin, output: stdout, terminal: stdin.isTTY });
   let buttons: readonly string[] = [];
 

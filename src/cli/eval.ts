@@ -80,7 +80,7 @@ function heldOutQuestions(content: Content): LabelledQuestion[] {
 
 async function ask(bot: ReturnType<typeof assemble>['bot'], text: string, index: number): Promise<readonly Reply[]> {
   const conversationId = `eval-${index}`;
-  const result = await bot.handle({ kind: 'message', conversationId, channel: 'emulator', scope: 'personal', from: { id: 'eval' }, text, hasAttachments: false });
+  const result = await bot.handle({ kind: 'message', channelId: 'emulator', conversationId, channel: 'emulator', scope: 'personal', from: { id: 'eval' }, text, hasAttachments: false });
   return result.replies;
 }
 

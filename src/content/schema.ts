@@ -64,6 +64,7 @@ export const botFileSchema = z.strictObject({
     empty: text,
     nonText: text,
     turnFailed: text,
+    storageFailed: text,
     handoffChoice: text.max(30),
     somethingElseChoice: text.max(30),
     treeCancelled: text,

@@ -1,28 +1,46 @@
 /**
- * Handoff between the bot and people. The hub (the embedded agent console, or an external hub
- * speaking handoff.initiate / handoff.status) owns the queue; the bot owns the conversation state.
+ * Handoff between the bot and people. The queue (the embedded agent console, or an external hub
+ * speaking handoff.initiate / handoff.status) owns the cases; the bot owns the conversation state,
+ * and the transitions between the two are src/handoff/flow.ts.
  */
+
+/** Where a conversation lives: ids are only unique within their channel, so both name it. */
+export interface ConversationAddress {
+  readonly channelId: string;
+  readonly conversationId: string;
+}
+
+/** The one string key of a conversation (state, cases, console URLs). Channel ids hold no '|'. */
+export const addressKey = (address: ConversationAddress): string => `${address.channelId}|${address.conversationId}`;
+
 export interface HandoffLine {
   readonly from: 'customer' | 'bot' | 'agent';
   readonly text: string;
   readonly at: string;
 }
 
+export type HandoffReason = 'customer_asked' | 'tree_handoff' | 'repeated_fallback';
+
+/** What an agent (or a hub) is told about why and where the customer needed a person. */
 export interface HandoffContext {
-  readonly reason: 'customer_asked' | 'tree_handoff' | 'repeated_fallback';
+  readonly reason: HandoffReason;
   readonly topic?: string;
   readonly treePath: readonly { tree: string; node: string; answer?: string }[];
   readonly candidates: readonly { intent: string; confidence: number }[];
 }
 
-export type HandoffStatus = 'queued' | 'accepted' | 'closed';
+/** The context with the conversation so far: what a hub receives in handoff.initiate. */
+export interface HandoffSummary extends HandoffContext {
+  readonly transcript: readonly (HandoffLine & { readonly seq: number })[];
+}
 
-/** What the hub keeps per conversation, in the shared case store so every instance sees one queue. */
-export interface HandoffCase {
-  readonly conversationId: string;
-  /** The Bot Framework channel id: with the conversation id, the key of the transcript the lines come from. */
-  readonly channelId?: string;
-  readonly status: HandoffStatus;
+export type CaseStatus = 'queued' | 'accepted' | 'closed';
+
+/** What the queue keeps per conversation, in the shared case store so every instance sees one queue. */
+export interface HandoffCase extends ConversationAddress {
+  /** addressKey of the conversation: the case's id in the store and in the console's URLs. */
+  readonly id: string;
+  readonly status: CaseStatus;
   readonly context: HandoffContext;
   readonly requestedAt: string;
   readonly agent?: string;
@@ -38,23 +56,21 @@ export interface HandoffCaseView extends HandoffCase {
 /** How an agent gives a conversation back: plainly, into a topic, or at a node of a tree. */
 export type HandBack = { readonly mode: 'plain' } | { readonly mode: 'topic'; readonly topic: string } | { readonly mode: 'node'; readonly tree: string; readonly node: string };
 
-/** What the hub needs from the bot (implemented by SupportBot; handoff/ never imports bot/). */
-export interface BotControl {
-  /** The agent owns the chat from now on; `notice` is what the customer is told. */
-  agentAccepted(conversationId: string, agent: string, notice: string): Promise<void>;
-  /** An agent's message that reached the customer, for the conversation's transcript. */
-  agentSaid(conversationId: string, text: string): Promise<void>;
-  /** Gives the conversation back to the bot; returns what the bot says to the customer. */
-  handBack(conversationId: string, how: HandBack): Promise<readonly { text: string; choices?: readonly string[] }[]>;
+/** Something to say to the customer outside a turn. */
+export interface Message {
+  readonly text: string;
+  readonly choices?: readonly string[];
 }
 
-/** Sends to a conversation outside a turn (the adapter's continueConversation). */
-export interface Outbox {
-  send(conversationId: string, messages: readonly { text: string; choices?: readonly string[] }[]): Promise<void>;
-}
-
-/** What the bot reports into the hub (implemented by HandoffHub). */
-export interface HandoffDesk {
-  request(conversationId: string, channelId: string | undefined, context: HandoffContext): Promise<void>;
-  close(conversationId: string): Promise<void>;
+/**
+ * The conversations, as the queue needs them (implemented in src/bot/handoffTurns.ts): each call
+ * runs in the conversation's ordered update and keeps its lines in the transcript.
+ */
+export interface Conversations {
+  /** The agent owns the chat from now on; returns what the customer is told. */
+  accept(address: ConversationAddress, agent: string): Promise<readonly Message[]>;
+  /** An agent's message, checked against who owns the chat and kept in the transcript. */
+  agentSaid(address: ConversationAddress, agent: string, text: string): Promise<readonly Message[]>;
+  /** Gives the conversation back to the bot; returns what the customer is told. */
+  handBack(address: ConversationAddress, agent: string, how: HandBack): Promise<readonly Message[]>;
 }

@@ -1,112 +1,129 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
-import type { HandBack, HandoffCase, HandoffCaseView, HandoffLine } from '../handoff/types.js';
-
-/** What the console API drives (the embedded HandoffHub) and the choices it offers for hand-back. */
-export interface AgentConsolePort {
-  list(): Promise<(HandoffCase & { lastLine?: HandoffLine })[]>;
-  get(conversationId: string): Promise<HandoffCaseView | undefined>;
-  accept(conversationId: string, agent: string): Promise<HandoffCaseView>;
-  say(conversationId: string, agent: string, text: string): Promise<void>;
-  handBack(conversationId: string, agent: string, how: HandBack): Promise<void>;
-}
+import type { HandoffQueue, QueuedCase } from '../handoff/queue.js';
+import type { ConversationAddress, Message } from '../handoff/types.js';
+import { bearerToken } from '../text.js';
+import { jsonRoute } from './errors.js';
 
 export interface HandBackCatalog {
   readonly topics: readonly { id: string; title: string }[];
   readonly trees: readonly { id: string; title: string; nodes: readonly string[] }[];
 }
 
-const pages = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'server', 'pages');
-const agent = z.string().trim().min(1).max(60);
-const acceptBody = z.object({ agent });
-const messageBody = z.object({ agent, text: z.string().trim().min(1).max(4000) });
+export interface AgentConsoleOptions {
+  /** Each agent's name and bearer token: whoever presents a token acts as its owner, whatever a body says. */
+  readonly agents: readonly { readonly name: string; readonly token: string }[];
+  readonly queue: Pick<HandoffQueue, 'list' | 'get' | 'accept' | 'say' | 'handBack'>;
+  /** Sends to the customer outside a turn (the channel's proactive send). */
+  readonly outbox: { send(address: ConversationAddress, messages: readonly Message[]): Promise<void> };
+  readonly catalog: HandBackCatalog;
+  readonly logger: Logger;
+}
+
+/** public/ sits at the project root, two levels above both src/server and dist/server. */
+const PAGES = new URL('../../public/agent/', import.meta.url);
+const SECURITY_HEADERS = {
+  // The page's one script is its own file; its styles are inline in the page.
+  'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'x-frame-options': 'DENY',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+};
+
+const messageBody = z.object({ text: z.string().trim().min(1).max(4000) });
 const handBackBody = z.discriminatedUnion('mode', [
-  z.object({ agent, mode: z.literal('plain') }),
-  z.object({ agent, mode: z.literal('topic'), topic: z.string().min(1) }),
-  z.object({ agent, mode: z.literal('node'), tree: z.string().min(1), node: z.string().min(1) }),
+  z.object({ mode: z.literal('plain') }),
+  z.object({ mode: z.literal('topic'), topic: z.string().min(1).max(200) }),
+  z.object({ mode: z.literal('node'), tree: z.string().min(1).max(200), node: z.string().min(1).max(200) }),
 ]);
 
 /**
- * The agent console: a page at /agent and a JSON API under /api/agent, both behind AGENT_TOKEN
- * (a bearer token). Without a token configured the console does not exist (404), never open.
+ * The agent console: a page at /agent and a JSON API under /api/agent, both behind the agents'
+ * bearer tokens (AGENT_TOKENS). Without agents configured the console does not exist (404).
  */
-export function mountAgentConsole(server: Server, options: { token?: string; hub: AgentConsolePort; catalog: HandBackCatalog }): void {
-  const { token, hub, catalog } = options;
-  const expected = token ? digest(token) : undefined;
-  const authorized = (req: Request): boolean => {
-    const header = req.header('authorization') ?? '';
-    const presented = /^Bearer (.+)$/.exec(header)?.[1];
-    return !!expected && !!presented && timingSafeEqual(digest(presented), expected);
-  };
-  const guard =
-    (handler: (req: Request, res: Response) => Promise<void> | void) =>
-    async (req: Request, res: Response): Promise<void> => {
-      if (!expected) return void res.send(404, { error: { code: 'NotFound', message: 'the agent console is disabled (set AGENT_TOKEN)' } });
-      if (!authorized(req)) {
-        res.header('WWW-Authenticate', 'Bearer');
-        return void res.send(401, { error: { code: 'Unauthorized', message: 'a valid agent token is required' } });
-      }
-      try {
-        await handler(req, res);
-      } catch (error) {
-        sendError(res, error);
-      }
-    };
+export function mountAgentConsole(server: Server, options: AgentConsoleOptions): void {
+  const { queue, outbox, catalog } = options;
+  const route = jsonRoute(options.logger);
+  const agents = options.agents.map((agent) => ({ name: agent.name, digest: digest(agent.token) }));
+  const enabled = agents.length > 0;
+  const page = readFileSync(new URL('index.html', PAGES));
+  const script = readFileSync(new URL('console.js', PAGES));
 
-  server.get('/agent', async (_req: Request, res: Response) => {
-    if (!expected) return void res.send(404, { error: { code: 'NotFound', message: 'the agent console is disabled (set AGENT_TOKEN)' } });
-    res.setHeader('content-type', 'text/html; charset=utf-8');
-    res.setHeader('cache-control', 'no-store');
-    res.sendRaw(200, readFileSync(path.join(pages, 'agent.html')));
-  });
-  server.get('/agent/console.js', async (_req: Request, res: Response) => {
-    if (!expected) return void res.send(404, { error: { code: 'NotFound', message: 'the agent console is disabled (set AGENT_TOKEN)' } });
-    res.setHeader('content-type', 'text/javascript; charset=utf-8');
-    res.sendRaw(200, readFileSync(path.join(pages, 'console.js')));
-  });
-  server.get('/api/agent/queue', guard(async (_req, res) => void res.send(200, { conversations: (await hub.list()).map(listing) })));
-  server.get('/api/agent/catalog', guard((_req, res) => void res.send(200, catalog)));
-  server.get(
-    '/api/agent/conversations/:id',
-    guard(async (req, res) => {
-      const found = await hub.get(String(req.params.id));
-      if (!found) throw new AppError('ERR_HANDOFF_UNKNOWN', 'no handoff for that conversation');
-      res.send(200, found);
-    }),
-  );
+  /** Compares against every agent's digest, so the time taken says nothing about which was close. */
+  const agentOf = (req: Request): string => {
+    if (!enabled) throw disabled();
+    const presented = bearerToken(req.headers.authorization);
+    const given = presented ? digest(presented) : undefined;
+    let owner: string | undefined;
+    for (const agent of agents) if (given && timingSafeEqual(given, agent.digest)) owner = agent.name;
+    if (!owner) throw new AppError('ERR_AGENT_UNAUTHORIZED', 'a valid agent token is required');
+    return owner;
+  };
+  const asAgent = (handler: (req: Request, res: Response, agent: string) => Promise<void>) =>
+    route(async (req, res) => {
+      try {
+        await handler(req, res, agentOf(req));
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'ERR_AGENT_UNAUTHORIZED') res.header('WWW-Authenticate', 'Bearer');
+        throw error;
+      }
+    });
+  const deliver = async (address: ConversationAddress, tell: readonly Message[]) => {
+    if (tell.length > 0) await outbox.send(address, tell);
+  };
+  const sendFile = (bytes: Buffer, type: string) =>
+    route(async (_req, res) => {
+      if (!enabled) throw disabled();
+      res.writeHead(200, { 'content-type': type, 'content-length': bytes.length, ...SECURITY_HEADERS });
+      res.end(bytes);
+    });
+
+  server.get('/agent', sendFile(page, 'text/html; charset=utf-8'));
+  server.get('/agent/console.js', sendFile(script, 'text/javascript; charset=utf-8'));
+  server.get('/api/agent/me', asAgent(async (_req, res, agent) => void res.send(200, { name: agent })));
+  server.get('/api/agent/catalog', asAgent(async (_req, res) => void res.send(200, catalog)));
+  server.get('/api/agent/queue', asAgent(async (_req, res) => void res.send(200, { conversations: (await queue.list()).map(listing) })));
+  server.get('/api/agent/conversations/:id', asAgent(async (req, res) => void res.send(200, await queue.get(String(req.params.id)))));
   server.post(
     '/api/agent/conversations/:id/accept',
-    guard(async (req, res) => {
-      const body = parse(acceptBody, req.body);
-      res.send(200, await hub.accept(String(req.params.id), body.agent));
+    asAgent(async (req, res, agent) => {
+      const { view, tell } = await queue.accept(String(req.params.id), agent);
+      await deliver(view, tell);
+      res.send(200, view);
     }),
   );
   server.post(
     '/api/agent/conversations/:id/messages',
-    guard(async (req, res) => {
-      const body = parse(messageBody, req.body);
-      await hub.say(String(req.params.id), body.agent, body.text);
+    asAgent(async (req, res, agent) => {
+      const { text } = parse(messageBody, req.body);
+      const view = await queue.get(String(req.params.id));
+      await deliver(view, await queue.say(view.id, agent, text));
       res.send(202, { status: 'sent' });
     }),
   );
   server.post(
     '/api/agent/conversations/:id/handback',
-    guard(async (req, res) => {
-      const { agent: who, ...how } = parse(handBackBody, req.body);
-      await hub.handBack(String(req.params.id), who, how);
+    asAgent(async (req, res, agent) => {
+      const how = parse(handBackBody, req.body);
+      const view = await queue.get(String(req.params.id));
+      await deliver(view, await queue.handBack(view.id, agent, how));
       res.send(200, { status: 'handed back' });
     }),
   );
 }
 
+const disabled = () => new AppError('ERR_AGENT_CONSOLE_DISABLED', 'the agent console is disabled (set AGENT_TOKENS)');
+
 const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
 
-const listing = (item: HandoffCase & { lastLine?: HandoffLine }) => ({
+const listing = (item: QueuedCase) => ({
+  id: item.id,
+  channelId: item.channelId,
   conversationId: item.conversationId,
   status: item.status,
   requestedAt: item.requestedAt,
@@ -116,20 +133,9 @@ const listing = (item: HandoffCase & { lastLine?: HandoffLine }) => ({
   lastLine: item.lastLine,
 });
 
-class BadRequest extends Error {}
-
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const parsed = schema.safeParse(body ?? {});
-  if (!parsed.success) {
-    const [issue] = parsed.error.issues;
-    throw new BadRequest(issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'invalid body');
-  }
-  return parsed.data;
-}
-
-function sendError(res: Response, error: unknown): void {
-  if (error instanceof BadRequest) return void res.send(400, { error: { code: 'ERR_REQUEST_INVALID', message: error.message } });
-  if (error instanceof AppError && error.code === 'ERR_HANDOFF_UNKNOWN') return void res.send(404, { error: { code: error.code, message: error.message } });
-  if (error instanceof AppError && error.code === 'ERR_HANDOFF_STATE') return void res.send(409, { error: { code: error.code, message: error.message } });
-  throw error;
+  if (parsed.success) return parsed.data;
+  const [issue] = parsed.error.issues;
+  throw new AppError('ERR_REQUEST_INVALID', issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'invalid body');
 }

@@ -1,81 +1,72 @@
 import restify, { type Next, type Request, type Response } from 'restify';
 import type { Logger } from 'pino';
-import type { HttpRequest, HttpResponse } from '../channels/botAdapter.js';
-import { mountAgentConsole, type AgentConsolePort, type HandBackCatalog } from './agentConsole.js';
+import { AppError } from '../errors.js';
+import { mountAgentConsole, type AgentConsoleOptions } from './agentConsole.js';
 import { mountEmbeddedDirectLine } from './directLine.js';
-import { jsonRoute } from './jsonRoute.js';
+import { renderRestifyError, sendError, type RestifyError } from './errors.js';
+import { mountMessages, type MessagesOptions } from './messages.js';
+import type { TurnGate } from './turnGate.js';
 import { mountWebChat, type WebChatBackend } from './webChat.js';
-
-export interface MessageEndpoint {
-  processHttp(req: HttpRequest, res: HttpResponse): Promise<void>;
-  /** False once shutdown has begun. */
-  isReady(): boolean;
-}
 
 export interface AppOptions {
   readonly logger: Logger;
-  readonly messages: MessageEndpoint;
-  readonly agentConsole?: { readonly token?: string; readonly hub: AgentConsolePort; readonly catalog: HandBackCatalog };
+  readonly messages: Omit<MessagesOptions, 'logger' | 'gate'>;
+  readonly gate: TurnGate;
+  /** False while the configured storage is failing: /readyz then sends traffic elsewhere. */
+  readonly storageHealthy: () => Promise<boolean>;
+  readonly agentConsole?: Omit<AgentConsoleOptions, 'logger'>;
   /** The Web Chat page's Direct Line: embedded in this server, or Azure's. */
   readonly webChat: WebChatBackend;
   /** Largest request body accepted, in bytes; larger ones get 413. */
-  readonly maxBodyBytes?: number;
+  readonly maxBodyBytes: number;
+  /** A request whose headers and body have not all arrived by then is cut off (slow-body attacks). */
+  readonly requestTimeoutMs: number;
 }
-
-const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
 
 /**
  * The restify app, without listening (tests start it on an ephemeral port). HTTP concerns only:
- * parsing, size limits and error bodies; every activity goes to channels/.
+ * encodings, parsing, size and time limits, readiness and error bodies; every activity goes to
+ * channels/ through the turn gate.
  */
 export function createApp(options: AppOptions): restify.Server {
+  const { logger } = options;
   const server = restify.createServer({ name: 'restore-support-bot', handleUncaughtExceptions: false });
+  server.server.requestTimeout = options.requestTimeoutMs;
+  server.server.headersTimeout = Math.min(options.requestTimeoutMs, server.server.headersTimeout);
+
+  // Before any parsing, on every route: restify's body reader counts compressed bytes against the
+  // size limit, so a small gzip body could inflate to gigabytes. No client of this server compresses.
+  server.pre((req: Request, res: Response, next: Next) => {
+    const encoding = String(req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+    if (encoding === 'identity' || encoding === '') return next();
+    sendError(req, res, new AppError('ERR_REQUEST_MEDIA_TYPE', 'compressed request bodies are not accepted (Content-Encoding must be identity)'), logger);
+    return next(false);
+  });
   // JSON only: every route takes JSON, and restify's full bodyParser would also hand multipart
   // bodies to formidable, which writes uploads to the temp folder and never deletes them.
   // (@types/restify leaves maxBodySize out of jsonBodyParser's options; it hands them to bodyReader, which enforces it.)
-  const bodyOptions: restify.plugins.BodyParserOptions = { maxBodySize: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, mapParams: false };
+  const bodyOptions: restify.plugins.BodyParserOptions = { maxBodySize: options.maxBodyBytes, mapParams: false };
   server.use(restify.plugins.jsonBodyParser(bodyOptions));
 
-  // Liveness: the process answers. Readiness: content is loaded (the server exists only after) and
-  // it is not shutting down, so a load balancer stops sending new conversations while it drains.
+  // Liveness: the process answers. Readiness: content is loaded (the server exists only after), it
+  // is not shutting down and its storage works, so a load balancer sends conversations elsewhere.
   server.get('/healthz', async (_req: Request, res: Response) => {
     res.send(200, { status: 'ok' });
   });
   server.get('/readyz', async (_req: Request, res: Response) => {
-    if (options.messages.isReady()) res.send(200, { status: 'ready' });
-    else res.send(503, { status: 'shutting down' });
+    if (!options.gate.isOpen()) res.send(503, { status: 'shutting down' });
+    else if (!(await options.storageHealthy())) res.send(503, { status: 'storage failing' });
+    else res.send(200, { status: 'ready' });
   });
 
-  server.post('/api/messages', requireJson, jsonRoute(options.logger)((req, res) => options.messages.processHttp(req, res)));
+  mountMessages(server, { ...options.messages, gate: options.gate, logger });
+  mountWebChat(server, options.webChat, logger);
+  if (options.webChat.mode === 'embedded') mountEmbeddedDirectLine(server, options.webChat.directLine, logger);
+  if (options.agentConsole) mountAgentConsole(server, { ...options.agentConsole, logger });
 
-  mountWebChat(server, options.webChat, options.logger);
-  if (options.webChat.mode === 'embedded') mountEmbeddedDirectLine(server, options.webChat.directLine, options.logger);
-
-  if (options.agentConsole) mountAgentConsole(server, options.agentConsole);
-
-  // Error bodies are short JSON: never a stack trace or an internal message.
   server.on('restifyError', (req: Request, _res: Response, error: RestifyError, callback: () => void) => {
-    const status = error.statusCode ?? 500;
-    const body = { error: { code: error.body?.code ?? 'Error', message: status >= 500 ? 'internal error' : firstLine(error.message) } };
-    options.logger.warn({ status, path: req.path(), code: body.error.code }, 'request rejected');
-    error.toJSON = () => body;
+    renderRestifyError(req, error, logger);
     return callback();
   });
   return server;
 }
-
-/** Channels post activities as application/json; any other body is refused before it is read as one. */
-function requireJson(req: Request, res: Response, next: Next): void {
-  if (req.is('json')) return next();
-  res.send(415, { error: { code: 'ERR_REQUEST_INVALID', message: 'the body must be application/json' } });
-  return next(false);
-}
-
-interface RestifyError {
-  statusCode?: number;
-  message?: string;
-  body?: { code?: string };
-  toJSON?: () => unknown;
-}
-
-const firstLine = (message: string | undefined): string => (message ?? '').split('\n')[0]?.slice(0, 200) ?? '';

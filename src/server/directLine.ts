@@ -7,7 +7,7 @@ import { WebSocketServer } from 'ws';
 import { parseWatermark, type EmbeddedDirectLine } from '../channels/directline/embeddedDirectLine.js';
 import type { TokenGrant } from '../channels/directline/tokens.js';
 import { DirectLineError } from '../errors.js';
-import { jsonRoute } from './jsonRoute.js';
+import { jsonRoute } from './errors.js';
 
 const API = '/v3/directline';
 const CONNECTOR = '/directline/connector';

@@ -2,10 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type restify from 'restify';
 
-/** What shutdown needs from the channel: stop taking activities and wait for the turns in flight. */
-interface Drainable {
-  drain(graceMs: number): Promise<boolean>;
-}
+import type { TurnGate } from './turnGate.js';
 
 /** How long the last responses get to leave before their connections are cut. */
 const FLUSH_MS = 1000;
@@ -18,7 +15,7 @@ const FLUSH_POLL_MS = 20;
  * closed once their responses have left. Keep-alive connections would otherwise hold close() open
  * for their idle timeout, and Direct Line WebSockets for ever.
  */
-export async function shutDown(server: restify.Server, turns: Drainable, graceMs: number, logger: Logger): Promise<void> {
+export async function shutDown(server: restify.Server, turns: Pick<TurnGate, 'drain'>, graceMs: number, logger: Logger): Promise<void> {
   const draining = turns.drain(graceMs);
   let closed = false;
   server.close(() => {

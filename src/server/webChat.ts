@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import type { Request, Response, Server } from 'restify';
 import type { EmbeddedDirectLine } from '../channels/directline/embeddedDirectLine.js';
 import { DirectLineError } from '../errors.js';
-import { jsonRoute } from './jsonRoute.js';
+import { jsonRoute } from './errors.js';
 
 /** Where the page talks to: this server's own Direct Line, or Azure's with the secret kept here. */
 export type WebChatBackend =

@@ -45,6 +45,8 @@ export interface Update<S, R> {
  */
 export class ConversationStore<S> {
   private readonly queues = new Map<string, Promise<unknown>>();
+  /** Set when the storage last failed, cleared by the next success (a turn or a probe). */
+  private failing = false;
 
   constructor(
     private readonly storage: KeyValueStorage,
@@ -62,6 +64,22 @@ export class ConversationStore<S> {
     return next;
   }
 
+  /**
+   * Whether the storage works, for readiness. While it is failing, each call tries a small write
+   * and delete of its own, so a recovered store is seen without waiting for a customer's turn.
+   */
+  async healthy(): Promise<boolean> {
+    if (!this.failing) return true;
+    try {
+      await this.storage.write({ [HEALTH_KEY]: { state: {} } });
+      await this.storage.delete([HEALTH_KEY]);
+      this.failing = false;
+    } catch {
+      // still failing: readiness stays 503
+    }
+    return !this.failing;
+  }
+
   async read(key: string): Promise<S> {
     return (await this.load(key)).state;
   }
@@ -77,9 +95,10 @@ export class ConversationStore<S> {
       try {
         if (stored.eTag) await this.storage.write({ [key]: { state, eTag: stored.eTag } satisfies Stored<S> });
         else await this.storage.create(key, { state } satisfies Stored<S>);
+        this.failing = false;
         return result;
       } catch (error) {
-        if (!(error instanceof StorageConflictError)) throw unavailable(key, error);
+        if (!(error instanceof StorageConflictError)) throw this.unavailable(key, error);
         if (attempt >= MAX_ATTEMPTS) throw new AppError('ERR_STORAGE_CONFLICT', `state of ${key} changed ${attempt} times during one turn`, { cause: error });
       }
       await delay(Math.random() * BACKOFF_MS * 2 ** attempt);
@@ -88,12 +107,18 @@ export class ConversationStore<S> {
 
   private async load(key: string): Promise<Stored<S>> {
     const items = await this.storage.read([key]).catch((error: unknown) => {
-      throw unavailable(key, error);
+      throw this.unavailable(key, error);
     });
     const item = items[key] as Stored<S> | undefined;
     return item?.state ? item : { state: this.initial() };
   }
+
+  /** Storage that failed, as opposed to state that broke a turn: the caller keeps the state it had. */
+  private unavailable(key: string, cause: unknown): AppError {
+    this.failing = true;
+    return new AppError('ERR_STORAGE_UNAVAILABLE', `state of ${key} could not be read or written`, { cause });
+  }
 }
 
-/** Storage that failed, as opposed to state that broke a turn: the caller keeps the state it had. */
-const unavailable = (key: string, cause: unknown): AppError => new AppError('ERR_STORAGE_UNAVAILABLE', `state of ${key} could not be read or written`, { cause });
+/** A key no conversation can have (conversation keys are channel|id), for the readiness probe. */
+const HEALTH_KEY = 'readiness-probe';

@@ -15,7 +15,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   if (!hasChromium) throw new Error(`Chromium not found at ${CHROME_PATH}: install Debian's chromium or set CHROME_PATH`);
-  bot = await startBot({ AGENT_TOKEN: TOKEN });
+  bot = await startBot({ AGENT_TOKENS: `Dana=${TOKEN}` });
   browser = await launchChromium();
 });
 afterAll(async () => {
@@ -31,10 +31,10 @@ describe('agent console page', () => {
 
     const page = await browser.newPage({ viewport: { width: 1100, height: 720 } });
     await page.goto(`${bot.url}/agent`);
-    await page.fill('#agent-name', 'Dana');
     await page.fill('#agent-token', TOKEN);
     await page.click('#login-form button');
-    await page.click(`button.case[data-id="${customer.id}"]`);
+    await page.waitForSelector('#who:has-text("Dana")');
+    await page.click(`button.case[data-id="webchat|${customer.id}"]`);
     await page.waitForSelector('#summary:has-text("slow_restore")');
     await page.click('#accept-form button');
     await page.waitForSelector('#reply-form:not(.hidden)');
@@ -58,7 +58,6 @@ describe('agent console page', () => {
   it('keeps the console closed to a wrong token', async () => {
     const page = await browser.newPage();
     await page.goto(`${bot.url}/agent`);
-    await page.fill('#agent-name', 'Mallory');
     await page.fill('#agent-token', 'not-the-token-at-all');
     await page.click('#login-form button');
     await page.waitForSelector('#error:has-text("not accepted")');

@@ -2,20 +2,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conversation, SERVICE_URL, startBot, textOf, type RunningBot } from '../support/botServer.js';
 
 const AGENT_ID = '29:agent-dana';
+/** The channel id of a contact-centre hub that relays the customer's chat (HANDOFF_HUB_CHANNELS). */
+const HUB = 'contact-centre';
 let bot: RunningBot;
 beforeAll(async () => {
-  bot = await startBot({ AGENT_USER_IDS: `${AGENT_ID}, 29:agent-lee` });
+  bot = await startBot({ AGENT_USER_IDS: `${AGENT_ID}, 29:agent-lee`, HANDOFF_HUB_CHANNELS: HUB });
 });
 afterAll(async () => {
   await bot.close();
 });
 
-const status = (conversationId: string, state: string) =>
-  bot.post({ type: 'event', name: 'handoff.status', id: `status-${state}`, channelId: 'webchat', serviceUrl: SERVICE_URL, conversation: { id: conversationId }, from: { id: 'hub' }, recipient: { id: 'bot-id' }, value: { state } });
+const status = (conversationId: string, state: string, channelId = HUB) =>
+  bot.post({ type: 'event', name: 'handoff.status', id: `status-${state}`, channelId, serviceUrl: SERVICE_URL, conversation: { id: conversationId }, from: { id: 'hub' }, recipient: { id: 'bot-id' }, value: { state } });
 
 describe('an external agent hub', () => {
   it('silences the bot once it accepts, and gives the chat back when it completes', async () => {
-    const customer = conversation(bot);
+    const customer = conversation(bot, { channelId: HUB });
     await customer.say('talk to a person');
     expect((await status(customer.id, 'accepted')).status).toBe(200);
     const quiet = await customer.say('my restore is slow');
@@ -27,15 +29,31 @@ describe('an external agent hub', () => {
   });
 
   it('tells the customer when no agent could take the chat', async () => {
-    const customer = conversation(bot);
+    const customer = conversation(bot, { channelId: HUB });
     await customer.say('I need a human');
     const mark = bot.sent.length;
     await status(customer.id, 'failed');
     expect(textOf(bot.sent.slice(mark))).toMatch(/no support agent could take the chat/i);
   });
 
-  it('accepts a handoff.status it does not understand without failing', async () => {
+  it('ignores handoff.status from a channel with no hub: a customer cannot silence the bot or end a handoff', async () => {
     const customer = conversation(bot);
+    await customer.say('talk to a person');
+    expect((await status(customer.id, 'accepted', 'webchat')).status).toBe(200);
+    expect((await status(customer.id, 'completed', 'webchat')).status).toBe(200);
+    const waiting = await customer.say('hello? anyone there?');
+    expect(textOf(waiting.replies)).toMatch(/queue/i);
+  });
+
+  it('sends handoff.initiate to the hub channel only, never to a customer on another channel', async () => {
+    const viaHub = await conversation(bot, { channelId: HUB }).say('get me a human');
+    expect(viaHub.replies.some((activity) => activity.body.name === 'handoff.initiate')).toBe(true);
+    const webChat = await conversation(bot).say('get me a human');
+    expect(webChat.replies.some((activity) => activity.body.type === 'event')).toBe(false);
+  });
+
+  it('accepts a handoff.status it does not understand without failing', async () => {
+    const customer = conversation(bot, { channelId: HUB });
     expect((await status(customer.id, 'paused')).status).toBe(200);
   });
 });

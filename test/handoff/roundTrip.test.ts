@@ -2,18 +2,26 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IN_MEMORY, openSqliteStorage } from '../../src/storage/sqlite.js';
 import { conversation, startBot, textOf, type RunningBot } from '../support/botServer.js';
 
-const TOKEN = 'agent-token-for-tests-0123456789';
+/** The console's id of a web chat conversation's case. */
+const caseId = (conversationId: string): string => encodeURIComponent(`webchat|${conversationId}`);
+
+const AGENTS = ['Dana', 'Kim', 'Lee', 'Ana', 'Bo', 'Eve'];
+const tokenOf = (agent: string): string => `agent-token-of-${agent}-0123456789`;
+const TOKEN = tokenOf('Dana');
 const storage = openSqliteStorage(IN_MEMORY);
 let bot: RunningBot;
 beforeAll(async () => {
-  bot = await startBot({ AGENT_TOKEN: TOKEN }, { storage });
+  bot = await startBot({ AGENT_TOKENS: AGENTS.map((agent) => `${agent}=${tokenOf(agent)}`).join(','), HANDOFF_HUB_CHANNELS: HUB_CHANNEL }, { storage });
 });
 afterAll(async () => {
   await bot.close();
   await storage.close();
 });
 
-function agentApi(path: string, body?: unknown, token = TOKEN) {
+const HUB_CHANNEL = 'contact-centre';
+
+/** The console's API as the agent named in the test's body would call it: with that agent's own token. */
+function agentApi(path: string, body?: unknown, token = tokenOf((body as { agent?: string } | undefined)?.agent ?? 'Dana')) {
   return fetch(`${bot.url}${path}`, {
     method: body ? 'POST' : 'GET',
     headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' },
@@ -34,21 +42,21 @@ describe('handoff round trip through the agent console', () => {
     expect(queue.conversations).toContainEqual(expect.objectContaining({ conversationId: customer.id, status: 'queued', topic: 'cannot_restore' }));
 
     let mark = bot.sent.length;
-    expect((await agentApi(`/api/agent/conversations/${customer.id}/accept`, { agent: 'Dana' })).status).toBe(200);
+    expect((await agentApi(`/api/agent/conversations/${caseId(customer.id)}/accept`, { agent: 'Dana' })).status).toBe(200);
     expect(textOf(sentTo(customer.id, mark))).toMatch(/Dana from the support team has joined/);
 
     mark = bot.sent.length;
     const relayed = await customer.say('it is an iPad backup going onto an iPhone');
     expect(relayed.replies).toHaveLength(0);
-    const detail = (await (await agentApi(`/api/agent/conversations/${customer.id}`)).json()) as { lines: { from: string; text: string }[] };
+    const detail = (await (await agentApi(`/api/agent/conversations/${caseId(customer.id)}`)).json()) as { lines: { from: string; text: string }[] };
     expect(detail.lines.at(-1)).toMatchObject({ from: 'customer', text: 'it is an iPad backup going onto an iPhone' });
 
     mark = bot.sent.length;
-    expect((await agentApi(`/api/agent/conversations/${customer.id}/messages`, { agent: 'Dana', text: 'Thanks, checking that for you.' })).status).toBe(202);
+    expect((await agentApi(`/api/agent/conversations/${caseId(customer.id)}/messages`, { agent: 'Dana', text: 'Thanks, checking that for you.' })).status).toBe(202);
     expect(sentTo(customer.id, mark).map((activity) => activity.body.text)).toEqual(['Thanks, checking that for you.']);
 
     mark = bot.sent.length;
-    expect((await agentApi(`/api/agent/conversations/${customer.id}/handback`, { agent: 'Dana', mode: 'topic', topic: 'slow_restore' })).status).toBe(200);
+    expect((await agentApi(`/api/agent/conversations/${caseId(customer.id)}/handback`, { agent: 'Dana', mode: 'topic', topic: 'slow_restore' })).status).toBe(200);
     expect(textOf(sentTo(customer.id, mark))).toMatch(/per gigabyte/);
 
     const next = await customer.say('yes');
@@ -58,10 +66,10 @@ describe('handoff round trip through the agent console', () => {
   it("keeps the agent's part of the chat in the conversation's transcript, numbered with the rest", async () => {
     const customer = conversation(bot);
     await customer.say('I need a support agent');
-    await agentApi(`/api/agent/conversations/${customer.id}/accept`, { agent: 'Kim' });
+    await agentApi(`/api/agent/conversations/${caseId(customer.id)}/accept`, { agent: 'Kim' });
     await customer.say('my backup is from an iPad');
-    await agentApi(`/api/agent/conversations/${customer.id}/messages`, { agent: 'Kim', text: 'An iPad backup restores onto an iPhone too.' });
-    await agentApi(`/api/agent/conversations/${customer.id}/handback`, { agent: 'Kim', mode: 'plain' });
+    await agentApi(`/api/agent/conversations/${caseId(customer.id)}/messages`, { agent: 'Kim', text: 'An iPad backup restores onto an iPhone too.' });
+    await agentApi(`/api/agent/conversations/${caseId(customer.id)}/handback`, { agent: 'Kim', mode: 'plain' });
     await customer.say('thanks');
 
     const lines = await storage.transcripts.read({ channelId: 'webchat', conversationId: customer.id });
@@ -80,9 +88,9 @@ describe('handoff round trip through the agent console', () => {
   it('hands back at a chosen node of a tree', async () => {
     const customer = conversation(bot);
     await customer.say('I need a support agent');
-    await agentApi(`/api/agent/conversations/${customer.id}/accept`, { agent: 'Lee' });
+    await agentApi(`/api/agent/conversations/${caseId(customer.id)}/accept`, { agent: 'Lee' });
     const mark = bot.sent.length;
-    await agentApi(`/api/agent/conversations/${customer.id}/handback`, { agent: 'Lee', mode: 'node', tree: 'cannot_restore', node: 'restart' });
+    await agentApi(`/api/agent/conversations/${caseId(customer.id)}/handback`, { agent: 'Lee', mode: 'node', tree: 'cannot_restore', node: 'restart' });
     expect(textOf(sentTo(customer.id, mark))).toMatch(/restart/i);
     const next = await customer.say('still failing');
     expect(textOf(next.replies)).toMatch(/update/i);
@@ -93,26 +101,30 @@ describe('handoff round trip through the agent console', () => {
     const second = conversation(bot);
     await first.say('talk to an agent');
     await second.say('talk to an agent');
-    await agentApi(`/api/agent/conversations/${first.id}/accept`, { agent: 'Ana' });
-    await agentApi(`/api/agent/conversations/${second.id}/accept`, { agent: 'Bo' });
+    await agentApi(`/api/agent/conversations/${caseId(first.id)}/accept`, { agent: 'Ana' });
+    await agentApi(`/api/agent/conversations/${caseId(second.id)}/accept`, { agent: 'Bo' });
     const mark = bot.sent.length;
     await first.say('message only for Ana');
-    await agentApi(`/api/agent/conversations/${first.id}/messages`, { agent: 'Ana', text: 'Reply only for the first customer' });
+    await agentApi(`/api/agent/conversations/${caseId(first.id)}/messages`, { agent: 'Ana', text: 'Reply only for the first customer' });
     expect(sentTo(second.id, mark)).toHaveLength(0);
-    const secondCase = (await (await agentApi(`/api/agent/conversations/${second.id}`)).json()) as { lines: { text: string }[] };
+    const secondCase = (await (await agentApi(`/api/agent/conversations/${caseId(second.id)}`)).json()) as { lines: { text: string }[] };
     expect(secondCase.lines.map((line) => line.text)).not.toContain('message only for Ana');
   });
 
   it('refuses an agent who has not accepted the conversation', async () => {
     const customer = conversation(bot);
     await customer.say('let me speak to a person');
-    const response = await agentApi(`/api/agent/conversations/${customer.id}/messages`, { agent: 'Eve', text: 'hi' });
+    const response = await agentApi(`/api/agent/conversations/${caseId(customer.id)}/messages`, { agent: 'Eve', text: 'hi' });
     expect(response.status).toBe(409);
   });
 
   it('answers 404 for an unknown conversation and 400 for a bad body', async () => {
     expect((await agentApi('/api/agent/conversations/nope/accept', { agent: 'Dana' })).status).toBe(404);
-    expect((await agentApi('/api/agent/conversations/nope/accept', { name: 'Dana' })).status).toBe(400);
+    const customer = conversation(bot);
+    await customer.say('a person please');
+    await agentApi(`/api/agent/conversations/${caseId(customer.id)}/accept`, { agent: 'Dana' });
+    expect((await agentApi(`/api/agent/conversations/${caseId(customer.id)}/handback`, { agent: 'Dana', mode: 'sideways' })).status).toBe(400);
+    expect((await agentApi(`/api/agent/conversations/${caseId(customer.id)}/messages`, { agent: 'Dana', text: '   ' })).status).toBe(400);
   });
 
   it('answers 401 without a token or with a wrong one', async () => {
@@ -123,7 +135,7 @@ describe('handoff round trip through the agent console', () => {
 
 describe('the handoff.initiate event', () => {
   it('carries the topic, the tree path with answers, the recogniser candidates and the transcript', async () => {
-    const customer = conversation(bot);
+    const customer = conversation(bot, { channelId: HUB_CHANNEL });
     await customer.say('my iphone says Cannot Restore Backup');
     await customer.say('no');
     const { replies, activityId } = await customer.say('get me a person');

@@ -6,8 +6,11 @@ import { openSqliteStorage } from '../../src/storage/sqlite.js';
 import { conversation, startBot, textOf, type RunningBot } from '../support/botServer.js';
 import { tempDir } from '../support/processes.js';
 
+/** The console's id of a web chat conversation's case. */
+const caseId = (conversationId: string): string => encodeURIComponent(`webchat|${conversationId}`);
+
 /** Two servers on one file store, as two instances on one machine or one server before and after a restart. */
-const TOKEN = 'agent-token-for-tests-0123456789';
+const tokenOf = (agent: string): string => `agent-token-of-${agent}-0123456789`;
 let dir: string;
 const stores: StorageBackend[] = [];
 const bots: RunningBot[] = [];
@@ -15,7 +18,7 @@ const bots: RunningBot[] = [];
 async function instance(): Promise<RunningBot> {
   const storage = openSqliteStorage(path.join(dir, 'bot.sqlite'));
   stores.push(storage);
-  const bot = await startBot({ AGENT_TOKEN: TOKEN }, { storage });
+  const bot = await startBot({ AGENT_TOKENS: ['Dana', 'Ana', 'Bo'].map((agent) => `${agent}=${tokenOf(agent)}`).join(',') }, { storage });
   bots.push(bot);
   return bot;
 }
@@ -29,10 +32,11 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** The console's API as the agent named in the test's body would call it: with that agent's own token. */
 const agentApi = (bot: RunningBot, route: string, body?: unknown) =>
   fetch(`${bot.url}${route}`, {
     method: body ? 'POST' : 'GET',
-    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${tokenOf((body as { agent?: string } | undefined)?.agent ?? 'Dana')}`, 'content-type': 'application/json' },
     ...(body ? { body: JSON.stringify(body) } : {}),
   });
 
@@ -50,7 +54,7 @@ describe('the agent queue on a shared store', () => {
     expect(queue.conversations).toContainEqual(expect.objectContaining({ conversationId: customer.id, status: 'queued', topic: 'cannot_restore' }));
 
     const mark = after.sent.length;
-    const accepted = await agentApi(after, `/api/agent/conversations/${customer.id}/accept`, { agent: 'Dana' });
+    const accepted = await agentApi(after, `/api/agent/conversations/${caseId(customer.id)}/accept`, { agent: 'Dana' });
     expect(accepted.status).toBe(200);
     const view = (await accepted.json()) as { lines: { from: string; text: string }[] };
     expect(view.lines.map((line) => line.text)).toContain('I want to talk to a person');
@@ -62,12 +66,12 @@ describe('the agent queue on a shared store', () => {
     const customer = conversation(left);
     await customer.say('get me a human');
     const answers = await Promise.all([
-      agentApi(left, `/api/agent/conversations/${customer.id}/accept`, { agent: 'Ana' }),
-      agentApi(right, `/api/agent/conversations/${customer.id}/accept`, { agent: 'Bo' }),
+      agentApi(left, `/api/agent/conversations/${caseId(customer.id)}/accept`, { agent: 'Ana' }),
+      agentApi(right, `/api/agent/conversations/${caseId(customer.id)}/accept`, { agent: 'Bo' }),
     ]);
     expect(answers.map((answer) => answer.status).sort()).toEqual([200, 409]);
     const winner = answers[0]?.status === 200 ? 'Ana' : 'Bo';
-    const seen = (await (await agentApi(right, `/api/agent/conversations/${customer.id}`)).json()) as { status: string; agent: string };
+    const seen = (await (await agentApi(right, `/api/agent/conversations/${caseId(customer.id)}`)).json()) as { status: string; agent: string };
     expect(seen).toMatchObject({ status: 'accepted', agent: winner });
   });
 });

@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureLogs, LEVEL, type LogLine } from '../support/logs.js';
 import { conversation, SERVICE_URL, startBot, type RunningBot } from '../support/botServer.js';
 
+/** The console's id of a web chat conversation's case. */
+const caseId = (conversationId: string): string => encodeURIComponent(`webchat|${conversationId}`);
+
 /**
  * The logs of whole conversations, captured through the application's own logger: at info and
  * above they carry ids, never what customers wrote and never a secret.
@@ -17,7 +20,7 @@ describe('logs of a conversation', () => {
   const logs = captureLogs('debug');
   let bot: RunningBot;
   beforeAll(async () => {
-    bot = await startBot({ AGENT_TOKEN }, { logger: logs.logger });
+    bot = await startBot({ AGENT_TOKENS: `Dana=${AGENT_TOKEN}` }, { logger: logs.logger });
     const agentApi = (path: string, body?: unknown) =>
       fetch(`${bot.url}${path}`, {
         method: body ? 'POST' : 'GET',
@@ -30,9 +33,9 @@ describe('logs of a conversation', () => {
     await chat.say('no, the quokka ate my charger');
     await chat.say('can I talk to a person please');
     await agentApi('/api/agent/queue');
-    await agentApi(`/api/agent/conversations/${chat.id}/accept`, { agent: 'Dana' });
+    await agentApi(`/api/agent/conversations/${caseId(chat.id)}/accept`, { agent: 'Dana' });
     await chat.say('my name is Ada Thistlewood');
-    await agentApi(`/api/agent/conversations/${chat.id}/messages`, { agent: 'Dana', text: 'Hello Ada' });
+    await agentApi(`/api/agent/conversations/${caseId(chat.id)}/messages`, { agent: 'Dana', text: 'Hello Ada' });
   });
   afterAll(async () => {
     await bot.close();

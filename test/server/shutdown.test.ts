@@ -43,7 +43,7 @@ describe('draining', () => {
   it('answers /readyz 503 and refuses new activities with 503 while a turn finishes, then reports it finished', async () => {
     bot = await startBot();
     const { response, texts, answered } = await turnInFlight(bot, 400);
-    const drained = bot.assembly.channel.drain(5_000);
+    const drained = bot.assembly.gate.drain(5_000);
 
     const ready = await fetch(`${bot.url}/readyz`);
     expect(ready.status).toBe(503);
@@ -64,7 +64,7 @@ describe('draining', () => {
     const directLine = (path: string, body: unknown) =>
       fetch(`${running.url}/v3/directline${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
     expect((await directLine('/conversations', { user: { id: userId } })).status).toBe(201);
-    await running.assembly.channel.drain(1_000);
+    await running.assembly.gate.drain(1_000);
     const refused = await directLine(`/conversations/${conversationId}/activities`, { type: 'message', text: 'hello', from: { id: userId } });
     expect(refused.status).toBe(503);
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('ERR_SHUTTING_DOWN');
@@ -80,7 +80,7 @@ describe('draining', () => {
   it('gives up waiting after the grace period', async () => {
     bot = await startBot();
     const { response } = await turnInFlight(bot, 1_000);
-    expect(await bot.assembly.channel.drain(50)).toBe(false);
+    expect(await bot.assembly.gate.drain(50)).toBe(false);
     await response;
   });
 });
@@ -91,7 +91,7 @@ describe('shutting down', () => {
     const { url, assembly } = bot;
     const { response, texts, answered } = await turnInFlight(bot, 300);
     expect(answered()).toBe(false);
-    await shutDown(assembly.server, assembly.channel, 5_000, createLogger('silent'));
+    await shutDown(assembly.server, assembly.gate, 5_000, createLogger('silent'));
     expect((await response).status).toBe(200);
     expect(texts.join('\n')).toMatch(/per gigabyte/);
     await expect(fetch(`${url}/healthz`)).rejects.toThrow();

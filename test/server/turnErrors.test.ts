@@ -64,6 +64,9 @@ afterAll(async () => {
   await backend.close();
 });
 
+/** The state's key: conversation ids are unique only within their channel. */
+const keyOf = (conversationId: string): string => `webchat|${conversationId}`;
+
 /** A conversation at the first tip of "Cannot Restore Backup", whose next step on "no" is Wi-Fi. */
 async function inTree() {
   const chat = conversation(bot);
@@ -78,9 +81,10 @@ describe('a storage failure', () => {
     storage.failNextRead = true;
     const failed = await chat.say('no');
     expect(failed.status).toBe(200);
-    expect(textOf(failed.replies)).toMatch(/went wrong.*\(ERR_STORAGE_UNAVAILABLE\)/s);
+    expect(textOf(failed.replies)).toMatch(/nothing has changed.*\(ERR_STORAGE_UNAVAILABLE\)/s);
+    expect(textOf(failed.replies)).not.toMatch(/lost track/);
     expect(textOf(failed.replies)).not.toMatch(/storage unavailable|at .*\.js/);
-    expect(storage.deleted).not.toContain(chat.id);
+    expect(storage.deleted).not.toContain(keyOf(chat.id));
 
     const after = await chat.say('no');
     expect(textOf(after.replies)).toMatch(/Wi-Fi/);
@@ -90,9 +94,10 @@ describe('a storage failure', () => {
     const chat = await inTree();
     storage.failNextWrite = true;
     const failed = await chat.say('no');
-    expect(textOf(failed.replies)).toMatch(/went wrong.*\(ERR_STORAGE_UNAVAILABLE\)/s);
+    expect(textOf(failed.replies)).toMatch(/nothing has changed.*\(ERR_STORAGE_UNAVAILABLE\)/s);
+    expect(textOf(failed.replies)).not.toMatch(/lost track/);
     expect(textOf(failed.replies)).not.toMatch(/Wi-Fi/);
-    expect(storage.deleted).not.toContain(chat.id);
+    expect(storage.deleted).not.toContain(keyOf(chat.id));
 
     const after = await chat.say('no');
     expect(textOf(after.replies)).toMatch(/Wi-Fi/);
@@ -105,7 +110,7 @@ describe('a storage failure', () => {
     storage.contended = false;
     expect(failed.status).toBe(200);
     expect(textOf(failed.replies)).toMatch(/\(ERR_STORAGE_CONFLICT\)/);
-    expect(storage.deleted).not.toContain(chat.id);
+    expect(storage.deleted).not.toContain(keyOf(chat.id));
 
     expect(textOf((await chat.say('no')).replies)).toMatch(/Wi-Fi/);
   });
@@ -114,12 +119,12 @@ describe('a storage failure', () => {
 describe('a turn that fails unexpectedly', () => {
   it('apologises with ERR_TURN_FAILED, resets the conversation and keeps serving', async () => {
     const chat = await inTree();
-    await storage.corrupt(chat.id);
+    await storage.corrupt(keyOf(chat.id));
     const failed = await chat.say('no');
     expect(failed.status).toBe(200);
     expect(textOf(failed.replies)).toMatch(/went wrong.*\(ERR_TURN_FAILED\)/s);
     expect(textOf(failed.replies)).not.toMatch(/iterable|at .*\.js/);
-    expect(storage.deleted).toContain(chat.id);
+    expect(storage.deleted).toContain(keyOf(chat.id));
 
     const after = await chat.say('my restore is slow');
     expect(textOf(after.replies)).toMatch(/per gigabyte/);
@@ -127,7 +132,7 @@ describe('a turn that fails unexpectedly', () => {
 
   it('still apologises when the reset itself fails', async () => {
     const chat = await inTree();
-    await storage.corrupt(chat.id);
+    await storage.corrupt(keyOf(chat.id));
     storage.failDeletes = true;
     try {
       const failed = await chat.say('no');

@@ -1,7 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { DirectLineError } from '../../errors.js';
+import { AppError, DirectLineError } from '../../errors.js';
 import type { DirectLineTokens, TokenGrant } from './tokens.js';
 
 /** An activity as JSON on the wire; only `type` is guaranteed. */
@@ -172,7 +172,7 @@ export class EmbeddedDirectLine {
     try {
       await this.deliver(conversation, { ...activity, serviceUrl });
     } catch (error) {
-      if (error instanceof DirectLineError) throw error;
+      if (error instanceof AppError) throw error;
       throw new DirectLineError('ERR_TURN_FAILED', 'the bot could not take the activity', 502, { cause: error });
     }
     return { id: String(activity.id) };

@@ -1,8 +1,9 @@
-// Agent console: polls the queue and the open conversation; every call carries the agent token.
+// Agent console: polls the queue and the open conversation; every call carries the agent's own
+// token, and the server acts as the token's owner (the name comes from /api/agent/me).
 (() => {
   const $ = (id) => document.getElementById(id);
   let token = sessionStorage.getItem('agentToken') || '';
-  let agent = sessionStorage.getItem('agentName') || '';
+  let agent = '';
   let selected = null;
   let catalog = { topics: [], trees: [] };
 
@@ -22,9 +23,9 @@
 
   async function signIn() {
     try {
+      agent = (await api('/api/agent/me')).name;
       catalog = await api('/api/agent/catalog');
       sessionStorage.setItem('agentToken', token);
-      sessionStorage.setItem('agentName', agent);
       $('login').classList.add('hidden');
       $('console').classList.remove('hidden');
       $('who').textContent = agent;
@@ -40,8 +41,8 @@
     const queue = $('queue');
     queue.replaceChildren(...conversations.map((item) => {
       const button = document.createElement('button');
-      button.className = `case${item.conversationId === selected ? ' selected' : ''}`;
-      button.dataset.id = item.conversationId;
+      button.className = `case${item.id === selected ? ' selected' : ''}`;
+      button.dataset.id = item.id;
       const status = document.createElement('div');
       status.className = `status ${item.status}`;
       status.textContent = `${item.status}${item.agent ? ` · ${item.agent}` : ''} · ${item.reason.replace('_', ' ')}`;
@@ -51,7 +52,7 @@
       last.className = 'status';
       last.textContent = item.lastLine ? `${item.lastLine.from}: ${item.lastLine.text.slice(0, 60)}` : '';
       button.append(status, title, last);
-      button.addEventListener('click', () => { selected = item.conversationId; refresh(); });
+      button.addEventListener('click', () => { selected = item.id; refresh(); });
       return button;
     }));
     if (conversations.length === 0) queue.innerHTML = '<p class="status">No conversations yet.</p>';
@@ -88,20 +89,19 @@
 
   $('login-form').addEventListener('submit', (event) => {
     event.preventDefault();
-    agent = $('agent-name').value.trim();
     token = $('agent-token').value;
     signIn();
   });
   $('accept-form').addEventListener('submit', async (event) => {
     event.preventDefault();
-    await api(`/api/agent/conversations/${encodeURIComponent(selected)}/accept`, { agent });
+    await api(`/api/agent/conversations/${encodeURIComponent(selected)}/accept`, {});
     refresh();
   });
   $('reply-form').addEventListener('submit', async (event) => {
     event.preventDefault();
     const text = $('reply-text').value.trim();
     if (!text) return;
-    await api(`/api/agent/conversations/${encodeURIComponent(selected)}/messages`, { agent, text });
+    await api(`/api/agent/conversations/${encodeURIComponent(selected)}/messages`, { text });
     $('reply-text').value = '';
     refresh();
   });
@@ -110,9 +110,9 @@
     event.preventDefault();
     const mode = $('handback-mode').value;
     const value = $('handback-target').value;
-    const body = mode === 'topic' ? { agent, mode, topic: value } : mode === 'node' ? { agent, mode, tree: value.split('/')[0], node: value.split('/')[1] } : { agent, mode };
+    const body = mode === 'topic' ? { mode, topic: value } : mode === 'node' ? { mode, tree: value.split('/')[0], node: value.split('/')[1] } : { mode };
     await api(`/api/agent/conversations/${encodeURIComponent(selected)}/handback`, body);
     refresh();
   });
-  if (token && agent) signIn();
+  if (token) signIn();
 })();

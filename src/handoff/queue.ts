@@ -1,0 +1,123 @@
+import { AppError } from '../errors.js';
+import type { CaseStore } from '../storage/caseStore.js';
+import type { TranscriptStore } from '../storage/transcriptStore.js';
+import {
+  addressKey,
+  type ConversationAddress,
+  type Conversations,
+  type HandBack,
+  type HandoffCase,
+  type HandoffCaseView,
+  type HandoffContext,
+  type HandoffLine,
+  type Message,
+} from './types.js';
+
+/** Lines an agent reads back in a case: the newest of the conversation's transcript. */
+const MAX_LINES = 500;
+/** Closed cases stay listed this long so an agent can still read what happened. */
+const CLOSED_KEPT_MS = 60 * 60 * 1000;
+
+export interface QueueOptions {
+  /** Shared by every instance on the same storage, so all agents see one queue, and it survives restarts. */
+  readonly cases: CaseStore;
+  readonly transcripts: Pick<TranscriptStore, 'read'>;
+  readonly conversations: Conversations;
+  readonly now?: () => Date;
+}
+
+/** A case with the conversation's newest line, as the queue lists it. */
+export type QueuedCase = HandoffCase & { readonly lastLine?: HandoffLine };
+
+/**
+ * The embedded agent queue behind the /agent console: the conversations waiting for a person,
+ * their transcripts, and the agents' actions. Who owns a conversation is decided in its state
+ * (Conversations runs in the conversation's ordered update), so two agents on two instances cannot
+ * both accept it; the case record follows. The actions return what the customer must be told, and
+ * the caller sends it: the queue never talks to a channel.
+ */
+export class HandoffQueue {
+  private readonly now: () => Date;
+
+  constructor(private readonly options: QueueOptions) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  async request(address: ConversationAddress, context: HandoffContext): Promise<void> {
+    const existing = await this.find(addressKey(address));
+    if (existing && existing.status !== 'closed') return;
+    await this.save({ id: addressKey(address), channelId: address.channelId, conversationId: address.conversationId, status: 'queued', context, requestedAt: this.stamp() });
+  }
+
+  /** Closes a case the customer withdrew, an external hub finished, or an agent in a shared chat took back. */
+  async close(address: ConversationAddress): Promise<void> {
+    const current = await this.find(addressKey(address));
+    if (current && current.status !== 'closed') await this.save({ ...current, status: 'closed', closedAt: this.stamp() });
+  }
+
+  /** Open cases oldest first, then the recently closed; each with the conversation's last line. */
+  async list(): Promise<QueuedCase[]> {
+    const cutoff = this.now().getTime() - CLOSED_KEPT_MS;
+    const all = (await this.options.cases.list()) as HandoffCase[];
+    const expired = all.filter((item) => item.status === 'closed' && Date.parse(item.closedAt ?? item.requestedAt) < cutoff);
+    if (expired.length > 0) await this.options.cases.delete(expired.map((item) => item.id));
+    const kept = all.filter((item) => !expired.includes(item)).sort((a, b) => a.requestedAt.localeCompare(b.requestedAt));
+    return Promise.all(kept.map(async (item) => ({ ...item, ...(await this.lastLine(item)) })));
+  }
+
+  async get(id: string): Promise<HandoffCaseView> {
+    return this.view(await this.require(id));
+  }
+
+  async accept(id: string, agent: string): Promise<{ view: HandoffCaseView; tell: readonly Message[] }> {
+    const current = await this.require(id);
+    if (current.status === 'closed') throw new AppError('ERR_HANDOFF_STATE', 'the case is closed');
+    const tell = await this.options.conversations.accept(current, agent);
+    const accepted: HandoffCase = { ...current, status: 'accepted', agent, acceptedAt: this.stamp() };
+    await this.save(accepted);
+    return { view: await this.view(accepted), tell };
+  }
+
+  async say(id: string, agent: string, text: string): Promise<readonly Message[]> {
+    return this.options.conversations.agentSaid(await this.require(id), agent, text);
+  }
+
+  async handBack(id: string, agent: string, how: HandBack): Promise<readonly Message[]> {
+    const current = await this.require(id);
+    const tell = await this.options.conversations.handBack(current, agent, how);
+    await this.save({ ...current, status: 'closed', closedAt: this.stamp() });
+    return tell;
+  }
+
+  private async require(id: string): Promise<HandoffCase> {
+    const current = await this.find(id);
+    if (!current) throw new AppError('ERR_HANDOFF_UNKNOWN', 'no handoff for that conversation');
+    return current;
+  }
+
+  private async find(id: string): Promise<HandoffCase | undefined> {
+    return (await this.options.cases.get(id)) as HandoffCase | undefined;
+  }
+
+  private save(item: HandoffCase): Promise<void> {
+    return this.options.cases.put(item.id, item);
+  }
+
+  private async view(item: HandoffCase): Promise<HandoffCaseView> {
+    return { ...item, lines: await this.lines(item, MAX_LINES) };
+  }
+
+  private async lastLine(item: HandoffCase): Promise<{ lastLine?: HandoffLine }> {
+    const [line] = await this.lines(item, 1);
+    return line ? { lastLine: line } : {};
+  }
+
+  private async lines(item: HandoffCase, last: number): Promise<HandoffLine[]> {
+    const lines = await this.options.transcripts.read({ channelId: item.channelId, conversationId: item.conversationId }, { last });
+    return lines.map(({ from, text, at }) => ({ from, text, at }));
+  }
+
+  private stamp(): string {
+    return this.now().toISOString();
+  }
+}
