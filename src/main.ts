@@ -1,9 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import { assemble, openStorage } from './app.js';
 import { loadConfig } from './config.js';
-import { AppError, type ErrorCode } from './errors.js';
+import { AppError } from './errors.js';
 import { createLogger } from './logger.js';
 import { TranscriptRetention } from './storage/transcriptStore.js';
+import { lastResort } from './server/lastResort.js';
 import { shutDown } from './server/shutdown.js';
 
 /** Start-up fails loudly: bad config, content or storage prints its problems and exits non-zero. */
@@ -48,24 +49,6 @@ async function start(): Promise<void> {
   process.once('SIGTERM', () => stop('SIGTERM', 0));
   process.once('SIGINT', () => stop('SIGINT', 0));
   lastResort(logger, (why) => stop(why, 1));
-}
-
-/**
- * The last resort, for an error that escaped every handler (each route, the WebSocket upgrade and
- * every timer catch their own). A rejected promise nobody awaited leaves no half-done work behind,
- * so it is logged and the server keeps serving. An uncaught exception may have left any object
- * half-changed, so the server stops taking turns, lets those in flight finish, and exits with 1 for
- * the process manager (systemd, a container runtime) to start a clean one.
- */
-function lastResort(logger: ReturnType<typeof createLogger>, stop: (why: string) => void): void {
-  const code: ErrorCode = 'ERR_PROCESS_UNCAUGHT';
-  process.on('unhandledRejection', (reason: unknown) => {
-    logger.error({ code, err: reason }, 'unhandled promise rejection; still serving');
-  });
-  process.on('uncaughtException', (error: Error) => {
-    logger.fatal({ code, err: error }, 'uncaught exception; shutting down for a clean restart');
-    stop('uncaughtException');
-  });
 }
 
 start().catch((error: unknown) => {

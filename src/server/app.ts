@@ -31,12 +31,20 @@ export interface AppOptions {
 export function createApp(options: AppOptions): restify.Server {
   const { logger } = options;
   const server = restify.createServer({ name: 'restore-support-bot', handleUncaughtExceptions: false });
+  // Node checks these only every 30 s (restify gives no way to set connectionsCheckingInterval),
+  // so they bound the slow headers; the body's own deadline is the pre-handler below.
   server.server.requestTimeout = options.requestTimeoutMs;
   server.server.headersTimeout = Math.min(options.requestTimeoutMs, server.server.headersTimeout);
 
   // Before any parsing, on every route: restify's body reader counts compressed bytes against the
   // size limit, so a small gzip body could inflate to gigabytes. No client of this server compresses.
   server.pre((req: Request, res: Response, next: Next) => {
+    // A body that has not all arrived by the deadline holds a connection and a buffer for nothing.
+    const deadline = setTimeout(() => {
+      if (!req.complete) req.socket.destroy();
+    }, options.requestTimeoutMs);
+    deadline.unref();
+    res.once('close', () => clearTimeout(deadline));
     const encoding = String(req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
     if (encoding === 'identity' || encoding === '') return next();
     sendError(req, res, new AppError('ERR_REQUEST_MEDIA_TYPE', 'compressed request bodies are not accepted (Content-Encoding must be identity)'), logger);

@@ -7,7 +7,6 @@ const caseId = (conversationId: string): string => encodeURIComponent(`webchat|$
 
 const AGENTS = ['Dana', 'Kim', 'Lee', 'Ana', 'Bo', 'Eve'];
 const tokenOf = (agent: string): string => `agent-token-of-${agent}-0123456789`;
-const TOKEN = tokenOf('Dana');
 const storage = openSqliteStorage(IN_MEMORY);
 let bot: RunningBot;
 beforeAll(async () => {

@@ -12,6 +12,8 @@ class FlakyStorage implements KeyValueStorage {
   failNextRead = false;
   failNextWrite = false;
   failDeletes = false;
+  /** Every write fails until cleared, as on a full disk. */
+  diskFull = false;
   contended = false;
   deleted: string[] = [];
 
@@ -27,7 +29,7 @@ class FlakyStorage implements KeyValueStorage {
 
   async write(changes: Record<string, unknown>) {
     if (this.contended) throw new StorageConflictError(Object.keys(changes).join());
-    if (this.failNextWrite) {
+    if (this.failNextWrite || this.diskFull) {
       this.failNextWrite = false;
       throw new Error('storage unavailable');
     }
@@ -36,6 +38,7 @@ class FlakyStorage implements KeyValueStorage {
 
   async create(key: string, item: object) {
     if (this.contended) throw new StorageConflictError(key);
+    if (this.diskFull) throw new Error('storage unavailable');
     return this.inner.create(key, item);
   }
 
@@ -101,6 +104,22 @@ describe('a storage failure', () => {
 
     const after = await chat.say('no');
     expect(textOf(after.replies)).toMatch(/Wi-Fi/);
+  });
+
+  it('turns /readyz to 503 while the state cannot be written, and back to 200 once it can', async () => {
+    const chat = await inTree();
+    expect((await fetch(`${bot.url}/readyz`)).status).toBe(200);
+    storage.diskFull = true;
+    try {
+      await chat.say('no');
+      const failing = await fetch(`${bot.url}/readyz`);
+      expect(failing.status).toBe(503);
+      expect(await failing.json()).toEqual({ status: 'storage failing' });
+    } finally {
+      storage.diskFull = false;
+    }
+    expect((await fetch(`${bot.url}/readyz`)).status).toBe(200);
+    expect(textOf((await chat.say('no')).replies)).toMatch(/Wi-Fi/);
   });
 
   it('keeps the conversation when its state stays contended past every retry', async () => {

@@ -99,17 +99,30 @@ export interface FakeConnector {
   readonly sent: SentActivity[];
   /** Resolves when the next activity arrives. */
   nextPost(): Promise<void>;
+  /**
+   * While holding, activities are read but never answered (recorded in `held`, not `sent`): a
+   * connector that has not taken them yet, as when the bot dies while sending.
+   */
+  holding: boolean;
+  readonly held: SentActivity[];
   close(): Promise<void>;
 }
 
 /** A Bot Connector stand-in for bot processes (nock cannot reach into another process): records each POST. */
 export async function startConnector(): Promise<FakeConnector> {
   const sent: SentActivity[] = [];
+  const held: SentActivity[] = [];
   const posts = new EventEmitter();
+  const connector = { holding: false };
   const server: Server = createServer((req, res) => {
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString()));
     req.on('end', () => {
+      if (connector.holding) {
+        held.push(sentActivity(serviceUrl, req.url ?? '', JSON.parse(body || '{}')));
+        posts.emit('held');
+        return;
+      }
       sent.push(sentActivity(serviceUrl, req.url ?? '', JSON.parse(body || '{}')));
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ id: `sent-${sent.length}` }));
@@ -119,14 +132,19 @@ export async function startConnector(): Promise<FakeConnector> {
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const serviceUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
+  return Object.assign(connector, {
     serviceUrl,
     sent,
+    held,
     nextPost: async () => {
-      await once(posts, 'post');
+      await once(posts, connector.holding ? 'held' : 'post');
     },
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  });
 }
 
 export interface BotProcess {
