@@ -1,0 +1,148 @@
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Conversation } from '../../src/bot/conversation.js';
+import { HandoffTurns } from '../../src/bot/handoffTurns.js';
+import { OrderedTurns } from '../../src/bot/orderedTurn.js';
+import { initialState, type ConversationState } from '../../src/bot/state.js';
+import { SupportBot } from '../../src/bot/supportBot.js';
+import { Transcript } from '../../src/bot/transcript.js';
+import type { MessageTurn, Turn } from '../../src/bot/types.js';
+import { loadContent } from '../../src/content/load.js';
+import { DialogEngine } from '../../src/dialogs/engine.js';
+import type { HandoffContext } from '../../src/handoff/types.js';
+import { createLogger } from '../../src/logger.js';
+import type { Recognition } from '../../src/nlu/recognizer.js';
+import type { StorageBackend } from '../../src/storage/backend.js';
+import { ConversationStore } from '../../src/storage/conversationStore.js';
+import { IN_MEMORY, openSqliteStorage } from '../../src/storage/sqlite.js';
+
+/**
+ * The router on its own: no HTTP, no botbuilder. The recogniser is a stub that reads the intent
+ * off a table, so each test says exactly what the bot was told the customer meant.
+ */
+const content = loadContent(path.join(import.meta.dirname, '..', 'fixtures', 'router'));
+const MEANT: Record<string, string> = { 'my restore is slow': 'slow_restore', 'get me a human': 'human_agent', cancel: 'cancel' };
+
+function recognize(text: string): Recognition {
+  const intent = MEANT[text];
+  const explanation = { tokens: [], stems: [], corrections: [], synonyms: [], unknown: [], coverage: 1, matched: [] } as unknown as Recognition['explanation'];
+  return intent
+    ? { verdict: 'match', intent, confidence: 0.9, candidates: [{ intent, confidence: 0.9 }], explanation }
+    : { verdict: 'out_of_scope', confidence: 0.1, candidates: [], explanation };
+}
+
+let storage: StorageBackend;
+let bot: SupportBot;
+let store: ConversationStore<ConversationState>;
+let reported: { request: HandoffContext[]; close: number };
+let clock: Date;
+
+beforeEach(() => {
+  storage = openSqliteStorage(IN_MEMORY);
+  store = new ConversationStore<ConversationState>(storage.state, initialState);
+  clock = new Date('2026-12-01T10:00:00Z');
+  const now = () => clock;
+  const logger = createLogger('silent');
+  const transcript = new Transcript(storage.transcripts, now);
+  const turns = new OrderedTurns(store, transcript, logger);
+  const engine = new DialogEngine(content.trees, (id) => content.intentById.get(id)?.answer);
+  const conversation = new Conversation({ content, engine, recognize });
+  const handoff = new HandoffTurns({ content, conversation, turns, transcript, queueTimeoutMs: 60_000, now });
+  reported = { request: [], close: 0 };
+  const queue = {
+    request: async (_address: unknown, context: HandoffContext) => void reported.request.push(context),
+    close: async () => void (reported.close += 1),
+  };
+  bot = new SupportBot({ content, recognize, conversation, turns, transcript, handoff, queue, logger, maxMessageChars: 100, now });
+});
+afterEach(async () => {
+  await storage.close();
+});
+
+let sequence = 0;
+const says = (text: string, extra: Partial<MessageTurn> = {}): Turn => ({
+  kind: 'message',
+  channelId: 'webchat',
+  conversationId: 'conv-1',
+  activityId: `a-${++sequence}`,
+  channel: 'webchat',
+  scope: 'personal',
+  from: { id: 'customer' },
+  text,
+  hasAttachments: false,
+  ...extra,
+});
+const texts = async (turn: Turn) => (await bot.handle(turn)).replies.map((reply) => reply.text).join('\n');
+
+describe('the router', () => {
+  it('starts the topic the recogniser read, and steps its tree on the next answer', async () => {
+    expect(await texts(says('my restore is slow'))).toMatch(/1 to 4 hours per gigabyte/);
+    expect(await texts(says('yes'))).toMatch(/slower away from home/);
+  });
+
+  it('asks for a shorter message over the limit and never keeps the long text', async () => {
+    const result = await bot.handle(says('x'.repeat(5000)));
+    expect(result.replies.map((reply) => reply.text)).toEqual(['Too long.']);
+    expect(result.lines[0]?.text.length).toBeLessThanOrEqual(101);
+  });
+
+  it('answers emoji alone as no text, and a file without text as text only', async () => {
+    expect(await texts(says('🙂'))).toBe('No text.');
+    expect(await texts(says('', { hasAttachments: true }))).toBe('Text only please.');
+  });
+
+  it('sends the saved replies again for a replayed activity, without running the turn twice', async () => {
+    const first = says('my restore is slow');
+    const original = await bot.handle(first);
+    const replay = await bot.handle(first);
+    expect(replay.replayed).toBe(true);
+    expect(replay.replies).toEqual(original.replies);
+    expect(replay.lines).toEqual([]);
+    expect(await texts(says('yes'))).toMatch(/slower away from home/);
+  });
+
+  it('welcomes a person once, however many times and in however large a list they are announced', async () => {
+    const joined = (id: string, members: { id: string }[]): Turn => ({ kind: 'membersAdded', channelId: 'webchat', conversationId: 'conv-1', activityId: id, channel: 'webchat', scope: 'personal', members });
+    expect(await texts(joined('j1', [{ id: 'customer' }]))).toBe('Hello, I help with restores.');
+    expect(await texts(joined('j2', [{ id: 'customer' }]))).toBe('');
+    await bot.handle(joined('j3', Array.from({ length: 5000 }, (_, index) => ({ id: `m${index}` }))));
+    expect((await store.read('webchat|conv-1')).welcomed.length).toBeLessThanOrEqual(50);
+  });
+});
+
+describe('the router and a person', () => {
+  it('queues the customer and reports the case once the state is saved, with what happened so far', async () => {
+    await bot.handle(says('my restore is slow'));
+    const asked = await bot.handle(says('get me a human'));
+    expect(asked.replies.map((reply) => reply.text)).toEqual(["I'll pass you to a person."]);
+    expect(asked.handoff?.summary.transcript.map((line) => line.text)).toContain('my restore is slow');
+    expect(reported.request).toEqual([expect.objectContaining({ reason: 'customer_asked', topic: 'slow_restore' })]);
+    expect((await store.read('webchat|conv-1')).handoff).toMatchObject({ status: 'queued' });
+  });
+
+  it('keeps the reply address the handoff began with when a later activity names another', async () => {
+    await bot.handle(says('get me a human', { reference: { serviceUrl: 'https://first.test' } }));
+    await bot.handle(says('hello?', { reference: { serviceUrl: 'https://attacker.test' } }));
+    expect(await bot.referenceOf({ channelId: 'webchat', conversationId: 'conv-1' })).toEqual({ serviceUrl: 'https://first.test' });
+  });
+
+  it('tells a waiting customer once, lets them withdraw, and closes the case', async () => {
+    await bot.handle(says('get me a human'));
+    expect(await texts(says('hello?'))).toBe('You are in the queue.');
+    expect(await texts(says('hello??'))).toBe('');
+    expect(await texts(says('cancel'))).toBe('Request cancelled.');
+    expect(reported.close).toBe(1);
+    expect(await texts(says('my restore is slow'))).toMatch(/per gigabyte/);
+  });
+
+  it('gives the chat back when nobody accepted within the queue timeout', async () => {
+    await bot.handle(says('get me a human'));
+    clock = new Date(clock.getTime() + 61_000);
+    expect(await texts(says('anyone?'))).toBe('No agent available.');
+  });
+
+  it('keeps conversations of two channels apart even when their ids are the same', async () => {
+    await bot.handle(says('get me a human'));
+    expect(await texts(says('my restore is slow', { channelId: 'msteams', channel: 'teams' }))).toMatch(/per gigabyte/);
+  });
+});
