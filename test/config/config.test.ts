@@ -59,6 +59,20 @@ describe('configuration', () => {
     expect(() => loadConfig({ BLOB_CONTAINER: 'Bot_State', TRANSCRIPT_RETENTION_DAYS: '0' })).toThrow(/BLOB_CONTAINER="Bot_State"[\s\S]*TRANSCRIPT_RETENTION_DAYS="0"/);
   });
 
+  it('reads one token per agent and refuses a shared, short or nameless one', () => {
+    expect(loadConfig({ AGENT_TOKENS: 'Dana=token-of-dana-0123456789, Lee=token-of-lee-01234567890' }).AGENT_TOKENS).toEqual([
+      { name: 'Dana', token: 'token-of-dana-0123456789' },
+      { name: 'Lee', token: 'token-of-lee-01234567890' },
+    ]);
+    expect(() => loadConfig({ AGENT_TOKENS: 'Dana=short' })).toThrow(/AGENT_TOKENS.*Dana needs at least 16/);
+    expect(() => loadConfig({ AGENT_TOKENS: '=token-without-a-name-0123' })).toThrow(/AGENT_TOKENS.*name=token/);
+    expect(() => loadConfig({ AGENT_TOKENS: 'Dana=same-token-0123456789,Lee=same-token-0123456789' })).toThrow(/a token of their own/);
+  });
+
+  it('stops on the retired AGENT_TOKEN, naming what replaced it', () => {
+    expect(() => loadConfig({ AGENT_TOKEN: 'agent-token-0123456789' })).toThrow(/AGENT_TOKEN: replaced by AGENT_TOKENS/);
+  });
+
   it('reads .env but lets the shell environment win', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'env-'));
     const file = path.join(dir, '.env');
