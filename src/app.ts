@@ -89,6 +89,11 @@ export function assemble(config: Config, logger: Logger, storage: StorageBackend
     handoff,
     // Cases are reported only where an agent can see them: with the console enabled.
     ...(consoleEnabled ? { queue } : {}),
+    peopleReachable: (turn) =>
+      consoleEnabled ||
+      config.HANDOFF_HUB_CHANNELS.includes(turn.channelId) ||
+      // Agents listed in AGENT_USER_IDS answer in the shared Teams chats they are members of.
+      (config.AGENT_USER_IDS.length > 0 && turn.channel === 'teams' && turn.scope !== 'personal'),
     logger,
     maxMessageChars: config.MAX_MESSAGE_CHARS,
     now: today,

@@ -25,6 +25,8 @@ export interface SupportBotDeps {
   readonly handoff: HandoffTurns;
   /** The embedded agent queue, when the console is enabled; external hubs only see handoff events. */
   readonly queue?: Pick<HandoffQueue, 'request' | 'close'>;
+  /** Whether anybody could take this conversation: the console, a hub on its channel, agents in the chat. */
+  readonly peopleReachable: (turn: MessageTurn) => boolean;
   readonly logger: Logger;
   readonly maxMessageChars: number;
   readonly now: () => Date;
@@ -121,6 +123,8 @@ export class SupportBot {
       );
       log.debug({ explanation: outcome.recognition?.explanation, candidates: outcome.recognition?.candidates }, 'recognition');
       if (!outcome.handoff) return this.transcript.say(outcome.state, { customer: text, replies: outcome.replies });
+      // Never a queue nobody watches: with no console, no hub and no agent in the chat, say so plainly.
+      if (!this.deps.peopleReachable(turn)) return this.transcript.say(outcome.state, { customer: text, replies: [{ text: this.deps.content.phrases.noPersonAvailable }] });
       return this.handOff(turn, state, outcome, text);
     });
   }

@@ -65,6 +65,7 @@ export const botFileSchema = z.strictObject({
     nonText: text,
     turnFailed: text,
     storageFailed: text,
+    noPersonAvailable: text,
     handoffChoice: text.max(30),
     somethingElseChoice: text.max(30),
     treeCancelled: text,

@@ -36,11 +36,13 @@ let bot: SupportBot;
 let store: ConversationStore<ConversationState>;
 let reported: { request: HandoffContext[]; close: number };
 let clock: Date;
+let reachable: boolean;
 
 beforeEach(() => {
   storage = openSqliteStorage(IN_MEMORY);
   store = new ConversationStore<ConversationState>(storage.state, initialState);
   clock = new Date('2026-12-01T10:00:00Z');
+  reachable = true;
   const now = () => clock;
   const logger = createLogger('silent');
   const transcript = new Transcript(storage.transcripts, now);
@@ -53,7 +55,7 @@ beforeEach(() => {
     request: async (_address: unknown, context: HandoffContext) => void reported.request.push(context),
     close: async () => void (reported.close += 1),
   };
-  bot = new SupportBot({ content, recognize, conversation, turns, transcript, handoff, queue, logger, maxMessageChars: 100, now });
+  bot = new SupportBot({ content, recognize, conversation, turns, transcript, handoff, queue, peopleReachable: () => reachable, logger, maxMessageChars: 100, now });
 });
 afterEach(async () => {
   await storage.close();
@@ -139,6 +141,15 @@ describe('the router and a person', () => {
     await bot.handle(says('get me a human'));
     clock = new Date(clock.getTime() + 61_000);
     expect(await texts(says('anyone?'))).toBe('No agent available.');
+  });
+
+  it('says plainly that nobody can take the chat when no console, hub or agent is there, and queues nothing', async () => {
+    reachable = false;
+    const asked = await bot.handle(says('get me a human'));
+    expect(asked.replies.map((reply) => reply.text)).toEqual(['Nobody can take this chat.']);
+    expect(asked.handoff).toBeUndefined();
+    expect(reported.request).toEqual([]);
+    expect(await texts(says('my restore is slow'))).toMatch(/per gigabyte/);
   });
 
   it('keeps conversations of two channels apart even when their ids are the same', async () => {

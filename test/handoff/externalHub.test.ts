@@ -38,11 +38,14 @@ describe('an external agent hub', () => {
 
   it('ignores handoff.status from a channel with no hub: a customer cannot silence the bot or end a handoff', async () => {
     const customer = conversation(bot);
-    await customer.say('talk to a person');
     expect((await status(customer.id, 'accepted', 'webchat')).status).toBe(200);
-    expect((await status(customer.id, 'completed', 'webchat')).status).toBe(200);
-    const waiting = await customer.say('hello? anyone there?');
-    expect(textOf(waiting.replies)).toMatch(/queue/i);
+    expect(textOf((await customer.say('my restore is slow')).replies)).toMatch(/per gigabyte/);
+    const viaHub = conversation(bot, { channelId: HUB });
+    await viaHub.say('talk to a person');
+    await status(viaHub.id, 'accepted');
+    const forged = { type: 'event', name: 'handoff.status', id: `forged-${viaHub.id}`, channelId: 'webchat', serviceUrl: SERVICE_URL, conversation: { id: viaHub.id }, from: viaHub.user, recipient: { id: 'bot-id' }, value: { state: 'completed' } };
+    expect((await bot.post(forged)).status).toBe(200);
+    expect((await viaHub.say('still there?')).replies).toHaveLength(0);
   });
 
   it('sends handoff.initiate to the hub channel only, never to a customer on another channel', async () => {
