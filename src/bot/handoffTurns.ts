@@ -45,13 +45,13 @@ export class HandoffTurns implements Conversations {
     const topic = matchTopic(this.deps.content.intents, order);
     const how: HandBack = topic ? { mode: 'topic', topic } : { mode: 'plain' };
     return this.deps.turns.inTurn(turn, (state) => {
-      const taken = this.takeBack(state, how);
+      const taken = this.takeBack(state, how, turn.from.name ?? 'The agent');
       return { state: taken.state, result: { ...taken.result, closeCase: true } };
     });
   }
 
   async accept(address: ConversationAddress, agent: string): Promise<readonly Message[]> {
-    const notice = `${agent} from the support team has joined the chat.`;
+    const notice = this.deps.content.phrases.agentJoined.replaceAll('{agent}', agent);
     return (
       await this.deps.turns.outsideTurn(address, (state) =>
         // Decided here, in the conversation's ordered update, so two agents on two instances cannot both win.
@@ -73,7 +73,7 @@ export class HandoffTurns implements Conversations {
     return (
       await this.deps.turns.outsideTurn(address, (state) => {
         requireAgent(state.handoff, agent);
-        return this.takeBack(state, how);
+        return this.takeBack(state, how, agent);
       })
     ).replies;
   }
@@ -91,10 +91,14 @@ export class HandoffTurns implements Conversations {
     }
   }
 
-  /** The conversation back with the bot, plainly, at a topic or at a node; the handoff is over. */
-  private takeBack(state: ConversationState, how: HandBack): Update<ConversationState, TurnResult> {
+  /**
+   * The conversation back with the bot, plainly, at a topic or at a node; the handoff is over. The
+   * customer is told the person has left before the bot speaks again.
+   */
+  private takeBack(state: ConversationState, how: HandBack, agent: string): Update<ConversationState, TurnResult> {
     const outcome = this.resume(withoutHandoff(state), how);
-    return this.deps.transcript.say(outcome.state, { replies: outcome.replies });
+    const left = { text: this.deps.content.phrases.agentLeft.replaceAll('{agent}', agent) };
+    return this.deps.transcript.say(outcome.state, { replies: [left, ...outcome.replies] });
   }
 
   private resume(state: ConversationState, how: HandBack): Outcome {

@@ -66,6 +66,8 @@ export const botFileSchema = z.strictObject({
     turnFailed: text,
     storageFailed: text,
     noPersonAvailable: text,
+    agentJoined: text.refine((value) => value.includes('{agent}'), 'must name the agent with {agent}'),
+    agentLeft: text.refine((value) => value.includes('{agent}'), 'must name the agent with {agent}'),
     handoffChoice: text.max(30),
     somethingElseChoice: text.max(30),
     treeCancelled: text,

@@ -56,7 +56,8 @@ describe('handoff round trip through the agent console', () => {
 
     mark = bot.sent.length;
     expect((await agentApi(`/api/agent/conversations/${caseId(customer.id)}/handback`, { agent: 'Dana', mode: 'topic', topic: 'slow_restore' })).status).toBe(200);
-    expect(textOf(sentTo(customer.id, mark))).toMatch(/per gigabyte/);
+    // The customer hears that the person has left before the bot speaks again.
+    expect(textOf(sentTo(customer.id, mark))).toMatch(/Dana from the support team has left the chat.*per gigabyte/s);
 
     const next = await customer.say('yes');
     expect(textOf(next.replies)).toMatch(/countr|region/i);
