@@ -1,6 +1,5 @@
 import { CloudAdapter, type Activity, type ConversationReference, type TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
-import type { ConversationRef, Turn, TurnResult } from '../bot/types.js';
 import type { Config } from '../config.js';
 import { AppError, type ErrorCode } from '../errors.js';
 import type { ConversationAddress, Message } from '../handoff/types.js';
@@ -11,14 +10,7 @@ import { BotAuthentication, type AuthenticateRequestResult } from './authenticat
 import { connectorRetryPolicy } from './connectorRetry.js';
 import type { ActivityJson as EmbeddedActivity } from './directline/embeddedDirectLine.js';
 import { replyToActivity } from './replyToActivity.js';
-import { TurnPipeline } from './turnPipeline.js';
-
-/** What channels/ needs from the bot core. */
-export interface BotPort {
-  handle(turn: Turn): Promise<TurnResult>;
-  reset(address: ConversationAddress): Promise<void>;
-  referenceOf(address: ConversationAddress): Promise<ConversationRef | undefined>;
-}
+import { TurnPipeline, type BotPort } from './turnPipeline.js';
 
 export interface ChannelOptions {
   readonly config: Config;

@@ -1,12 +1,19 @@
 import type { Activity, TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
 import { AppError, type ErrorCode } from '../errors.js';
-import type { HandoffRequest } from '../bot/types.js';
+import type { ConversationRef, HandoffRequest, Turn, TurnResult } from '../bot/types.js';
+import type { ConversationAddress } from '../handoff/types.js';
 import { firstLine } from '../text.js';
 import { activityToTurn } from './activityToTurn.js';
-import type { BotPort } from './botChannel.js';
 import { handoffEvent } from './handoffEvent.js';
 import { replyToActivity } from './replyToActivity.js';
+
+/** What channels/ needs from the bot core. */
+export interface BotPort {
+  handle(turn: Turn): Promise<TurnResult>;
+  reset(address: ConversationAddress): Promise<void>;
+  referenceOf(address: ConversationAddress): Promise<ConversationRef | undefined>;
+}
 
 export interface PipelineOptions {
   readonly bot: BotPort;
