@@ -2,8 +2,8 @@ import type { Logger } from 'pino';
 import type { ErrorCode } from '../errors.js';
 import { queued } from '../handoff/flow.js';
 import type { HandoffQueue } from '../handoff/queue.js';
-import { hubPayload, summarize } from '../handoff/summary.js';
-import type { ConversationAddress } from '../handoff/types.js';
+import { summarize } from '../handoff/summary.js';
+import type { ConversationAddress, HandoffContext, HandoffSummary } from '../handoff/types.js';
 import type { Content } from '../content/types.js';
 import type { Recognition } from '../nlu/recognizer.js';
 import type { Update } from '../storage/conversationStore.js';
@@ -91,7 +91,7 @@ export class SupportBot {
     const { queue } = this.deps;
     if (!queue || (!result.handoff && !result.closeCase)) return;
     try {
-      if (result.handoff) await queue.request(address, hubPayload(result.handoff.summary).context);
+      if (result.handoff) await queue.request(address, contextOf(result.handoff.summary));
       if (result.closeCase) await queue.close(address);
     } catch (error) {
       const code: ErrorCode = 'ERR_STORAGE_UNAVAILABLE';
@@ -159,5 +159,8 @@ export class SupportBot {
     return this.conversation.respond(state, text);
   }
 }
+
+/** The case keeps the context; its lines stay in the transcript store. */
+const contextOf = ({ transcript: _lines, ...context }: HandoffSummary): HandoffContext => context;
 
 const round = (value: number): number => Math.round(value * 1000) / 1000;

@@ -8,7 +8,12 @@ import { hubPayload } from '../handoff/summary.js';
  * never for the customer's own client (it carries recogniser scores and the whole transcript).
  */
 export function handoffEvent(context: TurnContext, handoff: HandoffRequest): Partial<Activity> {
-  const { context: value, transcript } = hubPayload(handoff.summary);
+  const { context: value, transcript } = hubPayload(handoff.summary, {
+    conversationId: context.activity.conversation.id,
+    botName: context.activity.recipient?.name ?? '',
+    // The content is written in English.
+    language: 'en-us',
+  });
   const activities = transcript.map((line) => ({
     type: 'message',
     text: line.text,

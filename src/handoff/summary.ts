@@ -23,12 +23,50 @@ export function summarize(input: SummaryInput): HandoffSummary {
   };
 }
 
+/** Why a person was asked for, in words an agent reads in a hub's queue. */
+const AGENT_MESSAGES: Record<HandoffReason, string> = {
+  customer_asked: 'The customer asked to talk to a person.',
+  tree_handoff: 'The troubleshooting steps did not solve the problem.',
+  repeated_fallback: 'The bot could not understand the customer twice in a row.',
+};
+
 /**
- * The payload of handoff.initiate for an external hub: the context as the event's value, the
- * lines as its transcript. It carries recogniser scores and the whole transcript, so it goes to
- * hubs only, never to a customer's client.
+ * The fields contact-centre hubs already read from Copilot Studio's generic handoff (its
+ * handoff.initiate context), so such a hub can route this bot's handoffs unchanged.
  */
-export function hubPayload(summary: HandoffSummary): { context: HandoffContext; transcript: HandoffSummary['transcript'] } {
+export interface HubCompatibleFields {
+  readonly va_LastTopic?: string;
+  readonly va_Topics: readonly string[];
+  readonly va_LastPhrases?: string;
+  readonly va_ConversationId: string;
+  readonly va_AgentMessage: string;
+  readonly va_BotName: string;
+  readonly va_Language: string;
+}
+
+/**
+ * The payload of handoff.initiate for an external hub: the context (this project's summary and
+ * the Copilot Studio fields) as the event's value, the lines as its transcript. It carries
+ * recogniser scores and the whole transcript, so it goes to hubs only, never to a customer's client.
+ */
+export function hubPayload(
+  summary: HandoffSummary,
+  about: { readonly conversationId: string; readonly botName: string; readonly language: string } = { conversationId: '', botName: '', language: 'en-us' },
+): { context: HandoffContext & HubCompatibleFields; transcript: HandoffSummary['transcript'] } {
   const { transcript, ...context } = summary;
-  return { context, transcript };
+  const topics = [...new Set([...context.treePath.map((step) => step.tree), ...(context.topic ? [context.topic] : [])])];
+  const lastPhrase = [...transcript].reverse().find((line) => line.from === 'customer')?.text;
+  return {
+    context: {
+      ...context,
+      ...(context.topic ? { va_LastTopic: context.topic } : {}),
+      va_Topics: topics,
+      ...(lastPhrase ? { va_LastPhrases: lastPhrase } : {}),
+      va_ConversationId: about.conversationId,
+      va_AgentMessage: AGENT_MESSAGES[context.reason],
+      va_BotName: about.botName,
+      va_Language: about.language,
+    },
+    transcript,
+  };
 }

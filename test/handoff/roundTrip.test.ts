@@ -147,6 +147,14 @@ describe('the handoff.initiate event', () => {
         reason: 'customer_asked',
         topic: 'cannot_restore',
         treePath: [{ tree: 'cannot_restore', node: 'intro', answer: 'No, still failing' }],
+        // The fields contact-centre hubs read from Copilot Studio's generic handoff.
+        va_LastTopic: 'cannot_restore',
+        va_Topics: ['cannot_restore'],
+        va_LastPhrases: 'get me a person',
+        va_ConversationId: customer.id,
+        va_AgentMessage: 'The customer asked to talk to a person.',
+        va_BotName: 'Support Bot',
+        va_Language: 'en-us',
       },
       attachments: [{ contentType: 'application/json', name: 'Transcript' }],
     });
