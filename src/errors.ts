@@ -31,6 +31,9 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
+/** The first line of an error's message: enough for a log field or a one-line report, never a stack or a dump. */
+export const firstLineOf = (error: unknown): string => String((error as Error | null)?.message ?? error).split('\n')[0] ?? '';
+
 export class AppError extends Error {
   readonly code: ErrorCode;
 

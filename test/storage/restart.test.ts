@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSqliteStorage } from '../../src/storage/sqlite.js';
+import { openSqliteStorage } from '../../src/storage/sqlite/openSqliteStorage.js';
 import { conversation, textOf, type BotEndpoint } from '../support/botServer.js';
 import { startBotProcess, startConnector, tempDir, type BotProcess, type FakeConnector } from '../support/processes.js';
 

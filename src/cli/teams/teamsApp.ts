@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import yazl from 'yazl';
-import type { Config } from '../config.js';
-import { ConfigError } from '../errors.js';
+import type { Config } from '../../config.js';
+import { ConfigError } from '../../errors.js';
 
 /**
  * The Teams app package: manifest.json and two icons in a zip, uploaded in Teams (Apps → Manage
