@@ -66,7 +66,7 @@ export interface Azurite {
 
 /**
  * The real Azure Storage emulator (npm `azurite`), blob service only, on a free port with its
- * data in a temp dir. --skipApiVersionCheck: botbuilder-azure-blobs' client sends a newer storage
+ * data in a temp dir. --skipApiVersionCheck: @azure/storage-blob sends a newer storage
  * API version than Azurite 3.35 accepts by default.
  */
 export async function startAzurite(): Promise<Azurite> {
