@@ -31,9 +31,6 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
-/** The first line of an error's message: enough for a log field or a one-line report, never a stack or a dump. */
-export const firstLineOf = (error: unknown): string => String((error as Error | null)?.message ?? error).split('\n')[0] ?? '';
-
 /** A schema failure (zod's error shape) as one line for a 400: where the first problem is (`conversation.id`, or `body`) and what it is. */
 export function firstIssueOf(error: { readonly issues: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[] }, otherwise: string): string {
   const [issue] = error.issues;

@@ -18,7 +18,7 @@ interface Room {
 const ROOMS: Record<string, Room> = {
   server: { rooms: ['channels', 'directline'], packages: ['restify', 'zod', 'node:fs', 'node:http', 'node:net', 'node:zlib', 'node:module', 'node:stream'] },
   directline: { rooms: ['storage'], packages: ['restify', 'ws', 'zod', 'node:http'] },
-  channels: { rooms: ['bot'], packages: ['botbuilder', 'botbuilder-core', 'botframework-connector', 'botframework-schema', 'zod'] },
+  channels: { rooms: ['bot', 'handoff'], packages: ['botbuilder', 'botbuilder-core', 'botframework-connector', 'botframework-schema', 'zod'] },
   bot: { rooms: ['handoff', 'dialogs', 'nlu', 'content', 'storage'], packages: [] },
   handoff: { rooms: ['content'], packages: [] },
   nlu: { rooms: ['content'], packages: ['natural', 'node:module'] },
@@ -28,6 +28,7 @@ const ROOMS: Record<string, Room> = {
   storage: { rooms: [], packages: ['better-sqlite3', '@azure/storage-blob', 'node:fs'] },
   cli: { rooms: '*', packages: '*' },
   errors: { rooms: [], packages: [] },
+  text: { rooms: [], packages: [] },
   config: { rooms: [], packages: ['zod', 'node:fs'] },
   logger: { rooms: [], packages: [] },
   app: { rooms: '*', packages: '*' },
@@ -37,6 +38,7 @@ const ROOMS: Record<string, Room> = {
 /** What every room may use: the shared top-level modules, pino's types (the logger is pino), and built-ins without I/O. */
 const EVERYWHERE = new Set([
   'errors',
+  'text',
   'config',
   'logger',
   'pino',

@@ -1,5 +1,6 @@
 import { ContainerClient } from '@azure/storage-blob';
-import { AppError, firstLineOf } from '../../errors.js';
+import { AppError } from '../../errors.js';
+import { firstLine } from '../../text.js';
 import type { StorageBackend } from '../backend.js';
 import { BlobCaseStore } from './blobCaseStore.js';
 import { BlobStorage } from './blobStorage.js';
@@ -22,7 +23,7 @@ export async function openBlobStorage(options: BlobStorageOptions): Promise<Stor
   try {
     await Promise.all([stateClient.createIfNotExists(), transcriptClient.createIfNotExists()]);
   } catch (error) {
-    throw new AppError('ERR_STORAGE_OPEN', `cannot open Azure Blob Storage containers ${stateContainer} and ${transcriptContainer}: ${firstLineOf(error)}`, { cause: error });
+    throw new AppError('ERR_STORAGE_OPEN', `cannot open Azure Blob Storage containers ${stateContainer} and ${transcriptContainer}: ${firstLine(error)}`, { cause: error });
   }
   return {
     state: new BlobStorage(stateClient),
