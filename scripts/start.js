@@ -24,7 +24,7 @@ function newestSource(dir) {
 const sources = Math.max(newestSource(path.join(root, 'src')), statSync(path.join(root, 'tsconfig.json')).mtimeMs);
 if (!existsSync(stamp) || statSync(stamp).mtimeMs < sources) {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  console.error('npm start: src/ changed since the last build; compiling (npm run build)');
+  console.error(existsSync(stamp) ? 'npm start: src/ changed since the last build; compiling' : 'npm start: no build yet; compiling src/');
   execFileSync(process.execPath, [tsc, '-p', root], { stdio: 'inherit' });
   // tsc leaves its build info untouched when no output changed; the stamp must still move past the sources.
   const now = new Date();
