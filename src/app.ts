@@ -22,24 +22,30 @@ import { TurnGate } from './server/turnGate.js';
 import type { WebChatBackend } from './server/webChat.js';
 import type { StorageBackend } from './storage/backend.js';
 import { ConversationStore } from './storage/conversationStore.js';
-import { IN_MEMORY, openSqliteStorage } from './storage/sqlite.js';
-import { openBlobStorage } from './channels/storage.js';
+import { IN_MEMORY, openSqliteStorage } from './storage/sqlite/openSqliteStorage.js';
 
-/** The storage STORAGE names; the file store's database is DATA_DIR/bot.sqlite. */
-export function openStorage(config: Config): Promise<StorageBackend> {
+/**
+ * The storage STORAGE names; the file store's database is DATA_DIR/bot.sqlite. The blob backend
+ * and @azure/storage-blob are imported only when chosen: loading them costs start-up time that
+ * every memory- or file-store instance would otherwise pay.
+ */
+export async function openStorage(config: Config): Promise<StorageBackend> {
   switch (config.STORAGE) {
     case 'memory':
-      return Promise.resolve(openSqliteStorage(IN_MEMORY));
+      return openSqliteStorage(IN_MEMORY);
     case 'file':
-      return Promise.resolve(openSqliteStorage(path.join(config.DATA_DIR, 'bot.sqlite')));
-    case 'blob':
+      return openSqliteStorage(path.join(config.DATA_DIR, 'bot.sqlite'));
+    case 'blob': {
+      const { openBlobStorage } = await import('./storage/blob/openBlobStorage.js');
       return openBlobStorage({
         connectionString: config.BLOB_CONNECTION_STRING,
         stateContainer: config.BLOB_CONTAINER,
         transcriptContainer: config.BLOB_TRANSCRIPT_CONTAINER,
       });
+    }
   }
 }
+
 export interface Assembly {
   readonly content: Content;
   readonly bot: SupportBot;

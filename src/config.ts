@@ -9,7 +9,9 @@ import { ConfigError } from './errors.js';
  */
 const portNumber = z.coerce.number().int().min(0).max(65535);
 const probability = z.coerce.number().min(0).max(1);
-const guid = z.string().regex(/^[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i, 'must be a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)');
+/** A Microsoft Entra app id (and any other GUID) in its 8-4-4-4-12 hex form. */
+export const GUID = /^[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
+const guid = z.string().regex(GUID, 'must be a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)');
 const httpsUrl = z
   .string()
   .url()

@@ -65,6 +65,12 @@ export const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   ERR_STORAGE_CONFLICT: 503,
 };
 
+/** A schema failure (zod's error shape) as one line for a 400: where the first problem is (`conversation.id`, or `body`) and what it is. */
+export function firstIssueOf(error: { readonly issues: readonly { readonly path: readonly PropertyKey[]; readonly message: string }[] }, otherwise: string): string {
+  const [issue] = error.issues;
+  return issue ? `${issue.path.map(String).join('.') || 'body'}: ${issue.message}` : otherwise;
+}
+
 export class AppError extends Error {
   readonly code: ErrorCode;
 

@@ -46,8 +46,10 @@ async function start(): Promise<void> {
       }
     })();
   };
-  process.once('SIGTERM', () => stop('SIGTERM', 0));
-  process.once('SIGINT', () => stop('SIGINT', 0));
+  // on, not once: systemd and `timeout` signal npm and node alike, and npm forwards its own, so a
+  // second SIGTERM must not fall back to Node's default of dying mid-turn.
+  process.on('SIGTERM', () => stop('SIGTERM', 0));
+  process.on('SIGINT', () => stop('SIGINT', 0));
   lastResort(logger, (why) => stop(why, 1));
 }
 

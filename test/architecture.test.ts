@@ -3,20 +3,61 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 /**
- * The turn path reads from the folders (server → channels → bot → nlu | dialogs | storage |
- * handoff → content), and botbuilder stays behind channels/. These rules keep it that way.
+ * The allowed arrows between the rooms of src/ (docs/architecture.md draws them and gives the reason
+ * for each forbidden one). A room may import its own files, the top-level errors, config and logger,
+ * side-effect-free Node built-ins, and what its entry below lists; any other import fails, named by
+ * file and specifier. Type-only and dynamic imports are arrows too.
  */
-const src = path.join(import.meta.dirname, '..', 'src');
-const FORBIDDEN: Record<string, readonly string[]> = {
-  server: ['bot', 'nlu', 'dialogs', 'content', 'storage', 'botbuilder'],
-  channels: ['nlu', 'dialogs', 'content'],
-  bot: ['channels', 'server', 'botbuilder', 'restify', 'node:fs'],
-  nlu: ['bot', 'dialogs', 'storage', 'channels', 'server', 'handoff', 'botbuilder', 'restify'],
-  dialogs: ['nlu', 'bot', 'storage', 'channels', 'server', 'handoff', 'botbuilder', 'restify', 'node:fs'],
-  content: ['bot', 'channels', 'server', 'nlu', 'dialogs', 'storage', 'handoff', 'botbuilder', 'restify'],
-  storage: ['dialogs', 'nlu', 'bot', 'channels', 'server', 'botbuilder'],
-  handoff: ['botbuilder', 'restify', 'bot', 'channels', 'server'],
+interface Room {
+  /** Rooms of src/ it may import, or '*' for any (the composition root and the command-line tools). */
+  readonly rooms: readonly string[] | '*';
+  /** npm packages and I/O built-ins (node:fs, node:http, …) it may import, or '*' for any. */
+  readonly packages: readonly string[] | '*';
+}
+
+const ROOMS: Record<string, Room> = {
+  server: { rooms: ['channels', 'directline'], packages: ['restify', 'zod', 'node:fs', 'node:http', 'node:net', 'node:zlib', 'node:module', 'node:stream'] },
+  directline: { rooms: ['storage'], packages: ['restify', 'ws', 'zod', 'node:http'] },
+  channels: { rooms: ['bot', 'handoff'], packages: ['botbuilder', 'botbuilder-core', 'botframework-connector', 'botframework-schema', 'zod', 'node:async_hooks'] },
+  bot: { rooms: ['handoff', 'dialogs', 'nlu', 'content', 'storage'], packages: [] },
+  handoff: { rooms: ['content'], packages: [] },
+  nlu: { rooms: ['content'], packages: ['natural', 'node:module'] },
+  'nlu-eval': { rooms: ['nlu', 'content'], packages: ['natural', 'zod', 'yaml', 'node:fs'] },
+  dialogs: { rooms: ['content'], packages: [] },
+  content: { rooms: [], packages: ['yaml', 'zod', 'node:fs'] },
+  storage: { rooms: [], packages: ['better-sqlite3', '@azure/storage-blob', 'node:fs'] },
+  cli: { rooms: '*', packages: '*' },
+  errors: { rooms: [], packages: [] },
+  text: { rooms: [], packages: [] },
+  config: { rooms: [], packages: ['zod', 'node:fs'] },
+  logger: { rooms: [], packages: [] },
+  app: { rooms: '*', packages: '*' },
+  main: { rooms: '*', packages: '*' },
 };
+
+/** What every room may use: the shared top-level modules, pino's types (the logger is pino), and built-ins without I/O. */
+const EVERYWHERE = new Set([
+  'errors',
+  'text',
+  'config',
+  'logger',
+  'pino',
+  ...['node:assert', 'node:buffer', 'node:crypto', 'node:events', 'node:path', 'node:perf_hooks', 'node:stream', 'node:timers', 'node:url', 'node:util'],
+]);
+
+/**
+ * Arrows today's code still has while another change of issue #18 moves the code (each entry is
+ * exact: file and specifier). An entry that no longer occurs fails too, so this list only shrinks.
+ */
+const PENDING: readonly string[] = [
+  // Offline evaluation leaves the run-time recogniser for src/nlu-eval/.
+  "src/nlu/benchmarks/datasets.ts imports 'node:fs'",
+  "src/nlu/benchmarks/datasets.ts imports 'zod'",
+  // The Direct Line WebSocket moves into src/directline/.
+  "src/server/directLine.ts imports 'ws'",
+];
+
+const src = path.join(import.meta.dirname, '..', 'src');
 
 function filesUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -28,38 +69,61 @@ function filesUnder(dir: string): string[] {
 
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  return [...text.matchAll(/^\s*(?:import|export)\s+(?:[^'"]*?from\s+)?'([^']+)'/gm), ...text.matchAll(/require\('([^']+)'\)/g)].map((match) => match[1] ?? '');
+  const statics = text.matchAll(/^\s*(?:import|export)\s+(?:[^'"]*?from\s+)?['"]([^'"]+)['"]/gm);
+  const dynamics = text.matchAll(/\b(?:import|require)\(\s*['"]([^'"]+)['"]\s*\)/g);
+  return [...statics, ...dynamics].map((match) => match[1] ?? '');
 }
 
-/** 'botbuilder' or the src folder an import lands in ('bot', 'nlu', …). */
-function targetOf(file: string, specifier: string): string {
-  if (!specifier.startsWith('.')) return specifier.split('/')[0] ?? specifier;
-  const resolved = path.relative(src, path.resolve(path.dirname(file), specifier));
-  return resolved.split(path.sep)[0] ?? resolved;
+/** The room a file of src/ lives in: its top folder, or its own name at the top level. */
+const roomOf = (file: string): string => path.relative(src, file).split(path.sep)[0]?.replace(/\.ts$/, '') ?? '';
+
+/** A room of src/ ('bot', 'errors', …) or a package ('botbuilder', '@azure/storage-blob', 'node:fs'). */
+function targetOf(file: string, specifier: string): { readonly room: string } | { readonly package: string } {
+  if (specifier.startsWith('.')) return { room: roomOf(path.resolve(path.dirname(file), specifier).replace(/\.js$/, '.ts')) };
+  if (specifier.startsWith('node:')) return { package: specifier.split('/')[0] ?? specifier };
+  const parts = specifier.split('/');
+  return { package: (specifier.startsWith('@') ? parts.slice(0, 2) : parts.slice(0, 1)).join('/') };
 }
+
+function allowed(from: string, file: string, specifier: string): boolean {
+  const room = ROOMS[from];
+  if (!room) return false;
+  const target = targetOf(file, specifier);
+  if ('room' in target) return target.room === from || EVERYWHERE.has(target.room) || room.rooms === '*' || room.rooms.includes(target.room);
+  return EVERYWHERE.has(target.package) || room.packages === '*' || room.packages.includes(target.package);
+}
+
+const arrows = filesUnder(src).flatMap((file) => importsOf(file).map((specifier) => ({ file, specifier, from: roomOf(file) })));
+const named = ({ file, specifier }: { file: string; specifier: string }) => `src/${path.relative(src, file).split(path.sep).join('/')} imports '${specifier}'`;
 
 describe('architecture', () => {
-  for (const [folder, forbidden] of Object.entries(FORBIDDEN)) {
-    it(`keeps src/${folder} from importing ${forbidden.join(', ')}`, () => {
-      const dir = path.join(src, folder);
-      const offending = filesUnder(dir).flatMap((file) =>
-        importsOf(file)
-          .filter((specifier) => forbidden.includes(targetOf(file, specifier)) || forbidden.includes(specifier))
-          .map((specifier) => `${path.relative(src, file)} imports ${specifier}`),
-      );
-      expect(offending).toEqual([]);
-    });
-  }
+  it('knows every room of src/', () => {
+    expect(filesUnder(src).map(roomOf).filter((room) => !ROOMS[room])).toEqual([]);
+  });
 
-  it('imports botbuilder only in src/channels', () => {
-    const offending = filesUnder(src)
-      .filter((file) => !file.startsWith(path.join(src, 'channels')))
-      .filter((file) => importsOf(file).some((specifier) => specifier.startsWith('botbuilder')));
-    expect(offending.map((file) => path.relative(src, file))).toEqual([]);
+  it('has each room import only the rooms and packages its entry allows', () => {
+    const offending = arrows.filter((arrow) => !allowed(arrow.from, arrow.file, arrow.specifier)).map(named);
+    expect(offending.filter((arrow) => !PENDING.includes(arrow))).toEqual([]);
+  });
+
+  it('lists as pending only arrows that still exist', () => {
+    const present = new Set(arrows.map(named));
+    expect(PENDING.filter((arrow) => !present.has(arrow))).toEqual([]);
+  });
+
+  it('fails an arrow nobody planned, naming the file and the import', () => {
+    const unplanned = [
+      { from: 'channels', file: path.join(src, 'channels', 'x.ts'), specifier: '../storage/backend.js' },
+      { from: 'handoff', file: path.join(src, 'handoff', 'x.ts'), specifier: '../storage/caseStore.js' },
+      { from: 'server', file: path.join(src, 'server', 'x.ts'), specifier: '../handoff/types.js' },
+      { from: 'bot', file: path.join(src, 'bot', 'x.ts'), specifier: 'botbuilder' },
+      { from: 'dialogs', file: path.join(src, 'dialogs', 'x.ts'), specifier: 'node:fs' },
+    ];
+    expect(unplanned.filter((arrow) => allowed(arrow.from, arrow.file, arrow.specifier)).map(named)).toEqual([]);
+    expect(named(unplanned[0]!)).toBe("src/channels/x.ts imports '../storage/backend.js'");
   });
 
   it('imports natural only through its submodules (its index loads dotenv)', () => {
-    const offending = filesUnder(src).filter((file) => importsOf(file).includes('natural'));
-    expect(offending).toEqual([]);
+    expect(arrows.filter((arrow) => arrow.specifier === 'natural').map(named)).toEqual([]);
   });
 });

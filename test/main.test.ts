@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 
 /**
- * The real process (src/main.ts through tsx) with a real local connector, to check what only the
+ * The real process (src/main.ts through tsx, or the real `npm start`) with a real local connector, to check what only the
  * process can show: signals, the exit code, and that a turn in flight still gets its reply out.
  */
 const root = path.join(import.meta.dirname, '..');
@@ -22,19 +22,25 @@ interface Started {
 let running: Started | undefined;
 let connector: http.Server | undefined;
 afterEach(() => {
-  if (running?.child.exitCode === null) running.child.kill('SIGKILL');
+  // The whole process group, so a server that its launcher (npm) left behind dies too.
+  try {
+    if (running?.child.pid) process.kill(-running.child.pid, 'SIGKILL');
+  } catch {
+    // Nothing of the group is left.
+  }
   connector?.close();
   running = undefined;
   connector = undefined;
 });
 
-/** Starts the bot on a free port; resolves once it logs that it listens. */
-async function startProcess(env: Record<string, string>): Promise<Started> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+/** Starts the bot (src/main.ts through tsx unless another command is given) on a free port; resolves once it logs that it listens. */
+async function startProcess(env: Record<string, string>, command: readonly string[] = [process.execPath, '--import', 'tsx', 'src/main.ts']): Promise<Started> {
+  const child = spawn(command[0] ?? process.execPath, command.slice(1), {
     cwd: root,
     // Memory storage: a file store under ./data would remember the activity id of an earlier run and drop it as a replay.
-    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', STORAGE: 'memory', MicrosoftAppId: '', MicrosoftAppPassword: '', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', STORAGE: 'memory', MicrosoftAppId: '', MicrosoftAppPassword: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
   const lines: Record<string, unknown>[] = [];
   let buffered = '';
@@ -43,7 +49,8 @@ async function startProcess(env: Record<string, string>): Promise<Started> {
       buffered += chunk.toString('utf8');
       const complete = buffered.split('\n');
       buffered = complete.pop() ?? '';
-      for (const text of complete.filter(Boolean)) {
+      // npm prints its own banner lines before the bot's JSON log lines.
+      for (const text of complete.filter((line) => line.startsWith('{'))) {
         const line = JSON.parse(text) as Record<string, unknown>;
         lines.push(line);
         if (line.msg === 'support bot listening') resolve(line.port as number);
@@ -112,4 +119,16 @@ describe('the bot process', () => {
     expect(await exited).toEqual([0, null]);
     expect(lines.map((line) => line.msg)).toEqual(expect.arrayContaining(['shutting down: finishing the turns in flight', 'turns in flight finished; stopping']));
   });
+
+  it('passes the SIGTERM sent to `npm start` on to the bot, which shuts down and leaves nothing serving', async () => {
+    // A stale dist/ is rebuilt by `npm start` first, which takes tens of seconds on a busy machine.
+    running = await startProcess({ SHUTDOWN_GRACE_MS: '5000' }, ['npm', 'start']);
+    const { child, port, lines } = running;
+    const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+    child.kill('SIGTERM');
+
+    expect(await exited).toEqual([0, null]);
+    expect(lines.map((line) => line.msg)).toEqual(expect.arrayContaining(['shutting down: finishing the turns in flight', 'turns in flight finished; stopping']));
+    await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+  }, 180_000);
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { firstIssueOf } from '../errors.js';
 
 /**
  * Ids end up in storage keys and connector URLs. Real ones are far shorter (a Teams personal
@@ -39,6 +40,5 @@ export function describeInvalidActivity(body: unknown): string | null {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'the body must be a JSON activity object';
   const parsed = incomingActivitySchema.safeParse(body);
   if (parsed.success) return null;
-  const [issue] = parsed.error.issues;
-  return issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'not an activity';
+  return firstIssueOf(parsed.error, 'not an activity');
 }

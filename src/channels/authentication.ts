@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { ConfigurationBotFrameworkAuthentication, type Activity, type ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
 import type { PipelinePolicyLike } from './connectorRetry.js';
 
@@ -38,7 +39,8 @@ export class BotAuthentication extends ConfigurationBotFrameworkAuthentication {
   }
 
   override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
-    const result = await super.authenticateRequest(activity, authHeader);
+    quietTokenChecks();
+    const result = await checkingToken.run(true, () => super.authenticateRequest(activity, authHeader));
     return result.connectorFactory ? { ...result, connectorFactory: this.retrying(result.connectorFactory) } : result;
   }
 
@@ -58,6 +60,23 @@ export class BotAuthentication extends ConfigurationBotFrameworkAuthentication {
         reuse(this.connectorClients, `${audience ?? ''} ${serviceUrl}`, async () => withPolicy(await factory.create(serviceUrl, audience), this.retryPolicy)),
     };
   }
+}
+
+/**
+ * botframework-connector's JwtTokenExtractor calls console.error for every expired or wrongly
+ * signed token (the whole error, or the list of public keys): unstructured output outside the log
+ * that anyone can trigger at will by posting bad tokens. The caller logs the refusal with its code
+ * and reason, so inside a token check (and only there, by async context) those lines are dropped.
+ */
+const checkingToken = new AsyncLocalStorage<true>();
+let quieted = false;
+function quietTokenChecks(): void {
+  if (quieted) return;
+  quieted = true;
+  const original = console.error.bind(console);
+  console.error = (...args: unknown[]) => {
+    if (!checkingToken.getStore()) original(...args);
+  };
 }
 
 /** The cached client for `key`, or a new one (a failed creation is not kept); the oldest goes first when full. */

@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { AppError, type ErrorCode } from '../errors.js';
 import type { ConversationAddress, Message } from '../handoff/types.js';
+
+export type { ConversationAddress, Message };
 import { firstLine } from '../text.js';
 import { channelOf, scopeOf } from './activityToTurn.js';
 import { describeInvalidActivity } from './activitySchema.js';

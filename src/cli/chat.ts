@@ -6,7 +6,7 @@ import { loadConfig } from '../config.js';
 import { AppError } from '../errors.js';
 import { createLogger } from '../logger.js';
 import type { Recognition } from '../nlu/recognizer.js';
-import { IN_MEMORY, openSqliteStorage } from '../storage/sqlite.js';
+import { IN_MEMORY, openSqliteStorage } from '../storage/sqlite/openSqliteStorage.js';
 
 /**
  * `npm run chat [-- --explain]`: the same bot, in a terminal, for content authors (like

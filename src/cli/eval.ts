@@ -11,7 +11,7 @@ import { calibrated, calibration, fitPlatt } from '../nlu/calibration.js';
 import { trainingDataOf } from '../nlu/fromContent.js';
 import { Recognizer } from '../nlu/recognizer.js';
 import { SERIES, sweepPng } from './sweepPlot.js';
-import { IN_MEMORY, openSqliteStorage } from '../storage/sqlite.js';
+import { IN_MEMORY, openSqliteStorage } from '../storage/sqlite/openSqliteStorage.js';
 
 /**
  * `npm run eval [-- --dev FILE] [--folds N] [--out DIR]`: how well the recogniser generalises.

@@ -1,6 +1,4 @@
 import { AppError } from '../errors.js';
-import type { CaseStore } from '../storage/caseStore.js';
-import type { TranscriptStore } from '../storage/transcriptStore.js';
 import {
   addressKey,
   type ConversationAddress,
@@ -18,10 +16,26 @@ const MAX_LINES = 500;
 /** Closed cases stay listed this long so an agent can still read what happened. */
 const CLOSED_KEPT_MS = 60 * 60 * 1000;
 
+/**
+ * Where the queue keeps its cases: small JSON records, one per conversation, that every instance
+ * sharing the store can list (each storage backend implements it).
+ */
+export interface CaseRecords {
+  put(id: string, record: object): Promise<void>;
+  get(id: string): Promise<unknown>;
+  list(): Promise<unknown[]>;
+  delete(ids: readonly string[]): Promise<void>;
+}
+
+/** Where a case's lines are read from: the conversation's transcript, newest last. */
+export interface TranscriptReader {
+  read(address: ConversationAddress, options?: { readonly last?: number }): Promise<readonly HandoffLine[]>;
+}
+
 export interface QueueOptions {
   /** Shared by every instance on the same storage, so all agents see one queue, and it survives restarts. */
-  readonly cases: CaseStore;
-  readonly transcripts: Pick<TranscriptStore, 'read'>;
+  readonly cases: CaseRecords;
+  readonly transcripts: TranscriptReader;
   readonly conversations: Conversations;
   readonly now?: () => Date;
 }

@@ -4,8 +4,7 @@ import type { Logger } from 'pino';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
-import type { HandoffQueue, QueuedCase } from '../handoff/queue.js';
-import type { ConversationAddress, Message } from '../handoff/types.js';
+import type { ConversationAddress, Message } from '../channels/botChannel.js';
 import { bearerToken } from '../text.js';
 import { jsonRoute } from './errors.js';
 
@@ -14,10 +13,32 @@ export interface HandBackCatalog {
   readonly trees: readonly { id: string; title: string; nodes: readonly string[] }[];
 }
 
+/** A case as the console lists it (the queue's records carry more; the console shows these). */
+export interface ConsoleCase extends ConversationAddress {
+  readonly id: string;
+  readonly status: string;
+  readonly requestedAt: string;
+  readonly agent?: string;
+  readonly context: { readonly reason: string; readonly topic?: string };
+  readonly lastLine?: { readonly from: string; readonly text: string; readonly at: string };
+}
+
+/**
+ * The agent queue, as the console drives it (src/handoff/queue.ts implements it). Each action
+ * returns what the customer must be told; the console sends it through the outbox.
+ */
+export interface ConsoleQueue {
+  list(): Promise<readonly ConsoleCase[]>;
+  get(id: string): Promise<ConsoleCase>;
+  accept(id: string, agent: string): Promise<{ view: ConsoleCase; tell: readonly Message[] }>;
+  say(id: string, agent: string, text: string): Promise<readonly Message[]>;
+  handBack(id: string, agent: string, how: HandBackOrder): Promise<readonly Message[]>;
+}
+
 export interface AgentConsoleOptions {
   /** Each agent's name and bearer token: whoever presents a token acts as its owner, whatever a body says. */
   readonly agents: readonly { readonly name: string; readonly token: string }[];
-  readonly queue: Pick<HandoffQueue, 'list' | 'get' | 'accept' | 'say' | 'handBack'>;
+  readonly queue: ConsoleQueue;
   /** Sends to the customer outside a turn (the channel's proactive send). */
   readonly outbox: { send(address: ConversationAddress, messages: readonly Message[]): Promise<void> };
   readonly catalog: HandBackCatalog;
@@ -36,6 +57,7 @@ const SECURITY_HEADERS = {
 };
 
 const messageBody = z.object({ text: z.string().trim().min(1).max(4000) });
+type HandBackOrder = z.infer<typeof handBackBody>;
 const handBackBody = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('plain') }),
   z.object({ mode: z.literal('topic'), topic: z.string().min(1).max(200) }),
@@ -121,7 +143,7 @@ const disabled = () => new AppError('ERR_AGENT_CONSOLE_DISABLED', 'the agent con
 
 const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
 
-const listing = (item: QueuedCase) => ({
+const listing = (item: ConsoleCase) => ({
   id: item.id,
   channelId: item.channelId,
   conversationId: item.conversationId,

@@ -14,7 +14,7 @@ import { createLogger } from '../../src/logger.js';
 import type { Recognition } from '../../src/nlu/recognizer.js';
 import type { StorageBackend } from '../../src/storage/backend.js';
 import { ConversationStore } from '../../src/storage/conversationStore.js';
-import { IN_MEMORY, openSqliteStorage } from '../../src/storage/sqlite.js';
+import { IN_MEMORY, openSqliteStorage } from '../../src/storage/sqlite/openSqliteStorage.js';
 
 /**
  * The router on its own: no HTTP, no botbuilder. The recogniser is a stub that reads the intent

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IN_MEMORY, openSqliteStorage } from '../../src/storage/sqlite.js';
+import { IN_MEMORY, openSqliteStorage } from '../../src/storage/sqlite/openSqliteStorage.js';
 import { conversation, startBot, textOf, type RunningBot } from '../support/botServer.js';
 
 /** The console's id of a web chat conversation's case. */

@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StorageBackend } from '../../src/storage/backend.js';
-import { openSqliteStorage } from '../../src/storage/sqlite.js';
+import { openSqliteStorage } from '../../src/storage/sqlite/openSqliteStorage.js';
 import { conversation, startBot, textOf, type RunningBot } from '../support/botServer.js';
 import { tempDir } from '../support/processes.js';
 

@@ -3,7 +3,7 @@ import { gzipSync } from 'node:zlib';
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConversationState } from '../../src/bot/state.js';
-import { IN_MEMORY, openSqliteStorage } from '../../src/storage/sqlite.js';
+import { IN_MEMORY, openSqliteStorage } from '../../src/storage/sqlite/openSqliteStorage.js';
 import { conversation, jsonOf, SERVICE_URL, startBot, textOf, type RunningBot } from '../support/botServer.js';
 
 /**

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StorageConflictError } from '../../src/errors.js';
 import type { KeyValueStorage } from '../../src/storage/conversationStore.js';
-import { IN_MEMORY, openSqliteStorage } from '../../src/storage/sqlite.js';
+import { IN_MEMORY, openSqliteStorage } from '../../src/storage/sqlite/openSqliteStorage.js';
 import { conversation, startBot, textOf, type RunningBot } from '../support/botServer.js';
 
 /**

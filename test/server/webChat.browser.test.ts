@@ -2,10 +2,9 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmbeddedDirectLine } from '../../src/channels/directline/embeddedDirectLine.js';
+import { CHROME_PATH } from '../support/browser.js';
 import { startBot, type RunningBot } from '../support/botServer.js';
 
-/** Debian's Chromium (.ci/install-chromium.sh installs it); playwright never downloads a browser here. */
-const CHROME_PATH = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 const CHROME_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const ARTIFACTS = 'test-artifacts';
 const PHONE = { width: 390, height: 800 };

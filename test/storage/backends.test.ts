@@ -2,11 +2,11 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBlobStorage } from '../../src/channels/storage.js';
+import { openBlobStorage } from '../../src/storage/blob/openBlobStorage.js';
 import { StorageConflictError } from '../../src/errors.js';
 import type { StorageBackend } from '../../src/storage/backend.js';
 import { ConversationStore } from '../../src/storage/conversationStore.js';
-import { IN_MEMORY, openSqliteStorage } from '../../src/storage/sqlite.js';
+import { IN_MEMORY, openSqliteStorage } from '../../src/storage/sqlite/openSqliteStorage.js';
 import type { TranscriptLine } from '../../src/storage/transcriptStore.js';
 import { startAzurite, tempDir, type Azurite } from '../support/processes.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConversationStore, type KeyValueStorage } from '../../src/storage/conversationStore.js';
-import { IN_MEMORY, openSqliteStorage } from '../../src/storage/sqlite.js';
+import { IN_MEMORY, openSqliteStorage } from '../../src/storage/sqlite/openSqliteStorage.js';
 
 const memory = (): KeyValueStorage => openSqliteStorage(IN_MEMORY).state;
 

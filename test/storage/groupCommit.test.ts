@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { GroupCommit } from '../../src/storage/groupCommit.js';
+import { GroupCommit } from '../../src/storage/sqlite/groupCommit.js';
 import { tempDir } from '../support/processes.js';
 
 let dir: string;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSqliteStorage } from '../../src/storage/sqlite.js';
+import { openSqliteStorage } from '../../src/storage/sqlite/openSqliteStorage.js';
 import { conversation, textOf, type BotEndpoint } from '../support/botServer.js';
 import { startBotProcess, startConnector, tempDir, type BotProcess, type FakeConnector } from '../support/processes.js';
 
@@ -59,5 +59,5 @@ describe('the file store across a crash', () => {
     expect(kept.filter((entry) => entry.from === 'customer').map((entry) => entry.text)).toEqual(['my iphone says Cannot Restore Backup', 'no', "didn't work"]);
     await reopened.close();
     rmSync(dataDir, { recursive: true, force: true });
-  });
+  }, 150_000); // a bound for two process starts on a loaded machine, not a speed target
 });

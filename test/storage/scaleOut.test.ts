@@ -1,6 +1,6 @@
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBlobStorage } from '../../src/channels/storage.js';
+import { openBlobStorage } from '../../src/storage/blob/openBlobStorage.js';
 import type { StorageBackend } from '../../src/storage/backend.js';
 import { conversation, textOf, type BotEndpoint } from '../support/botServer.js';
 import { startAzurite, startBotProcess, startConnector, type Azurite, type BotProcess, type FakeConnector } from '../support/processes.js';

@@ -5,7 +5,7 @@ import { assemble, type Assembly } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import type { StorageBackend } from '../../src/storage/backend.js';
-import { IN_MEMORY, openSqliteStorage } from '../../src/storage/sqlite.js';
+import { IN_MEMORY, openSqliteStorage } from '../../src/storage/sqlite/openSqliteStorage.js';
 import { sentActivity } from './processes.js';
 
 export const SERVICE_URL = 'https://connector.test';

@@ -1,10 +1,11 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import { findChromium } from './chromium.js';
 
-/** Debian's Chromium (or CHROME_PATH); playwright-core never downloads a browser of its own. */
-export const CHROME_PATH = process.env.CHROME_PATH ?? '/usr/bin/chromium';
-export const hasChromium = existsSync(CHROME_PATH);
+const found = findChromium();
+export const CHROME_PATH = found ?? process.env.CHROME_PATH ?? '/usr/bin/chromium';
+export const hasChromium = found !== undefined;
 export const ARTIFACTS = path.join(import.meta.dirname, '..', '..', 'test-artifacts');
 
 export function launchChromium(): Promise<Browser> {

@@ -8,11 +8,11 @@ import ajvFormats from 'ajv-formats';
 import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import yauzl from 'yauzl';
-import { buildTeamsManifest, MANIFEST_VERSION, teamsAppIdFor } from '../../src/channels/teamsApp.js';
-import { loadConfig } from '../../src/config.js';
-import { ConfigError } from '../../src/errors.js';
+import { buildTeamsManifest, MANIFEST_VERSION, teamsAppIdFor } from '../../../src/cli/teams/teamsApp.js';
+import { loadConfig } from '../../../src/config.js';
+import { ConfigError } from '../../../src/errors.js';
 
-const projectRoot = path.join(import.meta.dirname, '..', '..');
+const projectRoot = path.join(import.meta.dirname, '..', '..', '..');
 const BOT_ID = '3f1b5a2c-6c1e-4d2a-9b4f-0d5e7a8c9b10';
 const PACKAGE_ENV = {
   MicrosoftAppId: BOT_ID,
@@ -27,7 +27,7 @@ const PACKAGE_ENV = {
 async function runPackager(env: Record<string, string>, out: string): Promise<{ code: number; stdout: string; stderr: string }> {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('Microsoft') && !key.startsWith('TEAMS_')));
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/teamsPackage.ts', '--out', out], {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/teams/teamsPackage.ts', '--out', out], {
       cwd: projectRoot,
       env: { ...inherited, ...env },
     });

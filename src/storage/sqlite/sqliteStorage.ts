@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { StorageConflictError } from '../errors.js';
-import type { KeyValueStorage } from './conversationStore.js';
+import { StorageConflictError } from '../../errors.js';
+import type { KeyValueStorage } from '../conversationStore.js';
 import type { GroupCommit } from './groupCommit.js';
 
 interface Item {

@@ -1,12 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { AppError } from '../errors.js';
-import type { StorageBackend } from './backend.js';
+import { AppError } from '../../errors.js';
+import type { StorageBackend } from '../backend.js';
 import { GroupCommit } from './groupCommit.js';
-import { SqliteCaseStore } from './sqliteCases.js';
-import { SqliteStorage } from './sqliteState.js';
-import { SqliteTranscriptStore } from './sqliteTranscripts.js';
+import { SqliteCaseStore } from './sqliteCaseStore.js';
+import { SqliteStorage } from './sqliteStorage.js';
+import { SqliteTranscriptStore } from './sqliteTranscriptStore.js';
 
 /** In-process storage for tests and trials: the same code as the file store, gone when the process exits. */
 export const IN_MEMORY = ':memory:';

@@ -1,18 +1,18 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildTeamsManifest, zipTeamsPackage, type TeamsCommand } from '../channels/teamsApp.js';
-import { loadConfig } from '../config.js';
-import { loadContent } from '../content/load.js';
-import type { Content } from '../content/types.js';
-import { AppError } from '../errors.js';
+import { buildTeamsManifest, zipTeamsPackage, type TeamsCommand } from './teamsApp.js';
+import { loadConfig } from '../../config.js';
+import { loadContent } from '../../content/load.js';
+import type { Content } from '../../content/types.js';
+import { AppError } from '../../errors.js';
 
 /**
  * `npm run teams:package [-- --out file.zip]`: writes the Teams app package (manifest.json,
  * color.png, outline.png) for the bot registered as MicrosoftAppId. The commands are the main
  * topics of kb/bot.yaml's `menu`, so the list follows the content.
  */
-const projectRoot = path.resolve(import.meta.dirname, '..', '..');
+const projectRoot = path.resolve(import.meta.dirname, '..', '..', '..');
 const DEFAULT_OUT = path.join(projectRoot, 'dist', 'teams', 'restore-support-bot.zip');
 
 /** Each menu topic by its button title; picking one sends the title, which the bot matches exactly. */

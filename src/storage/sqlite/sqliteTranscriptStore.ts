@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { GroupCommit } from './groupCommit.js';
-import { byTimeThenSeq, type TranscriptKey, type TranscriptLine, type TranscriptStore } from './transcriptStore.js';
+import { byTimeThenSeq, type TranscriptKey, type TranscriptLine, type TranscriptStore } from '../transcriptStore.js';
 
 interface TranscriptKeyRow {
   channel_id: string;

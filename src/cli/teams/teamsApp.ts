@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import yazl from 'yazl';
-import type { Config } from '../config.js';
-import { ConfigError } from '../errors.js';
+import { GUID, type Config } from '../../config.js';
+import { ConfigError } from '../../errors.js';
 
 /**
  * The Teams app package: manifest.json and two icons in a zip, uploaded in Teams (Apps → Manage
@@ -22,8 +22,6 @@ export interface TeamsCommand {
 
 /** The schema allows 12 commands per list; the menu holds at most 6 topics. */
 const MAX_COMMANDS = 12;
-
-const GUID = /^[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 
 /**
  * Builds manifest.json from the configuration and the main topics. Refuses, naming every missing

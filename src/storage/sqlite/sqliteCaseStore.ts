@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { CaseStore } from './caseStore.js';
+import type { CaseStore } from '../caseStore.js';
 import type { GroupCommit } from './groupCommit.js';
 
 export class SqliteCaseStore implements CaseStore {

@@ -1,5 +1,6 @@
 import type { ContainerClient } from '@azure/storage-blob';
-import type { CaseStore } from './caseStore.js';
+import type { CaseStore } from '../caseStore.js';
+import { statusOf } from './blobName.js';
 
 /** Beside the state blobs, whose names botbuilder URL-encodes, so never contain this slash. */
 const PREFIX = 'handoff-cases/';
@@ -25,7 +26,7 @@ export class BlobCaseStore implements CaseStore {
       const { metadata } = await this.container.getBlobClient(nameOf(conversationId)).getProperties();
       return decode(metadata);
     } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+      if (statusOf(error) === 404) return undefined;
       throw error;
     }
   }
@@ -53,5 +54,5 @@ function decode(metadata: Record<string, string> | undefined): unknown {
 }
 
 function ignoreMissing(error: unknown): void {
-  if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+  if (statusOf(error) !== 404) throw error;
 }
