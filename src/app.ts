@@ -3,12 +3,11 @@ import type { Logger } from 'pino';
 import { SupportBot } from './bot/supportBot.js';
 import { initialState, type ConversationState } from './bot/state.js';
 import { BotChannel } from './channels/botAdapter.js';
-import { EmbeddedDirectLine } from './channels/directline/embeddedDirectLine.js';
-import { DirectLineTokens } from './channels/directline/tokens.js';
 import { openBlobStorage } from './channels/storage.js';
 import type { Config } from './config.js';
 import { loadContent } from './content/load.js';
 import type { Content } from './content/types.js';
+import { DirectLineService } from './directline/service.js';
 import { DialogEngine } from './dialogs/engine.js';
 import { HandoffHub } from './handoff/hub.js';
 import { cachedRecognize } from './nlu/cache.js';
@@ -82,15 +81,26 @@ export function assemble(config: Config, logger: Logger, storage: StorageBackend
     ...(config.AGENT_TOKEN ? { desk: hub } : {}),
   });
   hub.attach(bot);
-  const channel: BotChannel = new BotChannel({ config, bot, logger, turnFailedText: content.phrases.turnFailed });
-  const webChat: WebChatBackend = config.DIRECT_LINE_SECRET
-    ? { mode: 'azure', secret: config.DIRECT_LINE_SECRET, domain: config.DIRECT_LINE_DOMAIN }
-    : {
-        mode: 'embedded',
-        directLine: new EmbeddedDirectLine({ bot: channel, tokens: new DirectLineTokens({ ttlSeconds: config.DIRECT_LINE_TOKEN_TTL_SECONDS, now }), logger, now }),
-      };
+  const directLine = new DirectLineService({
+    bot: { process: (activity) => channel.processEmbedded(activity) },
+    store: storage.directLine,
+    limits: {
+      tokenTtlSeconds: config.DIRECT_LINE_TOKEN_TTL_SECONDS,
+      maxMessageChars: config.MAX_MESSAGE_CHARS,
+      maxConversations: config.DIRECT_LINE_MAX_CONVERSATIONS,
+      maxPending: config.DIRECT_LINE_MAX_PENDING,
+      maxConversationBytes: config.DIRECT_LINE_MAX_CONVERSATION_BYTES,
+      maxTotalBytes: config.DIRECT_LINE_MAX_TOTAL_BYTES,
+      maxStreams: config.DIRECT_LINE_MAX_STREAMS,
+    },
+    logger,
+    now,
+  });
+  const channel: BotChannel = new BotChannel({ config, bot, logger, turnFailedText: content.phrases.turnFailed, embeddedSink: directLine });
+  const webChat: WebChatBackend = config.DIRECT_LINE_SECRET ? { mode: 'azure', secret: config.DIRECT_LINE_SECRET, domain: config.DIRECT_LINE_DOMAIN } : { mode: 'embedded', directLine };
   const server = createApp({
     logger,
+    streamBufferBytes: config.DIRECT_LINE_STREAM_BUFFER_BYTES,
     messages: channel,
     webChat,
     agentConsole: { ...(config.AGENT_TOKEN ? { token: config.AGENT_TOKEN } : {}), hub, catalog: handBackCatalog(content) },

@@ -7,7 +7,7 @@ import { activityToTurn, channelOf, scopeOf } from './activityToTurn.js';
 import { describeInvalidActivity } from './activitySchema.js';
 import { BotAuthentication, type AuthenticateRequestResult } from './authentication.js';
 import { connectorRetryPolicy } from './connectorRetry.js';
-import type { ActivityJson as EmbeddedActivity } from './directline/embeddedDirectLine.js';
+import { EMBEDDED_SERVICE_URL, EmbeddedAdapter, type ActivitySink } from './embeddedAdapter.js';
 import { replyToActivity } from './replyToActivity.js';
 
 /** What channels/ needs from the bot core. */
@@ -36,6 +36,8 @@ export interface ChannelOptions {
   readonly logger: Logger;
   /** Said to the customer when a turn fails unexpectedly. */
   readonly turnFailedText: string;
+  /** Where replies to the embedded Direct Line's conversations go, in process. */
+  readonly embeddedSink: ActivitySink;
 }
 
 /** CloudAdapter with its turn entry point open to an already authenticated request. */
@@ -55,7 +57,7 @@ const STORAGE_CODES: readonly ErrorCode[] = ['ERR_STORAGE_UNAVAILABLE', 'ERR_STO
 export class BotChannel {
   private readonly auth: BotAuthentication;
   private readonly adapter: Adapter;
-  private readonly embeddedAdapter: CloudAdapter;
+  private readonly embeddedAdapter: EmbeddedAdapter;
   private readonly inFlight = new Set<Promise<unknown>>();
   private draining = false;
 
@@ -78,10 +80,8 @@ export class BotChannel {
     );
     this.adapter = new Adapter(this.auth);
     this.adapter.onTurnError = (context, error) => this.onTurnError(context, error);
-    // The embedded Direct Line's activities never cross the network: they come from this process
-    // and the replies go to this server's own connector, so no Bot Framework token is checked or
-    // fetched for them, even when MicrosoftAppId is set for the Azure channels.
-    this.embeddedAdapter = new CloudAdapter(new BotAuthentication({}, retryPolicy));
+    // The embedded Direct Line's activities never cross the network, in or out.
+    this.embeddedAdapter = new EmbeddedAdapter(options.embeddedSink);
     this.embeddedAdapter.onTurnError = this.adapter.onTurnError;
   }
 
@@ -155,15 +155,17 @@ export class BotChannel {
     const reference = (await this.options.bot.referenceOf(conversationId)) as Partial<ConversationReference> | undefined;
     if (!reference?.conversation) throw new AppError('ERR_HANDOFF_UNKNOWN', `no conversation reference for ${conversationId}`);
     const target = { channel: channelOf({ channelId: reference.channelId }), scope: scopeOf({ conversation: reference.conversation }) };
-    await this.adapter.continueConversationAsync(this.options.config.MicrosoftAppId, reference, async (context) => {
+    const logic = async (context: TurnContext) => {
       await context.sendActivities(replies.map((reply) => replyToActivity(reply, target)));
-    });
+    };
+    if (reference.serviceUrl === EMBEDDED_SERVICE_URL) await this.embeddedAdapter.continueConversation(reference, logic);
+    else await this.adapter.continueConversationAsync(this.options.config.MicrosoftAppId, reference, logic);
   }
 
-  /** An activity from the embedded Direct Line: the same turn as /api/messages, replies to its serviceUrl. */
-  async processEmbedded(activity: EmbeddedActivity): Promise<void> {
+  /** An activity from the embedded Direct Line: the same turn as /api/messages, its replies handed back in process. */
+  async processEmbedded(activity: Record<string, unknown>): Promise<void> {
     if (this.draining) throw new DirectLineError('ERR_SHUTTING_DOWN', 'the bot is restarting; try again', 503);
-    await this.track(this.embeddedAdapter.processActivityDirect('', activity as unknown as Activity, (context) => this.runTurn(context)));
+    await this.track(this.embeddedAdapter.process(activity as Partial<Activity>, (context) => this.runTurn(context)));
   }
 
   /**

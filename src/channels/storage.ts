@@ -5,6 +5,7 @@ import { sanitizeBlobKey } from 'botbuilder-azure-blobs/lib/sanitizeBlobKey.js';
 import { AppError, StorageConflictError } from '../errors.js';
 import type { StorageBackend } from '../storage/backend.js';
 import { BlobCaseStore } from '../storage/blobCases.js';
+import { BlobDirectLineStore } from '../storage/blob/directLine.js';
 import type { KeyValueStorage } from '../storage/conversationStore.js';
 import { byTimeThenSeq, type TranscriptKey, type TranscriptLine, type TranscriptStore } from '../storage/transcriptStore.js';
 
@@ -32,6 +33,7 @@ export async function openBlobStorage(options: BlobStorageOptions): Promise<Stor
     state: new BlobKeyValueStorage(new BlobsStorage(connectionString, stateContainer), stateClient),
     transcripts: new BlobTranscriptStore(new BlobsTranscriptStore(connectionString, transcriptContainer), transcriptClient),
     cases: new BlobCaseStore(stateClient),
+    directLine: new BlobDirectLineStore(stateClient),
     close: async () => undefined,
   };
 }

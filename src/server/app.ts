@@ -2,7 +2,7 @@ import restify, { type Next, type Request, type Response } from 'restify';
 import type { Logger } from 'pino';
 import type { HttpRequest, HttpResponse } from '../channels/botAdapter.js';
 import { mountAgentConsole, type AgentConsolePort, type HandBackCatalog } from './agentConsole.js';
-import { mountEmbeddedDirectLine } from './directLine.js';
+import { mountDirectLine } from '../directline/routes.js';
 import { jsonRoute } from './jsonRoute.js';
 import { mountWebChat, type WebChatBackend } from './webChat.js';
 
@@ -18,6 +18,8 @@ export interface AppOptions {
   readonly agentConsole?: { readonly token?: string; readonly hub: AgentConsolePort; readonly catalog: HandBackCatalog };
   /** The Web Chat page's Direct Line: embedded in this server, or Azure's. */
   readonly webChat: WebChatBackend;
+  /** Unsent bytes a web chat stream may hold before its reader counts as stopped and is dropped. */
+  readonly streamBufferBytes: number;
   /** Largest request body accepted, in bytes; larger ones get 413. */
   readonly maxBodyBytes?: number;
 }
@@ -49,7 +51,9 @@ export function createApp(options: AppOptions): restify.Server {
   server.post('/api/messages', requireJson, jsonRoute(options.logger)((req, res) => options.messages.processHttp(req, res)));
 
   mountWebChat(server, options.webChat, options.logger);
-  if (options.webChat.mode === 'embedded') mountEmbeddedDirectLine(server, options.webChat.directLine, options.logger);
+  if (options.webChat.mode === 'embedded') {
+    mountDirectLine(server, options.webChat.directLine, { logger: options.logger, route: jsonRoute(options.logger), streamBufferBytes: options.streamBufferBytes });
+  }
 
   if (options.agentConsole) mountAgentConsole(server, options.agentConsole);
 
