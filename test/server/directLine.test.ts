@@ -232,7 +232,3 @@ describe('the embedded Direct Line over HTTP', () => {
     expect(resumed.sets[0]!.activities[0].text).toBe('thanks');
   });
 });
-    expect(response.status).toBe(404);
-    expect(textsOf((await poll(session)).activities)).not.toContain('I am the bot, honest');
-  });
-});
