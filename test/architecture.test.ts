@@ -16,6 +16,7 @@ const FORBIDDEN: Record<string, readonly string[]> = {
   content: ['bot', 'channels', 'server', 'nlu', 'dialogs', 'storage', 'handoff', 'botbuilder', 'restify'],
   storage: ['dialogs', 'nlu', 'bot', 'channels', 'server', 'botbuilder'],
   handoff: ['botbuilder', 'restify', 'bot', 'channels', 'server'],
+  directline: ['botbuilder', 'bot', 'nlu', 'dialogs', 'content', 'channels', 'server', 'handoff'],
 };
 
 function filesUnder(dir: string): string[] {

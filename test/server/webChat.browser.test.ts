@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EmbeddedDirectLine } from '../../src/channels/directline/embeddedDirectLine.js';
+import type { DirectLineService } from '../../src/directline/service.js';
 import { startBot, type RunningBot } from '../support/botServer.js';
 
 /** Debian's Chromium (.ci/install-chromium.sh installs it); playwright never downloads a browser here. */
@@ -51,7 +51,7 @@ async function openChat(viewport = PHONE) {
 
 const bubble = (page: Page, text: RegExp) => page.locator('.webchat__bubble__content').filter({ hasText: text }).last();
 const suggestedAction = (page: Page, name: string) => page.getByRole('toolbar', { name: 'Suggested actions' }).getByRole('button', { name });
-const embedded = (): EmbeddedDirectLine => {
+const embedded = (): DirectLineService => {
   if (bot.assembly.webChat.mode !== 'embedded') throw new Error('the browser tests run on the embedded Direct Line');
   return bot.assembly.webChat.directLine;
 };
@@ -94,7 +94,7 @@ describe('the Web Chat page in Chromium', () => {
   it('renders a card the bot sends, and its button answers the bot', async () => {
     const chat = await openChat({ width: 1024, height: 768 });
     const { page, conversationId } = chat;
-    embedded().receiveFromBot(conversationId, {
+    await embedded().deliver(conversationId, {
       type: 'message',
       attachments: [
         {
@@ -114,7 +114,7 @@ describe('the Web Chat page in Chromium', () => {
 
   it('shows a typing indicator while the bot is typing', async () => {
     const chat = await openChat();
-    embedded().receiveFromBot(chat.conversationId, { type: 'typing' });
+    await embedded().deliver(chat.conversationId, { type: 'typing' });
     await chat.page.locator('.webchat__typing-indicator').waitFor();
     await chat.close();
   });
