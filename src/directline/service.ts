@@ -86,6 +86,7 @@ interface Started {
 /** A long troubleshooting conversation is under 100 activities; 200 leaves room for reloads. */
 const MAX_HISTORY = 200;
 const SWEEP_EVERY_MS = 60_000;
+const CONVERSATION_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const BOT_ACCOUNT = Object.freeze({ id: 'restore-support-bot', name: 'Backup & Restore Help' });
 
 const newId = (bytes: number): string => randomBytes(bytes).toString('base64url');
@@ -138,6 +139,8 @@ export class DirectLineService {
 
   /** The grant behind an Authorization header for a conversation; 404, 401 or 403 otherwise. */
   async authorize(conversationId: string, authorization: string | undefined): Promise<TokenGrant> {
+    // Ids this service makes are short base64url: anything else is unknown without asking the store.
+    if (!CONVERSATION_ID.test(conversationId)) throw notFound();
     if (!this.pending.has(conversationId) && !(await this.find(conversationId))) throw notFound();
     const grant = await this.grantOf(authorization);
     if (grant.conversationId !== conversationId) throw new DirectLineError('ERR_DIRECTLINE_UNAUTHORIZED', 'token is not valid for this conversation', 403);
