@@ -35,7 +35,7 @@ export function clientActivitySchema(maxMessageChars: number) {
   ]);
 }
 
-export type ClientActivity = z.infer<ReturnType<typeof clientActivitySchema>>;
+type ClientActivity = z.infer<ReturnType<typeof clientActivitySchema>>;
 
 /** The one error a refused client activity gets: the first problem, short, with its field. */
 export function parseClientActivity(schema: ReturnType<typeof clientActivitySchema>, body: unknown): ClientActivity {

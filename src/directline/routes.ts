@@ -11,7 +11,7 @@ const STREAM_PATH = /^\/v3\/directline\/conversations\/([A-Za-z0-9_-]{1,64})\/st
 /** Web Chat pings with empty messages and never sends anything large over the stream. */
 const MAX_STREAM_MESSAGE_BYTES = 4096;
 
-export interface DirectLineRouteOptions {
+interface DirectLineRouteOptions {
   readonly logger: Logger;
   /** The server's one error renderer for JSON routes. */
   readonly route: (handler: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response) => Promise<void>;

@@ -8,7 +8,7 @@ const SECRET_BYTES = 32;
  * compared by hash in constant time, so response times say nothing about how much of a guess was
  * right. A conversation has one live token; only its hash is kept.
  */
-export interface ParsedToken {
+interface ParsedToken {
   readonly conversationId: string;
   readonly secret: string;
 }

@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DirectLineService, type DirectLineLimits, type Subscriber, type TokenGrant } from '../../src/directline/service.js';
+import type { Subscriber } from '../../src/directline/conversations.js';
+import { DirectLineService, type DirectLineLimits, type TokenGrant } from '../../src/directline/service.js';
 import type { ActivityJson } from '../../src/directline/activities.js';
 import type { StorageBackend } from '../../src/storage/backend.js';
 import { IN_MEMORY, openSqliteStorage } from '../../src/storage/sqlite.js';
