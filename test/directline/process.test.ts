@@ -104,7 +104,7 @@ function rawRequest(port: number, request: string): Promise<string> {
 const rssOf = (pid: number): number => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
 
 describe('the embedded Direct Line in the real process', () => {
-  it('answers a WebSocket upgrade to //[ with 404 and goes on serving /healthz', async () => {
+  it('answers a WebSocket upgrade to //[ with 404 and goes on serving /healthz', { timeout: 60_000 }, async () => {
     const bot = await startProcess();
     const port = Number(new URL(bot.url).port);
     const answer = await rawRequest(port, 'GET //[ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n');
@@ -113,7 +113,7 @@ describe('the embedded Direct Line in the real process', () => {
     expect(bot.child.exitCode).toBeNull();
   });
 
-  it('resumes a web chat after a restart on the file store: same token, history and watermark', async () => {
+  it('resumes a web chat after a restart on the file store: same token, history and watermark', { timeout: 90_000 }, async () => {
     const dataDir = tempDir('dl-data-');
     dirs.push(dataDir);
     const env = { STORAGE: 'file', DATA_DIR: dataDir };
