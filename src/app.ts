@@ -7,11 +7,12 @@ import { SupportBot } from './bot/supportBot.js';
 import { Transcript } from './bot/transcript.js';
 import { initialState, type ConversationState } from './bot/state.js';
 import { BotChannel } from './channels/botChannel.js';
-import { EmbeddedDirectLine } from './channels/directline/embeddedDirectLine.js';
-import { DirectLineTokens } from './channels/directline/tokens.js';
 import type { Config } from './config.js';
 import { loadContent } from './content/load.js';
 import type { Content } from './content/types.js';
+import { KeptConversations } from './directline/conversations.js';
+import { BotDelivery } from './directline/delivery.js';
+import { DirectLineService } from './directline/service.js';
 import { DialogEngine } from './dialogs/engine.js';
 import { HandoffQueue } from './handoff/queue.js';
 import { cachedRecognize } from './nlu/cache.js';
@@ -58,6 +59,8 @@ export interface Assembly {
   readonly server: ReturnType<typeof createApp>;
   /** The Web Chat page's Direct Line backend (embedded unless DIRECT_LINE_SECRET is set). */
   readonly webChat: WebChatBackend;
+  /** Where the bot's activities for embedded web chats go (tests send through it as the bot would). */
+  readonly embeddedDelivery: BotDelivery;
   readonly timings: { readonly contentMs: number; readonly trainMs: number };
 }
 
@@ -104,15 +107,18 @@ export function assemble(config: Config, logger: Logger, storage: StorageBackend
     maxMessageChars: config.MAX_MESSAGE_CHARS,
     now: today,
   });
-  const channel = new BotChannel({ config, bot, logger, phrases: content.phrases });
   const gate = new TurnGate();
+  const kept = new KeptConversations({ store: storage.directLine, limits: directLineLimits(config), logger, now });
+  const embeddedDelivery = new BotDelivery(kept, logger, now);
+  const channel = new BotChannel({ config, bot, logger, phrases: content.phrases, embeddedSink: embeddedDelivery });
   const webChat: WebChatBackend = config.DIRECT_LINE_SECRET
     ? { mode: 'azure', secret: config.DIRECT_LINE_SECRET, domain: config.DIRECT_LINE_DOMAIN }
     : {
         mode: 'embedded',
-        directLine: new EmbeddedDirectLine({
-          bot: { processEmbedded: (activity) => gate.run(() => channel.processEmbedded(activity)) },
-          tokens: new DirectLineTokens({ ttlSeconds: config.DIRECT_LINE_TOKEN_TTL_SECONDS, now }),
+        directLine: new DirectLineService({
+          bot: { process: (activity) => gate.run(() => channel.processEmbedded(activity)) },
+          kept,
+          limits: directLineLimits(config),
           logger,
           now,
         }),
@@ -122,13 +128,24 @@ export function assemble(config: Config, logger: Logger, storage: StorageBackend
     gate,
     messages: { channel, allowRemoteUnauthenticated: config.ALLOW_REMOTE_UNAUTHENTICATED },
     storageHealthy: () => store.healthy(),
+    streamBufferBytes: config.DIRECT_LINE_STREAM_BUFFER_BYTES,
     webChat,
     maxBodyBytes: config.MAX_BODY_BYTES,
     requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
     ...(consoleEnabled ? { agentConsole: { agents: config.AGENT_TOKENS, queue, outbox: channel, catalog: handBackCatalog(content) } } : {}),
   });
-  return { content, bot, recognizer, queue, channel, gate, server, webChat, timings: { contentMs: t1 - t0, trainMs: t2 - t1 } };
+  return { content, bot, recognizer, queue, channel, gate, server, webChat, embeddedDelivery, timings: { contentMs: t1 - t0, trainMs: t2 - t1 } };
 }
+
+const directLineLimits = (config: Config) => ({
+  tokenTtlSeconds: config.DIRECT_LINE_TOKEN_TTL_SECONDS,
+  maxMessageChars: config.MAX_MESSAGE_CHARS,
+  maxConversations: config.DIRECT_LINE_MAX_CONVERSATIONS,
+  maxPending: config.DIRECT_LINE_MAX_PENDING,
+  maxConversationBytes: config.DIRECT_LINE_MAX_CONVERSATION_BYTES,
+  maxTotalBytes: config.DIRECT_LINE_MAX_TOTAL_BYTES,
+  maxStreams: config.DIRECT_LINE_MAX_STREAMS,
+});
 
 const handBackCatalog = (content: Content) => ({
   topics: content.intents.filter((intent) => !intent.action).map((intent) => ({ id: intent.id, title: intent.title })),

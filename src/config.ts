@@ -69,6 +69,13 @@ const schema = z.object({
   DIRECT_LINE_DOMAIN: httpsUrl.default('https://directline.botframework.com/v3/directline'),
   // Web Chat refreshes its token every 15 minutes whatever the lifetime, so a shorter one would cut conversations off.
   DIRECT_LINE_TOKEN_TTL_SECONDS: z.coerce.number().int().min(900).max(86_400).default(1800),
+  // Bounds of the embedded Direct Line (README "Running in production"): what a page visitor can make this process keep.
+  DIRECT_LINE_MAX_CONVERSATIONS: z.coerce.number().int().min(1).default(5000),
+  DIRECT_LINE_MAX_PENDING: z.coerce.number().int().min(1).default(10_000),
+  DIRECT_LINE_MAX_CONVERSATION_BYTES: z.coerce.number().int().min(16_384).default(262_144),
+  DIRECT_LINE_MAX_TOTAL_BYTES: z.coerce.number().int().min(65_536).default(134_217_728),
+  DIRECT_LINE_MAX_STREAMS: z.coerce.number().int().min(1).max(100).default(3),
+  DIRECT_LINE_STREAM_BUFFER_BYTES: z.coerce.number().int().min(16_384).default(1_048_576),
   // Teams app package (npm run teams:package); the bot itself runs without them.
   TEAMS_APP_ID: guid.optional(),
   TEAMS_APP_VERSION: z

@@ -26,6 +26,7 @@ export const ERROR_CODES = {
   ERR_SHUTTING_DOWN: 'the server is finishing its turns before it stops and takes no new ones',
   ERR_DIRECTLINE_UNAUTHORIZED: 'a Direct Line request has no token, or one that is unknown, expired or for another conversation',
   ERR_DIRECTLINE_NOT_FOUND: 'a Direct Line request names a conversation that does not exist',
+  ERR_DIRECTLINE_ACTIVITY: 'a web chat client posted an activity of a type, field or size the embedded Direct Line does not take',
   ERR_DIRECTLINE_UPSTREAM: "Azure's Direct Line did not hand out a token",
   ERR_STORAGE_CONFLICT: 'conversation state kept changing underneath a turn',
   ERR_STORAGE_STALE: 'a state write lost a race: its eTag is stale, or the new conversation already exists',

@@ -53,8 +53,6 @@ const PENDING: readonly string[] = [
   // Offline evaluation leaves the run-time recogniser for src/nlu-eval/.
   "src/nlu/benchmarks/datasets.ts imports 'node:fs'",
   "src/nlu/benchmarks/datasets.ts imports 'zod'",
-  // The Direct Line WebSocket moves into src/directline/.
-  "src/server/directLine.ts imports 'ws'",
 ];
 
 const src = path.join(import.meta.dirname, '..', 'src');

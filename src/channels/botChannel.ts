@@ -10,7 +10,7 @@ import { channelOf, scopeOf } from './activityToTurn.js';
 import { describeInvalidActivity } from './activitySchema.js';
 import { BotAuthentication, type AuthenticateRequestResult } from './authentication.js';
 import { connectorRetryPolicy } from './connectorRetry.js';
-import type { ActivityJson as EmbeddedActivity } from './directline/embeddedDirectLine.js';
+import { EMBEDDED_SERVICE_URL, EmbeddedAdapter, type ActivitySink } from './embeddedAdapter.js';
 import { replyToActivity } from './replyToActivity.js';
 import { TurnPipeline, type BotPort } from './turnPipeline.js';
 
@@ -19,6 +19,8 @@ export interface ChannelOptions {
   readonly bot: BotPort;
   readonly logger: Logger;
   readonly phrases: { readonly turnFailed: string; readonly storageFailed: string };
+  /** Where replies to the embedded Direct Line's conversations go, in process. */
+  readonly embeddedSink: ActivitySink;
 }
 
 /** An activity whose sender has been checked (or needs no check: MicrosoftAppId is empty). */
@@ -41,7 +43,7 @@ class Adapter extends CloudAdapter {
 export class BotChannel {
   private readonly auth: BotAuthentication;
   private readonly adapter: Adapter;
-  private readonly embeddedAdapter: CloudAdapter;
+  private readonly embeddedAdapter: EmbeddedAdapter;
   private readonly pipeline: TurnPipeline;
 
   constructor(private readonly options: ChannelOptions) {
@@ -72,10 +74,8 @@ export class BotChannel {
     });
     this.adapter = new Adapter(this.auth);
     this.adapter.onTurnError = (context, error) => this.pipeline.onTurnError(context, error);
-    // The embedded Direct Line's activities never cross the network: they come from this process
-    // and the replies go to this server's own connector, so no Bot Framework token is checked or
-    // fetched for them, even when MicrosoftAppId is set for the Azure channels.
-    this.embeddedAdapter = new CloudAdapter(new BotAuthentication({}, retryPolicy));
+    // The embedded Direct Line's activities never cross the network, in or out.
+    this.embeddedAdapter = new EmbeddedAdapter(options.embeddedSink);
     this.embeddedAdapter.onTurnError = this.adapter.onTurnError;
   }
 
@@ -121,18 +121,20 @@ export class BotChannel {
     if (!reference?.conversation) throw new AppError('ERR_HANDOFF_UNKNOWN', 'the conversation cannot be reached: it has no saved address');
     const target = { channel: channelOf({ channelId: reference.channelId }), scope: scopeOf({ conversation: reference.conversation }) };
     let failure: unknown;
-    await this.adapter.continueConversationAsync(this.options.config.MicrosoftAppId, reference, async (context) => {
+    const logic = async (context: TurnContext) => {
       try {
         await context.sendActivities(messages.map((message) => replyToActivity(message, target)));
       } catch (error) {
         failure = error;
       }
-    });
+    };
+    if (reference.serviceUrl === EMBEDDED_SERVICE_URL) await this.embeddedAdapter.continueConversation(reference, logic);
+    else await this.adapter.continueConversationAsync(this.options.config.MicrosoftAppId, reference, logic);
     if (failure) throw new AppError('ERR_CONNECTOR_SEND', 'the message could not be delivered to the customer; try again', { cause: failure });
   }
 
-  /** An activity from the embedded Direct Line: the same turn as /api/messages, replies to its serviceUrl. */
-  async processEmbedded(activity: EmbeddedActivity): Promise<void> {
-    await this.embeddedAdapter.processActivityDirect('', activity as unknown as Activity, (context) => this.pipeline.run(context));
+  /** An activity from the embedded Direct Line: the same turn as /api/messages, its replies handed back in process. */
+  async processEmbedded(activity: Record<string, unknown>): Promise<void> {
+    await this.embeddedAdapter.process(activity as Partial<Activity>, (context) => this.pipeline.run(context));
   }
 }

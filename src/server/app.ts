@@ -1,9 +1,9 @@
 import restify, { type Next, type Request, type Response } from 'restify';
 import type { Logger } from 'pino';
+import { mountDirectLine } from '../directline/routes.js';
 import { AppError } from '../errors.js';
 import { mountAgentConsole, type AgentConsoleOptions } from './agentConsole.js';
-import { mountEmbeddedDirectLine } from './directLine.js';
-import { renderRestifyError, sendError, type RestifyError } from './errors.js';
+import { jsonRoute, renderRestifyError, sendError, type RestifyError } from './errors.js';
 import { mountMessages, type MessagesOptions } from './messages.js';
 import type { TurnGate } from './turnGate.js';
 import { mountWebChat, type WebChatBackend } from './webChat.js';
@@ -17,6 +17,8 @@ export interface AppOptions {
   readonly agentConsole?: Omit<AgentConsoleOptions, 'logger'>;
   /** The Web Chat page's Direct Line: embedded in this server, or Azure's. */
   readonly webChat: WebChatBackend;
+  /** Unsent bytes a web chat stream may hold before its reader counts as stopped and is dropped. */
+  readonly streamBufferBytes: number;
   /** Largest request body accepted, in bytes; larger ones get 413. */
   readonly maxBodyBytes: number;
   /** A request whose headers and body have not all arrived by then is cut off (slow-body attacks). */
@@ -69,7 +71,9 @@ export function createApp(options: AppOptions): restify.Server {
 
   mountMessages(server, { ...options.messages, gate: options.gate, logger });
   mountWebChat(server, options.webChat, logger);
-  if (options.webChat.mode === 'embedded') mountEmbeddedDirectLine(server, options.webChat.directLine, logger);
+  if (options.webChat.mode === 'embedded') {
+    mountDirectLine(server, options.webChat.directLine, { logger, route: jsonRoute(logger), streamBufferBytes: options.streamBufferBytes });
+  }
   if (options.agentConsole) mountAgentConsole(server, { ...options.agentConsole, logger });
 
   server.on('restifyError', (req: Request, _res: Response, error: RestifyError, callback: () => void) => {

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -7,27 +6,15 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { Logger } from 'pino';
 import type { Request, Response, Server } from 'restify';
-import type { EmbeddedDirectLine } from '../channels/directline/embeddedDirectLine.js';
-import { DirectLineError } from '../errors.js';
+import { azureSession, type AzureDirectLine, type WebChatSession } from '../directline/azure.js';
+import { DIRECT_LINE_PATH } from '../directline/routes.js';
+import type { DirectLineService } from '../directline/service.js';
 import { jsonRoute } from './errors.js';
 
 /** Where the page talks to: this server's own Direct Line, or Azure's with the secret kept here. */
 export type WebChatBackend =
-  | { readonly mode: 'embedded'; readonly directLine: EmbeddedDirectLine }
-  | { readonly mode: 'azure'; readonly secret: string; readonly domain: string };
-
-/** The page's answer from POST /api/directline/token, in either mode. */
-export interface WebChatSession {
-  readonly token: string;
-  readonly conversationId: string;
-  readonly expires_in: number;
-  readonly userId: string;
-  /** The Direct Line base URL Web Chat talks to; a path on this server in embedded mode. */
-  readonly domain: string;
-}
-
-const EMBEDDED_DOMAIN = '/v3/directline';
-const AZURE_TIMEOUT_MS = 10_000;
+  | { readonly mode: 'embedded'; readonly directLine: DirectLineService }
+  | ({ readonly mode: 'azure' } & AzureDirectLine);
 
 /** public/ sits at the project root, two levels above both src/server and dist/server. */
 const PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url));
@@ -75,36 +62,9 @@ export function mountWebChat(server: Server, backend: WebChatBackend, logger: Lo
   }));
 }
 
-function embeddedSession(directLine: EmbeddedDirectLine): WebChatSession {
+function embeddedSession(directLine: DirectLineService): WebChatSession {
   const { token, conversationId, expiresIn, userId } = directLine.createConversation();
-  return { token, conversationId, expires_in: expiresIn, userId, domain: EMBEDDED_DOMAIN };
-}
-
-/**
- * Exchanges the Direct Line secret for a token bound to one new conversation and one user id, so
- * the secret never reaches the browser. Ids starting with `dl_` are the ones Direct Line lets a
- * token pin (https://learn.microsoft.com/azure/bot-service/rest-api/bot-framework-rest-direct-line-3-0-authentication).
- */
-async function azureSession(backend: Extract<WebChatBackend, { mode: 'azure' }>, logger: Logger): Promise<WebChatSession> {
-  const userId = `dl_${randomBytes(12).toString('base64url')}`;
-  let response: globalThis.Response;
-  try {
-    response = await fetch(`${backend.domain}/tokens/generate`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${backend.secret}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ user: { id: userId } }),
-      signal: AbortSignal.timeout(AZURE_TIMEOUT_MS),
-    });
-  } catch (error) {
-    throw new DirectLineError('ERR_DIRECTLINE_UPSTREAM', 'the chat service is unreachable', 502, { cause: error });
-  }
-  const body = (await response.json().catch(() => null)) as { token?: unknown; conversationId?: unknown; expires_in?: unknown } | null;
-  if (!response.ok || typeof body?.token !== 'string' || typeof body.conversationId !== 'string') {
-    logger.error({ status: response.status, code: 'ERR_DIRECTLINE_UPSTREAM' }, 'Direct Line token exchange failed');
-    throw new DirectLineError('ERR_DIRECTLINE_UPSTREAM', 'the chat service did not start a conversation', 502);
-  }
-  const expiresIn = typeof body.expires_in === 'number' ? body.expires_in : 0;
-  return { token: body.token, conversationId: body.conversationId, expires_in: expiresIn, userId, domain: backend.domain };
+  return { token, conversationId, expires_in: expiresIn, userId, domain: DIRECT_LINE_PATH };
 }
 
 /** Only this server's scripts run; Web Chat injects its styles at run time, hence inline styles. */

@@ -213,8 +213,8 @@ describe('the embedded Direct Line over HTTP', () => {
     const refreshed = await jsonOf(response);
     expect(refreshed).toMatchObject({ conversationId: session.conversationId, expires_in: TTL_SECONDS });
     expect(refreshed.token).not.toBe(session.token);
-    now += (TTL_SECONDS * 1000) / 2;
     expect((await directLine(session.token, 'GET', `/conversations/${session.conversationId}/activities`)).status).toBe(403);
+    now += (TTL_SECONDS * 1000) / 2;
     expect((await directLine(refreshed.token, 'GET', `/conversations/${session.conversationId}/activities`)).status).toBe(200);
   });
 
@@ -230,16 +230,5 @@ describe('the embedded Direct Line over HTTP', () => {
     await resumed.until(1);
     resumed.close();
     expect(resumed.sets[0]!.activities[0].text).toBe('thanks');
-  });
-
-  it('accepts bot activities on its connector only with the key this process made', async () => {
-    const session = await startConversation();
-    const response = await fetch(`${bot.url}/directline/connector/guessed-key/v3/conversations/${session.conversationId}/activities`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ type: 'message', text: 'I am the bot, honest' }),
-    });
-    expect(response.status).toBe(404);
-    expect(textsOf((await poll(session)).activities)).not.toContain('I am the bot, honest');
   });
 });

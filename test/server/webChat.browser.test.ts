@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EmbeddedDirectLine } from '../../src/channels/directline/embeddedDirectLine.js';
 import { CHROME_PATH } from '../support/browser.js';
 import { startBot, type RunningBot } from '../support/botServer.js';
 
@@ -50,10 +49,6 @@ async function openChat(viewport = PHONE) {
 
 const bubble = (page: Page, text: RegExp) => page.locator('.webchat__bubble__content').filter({ hasText: text }).last();
 const suggestedAction = (page: Page, name: string) => page.getByRole('toolbar', { name: 'Suggested actions' }).getByRole('button', { name });
-const embedded = (): EmbeddedDirectLine => {
-  if (bot.assembly.webChat.mode !== 'embedded') throw new Error('the browser tests run on the embedded Direct Line');
-  return bot.assembly.webChat.directLine;
-};
 
 describe('the Web Chat page in Chromium', () => {
   it('lets a customer describe a slow restore, read the answer and go on with a choice button', async () => {
@@ -93,7 +88,7 @@ describe('the Web Chat page in Chromium', () => {
   it('renders a card the bot sends, and its button answers the bot', async () => {
     const chat = await openChat({ width: 1024, height: 768 });
     const { page, conversationId } = chat;
-    embedded().receiveFromBot(conversationId, {
+    await bot.assembly.embeddedDelivery.deliver(conversationId, {
       type: 'message',
       attachments: [
         {
@@ -113,7 +108,7 @@ describe('the Web Chat page in Chromium', () => {
 
   it('shows a typing indicator while the bot is typing', async () => {
     const chat = await openChat();
-    embedded().receiveFromBot(chat.conversationId, { type: 'typing' });
+    await bot.assembly.embeddedDelivery.deliver(chat.conversationId, { type: 'typing' });
     await chat.page.locator('.webchat__typing-indicator').waitFor();
     await chat.close();
   });

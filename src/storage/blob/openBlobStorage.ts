@@ -3,6 +3,7 @@ import { AppError } from '../../errors.js';
 import { firstLine } from '../../text.js';
 import type { StorageBackend } from '../backend.js';
 import { BlobCaseStore } from './blobCaseStore.js';
+import { BlobDirectLineStore } from './blobDirectLineStore.js';
 import { BlobStorage } from './blobStorage.js';
 import { BlobTranscriptStore } from './blobTranscriptStore.js';
 
@@ -29,6 +30,7 @@ export async function openBlobStorage(options: BlobStorageOptions): Promise<Stor
     state: new BlobStorage(stateClient),
     transcripts: new BlobTranscriptStore(transcriptClient),
     cases: new BlobCaseStore(stateClient),
+    directLine: new BlobDirectLineStore(stateClient),
     close: async () => undefined,
   };
 }

@@ -5,6 +5,7 @@ import { AppError } from '../../errors.js';
 import type { StorageBackend } from '../backend.js';
 import { GroupCommit } from './groupCommit.js';
 import { SqliteCaseStore } from './sqliteCaseStore.js';
+import { SqliteDirectLineStore } from './sqliteDirectLineStore.js';
 import { SqliteStorage } from './sqliteStorage.js';
 import { SqliteTranscriptStore } from './sqliteTranscriptStore.js';
 
@@ -24,6 +25,7 @@ export function openSqliteStorage(file: string): StorageBackend {
     state: new SqliteStorage(db, commits),
     transcripts: new SqliteTranscriptStore(db, commits),
     cases: new SqliteCaseStore(db, commits),
+    directLine: new SqliteDirectLineStore(db, commits),
     close: async () => {
       commits.flush();
       db.close();

@@ -1,0 +1,239 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import { AppError, DirectLineError } from '../errors.js';
+import type { DirectLineRecord } from '../storage/backend.js';
+import { clientActivitySchema, parseClientActivity, type ActivityJson } from './activities.js';
+import { BOT_ACCOUNT, envelopeOf } from './delivery.js';
+import { KeptConversations, type ActivitySet, type KeepingLimits, type Subscriber } from './conversations.js';
+import { hashOf, newSecret, parseToken, secretMatches, tokenOf } from './tokens.js';
+
+/** The bot side, reached in process: runs one customer activity as a turn; replies come back through delivery.ts. */
+interface EmbeddedBot {
+  process(activity: ActivityJson): Promise<void>;
+}
+
+/** What a valid token lets its holder do: read and write one conversation, as one user. */
+export interface TokenGrant {
+  readonly conversationId: string;
+  readonly userId: string;
+  /** Milliseconds since the epoch. */
+  readonly expiresAt: number;
+}
+
+interface NewConversation {
+  readonly conversationId: string;
+  readonly userId: string;
+  readonly token: string;
+  readonly expiresIn: number;
+}
+
+/** Every bound, from config (README "Running in production" lists them). */
+export interface DirectLineLimits extends KeepingLimits {
+  readonly tokenTtlSeconds: number;
+  readonly maxMessageChars: number;
+  /** Conversations handed out by the page but not started yet; beyond it the oldest is forgotten first. */
+  readonly maxPending: number;
+  /** WebSocket streams per conversation; a new one closes the oldest. */
+  readonly maxStreams: number;
+}
+
+interface DirectLineServiceOptions {
+  readonly bot: EmbeddedBot;
+  /** The started conversations, shared with the bot's delivery (delivery.ts). */
+  readonly kept: KeptConversations;
+  readonly limits: DirectLineLimits;
+  readonly logger: Logger;
+  readonly now?: () => number;
+}
+
+interface Pending {
+  readonly id: string;
+  readonly userId: string;
+  tokenHash: string;
+  expiresAt: number;
+}
+
+const SWEEP_EVERY_MS = 60_000;
+const CONVERSATION_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+const newId = (bytes: number): string => randomBytes(bytes).toString('base64url');
+
+/** A client's watermark: absent or empty means "from the start", as in Azure's Direct Line. */
+export function parseWatermark(raw: string | null | undefined): number {
+  const after = raw ? Number(raw) : 0;
+  if (!Number.isInteger(after) || after < 0) throw new DirectLineError('ERR_REQUEST_INVALID', 'watermark must be a whole number', 400);
+  return after;
+}
+
+/**
+ * The subset of the Direct Line 3.0 service that Web Chat uses, so `npm start` needs no Azure
+ * account. Customer activities go to the bot in process and its replies come back through
+ * `deliver`; nothing crosses the network, so there is no connector address to leak. Started
+ * conversations, their watermarked history and their token hash are written through to the store,
+ * so a restart resumes them; what is kept is bounded per conversation and in total.
+ */
+export class DirectLineService {
+  private readonly pending = new Map<string, Pending>();
+  private readonly kept: KeptConversations;
+  private readonly schema: ReturnType<typeof clientActivitySchema>;
+  private readonly now: () => number;
+  private readonly limits: DirectLineLimits;
+  private nextSweep = 0;
+
+  constructor(private readonly options: DirectLineServiceOptions) {
+    this.now = options.now ?? Date.now;
+    this.limits = options.limits;
+    this.schema = clientActivitySchema(options.limits.maxMessageChars);
+    this.kept = options.kept;
+  }
+
+  /** A conversation not yet started, and its token: what the page hands to Web Chat. Kept in memory only until started. */
+  createConversation(): NewConversation {
+    this.sweep();
+    // A flood of token requests only ever pushes out other never-started conversations.
+    while (this.pending.size >= this.limits.maxPending) {
+      const oldest = this.pending.keys().next().value as string;
+      this.pending.delete(oldest);
+    }
+    const secret = newSecret();
+    const conversation: Pending = { id: newId(16), userId: `user-${newId(12)}`, tokenHash: hashOf(secret), expiresAt: this.expiry() };
+    this.pending.set(conversation.id, conversation);
+    return { conversationId: conversation.id, userId: conversation.userId, token: tokenOf(conversation.id, secret), expiresIn: this.limits.tokenTtlSeconds };
+  }
+
+  /** The grant behind an Authorization header for a conversation; 404, 401 or 403 otherwise. */
+  async authorize(conversationId: string, authorization: string | undefined): Promise<TokenGrant> {
+    // Ids this service makes are short base64url: anything else is unknown without asking the store.
+    if (!CONVERSATION_ID.test(conversationId)) throw notFound();
+    if (!this.pending.has(conversationId) && !(await this.kept.find(conversationId))) throw notFound();
+    const grant = await this.grantOf(authorization);
+    if (grant.conversationId !== conversationId) throw new DirectLineError('ERR_DIRECTLINE_UNAUTHORIZED', 'token is not valid for this conversation', 403);
+    return grant;
+  }
+
+  /** A grant for whichever conversation the token names (start, refresh); 401 or 403 otherwise. */
+  async grantOf(authorization: string | undefined): Promise<TokenGrant> {
+    const token = /^Bearer (\S+)$/i.exec(authorization ?? '')?.[1];
+    if (!token) throw new DirectLineError('ERR_DIRECTLINE_UNAUTHORIZED', 'a Bearer token is required', 401);
+    const parsed = parseToken(token);
+    const holder = parsed ? (this.pending.get(parsed.conversationId) ?? (await this.kept.find(parsed.conversationId))?.record) : undefined;
+    if (!parsed || !holder || holder.expiresAt <= this.now() || !secretMatches(holder.tokenHash, parsed.secret)) {
+      throw new DirectLineError('ERR_DIRECTLINE_UNAUTHORIZED', 'token is invalid or expired', 403);
+    }
+    return { conversationId: holder.id, userId: holder.userId, expiresAt: holder.expiresAt };
+  }
+
+  /** Web Chat refreshes halfway through a token's life; the new token replaces the old one, which stops working. */
+  async refresh(grant: TokenGrant): Promise<{ conversationId: string; token: string; expiresIn: number }> {
+    const secret = newSecret();
+    const pending = this.pending.get(grant.conversationId);
+    if (pending) {
+      pending.tokenHash = hashOf(secret);
+      pending.expiresAt = this.expiry();
+    } else {
+      await this.kept.update(await this.kept.get(grant.conversationId), { tokenHash: hashOf(secret), expiresAt: this.expiry() });
+    }
+    return { conversationId: grant.conversationId, token: tokenOf(grant.conversationId, secret), expiresIn: this.limits.tokenTtlSeconds };
+  }
+
+  /**
+   * Starts the conversation once. Like Azure's Direct Line, tells the bot that the bot and the
+   * customer joined, which is what makes it welcome them; Web Chat does not send that itself.
+   */
+  async start(grant: TokenGrant): Promise<void> {
+    const pending = this.pending.get(grant.conversationId);
+    if (!pending) return;
+    this.pending.delete(pending.id);
+    const now = this.now();
+    const record: DirectLineRecord = { id: pending.id, userId: pending.userId, tokenHash: pending.tokenHash, expiresAt: pending.expiresAt, sequence: 0, bytes: 0, lastActive: now };
+    await this.kept.add(record);
+    const user = { id: record.userId, role: 'user' };
+    const joined = { ...this.envelope(record), type: 'conversationUpdate', id: newId(9), from: user, recipient: BOT_ACCOUNT, membersAdded: [BOT_ACCOUNT, user] };
+    await this.options.bot.process(joined).catch((error: unknown) => {
+      this.options.logger.error({ err: error, code: 'ERR_TURN_FAILED', conversationId: record.id }, 'the bot did not take the conversation start');
+    });
+  }
+
+  /**
+   * A customer activity: kept and echoed to subscribers (Web Chat matches the echo to mark it
+   * sent), then a typing indicator while the bot works, then the bot's turn. A customer's typing
+   * indicator is answered and dropped: this bot does nothing with it.
+   */
+  async post(grant: TokenGrant, body: unknown): Promise<{ id: string }> {
+    const parsed = parseClientActivity(this.schema, body);
+    if (parsed.type === 'typing') return { id: newId(9) };
+    await this.start(grant);
+    const conversation = await this.kept.get(grant.conversationId);
+    const { record } = conversation;
+    const { from, ...fields } = parsed;
+    const user = { ...(from?.name ? { name: from.name } : {}), id: record.userId, role: 'user' };
+    const [echo] = await this.kept.append(conversation, [
+      { ...fields, ...this.envelope(record), from: user, recipient: BOT_ACCOUNT },
+      { ...this.envelope(record), type: 'typing', from: { ...BOT_ACCOUNT, role: 'bot' }, recipient: user },
+    ]);
+    const activity = echo as ActivityJson;
+    try {
+      await this.options.bot.process(activity);
+    } catch (error) {
+      // A coded refusal (shutting down, storage failing) keeps its own status; anything else is the bot's failure.
+      if (error instanceof AppError) throw error;
+      throw new DirectLineError('ERR_TURN_FAILED', 'the bot could not take the activity', 502, { cause: error });
+    }
+    return { id: String(activity.id) };
+  }
+
+  /** Activities after a watermark (see parseWatermark), and the new watermark. */
+  async read(conversationId: string, after: number): Promise<ActivitySet> {
+    if (this.pending.has(conversationId)) return { activities: [], watermark: '0' };
+    const conversation = await this.kept.get(conversationId);
+    return this.kept.since(conversation, after);
+  }
+
+  /**
+   * Pushes the backlog after `after`, then each new activity, until the returned function is
+   * called; both in one step so nothing appended in between is missed. A conversation keeps a few
+   * streams: a new one closes the oldest.
+   */
+  async subscribe(grant: TokenGrant, after: number, subscriber: Subscriber): Promise<() => void> {
+    await this.start(grant);
+    const conversation = await this.kept.get(grant.conversationId);
+    const { subscribers } = conversation;
+    for (const oldest of subscribers) {
+      if (subscribers.size < this.limits.maxStreams) break;
+      subscribers.delete(oldest);
+      oldest.close();
+    }
+    const backlog = this.kept.since(conversation, after);
+    if (backlog.activities.length > 0) subscriber.push(backlog);
+    subscribers.add(subscriber);
+    return () => subscribers.delete(subscriber);
+  }
+
+  secondsLeft(grant: TokenGrant): number {
+    return Math.max(0, Math.floor((grant.expiresAt - this.now()) / 1000));
+  }
+
+  /** Closes every stream (shutdown); the conversations stay in the store. */
+  closeStreams(): void {
+    this.kept.closeStreams();
+  }
+
+  /** Conversations no token can reach any more are forgotten; at most once a minute, on a new conversation. */
+  private sweep(): void {
+    const now = this.now();
+    if (now < this.nextSweep) return;
+    this.nextSweep = now + SWEEP_EVERY_MS;
+    for (const [id, pending] of this.pending) if (pending.expiresAt <= now) this.pending.delete(id);
+    this.kept.forgetExpired();
+  }
+
+  private expiry(): number {
+    return this.now() + this.limits.tokenTtlSeconds * 1000;
+  }
+
+  private envelope(record: DirectLineRecord) {
+    return envelopeOf(record, this.now());
+  }
+}
+
+const notFound = (): DirectLineError => new DirectLineError('ERR_DIRECTLINE_NOT_FOUND', 'conversation not found', 404);
