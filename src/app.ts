@@ -10,6 +10,7 @@ import type { Config } from './config.js';
 import { loadContent } from './content/load.js';
 import type { Content } from './content/types.js';
 import { DialogEngine } from './dialogs/engine.js';
+import { ChoiceReader } from './nlu/choiceReader.js';
 import { HandoffHub } from './handoff/hub.js';
 import { cachedRecognize } from './nlu/cache.js';
 import { buildRecognizer } from './nlu/fromContent.js';
@@ -65,6 +66,7 @@ export function assemble(config: Config, logger: Logger, storage: StorageBackend
   const t2 = performance.now();
   const recognize = cachedRecognize((text) => recognizer.recognize(text), config.NLU_CACHE_SIZE);
   const engine = new DialogEngine(content.trees, (id) => content.intentById.get(id)?.answer);
+  const choiceReader = new ChoiceReader(content);
   const hub = new HandoffHub({
     outbox: { send: (conversationId, messages) => channel.send(conversationId, messages) },
     cases: storage.cases,
@@ -74,6 +76,7 @@ export function assemble(config: Config, logger: Logger, storage: StorageBackend
     content,
     engine,
     recognize,
+    readChoice: (choices, text) => choiceReader.read(choices, text),
     store: new ConversationStore<ConversationState>(storage.state, initialState),
     logger,
     maxMessageChars: config.MAX_MESSAGE_CHARS,

@@ -69,6 +69,7 @@ export function loadContent(root: string): Content {
     synonyms: synonymFiles.flatMap((source) => source.data.synonyms),
     recognizer: recognizerFiles[0]?.data.recognizer ?? FALLBACK_RECOGNIZER,
     phrases: botFile.data.bot,
+    answers: botFile.data.answers,
   });
 }
 

@@ -32,14 +32,17 @@ export interface RecognizerSettings {
 export interface DialogChoice {
   readonly label: string;
   readonly means?: 'yes' | 'no';
-  readonly also: readonly string[];
+  readonly examples: readonly string[];
   readonly next: string;
 }
 
 export interface DialogNode {
   readonly id: string;
   readonly say: string;
+  readonly title?: string;
+  readonly source: string;
   readonly answer?: string;
+  readonly about: readonly string[];
   readonly choices?: readonly DialogChoice[];
   readonly next?: string;
   readonly end?: true;
@@ -55,6 +58,7 @@ export interface DialogTree {
 }
 
 export type BotPhrases = BotFile['bot'];
+export type YesNoExamples = BotFile['answers'];
 
 /** Everything the bot knows, loaded and checked once at start-up, then frozen. */
 export interface Content {
@@ -64,4 +68,5 @@ export interface Content {
   readonly synonyms: readonly Synonym[];
   readonly recognizer: RecognizerSettings;
   readonly phrases: Readonly<BotPhrases>;
+  readonly answers: Readonly<YesNoExamples>;
 }

@@ -1,0 +1,123 @@
+import type { Content, DialogChoice } from '../content/types.js';
+import { TextAnalyzer } from './analyzer.js';
+import { normalize, STOPWORDS, wordFeatures, Vectorizer } from './features.js';
+import { trainingDataOf } from './fromContent.js';
+import { DEFAULT_TUNING } from './recognizer.js';
+
+/** Weight of the nearest example against the centroid, as in the recogniser's similarity score. */
+const NEAREST_WEIGHT = 0.5;
+
+/** How a free-typed message reads as an answer to the open question of a walk-through. */
+export interface ChoiceReading {
+  readonly index: number;
+  /** Cosine similarity to the nearest example of the chosen answer (0-1). */
+  readonly score: number;
+  /** How far ahead of the best example of any other answer it is. */
+  readonly margin: number;
+  readonly nearestExample: string;
+}
+
+/**
+ * Reads a typed answer against the examples of each choice (its label, its own `examples`, and the
+ * shared yes or no examples when it `means` one), with the recogniser's analyzer (spelling,
+ * synonyms, stems) and TF-IDF over stems and word pairs, so "not" and "still" stay attached to
+ * what they deny ("wifi fine" vs "wifi not work"). Weights come from every example the bot knows,
+ * so words common everywhere ("restore", "iphone") count for little.
+ */
+export class ChoiceReader {
+  private readonly analyzer: TextAnalyzer;
+  private readonly vectorizer: Vectorizer;
+  private readonly yes: readonly string[];
+  private readonly no: readonly string[];
+  /** Example vectors per text: trees share many examples, and examples never change. */
+  private readonly vectors = new Map<string, Map<string, number>>();
+  /** Centroids per list of examples, keyed by the list itself (the content is frozen). */
+  private readonly centroids = new Map<readonly string[], Map<string, number>>();
+
+  constructor(content: Content) {
+    const data = trainingDataOf(content);
+    this.analyzer = new TextAnalyzer(data);
+    this.yes = content.answers.yes;
+    this.no = content.answers.no;
+    const choiceTexts = [...content.trees.values()].flatMap((tree) =>
+      Object.values(tree.nodes).flatMap((node) => (node.choices ?? []).flatMap((choice) => [choice.label, ...choice.examples])),
+    );
+    const documents = [...data.intents.flatMap((intent) => intent.examples), ...choiceTexts, ...this.yes, ...this.no];
+    // Word features only: character n-grams make "restoring now" look like "restore never".
+    this.vectorizer = new Vectorizer(documents.map((text) => this.features(text, false)), { ...DEFAULT_TUNING, charNgrams: [] });
+  }
+
+  /** The best-fitting choice, or null when the message shares nothing with any choice's examples. */
+  read(choices: readonly DialogChoice[], text: string): ChoiceReading | null {
+    const analysis = this.analyzer.analyze(text, true);
+    const query = this.vectorizer.vectorize(wordFeatures(analysis.stems));
+    if (query.size === 0) return null;
+    // Words no example knows ("grand", "smashing") cannot be read, so they lower the score
+    // instead of vanishing and leaving one known word to decide.
+    const informative = analysis.stems.filter((stemmed, index) => this.vectorizer.idfOf(stemmed) !== undefined || !STOPWORDS.has(analysis.tokens[index] ?? ''));
+    const known = informative.filter((stemmed) => this.vectorizer.idfOf(stemmed) !== undefined).length;
+    const coverage = informative.length === 0 ? 0 : known / informative.length;
+    const best = choices.map((choice) => { const match = this.bestOf(query, choice); return { ...match, score: match.score * coverage }; });
+    const ranked = best.map((match, index) => ({ ...match, index })).sort((a, b) => b.score - a.score);
+    const [first, second] = ranked;
+    if (!first || first.score === 0) return null;
+    return { index: first.index, score: first.score, margin: first.score - (second?.score ?? 0), nearestExample: first.example };
+  }
+
+  /**
+   * Half the nearest example, half the centroid of the choice's examples: the nearest alone lets one
+   * rare word ("really") pull a message to the wrong answer; the centroid carries what the examples
+   * share ("fine", "good", "works"). The choice's own examples and the shared yes or no ones are
+   * separate groups, so a long shared list does not drown a question's particular answers.
+   */
+  private bestOf(query: ReadonlyMap<string, number>, choice: DialogChoice): { score: number; example: string } {
+    const shared = choice.means === 'yes' ? this.yes : choice.means === 'no' ? this.no : [];
+    const groups = [choice.examples.length > 0 ? [choice.label, ...choice.examples] : [choice.label], shared].filter((group) => group.length > 0);
+    let best = { score: 0, example: '' };
+    for (const group of groups) {
+      const nearest = this.nearest(query, group);
+      const score = NEAREST_WEIGHT * nearest.score + (1 - NEAREST_WEIGHT) * cosine(query, this.centroidOf(group));
+      if (score > best.score) best = { score, example: nearest.example };
+    }
+    return best;
+  }
+
+  private centroidOf(group: readonly string[]): Map<string, number> {
+    let centroid = this.centroids.get(group);
+    if (!centroid) {
+      centroid = new Map<string, number>();
+      for (const example of group) for (const [feature, weight] of this.vectorOf(example)) centroid.set(feature, (centroid.get(feature) ?? 0) + weight);
+      centroid = normalize(centroid);
+      this.centroids.set(group, centroid);
+    }
+    return centroid;
+  }
+
+  private nearest(query: ReadonlyMap<string, number>, examples: readonly string[]): { score: number; example: string } {
+    let best = { score: 0, example: '' };
+    for (const example of examples) {
+      const score = cosine(query, this.vectorOf(example));
+      if (score > best.score) best = { score, example };
+    }
+    return best;
+  }
+
+  private vectorOf(example: string): Map<string, number> {
+    let vector = this.vectors.get(example);
+    if (!vector) {
+      vector = this.vectorizer.vectorize(this.features(example, false));
+      this.vectors.set(example, vector);
+    }
+    return vector;
+  }
+
+  private features(text: string, correct: boolean): string[] {
+    return wordFeatures(this.analyzer.analyze(text, correct).stems);
+  }
+}
+
+function cosine(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): number {
+  let dot = 0;
+  for (const [feature, weight] of a) dot += weight * (b.get(feature) ?? 0);
+  return dot;
+}
