@@ -47,6 +47,13 @@ export interface DialogNode {
   readonly next?: string;
   readonly end?: true;
   readonly handoff?: true;
+  readonly at: SourcePosition;
+}
+
+/** Content that cites where its facts come from, and where it is written. */
+export interface SourcePositioned {
+  readonly source: string;
+  readonly at: SourcePosition;
 }
 
 export interface DialogTree {

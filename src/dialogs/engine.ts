@@ -68,10 +68,11 @@ export class DialogEngine {
     return { text, choices: (node.choices ?? []).map((choice) => choice.label) };
   }
 
-  /** The tree's title, the step's title and its number along the path taken: "step 2, Wi-Fi". */
+  /** The tree's title, the step's title and its number among the questions asked: "step 2, Wi-Fi". */
   whereAt(state: TreeState): { tree: string; step: number; title?: string } {
     const node = this.node(state);
-    return { tree: this.tree(state.tree).title, step: state.path.length + 1, ...(node.title ? { title: node.title } : {}) };
+    const asked = state.path.filter((step) => step.answer !== undefined).length;
+    return { tree: this.tree(state.tree).title, step: asked + 1, ...(node.title ? { title: node.title } : {}) };
   }
 
   /** The topics the open question is about, beyond the tree's own. */

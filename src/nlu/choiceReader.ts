@@ -1,6 +1,6 @@
 import type { Content, DialogChoice } from '../content/types.js';
 import { TextAnalyzer } from './analyzer.js';
-import { normalize, STOPWORDS, wordFeatures, Vectorizer } from './features.js';
+import { normalize, STOPWORDS, Vectorizer } from './features.js';
 import { trainingDataOf } from './fromContent.js';
 import { DEFAULT_TUNING } from './recognizer.js';
 
@@ -20,9 +20,9 @@ export interface ChoiceReading {
 /**
  * Reads a typed answer against the examples of each choice (its label, its own `examples`, and the
  * shared yes or no examples when it `means` one), with the recogniser's analyzer (spelling,
- * synonyms, stems) and TF-IDF over stems and word pairs, so "not" and "still" stay attached to
- * what they deny ("wifi fine" vs "wifi not work"). Weights come from every example the bot knows,
- * so words common everywhere ("restore", "iphone") count for little.
+ * synonyms, stems) and TF-IDF over stems, negated ones marked ("wifi fine" vs "wifi not !work").
+ * Weights come from every example the bot knows, so words common everywhere ("restore",
+ * "iphone") count for little.
  */
 export class ChoiceReader {
   private readonly analyzer: TextAnalyzer;
@@ -49,8 +49,8 @@ export class ChoiceReader {
 
   /** The best-fitting choice, or null when the message shares nothing with any choice's examples. */
   read(choices: readonly DialogChoice[], text: string): ChoiceReading | null {
-    const analysis = this.analyzer.analyze(text, true);
-    const query = this.vectorizer.vectorize(wordFeatures(analysis.stems));
+    const analysis = this.analyze(text);
+    const query = this.vectorizer.vectorize(answerFeatures(analysis.stems));
     if (query.size === 0) return null;
     // Words no example knows ("grand", "smashing") cannot be read, so they lower the score
     // instead of vanishing and leaving one known word to decide.
@@ -111,9 +111,45 @@ export class ChoiceReader {
     return vector;
   }
 
-  private features(text: string, correct: boolean): string[] {
-    return wordFeatures(this.analyzer.analyze(text, correct).stems);
+  /**
+   * The message's stems, spelling corrected only where the uncorrected word is unknown here: the
+   * recogniser corrects towards topic words, which turns an answer's "fine" into "find".
+   */
+  private analyze(text: string): { tokens: readonly string[]; stems: readonly string[] } {
+    const raw = this.analyzer.analyze(text, false);
+    const corrected = this.analyzer.analyze(text, true);
+    if (raw.stems.length !== corrected.stems.length) return raw;
+    const stems = raw.stems.map((stemmed, index) => (this.vectorizer.idfOf(stemmed) !== undefined ? stemmed : (corrected.stems[index] ?? stemmed)));
+    return { tokens: raw.tokens, stems };
   }
+
+  private features(text: string, correct: boolean): string[] {
+    return answerFeatures(this.analyzer.analyze(text, correct).stems);
+  }
+}
+
+/** Stems that deny the words after them: "isn't working" is not "working". */
+const NEGATIONS = new Set(['not', 'never', 'without']);
+/** How many words after a negation it covers: "not really working" as much as "not working". */
+const NEGATION_SCOPE = 2;
+
+/**
+ * Stems, with the ones a negation covers marked ("not work" → not, !work). Short answers hinge on
+ * a word or two, so word pairs ("my wifi") would weigh more than the word that decides ("fine").
+ */
+function answerFeatures(stems: readonly string[]): string[] {
+  let negated = 0;
+  return stems.map((stemmed) => {
+    if (NEGATIONS.has(stemmed)) {
+      negated = NEGATION_SCOPE;
+      return stemmed;
+    }
+    if (negated > 0) {
+      negated -= 1;
+      return `!${stemmed}`;
+    }
+    return stemmed;
+  });
 }
 
 function cosine(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): number {
