@@ -72,7 +72,7 @@ export class Conversation {
     if (intent?.action && intent.action !== 'none' && !SMALL_TALK.has(intent.action)) return this.act(state, intent);
 
     const about = new Set([...this.topicsOf(tree.tree), ...engine.aboutAt(tree)]);
-    if (intent && !intent.action && !about.has(intent.id)) return this.sideQuestion(state, tree, intent);
+    if (intent && !intent.action && !about.has(intent.id)) return this.sideQuestion(state, tree, intent, text);
     if (reading && reading.score >= LOOSE_READING) return this.advance(state, engine.choose(tree, reading.index));
     if (intent?.action && SMALL_TALK.has(intent.action)) return this.act(state, intent);
     if (intent && !intent.action && !this.topicsOf(tree.tree).includes(intent.id)) {
@@ -97,7 +97,7 @@ export class Conversation {
       const reading = this.read(suspended, text);
       if (reading && reading.score >= SURE_READING) return this.advance({ ...state, tree: suspended }, this.deps.engine.choose(suspended, reading.index));
       if (intent?.action === 'resume' || (intent?.tree && intent.tree === suspended.tree)) return this.resume(state);
-      if (intent && !intent.action) return this.sideQuestion(state, suspended, intent);
+      if (intent && !intent.action) return this.sideQuestion(state, suspended, intent, text);
     }
     if (reopen && (intent?.action === 'reopen' || (intent?.tree && intent.tree === reopen.tree) || this.readsNo(reopen, text))) {
       const reopened = this.answerNo({ ...state, tree: reopen }, reopen);
@@ -106,7 +106,7 @@ export class Conversation {
     if (intent?.action === 'resume') return { state, replies: [{ text: content.phrases.nothingToResume }, this.menu()] };
     if (intent?.action === 'reopen') return { state: reset(state), replies: [{ text: intent.answer }, this.menu()] };
     if (intent?.action && intent.action !== 'none') return this.act(state, intent);
-    if (intent) return this.startTopic(reset(state), intent);
+    if (intent) return this.startTopic(reset(state), intent, text);
     return this.fallback(state, recognition);
   }
 
@@ -136,7 +136,7 @@ export class Conversation {
   }
 
   /** Answered from the KB, and the walk-through kept with an offer to go back to it. */
-  private sideQuestion(state: ConversationState, tree: TreeState, intent: Intent): Outcome {
+  private sideQuestion(state: ConversationState, tree: TreeState, intent: Intent, said: string): Outcome {
     const { content, engine } = this.deps;
     const where = engine.whereAt(tree);
     const step = where.title ? `step ${where.step}, ${where.title}` : `step ${where.step}`;
@@ -144,7 +144,7 @@ export class Conversation {
     const { tree: _open, ...rest } = state;
     return {
       state: { ...rest, suspended: tree, lastIntent: intent.id, offered: [], misses: 0, fallbacks: 0 },
-      replies: [{ text: intent.answer }, { text: offer, choices: [content.phrases.carryOnChoice] }],
+      replies: [...this.estimate(intent, said), { text: intent.answer }, { text: offer, choices: [content.phrases.carryOnChoice] }],
     };
   }
 
@@ -183,13 +183,29 @@ export class Conversation {
     return state.tree ? [this.question(state.tree)] : [];
   }
 
-  private startTopic(state: ConversationState, intent: Intent): Outcome {
+  private startTopic(state: ConversationState, intent: Intent, said = ''): Outcome {
     if (intent.action) return this.act(state, intent);
     const started: ConversationState = { ...state, lastIntent: intent.id };
-    if (intent.tree) return this.advance(started, this.deps.engine.start(intent.tree));
+    const estimate = this.estimate(intent, said);
+    if (intent.tree) {
+      const outcome = this.advance(started, this.deps.engine.start(intent.tree));
+      return { ...outcome, replies: [...estimate, ...outcome.replies] };
+    }
     const followUps = intent.followUps.map((id) => this.deps.content.intentById.get(id)).filter((item): item is Intent => item !== undefined);
     const reply: Reply = followUps.length > 0 ? { text: intent.answer, choices: followUps.map((item) => item.title) } : { text: intent.answer };
-    return { state: { ...started, offered: followUps.map((item) => item.id) }, replies: [reply] };
+    return { state: { ...started, offered: followUps.map((item) => item.id) }, replies: [...estimate, reply] };
+  }
+
+  /** "64 GB" in a question about the restore rate: what the rate means for that size. */
+  private estimate(intent: Intent, said: string): Reply[] {
+    const rate = intent.hoursPerGigabyte;
+    const size = rate ? sizeInGigabytes(said) : undefined;
+    if (!rate || size === undefined) return [];
+    const text = this.deps.content.phrases.sizeEstimate
+      .replace('{size}', formatNumber(size))
+      .replace('{low}', formatNumber(size * rate.from))
+      .replace('{high}', formatNumber(size * rate.to));
+    return [{ text }];
   }
 
   private advance(state: ConversationState, step: StepResult): Outcome {
@@ -276,6 +292,19 @@ export class Conversation {
     return menu.find((intent) => intent && simplify(intent.title) === said);
   }
 }
+
+/** Sizes a customer gives: "64 GB", "64gb", "1.5 gigs", "1 TB" (1000 GB, as storage is sold). */
+const SIZE = /(\d{1,6}(?:[.,]\d{1,2})?)\s*(gb|gigs?|gigabytes?|tb|terabytes?)\b/i;
+
+function sizeInGigabytes(text: string): number | undefined {
+  const match = SIZE.exec(text);
+  if (!match?.[1] || !match[2]) return undefined;
+  const value = Number(match[1].replace(',', '.'));
+  const gigabytes = /^t/i.test(match[2]) ? value * 1000 : value;
+  return gigabytes > 0 ? gigabytes : undefined;
+}
+
+const formatNumber = (value: number): string => value.toLocaleString('en-US', { maximumFractionDigits: 1 });
 
 const simplify = (text: string): string => text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
 

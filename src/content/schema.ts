@@ -24,6 +24,8 @@ const intentSchema = z.strictObject({
   examples: z.array(text).min(3, 'an intent needs at least 3 examples to be recognised'),
   tests: z.array(text).default([]),
   answer: text,
+  /** The source's restore rate, when the answer gives it: a size the customer names is worked out with it. */
+  hoursPerGigabyte: z.strictObject({ from: z.number().positive(), to: z.number().positive() }).optional(),
 });
 
 export const intentFileSchema = z.strictObject({

@@ -13,6 +13,7 @@ export interface Intent {
   readonly examples: readonly string[];
   readonly tests: readonly string[];
   readonly answer: string;
+  readonly hoursPerGigabyte?: { readonly from: number; readonly to: number };
   readonly at: SourcePosition;
 }
 

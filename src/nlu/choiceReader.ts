@@ -1,11 +1,15 @@
 import type { Content, DialogChoice } from '../content/types.js';
 import { TextAnalyzer } from './analyzer.js';
 import { normalize, STOPWORDS, Vectorizer } from './features.js';
+import { stem } from './normalize.js';
 import { trainingDataOf } from './fromContent.js';
 import { DEFAULT_TUNING } from './recognizer.js';
 
 /** Weight of the nearest example against the centroid, as in the recogniser's similarity score. */
 const NEAREST_WEIGHT = 0.5;
+
+/** Weight, in a message, of a word the examples of more than one of the open choices use. */
+const SHARED_WORD_WEIGHT = 0.3;
 
 /** How a free-typed message reads as an answer to the open question of a walk-through. */
 export interface ChoiceReading {
@@ -31,6 +35,7 @@ export class ChoiceReader {
   private readonly no: readonly string[];
   /** Example vectors per text: trees share many examples, and examples never change. */
   private readonly vectors = new Map<string, Map<string, number>>();
+  private readonly sharedByChoices = new WeakMap<readonly DialogChoice[], ReadonlySet<string>>();
   /** Centroids per list of examples, keyed by the list itself (the content is frozen). */
   private readonly centroids = new Map<readonly string[], Map<string, number>>();
 
@@ -50,7 +55,7 @@ export class ChoiceReader {
   /** The best-fitting choice, or null when the message shares nothing with any choice's examples. */
   read(choices: readonly DialogChoice[], text: string): ChoiceReading | null {
     const analysis = this.analyze(text);
-    const query = this.vectorizer.vectorize(answerFeatures(analysis.stems));
+    const query = this.damped(this.vectorizer.vectorize(answerFeatures(analysis.stems)), choices);
     if (query.size === 0) return null;
     // Words no example knows ("grand", "smashing") cannot be read, so they lower the score
     // instead of vanishing and leaving one known word to decide.
@@ -112,6 +117,26 @@ export class ChoiceReader {
   }
 
   /**
+   * Words the examples of several of these choices use ("space" in "freeing up space fixed it" and
+   * in "plenty of free space") cannot tell them apart, so they weigh less in the message; the words
+   * that can ("fixed", "plenty") decide.
+   */
+  private damped(query: Map<string, number>, choices: readonly DialogChoice[]): Map<string, number> {
+    let shared = this.sharedByChoices.get(choices);
+    if (!shared) {
+      const owners = new Map<string, number>();
+      for (const choice of choices) {
+        const features = new Set([choice.label, ...choice.examples].flatMap((example) => [...this.vectorOf(example).keys()]));
+        for (const feature of features) owners.set(feature, (owners.get(feature) ?? 0) + 1);
+      }
+      shared = new Set([...owners].filter(([, count]) => count > 1).map(([feature]) => feature));
+      this.sharedByChoices.set(choices, shared);
+    }
+    for (const [feature, weight] of query) if (shared.has(feature)) query.set(feature, weight * SHARED_WORD_WEIGHT);
+    return normalize(query);
+  }
+
+  /**
    * The message's stems, spelling corrected only where the uncorrected word is unknown here: the
    * recogniser corrects towards topic words, which turns an answer's "fine" into "find".
    */
@@ -133,23 +158,27 @@ const NEGATIONS = new Set(['not', 'never', 'without']);
 /** How many words after a negation it covers: "not really working" as much as "not working". */
 const NEGATION_SCOPE = 2;
 
+/** Function words ("it", "has", "the") say nothing about which answer is meant; "no", "not", "still" do and stay. */
+const FUNCTION_STEMS: ReadonlySet<string> = new Set([...STOPWORDS].map(stem));
+
 /**
- * Stems, with the ones a negation covers marked ("not work" → not, !work). Short answers hinge on
- * a word or two, so word pairs ("my wifi") would weigh more than the word that decides ("fine").
+ * Stems, with the ones a negation covers marked ("not work" → not, !work), without function words.
+ * Short answers hinge on a word or two, so word pairs ("my wifi") would weigh more than the word
+ * that decides ("fine").
  */
 function answerFeatures(stems: readonly string[]): string[] {
   let negated = 0;
-  return stems.map((stemmed) => {
+  const features: string[] = [];
+  for (const stemmed of stems) {
     if (NEGATIONS.has(stemmed)) {
       negated = NEGATION_SCOPE;
-      return stemmed;
+      features.push(stemmed);
+    } else if (!FUNCTION_STEMS.has(stemmed)) {
+      features.push(negated > 0 ? `!${stemmed}` : stemmed);
+      negated = Math.max(0, negated - 1);
     }
-    if (negated > 0) {
-      negated -= 1;
-      return `!${stemmed}`;
-    }
-    return stemmed;
-  });
+  }
+  return features;
 }
 
 function cosine(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): number {
