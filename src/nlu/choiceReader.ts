@@ -57,11 +57,12 @@ export class ChoiceReader {
     const analysis = this.analyze(text);
     const query = this.damped(this.vectorizer.vectorize(answerFeatures(analysis.stems)), choices);
     if (query.size === 0) return null;
-    // Words no example knows ("grand", "smashing") cannot be read, so they lower the score
-    // instead of vanishing and leaving one known word to decide.
+    // Words no example knows ("grand", "smashing") cannot be read, so they lower the score instead
+    // of vanishing and leaving one known word to decide; by the square root of the known share, as
+    // fillers ("hmm", "lol", "actually") are unknown too and must not sink a clear answer.
     const informative = analysis.stems.filter((stemmed, index) => this.vectorizer.idfOf(stemmed) !== undefined || !STOPWORDS.has(analysis.tokens[index] ?? ''));
     const known = informative.filter((stemmed) => this.vectorizer.idfOf(stemmed) !== undefined).length;
-    const coverage = informative.length === 0 ? 0 : known / informative.length;
+    const coverage = informative.length === 0 ? 0 : Math.sqrt(known / informative.length);
     const best = choices.map((choice) => { const match = this.bestOf(query, choice); return { ...match, score: match.score * coverage }; });
     const ranked = best.map((match, index) => ({ ...match, index })).sort((a, b) => b.score - a.score);
     const [first, second] = ranked;
