@@ -31,6 +31,12 @@ export interface Outcome {
  */
 const SURE_READING = 0.3;
 const LOOSE_READING = 0.22;
+/**
+ * A message put as a question ("why does it need Wi-Fi?", "is it ok if I use it?") is asking, not
+ * answering: it is read as an answer only when it is very close to one.
+ */
+const QUESTION = /\?\s*$|^\s*(why|how|what|when|where|which|who|can|could|should|would|will|is|are|do|does|am)\b/i;
+const SURE_READING_OF_A_QUESTION = 0.5;
 /** Small talk answered inside a walk-through, with its question asked again; commands act at once. */
 const SMALL_TALK = new Set(['greet', 'thanks']);
 /** A reading this close to the runner-up choice is a guess between two answers, not an answer. */
@@ -64,7 +70,8 @@ export class Conversation {
   private inTree(state: ConversationState, tree: TreeState, text: string, recognition: Recognition): Outcome {
     const { content, engine } = this.deps;
     const reading = this.read(tree, text);
-    if (reading && reading.score >= SURE_READING) return this.advance(state, engine.choose(tree, reading.index));
+    const asking = QUESTION.test(text);
+    if (reading && reading.score >= (asking ? SURE_READING_OF_A_QUESTION : SURE_READING)) return this.advance(state, engine.choose(tree, reading.index));
 
     const intent = this.matched(recognition);
     if (intent?.action === 'reopen') return this.answerNo(state, tree) ?? this.reprompt(state);
@@ -73,9 +80,10 @@ export class Conversation {
 
     const about = new Set([...this.topicsOf(tree.tree), ...engine.aboutAt(tree)]);
     if (intent && !intent.action && !about.has(intent.id)) return this.sideQuestion(state, tree, intent, text);
-    if (reading && reading.score >= LOOSE_READING) return this.advance(state, engine.choose(tree, reading.index));
+    const ownSubject = intent && !intent.action && !this.topicsOf(tree.tree).includes(intent.id);
+    if (reading && reading.score >= LOOSE_READING && !(asking && ownSubject)) return this.advance(state, engine.choose(tree, reading.index));
     if (intent?.action && SMALL_TALK.has(intent.action)) return this.act(state, intent);
-    if (intent && !intent.action && !this.topicsOf(tree.tree).includes(intent.id)) {
+    if (intent && ownSubject) {
       // A question on this step's own subject: answered, and the step's question asked again.
       return { state: { ...state, misses: 0 }, replies: [{ text: intent.answer }, this.question(tree)] };
     }
@@ -94,9 +102,14 @@ export class Conversation {
     const intent = this.matched(recognition);
     const { suspended, reopen } = state;
     if (suspended) {
+      if (intent?.action === 'resume' || (intent?.tree && intent.tree === suspended.tree)) return this.resume(state);
       const reading = this.read(suspended, text);
       if (reading && reading.score >= SURE_READING) return this.advance({ ...state, tree: suspended }, this.deps.engine.choose(suspended, reading.index));
-      if (intent?.action === 'resume' || (intent?.tree && intent.tree === suspended.tree)) return this.resume(state);
+      // Words about the kept step's own subject ("the wifi's fine") answer that step, as if never left.
+      if (intent && this.deps.engine.aboutAt(suspended).includes(intent.id)) {
+        const { suspended: _back, ...rest } = state;
+        return this.inTree({ ...rest, tree: suspended }, suspended, text, recognition);
+      }
       if (intent && !intent.action) return this.sideQuestion(state, suspended, intent, text);
     }
     if (reopen && (intent?.action === 'reopen' || (intent?.tree && intent.tree === reopen.tree) || this.readsNo(reopen, text))) {
