@@ -19,7 +19,7 @@ describe('reading a typed answer in the context of the open question', () => {
   });
 
   it('keeps a negation with the word it denies: a Wi-Fi that is not great is the Wi-Fi', () => {
-    expect(labelFor('cannot_restore', 'wifi', "the wifi isn't great")).toBe("My Wi-Fi isn't working");
+    expect(labelFor('cannot_restore', 'wifi', "the wifi isn't great")).toBe('Wi-Fi is slow or down');
   });
 
   it('reads yes and no in other words through the shared examples', () => {

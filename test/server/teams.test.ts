@@ -141,7 +141,7 @@ describe('Teams group chat', () => {
     ]);
     const content = card(sent[0]);
     expect(content).toMatchObject({ type: 'AdaptiveCard', version: '1.2' });
-    expect(content.body[0]).toEqual({ type: 'TextBlock', text: expect.stringMatching(/^Restores from iCloud can take a while/), wrap: true });
+    expect(content.body[0]).toEqual({ type: 'TextBlock', text: expect.stringMatching(/^How long a restore takes depends/), wrap: true });
     expect(content.actions).toEqual(submitButtons(["Yes, I'm travelling", "No, I'm at home"]));
   });
 
@@ -156,7 +156,7 @@ describe('Teams group chat', () => {
     const { status, sent } = await replay('group-card-postback');
     expect(status).toBe(200);
     expect(sent.map(rendered)).toEqual([expect.objectContaining({ conversationId: GROUP_CHAT, replyToId: '1741082550871', text: undefined, suggestedActions: undefined, attachments: [ADAPTIVE_CARD] })]);
-    expect(card(sent[0]).body[0].text).toMatch(/^That can slow things down/);
+    expect(card(sent[0]).body[0].text).toMatch(/^That can make it slower/);
     expect(card(sent[0]).actions).toEqual(submitButtons(["Yes, I'll let it run", 'No, it looks stuck']));
   });
 
@@ -193,13 +193,14 @@ describe('Teams channel', () => {
     ]);
     const content = card(sent[0]);
     expect(content.body.map((block: { text: string }) => block.text)).toEqual([
-      'First, where to look:',
-      expect.stringMatching(/^- \*\*On the device:\*\* .*\r- \*\*On a computer:\*\* /s),
-      "If the list is empty or greyed out, it's usually one of four things:",
-      expect.stringMatching(/^1\. A backup never fully completed\.\r2\. .*\r3\. .*\r4\. No backup has been made for 180 days or more\.$/s),
-      expect.stringMatching(/^Let's check them in turn\./),
+      expect.stringMatching(/^If no backups appear/),
+      '**Where to find your iCloud backups**',
+      expect.stringMatching(/^- On the device: .*\r- On a computer: /s),
+      '**Why the list can be empty or dimmed**',
+      expect.stringMatching(/^- \*\*No backup ever finished\.\*\*.*\r.*\r.*\r- \*\*The device hasn't backed up for 180 days or more\.\*\*/s),
+      expect.stringMatching(/^Let's find which one it is\./),
     ]);
-    expect(content.actions).toEqual(submitButtons(['Yes, it has', 'No / not sure']));
+    expect(content.actions).toEqual(submitButtons(['Yes, it has', 'No / not sure', 'Different iCloud account', 'No backup in months']));
   });
 
   it('introduces itself once to the team when added (conversationUpdate, then installationUpdate)', async () => {
