@@ -216,6 +216,8 @@ export class Conversation {
     if (!rate || size === undefined) return [];
     const text = this.deps.content.phrases.sizeEstimate
       .replace('{size}', formatNumber(size))
+      .replace('{from}', formatNumber(rate.from))
+      .replace('{to}', formatNumber(rate.to))
       .replace('{low}', formatNumber(size * rate.from))
       .replace('{high}', formatNumber(size * rate.to));
     return [{ text }];

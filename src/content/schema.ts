@@ -88,7 +88,7 @@ export const botFileSchema = z.strictObject({
     nothingToResume: text,
     /** Before the step after the one that had fixed it, when the problem comes back. */
     reopened: text,
-    /** `{size}` in GB and the hours it implies at the slow-restore rate, `{low}` to `{high}`. */
+    /** `{size}` in GB, the topic's rate `{from}` to `{to}` hours per GB, and the hours it implies, `{low}` to `{high}`. */
     sizeEstimate: text,
   }),
   /**

@@ -2,7 +2,7 @@ import type { ContentIssue } from '../errors.js';
 import type { Content, SourcePositioned } from './types.js';
 
 /** A source article, named by the id content cites it with ("seed 000" is id "000"). */
-export interface SourceText {
+interface SourceText {
   readonly id: string;
   readonly text: string;
 }

@@ -66,7 +66,7 @@ export interface DialogTree {
 }
 
 export type BotPhrases = BotFile['bot'];
-export type YesNoExamples = BotFile['answers'];
+type YesNoExamples = BotFile['answers'];
 
 /** Everything the bot knows, loaded and checked once at start-up, then frozen. */
 export interface Content {
