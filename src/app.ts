@@ -15,6 +15,7 @@ import { BotDelivery } from './directline/delivery.js';
 import { DirectLineService } from './directline/service.js';
 import { DialogEngine } from './dialogs/engine.js';
 import { HandoffQueue } from './handoff/queue.js';
+import { ChoiceReader } from './nlu/choiceReader.js';
 import { cachedRecognize } from './nlu/cache.js';
 import { buildRecognizer } from './nlu/fromContent.js';
 import type { Recognizer } from './nlu/recognizer.js';
@@ -85,7 +86,8 @@ export function assemble(config: Config, logger: Logger, storage: StorageBackend
   const today = () => new Date(now());
   const transcript = new Transcript(storage.transcripts, today);
   const turns = new OrderedTurns(store, transcript, logger);
-  const conversation = new Conversation({ content, engine, recognize });
+  const choiceReader = new ChoiceReader(content);
+  const conversation = new Conversation({ content, engine, recognize, readChoice: (choices, text) => choiceReader.read(choices, text) });
   const handoff = new HandoffTurns({ content, conversation, turns, transcript, queueTimeoutMs: config.HANDOFF_QUEUE_TIMEOUT_SECONDS * 1000, now: today });
   const queue = new HandoffQueue({ cases: storage.cases, transcripts: storage.transcripts, conversations: handoff, now: today });
   const consoleEnabled = config.AGENT_TOKENS.length > 0;

@@ -6,6 +6,13 @@ import type { ConversationRef, Reply, TranscriptLine } from './types.js';
 export interface ConversationState {
   readonly version: 1;
   readonly tree?: TreeState;
+  /** A walk-through a side question interrupted: "let's continue" goes back to this node. */
+  readonly suspended?: TreeState;
+  /**
+   * The question of a walk-through that ended with "that worked", as it was before that answer:
+   * if the problem comes back, its "no" leads to the next step instead of the start.
+   */
+  readonly reopen?: TreeState;
   /** Intent ids behind the buttons of the last "did you mean" or follow-up offer, in button order. */
   readonly offered: readonly string[];
   /** Messages in a row the bot could not place; the second one offers a person. */

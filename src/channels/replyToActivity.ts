@@ -4,22 +4,24 @@ import type { Reply, Turn } from '../bot/types.js';
 /**
  * Channel-aware rendering under channel-agnostic replies:
  * - Web Chat, Emulator, others: markdown text, choices as suggested actions.
- * - Teams personal chat: the same, except that text with a list goes in an Adaptive Card (a Teams
- *   text message loses list formatting); suggested actions still carry the choices.
+ * - Teams personal chat: markdown text with up to three choices as suggested actions (Teams draws
+ *   no more than three). Text with a list goes in an Adaptive Card (a Teams text message loses list
+ *   formatting), and so do more than three choices; a card carries its choices as its own buttons,
+ *   since suggested actions are not drawn under a card in every Teams client (Agents Playground).
  * - Teams group chat and channel: suggested actions are not shown there, so choices become
  *   Adaptive Card buttons (Action.Submit posting back `{ choice }`, which needs no mention).
+ * A typed answer works the same everywhere: the buttons only send their label.
  */
 export function replyToActivity(reply: Reply, turn: Pick<Turn, 'channel' | 'scope'>): Partial<Activity> {
   const choices = reply.choices ?? [];
   if (turn.channel !== 'teams') return markdown(reply.text, choices);
-  if (turn.scope === 'personal') {
-    if (!hasList(reply.text)) return markdown(reply.text, choices);
-    const card = MessageFactory.attachment(CardFactory.adaptiveCard(adaptiveCard(reply.text, [])));
-    return choices.length > 0 ? { ...card, suggestedActions: MessageFactory.suggestedActions([...choices]).suggestedActions } : card;
-  }
+  if (turn.scope === 'personal' && !hasList(reply.text) && choices.length <= TEAMS_SUGGESTED_ACTIONS) return markdown(reply.text, choices);
   if (choices.length === 0 && !hasList(reply.text)) return markdown(reply.text, []);
   return MessageFactory.attachment(CardFactory.adaptiveCard(adaptiveCard(reply.text, choices)));
 }
+
+/** Teams shows at most three suggested actions; a fourth would silently be lost. */
+const TEAMS_SUGGESTED_ACTIONS = 3;
 
 function markdown(text: string, choices: readonly string[]): Partial<Activity> {
   const activity = choices.length > 0 ? MessageFactory.suggestedActions([...choices], text) : MessageFactory.text(text);

@@ -130,6 +130,9 @@ function checkTree(source: YamlSource<TreeFile>, intentIds: ReadonlySet<string>)
     if (node.answer && !intentIds.has(node.answer)) {
       issues.push(issue(source.at(['nodes', id, 'answer']), 'ERR_CONTENT_REF', `unknown intent '${node.answer}'`));
     }
+    node.about.forEach((topic, index) => {
+      if (!intentIds.has(topic)) issues.push(issue(source.at(['nodes', id, 'about', index]), 'ERR_CONTENT_REF', `unknown intent '${topic}'`));
+    });
     if (node.next && !nodes[node.next]) {
       issues.push(issue(source.at(['nodes', id, 'next']), 'ERR_CONTENT_REF', `unknown node '${node.next}'`));
     }

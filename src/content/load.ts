@@ -69,6 +69,7 @@ export function loadContent(root: string): Content {
     synonyms: synonymFiles.flatMap((source) => source.data.synonyms),
     recognizer: recognizerFiles[0]?.data.recognizer ?? FALLBACK_RECOGNIZER,
     phrases: botFile.data.bot,
+    answers: botFile.data.answers,
   });
 }
 
@@ -95,7 +96,7 @@ const toTree = (source: YamlSource<TreeFile>): DialogTree => ({
   id: source.data.id,
   title: source.data.title,
   start: source.data.start,
-  nodes: Object.fromEntries(Object.entries(source.data.nodes).map(([id, node]) => [id, { id, ...node }])),
+  nodes: Object.fromEntries(Object.entries(source.data.nodes).map(([id, node]) => [id, { id, ...node, at: source.at(['nodes', id]) }])),
   at: source.at(['id']),
 });
 

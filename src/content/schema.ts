@@ -8,7 +8,11 @@ const id = z.string().regex(/^[a-z][a-z0-9_]*$/, 'ids are snake_case (a-z, 0-9, 
 const text = z.string().trim().min(1, 'must not be empty');
 const version = z.literal(1, { error: 'unsupported content version: this bot reads version 1' });
 
-export const ACTIONS = ['greet', 'thanks', 'goodbye', 'help', 'cancel', 'restart', 'handoff', 'none'] as const;
+/**
+ * resume: go back to a walk-through a side question interrupted; reopen: a problem a walk-through
+ * fixed has come back, so it re-opens at the step after the one that worked.
+ */
+export const ACTIONS = ['greet', 'thanks', 'goodbye', 'help', 'cancel', 'restart', 'handoff', 'resume', 'reopen', 'none'] as const;
 
 const intentSchema = z.strictObject({
   id,
@@ -20,6 +24,8 @@ const intentSchema = z.strictObject({
   examples: z.array(text).min(3, 'an intent needs at least 3 examples to be recognised'),
   tests: z.array(text).default([]),
   answer: text,
+  /** The source's restore rate, when the answer gives it: a size the customer names is worked out with it. */
+  hoursPerGigabyte: z.strictObject({ from: z.number().positive(), to: z.number().positive() }).optional(),
 });
 
 export const intentFileSchema = z.strictObject({
@@ -78,20 +84,45 @@ export const botFileSchema = z.strictObject({
     handoffFailed: text,
     handoffCompleted: text,
     handedBack: text,
+    /** Scope reply inside a walk-through, followed by its open question again. */
+    outOfScopeInTree: text,
+    /** After a side question: `{tree}` is the walk-through's title, `{step}` where it stopped. */
+    carryOn: text,
+    carryOnChoice: text.max(30),
+    nothingToResume: text,
+    /** Before the step after the one that had fixed it, when the problem comes back. */
+    reopened: text,
+    /** `{size}` in GB, the topic's rate `{from}` to `{to}` hours per GB, and the hours it implies, `{low}` to `{high}`. */
+    sizeEstimate: text,
+  }),
+  /**
+   * How customers say yes and no, in their own words: every choice with `means` learns these as
+   * examples, so each tree lists only what is particular to its question.
+   */
+  answers: z.strictObject({
+    yes: z.array(text).min(3),
+    no: z.array(text).min(3),
   }),
 });
 
 const choiceSchema = z.strictObject({
   label: text.max(30, 'choice labels are buttons: 30 characters at most'),
   means: z.enum(['yes', 'no']).optional(),
-  also: z.array(text).default([]),
+  /** What a customer might type to give this answer; read in context, not as a topic. */
+  examples: z.array(text).default([]),
   next: id,
 });
 
 const nodeSchema = z
   .strictObject({
     say: text,
+    /** Short name of the step, for "we were at step 2, Wi-Fi". */
+    title: text.max(40).optional(),
+    /** Where the node's facts come from, as for KB entries ("seed 002: 2. Check iPhone Wi-Fi Connection"). */
+    source: text,
     answer: id.optional(),
+    /** Topics this step is about: a question on them is read as part of this step, not a topic switch. */
+    about: z.array(id).default([]),
     choices: z.array(choiceSchema).min(2, 'offer at least 2 choices').max(6, 'offer at most 6 choices').optional(),
     next: id.optional(),
     end: z.literal(true).optional(),

@@ -13,6 +13,7 @@ export interface Intent {
   readonly examples: readonly string[];
   readonly tests: readonly string[];
   readonly answer: string;
+  readonly hoursPerGigabyte?: { readonly from: number; readonly to: number };
   readonly at: SourcePosition;
 }
 
@@ -32,18 +33,28 @@ export interface RecognizerSettings {
 export interface DialogChoice {
   readonly label: string;
   readonly means?: 'yes' | 'no';
-  readonly also: readonly string[];
+  readonly examples: readonly string[];
   readonly next: string;
 }
 
 export interface DialogNode {
   readonly id: string;
   readonly say: string;
+  readonly title?: string;
+  readonly source: string;
   readonly answer?: string;
+  readonly about: readonly string[];
   readonly choices?: readonly DialogChoice[];
   readonly next?: string;
   readonly end?: true;
   readonly handoff?: true;
+  readonly at: SourcePosition;
+}
+
+/** Content that cites where its facts come from, and where it is written. */
+export interface SourcePositioned {
+  readonly source: string;
+  readonly at: SourcePosition;
 }
 
 export interface DialogTree {
@@ -55,6 +66,7 @@ export interface DialogTree {
 }
 
 export type BotPhrases = BotFile['bot'];
+type YesNoExamples = BotFile['answers'];
 
 /** Everything the bot knows, loaded and checked once at start-up, then frozen. */
 export interface Content {
@@ -64,4 +76,5 @@ export interface Content {
   readonly synonyms: readonly Synonym[];
   readonly recognizer: RecognizerSettings;
   readonly phrases: Readonly<BotPhrases>;
+  readonly answers: Readonly<YesNoExamples>;
 }

@@ -30,10 +30,6 @@ export class DialogEngine {
     private readonly answerOf: (intentId: string) => string | undefined,
   ) {}
 
-  has(treeId: string): boolean {
-    return this.trees.has(treeId);
-  }
-
   start(treeId: string, at?: string): StepResult {
     const tree = this.tree(treeId);
     const node = at ?? tree.start;
@@ -58,11 +54,30 @@ export class DialogEngine {
     return this.enter(tree, choice.next, [...state.path, { node: state.node, answer: choice.label }]);
   }
 
-  /** Asks the current question again, for an answer that fit none of its choices. */
-  repeat(state: TreeState): DialogMessage {
-    const node = this.tree(state.tree).nodes[state.node];
-    const labels = (node?.choices ?? []).map((choice) => choice.label);
-    return { text: `Sorry, I didn't catch which one you meant. Please pick one of these: ${labels.join(', ')}.`, choices: labels };
+  /** The node the customer is at, shown again in full: going back to a walk-through a side question interrupted. */
+  resume(state: TreeState): StepResult {
+    const node = this.node(state);
+    return { status: 'waiting', state, messages: [this.render(node)] };
+  }
+
+  /** Only the open question (the node's last paragraph) and its choices: asked again after a digression. */
+  question(state: TreeState): DialogMessage {
+    const node = this.node(state);
+    const paragraphs = node.say.trim().split(/\n\s*\n/);
+    const text = (paragraphs.at(-1) ?? node.say).trim();
+    return { text, choices: (node.choices ?? []).map((choice) => choice.label) };
+  }
+
+  /** The tree's title, the step's title and its number among the questions asked: "step 2, Wi-Fi". */
+  whereAt(state: TreeState): { tree: string; step: number; title?: string } {
+    const node = this.node(state);
+    const asked = state.path.filter((step) => step.answer !== undefined).length;
+    return { tree: this.tree(state.tree).title, step: asked + 1, ...(node.title ? { title: node.title } : {}) };
+  }
+
+  /** The topics the open question is about, beyond the tree's own. */
+  aboutAt(state: TreeState): readonly string[] {
+    return this.trees.get(state.tree)?.nodes[state.node]?.about ?? [];
   }
 
   private enter(tree: DialogTree, nodeId: string, path: TreeState['path']): StepResult {
@@ -87,6 +102,12 @@ export class DialogEngine {
     const answer = node.answer ? this.answerOf(node.answer) : undefined;
     const text = answer ? `${answer.trim()}\n\n${node.say.trim()}` : node.say.trim();
     return node.choices ? { text, choices: node.choices.map((choice) => choice.label) } : { text };
+  }
+
+  private node(state: TreeState): DialogNode {
+    const node = this.tree(state.tree).nodes[state.node];
+    if (!node) throw new RangeError(`tree '${state.tree}' has no node '${state.node}'`);
+    return node;
   }
 
   private tree(treeId: string): DialogTree {

@@ -11,6 +11,7 @@ import { loadContent } from '../../src/content/load.js';
 import { DialogEngine } from '../../src/dialogs/engine.js';
 import type { HandoffContext } from '../../src/handoff/types.js';
 import { createLogger } from '../../src/logger.js';
+import { ChoiceReader } from '../../src/nlu/choiceReader.js';
 import type { Recognition } from '../../src/nlu/recognizer.js';
 import type { StorageBackend } from '../../src/storage/backend.js';
 import { ConversationStore } from '../../src/storage/conversationStore.js';
@@ -48,7 +49,8 @@ beforeEach(() => {
   const transcript = new Transcript(storage.transcripts, now);
   const turns = new OrderedTurns(store, transcript, logger);
   const engine = new DialogEngine(content.trees, (id) => content.intentById.get(id)?.answer);
-  const conversation = new Conversation({ content, engine, recognize });
+  const choiceReader = new ChoiceReader(content);
+  const conversation = new Conversation({ content, engine, recognize, readChoice: (choices, text) => choiceReader.read(choices, text) });
   const handoff = new HandoffTurns({ content, conversation, turns, transcript, queueTimeoutMs: 60_000, now });
   reported = { request: [], close: 0 };
   const queue = {

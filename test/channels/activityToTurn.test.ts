@@ -161,16 +161,26 @@ describe('reply to activity', () => {
     expect(replyToActivity({ text: '- one\n- two' }, { channel: 'webchat', scope: 'personal' })).toMatchObject({ text: '- one\n- two', textFormat: 'markdown' });
   });
 
-  it('puts text with a list in Adaptive Card TextBlocks in Teams, one per paragraph and per run of items', () => {
+  it('puts text with a list in Adaptive Card TextBlocks in Teams, one per paragraph and per run of items, its choices as its buttons', () => {
     const activity = replyToActivity({ text: 'Check these:\n- power\n- Wi-Fi\n\n1. first\n2. second\n\nThen try again.\n', choices: ['Done'] }, { channel: 'teams', scope: 'personal' });
     expect(activity.text).toBeUndefined();
-    expect(activity.suggestedActions?.actions.map((action) => action.title)).toEqual(['Done']);
+    expect(activity.suggestedActions).toBeUndefined();
     expect(activity.attachments?.[0]?.content.body).toEqual([
       { type: 'TextBlock', text: 'Check these:', wrap: true },
       { type: 'TextBlock', text: '- power\r- Wi-Fi', wrap: true },
       { type: 'TextBlock', text: '1. first\r2. second', wrap: true },
       { type: 'TextBlock', text: 'Then try again.', wrap: true },
     ]);
-    expect(activity.attachments?.[0]?.content.actions).toBeUndefined();
+    expect(activity.attachments?.[0]?.content.actions).toEqual([{ type: 'Action.Submit', title: 'Done', data: { choice: 'Done' } }]);
+  });
+
+  it('offers at most three suggested actions in a Teams personal chat: more choices become card buttons', () => {
+    const four = ['one', 'two', 'three', 'four'];
+    const activity = replyToActivity({ text: 'Pick a topic.', choices: four }, { channel: 'teams', scope: 'personal' });
+    expect(activity.suggestedActions).toBeUndefined();
+    expect(activity.attachments?.[0]?.content.actions.map((action: { title: string }) => action.title)).toEqual(four);
+    const three = replyToActivity({ text: 'Pick one.', choices: four.slice(0, 3) }, { channel: 'teams', scope: 'personal' });
+    expect(three.suggestedActions?.actions.map((action) => action.title)).toEqual(four.slice(0, 3));
+    expect(three.attachments).toBeUndefined();
   });
 });

@@ -12,24 +12,31 @@ const tree: DialogTree = {
   nodes: {
     first: {
       id: 'first',
-      say: 'Try another backup. Did it work?',
+      title: 'other backups',
+      source: 'seed 002',
+      about: [],
+      at,
+      say: 'Try another backup.\n\nDid it work?',
       choices: [
-        { label: 'Yes, that worked', means: 'yes', also: ['fixed'], next: 'done' },
-        { label: 'No, still failing', means: 'no', also: ['same error'], next: 'note' },
+        { label: 'Yes, that worked', means: 'yes', examples: ['fixed'], next: 'done' },
+        { label: 'No, still failing', means: 'no', examples: ['same error'], next: 'note' },
       ],
     },
-    note: { id: 'note', say: 'Next, check Wi-Fi.', answer: 'wifi', next: 'second' },
+    note: { id: 'note', source: 'seed 002', about: [], at, say: 'Next, check Wi-Fi.', answer: 'wifi', next: 'second' },
     second: {
       id: 'second',
+      source: 'seed 002',
+      about: ['wifi'],
+      at,
       say: 'Any luck?',
       choices: [
-        { label: 'Solved', means: 'yes', also: [], next: 'done' },
-        { label: 'Get me an agent', also: [], next: 'agent' },
-        { label: 'Not yet', means: 'no', also: [], next: 'done' },
+        { label: 'Solved', means: 'yes', examples: [], next: 'done' },
+        { label: 'Get me an agent', examples: [], next: 'agent' },
+        { label: 'Not yet', means: 'no', examples: [], next: 'done' },
       ],
     },
-    done: { id: 'done', say: 'Glad to help.', end: true },
-    agent: { id: 'agent', say: 'Passing you to a person.', handoff: true },
+    done: { id: 'done', source: 'conversation', about: [], at, say: 'Glad to help.', end: true },
+    agent: { id: 'agent', source: 'conversation', about: [], at, say: 'Passing you to a person.', handoff: true },
   },
 };
 const engine = new DialogEngine(new Map([['tips', tree]]), (id) => (id === 'wifi' ? 'Wi-Fi answer from the KB.' : undefined));
@@ -38,7 +45,7 @@ describe('dialog engine', () => {
   it('starts at the start node and waits on its choices', () => {
     const step = engine.start('tips');
     expect(step.status).toBe('waiting');
-    expect(step.messages).toEqual([{ text: 'Try another backup. Did it work?', choices: ['Yes, that worked', 'No, still failing'] }]);
+    expect(step.messages).toEqual([{ text: 'Try another backup.\n\nDid it work?', choices: ['Yes, that worked', 'No, still failing'] }]);
   });
 
   it('follows next links, showing a referenced KB answer first, until a question', () => {
@@ -69,6 +76,30 @@ describe('dialog engine', () => {
     expect(engine.start('tips', 'second')).toMatchObject({ status: 'waiting', state: { node: 'second' } });
   });
 
+  it('asks only the open question again, with its choices, after a digression', () => {
+    const started = engine.start('tips');
+    if (started.status !== 'waiting') throw new Error('expected a question');
+    expect(engine.question(started.state)).toEqual({ text: 'Did it work?', choices: ['Yes, that worked', 'No, still failing'] });
+  });
+
+  it('goes back to a kept node in full, keeping the path taken to it', () => {
+    const started = engine.start('tips');
+    if (started.status !== 'waiting') throw new Error('expected a question');
+    const second = engine.choose(started.state, 1);
+    if (second.status !== 'waiting') throw new Error('expected a question');
+    expect(engine.resume(second.state)).toEqual({ status: 'waiting', state: second.state, messages: [{ text: 'Any luck?', choices: ['Solved', 'Get me an agent', 'Not yet'] }] });
+  });
+
+  it('names where a walk-through stopped by step number and title', () => {
+    const started = engine.start('tips');
+    if (started.status !== 'waiting') throw new Error('expected a question');
+    expect(engine.whereAt(started.state)).toEqual({ tree: 'Tips', step: 1, title: 'other backups' });
+    const second = engine.choose(started.state, 1);
+    if (second.status !== 'waiting') throw new Error('expected a question');
+    expect(engine.whereAt(second.state)).toEqual({ tree: 'Tips', step: 2 });
+    expect(engine.aboutAt(second.state)).toEqual(['wifi']);
+  });
+
   it('refuses an unknown tree or node', () => {
     expect(() => engine.start('nope')).toThrow(/unknown tree/);
     expect(() => engine.start('tips', 'nope')).toThrow(/no node/);
@@ -84,11 +115,6 @@ describe('typed answers to choices', () => {
     ['the second one', 1, 'ordinal'],
     ['2', 1, 'ordinal'],
     ['last', 2, 'ordinal'],
-    ['yes', 0, 'yesno'],
-    ['yep it worked', 0, 'yesno'],
-    ["didn't work", 2, 'yesno'],
-    ['nope', 2, 'yesno'],
-    ['an agent please', 1, 'overlap'],
   ])('reads "%s" as choice %i (%s)', (text, index, strength) => {
     expect(matchChoice(choices, text)).toEqual({ index, strength });
   });
@@ -97,8 +123,12 @@ describe('typed answers to choices', () => {
     expect(matchChoice(choices, 'how long does a restore take')).toBeNull();
   });
 
-  it('does not read a long question as a yes', () => {
-    expect(matchChoice(choices, 'yes but why does the restore keep failing on my ipad every time')).toBeNull();
+  it('leaves a yes in other words to the router, which reads it against the examples', () => {
+    expect(matchChoice(choices, 'yep it worked')).toBeNull();
+  });
+
+  it('takes a choice example word for word as that choice', () => {
+    expect(matchChoice(tree.nodes.first?.choices ?? [], 'Same error!')).toEqual({ index: 1, strength: 'exact' });
   });
 
   it('ignores ordinals beyond the offered choices', () => {

@@ -54,6 +54,7 @@ function rendered(activity: SentActivity) {
   };
 }
 
+const textOfCards = (sent: readonly SentActivity[]): string => sent.map((activity) => JSON.stringify(card(activity).body ?? activity.body.text)).join('\n');
 const card = (activity: SentActivity | undefined): Record<string, any> => activity?.body.attachments?.[0]?.content ?? {};
 const submitButtons = (labels: readonly string[]) => labels.map((label) => ({ type: 'Action.Submit', title: label, data: { choice: label } }));
 const imBacks = (labels: readonly string[]) => labels.map((label) => ({ type: 'imBack', title: label, value: label }));
@@ -68,7 +69,7 @@ describe('Teams personal chat', () => {
         conversationId: PERSONAL_CHAT,
         replyToId: '1741079702512',
         type: 'message',
-        text: expect.stringMatching(/^Restores from iCloud can take a while\..*1 to 4 hours per gigabyte.*Are you travelling right now/s),
+        text: expect.stringMatching(/^How long a restore takes depends.*1 to 4 hours per gigabyte.*Are you travelling right now/s),
         textFormat: 'markdown',
         suggestedActions: imBacks(["Yes, I'm travelling", "No, I'm at home"]),
         attachments: undefined,
@@ -76,34 +77,40 @@ describe('Teams personal chat', () => {
     ]);
   });
 
-  it('puts an answer with a list in an Adaptive Card, keeping the suggested actions', async () => {
+  it('puts an answer with a list in an Adaptive Card whose own Action.Submit buttons carry the choices', async () => {
     const { sent } = await replay('personal-message', { text: 'why are no backups listed?\n', attachments: [{ contentType: 'text/html', content: '<p>why are no backups listed?</p>' }] });
     expect(sent.map(rendered)).toEqual([
-      expect.objectContaining({ conversationId: PERSONAL_CHAT, replyToId: '1741079702512', text: undefined, attachments: [ADAPTIVE_CARD], suggestedActions: imBacks(['Yes, it has', 'No / not sure']) }),
+      expect.objectContaining({ conversationId: PERSONAL_CHAT, replyToId: '1741079702512', text: undefined, attachments: [ADAPTIVE_CARD], suggestedActions: undefined }),
     ]);
     const body = card(sent[0]).body as { type: string; text: string; wrap: boolean }[];
     expect(body.every((block) => block.type === 'TextBlock' && block.wrap)).toBe(true);
-    expect(body.map((block) => block.text)).toContain(
-      '1. A backup never fully completed.\r2. The device runs an older iOS than the one that made the backup.\r3. The backup belongs to a different iCloud account.\r4. No backup has been made for 180 days or more.',
-    );
-    expect(card(sent[0]).actions).toBeUndefined();
+    expect(body.map((block) => block.text).join('\n')).toContain('\r- **The backup belongs to a different iCloud account.**');
+    expect(card(sent[0]).actions).toEqual(submitButtons(['Yes, it has', 'No / not sure', 'Different iCloud account', 'No backup in months']));
+  });
+
+  it('follows a personal-chat card button postback, which has no text, to the next step', async () => {
+    await replay('personal-message', { id: 'list-1', text: 'why are no backups listed?' });
+    const { sent } = await replay('personal-message', { id: 'list-2', text: undefined, value: { choice: 'Different iCloud account' } });
+    expect(textOfCards(sent)).toMatch(/tap \*\*Back\*\*/);
   });
 
   it.each(['user-first', 'bot-first'])('welcomes the user once on install, whichever member comes first (%s)', async (order) => {
     const { status, sent } = await replay(`personal-conversation-update-${order}`);
     expect(status).toBe(200);
     expect(sent.map(rendered)).toEqual([
-      {
+      expect.objectContaining({
         serviceUrl: TEAMS_SERVICE_URL,
         conversationId: PERSONAL_CHAT,
         replyToId: fixture(`personal-conversation-update-${order}`).id,
         type: 'message',
-        text: expect.stringMatching(/^Hi, I'm the Backup & Restore assistant/),
-        textFormat: 'markdown',
-        suggestedActions: imBacks(MENU),
-        attachments: undefined,
-      },
+        text: undefined,
+        suggestedActions: undefined,
+        attachments: [ADAPTIVE_CARD],
+      }),
     ]);
+    // Teams draws three suggested actions at most: the four topics are the card's own buttons.
+    expect(card(sent[0]).body[0].text).toMatch(/^Hi, I'm the Backup & Restore assistant/);
+    expect(card(sent[0]).actions).toEqual(submitButtons(MENU));
   });
 
   it('welcomes once when installationUpdate and both conversationUpdate shapes arrive for one install', async () => {
@@ -111,7 +118,7 @@ describe('Teams personal chat', () => {
     const second = await replay('personal-conversation-update-user-first');
     const third = await replay('personal-conversation-update-bot-first');
     expect([first.status, second.status, third.status]).toEqual([200, 200, 200]);
-    expect(first.sent.map(rendered)).toEqual([expect.objectContaining({ conversationId: PERSONAL_CHAT, text: expect.stringMatching(/^Hi, I'm the Backup/), suggestedActions: imBacks(MENU) })]);
+    expect(first.sent.map(rendered)).toEqual([expect.objectContaining({ conversationId: PERSONAL_CHAT, attachments: [ADAPTIVE_CARD], suggestedActions: undefined })]);
     expect([...second.sent, ...third.sent]).toEqual([]);
   });
 });
@@ -134,7 +141,7 @@ describe('Teams group chat', () => {
     ]);
     const content = card(sent[0]);
     expect(content).toMatchObject({ type: 'AdaptiveCard', version: '1.2' });
-    expect(content.body[0]).toEqual({ type: 'TextBlock', text: expect.stringMatching(/^Restores from iCloud can take a while/), wrap: true });
+    expect(content.body[0]).toEqual({ type: 'TextBlock', text: expect.stringMatching(/^How long a restore takes depends/), wrap: true });
     expect(content.actions).toEqual(submitButtons(["Yes, I'm travelling", "No, I'm at home"]));
   });
 
@@ -149,7 +156,7 @@ describe('Teams group chat', () => {
     const { status, sent } = await replay('group-card-postback');
     expect(status).toBe(200);
     expect(sent.map(rendered)).toEqual([expect.objectContaining({ conversationId: GROUP_CHAT, replyToId: '1741082550871', text: undefined, suggestedActions: undefined, attachments: [ADAPTIVE_CARD] })]);
-    expect(card(sent[0]).body[0].text).toMatch(/^That can slow things down/);
+    expect(card(sent[0]).body[0].text).toMatch(/^That can make it slower/);
     expect(card(sent[0]).actions).toEqual(submitButtons(["Yes, I'll let it run", 'No, it looks stuck']));
   });
 
@@ -186,13 +193,14 @@ describe('Teams channel', () => {
     ]);
     const content = card(sent[0]);
     expect(content.body.map((block: { text: string }) => block.text)).toEqual([
-      'First, where to look:',
-      expect.stringMatching(/^- \*\*On the device:\*\* .*\r- \*\*On a computer:\*\* /s),
-      "If the list is empty or greyed out, it's usually one of four things:",
-      expect.stringMatching(/^1\. A backup never fully completed\.\r2\. .*\r3\. .*\r4\. No backup has been made for 180 days or more\.$/s),
-      expect.stringMatching(/^Let's check them in turn\./),
+      expect.stringMatching(/^If no backups appear/),
+      '**Where to find your iCloud backups**',
+      expect.stringMatching(/^- On the device: .*\r- On a computer: /s),
+      '**Why the list can be empty or dimmed**',
+      expect.stringMatching(/^- \*\*No backup ever finished\.\*\*.*\r.*\r.*\r- \*\*The device hasn't backed up for 180 days or more\.\*\*/s),
+      expect.stringMatching(/^Let's find which one it is\./),
     ]);
-    expect(content.actions).toEqual(submitButtons(['Yes, it has', 'No / not sure']));
+    expect(content.actions).toEqual(submitButtons(['Yes, it has', 'No / not sure', 'Different iCloud account', 'No backup in months']));
   });
 
   it('introduces itself once to the team when added (conversationUpdate, then installationUpdate)', async () => {

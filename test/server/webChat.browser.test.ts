@@ -63,7 +63,7 @@ describe('the Web Chat page in Chromium', () => {
     await bubble(page, /1 to 4 hours per gigabyte/).waitFor();
 
     await suggestedAction(page, "No, I'm at home").click();
-    const listItem = page.locator('.webchat__bubble__content li').filter({ hasText: 'plugged into power' });
+    const listItem = page.locator('.webchat__bubble__content li').filter({ hasText: 'power source' });
     await listItem.waitFor();
     await expect(page.locator('.webchat__bubble__content').filter({ hasText: /check the basics/ }).locator('li').count()).resolves.toBe(2);
     await page.screenshot({ path: `${ARTIFACTS}/webchat-phone.png` });

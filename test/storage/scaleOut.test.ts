@@ -43,7 +43,7 @@ describe('two instances on one blob store', () => {
       ["didn't work", /storage|space/i],
       ['the second one', /restart/i],
       ['still failing', /update/i],
-      ['nope', /support agent/i],
+      ['nope', /support team/i],
     ];
     for (const [text, expected] of steps) expect(textOf((await chat.say(text)).replies), `after "${text}"`).toMatch(expected);
   });

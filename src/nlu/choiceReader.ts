@@ -1,0 +1,189 @@
+import type { Content, DialogChoice } from '../content/types.js';
+import { TextAnalyzer } from './analyzer.js';
+import { normalize, STOPWORDS, Vectorizer } from './features.js';
+import { stem } from './normalize.js';
+import { trainingDataOf } from './fromContent.js';
+import { DEFAULT_TUNING } from './recognizer.js';
+
+/** Weight of the nearest example against the centroid, as in the recogniser's similarity score. */
+const NEAREST_WEIGHT = 0.5;
+
+/** Weight, in a message, of a word the examples of more than one of the open choices use. */
+const SHARED_WORD_WEIGHT = 0.3;
+
+/** How a free-typed message reads as an answer to the open question of a walk-through. */
+export interface ChoiceReading {
+  readonly index: number;
+  /** Cosine similarity to the nearest example of the chosen answer (0-1). */
+  readonly score: number;
+  /** How far ahead of the best example of any other answer it is. */
+  readonly margin: number;
+  readonly nearestExample: string;
+}
+
+/**
+ * Reads a typed answer against the examples of each choice (its label, its own `examples`, and the
+ * shared yes or no examples when it `means` one), with the recogniser's analyzer (spelling,
+ * synonyms, stems) and TF-IDF over stems, negated ones marked ("wifi fine" vs "wifi not !work").
+ * Weights come from every example the bot knows, so words common everywhere ("restore",
+ * "iphone") count for little.
+ */
+export class ChoiceReader {
+  private readonly analyzer: TextAnalyzer;
+  private readonly vectorizer: Vectorizer;
+  private readonly yes: readonly string[];
+  private readonly no: readonly string[];
+  /** Example vectors per text: trees share many examples, and examples never change. */
+  private readonly vectors = new Map<string, Map<string, number>>();
+  private readonly sharedByChoices = new WeakMap<readonly DialogChoice[], ReadonlySet<string>>();
+  /** Centroids per list of examples, keyed by the list itself (the content is frozen). */
+  private readonly centroids = new Map<readonly string[], Map<string, number>>();
+
+  constructor(content: Content) {
+    const data = trainingDataOf(content);
+    this.analyzer = new TextAnalyzer(data);
+    this.yes = content.answers.yes;
+    this.no = content.answers.no;
+    const choiceTexts = [...content.trees.values()].flatMap((tree) =>
+      Object.values(tree.nodes).flatMap((node) => (node.choices ?? []).flatMap((choice) => [choice.label, ...choice.examples])),
+    );
+    const documents = [...data.intents.flatMap((intent) => intent.examples), ...choiceTexts, ...this.yes, ...this.no];
+    // Word features only: character n-grams make "restoring now" look like "restore never".
+    this.vectorizer = new Vectorizer(documents.map((text) => this.features(text, false)), { ...DEFAULT_TUNING, charNgrams: [] });
+  }
+
+  /** The best-fitting choice, or null when the message shares nothing with any choice's examples. */
+  read(choices: readonly DialogChoice[], text: string): ChoiceReading | null {
+    const analysis = this.analyze(text);
+    const query = this.damped(this.vectorizer.vectorize(answerFeatures(analysis.stems)), choices);
+    if (query.size === 0) return null;
+    // Words no example knows ("grand", "smashing") cannot be read, so they lower the score instead
+    // of vanishing and leaving one known word to decide; by the square root of the known share, as
+    // fillers ("hmm", "lol", "actually") are unknown too and must not sink a clear answer.
+    const informative = analysis.stems.filter((stemmed, index) => this.vectorizer.idfOf(stemmed) !== undefined || !STOPWORDS.has(analysis.tokens[index] ?? ''));
+    const known = informative.filter((stemmed) => this.vectorizer.idfOf(stemmed) !== undefined).length;
+    const coverage = informative.length === 0 ? 0 : Math.sqrt(known / informative.length);
+    const best = choices.map((choice) => { const match = this.bestOf(query, choice); return { ...match, score: match.score * coverage }; });
+    const ranked = best.map((match, index) => ({ ...match, index })).sort((a, b) => b.score - a.score);
+    const [first, second] = ranked;
+    if (!first || first.score === 0) return null;
+    return { index: first.index, score: first.score, margin: first.score - (second?.score ?? 0), nearestExample: first.example };
+  }
+
+  /**
+   * Half the nearest example, half the centroid of the choice's examples: the nearest alone lets one
+   * rare word ("really") pull a message to the wrong answer; the centroid carries what the examples
+   * share ("fine", "good", "works"). The choice's own examples and the shared yes or no ones are
+   * separate groups, so a long shared list does not drown a question's particular answers.
+   */
+  private bestOf(query: ReadonlyMap<string, number>, choice: DialogChoice): { score: number; example: string } {
+    const shared = choice.means === 'yes' ? this.yes : choice.means === 'no' ? this.no : [];
+    const groups = [choice.examples.length > 0 ? [choice.label, ...choice.examples] : [choice.label], shared].filter((group) => group.length > 0);
+    let best = { score: 0, example: '' };
+    for (const group of groups) {
+      const nearest = this.nearest(query, group);
+      const score = NEAREST_WEIGHT * nearest.score + (1 - NEAREST_WEIGHT) * cosine(query, this.centroidOf(group));
+      if (score > best.score) best = { score, example: nearest.example };
+    }
+    return best;
+  }
+
+  private centroidOf(group: readonly string[]): Map<string, number> {
+    let centroid = this.centroids.get(group);
+    if (!centroid) {
+      centroid = new Map<string, number>();
+      for (const example of group) for (const [feature, weight] of this.vectorOf(example)) centroid.set(feature, (centroid.get(feature) ?? 0) + weight);
+      centroid = normalize(centroid);
+      this.centroids.set(group, centroid);
+    }
+    return centroid;
+  }
+
+  private nearest(query: ReadonlyMap<string, number>, examples: readonly string[]): { score: number; example: string } {
+    let best = { score: 0, example: '' };
+    for (const example of examples) {
+      const score = cosine(query, this.vectorOf(example));
+      if (score > best.score) best = { score, example };
+    }
+    return best;
+  }
+
+  private vectorOf(example: string): Map<string, number> {
+    let vector = this.vectors.get(example);
+    if (!vector) {
+      vector = this.vectorizer.vectorize(this.features(example, false));
+      this.vectors.set(example, vector);
+    }
+    return vector;
+  }
+
+  /**
+   * Words the examples of several of these choices use ("space" in "freeing up space fixed it" and
+   * in "plenty of free space") cannot tell them apart, so they weigh less in the message; the words
+   * that can ("fixed", "plenty") decide.
+   */
+  private damped(query: Map<string, number>, choices: readonly DialogChoice[]): Map<string, number> {
+    let shared = this.sharedByChoices.get(choices);
+    if (!shared) {
+      const owners = new Map<string, number>();
+      for (const choice of choices) {
+        const features = new Set([choice.label, ...choice.examples].flatMap((example) => [...this.vectorOf(example).keys()]));
+        for (const feature of features) owners.set(feature, (owners.get(feature) ?? 0) + 1);
+      }
+      shared = new Set([...owners].filter(([, count]) => count > 1).map(([feature]) => feature));
+      this.sharedByChoices.set(choices, shared);
+    }
+    for (const [feature, weight] of query) if (shared.has(feature)) query.set(feature, weight * SHARED_WORD_WEIGHT);
+    return normalize(query);
+  }
+
+  /**
+   * The message's stems, spelling corrected only where the uncorrected word is unknown here: the
+   * recogniser corrects towards topic words, which turns an answer's "fine" into "find".
+   */
+  private analyze(text: string): { tokens: readonly string[]; stems: readonly string[] } {
+    const raw = this.analyzer.analyze(text, false);
+    const corrected = this.analyzer.analyze(text, true);
+    if (raw.stems.length !== corrected.stems.length) return raw;
+    const stems = raw.stems.map((stemmed, index) => (this.vectorizer.idfOf(stemmed) !== undefined ? stemmed : (corrected.stems[index] ?? stemmed)));
+    return { tokens: raw.tokens, stems };
+  }
+
+  private features(text: string, correct: boolean): string[] {
+    return answerFeatures(this.analyzer.analyze(text, correct).stems);
+  }
+}
+
+/** Stems that deny the words after them: "isn't working" is not "working". */
+const NEGATIONS = new Set(['not', 'never', 'without']);
+/** How many words after a negation it covers: "not really working" as much as "not working". */
+const NEGATION_SCOPE = 2;
+
+/** Function words ("it", "has", "the") say nothing about which answer is meant; "no", "not", "still" do and stay. */
+const FUNCTION_STEMS: ReadonlySet<string> = new Set([...STOPWORDS].map(stem));
+
+/**
+ * Stems, with the ones a negation covers marked ("not work" → not, !work), without function words.
+ * Short answers hinge on a word or two, so word pairs ("my wifi") would weigh more than the word
+ * that decides ("fine").
+ */
+function answerFeatures(stems: readonly string[]): string[] {
+  let negated = 0;
+  const features: string[] = [];
+  for (const stemmed of stems) {
+    if (NEGATIONS.has(stemmed)) {
+      negated = NEGATION_SCOPE;
+      features.push(stemmed);
+    } else if (!FUNCTION_STEMS.has(stemmed)) {
+      features.push(negated > 0 ? `!${stemmed}` : stemmed);
+      negated = Math.max(0, negated - 1);
+    }
+  }
+  return features;
+}
+
+function cosine(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): number {
+  let dot = 0;
+  for (const [feature, weight] of a) dot += weight * (b.get(feature) ?? 0);
+  return dot;
+}

@@ -1,0 +1,111 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Conversation } from '../../src/bot/conversation.js';
+import { initialState, type ConversationState } from '../../src/bot/state.js';
+import { loadContent } from '../../src/content/load.js';
+import type { Content, Intent } from '../../src/content/types.js';
+import { DialogEngine } from '../../src/dialogs/engine.js';
+import type { ChoiceReading } from '../../src/nlu/choiceReader.js';
+import type { Recognition } from '../../src/nlu/recognizer.js';
+
+const minimal = loadContent(path.join(import.meta.dirname, '..', 'fixtures', 'minimal'));
+const at = { file: 'kb/extra.yaml', line: 1, col: 1 };
+const intent = (id: string, fields: Partial<Intent>): Intent => ({ id, title: id, source: 'conversation', followUps: [], examples: [], tests: [], answer: `${id} answer`, at, ...fields });
+const extra = [
+  intent('photos', { answer: 'Photos come back after your settings.' }),
+  intent('carry_on', { action: 'resume' }),
+  intent('failed_again', { action: 'reopen', answer: 'Which problem is it?' }),
+  intent('hello', { action: 'greet', answer: 'Hi!' }),
+];
+const content: Content = { ...minimal, intents: [...minimal.intents, ...extra], intentById: new Map([...minimal.intentById, ...extra.map((item) => [item.id, item] as const)]) };
+
+/** The recogniser and the choice reader stand in as tables: what each message is read as. */
+function conversationWith(recognised: Record<string, string>, readings: Record<string, { index: number; score: number }> = {}) {
+  const engine = new DialogEngine(content.trees, (id) => content.intentById.get(id)?.answer);
+  const recognize = (text: string): Recognition => {
+    const id = recognised[text];
+    const explanation = { tokens: [], corrections: [], synonyms: [], stems: [], unknown: [], coverage: 1, matched: [] };
+    const isNone = id === 'none';
+    return id && !isNone
+      ? { verdict: 'match', intent: id, confidence: 0.9, candidates: [{ intent: id, confidence: 0.9 }], explanation }
+      : { verdict: 'out_of_scope', confidence: 0.1, candidates: [], explanation };
+  };
+  const readChoice = (_choices: unknown, text: string): ChoiceReading | null => {
+    const reading = readings[text];
+    return reading ? { ...reading, margin: reading.score, nearestExample: text } : null;
+  };
+  const conversation = new Conversation({ content, engine, recognize, readChoice });
+  let state: ConversationState = initialState();
+  return {
+    say(text: string) {
+      const outcome = conversation.respond(state, text);
+      state = outcome.state;
+      return outcome.replies.map((reply) => reply.text).join('\n');
+    },
+    choices(text: string) {
+      const outcome = conversation.respond(state, text);
+      state = outcome.state;
+      return outcome.replies.flatMap((reply) => reply.choices ?? []);
+    },
+    get state() {
+      return state;
+    },
+  };
+}
+
+describe('routing a message inside a walk-through', () => {
+  it('takes a sure reading of the open question before the topic the message also mentions', () => {
+    const chat = conversationWith({ 'slow again': 'slow_restore', 'yes, abroad and slow': 'slow_restore' }, { 'yes, abroad and slow': { index: 0, score: 0.6 } });
+    chat.say('slow again');
+    expect(chat.say('yes, abroad and slow')).toBe('Restores are slower away from home.\nAnything else?');
+  });
+
+  it('answers a side question from the KB, keeps the walk-through and offers to carry on where it was', () => {
+    const chat = conversationWith({ slow: 'slow_restore', 'what about my photos': 'photos' });
+    chat.say('slow');
+    const replies = chat.choices('what about my photos');
+    expect(chat.state.tree).toBeUndefined();
+    expect(chat.state.suspended?.node).toBe('intro');
+    expect(replies).toEqual(['Carry on']);
+  });
+
+  it('goes back to the kept step when asked to carry on, in words or with the button', () => {
+    for (const goOn of ['lets continue', 'Carry on']) {
+      const chat = conversationWith({ slow: 'slow_restore', photos: 'photos', 'lets continue': 'carry_on' });
+      chat.say('slow');
+      expect(chat.say('photos')).toBe('Photos come back after your settings.\nCarry on with Slow restore? We were at step 1.');
+      expect(chat.say(goOn)).toBe('It can take 1 to 4 hours per gigabyte. Are you travelling?');
+      expect(chat.state.tree?.node).toBe('intro');
+    }
+  });
+
+  it('gives an out-of-scope message the scope reply and the open question, and the second in a row a person too', () => {
+    const chat = conversationWith({ slow: 'slow_restore', pizza: 'none' });
+    chat.say('slow');
+    expect(chat.say('pizza')).toBe('Outside what I cover. Back to where we were.\nIt can take 1 to 4 hours per gigabyte. Are you travelling?');
+    expect(chat.choices('pizza')).toEqual(['Yes', 'No', minimal.phrases.handoffChoice]);
+    expect(chat.state.tree?.node).toBe('intro');
+  });
+
+  it('answers small talk and asks the open question again', () => {
+    const chat = conversationWith({ slow: 'slow_restore', hi: 'hello' });
+    chat.say('slow');
+    expect(chat.say('hi')).toBe('Hi!\nIt can take 1 to 4 hours per gigabyte. Are you travelling?');
+  });
+});
+
+describe('routing a message after a walk-through', () => {
+  it('re-opens a walk-through that ended on "yes" at its "no", when the problem comes back', () => {
+    const chat = conversationWith({ slow: 'slow_restore', 'it failed again': 'failed_again' });
+    chat.say('slow');
+    chat.say('Yes');
+    expect(chat.state.reopen?.node).toBe('intro');
+    expect(chat.say('it failed again')).toBe(`${minimal.phrases.reopened}\nAnything else?`);
+  });
+
+  it('has nothing to re-open or resume in a fresh conversation, and says so with the menu', () => {
+    const chat = conversationWith({ 'it failed again': 'failed_again', 'lets continue': 'carry_on' });
+    expect(chat.say('it failed again')).toBe('Which problem is it?\nPick a topic.');
+    expect(chat.say('lets continue')).toBe(`${minimal.phrases.nothingToResume}\nPick a topic.`);
+  });
+});

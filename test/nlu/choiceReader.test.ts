@@ -1,0 +1,48 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadContent } from '../../src/content/load.js';
+import type { DialogChoice } from '../../src/content/types.js';
+import { ChoiceReader } from '../../src/nlu/choiceReader.js';
+
+const content = loadContent(path.join(import.meta.dirname, '..', '..'));
+const reader = new ChoiceReader(content);
+
+const choicesAt = (tree: string, node: string): readonly DialogChoice[] => content.trees.get(tree)?.nodes[node]?.choices ?? [];
+const labelFor = (tree: string, node: string, text: string): string | undefined => {
+  const reading = reader.read(choicesAt(tree, node), text);
+  return reading ? choicesAt(tree, node)[reading.index]?.label : undefined;
+};
+
+describe('reading a typed answer in the context of the open question', () => {
+  it('reads a working connection at the Wi-Fi step as "not the Wi-Fi", to go on', () => {
+    expect(labelFor('cannot_restore', 'wifi', "connection's fine")).toBe('No, my Wi-Fi is fine');
+  });
+
+  it('keeps a negation with the word it denies: a Wi-Fi that is not great is the Wi-Fi', () => {
+    expect(labelFor('cannot_restore', 'wifi', "the wifi isn't great")).toBe('Wi-Fi is slow or down');
+  });
+
+  it('reads yes and no in other words through the shared examples', () => {
+    expect(labelFor('cannot_restore', 'restart', 'sorted, thank you')).toBe('Yes, it worked');
+    expect(labelFor('cannot_restore', 'restart', 'switched it off and on but no change')).toBe('No, still failing');
+  });
+
+  it('reads where a customer is as an answer to the travelling question', () => {
+    expect(labelFor('slow_restore', 'intro', 'visiting my sister in canada')).toBe("Yes, I'm travelling");
+  });
+
+  it('does not spell-correct a word the answers know into a topic word (fine is not find)', () => {
+    const reading = reader.read(choicesAt('cannot_restore', 'wifi'), 'internet is totally fine');
+    expect(reading?.nearestExample).toBe('internet is fine');
+  });
+
+  it('gives a side question or small talk next to nothing, so the router can answer it instead', () => {
+    for (const text of ['what is the weather like', 'can i use my phone while it restores']) {
+      expect(reader.read(choicesAt('cannot_restore', 'intro'), text)?.score ?? 0).toBeLessThan(0.2);
+    }
+  });
+
+  it('reads nothing into a message with no word it knows', () => {
+    expect(reader.read(choicesAt('cannot_restore', 'intro'), 'zxqv blorp')).toBeNull();
+  });
+});
