@@ -25,7 +25,9 @@ export const ERROR_CODES = {
   ERR_INTERNAL: 'a request failed unexpectedly; the log has the details',
   ERR_AUTH_TOKEN: 'a request to /api/messages has no valid Bot Framework token',
   ERR_SHUTTING_DOWN: 'the server is finishing its turns before it stops and takes no new ones',
-  ERR_DIRECTLINE_UNAUTHORIZED: 'a Direct Line request has no token, or one that is unknown, expired or for another conversation',
+  ERR_DIRECTLINE_TOKEN_MISSING: 'a Direct Line request has no Bearer token',
+  ERR_DIRECTLINE_UNAUTHORIZED: 'a Direct Line request has a token that is unknown, expired or for another conversation',
+  ERR_DIRECTLINE_BOT_FAILED: 'the bot could not take a web chat activity',
   ERR_DIRECTLINE_NOT_FOUND: 'a Direct Line request names a conversation that does not exist',
   ERR_DIRECTLINE_ACTIVITY: 'a web chat client posted an activity of a type, field or size the embedded Direct Line does not take',
   ERR_DIRECTLINE_UPSTREAM: "Azure's Direct Line did not hand out a token",
@@ -51,6 +53,8 @@ export const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   ERR_HANDOFF_TARGET: 400,
   ERR_AUTH_TOKEN: 401,
   ERR_AGENT_UNAUTHORIZED: 401,
+  ERR_DIRECTLINE_ACTIVITY: 400,
+  ERR_DIRECTLINE_TOKEN_MISSING: 401,
   ERR_DIRECTLINE_UNAUTHORIZED: 403,
   ERR_PEER_REFUSED: 403,
   ERR_NOT_FOUND: 404,
@@ -61,6 +65,7 @@ export const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   ERR_REQUEST_TOO_LARGE: 413,
   ERR_REQUEST_MEDIA_TYPE: 415,
   ERR_DIRECTLINE_UPSTREAM: 502,
+  ERR_DIRECTLINE_BOT_FAILED: 502,
   ERR_CONNECTOR_SEND: 502,
   ERR_SHUTTING_DOWN: 503,
   ERR_STORAGE_UNAVAILABLE: 503,
@@ -72,6 +77,9 @@ export function firstIssueOf(error: { readonly issues: readonly { readonly path:
   const [issue] = error.issues;
   return issue ? `${issue.path.map(String).join('.') || 'body'}: ${issue.message}` : otherwise;
 }
+
+/** The HTTP status of an error: its code's, or 500 for an uncoded one or a code no client sees. */
+export const httpStatusOf = (error: unknown): number => (error instanceof AppError ? (HTTP_STATUS[error.code] ?? 500) : 500);
 
 export class AppError extends Error {
   readonly code: ErrorCode;
@@ -86,18 +94,6 @@ export class AppError extends Error {
 export class ConfigError extends AppError {
   constructor(message: string) {
     super('ERR_CONFIG_INVALID', message);
-  }
-}
-
-/** A refused Direct Line request; `status` is the HTTP answer Web Chat expects for it. */
-export class DirectLineError extends AppError {
-  constructor(
-    code: ErrorCode,
-    message: string,
-    readonly status: number,
-    options?: { cause?: unknown },
-  ) {
-    super(code, message, options);
   }
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DirectLineError } from '../errors.js';
+import { AppError } from '../errors.js';
 
 /** An activity as JSON on the wire; only `type` is guaranteed. */
 export type ActivityJson = { readonly type: string } & Record<string, unknown>;
@@ -39,13 +39,13 @@ type ClientActivity = z.infer<ReturnType<typeof clientActivitySchema>>;
 
 /** The one error a refused client activity gets: the first problem, short, with its field. */
 export function parseClientActivity(schema: ReturnType<typeof clientActivitySchema>, body: unknown): ClientActivity {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new DirectLineError('ERR_REQUEST_INVALID', 'the body must be a JSON activity object', 400);
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new AppError('ERR_REQUEST_INVALID', 'the body must be a JSON activity object');
   const parsed = schema.safeParse(body);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const where = issue?.path.join('.') || 'body';
   const message = issue?.code === 'invalid_union' ? 'only message and typing activities are accepted' : (issue?.message ?? 'invalid activity');
-  throw new DirectLineError('ERR_DIRECTLINE_ACTIVITY', `${where}: ${message}`.slice(0, 200), 400);
+  throw new AppError('ERR_DIRECTLINE_ACTIVITY', `${where}: ${message}`.slice(0, 200));
 }
 
 /** What a customer's Web Chat may see of the bot's activities: no events, traces or internal addresses. */

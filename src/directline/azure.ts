@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import { DirectLineError } from '../errors.js';
+import { AppError } from '../errors.js';
 
 /** The page's answer from POST /api/directline/token, whichever Direct Line it talks to. */
 export interface WebChatSession {
@@ -35,12 +35,12 @@ export async function azureSession(azure: AzureDirectLine, logger: Logger): Prom
       signal: AbortSignal.timeout(AZURE_TIMEOUT_MS),
     });
   } catch (error) {
-    throw new DirectLineError('ERR_DIRECTLINE_UPSTREAM', 'the chat service is unreachable', 502, { cause: error });
+    throw new AppError('ERR_DIRECTLINE_UPSTREAM', 'the chat service is unreachable', { cause: error });
   }
   const body = (await response.json().catch(() => null)) as { token?: unknown; conversationId?: unknown; expires_in?: unknown } | null;
   if (!response.ok || typeof body?.token !== 'string' || typeof body.conversationId !== 'string') {
     logger.error({ status: response.status, code: 'ERR_DIRECTLINE_UPSTREAM' }, 'Direct Line token exchange failed');
-    throw new DirectLineError('ERR_DIRECTLINE_UPSTREAM', 'the chat service did not start a conversation', 502);
+    throw new AppError('ERR_DIRECTLINE_UPSTREAM', 'the chat service did not start a conversation');
   }
   const expiresIn = typeof body.expires_in === 'number' ? body.expires_in : 0;
   return { token: body.token, conversationId: body.conversationId, expires_in: expiresIn, userId, domain: azure.domain };

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { DirectLineError } from '../errors.js';
+import { AppError } from '../errors.js';
 import type { DirectLineRecord, DirectLineStore, KeptActivity } from '../storage/backend.js';
 import type { ActivityJson } from './activities.js';
 
@@ -231,7 +231,7 @@ export class KeptConversations {
 
 const fromKept = (kept: KeptActivity): Kept => ({ sequence: kept.sequence, activity: JSON.parse(kept.json) as ActivityJson, bytes: Buffer.byteLength(kept.json) });
 
-const notFound = (): DirectLineError => new DirectLineError('ERR_DIRECTLINE_NOT_FOUND', 'conversation not found', 404);
+const notFound = (): AppError => new AppError('ERR_DIRECTLINE_NOT_FOUND', 'conversation not found');
 
-const unavailable = (error: unknown): DirectLineError =>
-  error instanceof DirectLineError ? error : new DirectLineError('ERR_STORAGE_UNAVAILABLE', 'the chat could not be kept; try again', 503, { cause: error });
+const unavailable = (error: unknown): AppError =>
+  error instanceof AppError ? error : new AppError('ERR_STORAGE_UNAVAILABLE', 'the chat could not be kept; try again', { cause: error });

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Request, Response, Server } from 'restify';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { DirectLineError } from '../errors.js';
+import { AppError, httpStatusOf } from '../errors.js';
 import { parseWatermark, type DirectLineService, type TokenGrant } from './service.js';
 
 export const DIRECT_LINE_PATH = '/v3/directline';
@@ -60,8 +60,9 @@ export function mountDirectLine(server: Server, service: DirectLineService, opti
     // A client that resets mid-handshake must not become an unhandled 'error'.
     socket.on('error', () => socket.destroy());
     openStream(req, socket, head).catch((error: unknown) => {
-      const status = error instanceof DirectLineError ? error.status : 500;
-      if (status >= 500) logger.error({ err: error, code: error instanceof DirectLineError ? error.code : 'ERR_TURN_FAILED' }, 'Direct Line stream upgrade failed');
+      // The status the one renderer (server/errors.ts) would give, written on the raw socket.
+      const status = httpStatusOf(error);
+      if (status >= 500) logger.error({ err: error, code: error instanceof AppError ? error.code : 'ERR_INTERNAL' }, 'Direct Line stream upgrade failed');
       if (socket.writable) socket.end(`HTTP/1.1 ${status} ${status === 404 ? 'Not Found' : 'Refused'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       else socket.destroy();
     });
@@ -70,7 +71,7 @@ export function mountDirectLine(server: Server, service: DirectLineService, opti
   async function openStream(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const url = URL.canParse(req.url ?? '', 'http://localhost') ? new URL(req.url ?? '', 'http://localhost') : undefined;
     const conversationId = url ? STREAM_PATH.exec(url.pathname)?.[1] : undefined;
-    if (!url || !conversationId) throw new DirectLineError('ERR_DIRECTLINE_NOT_FOUND', 'not found', 404);
+    if (!url || !conversationId) throw new AppError('ERR_DIRECTLINE_NOT_FOUND', 'not found');
     // Browsers cannot set headers on a WebSocket, so the stream URL carries the token (as Azure's does).
     const grant = await service.authorize(conversationId, `Bearer ${url.searchParams.get('t') ?? ''}`);
     const watermark = parseWatermark(url.searchParams.get('watermark'));

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import { AppError, DirectLineError } from '../errors.js';
+import { AppError } from '../errors.js';
 import type { DirectLineRecord } from '../storage/backend.js';
 import { clientActivitySchema, parseClientActivity, type ActivityJson } from './activities.js';
 import { BOT_ACCOUNT, envelopeOf } from './delivery.js';
@@ -61,7 +61,7 @@ const newId = (bytes: number): string => randomBytes(bytes).toString('base64url'
 /** A client's watermark: absent or empty means "from the start", as in Azure's Direct Line. */
 export function parseWatermark(raw: string | null | undefined): number {
   const after = raw ? Number(raw) : 0;
-  if (!Number.isInteger(after) || after < 0) throw new DirectLineError('ERR_REQUEST_INVALID', 'watermark must be a whole number', 400);
+  if (!Number.isInteger(after) || after < 0) throw new AppError('ERR_REQUEST_INVALID', 'watermark must be a whole number');
   return after;
 }
 
@@ -107,18 +107,18 @@ export class DirectLineService {
     if (!CONVERSATION_ID.test(conversationId)) throw notFound();
     if (!this.pending.has(conversationId) && !(await this.kept.find(conversationId))) throw notFound();
     const grant = await this.grantOf(authorization);
-    if (grant.conversationId !== conversationId) throw new DirectLineError('ERR_DIRECTLINE_UNAUTHORIZED', 'token is not valid for this conversation', 403);
+    if (grant.conversationId !== conversationId) throw new AppError('ERR_DIRECTLINE_UNAUTHORIZED', 'token is not valid for this conversation');
     return grant;
   }
 
   /** A grant for whichever conversation the token names (start, refresh); 401 or 403 otherwise. */
   async grantOf(authorization: string | undefined): Promise<TokenGrant> {
     const token = /^Bearer (\S+)$/i.exec(authorization ?? '')?.[1];
-    if (!token) throw new DirectLineError('ERR_DIRECTLINE_UNAUTHORIZED', 'a Bearer token is required', 401);
+    if (!token) throw new AppError('ERR_DIRECTLINE_TOKEN_MISSING', 'a Bearer token is required');
     const parsed = parseToken(token);
     const holder = parsed ? (this.pending.get(parsed.conversationId) ?? (await this.kept.find(parsed.conversationId))?.record) : undefined;
     if (!parsed || !holder || holder.expiresAt <= this.now() || !secretMatches(holder.tokenHash, parsed.secret)) {
-      throw new DirectLineError('ERR_DIRECTLINE_UNAUTHORIZED', 'token is invalid or expired', 403);
+      throw new AppError('ERR_DIRECTLINE_UNAUTHORIZED', 'token is invalid or expired');
     }
     return { conversationId: holder.id, userId: holder.userId, expiresAt: holder.expiresAt };
   }
@@ -177,7 +177,7 @@ export class DirectLineService {
     } catch (error) {
       // A coded refusal (shutting down, storage failing) keeps its own status; anything else is the bot's failure.
       if (error instanceof AppError) throw error;
-      throw new DirectLineError('ERR_TURN_FAILED', 'the bot could not take the activity', 502, { cause: error });
+      throw new AppError('ERR_DIRECTLINE_BOT_FAILED', 'the bot could not take the activity', { cause: error });
     }
     return { id: String(activity.id) };
   }
@@ -236,4 +236,4 @@ export class DirectLineService {
   }
 }
 
-const notFound = (): DirectLineError => new DirectLineError('ERR_DIRECTLINE_NOT_FOUND', 'conversation not found', 404);
+const notFound = (): AppError => new AppError('ERR_DIRECTLINE_NOT_FOUND', 'conversation not found');

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Request, Response } from 'restify';
-import { AppError, DirectLineError, HTTP_STATUS, type ErrorCode } from '../errors.js';
+import { AppError, httpStatusOf, type ErrorCode } from '../errors.js';
 import { firstLine } from '../text.js';
 
 export interface ErrorBody {
@@ -12,10 +12,8 @@ export interface ErrorBody {
  * own short message; anything else is a 500 that names no internals (the log keeps the stack).
  */
 export function errorResponse(error: unknown): { status: number; body: ErrorBody } {
-  if (error instanceof AppError) {
-    const status = error instanceof DirectLineError ? error.status : HTTP_STATUS[error.code];
-    if (status !== undefined) return { status, body: { error: { code: error.code, message: firstLine(error.message) } } };
-  }
+  const status = httpStatusOf(error);
+  if (error instanceof AppError && status !== 500) return { status, body: { error: { code: error.code, message: firstLine(error.message) } } };
   return { status: 500, body: { error: { code: 'ERR_INTERNAL', message: 'internal error' } } };
 }
 
