@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { assemble, openStorage } from './app.js';
+import { assemble, openStorage } from './assemble.js';
 import { loadConfig } from './config.js';
 import { AppError } from './errors.js';
 import { createLogger } from './logger.js';

@@ -31,7 +31,7 @@ const ROOMS: Record<string, Room> = {
   text: { rooms: [], packages: [] },
   config: { rooms: [], packages: ['zod', 'node:fs'] },
   logger: { rooms: [], packages: [] },
-  app: { rooms: '*', packages: '*' },
+  assemble: { rooms: '*', packages: '*' },
   main: { rooms: '*', packages: '*' },
 };
 

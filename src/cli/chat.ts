@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import { stdin, stdout } from 'node:process';
-import { assemble } from '../app.js';
+import { assemble } from '../assemble.js';
 import type { Reply } from '../bot/types.js';
 import { loadConfig } from '../config.js';
 import { AppError } from '../errors.js';

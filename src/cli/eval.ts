@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { assemble } from '../app.js';
+import { assemble } from '../assemble.js';
 import type { Reply } from '../bot/types.js';
 import { loadConfig } from '../config.js';
 import { checkGrounding } from '../content/sources.js';

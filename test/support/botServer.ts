@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 import type { Logger } from 'pino';
-import { assemble, type Assembly } from '../../src/app.js';
+import { assemble, type Assembly } from '../../src/assemble.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import type { StorageBackend } from '../../src/storage/backend.js';
