@@ -2,9 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { parseYamlFile } from '../src/content/yamlFile.js';
-import { formatIssue } from '../src/errors.js';
-import { choicesOf, conversation, startBot, textOf, type RunningBot } from './support/botServer.js';
+import { parseYamlFile } from '../../src/content/yamlFile.js';
+import { formatIssue } from '../../src/errors.js';
+import { choicesOf, conversation, startBot, textOf, type RunningBot } from '../support/botServer.js';
 
 /**
  * Whole conversations written as YAML (test/transcripts/*.yaml), replayed over HTTP through the
@@ -41,8 +41,8 @@ const transcriptSchema = z.strictObject({
 
 type Step = z.infer<typeof stepSchema> & { readonly line: number };
 
-const projectRoot = path.join(import.meta.dirname, '..');
-const folder = path.join(import.meta.dirname, 'transcripts');
+const projectRoot = path.join(import.meta.dirname, '..', '..');
+const folder = path.join(import.meta.dirname, '..', 'transcripts');
 const files = readdirSync(folder).filter((name) => name.endsWith('.yaml')).sort();
 
 /** Reads and validates a transcript with the content's YAML reader; a bad one throws every problem as file:line:col. */

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
  * The real process (src/main.ts through tsx, or the real `npm start`) with a real local connector, to check what only the
  * process can show: signals, the exit code, and that a turn in flight still gets its reply out.
  */
-const root = path.join(import.meta.dirname, '..');
+const root = path.join(import.meta.dirname, '..', '..');
 const CONNECTOR_DELAY_MS = 1000;
 
 interface Started {
