@@ -3,6 +3,7 @@ import { ordinalIn } from '../dialogs/choiceMatcher.js';
 import type { DialogEngine, DialogMessage, StepResult, TreeState } from '../dialogs/engine.js';
 import type { ChoiceReading } from '../nlu/choiceReader.js';
 import type { Recognition } from '../nlu/recognizer.js';
+import { restoreEstimate } from './restoreEstimate.js';
 import type { ConversationState } from './state.js';
 import type { HandoffRequest, Reply } from './types.js';
 
@@ -43,6 +44,9 @@ const SMALL_TALK = new Set(['greet', 'thanks']);
 const READING_MARGIN = 0.08;
 
 /**
+ * (Over 250 lines on purpose: the order in which one message is read is the heart of the bot, and
+ * it reads top to bottom here rather than across files.)
+ *
  * Decides what to say to one customer message. Inside a walk-through the message is first read as
  * an answer to the open question (its choices' words, then their examples in context), then as a
  * global command, then as a side question (answered, the walk-through kept for later), and only
@@ -157,7 +161,7 @@ export class Conversation {
     const { tree: _open, ...rest } = state;
     return {
       state: { ...rest, suspended: tree, lastIntent: intent.id, offered: [], misses: 0, fallbacks: 0 },
-      replies: [...this.estimate(intent, said), { text: intent.answer }, { text: offer, choices: [content.phrases.carryOnChoice] }],
+      replies: [...restoreEstimate(intent, said, content.phrases.sizeEstimate), { text: intent.answer }, { text: offer, choices: [content.phrases.carryOnChoice] }],
     };
   }
 
@@ -199,7 +203,7 @@ export class Conversation {
   private startTopic(state: ConversationState, intent: Intent, said = ''): Outcome {
     if (intent.action) return this.act(state, intent);
     const started: ConversationState = { ...state, lastIntent: intent.id };
-    const estimate = this.estimate(intent, said);
+    const estimate = restoreEstimate(intent, said, this.deps.content.phrases.sizeEstimate);
     if (intent.tree) {
       const outcome = this.advance(started, this.deps.engine.start(intent.tree));
       return { ...outcome, replies: [...estimate, ...outcome.replies] };
@@ -207,20 +211,6 @@ export class Conversation {
     const followUps = intent.followUps.map((id) => this.deps.content.intentById.get(id)).filter((item): item is Intent => item !== undefined);
     const reply: Reply = followUps.length > 0 ? { text: intent.answer, choices: followUps.map((item) => item.title) } : { text: intent.answer };
     return { state: { ...started, offered: followUps.map((item) => item.id) }, replies: [...estimate, reply] };
-  }
-
-  /** "64 GB" in a question about the restore rate: what the rate means for that size. */
-  private estimate(intent: Intent, said: string): Reply[] {
-    const rate = intent.hoursPerGigabyte;
-    const size = rate ? sizeInGigabytes(said) : undefined;
-    if (!rate || size === undefined) return [];
-    const text = this.deps.content.phrases.sizeEstimate
-      .replace('{size}', formatNumber(size))
-      .replace('{from}', formatNumber(rate.from))
-      .replace('{to}', formatNumber(rate.to))
-      .replace('{low}', formatNumber(size * rate.from))
-      .replace('{high}', formatNumber(size * rate.to));
-    return [{ text }];
   }
 
   private advance(state: ConversationState, step: StepResult): Outcome {
@@ -307,19 +297,6 @@ export class Conversation {
     return menu.find((intent) => intent && simplify(intent.title) === said);
   }
 }
-
-/** Sizes a customer gives: "64 GB", "64gb", "1.5 gigs", "1 TB" (1000 GB, as storage is sold). */
-const SIZE = /(\d{1,6}(?:[.,]\d{1,2})?)\s*(gb|gigs?|gigabytes?|tb|terabytes?)\b/i;
-
-function sizeInGigabytes(text: string): number | undefined {
-  const match = SIZE.exec(text);
-  if (!match?.[1] || !match[2]) return undefined;
-  const value = Number(match[1].replace(',', '.'));
-  const gigabytes = /^t/i.test(match[2]) ? value * 1000 : value;
-  return gigabytes > 0 ? gigabytes : undefined;
-}
-
-const formatNumber = (value: number): string => value.toLocaleString('en-US', { maximumFractionDigits: 1 });
 
 const simplify = (text: string): string => text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
 
