@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { BenchmarkDataError, HINT3_BOTS, loadBraun, loadClinc, loadHint3, type BraunCorpus } from '../nlu/benchmarks/datasets.js';
-import { readPublishedScores, type PublishedScore } from '../nlu/benchmarks/metrics.js';
-import { runBraun, runClinc, runHint3, type Timing } from '../nlu/benchmarks/run.js';
+import { BenchmarkDataError, HINT3_BOTS, loadBraun, loadClinc, loadHint3, type BraunCorpus } from '../nlu-eval/benchmarks/datasets.js';
+import { readPublishedScores, type PublishedScore } from '../nlu-eval/benchmarks/metrics.js';
+import { runBraun, runClinc, runHint3, type Timing } from '../nlu-eval/benchmarks/run.js';
 
 /**
  * `npm run bench:nlu [-- --json] [--data DIR]`: the recogniser on Braun et al. 2017, CLINC150 and

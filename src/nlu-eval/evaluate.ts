@@ -1,4 +1,4 @@
-import type { Recognition, Recognizer, TrainingData, TrainingIntent } from './recognizer.js';
+import type { Recognition, Recognizer, TrainingData, TrainingIntent } from '../nlu/recognizer.js';
 
 /** One labelled question: `expected` is an intent id, or null for out of scope. */
 export interface LabelledQuestion {

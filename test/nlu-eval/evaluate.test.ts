@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { calibrated, calibration, fitPlatt } from '../../src/nlu/calibration.js';
-import { recommend, report, sweep, type Prediction } from '../../src/nlu/evaluate.js';
+import { calibrated, calibration, fitPlatt } from '../../src/nlu-eval/calibration.js';
+import { recommend, report, sweep, type Prediction } from '../../src/nlu-eval/evaluate.js';
 import type { Recognition } from '../../src/nlu/recognizer.js';
 
 const explanation = { tokens: [], corrections: [], synonyms: [], stems: [], unknown: [], coverage: 1, matched: [] };

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { RecognizerSettings } from '../../content/types.js';
 import { crossValidate, decision, recommend, sweep, type Prediction } from '../evaluate.js';
-import { DEFAULT_TUNING, Recognizer, type RecognizerTuning, type TrainingData, type TrainingIntent } from '../recognizer.js';
+import { DEFAULT_TUNING, Recognizer, type RecognizerTuning, type TrainingData, type TrainingIntent } from '../../nlu/recognizer.js';
 import { BenchmarkDataError, HINT3_BOTS, type BraunCorpus, type Example, type Hint3Bot, type Split } from './datasets.js';
 import { accuracy, inScopeAccuracy, mcc, microF1, outOfScopeRecall, type Outcome } from './metrics.js';
 

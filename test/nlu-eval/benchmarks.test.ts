@@ -2,9 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BenchmarkDataError, loadBraun, loadClinc, loadHint3, parseCsv } from '../../src/nlu/benchmarks/datasets.js';
-import { accuracy, inScopeAccuracy, mcc, microF1, outOfScopeRecall, parsePublishedScores, readPublishedScores, type Outcome } from '../../src/nlu/benchmarks/metrics.js';
-import { runBraun, toTrainingData } from '../../src/nlu/benchmarks/run.js';
+import { BenchmarkDataError, loadBraun, loadClinc, loadHint3, parseCsv } from '../../src/nlu-eval/benchmarks/datasets.js';
+import { accuracy, inScopeAccuracy, mcc, microF1, outOfScopeRecall, parsePublishedScores, readPublishedScores, type Outcome } from '../../src/nlu-eval/benchmarks/metrics.js';
+import { runBraun, toTrainingData } from '../../src/nlu-eval/benchmarks/run.js';
 
 /** A miniature benchdata folder, in each dataset's published format. */
 let dataDir: string;
