@@ -71,7 +71,7 @@ export class LinearModel {
 }
 
 /** A small seeded generator, so the same data always trains the same model. */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

@@ -182,7 +182,7 @@ describe('benchmark runner', () => {
 
   it('times training and classification with the injected clock', () => {
     let now = 0;
-    const { corpora } = runBraun(loadBraun(dataDir), () => (now += 1));
+    const { corpora } = runBraun(loadBraun(dataDir), { clock: () => (now += 1) });
     expect(corpora.chatbot.timing).toEqual({ trainingMs: 1, medianClassifyMs: 1, meanClassifyMs: 1 });
     expect(corpora.chatbot.items).toBe(3);
   });

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { RecognizerSettings } from '../../content/types.js';
 import { crossValidate, decision, recommend, sweep, type Prediction } from '../evaluate.js';
+import { mulberry32 } from '../../nlu/linearModel.js';
 import { DEFAULT_TUNING, Recognizer, type RecognizerTuning, type TrainingData, type TrainingIntent } from '../../nlu/recognizer.js';
 import { BenchmarkDataError, HINT3_BOTS, type BraunCorpus, type Example, type Hint3Bot, type Split } from './datasets.js';
 import { accuracy, inScopeAccuracy, mcc, microF1, outOfScopeRecall, type Outcome } from './metrics.js';
@@ -35,7 +36,12 @@ interface Run {
  * measurement that picks the threshold (validation split or cross-validation on train, never
  * test). The bot's KB defaults damp function words; questions such as "from X to Y" need them.
  */
-const TUNINGS: readonly { readonly name: string; readonly tuning: RecognizerTuning }[] = [
+export interface NamedTuning {
+  readonly name: string;
+  readonly tuning: RecognizerTuning;
+}
+
+export const TUNINGS: readonly NamedTuning[] = [
   { name: 'default', tuning: DEFAULT_TUNING },
   { name: 'function words at full weight', tuning: { ...DEFAULT_TUNING, functionWordWeight: 1 } },
   { name: 'function words at full weight, character n-grams at half', tuning: { ...DEFAULT_TUNING, functionWordWeight: 1, charNgramWeight: 0.5 } },
@@ -122,13 +128,39 @@ function bestThreshold(predictions: readonly Prediction[], outOfScope: ReadonlyS
   return best;
 }
 
+/** Resamples for the bootstrap estimate of the objective's standard error. */
+const BOOTSTRAP_RESAMPLES = 200;
+
+/**
+ * The one-standard-error rule (Breiman et al. 1984; Hastie et al., ESL §7.10): the lowest
+ * threshold whose objective is within one bootstrap standard error of the best. Where the curve
+ * is flat the best point is mostly noise, and the stand-in data (cross-validated training
+ * examples, other bots' sentences) is cleaner than real traffic, so the lower threshold, which
+ * answers more, is the safer guess. The score stays the best one, to compare tunings.
+ */
+function cautiousThreshold(predictions: readonly Prediction[], outOfScope: ReadonlySet<string>, objective: (outcomes: readonly Outcome[]) => number): Selection {
+  const best = bestThreshold(predictions, outOfScope, objective);
+  const atBest = outcomesAt(predictions, best.threshold, outOfScope);
+  const random = mulberry32(BOOTSTRAP_RESAMPLES);
+  const scores = Array.from({ length: BOOTSTRAP_RESAMPLES }, () => objective(atBest.map(() => atBest[Math.floor(random() * atBest.length)] as Outcome)));
+  const spread = Math.sqrt(mean(scores.map((score) => (score - mean(scores)) ** 2)));
+  const lowest = sweep(predictions, outOfScope).find(({ threshold }) => objective(outcomesAt(predictions, threshold, outOfScope)) >= best.score - spread);
+  return { threshold: lowest?.threshold ?? best.threshold, score: best.score };
+}
+
 type ThresholdChooser = (data: TrainingData, recognizer: Recognizer, outOfScope: ReadonlySet<string>, train: Trainer) => Selection;
 
-function runSplit(split: Split, chooseThreshold: ThresholdChooser, clock: Clock): Run {
+/** What a benchmark run may vary: the clock (for tests) and the tunings it chooses among (a seed per run for the spread). */
+export interface BenchOptions {
+  readonly clock?: Clock;
+  readonly tunings?: readonly NamedTuning[];
+}
+
+function runSplit(split: Split, chooseThreshold: ThresholdChooser, { clock = systemClock, tunings = TUNINGS }: BenchOptions): Run {
   const data = toTrainingData(split.train);
   const outOfScope = outOfScopeOf(data);
   let chosen: { name: string; recognizer: Recognizer; selection: Selection; trainingMs: number } | undefined;
-  for (const { name, tuning } of TUNINGS) {
+  for (const { name, tuning } of tunings) {
     const train = trainWith(tuning);
     const started = clock();
     const recognizer = train(data);
@@ -154,9 +186,9 @@ function runSplit(split: Split, chooseThreshold: ThresholdChooser, clock: Clock)
  * per corpus), so whether a threshold beats plain top-1 is measured by cross-validation on the
  * training split, maximising the protocol's own score.
  */
-export function runBraun(corpora: Readonly<Record<BraunCorpus, Split>>, clock: Clock = systemClock): BraunResult {
+export function runBraun(corpora: Readonly<Record<BraunCorpus, Split>>, options: BenchOptions = {}): BraunResult {
   const chooser: ThresholdChooser = (data, _recognizer, outOfScope, train) => bestThreshold(crossValidate(data, FOLDS, train), outOfScope, microF1);
-  const runs = { chatbot: runSplit(corpora.chatbot, chooser, clock), askubuntu: runSplit(corpora.askubuntu, chooser, clock), webapps: runSplit(corpora.webapps, chooser, clock) };
+  const runs = { chatbot: runSplit(corpora.chatbot, chooser, options), askubuntu: runSplit(corpora.askubuntu, chooser, options), webapps: runSplit(corpora.webapps, chooser, options) };
   const score = ({ threshold, outcomes, timing, tuning }: Run) => ({ microF1: microF1(outcomes), items: outcomes.length, threshold, timing, tuning });
   return {
     corpora: { chatbot: score(runs.chatbot), askubuntu: score(runs.askubuntu), webapps: score(runs.webapps) },
@@ -172,7 +204,7 @@ export function runBraun(corpora: Readonly<Record<BraunCorpus, Split>>, clock: C
  */
 const CLINC_MIN_OOS_RECALL = 0.6;
 
-export function runClinc(split: Split, clock: Clock = systemClock): ClincResult {
+export function runClinc(split: Split, options: BenchOptions = {}): ClincResult {
   const validation = split.validation ?? [];
   if (validation.length === 0) throw new Error('CLINC150 needs its validation split to choose a threshold');
   const chooser: ThresholdChooser = (_data, recognizer, outOfScope) => {
@@ -184,7 +216,7 @@ export function runClinc(split: Split, clock: Clock = systemClock): ClincResult 
     const fallback = recommend(points);
     return { threshold: fallback?.threshold ?? 0, score: fallback ? (fallback.inScopeAccuracy + fallback.outOfScopeRecall) / 2 - 1 : -1 };
   };
-  const { threshold, outcomes, timing, tuning } = runSplit(split, chooser, clock);
+  const { threshold, outcomes, timing, tuning } = runSplit(split, chooser, options);
   return { threshold, inScopeAccuracy: inScopeAccuracy(outcomes), oosRecall: outOfScopeRecall(outcomes), timing, tuning };
 }
 
@@ -196,17 +228,24 @@ export function runClinc(split: Split, clock: Clock = systemClock): ClincResult 
  * construction and never test data, stand in for them (scored by the model trained on this bot's
  * whole training split, which never saw them).
  */
-export function runHint3(bots: Readonly<Record<Hint3Bot, Split>>, clock: Clock = systemClock): Readonly<Record<Hint3Bot, Hint3BotResult>> {
+export function runHint3(bots: Readonly<Record<Hint3Bot, Split>>, options: BenchOptions = {}): Readonly<Record<Hint3Bot, Hint3BotResult>> {
   const score = (bot: Hint3Bot): Hint3BotResult => {
     const foreign = HINT3_BOTS.filter((other) => other !== bot).flatMap((other) => bots[other].train.map(({ text }) => text));
-    const chooser: ThresholdChooser = (data, recognizer, outOfScope, train) => {
-      const negatives = foreign.map((text) => ({ text, expected: null, recognition: recognizer.recognize(text) }));
-      return bestThreshold([...crossValidate(data, FOLDS, train), ...negatives], outOfScope, mcc);
+    const chooser: ThresholdChooser = (data, _recognizer, outOfScope, train) => {
+      const examples = data.intents.reduce((sum, intent) => sum + intent.examples.length, 0);
+      const negatives = evenSample(foreign, examples).map((text) => ({ text, expected: null }));
+      return cautiousThreshold(crossValidate(data, FOLDS, train, negatives), outOfScope, mcc);
     };
-    const { threshold, outcomes, timing, tuning } = runSplit(bots[bot], chooser, clock);
+    const { threshold, outcomes, timing, tuning } = runSplit(bots[bot], chooser, options);
     return { tuning, threshold, accuracy: accuracy(outcomes), inScopeAccuracy: inScopeAccuracy(outcomes), oosRecall: outOfScopeRecall(outcomes), mcc: mcc(outcomes), timing };
   };
   return { sofmattress: score('sofmattress'), curekart: score('curekart'), powerplay11: score('powerplay11') };
+}
+
+/** `count` items spread evenly over `items` (all of them when there are fewer), in their order. */
+export function evenSample<T>(items: readonly T[], count: number): T[] {
+  if (count >= items.length) return [...items];
+  return Array.from({ length: count }, (_, index) => items[Math.floor((index * items.length) / count)] as T);
 }
 
 const mean = (values: readonly number[]): number => (values.length === 0 ? 0 : values.reduce((sum, value) => sum + value, 0) / values.length);
