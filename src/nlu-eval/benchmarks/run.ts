@@ -150,6 +150,10 @@ function cautiousThreshold(predictions: readonly Prediction[], outOfScope: Reado
 
 type ThresholdChooser = (data: TrainingData, recognizer: Recognizer, outOfScope: ReadonlySet<string>, train: Trainer) => Selection;
 
+/** The tunings with the linear model's seed set: one benchmark run per seed shows the spread that training order alone causes. */
+export const seeded = (seed: number, tunings: readonly NamedTuning[] = TUNINGS): NamedTuning[] =>
+  tunings.map(({ name, tuning }) => ({ name, tuning: { ...tuning, linear: { ...tuning.linear, seed } } }));
+
 /** What a benchmark run may vary: the clock (for tests) and the tunings it chooses among (a seed per run for the spread). */
 export interface BenchOptions {
   readonly clock?: Clock;
