@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BenchmarkDataError, loadBraun, loadClinc, loadHint3, parseCsv } from '../../src/nlu-eval/benchmarks/datasets.js';
 import { accuracy, inScopeAccuracy, mcc, microF1, outOfScopeRecall, parsePublishedScores, readPublishedScores, type Outcome } from '../../src/nlu-eval/benchmarks/metrics.js';
-import { runBraun, toTrainingData } from '../../src/nlu-eval/benchmarks/run.js';
+import { cautiousThreshold, evenSample, runBraun, toTrainingData } from '../../src/nlu-eval/benchmarks/run.js';
+import type { Prediction } from '../../src/nlu-eval/evaluate.js';
 
 /** A miniature benchdata folder, in each dataset's published format. */
 let dataDir: string;
@@ -185,5 +186,30 @@ describe('benchmark runner', () => {
     const { corpora } = runBraun(loadBraun(dataDir), { clock: () => (now += 1) });
     expect(corpora.chatbot.timing).toEqual({ trainingMs: 1, medianClassifyMs: 1, meanClassifyMs: 1 });
     expect(corpora.chatbot.items).toBe(3);
+  });
+});
+
+describe('choosing a threshold', () => {
+  const explanation = { tokens: [], corrections: [], synonyms: [], stems: [], unknown: [], coverage: 1, matched: [] };
+  const predict = (expected: string | null, intent: string, confidence: number, count: number): Prediction[] =>
+    Array.from({ length: count }, (_, index) => ({ text: `${expected}-${index}`, expected, recognition: { verdict: 'match', intent, confidence, candidates: [{ intent, confidence }], explanation } }));
+
+  it('answers more when a higher threshold wins by less than its standard error', () => {
+    // Rejecting the one out-of-scope item at 0.3 gains 1 point in 100: noise, not a reason to refuse more.
+    const predictions = [...predict('a', 'a', 0.9, 90), ...predict('a', 'b', 0.9, 9), ...predict(null, 'a', 0.3, 1)];
+    expect(cautiousThreshold(predictions, new Set(), microF1)).toEqual({ threshold: 0, score: 0.91 });
+  });
+
+  it('keeps a higher threshold that wins clearly', () => {
+    const predictions = [...predict('a', 'a', 0.9, 50), ...predict(null, 'a', 0.3, 50)];
+    expect(cautiousThreshold(predictions, new Set(), microF1).threshold).toBeGreaterThan(0.3);
+  });
+
+  it('spreads a sample evenly over the whole list, in order', () => {
+    expect(evenSample(['a', 'b', 'c', 'd', 'e', 'f'], 3)).toEqual(['a', 'c', 'e']);
+  });
+
+  it('takes every item when asked for more than there are', () => {
+    expect(evenSample(['a', 'b'], 5)).toEqual(['a', 'b']);
   });
 });

@@ -138,7 +138,7 @@ const BOOTSTRAP_RESAMPLES = 200;
  * examples, other bots' sentences) is cleaner than real traffic, so the lower threshold, which
  * answers more, is the safer guess. The score stays the best one, to compare tunings.
  */
-function cautiousThreshold(predictions: readonly Prediction[], outOfScope: ReadonlySet<string>, objective: (outcomes: readonly Outcome[]) => number): Selection {
+export function cautiousThreshold(predictions: readonly Prediction[], outOfScope: ReadonlySet<string>, objective: (outcomes: readonly Outcome[]) => number): Selection {
   const best = bestThreshold(predictions, outOfScope, objective);
   const atBest = outcomesAt(predictions, best.threshold, outOfScope);
   const random = mulberry32(BOOTSTRAP_RESAMPLES);
