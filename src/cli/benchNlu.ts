@@ -32,6 +32,9 @@ const figure = (runs: readonly number[]): Figure => ({
   runs,
 });
 
+/** What each run chose without looking at test, and what it cost, for the JSON summary. */
+const chosen = ({ threshold, tuning, timing }: { threshold: number; tuning: string; timing: Timing }) => ({ threshold, tuning, ...timing });
+
 function main(): void {
   const { values: options } = parseArgs({
     options: { json: { type: 'boolean', default: false }, data: { type: 'string', default: '../shared/benchdata' }, seeds: { type: 'string', default: '3' } },
@@ -61,9 +64,15 @@ function main(): void {
     braun2017: {
       ...Object.fromEntries(corpora.map((corpus) => [corpus, over((run) => run.braun.corpora[corpus].microF1)])),
       overall: over((run) => run.braun.overall),
+      chosen: Object.fromEntries(corpora.map((corpus) => [corpus, runs.map((run) => chosen(run.braun.corpora[corpus]))])),
     },
-    clinc150: { inscope_accuracy: over((run) => run.clinc.inScopeAccuracy), oos_recall: over((run) => run.clinc.oosRecall) },
-    hint3: Object.fromEntries(HINT3_BOTS.map((bot) => [bot, { mcc: over((run) => run.hint3[bot].mcc), inscope_accuracy: over((run) => run.hint3[bot].inScopeAccuracy), oos_recall: over((run) => run.hint3[bot].oosRecall) }])),
+    clinc150: { inscope_accuracy: over((run) => run.clinc.inScopeAccuracy), oos_recall: over((run) => run.clinc.oosRecall), chosen: runs.map((run) => chosen(run.clinc)) },
+    hint3: Object.fromEntries(
+      HINT3_BOTS.map((bot) => [
+        bot,
+        { mcc: over((run) => run.hint3[bot].mcc), inscope_accuracy: over((run) => run.hint3[bot].inScopeAccuracy), oos_recall: over((run) => run.hint3[bot].oosRecall), chosen: runs.map((run) => chosen(run.hint3[bot])) },
+      ]),
+    ),
   };
   if (options.json) {
     console.log(JSON.stringify(summary));

@@ -8,14 +8,9 @@ export interface LinearModelOptions {
   /** L2 penalty per update, applied to the weights an example touches. */
   readonly l2: number;
   readonly seed: number;
-  /**
-   * Average the weights at the end of each epoch of the second half (Polyak averaging): plain SGD
-   * ends wherever its last few examples pushed it, so the seed decided several test items.
-   */
-  readonly average: boolean;
 }
 
-export const DEFAULT_LINEAR_OPTIONS: LinearModelOptions = { epochs: 12, learningRate: 2, l2: 1e-5, seed: 7, average: false };
+export const DEFAULT_LINEAR_OPTIONS: LinearModelOptions = { epochs: 12, learningRate: 2, l2: 1e-5, seed: 7 };
 
 export type SparseVector = ReadonlyMap<string, number>;
 
@@ -32,9 +27,6 @@ export class LinearModel {
     const order = examples.map((_, index) => index);
     const random = mulberry32(options.seed);
     const gradient = new Float64Array(classes);
-    const sums = new Map<string, Float64Array>();
-    const averagedFrom = Math.floor(options.epochs / 2);
-    let snapshots = 0;
     for (let epoch = 0; epoch < options.epochs; epoch += 1) {
       shuffle(order, random);
       const rate = options.learningRate / (1 + epoch);
@@ -55,16 +47,6 @@ export class LinearModel {
         }
         for (let label = 0; label < classes; label += 1) this.bias[label] = (this.bias[label] ?? 0) - rate * (gradient[label] ?? 0);
       }
-      if (options.average && epoch >= averagedFrom) {
-        snapshots += 1;
-        accumulate(sums, this.weights, this.bias, classes);
-      }
-    }
-    if (snapshots > 0) {
-      for (const [feature, sum] of sums) this.weights.set(feature, sum.map((value) => value / snapshots));
-      const bias = sums.get(BIAS);
-      if (bias) this.bias.set(bias.map((value) => value / snapshots));
-      this.weights.delete(BIAS);
     }
   }
 
@@ -86,22 +68,6 @@ export class LinearModel {
     for (let label = 0; label < this.classes; label += 1) scores[label] = (scores[label] ?? 0) / sum;
     return scores;
   }
-}
-
-/** Key of the bias among the averaged rows; no feature can be empty. */
-const BIAS = '';
-
-function accumulate(sums: Map<string, Float64Array>, weights: ReadonlyMap<string, Float64Array>, bias: Float64Array, classes: number): void {
-  const add = (key: string, row: Float64Array) => {
-    let sum = sums.get(key);
-    if (!sum) {
-      sum = new Float64Array(classes);
-      sums.set(key, sum);
-    }
-    for (let label = 0; label < classes; label += 1) sum[label] = (sum[label] ?? 0) + (row[label] ?? 0);
-  };
-  for (const [feature, row] of weights) add(feature, row);
-  add(BIAS, bias);
 }
 
 /** A small seeded generator, so the same data always trains the same model. */
