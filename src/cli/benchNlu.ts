@@ -42,7 +42,11 @@ function main(): void {
   });
   const dataDir = options.data;
   const seeds = Number(options.seeds);
-  if (!Number.isInteger(seeds) || seeds < 1 || seeds > MAX_SEEDS) throw new BenchmarkDataError(`--seeds takes a whole number from 1 to ${MAX_SEEDS}, not "${options.seeds}"`);
+  if (!Number.isInteger(seeds) || seeds < 1 || seeds > MAX_SEEDS) {
+    console.error(`bench:nlu: --seeds takes a whole number from 1 to ${MAX_SEEDS}, not "${options.seeds}"`);
+    process.exitCode = 1;
+    return;
+  }
   const published = readPublishedScores(dataDir);
   const progress = (message: string) => {
     if (!options.json) process.stderr.write(`${message}\n`);
