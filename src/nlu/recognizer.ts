@@ -1,7 +1,7 @@
 import type { RecognizerSettings } from '../content/types.js';
 import { TextAnalyzer, type Analysis } from './analyzer.js';
 import { charFeatures, orderFeatures, phraseCharFeatures, STOPWORDS, Vectorizer, wordFeatures, type FeatureOptions } from './features.js';
-import { DEFAULT_LINEAR_OPTIONS, LinearModel, type LinearModelOptions } from './linearModel.js';
+import { DEFAULT_LINEAR_OPTIONS, LinearEnsemble, type LinearModelOptions } from './linearModel.js';
 import { SimilarityIndex } from './similarity.js';
 
 export interface TrainingIntent {
@@ -87,7 +87,7 @@ export class Recognizer {
   private readonly analyzer: TextAnalyzer;
   private readonly vectorizer: Vectorizer;
   private readonly similarity: SimilarityIndex;
-  private readonly linear?: LinearModel;
+  private readonly linear?: LinearEnsemble;
 
   constructor(
     data: TrainingData,
@@ -117,7 +117,7 @@ export class Recognizer {
     this.similarity = new SimilarityIndex(exampleIntent, words.map((doc) => this.vectorizer.vectorize(doc)), this.intentIds.length, tuning.nearestWeight);
     if (tuning.linearWeight > 0) {
       const examples = words.map((doc, index) => ({ features: this.vectorizer.vectorize([...doc, ...(chars[index] ?? [])]), label: exampleIntent[index] ?? 0 }));
-      this.linear = new LinearModel(this.intentIds.length, examples, tuning.linear);
+      this.linear = new LinearEnsemble(this.intentIds.length, examples, tuning.linear);
     }
   }
 

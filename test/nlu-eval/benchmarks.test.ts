@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BenchmarkDataError, loadBraun, loadClinc, loadHint3, parseCsv } from '../../src/nlu-eval/benchmarks/datasets.js';
-import { accuracy, inScopeAccuracy, mcc, microF1, outOfScopeRecall, parsePublishedScores, readPublishedScores, type Outcome } from '../../src/nlu-eval/benchmarks/metrics.js';
+import { accuracy, inScopeAccuracy, mcc, microF1, outOfScopeRecall, parsePublishedScores, readPublishedScores, wilsonLowerBound, type Outcome } from '../../src/nlu-eval/benchmarks/metrics.js';
 import { cautiousThreshold, evenSample, runBraun, toTrainingData } from '../../src/nlu-eval/benchmarks/run.js';
 import type { Prediction } from '../../src/nlu-eval/evaluate.js';
 
@@ -140,6 +140,17 @@ describe('benchmark metrics', () => {
     const outcomes = [...outcome('a', 'a'), ...outcome('a', null), ...outcome(null, null), ...outcome(null, null), ...outcome(null, 'a')];
     expect(inScopeAccuracy(outcomes)).toBe(0.5);
     expect(outOfScopeRecall(outcomes)).toBeCloseTo(2 / 3, 12);
+  });
+
+  it('puts the 95 % Wilson interval of 70 hits in 100 at 0.604 to 0.781, so 70 % on 100 items vouches for 60 %', () => {
+    expect(wilsonLowerBound(0.7, 100)).toBeCloseTo(0.6041, 4);
+    expect(wilsonLowerBound(0.6, 100)).toBeLessThan(0.6);
+  });
+
+  it('narrows the interval towards the measured proportion as items grow, and vouches for nothing without items', () => {
+    expect(wilsonLowerBound(0.7, 100_000)).toBeGreaterThan(0.697);
+    expect(wilsonLowerBound(0.7, 0)).toBe(0);
+    expect(wilsonLowerBound(0, 50)).toBe(0);
   });
 });
 
