@@ -31,6 +31,7 @@ export class LinearEnsemble {
   probabilities(features: SparseVector): Float64Array {
     const [first, ...rest] = this.models.map((model) => model.probabilities(features));
     if (!first) throw new Error('a linear ensemble has at least one member');
+    if (rest.length === 0) return first;
     for (const other of rest) first.forEach((value, label) => (first[label] = value + (other[label] ?? 0)));
     return first.map((value) => value / this.models.length);
   }
