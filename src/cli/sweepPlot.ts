@@ -1,5 +1,5 @@
 import { PNG } from 'pngjs';
-import type { SweepPoint } from '../nlu/evaluate.js';
+import type { SweepPoint } from '../nlu-eval/evaluate.js';
 
 const WIDTH = 640;
 const HEIGHT = 400;

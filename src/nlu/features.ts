@@ -15,6 +15,10 @@ export interface FeatureOptions {
   /** Character n-gram lengths added for the linear model (typos, word forms); empty for none. */
   readonly charNgrams: readonly number[];
   readonly charNgramWeight: number;
+  /** Word-order features for the linear model: the first stem's position and stems two apart. */
+  readonly wordOrder: boolean;
+  /** Character n-grams also across word boundaries ("t re", "p re"), function words included. */
+  readonly crossWordChars: boolean;
 }
 
 /** Stems plus adjacent pairs: "not restor" and "restor slow" carry meaning single words miss. */
@@ -35,7 +39,34 @@ export function charFeatures(tokens: readonly string[], sizes: readonly number[]
   return grams;
 }
 
-const isFunctionFeature = (feature: string): boolean => !feature.startsWith('#') && feature.split(' ').every((part) => STOPWORD_STEMS.has(part));
+/**
+ * Order that adjacent pairs miss: how a message opens ("how do…", "can i…" ask different things
+ * than "…how") and pairs with one word between ("restor _ backup" in "restore my backup").
+ */
+export function orderFeatures(stems: readonly string[]): string[] {
+  const skips = stems.slice(2).map((word, index) => `${stems[index]} _ ${word}`);
+  return stems.length > 0 ? [`^${stems[0]}`, ...skips] : skips;
+}
+
+/** Character n-grams over the whole message, so they also span the gap between two words. */
+export function phraseCharFeatures(tokens: readonly string[], sizes: readonly number[]): string[] {
+  const padded = `<${tokens.join(' ')}>`;
+  const grams: string[] = [];
+  for (const size of sizes) {
+    for (let start = 0; start + size <= padded.length; start += 1) {
+      const gram = padded.slice(start, start + size);
+      if (gram.includes(' ')) grams.push(`#${gram}`);
+    }
+  }
+  return grams;
+}
+
+const isFunctionFeature = (feature: string): boolean =>
+  !feature.startsWith('#') &&
+  feature
+    .replace(/^\^/, '')
+    .split(' ')
+    .every((part) => part === '_' || STOPWORD_STEMS.has(part));
 
 /** TF-IDF weights learnt from the training examples; vectors are L2-normalised. */
 export class Vectorizer {

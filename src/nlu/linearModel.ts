@@ -8,9 +8,34 @@ export interface LinearModelOptions {
   /** L2 penalty per update, applied to the weights an example touches. */
   readonly l2: number;
   readonly seed: number;
+  /**
+   * Models trained in different example orders whose probabilities are averaged: on small
+   * training sets one order alone moves accuracy by points, the average by much less.
+   */
+  readonly members: number;
 }
 
-export const DEFAULT_LINEAR_OPTIONS: LinearModelOptions = { epochs: 12, learningRate: 2, l2: 1e-5, seed: 7 };
+export const DEFAULT_LINEAR_OPTIONS: LinearModelOptions = { epochs: 12, learningRate: 2, l2: 1e-5, seed: 7, members: 1 };
+
+/** Seeds of an ensemble's members: far apart, so no two members share an example order. */
+const MEMBER_SEED_STEP = 7919;
+
+/** The mean of `options.members` linear models' probabilities, each trained with its own seed. */
+export class LinearEnsemble {
+  private readonly models: LinearModel[];
+
+  constructor(classes: number, examples: readonly { features: SparseVector; label: number }[], options: LinearModelOptions = DEFAULT_LINEAR_OPTIONS) {
+    this.models = Array.from({ length: Math.max(1, options.members) }, (_, index) => new LinearModel(classes, examples, { ...options, seed: options.seed + index * MEMBER_SEED_STEP }));
+  }
+
+  probabilities(features: SparseVector): Float64Array {
+    const [first, ...rest] = this.models.map((model) => model.probabilities(features));
+    if (!first) throw new Error('a linear ensemble has at least one member');
+    if (rest.length === 0) return first;
+    for (const other of rest) first.forEach((value, label) => (first[label] = value + (other[label] ?? 0)));
+    return first.map((value) => value / this.models.length);
+  }
+}
 
 export type SparseVector = ReadonlyMap<string, number>;
 
@@ -71,7 +96,7 @@ export class LinearModel {
 }
 
 /** A small seeded generator, so the same data always trains the same model. */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

@@ -1,7 +1,7 @@
 import type { RecognizerSettings } from '../content/types.js';
 import { TextAnalyzer, type Analysis } from './analyzer.js';
-import { charFeatures, STOPWORDS, Vectorizer, wordFeatures, type FeatureOptions } from './features.js';
-import { DEFAULT_LINEAR_OPTIONS, LinearModel, type LinearModelOptions } from './linearModel.js';
+import { charFeatures, orderFeatures, phraseCharFeatures, STOPWORDS, Vectorizer, wordFeatures, type FeatureOptions } from './features.js';
+import { DEFAULT_LINEAR_OPTIONS, LinearEnsemble, type LinearModelOptions } from './linearModel.js';
 import { SimilarityIndex } from './similarity.js';
 
 export interface TrainingIntent {
@@ -35,6 +35,8 @@ export const DEFAULT_TUNING: RecognizerTuning = {
   functionWordWeight: 0.3,
   charNgrams: [3, 4],
   charNgramWeight: 1,
+  wordOrder: false,
+  crossWordChars: false,
   nearestWeight: 0.5,
   temperature: 0.05,
   shareWeight: 0.5,
@@ -85,7 +87,7 @@ export class Recognizer {
   private readonly analyzer: TextAnalyzer;
   private readonly vectorizer: Vectorizer;
   private readonly similarity: SimilarityIndex;
-  private readonly linear?: LinearModel;
+  private readonly linear?: LinearEnsemble;
 
   constructor(
     data: TrainingData,
@@ -103,7 +105,7 @@ export class Recognizer {
       for (const example of intent.examples) {
         const analysis = this.analyzer.analyze(example, false);
         words.push(wordFeatures(analysis.stems));
-        chars.push(charFeatures(analysis.tokens, tuning.charNgrams));
+        chars.push(this.linearOnlyFeatures(analysis));
         exampleIntent.push(intentIndex);
         this.exampleText.push(example);
       }
@@ -115,7 +117,7 @@ export class Recognizer {
     this.similarity = new SimilarityIndex(exampleIntent, words.map((doc) => this.vectorizer.vectorize(doc)), this.intentIds.length, tuning.nearestWeight);
     if (tuning.linearWeight > 0) {
       const examples = words.map((doc, index) => ({ features: this.vectorizer.vectorize([...doc, ...(chars[index] ?? [])]), label: exampleIntent[index] ?? 0 }));
-      this.linear = new LinearModel(this.intentIds.length, examples, tuning.linear);
+      this.linear = new LinearEnsemble(this.intentIds.length, examples, tuning.linear);
     }
   }
 
@@ -129,7 +131,7 @@ export class Recognizer {
     const scaled = Array.from(similarity, (value) => value * coverage);
     const share = softmax(scaled, this.tuning.temperature);
     const { shareWeight, linearWeight } = this.tuning;
-    const probabilities = this.linear?.probabilities(this.vectorizer.vectorize([...words, ...charFeatures(analysis.tokens, this.tuning.charNgrams)]));
+    const probabilities = this.linear?.probabilities(this.vectorizer.vectorize([...words, ...this.linearOnlyFeatures(analysis)]));
     const calibration = this.settings.calibration;
     const ranked = this.intentIds
       .map((intent, index) => {
@@ -164,6 +166,16 @@ export class Recognizer {
       return { verdict: 'ambiguous', intent: first.intent, confidence: first.confidence };
     }
     return { verdict: 'match', intent: first.intent, confidence: first.confidence };
+  }
+
+  /** Features the linear model weighs but the similarity index leaves out (they would swamp its cosine). */
+  private linearOnlyFeatures(analysis: Analysis): string[] {
+    const { charNgrams, wordOrder, crossWordChars } = this.tuning;
+    return [
+      ...charFeatures(analysis.tokens, charNgrams),
+      ...(crossWordChars ? phraseCharFeatures(analysis.tokens, charNgrams) : []),
+      ...(wordOrder ? orderFeatures(analysis.stems) : []),
+    ];
   }
 
   /** Unknown words count against a match in proportion to how rare (informative) they would be. */

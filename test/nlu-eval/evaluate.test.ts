@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { calibrated, calibration, fitPlatt } from '../../src/nlu/calibration.js';
-import { recommend, report, sweep, type Prediction } from '../../src/nlu/evaluate.js';
-import type { Recognition } from '../../src/nlu/recognizer.js';
+import { calibrated, calibration, fitPlatt } from '../../src/nlu-eval/calibration.js';
+import { crossValidate, recommend, report, sweep, type Prediction } from '../../src/nlu-eval/evaluate.js';
+import { Recognizer, type Recognition, type TrainingData } from '../../src/nlu/recognizer.js';
 
 const explanation = { tokens: [], corrections: [], synonyms: [], stems: [], unknown: [], coverage: 1, matched: [] };
 const recognition = (intent: string, confidence: number): Recognition => ({ verdict: 'match', intent, confidence, candidates: [{ intent, confidence }], explanation });
@@ -50,5 +50,28 @@ describe('calibration', () => {
     const fit = { slope: 5, intercept: -1 };
     const [low, high] = calibrated([predict('a', 'a', 0.2), predict('a', 'a', 0.6)], fit);
     expect(high?.recognition.confidence).toBeGreaterThan(low?.recognition.confidence ?? 1);
+  });
+});
+
+describe('cross-validation', () => {
+  const data: TrainingData = {
+    intents: [
+      { id: 'slow', kind: 'topic', examples: ['restore is slow', 'restore takes hours', 'slow restore', 'restore so slow'] },
+      { id: 'pick', kind: 'topic', examples: ['which backup', 'choose a backup', 'pick the backup', 'which backup to use'] },
+    ],
+    synonyms: [],
+  };
+  const settings = { threshold: 0, ambiguityMargin: 0, suggestions: 1 };
+
+  it('scores each outside question once, by a model that never saw it', () => {
+    const outside = ['order a pizza', 'book a taxi', 'weather today'].map((text) => ({ text, expected: null }));
+    const trained: number[] = [];
+    const predictions = crossValidate(data, 2, (training) => {
+      trained.push(training.intents.reduce((sum, intent) => sum + intent.examples.length, 0));
+      return new Recognizer(training, settings);
+    }, outside);
+    expect(predictions.filter((prediction) => prediction.expected === null).map((prediction) => prediction.text).sort()).toEqual(['book a taxi', 'order a pizza', 'weather today']);
+    expect(predictions).toHaveLength(11);
+    expect(trained).toEqual([4, 4]);
   });
 });

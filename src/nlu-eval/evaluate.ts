@@ -1,4 +1,4 @@
-import type { Recognition, Recognizer, TrainingData, TrainingIntent } from './recognizer.js';
+import type { Recognition, Recognizer, TrainingData, TrainingIntent } from '../nlu/recognizer.js';
 
 /** One labelled question: `expected` is an intent id, or null for out of scope. */
 export interface LabelledQuestion {
@@ -17,8 +17,12 @@ export function decision(recognition: Recognition, threshold: number, outOfScope
   return top.intent;
 }
 
-/** Stratified k-fold split of every intent's examples; each fold trains on the rest. */
-export function crossValidate(data: TrainingData, folds: number, train: (data: TrainingData) => Recognizer): Prediction[] {
+/**
+ * Stratified k-fold split of every intent's examples; each fold trains on the rest. `outside`
+ * questions (never trained on) are shared out over the folds too, so their scores come from models
+ * of the same size as the held-out examples' scores and a threshold can be chosen on both alike.
+ */
+export function crossValidate(data: TrainingData, folds: number, train: (data: TrainingData) => Recognizer, outside: readonly LabelledQuestion[] = []): Prediction[] {
   const predictions: Prediction[] = [];
   for (let fold = 0; fold < folds; fold += 1) {
     const held = (index: number) => index % folds === fold;
@@ -30,6 +34,9 @@ export function crossValidate(data: TrainingData, folds: number, train: (data: T
         predictions.push({ text, expected: intent.kind === 'out_of_scope' ? null : intent.id, recognition: recognizer.recognize(text) });
       });
     }
+    outside.forEach((question, index) => {
+      if (held(index)) predictions.push({ ...question, recognition: recognizer.recognize(question.text) });
+    });
   }
   return predictions;
 }

@@ -1,5 +1,5 @@
 import type { Prediction } from './evaluate.js';
-import { platt } from './recognizer.js';
+import { platt } from '../nlu/recognizer.js';
 
 export interface CalibrationBin {
   readonly from: number;

@@ -18,6 +18,22 @@ export const inScopeAccuracy = (outcomes: readonly Outcome[]): number => accurac
 
 export const outOfScopeRecall = (outcomes: readonly Outcome[]): number => accuracy(outcomes.filter((outcome) => outcome.expected === null));
 
+/** z of a two-sided 95 % interval. */
+const Z_95 = 1.96;
+
+/**
+ * Lower end of the Wilson score interval (95 %) of a proportion measured on `count` items: what
+ * the proportion is at least, allowing for how few items measured it (100 out-of-scope questions
+ * in CLINC150's validation split leave ±9 points either way).
+ */
+export function wilsonLowerBound(proportion: number, count: number): number {
+  if (count === 0) return 0;
+  const z2 = Z_95 * Z_95;
+  const centre = proportion + z2 / (2 * count);
+  const spread = Z_95 * Math.sqrt((proportion * (1 - proportion)) / count + z2 / (4 * count * count));
+  return Math.max(0, (centre - spread) / (1 + z2 / count));
+}
+
 /**
  * Micro-averaged F1 over every label, out of scope ("None") included, as the Botfuel and NLP.js
  * tables score Braun et al. 2017. Micro precision sums true positives over all predictions and

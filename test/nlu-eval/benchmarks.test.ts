@@ -2,9 +2,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BenchmarkDataError, loadBraun, loadClinc, loadHint3, parseCsv } from '../../src/nlu/benchmarks/datasets.js';
-import { accuracy, inScopeAccuracy, mcc, microF1, outOfScopeRecall, parsePublishedScores, readPublishedScores, type Outcome } from '../../src/nlu/benchmarks/metrics.js';
-import { runBraun, toTrainingData } from '../../src/nlu/benchmarks/run.js';
+import { BenchmarkDataError, loadBraun, loadClinc, loadHint3, parseCsv } from '../../src/nlu-eval/benchmarks/datasets.js';
+import { accuracy, inScopeAccuracy, mcc, microF1, outOfScopeRecall, parsePublishedScores, readPublishedScores, wilsonLowerBound, type Outcome } from '../../src/nlu-eval/benchmarks/metrics.js';
+import { cautiousThreshold, evenSample, runBraun, toTrainingData } from '../../src/nlu-eval/benchmarks/run.js';
+import type { Prediction } from '../../src/nlu-eval/evaluate.js';
 
 /** A miniature benchdata folder, in each dataset's published format. */
 let dataDir: string;
@@ -140,6 +141,17 @@ describe('benchmark metrics', () => {
     expect(inScopeAccuracy(outcomes)).toBe(0.5);
     expect(outOfScopeRecall(outcomes)).toBeCloseTo(2 / 3, 12);
   });
+
+  it('puts the 95 % Wilson interval of 70 hits in 100 at 0.604 to 0.781, so 70 % on 100 items vouches for 60 %', () => {
+    expect(wilsonLowerBound(0.7, 100)).toBeCloseTo(0.6041, 4);
+    expect(wilsonLowerBound(0.6, 100)).toBeLessThan(0.6);
+  });
+
+  it('narrows the interval towards the measured proportion as items grow, and vouches for nothing without items', () => {
+    expect(wilsonLowerBound(0.7, 100_000)).toBeGreaterThan(0.697);
+    expect(wilsonLowerBound(0.7, 0)).toBe(0);
+    expect(wilsonLowerBound(0, 50)).toBe(0);
+  });
 });
 
 describe('published scores', () => {
@@ -182,8 +194,33 @@ describe('benchmark runner', () => {
 
   it('times training and classification with the injected clock', () => {
     let now = 0;
-    const { corpora } = runBraun(loadBraun(dataDir), () => (now += 1));
+    const { corpora } = runBraun(loadBraun(dataDir), { clock: () => (now += 1) });
     expect(corpora.chatbot.timing).toEqual({ trainingMs: 1, medianClassifyMs: 1, meanClassifyMs: 1 });
     expect(corpora.chatbot.items).toBe(3);
+  });
+});
+
+describe('choosing a threshold', () => {
+  const explanation = { tokens: [], corrections: [], synonyms: [], stems: [], unknown: [], coverage: 1, matched: [] };
+  const predict = (expected: string | null, intent: string, confidence: number, count: number): Prediction[] =>
+    Array.from({ length: count }, (_, index) => ({ text: `${expected}-${index}`, expected, recognition: { verdict: 'match', intent, confidence, candidates: [{ intent, confidence }], explanation } }));
+
+  it('answers more when a higher threshold wins by less than its standard error', () => {
+    // Rejecting the one out-of-scope item at 0.3 gains 1 point in 100: noise, not a reason to refuse more.
+    const predictions = [...predict('a', 'a', 0.9, 90), ...predict('a', 'b', 0.9, 9), ...predict(null, 'a', 0.3, 1)];
+    expect(cautiousThreshold(predictions, new Set(), microF1)).toEqual({ threshold: 0, score: 0.91 });
+  });
+
+  it('keeps a higher threshold that wins clearly', () => {
+    const predictions = [...predict('a', 'a', 0.9, 50), ...predict(null, 'a', 0.3, 50)];
+    expect(cautiousThreshold(predictions, new Set(), microF1).threshold).toBeGreaterThan(0.3);
+  });
+
+  it('spreads a sample evenly over the whole list, in order', () => {
+    expect(evenSample(['a', 'b', 'c', 'd', 'e', 'f'], 3)).toEqual(['a', 'c', 'e']);
+  });
+
+  it('takes every item when asked for more than there are', () => {
+    expect(evenSample(['a', 'b'], 5)).toEqual(['a', 'b']);
   });
 });
