@@ -39,8 +39,15 @@ export class LinearEnsemble {
 
 export type SparseVector = ReadonlyMap<string, number>;
 
+/**
+ * Features are numbered once and the weights kept in one flat array (feature × class): training
+ * reads and writes by index instead of looking up a map per feature per example per epoch, which
+ * made start-up training about twice as slow. The arithmetic and its order are unchanged, so the
+ * same data trains exactly the same model.
+ */
 export class LinearModel {
-  private readonly weights = new Map<string, Float64Array>();
+  private readonly index = new Map<string, number>();
+  private readonly weights: Float64Array;
   private readonly bias: Float64Array;
 
   constructor(
@@ -49,25 +56,27 @@ export class LinearModel {
     options: LinearModelOptions = DEFAULT_LINEAR_OPTIONS,
   ) {
     this.bias = new Float64Array(classes);
-    const order = examples.map((_, index) => index);
+    const encoded = examples.map((example) => this.encode(example.features));
+    this.weights = new Float64Array(this.index.size * classes);
+    const order = examples.map((_, position) => position);
     const random = mulberry32(options.seed);
     const gradient = new Float64Array(classes);
+    const probabilities = new Float64Array(classes);
     for (let epoch = 0; epoch < options.epochs; epoch += 1) {
       shuffle(order, random);
       const rate = options.learningRate / (1 + epoch);
-      for (const index of order) {
-        const example = examples[index];
-        if (!example) continue;
-        const probabilities = this.probabilities(example.features);
+      const decay = 1 - rate * options.l2;
+      for (const position of order) {
+        const example = examples[position];
+        const features = encoded[position];
+        if (!example || !features) continue;
+        this.softmax(features.ids, features.values, probabilities);
         for (let label = 0; label < classes; label += 1) gradient[label] = (probabilities[label] ?? 0) - (label === example.label ? 1 : 0);
-        for (const [feature, value] of example.features) {
-          let row = this.weights.get(feature);
-          if (!row) {
-            row = new Float64Array(classes);
-            this.weights.set(feature, row);
-          }
+        for (let at = 0; at < features.ids.length; at += 1) {
+          const row = (features.ids[at] ?? 0) * classes;
+          const value = features.values[at] ?? 0;
           for (let label = 0; label < classes; label += 1) {
-            row[label] = (row[label] ?? 0) * (1 - rate * options.l2) - rate * (gradient[label] ?? 0) * value;
+            this.weights[row + label] = (this.weights[row + label] ?? 0) * decay - rate * (gradient[label] ?? 0) * value;
           }
         }
         for (let label = 0; label < classes; label += 1) this.bias[label] = (this.bias[label] ?? 0) - rate * (gradient[label] ?? 0);
@@ -76,11 +85,42 @@ export class LinearModel {
   }
 
   probabilities(features: SparseVector): Float64Array {
-    const scores = Float64Array.from(this.bias);
+    const ids: number[] = [];
+    const values: number[] = [];
     for (const [feature, value] of features) {
-      const row = this.weights.get(feature);
-      if (!row) continue;
-      for (let label = 0; label < this.classes; label += 1) scores[label] = (scores[label] ?? 0) + (row[label] ?? 0) * value;
+      const id = this.index.get(feature);
+      if (id === undefined) continue;
+      ids.push(id);
+      values.push(value);
+    }
+    return this.softmax(ids, values, new Float64Array(this.classes));
+  }
+
+  /** A training example's features as numbers, numbering the new ones in the order they appear. */
+  private encode(features: SparseVector): { ids: Int32Array; values: Float64Array } {
+    const ids = new Int32Array(features.size);
+    const values = new Float64Array(features.size);
+    let at = 0;
+    for (const [feature, value] of features) {
+      let id = this.index.get(feature);
+      if (id === undefined) {
+        id = this.index.size;
+        this.index.set(feature, id);
+      }
+      ids[at] = id;
+      values[at] = value;
+      at += 1;
+    }
+    return { ids, values };
+  }
+
+  /** The softmax of the scores of these features, written into `scores`, which it returns. */
+  private softmax(ids: ArrayLike<number>, values: ArrayLike<number>, scores: Float64Array): Float64Array {
+    scores.set(this.bias);
+    for (let at = 0; at < ids.length; at += 1) {
+      const row = (ids[at] ?? 0) * this.classes;
+      const value = values[at] ?? 0;
+      for (let label = 0; label < this.classes; label += 1) scores[label] = (scores[label] ?? 0) + (this.weights[row + label] ?? 0) * value;
     }
     let top = -Infinity;
     for (const score of scores) top = Math.max(top, score);
