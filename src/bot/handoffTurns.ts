@@ -65,7 +65,7 @@ export class HandoffTurns implements Conversations {
       requireAgent(state.handoff, agent);
       return this.deps.transcript.say(state, { agent: text });
     });
-    return [{ text }];
+    return [{ text, speaker: agent }];
   }
 
   async handBack(address: ConversationAddress, agent: string, how: HandBack): Promise<readonly Message[]> {

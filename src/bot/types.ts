@@ -69,6 +69,8 @@ export interface Reply {
   readonly text: string;
   /** Short labels the customer can click; clicking one sends its label as the next message. */
   readonly choices?: readonly string[];
+  /** A person of the support team said this (their name), not the bot: the customer must see who. */
+  readonly speaker?: string;
 }
 
 /** A person was asked for in this turn: hubs get the summary (never the customer's client). */

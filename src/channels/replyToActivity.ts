@@ -14,10 +14,22 @@ import type { Reply, Turn } from '../bot/types.js';
  */
 export function replyToActivity(reply: Reply, turn: Pick<Turn, 'channel' | 'scope'>): Partial<Activity> {
   const choices = reply.choices ?? [];
+  if (reply.speaker) return fromPerson(reply.speaker, reply.text, turn);
   if (turn.channel !== 'teams') return markdown(reply.text, choices);
   if (turn.scope === 'personal' && !hasList(reply.text) && choices.length <= TEAMS_SUGGESTED_ACTIONS) return markdown(reply.text, choices);
   if (choices.length === 0 && !hasList(reply.text)) return markdown(reply.text, []);
   return MessageFactory.attachment(CardFactory.adaptiveCard(adaptiveCard(reply.text, choices)));
+}
+
+/**
+ * An agent's words must not pass for the bot's. Every activity the adapter sends carries the bot's
+ * account as `from` (botbuilder sets it from the conversation reference), so the name travels:
+ * in Teams in bold before the words, as Teams shows no other sender for a bot's message; elsewhere
+ * in `channelData.speaker`, which the embedded Direct Line turns into the sender (`from.name`).
+ */
+function fromPerson(speaker: string, text: string, turn: Pick<Turn, 'channel'>): Partial<Activity> {
+  if (turn.channel === 'teams') return markdown(`**${speaker}:** ${text}`, []);
+  return { ...markdown(text, []), channelData: { speaker } };
 }
 
 /** Teams shows at most three suggested actions; a fourth would silently be lost. */

@@ -61,6 +61,9 @@ export function customerCopy(activity: Record<string, unknown>): Record<string, 
   if (typeof activity.type !== 'string' || !BOT_TYPES.has(activity.type)) return null;
   const copy: Record<string, unknown> = { type: activity.type };
   for (const field of BOT_FIELDS) if (activity[field] !== undefined) copy[field] = activity[field];
+  // Of the channel data, only who of the support team speaks (replyToActivity.ts) reaches the page.
+  const speaker = (activity.channelData as { speaker?: unknown } | undefined)?.speaker;
+  if (typeof speaker === 'string' && speaker.length > 0) copy.channelData = { speaker: speaker.slice(0, 60) };
   // Dates and class instances from the bot's side become plain JSON, as they would on the wire.
   return JSON.parse(JSON.stringify(copy)) as Record<string, unknown>;
 }

@@ -29,9 +29,10 @@ export class BotDelivery {
     }
     const conversation = await this.kept.get(conversationId);
     const { record } = conversation;
-    const [stored] = await this.kept.append(conversation, [
-      { ...copy, type: String(copy.type), ...envelopeOf(record, this.now()), from: { ...BOT_ACCOUNT, role: 'bot' }, recipient: { id: record.userId, role: 'user' } },
-    ]);
+    const speaker = (copy.channelData as { speaker?: string } | undefined)?.speaker;
+    // An agent's message comes from the agent, by name, so Web Chat shows who is talking.
+    const from = speaker ? { id: `agent-${speaker.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`, name: speaker, role: 'bot' } : { ...BOT_ACCOUNT, role: 'bot' };
+    const [stored] = await this.kept.append(conversation, [{ ...copy, type: String(copy.type), ...envelopeOf(record, this.now()), from, recipient: { id: record.userId, role: 'user' } }]);
     return String(stored?.id);
   }
 }

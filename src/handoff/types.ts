@@ -60,6 +60,8 @@ export type HandBack = { readonly mode: 'plain' } | { readonly mode: 'topic'; re
 export interface Message {
   readonly text: string;
   readonly choices?: readonly string[];
+  /** The agent's name when a person says it; the channel shows it as theirs, not the bot's. */
+  readonly speaker?: string;
 }
 
 /**

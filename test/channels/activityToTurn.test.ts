@@ -123,6 +123,17 @@ describe('activity to turn', () => {
 describe('reply to activity', () => {
   const reply = { text: 'Did that work?', choices: ['Yes', 'No'] };
 
+  it("puts an agent's name in bold before their words in every Teams scope, where a bot's message shows no other sender", () => {
+    for (const scope of ['personal', 'group', 'channel'] as const) {
+      expect(replyToActivity({ text: 'Checking that for you.', speaker: 'Dana' }, { channel: 'teams', scope }).text).toBe('**Dana:** Checking that for you.');
+    }
+  });
+
+  it("carries an agent's name in channelData elsewhere, for the page to show as the sender", () => {
+    const activity = replyToActivity({ text: 'Checking that for you.', speaker: 'Dana' }, { channel: 'webchat', scope: 'personal' });
+    expect(activity).toMatchObject({ text: 'Checking that for you.', channelData: { speaker: 'Dana' } });
+  });
+
   it('offers suggested actions in Web Chat and Teams personal chats', () => {
     for (const turn of [{ channel: 'webchat', scope: 'personal' }, { channel: 'teams', scope: 'personal' }] as const) {
       const activity = replyToActivity(reply, turn);

@@ -36,6 +36,11 @@ describe('a web chat handed to a person', () => {
     const texts = polled.activities.filter((activity: any) => activity.type === 'message').map((activity: any) => String(activity.text ?? '')).join('\n');
     expect(texts).toMatch(/Dana from the support team has joined/);
     expect(texts).toContain('Thanks, checking that for you.');
+    // The agent's words come from the agent, by name; everything else from the bot.
+    const agentLine = polled.activities.find((activity: any) => activity.text === 'Thanks, checking that for you.');
+    expect(agentLine.from).toMatchObject({ id: 'agent-dana', name: 'Dana', role: 'bot' });
+    expect(agentLine.channelData).toEqual({ speaker: 'Dana' });
+    expect(polled.activities.filter((activity: any) => activity.type === 'message' && activity.from.role === 'bot' && activity !== agentLine).every((activity: any) => activity.from.id === 'restore-support-bot')).toBe(true);
     expect(texts).toMatch(/per gigabyte/);
     expect(pushed.map((activity) => activity.id)).toEqual(polled.activities.map((activity: any) => activity.id));
     expect(JSON.stringify(polled)).not.toMatch(/handoff|relatesTo|serviceUrl|embedded-directline/i);
