@@ -9,5 +9,5 @@ export const firstLine = (value: unknown): string => {
 /** The token of an `Authorization: Bearer <token>` header, or undefined. */
 export const bearerToken = (header: string | readonly string[] | undefined): string | undefined => {
   const value = Array.isArray(header) ? header[0] : header;
-  return /^Bearer (\S+)$/i.exec(typeof value === 'string' ? value.trim() : '')?.[1];
+  return /^Bearer (\S+)$/i.exec(typeof value === 'string' ? value : '')?.[1];
 };

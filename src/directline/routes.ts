@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Request, Response, Server } from 'restify';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { AppError, httpStatusOf } from '../errors.js';
+import { bearerToken } from '../text.js';
 import { parseWatermark, type DirectLineService, type TokenGrant } from './service.js';
 
 export const DIRECT_LINE_PATH = '/v3/directline';
@@ -110,7 +111,7 @@ export function mountDirectLine(server: Server, service: DirectLineService, opti
 }
 
 function conversationBody(req: Request, service: DirectLineService, grant: TokenGrant, watermark = 0) {
-  const token = /^Bearer (\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
+  const token = bearerToken(req.headers.authorization) ?? '';
   const secure = req.headers['x-forwarded-proto'] === 'https';
   const resume = watermark > 0 ? `&watermark=${watermark}` : '';
   const streamUrl = `${secure ? 'wss' : 'ws'}://${req.headers.host}${DIRECT_LINE_PATH}/conversations/${encodeURIComponent(grant.conversationId)}/stream?t=${encodeURIComponent(token)}${resume}`;

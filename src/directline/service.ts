@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { AppError } from '../errors.js';
+import { bearerToken } from '../text.js';
 import type { DirectLineRecord } from '../storage/backend.js';
 import { clientActivitySchema, parseClientActivity, type ActivityJson } from './activities.js';
 import { BOT_ACCOUNT, envelopeOf } from './delivery.js';
@@ -113,7 +114,7 @@ export class DirectLineService {
 
   /** A grant for whichever conversation the token names (start, refresh); 401 or 403 otherwise. */
   async grantOf(authorization: string | undefined): Promise<TokenGrant> {
-    const token = /^Bearer (\S+)$/i.exec(authorization ?? '')?.[1];
+    const token = bearerToken(authorization);
     if (!token) throw new AppError('ERR_DIRECTLINE_TOKEN_MISSING', 'a Bearer token is required');
     const parsed = parseToken(token);
     const holder = parsed ? (this.pending.get(parsed.conversationId) ?? (await this.kept.find(parsed.conversationId))?.record) : undefined;

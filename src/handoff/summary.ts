@@ -51,7 +51,7 @@ export interface HubCompatibleFields {
  */
 export function hubPayload(
   summary: HandoffSummary,
-  about: { readonly conversationId: string; readonly botName: string; readonly language: string } = { conversationId: '', botName: '', language: 'en-us' },
+  about: { readonly conversationId: string; readonly botName: string; readonly language: string },
 ): { context: HandoffContext & HubCompatibleFields; transcript: HandoffSummary['transcript'] } {
   const { transcript, ...context } = summary;
   const topics = [...new Set([...context.treePath.map((step) => step.tree), ...(context.topic ? [context.topic] : [])])];

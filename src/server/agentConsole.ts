@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
-import { AppError } from '../errors.js';
+import { AppError, firstIssueOf } from '../errors.js';
 import type { ConversationAddress, Message } from '../channels/botChannel.js';
 import { bearerToken } from '../text.js';
 import { jsonRoute } from './errors.js';
@@ -158,6 +158,5 @@ const listing = (item: ConsoleCase) => ({
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const parsed = schema.safeParse(body ?? {});
   if (parsed.success) return parsed.data;
-  const [issue] = parsed.error.issues;
-  throw new AppError('ERR_REQUEST_INVALID', issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'invalid body');
+  throw new AppError('ERR_REQUEST_INVALID', firstIssueOf(parsed.error, 'invalid body'));
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { jsonOf, startBot, type RunningBot } from '../support/botServer.js';
+import { caseId, jsonOf, startBot, type RunningBot } from '../support/botServer.js';
 
 /** A web chat customer on the embedded Direct Line handed to a person through the agent console, and back. */
 const TOKEN = 'agent-token-for-tests-0123456789';
@@ -27,9 +27,9 @@ describe('a web chat handed to a person', () => {
     const post = (text: string) => fetch(`${bot.url}/v3/directline/conversations/${session.conversationId}/activities`, { method: 'POST', headers, body: JSON.stringify({ type: 'message', text }) });
 
     expect((await post('can I talk to a human please')).status).toBe(200);
-    expect((await agentApi(`/api/agent/conversations/${encodeURIComponent(`webchat|${session.conversationId}`)}/accept`, { agent: 'Dana' })).status).toBe(200);
-    expect((await agentApi(`/api/agent/conversations/${encodeURIComponent(`webchat|${session.conversationId}`)}/messages`, { agent: 'Dana', text: 'Thanks, checking that for you.' })).status).toBe(202);
-    expect((await agentApi(`/api/agent/conversations/${encodeURIComponent(`webchat|${session.conversationId}`)}/handback`, { agent: 'Dana', mode: 'topic', topic: 'slow_restore' })).status).toBe(200);
+    expect((await agentApi(`/api/agent/conversations/${caseId(session.conversationId)}/accept`, { agent: 'Dana' })).status).toBe(200);
+    expect((await agentApi(`/api/agent/conversations/${caseId(session.conversationId)}/messages`, { agent: 'Dana', text: 'Thanks, checking that for you.' })).status).toBe(202);
+    expect((await agentApi(`/api/agent/conversations/${caseId(session.conversationId)}/handback`, { agent: 'Dana', mode: 'topic', topic: 'slow_restore' })).status).toBe(200);
     const polled = await jsonOf(await fetch(`${bot.url}/v3/directline/conversations/${session.conversationId}/activities`, { headers }));
     ws.close();
 

@@ -4,7 +4,7 @@ import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConversationState } from '../../src/bot/state.js';
 import { IN_MEMORY, openSqliteStorage } from '../../src/storage/sqlite/openSqliteStorage.js';
-import { conversation, jsonOf, SERVICE_URL, startBot, textOf, type RunningBot } from '../support/botServer.js';
+import { caseId, conversation, jsonOf, SERVICE_URL, startBot, textOf, type RunningBot } from '../support/botServer.js';
 
 /**
  * The attacks of the security review (#13) that reach the server over HTTP, each kept as the
@@ -26,7 +26,6 @@ afterAll(async () => {
   await storage.close();
 });
 
-const caseId = (conversationId: string): string => encodeURIComponent(`webchat|${conversationId}`);
 const agentApi = (agent: string, path: string, body?: unknown) =>
   fetch(`${bot.url}${path}`, {
     method: body ? 'POST' : 'GET',

@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureLogs, LEVEL, type LogLine } from '../support/logs.js';
-import { conversation, SERVICE_URL, startBot, type RunningBot } from '../support/botServer.js';
+import { caseId, conversation, SERVICE_URL, startBot, type RunningBot } from '../support/botServer.js';
 
-/** The console's id of a web chat conversation's case. */
-const caseId = (conversationId: string): string => encodeURIComponent(`webchat|${conversationId}`);
 
 /**
  * The logs of whole conversations, captured through the application's own logger: at info and

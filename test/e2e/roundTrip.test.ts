@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IN_MEMORY, openSqliteStorage } from '../../src/storage/sqlite/openSqliteStorage.js';
-import { conversation, startBot, textOf, type RunningBot } from '../support/botServer.js';
+import { caseId, conversation, startBot, textOf, type RunningBot } from '../support/botServer.js';
 
-/** The console's id of a web chat conversation's case. */
-const caseId = (conversationId: string): string => encodeURIComponent(`webchat|${conversationId}`);
 
 const AGENTS = ['Dana', 'Kim', 'Lee', 'Ana', 'Bo', 'Eve'];
 const tokenOf = (agent: string): string => `agent-token-of-${agent}-0123456789`;

@@ -3,11 +3,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StorageBackend } from '../../src/storage/backend.js';
 import { openSqliteStorage } from '../../src/storage/sqlite/openSqliteStorage.js';
-import { conversation, startBot, textOf, type RunningBot } from '../support/botServer.js';
+import { caseId, conversation, startBot, textOf, type RunningBot } from '../support/botServer.js';
 import { tempDir } from '../support/processes.js';
 
-/** The console's id of a web chat conversation's case. */
-const caseId = (conversationId: string): string => encodeURIComponent(`webchat|${conversationId}`);
 
 /** Two servers on one file store, as two instances on one machine or one server before and after a restart. */
 const tokenOf = (agent: string): string => `agent-token-of-${agent}-0123456789`;

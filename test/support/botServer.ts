@@ -128,5 +128,8 @@ export const choicesOf = (activities: readonly SentActivity[]): string[] =>
     ...(activity.body.attachments ?? []).flatMap(cardButtons),
   ]);
 
+/** The agent console's id of a web chat conversation's case (channel|conversation, URL-encoded). */
+export const caseId = (conversationId: string): string => encodeURIComponent(`webchat|${conversationId}`);
+
 /** A JSON response body, loosely typed as tests read it. */
 export const jsonOf = (response: Response): Promise<any> => response.json();
