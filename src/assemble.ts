@@ -20,6 +20,7 @@ import { cachedRecognize } from './nlu/cache.js';
 import { buildRecognizer } from './nlu/fromContent.js';
 import type { Recognizer } from './nlu/recognizer.js';
 import { createApp } from './server/app.js';
+import { configuredAgents } from './server/agentAuth.js';
 import { TurnGate } from './server/turnGate.js';
 import type { WebChatBackend } from './server/webChat.js';
 import type { StorageBackend } from './storage/backend.js';
@@ -134,7 +135,7 @@ export function assemble(config: Config, logger: Logger, storage: StorageBackend
     webChat,
     maxBodyBytes: config.MAX_BODY_BYTES,
     requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
-    ...(consoleEnabled ? { agentConsole: { agents: config.AGENT_TOKENS, queue, outbox: channel, catalog: handBackCatalog(content) } } : {}),
+    ...(consoleEnabled ? { agentConsole: { agents: configuredAgents(config.AGENT_TOKENS), queue, outbox: channel, catalog: handBackCatalog(content) } } : {}),
   });
   return { content, bot, recognizer, queue, channel, gate, server, webChat, embeddedDelivery, timings: { contentMs: t1 - t0, trainMs: t2 - t1 } };
 }

@@ -1,11 +1,10 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
-import type { Request, Response, Server } from 'restify';
+import type { Server } from 'restify';
 import { z } from 'zod';
 import { AppError, firstIssueOf } from '../errors.js';
 import type { ConversationAddress, Message } from '../channels/botChannel.js';
-import { bearerToken } from '../text.js';
+import { asAgent, type AgentDirectory, type AgentHandler } from './agentAuth.js';
 import { jsonRoute } from './errors.js';
 
 export interface HandBackCatalog {
@@ -36,8 +35,8 @@ export interface ConsoleQueue {
 }
 
 export interface AgentConsoleOptions {
-  /** Each agent's name and bearer token: whoever presents a token acts as its owner, whatever a body says. */
-  readonly agents: readonly { readonly name: string; readonly token: string }[];
+  /** Whoever presents a token acts as its owner, whatever a body says. */
+  readonly agents: AgentDirectory;
   readonly queue: ConsoleQueue;
   /** Sends to the customer outside a turn (the channel's proactive send). */
   readonly outbox: { send(address: ConversationAddress, messages: readonly Message[]): Promise<void> };
@@ -71,49 +70,27 @@ const handBackBody = z.discriminatedUnion('mode', [
 export function mountAgentConsole(server: Server, options: AgentConsoleOptions): void {
   const { queue, outbox, catalog } = options;
   const route = jsonRoute(options.logger);
-  const agents = options.agents.map((agent) => ({ name: agent.name, digest: digest(agent.token) }));
-  const enabled = agents.length > 0;
   const page = readFileSync(new URL('index.html', PAGES));
   const script = readFileSync(new URL('console.js', PAGES));
-
-  /** Compares against every agent's digest, so the time taken says nothing about which was close. */
-  const agentOf = (req: Request): string => {
-    if (!enabled) throw disabled();
-    const presented = bearerToken(req.headers.authorization);
-    const given = presented ? digest(presented) : undefined;
-    let owner: string | undefined;
-    for (const agent of agents) if (given && timingSafeEqual(given, agent.digest)) owner = agent.name;
-    if (!owner) throw new AppError('ERR_AGENT_UNAUTHORIZED', 'a valid agent token is required');
-    return owner;
-  };
-  const asAgent = (handler: (req: Request, res: Response, agent: string) => Promise<void>) =>
-    route(async (req, res) => {
-      try {
-        await handler(req, res, agentOf(req));
-      } catch (error) {
-        if (error instanceof AppError && error.code === 'ERR_AGENT_UNAUTHORIZED') res.header('WWW-Authenticate', 'Bearer');
-        throw error;
-      }
-    });
+  const agentRoute = (handler: AgentHandler) => route(asAgent(options.agents, handler));
   const deliver = async (address: ConversationAddress, tell: readonly Message[]) => {
     if (tell.length > 0) await outbox.send(address, tell);
   };
   const sendFile = (bytes: Buffer, type: string) =>
     route(async (_req, res) => {
-      if (!enabled) throw disabled();
       res.writeHead(200, { 'content-type': type, 'content-length': bytes.length, ...SECURITY_HEADERS });
       res.end(bytes);
     });
 
   server.get('/agent', sendFile(page, 'text/html; charset=utf-8'));
   server.get('/agent/console.js', sendFile(script, 'text/javascript; charset=utf-8'));
-  server.get('/api/agent/me', asAgent(async (_req, res, agent) => void res.send(200, { name: agent })));
-  server.get('/api/agent/catalog', asAgent(async (_req, res) => void res.send(200, catalog)));
-  server.get('/api/agent/queue', asAgent(async (_req, res) => void res.send(200, { conversations: (await queue.list()).map(listing) })));
-  server.get('/api/agent/conversations/:id', asAgent(async (req, res) => void res.send(200, await queue.get(String(req.params.id)))));
+  server.get('/api/agent/me', agentRoute(async (_req, res, agent) => void res.send(200, { name: agent })));
+  server.get('/api/agent/catalog', agentRoute(async (_req, res) => void res.send(200, catalog)));
+  server.get('/api/agent/queue', agentRoute(async (_req, res) => void res.send(200, { conversations: (await queue.list()).map(listing) })));
+  server.get('/api/agent/conversations/:id', agentRoute(async (req, res) => void res.send(200, await queue.get(String(req.params.id)))));
   server.post(
     '/api/agent/conversations/:id/accept',
-    asAgent(async (req, res, agent) => {
+    agentRoute(async (req, res, agent) => {
       const { view, tell } = await queue.accept(String(req.params.id), agent);
       await deliver(view, tell);
       res.send(200, view);
@@ -121,7 +98,7 @@ export function mountAgentConsole(server: Server, options: AgentConsoleOptions):
   );
   server.post(
     '/api/agent/conversations/:id/messages',
-    asAgent(async (req, res, agent) => {
+    agentRoute(async (req, res, agent) => {
       const { text } = parse(messageBody, req.body);
       const view = await queue.get(String(req.params.id));
       await deliver(view, await queue.say(view.id, agent, text));
@@ -130,7 +107,7 @@ export function mountAgentConsole(server: Server, options: AgentConsoleOptions):
   );
   server.post(
     '/api/agent/conversations/:id/handback',
-    asAgent(async (req, res, agent) => {
+    agentRoute(async (req, res, agent) => {
       const how = parse(handBackBody, req.body);
       const view = await queue.get(String(req.params.id));
       await deliver(view, await queue.handBack(view.id, agent, how));
@@ -138,10 +115,6 @@ export function mountAgentConsole(server: Server, options: AgentConsoleOptions):
     }),
   );
 }
-
-const disabled = () => new AppError('ERR_AGENT_CONSOLE_DISABLED', 'the agent console is disabled (set AGENT_TOKENS)');
-
-const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
 
 const listing = (item: ConsoleCase) => ({
   id: item.id,
