@@ -5,6 +5,7 @@ import { HandoffTurns } from './bot/handoffTurns.js';
 import { OrderedTurns } from './bot/orderedTurn.js';
 import { SupportBot } from './bot/supportBot.js';
 import { Transcript } from './bot/transcript.js';
+import { TypedLines } from './bot/typedLines.js';
 import { initialState, type ConversationState } from './bot/state.js';
 import { BotChannel } from './channels/botChannel.js';
 import type { Config } from './config.js';
@@ -19,6 +20,7 @@ import { ChoiceReader } from './nlu/choiceReader.js';
 import { cachedRecognize } from './nlu/cache.js';
 import { buildRecognizer } from './nlu/fromContent.js';
 import type { Recognizer } from './nlu/recognizer.js';
+import { redactorFor } from './privacy/redact.js';
 import { createApp } from './server/app.js';
 import { configuredAgents } from './server/agentAuth.js';
 import { TurnGate } from './server/turnGate.js';
@@ -85,12 +87,13 @@ export function assemble(config: Config, logger: Logger, storage: StorageBackend
   const engine = new DialogEngine(content.trees, (id) => content.intentById.get(id)?.answer);
   const store = new ConversationStore<ConversationState>(storage.state, initialState);
   const today = () => new Date(now());
-  const transcript = new Transcript(storage.transcripts, today);
+  const redact = redactorFor(config);
+  const transcript = new Transcript(storage.transcripts, today, redact, new TypedLines());
   const turns = new OrderedTurns(store, transcript, logger);
   const choiceReader = new ChoiceReader(content);
   const conversation = new Conversation({ content, engine, recognize, readChoice: (choices, text) => choiceReader.read(choices, text) });
   const handoff = new HandoffTurns({ content, conversation, turns, transcript, queueTimeoutMs: config.HANDOFF_QUEUE_TIMEOUT_SECONDS * 1000, now: today });
-  const queue = new HandoffQueue({ cases: storage.cases, transcripts: storage.transcripts, conversations: handoff, now: today });
+  const queue = new HandoffQueue({ cases: storage.cases, transcripts: { read: (address, options) => transcript.forAgent(address, options) }, conversations: handoff, now: today });
   const consoleEnabled = config.AGENT_TOKENS.length > 0;
   const bot = new SupportBot({
     content,
@@ -111,7 +114,7 @@ export function assemble(config: Config, logger: Logger, storage: StorageBackend
     now: today,
   });
   const gate = new TurnGate();
-  const kept = new KeptConversations({ store: storage.directLine, limits: directLineLimits(config), logger, now });
+  const kept = new KeptConversations({ store: storage.directLine, limits: directLineLimits(config), logger, now, redact });
   const embeddedDelivery = new BotDelivery(kept, logger, now);
   const channel = new BotChannel({ config, bot, logger, phrases: content.phrases, embeddedSink: embeddedDelivery });
   const webChat: WebChatBackend = config.DIRECT_LINE_SECRET

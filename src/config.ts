@@ -57,6 +57,8 @@ const schema = z.object({
     .string()
     .default('')
     .transform((value) => value.split(',').map((id) => id.trim()).filter(Boolean)),
+  REDACT_PII: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
+  REDACT_PHONE_COUNTRY: z.string().regex(/^[A-Za-z]{2}$/, 'must be a two-letter country code (US, GB, FR, …)').default('US'),
   ALLOW_REMOTE_UNAUTHENTICATED: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(256 * 1024),
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).default(15_000),

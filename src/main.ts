@@ -4,13 +4,14 @@ import { loadConfig } from './config.js';
 import { AppError } from './errors.js';
 import { createLogger } from './logger.js';
 import { TranscriptRetention } from './storage/transcriptStore.js';
+import { redactorFor } from './privacy/redact.js';
 import { lastResort } from './server/lastResort.js';
 import { shutDown } from './server/shutdown.js';
 
 /** Start-up fails loudly: bad config, content or storage prints its problems and exits non-zero. */
 async function start(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger(config.LOG_LEVEL);
+  const logger = createLogger(config.LOG_LEVEL, undefined, redactorFor(config));
   const storage = await openStorage(config);
   const { server, gate, content, timings } = assemble(config, logger, storage);
   const retention = new TranscriptRetention({ transcripts: storage.transcripts, days: config.TRANSCRIPT_RETENTION_DAYS, logger });

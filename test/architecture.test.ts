@@ -26,6 +26,7 @@ const ROOMS: Record<string, Room> = {
   dialogs: { rooms: ['content'], packages: [] },
   content: { rooms: [], packages: ['yaml', 'zod', 'node:fs'] },
   storage: { rooms: [], packages: ['better-sqlite3', '@azure/storage-blob', 'node:fs'] },
+  privacy: { rooms: [], packages: ['libphonenumber-js'] },
   cli: { rooms: '*', packages: '*' },
   errors: { rooms: [], packages: [] },
   text: { rooms: [], packages: [] },

@@ -40,14 +40,14 @@ export class OrderedTurns {
       const sent = result.replies.length > 0 ? [...(next.sent ?? []), { activityId, replies: result.replies }].slice(-SENT_TURNS) : next.sent;
       return { state: { ...next, seen: [...(state.seen ?? []), activityId].slice(-SEEN_ACTIVITIES), ...(sent ? { sent } : {}) }, result };
     });
-    await this.transcript.keep(addressOf(turn), result.lines, log);
+    await this.transcript.keep(addressOf(turn), result, log);
     return result;
   }
 
   /** An update outside any turn (an agent's action): no activity, so no replay to guard against. */
   async outsideTurn(address: ConversationAddress, decide: Decide): Promise<TurnResult> {
     const result = await this.store.update<TurnResult>(addressKey(address), async (state) => decide(state));
-    await this.transcript.keep(address, result.lines, this.logger.child(address));
+    await this.transcript.keep(address, result, this.logger.child(address));
     return result;
   }
 

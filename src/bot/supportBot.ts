@@ -121,7 +121,10 @@ export class SupportBot {
         },
         'turn',
       );
-      log.debug({ explanation: outcome.recognition?.explanation, candidates: outcome.recognition?.candidates }, 'recognition');
+      // What explains the reading, without the customer's own words (tokens, stems, unknown words),
+      // which logs would keep at rest; `npm run chat -- --explain` shows those live.
+      const explanation = outcome.recognition?.explanation;
+      log.debug({ coverage: explanation?.coverage, matched: explanation?.matched, nearestExample: explanation?.nearestExample, candidates: outcome.recognition?.candidates }, 'recognition');
       if (!outcome.handoff) return this.transcript.say(outcome.state, { customer: text, replies: outcome.replies });
       // Never a queue nobody watches: with no console, no hub and no agent in the chat, say so plainly.
       if (!this.deps.peopleReachable(turn)) return this.transcript.say(outcome.state, { customer: text, replies: [{ text: this.deps.content.phrases.noPersonAvailable }] });

@@ -3,6 +3,7 @@ import type { ErrorCode } from '../errors.js';
 import { HANDOFF_TRANSCRIPT_LINES } from '../handoff/summary.js';
 import type { ConversationAddress } from '../handoff/types.js';
 import type { TranscriptStore } from '../storage/transcriptStore.js';
+import type { TypedLines } from './typedLines.js';
 import type { Update } from '../storage/conversationStore.js';
 import { RECENT_LINES, type ConversationState } from './state.js';
 import type { Reply, TranscriptLine, TurnResult } from './types.js';
@@ -24,17 +25,20 @@ export class Transcript {
   constructor(
     private readonly store: Pick<TranscriptStore, 'read' | 'append'> | undefined,
     private readonly now: () => Date,
+    /** Masks personal data in what people typed (REDACT_PII) before it is kept in the state or the store. */
+    private readonly redact: (text: string) => string = (text) => text,
+    /** Where the words as typed wait, in memory, for an agent reading the conversation live. */
+    private readonly typedLines?: TypedLines,
   ) {}
 
   /**
    * Numbers the lines after the last one in state. It runs inside the ordered update, so a turn
    * re-run after a conflict numbers again on fresh state and no two lines share a number.
    */
-  private number(state: ConversationState, spoken: readonly Spoken[]): { recent: TranscriptLine[]; lines: TranscriptLine[] } {
+  private number(state: ConversationState, spoken: readonly Spoken[]): { lines: TranscriptLine[] } {
     const at = this.now().toISOString();
     const first = (state.recent.at(-1)?.seq ?? -1) + 1;
-    const lines = spoken.map((line, index) => ({ seq: first + index, ...line, at }));
-    return { recent: [...state.recent, ...lines].slice(-RECENT_LINES), lines };
+    return { lines: spoken.map((line, index) => ({ seq: first + index, ...line, at })) };
   }
 
   /**
@@ -48,12 +52,17 @@ export class Transcript {
       ...(said.agent ? [{ from: 'agent' as const, text: said.agent }] : []),
       ...replies.map((reply) => ({ from: 'bot' as const, text: reply.text })),
     ];
-    const { recent, lines } = this.number(state, spoken);
-    return { state: { ...state, recent }, result: { replies, lines, ...extra } };
+    const typed = this.number(state, spoken).lines;
+    const lines = typed.map((line) => (line.from === 'bot' ? line : { ...line, text: this.redact(line.text) }));
+    const unmasked = typed.filter((line, index) => line.text !== lines[index]?.text).map(({ seq, at, text }) => ({ seq, at, text }));
+    const recent = [...state.recent, ...lines].slice(-RECENT_LINES);
+    return { state: { ...state, recent }, result: { replies, lines, ...(unmasked.length > 0 ? { typed: unmasked } : {}), ...extra } };
   }
 
   /** A lost line is logged, not turned into a failed turn: the state has already moved on. */
-  async keep(address: ConversationAddress, lines: readonly TranscriptLine[], log: Logger): Promise<void> {
+  async keep(address: ConversationAddress, result: Pick<TurnResult, 'lines' | 'typed'>, log: Logger): Promise<void> {
+    const { lines } = result;
+    this.typedLines?.remember(address, result.typed ?? []);
     if (!this.store || lines.length === 0) return;
     const code: ErrorCode = 'ERR_STORAGE_TRANSCRIPT';
     try {
@@ -61,6 +70,12 @@ export class Transcript {
     } catch (error) {
       log.error({ code, lines: lines.length, err: error }, 'transcript lines not kept');
     }
+  }
+
+  /** The conversation's lines for an agent: from the store, with the words as typed where this process still has them. */
+  async forAgent(address: ConversationAddress, options?: { readonly last?: number }): Promise<readonly TranscriptLine[]> {
+    const lines = this.store ? await this.store.read(address, options) : [];
+    return this.typedLines ? this.typedLines.reveal(address, lines) : lines;
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { HandoffReason, HandoffSummary } from '../handoff/types.js';
 import type { TranscriptLine } from '../storage/transcriptStore.js';
+import type { TypedLine } from './typedLines.js';
 
 export type { TranscriptLine };
 
@@ -88,4 +89,6 @@ export interface TurnResult {
   readonly closeCase?: boolean;
   /** What this turn added to the conversation's transcript: the customer's message, then the replies. */
   readonly lines: readonly TranscriptLine[];
+  /** The lines among `lines` that masking changed, as typed: held in memory for the live relay, never stored. */
+  readonly typed?: readonly TypedLine[];
 }

@@ -28,6 +28,8 @@ interface KeptConversationsOptions {
   readonly limits: KeepingLimits;
   readonly logger: Logger;
   readonly now: () => number;
+  /** Masks personal data in the text of what is written to the store (REDACT_PII); the memory copy stays as typed. */
+  readonly redact: (text: string) => string;
 }
 
 interface Kept {
@@ -173,7 +175,7 @@ export class KeptConversations {
       const json = JSON.stringify(numbered);
       const size = Buffer.byteLength(json);
       history.push({ sequence, activity: numbered, bytes: size });
-      added.push({ sequence, json });
+      added.push({ sequence, json: typeof numbered.text === 'string' ? JSON.stringify({ ...numbered, text: this.options.redact(numbered.text) }) : json });
       stored.push(numbered);
       bytes += size;
     }

@@ -27,6 +27,14 @@ export interface TranscriptStore {
   read(key: TranscriptKey, options?: { readonly last?: number }): Promise<TranscriptLine[]>;
   /** Removes whole conversations whose newest line is older than `before`; returns how many. */
   prune(before: Date): Promise<number>;
+  /** The conversations with a line at or after `since` (all without it), the earliest started first. */
+  conversations(options?: { readonly since?: Date }): Promise<TranscriptSpan[]>;
+}
+
+/** A kept conversation and when its first and newest lines were said (ISO 8601, UTC). */
+export interface TranscriptSpan extends TranscriptKey {
+  readonly firstAt: string;
+  readonly lastAt: string;
 }
 
 /** A state reset starts numbering again at 0, so time orders first and the number breaks ties within a turn. */

@@ -30,7 +30,7 @@ function directLine(limits: Partial<DirectLineLimits> = {}, storage: StorageBack
   const reached: ActivityJson[] = [];
   const logger = pino({ level: 'silent' });
   const now = () => clock.now;
-  const kept = new KeptConversations({ store: storage.directLine, limits: { ...LIMITS, ...limits }, logger, now });
+  const kept = new KeptConversations({ store: storage.directLine, limits: { ...LIMITS, ...limits }, logger, now, redact: (text) => text });
   const service = new DirectLineService({
     bot: { process: async (activity) => void reached.push(activity) },
     kept,

@@ -21,6 +21,10 @@ class Outage implements TranscriptStore {
   prune(before: Date) {
     return this.inner.prune(before);
   }
+
+  conversations(options?: { since?: Date }) {
+    return this.inner.conversations(options);
+  }
 }
 
 const backend = openSqliteStorage(IN_MEMORY);

@@ -192,4 +192,19 @@ describe.each(Object.keys(kinds))('%s storage', (kind) => {
     expect(await transcripts.read(old)).toEqual([]);
     expect(await transcripts.read(spanning)).toHaveLength(2);
   });
+
+  it('lists the conversations with a line since a date, the earliest started first, with their first and newest times', async () => {
+    const { transcripts } = await place().connect();
+    const early = { channelId: 'msteams', conversationId: 'a:1;messageid=5' };
+    const late = { channelId: 'webchat', conversationId: 'late' };
+    const old = { channelId: 'webchat', conversationId: 'old' };
+    await transcripts.append(late, [line(0, 'customer', 'hi', '2026-02-03T00:00:00.000Z')]);
+    await transcripts.append(early, [line(0, 'customer', 'hi', '2026-02-01T00:00:00.000Z'), line(1, 'customer', 'again', '2026-02-05T00:00:00.000Z')]);
+    await transcripts.append(old, [line(0, 'customer', 'hi', '2026-01-01T00:00:00.000Z')]);
+    expect(await transcripts.conversations({ since: new Date('2026-02-02T00:00:00.000Z') })).toEqual([
+      { ...early, firstAt: '2026-02-01T00:00:00.000Z', lastAt: '2026-02-05T00:00:00.000Z' },
+      { ...late, firstAt: '2026-02-03T00:00:00.000Z', lastAt: '2026-02-03T00:00:00.000Z' },
+    ]);
+    expect((await transcripts.conversations()).map((span) => span.conversationId)).toEqual(['old', early.conversationId, 'late']);
+  });
 });

@@ -8,7 +8,7 @@ export interface LogLine {
 }
 
 /** The application's own logger (redaction included) writing JSON lines to memory. */
-export function captureLogs(level = 'info'): { logger: Logger; lines: LogLine[]; raw: string[] } {
+export function captureLogs(level = 'info', maskText?: (text: string) => string): { logger: Logger; lines: LogLine[]; raw: string[] } {
   const raw: string[] = [];
   const lines: LogLine[] = [];
   const logger = createLogger(level, {
@@ -16,7 +16,7 @@ export function captureLogs(level = 'info'): { logger: Logger; lines: LogLine[];
       raw.push(chunk);
       lines.push(JSON.parse(chunk) as LogLine);
     },
-  });
+  }, maskText);
   return { logger, lines, raw };
 }
 

@@ -1,6 +1,6 @@
 import { json } from 'node:stream/consumers';
 import type { ContainerClient } from '@azure/storage-blob';
-import { byTimeThenSeq, type TranscriptKey, type TranscriptLine, type TranscriptStore } from '../transcriptStore.js';
+import { byTimeThenSeq, type TranscriptKey, type TranscriptLine, type TranscriptSpan, type TranscriptStore } from '../transcriptStore.js';
 import { blobName } from './blobName.js';
 
 /** The Bot Framework activity each line is kept as, the body botbuilder-azure-blobs wrote. */
@@ -60,19 +60,34 @@ export class BlobTranscriptStore implements TranscriptStore {
   }
 
   async prune(before: Date): Promise<number> {
-    const conversations = new Map<string, { newest: number; blobs: string[] }>();
+    const expired = [...(await this.index()).values()].filter((entry) => entry.lastAt < before.getTime());
+    for (const entry of expired) await Promise.all(entry.blobs.map((name) => this.container.deleteBlob(name)));
+    return expired.length;
+  }
+
+  async conversations(options: { readonly since?: Date } = {}): Promise<TranscriptSpan[]> {
+    const since = options.since?.getTime() ?? Number.NEGATIVE_INFINITY;
+    return [...(await this.index()).values()]
+      .filter((entry) => entry.lastAt >= since)
+      .sort((a, b) => a.firstAt - b.firstAt || a.channelId.localeCompare(b.channelId) || a.conversationId.localeCompare(b.conversationId))
+      .map(({ channelId, conversationId, firstAt, lastAt }) => ({ channelId, conversationId, firstAt: new Date(firstAt).toISOString(), lastAt: new Date(lastAt).toISOString() }));
+  }
+
+  /** Every conversation in the container, from one listing with metadata: its blobs and the times of its first and newest lines. */
+  private async index(): Promise<Map<string, { channelId: string; conversationId: string; firstAt: number; lastAt: number; blobs: string[] }>> {
+    const conversations = new Map<string, { channelId: string; conversationId: string; firstAt: number; lastAt: number; blobs: string[] }>();
     for await (const blob of this.container.listBlobsFlat({ includeMetadata: true })) {
       const name = decodeURIComponent(blob.name);
       const conversation = name.slice(0, name.lastIndexOf('/'));
       const at = lineTime(blob.metadata, blob.properties.lastModified);
-      const entry = conversations.get(conversation) ?? { newest: 0, blobs: [] };
-      entry.newest = Math.max(entry.newest, at);
+      const slash = conversation.indexOf('/');
+      const entry = conversations.get(conversation) ?? { channelId: conversation.slice(0, slash), conversationId: conversation.slice(slash + 1), firstAt: at, lastAt: at, blobs: [] };
+      entry.firstAt = Math.min(entry.firstAt, at);
+      entry.lastAt = Math.max(entry.lastAt, at);
       entry.blobs.push(blob.name);
       conversations.set(conversation, entry);
     }
-    const expired = [...conversations.values()].filter((entry) => entry.newest < before.getTime());
-    for (const entry of expired) await Promise.all(entry.blobs.map((name) => this.container.deleteBlob(name)));
-    return expired.length;
+    return conversations;
   }
 }
 

@@ -1,10 +1,15 @@
 import type Database from 'better-sqlite3';
 import type { GroupCommit } from './groupCommit.js';
-import { byTimeThenSeq, type TranscriptKey, type TranscriptLine, type TranscriptStore } from '../transcriptStore.js';
+import { byTimeThenSeq, type TranscriptKey, type TranscriptLine, type TranscriptSpan, type TranscriptStore } from '../transcriptStore.js';
 
 interface TranscriptKeyRow {
   channel_id: string;
   conversation_id: string;
+}
+
+interface SpanRow extends TranscriptKeyRow {
+  first_at: string;
+  last_at: string;
 }
 
 interface LineRow {
@@ -19,6 +24,7 @@ export class SqliteTranscriptStore implements TranscriptStore {
   private readonly selectLines: Database.Statement<[string, string], LineRow>;
   private readonly selectNewest: Database.Statement<[string, string, number], LineRow>;
   private readonly pruneAll: Database.Transaction<(before: string) => number>;
+  private readonly selectSpans: Database.Statement<[string], SpanRow>;
 
   constructor(
     db: Database.Database,
@@ -31,6 +37,9 @@ export class SqliteTranscriptStore implements TranscriptStore {
     // ISO 8601 UTC timestamps of one length compare correctly as text.
     const expired = db.prepare<[string], TranscriptKeyRow>(
       'SELECT channel_id, conversation_id FROM transcript GROUP BY channel_id, conversation_id HAVING max(at) < ?',
+    );
+    this.selectSpans = db.prepare(
+      'SELECT channel_id, conversation_id, min(at) AS first_at, max(at) AS last_at FROM transcript GROUP BY channel_id, conversation_id HAVING max(at) >= ? ORDER BY first_at, channel_id, conversation_id',
     );
     const removeConversation = db.prepare<[string, string]>('DELETE FROM transcript WHERE channel_id = ? AND conversation_id = ?');
     this.pruneAll = db.transaction((before: string) => {
@@ -51,6 +60,12 @@ export class SqliteTranscriptStore implements TranscriptStore {
     return rows
       .map((row) => ({ seq: row.seq, from: row.sender, text: row.text, at: row.at }))
       .sort(byTimeThenSeq);
+  }
+
+  async conversations(options: { readonly since?: Date } = {}): Promise<TranscriptSpan[]> {
+    return this.selectSpans
+      .all(options.since?.toISOString() ?? '')
+      .map((row) => ({ channelId: row.channel_id, conversationId: row.conversation_id, firstAt: row.first_at, lastAt: row.last_at }));
   }
 
   async prune(before: Date): Promise<number> {
