@@ -4,12 +4,11 @@ import path from 'node:path';
 import { setImmediate as nextTick } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { ContentError, formatIssue, type ContentIssue } from '../errors.js';
-import { loadContent } from './load.js';
+import { isContentFile, loadContent } from './load.js';
 import type { Content } from './types.js';
 
 /** The content folders a reload reads, as loadContent does. */
 const FOLDERS = ['kb', 'dialogs'] as const;
-const CONTENT_FILE = /\.ya?ml$/;
 
 /** Content with what was built from it (the trained recogniser, the bot over them), swapped as one. */
 export interface Generation<T> {
@@ -63,6 +62,8 @@ export class LiveContent<T> {
   private poller: NodeJS.Timeout | undefined;
   private watchers: FSWatcher[] = [];
   private lastStat = '';
+  /** Whether a file event came since the last stat check. */
+  private heard = false;
 
   constructor(private readonly options: LiveContentOptions<T>) {
     this.hashes = hashFiles(options.root);
@@ -93,28 +94,11 @@ export class LiveContent<T> {
   /** Reloads after edits: fs.watch on kb/ and dialogs/, and a stat check every pollMs as a fallback. */
   watch(): void {
     if (this.poller) return;
-    for (const folder of FOLDERS) {
-      try {
-        const watcher = watch(path.join(this.options.root, folder), (_event, name) => {
-          // Editors' swap and backup files (.file.swp, file~) are not content.
-          if (name === null || CONTENT_FILE.test(String(name))) this.soon();
-        });
-        // A watcher that fails later (the folder removed) leaves the stat check to notice.
-        watcher.on('error', () => watcher.close());
-        watcher.unref();
-        this.watchers.push(watcher);
-      } catch (error) {
-        this.options.logger.warn({ folder, reason: String(error) }, 'content folder not watched; the periodic check still picks up edits');
-      }
-    }
+    this.watchFolders((folder, error) =>
+      this.options.logger.warn({ folder, reason: String(error) }, 'content folder not watched; the periodic check still picks up edits'),
+    );
     this.lastStat = statPrint(this.options.root);
-    this.poller = setInterval(() => {
-      const now = statPrint(this.options.root);
-      if (now !== this.lastStat) {
-        this.lastStat = now;
-        this.soon();
-      }
-    }, this.options.pollMs);
+    this.poller = setInterval(() => this.check(), this.options.pollMs);
     this.poller.unref();
   }
 
@@ -123,8 +107,46 @@ export class LiveContent<T> {
     clearTimeout(this.debounce);
     clearInterval(this.poller);
     this.poller = undefined;
+    this.unwatchFolders();
+  }
+
+  private watchFolders(unwatched: (folder: string, error: unknown) => void = () => undefined): void {
+    for (const folder of FOLDERS) {
+      try {
+        const watcher = watch(path.join(this.options.root, folder), (_event, name) => {
+          this.heard = true;
+          // Editors' swap, backup and lock files (.file.swp, file~, .#file.yaml) are not content.
+          if (name === null || isContentFile(String(name))) this.soon();
+        });
+        watcher.on('error', () => watcher.close());
+        watcher.unref();
+        this.watchers.push(watcher);
+      } catch (error) {
+        unwatched(folder, error);
+      }
+    }
+  }
+
+  private unwatchFolders(): void {
     for (const watcher of this.watchers) watcher.close();
     this.watchers = [];
+  }
+
+  /**
+   * The stat check. A change no file event announced means the watchers have gone deaf (a folder
+   * replaced by a checkout or a copy keeps them on the old one), so they are set up again.
+   */
+  private check(): void {
+    const now = statPrint(this.options.root);
+    if (now !== this.lastStat) {
+      this.lastStat = now;
+      if (!this.heard) {
+        this.unwatchFolders();
+        this.watchFolders();
+      }
+      this.soon();
+    }
+    this.heard = false;
   }
 
   private soon(): void {
@@ -211,7 +233,7 @@ function contentFiles(root: string): { file: string; full: string }[] {
       names = [];
     }
     return names
-      .filter((name) => CONTENT_FILE.test(name))
+      .filter(isContentFile)
       .sort()
       .map((name) => ({ file: `${folder}/${name}`, full: path.join(root, folder, name) }));
   });

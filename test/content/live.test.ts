@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -16,7 +16,7 @@ afterEach(() => {
 });
 
 /** A copy of the minimal content, live, whose build records each content it was given. */
-function liveCopy(build: (content: Content) => void = () => undefined, debounceMs = 0) {
+function liveCopy(build: (content: Content) => void = () => undefined, debounceMs = 0, pollMs = 60_000) {
   const root = mkdtempSync(path.join(tmpdir(), 'live-'));
   temporary.push(root);
   cpSync(minimal, root, { recursive: true });
@@ -31,12 +31,12 @@ function liveCopy(build: (content: Content) => void = () => undefined, debounceM
     },
     logger,
     debounceMs,
-    pollMs: 60_000,
+    pollMs,
   });
   opened.push(live);
   const file = path.join(root, 'kb', 'slow.yaml');
   const edit = (change: (text: string) => string) => writeFileSync(file, change(readFileSync(file, 'utf8')));
-  return { live, builds, lines, edit, file };
+  return { live, builds, lines, edit, file, root };
 }
 
 const addExample = (example: string) => (text: string) => text.replace('      - my restore is slow\n', `      - my restore is slow\n      - ${example}\n`);
@@ -154,6 +154,34 @@ describe('live content', () => {
     await sleep(500);
     expect(reloaded()).toBe(1);
     expect(live.current.built.examples).toContain('burst five');
+  });
+
+  it("ignores an editor's hidden files beside the content, even a dangling lock link", async () => {
+    const { live, edit, root } = liveCopy();
+    symlinkSync(path.join(root, 'kb', 'no-such-file'), path.join(root, 'kb', '.#slow.yaml'));
+    writeFileSync(path.join(root, 'kb', '.slow.yaml.swp'), 'not yaml: [');
+    expect(await live.reload()).toEqual({ status: 'unchanged' });
+
+    edit(addExample('the restore crawls along'));
+    expect(await live.reload()).toMatchObject({ status: 'reloaded' });
+  });
+
+  it('keeps picking up edits after a content folder is replaced whole, as a checkout or a copy does', async () => {
+    const { live, lines, root } = liveCopy(undefined, 50, 100);
+    const reloaded = () => lines.filter((line) => line.msg === 'content reloaded').length;
+    live.watch();
+    const kb = path.join(root, 'kb');
+    cpSync(kb, `${kb}-new`, { recursive: true });
+    const file = path.join(`${kb}-new`, 'slow.yaml');
+    writeFileSync(file, addExample('first copy')(readFileSync(file, 'utf8')));
+    renameSync(kb, `${kb}-old`);
+    renameSync(`${kb}-new`, kb);
+    await until(() => reloaded() === 1);
+
+    const moved = path.join(kb, 'slow.yaml');
+    writeFileSync(moved, addExample('then an edit')(readFileSync(moved, 'utf8')));
+    await until(() => reloaded() === 2);
+    expect(live.current.built.examples).toEqual(expect.arrayContaining(['first copy', 'then an edit']));
   });
 });
 
