@@ -1,6 +1,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { assemble } from '../src/assemble.js';
 import type { MessageTurn } from '../src/bot/types.js';
@@ -13,7 +14,8 @@ import { IN_MEMORY, openSqliteStorage } from '../src/storage/sqlite/openSqliteSt
  * served, as the running bot sees it. The bot is assembled in process over a temp copy of kb/ and
  * dialogs/, watching it as `npm start` does; each edit teaches a topic a wording no topic knew,
  * and the clock runs from the file write until a turn with that wording gets the topic's answer
- * (turns are sent every few milliseconds while waiting). Prints every edit and the median.
+ * (turns are sent every few milliseconds while waiting). Prints every edit, the median, and the
+ * longest the event loop was held (a turn arriving during a reload waits that long at most).
  */
 const { values } = parseArgs({ options: { edits: { type: 'string', default: '7' }, debounce: { type: 'string', default: '300' } } });
 const POLL_MS = 5;
@@ -50,6 +52,8 @@ const ask = async (text: string): Promise<string> => {
 // so only the edit can make the wording recognised.
 const NOVEL = 'quokka zeppelin marimba origami tamarind saxophone kiwano bobsleigh yodel gazebo flamingo tuba walrus accordion pelican trombone igloo kumquat narwhal ukulele zither banjo cobbler sherbet lagoon hammock mongoose ocelot paprika quiche'.split(' ');
 const timings: number[] = [];
+const held = monitorEventLoopDelay({ resolution: 10 });
+held.enable();
 for (let edit = 0; edit < Number(values.edits); edit += 1) {
   const words = NOVEL.slice(edit * 3, edit * 3 + 3);
   if (words.length < 3) throw new Error(`at most ${NOVEL.length / 3} edits`);
@@ -70,6 +74,8 @@ for (let edit = 0; edit < Number(values.edits); edit += 1) {
   console.log(`edit ${edit + 1}: served ${Math.round(ms)} ms after the save (generation ${assembly.live.current.number}: validation ${Math.round(assembly.live.current.validateMs)} ms, training ${Math.round(assembly.live.current.trainMs)} ms)`);
 }
 const sorted = [...timings].sort((a, b) => a - b);
+held.disable();
+console.log(`longest event-loop hold during the reloads: ${Math.round(held.max / 1e6)} ms`);
 console.log(`median save-to-served over ${sorted.length} edits: ${Math.round(sorted[Math.floor(sorted.length / 2)] ?? 0)} ms (debounce ${config.CONTENT_RELOAD_DEBOUNCE_MS} ms)`);
 assembly.live.close();
 await storage.close();
