@@ -11,7 +11,7 @@ import type { Content } from './types.js';
 const FOLDERS = ['kb', 'dialogs'] as const;
 
 /** Content with what was built from it (the trained recogniser, the bot over them), swapped as one. */
-export interface Generation<T> {
+interface Generation<T> {
   readonly content: Content;
   readonly built: T;
   /** 0 for the content loaded at start-up, then one more per reload that was swapped in. */
@@ -21,19 +21,19 @@ export interface Generation<T> {
   readonly trainMs: number;
 }
 
-export type ReloadOutcome =
+type ReloadOutcome =
   | { readonly status: 'reloaded'; readonly generation: number; readonly files: FileChanges; readonly validateMs: number; readonly trainMs: number }
   | { readonly status: 'unchanged' }
   | { readonly status: 'invalid'; readonly issues: readonly ContentIssue[] }
   | { readonly status: 'failed'; readonly error: unknown };
 
-export interface FileChanges {
+interface FileChanges {
   readonly added: readonly string[];
   readonly changed: readonly string[];
   readonly removed: readonly string[];
 }
 
-export interface LiveContentOptions<T> {
+interface LiveContentOptions<T> {
   /** CONTENT_DIR: the folder holding kb/ and dialogs/. */
   readonly root: string;
   /** Trains and wires what serves turns from `content`; a throw keeps the previous generation. */
@@ -168,7 +168,10 @@ export class LiveContent<T> {
     const { root, build, logger } = this.options;
     const hashes = hashFiles(root);
     const files = changesBetween(this.hashes, hashes);
-    if (files.added.length + files.changed.length + files.removed.length === 0) return { status: 'unchanged' };
+    if (files.added.length + files.changed.length + files.removed.length === 0) {
+      logger.info('content unchanged, nothing reloaded');
+      return { status: 'unchanged' };
+    }
     try {
       const t0 = performance.now();
       const content = loadContent(root);
@@ -185,12 +188,13 @@ export class LiveContent<T> {
       logger.info({ ...outcome, ...contentChanges(before, content) }, 'content reloaded');
       return outcome;
     } catch (error) {
-      // The failed files count as seen: the same broken bytes are not reported again on the next event.
-      this.hashes = hashes;
       if (error instanceof ContentError) {
+        // Broken bytes count as seen: they are reported once, not again at every later check.
+        this.hashes = hashes;
         logger.error({ code: error.code, issues: error.issues.map(formatIssue), files }, 'content reload refused, the previous content keeps serving');
         return { status: 'invalid', issues: error.issues };
       }
+      // Not a content problem (a file unreadable, training out of memory): the next reload retries.
       logger.error({ err: error, files }, 'content reload failed, the previous content keeps serving');
       return { status: 'failed', error };
     }

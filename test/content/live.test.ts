@@ -139,6 +139,19 @@ describe('live content', () => {
     expect(lines.find((line) => line.msg.startsWith('content reload failed'))?.level).toBe(LEVEL.error);
   });
 
+  it('retries on the next reload after a failure that was not the content, with no edit needed', async () => {
+    let fail = false;
+    const { live, edit } = liveCopy(() => {
+      if (fail) throw new Error('training ran out of memory');
+    });
+    fail = true;
+    edit(addExample('the restore crawls along'));
+    expect((await live.reload()).status).toBe('failed');
+
+    fail = false;
+    expect(await live.reload()).toMatchObject({ status: 'reloaded', generation: 1 });
+  });
+
   it('reloads once for a burst of writes to the watched folders', async () => {
     const { live, edit, lines } = liveCopy(undefined, 250);
     const reloaded = () => lines.filter((line) => line.msg === 'content reloaded').length;
