@@ -41,7 +41,7 @@ function liveCopy(build: (content: Content) => void = () => undefined, debounceM
 
 const addExample = (example: string) => (text: string) => text.replace('      - my restore is slow\n', `      - my restore is slow\n      - ${example}\n`);
 
-describe('live content', () => {
+describe('live content', { timeout: 60_000 }, () => {
   it('serves the edited content once a reload has validated and built it, and the previous one until then', async () => {
     const { live, edit } = liveCopy();
     const before = live.current;
@@ -201,6 +201,6 @@ describe('live content', () => {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function until(condition: () => boolean): Promise<void> {
-  for (let tries = 0; tries < 200 && !condition(); tries += 1) await sleep(25);
-  if (!condition()) throw new Error('condition not met within 5 s');
+  for (let tries = 0; tries < 800 && !condition(); tries += 1) await sleep(25);
+  if (!condition()) throw new Error('condition not met within 20 s');
 }

@@ -2,7 +2,10 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { KeyValueStorage } from '../../src/storage/conversationStore.js';
+import { IN_MEMORY, openSqliteStorage } from '../../src/storage/sqlite/openSqliteStorage.js';
 import { caseId, choicesOf, conversation, jsonOf, startBot, textOf, type RunningBot } from '../support/botServer.js';
+import type { StorageBackend } from '../../src/storage/backend.js';
 import { captureLogs, LEVEL, type LogLine } from '../support/logs.js';
 
 /**
@@ -11,22 +14,23 @@ import { captureLogs, LEVEL, type LogLine } from '../support/logs.js';
  */
 const projectRoot = path.join(import.meta.dirname, '..', '..');
 const AGENT_TOKEN = 'agent-token-of-Ana-0123456789';
-let running: { bot: RunningBot; root: string } | undefined;
+let running: { bot: RunningBot; root: string; storage?: StorageBackend } | undefined;
 
 afterEach(async () => {
   if (!running) return;
   running.bot.assembly.live.close();
   await running.bot.close();
+  await running.storage?.close();
   rmSync(running.root, { recursive: true, force: true });
   running = undefined;
 });
 
-async function startWatched(env: Record<string, string> = {}) {
+async function startWatched(env: Record<string, string> = {}, storage?: StorageBackend) {
   const root = mkdtempSync(path.join(tmpdir(), 'reload-'));
   for (const folder of ['kb', 'dialogs']) cpSync(path.join(projectRoot, folder), path.join(root, folder), { recursive: true });
   const { logger, lines } = captureLogs();
-  const bot = await startBot({ CONTENT_DIR: root, CONTENT_RELOAD_DEBOUNCE_MS: '150', ...env }, { logger });
-  running = { bot, root };
+  const bot = await startBot({ CONTENT_DIR: root, CONTENT_RELOAD_DEBOUNCE_MS: '150', ...env }, { logger, ...(storage ? { storage } : {}) });
+  running = { bot, root, ...(storage ? { storage } : {}) };
   bot.assembly.live.watch();
   const edit = (file: string, change: (text: string) => string) => {
     const full = path.join(root, file);
@@ -40,17 +44,58 @@ async function startWatched(env: Record<string, string> = {}) {
 }
 
 async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let tries = 0; tries < 400 && !condition(); tries += 1) await sleep(25);
-  if (!condition()) throw new Error(`not within 10 s: ${what}`);
+  // Bounds, not speed targets: a reload trains the recogniser, seconds on a loaded machine.
+  for (let tries = 0; tries < 1200 && !condition(); tries += 1) await sleep(25);
+  if (!condition()) throw new Error(`not within 30 s: ${what}`);
 }
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const reloads = (lines: readonly LogLine[]) => lines.filter((line) => line.msg === 'content reloaded').length;
+
+/** The in-memory store, whose next state read waits until the test lets it go: a turn held in flight. */
+class HeldReads implements KeyValueStorage {
+  private release: (() => void) | undefined;
+  private gate: Promise<void> | undefined;
+  waiting = false;
+
+  constructor(private readonly inner: KeyValueStorage) {}
+
+  holdNextRead(): void {
+    this.gate = new Promise((resolve) => (this.release = resolve));
+  }
+
+  letGo(): void {
+    this.release?.();
+  }
+
+  async read(keys: string[]) {
+    const gate = this.gate;
+    this.gate = undefined;
+    if (gate) {
+      this.waiting = true;
+      await gate;
+    }
+    return this.inner.read(keys);
+  }
+
+  write(changes: Record<string, unknown>) {
+    return this.inner.write(changes);
+  }
+
+  create(key: string, item: object) {
+    return this.inner.create(key, item);
+  }
+
+  delete(keys: string[]) {
+    return this.inner.delete(keys);
+  }
+}
 
 /** A wording no topic knows yet; the test teaches it to one. */
 const NEW_WORDING = "grandad's birthday slideshow vanished";
 const addExample = (example: string) => (text: string) => text.replace('    examples:\n', `    examples:\n      - ${example}\n`);
 
-describe('content reload while the bot runs', () => {
+// Each test starts a bot on the whole content and reloads it at least once.
+describe('content reload while the bot runs', { timeout: 90_000 }, () => {
   it('recognises an example added to a topic file, without a restart', async () => {
     const { bot, edit, lines } = await startWatched();
     const photos = bot.assembly.content.intentById.get('photos_in_backup')?.answer ?? '';
@@ -106,6 +151,24 @@ describe('content reload while the bot runs', () => {
     expect(choicesOf(next.replies)).toEqual(phrases.menu.map((id) => bot.assembly.content.intentById.get(id)?.title));
     // The conversation carries on normally from the menu.
     expect(textOf((await chat.say('connection alerts while restoring')).replies)).toMatch(/Did that stop the alerts/);
+  });
+
+  it('finishes a turn in flight on the content it began with, and answers the next one from the new content', async () => {
+    const backend = openSqliteStorage(IN_MEMORY);
+    const held = new HeldReads(backend.state);
+    const { bot, edit } = await startWatched({}, { ...backend, state: held });
+    const oldAnswer = 'Whether your photos are in an iCloud backup depends on your iOS version and settings';
+    const chat = conversation(bot);
+
+    held.holdNextRead();
+    const inFlight = chat.say('are my photos in my icloud backup');
+    await until(() => held.waiting, 'the turn waiting on its state');
+    edit('kb/photos_in_backup.yaml', (text) => text.replace(oldAnswer, 'Reworded while you waited: it depends on your iOS version and settings'));
+    expect(await bot.assembly.live.reload()).toMatchObject({ status: 'reloaded' });
+    held.letGo();
+
+    expect(textOf((await inFlight).replies)).toContain(oldAnswer);
+    expect(textOf((await conversation(bot).say('are my photos in my icloud backup')).replies)).toContain('Reworded while you waited');
   });
 
   it('reloads once for a burst of saves, and serves the last of them', async () => {
