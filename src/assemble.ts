@@ -86,7 +86,9 @@ export interface Assembly {
  *
  * Whatever reads the content (recogniser, engine, reply policy, handoff turns, router) is built
  * per generation by `serve`; everything else is built once and reaches the current generation
- * through `live.current`, read once per turn or per agent action.
+ * through `live.current`, read once per turn or per agent action. The queue is the one part built
+ * before what it calls: every generation's router reports to it, and it reaches the handoff turns
+ * of whichever generation is current when an agent acts.
  */
 export function assemble(config: Config, logger: Logger, storage: StorageBackend, now: () => number = Date.now): Assembly {
   const store = new ConversationStore<ConversationState>(storage.state, initialState);
