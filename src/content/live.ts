@@ -54,7 +54,7 @@ interface LiveContentOptions<T> {
  */
 export class LiveContent<T> {
   private generation: Generation<T>;
-  /** Hashes of the files the current generation was read from: a reload of identical bytes is skipped. */
+  /** Hashes of the files as last read (served, or refused as invalid): a reload of identical bytes is skipped. */
   private hashes: ReadonlyMap<string, string>;
   private running: Promise<ReloadOutcome> | undefined;
   private queued: Promise<ReloadOutcome> | undefined;
