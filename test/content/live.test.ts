@@ -153,7 +153,8 @@ describe('live content', { timeout: 60_000 }, () => {
   });
 
   it('reloads once for a burst of writes to the watched folders', async () => {
-    const { live, edit, lines } = liveCopy(undefined, 250);
+    // A debounce far above the gaps between writes, so a busy machine cannot split the burst.
+    const { live, edit, lines } = liveCopy(undefined, 1000);
     const reloaded = () => lines.filter((line) => line.msg === 'content reloaded').length;
     live.watch();
     // An editor saving in steps, a few milliseconds apart: each write changes the bytes.
@@ -164,7 +165,7 @@ describe('live content', { timeout: 60_000 }, () => {
 
     await until(() => reloaded() > 0);
     // Past the debounce again: a second reload would have run by now.
-    await sleep(500);
+    await sleep(1500);
     expect(reloaded()).toBe(1);
     expect(live.current.built.examples).toContain('burst five');
   });

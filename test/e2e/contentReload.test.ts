@@ -172,14 +172,16 @@ describe('content reload while the bot runs', { timeout: 90_000 }, () => {
   });
 
   it('reloads once for a burst of saves, and serves the last of them', async () => {
-    const { bot, edit, lines } = await startWatched();
+    // A debounce far above the gaps between saves, so a machine too busy to run a timer on time
+    // cannot split the burst.
+    const { bot, edit, lines } = await startWatched({ CONTENT_RELOAD_DEBOUNCE_MS: '1000' });
     for (const n of [1, 2, 3, 4, 5]) {
       edit('kb/photos_in_backup.yaml', addExample(`${NEW_WORDING} ${'again '.repeat(n).trim()}`));
       await sleep(20);
     }
     await until(() => reloads(lines) > 0, 'the burst reloaded');
     // Past the debounce again: a second reload would have run by now.
-    await sleep(600);
+    await sleep(1500);
 
     expect(reloads(lines)).toBe(1);
     expect(bot.assembly.content.intentById.get('photos_in_backup')?.examples).toContain(`${NEW_WORDING} again again again again again`);
