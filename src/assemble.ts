@@ -8,8 +8,9 @@ import { Transcript } from './bot/transcript.js';
 import { TypedLines } from './bot/typedLines.js';
 import { initialState, type ConversationState } from './bot/state.js';
 import { BotChannel } from './channels/botChannel.js';
+import type { BotPort } from './channels/turnPipeline.js';
 import type { Config } from './config.js';
-import { loadContent } from './content/load.js';
+import { LiveContent } from './content/live.js';
 import type { Content } from './content/types.js';
 import { KeptConversations } from './directline/conversations.js';
 import { BotDelivery } from './directline/delivery.js';
@@ -51,10 +52,22 @@ export async function openStorage(config: Config): Promise<StorageBackend> {
   }
 }
 
-export interface Assembly {
-  readonly content: Content;
-  readonly bot: SupportBot;
+/** What serves turns from one generation of the content; a reload swaps all of it at once. */
+interface Served {
   readonly recognizer: Recognizer;
+  readonly bot: SupportBot;
+  readonly handoff: HandoffTurns;
+}
+
+export interface Assembly {
+  /** The content serving new turns now. */
+  readonly content: Content;
+  /** Hands each turn to the generation current when it starts (stable across reloads). */
+  readonly bot: BotPort;
+  /** The recogniser of the current generation. */
+  readonly recognizer: Recognizer;
+  /** Reload on demand (SIGHUP, the inbox's "assign to topic") and the watch that main.ts starts. */
+  readonly live: LiveContent<Served>;
   readonly queue: HandoffQueue;
   /** The botbuilder seam. */
   readonly channel: BotChannel;
@@ -72,51 +85,87 @@ export interface Assembly {
  * The composition root: the one place concrete classes are built and wired, in the order they
  * depend on each other (no class is handed something built after it). main.ts, the terminal chat
  * and the tests all assemble the bot here, so they run the same code.
+ *
+ * Whatever reads the content (recogniser, engine, reply policy, handoff turns, router) is built
+ * per generation by `serve`; everything else is built once and reaches the current generation
+ * through `live.current`, read once per turn or per agent action. The queue is the one part built
+ * before what it calls: every generation's router reports to it, and it reaches the handoff turns
+ * of whichever generation is current when an agent acts.
  */
 export function assemble(config: Config, logger: Logger, storage: StorageBackend, now: () => number = Date.now): Assembly {
-  const t0 = performance.now();
-  const content = loadContent(config.CONTENT_DIR);
-  const t1 = performance.now();
-  const recognizer = buildRecognizer(content, {
-    ...content.recognizer,
-    ...(config.NLU_THRESHOLD !== undefined ? { threshold: config.NLU_THRESHOLD } : {}),
-    ...(config.NLU_AMBIGUITY_MARGIN !== undefined ? { ambiguityMargin: config.NLU_AMBIGUITY_MARGIN } : {}),
-  });
-  const t2 = performance.now();
-  const recognize = cachedRecognize((text) => recognizer.recognize(text), config.NLU_CACHE_SIZE);
-  const engine = new DialogEngine(content.trees, (id) => content.intentById.get(id)?.answer);
   const store = new ConversationStore<ConversationState>(storage.state, initialState);
   const today = () => new Date(now());
   const redact = redactorFor(config);
   const transcript = new Transcript(storage.transcripts, today, redact, new TypedLines());
   const turns = new OrderedTurns(store, transcript, logger);
-  const choiceReader = new ChoiceReader(content);
-  const conversation = new Conversation({ content, engine, recognize, readChoice: (choices, text) => choiceReader.read(choices, text) });
-  const handoff = new HandoffTurns({ content, conversation, turns, transcript, queueTimeoutMs: config.HANDOFF_QUEUE_TIMEOUT_SECONDS * 1000, now: today });
-  const queue = new HandoffQueue({ cases: storage.cases, transcripts: { read: (address, options) => transcript.forAgent(address, options) }, conversations: handoff, now: today });
   const consoleEnabled = config.AGENT_TOKENS.length > 0;
-  const bot = new SupportBot({
-    content,
-    recognize,
-    conversation,
-    turns,
-    transcript,
-    handoff,
-    // Cases are reported only where an agent can see them: with the console enabled.
-    ...(consoleEnabled ? { queue } : {}),
-    peopleReachable: (turn) =>
-      consoleEnabled ||
-      config.HANDOFF_HUB_CHANNELS.includes(turn.channelId) ||
-      // Agents listed in AGENT_USER_IDS answer in the shared Teams chats they are members of.
-      (config.AGENT_USER_IDS.length > 0 && turn.channel === 'teams' && turn.scope !== 'personal'),
-    logger,
-    maxMessageChars: config.MAX_MESSAGE_CHARS,
+  // The queue outlives generations; an agent's action goes to the handoff turns of the content serving it.
+  const handoffNow = () => live.current.built.handoff;
+  const queue = new HandoffQueue({
+    cases: storage.cases,
+    transcripts: { read: (address, options) => transcript.forAgent(address, options) },
+    conversations: {
+      accept: (address, agent) => handoffNow().accept(address, agent),
+      agentSaid: (address, agent, text) => handoffNow().agentSaid(address, agent, text),
+      handBack: (address, agent, how) => handoffNow().handBack(address, agent, how),
+    },
     now: today,
   });
+  const serve = (content: Content): Served => {
+    const recognizer = buildRecognizer(content, {
+      ...content.recognizer,
+      ...(config.NLU_THRESHOLD !== undefined ? { threshold: config.NLU_THRESHOLD } : {}),
+      ...(config.NLU_AMBIGUITY_MARGIN !== undefined ? { ambiguityMargin: config.NLU_AMBIGUITY_MARGIN } : {}),
+    });
+    const recognize = cachedRecognize((text) => recognizer.recognize(text), config.NLU_CACHE_SIZE);
+    const engine = new DialogEngine(content.trees, (id) => content.intentById.get(id)?.answer);
+    const choiceReader = new ChoiceReader(content);
+    const conversation = new Conversation({ content, engine, recognize, readChoice: (choices, text) => choiceReader.read(choices, text) });
+    const handoff = new HandoffTurns({ content, conversation, turns, transcript, queueTimeoutMs: config.HANDOFF_QUEUE_TIMEOUT_SECONDS * 1000, now: today });
+    const bot = new SupportBot({
+      content,
+      recognize,
+      conversation,
+      turns,
+      transcript,
+      handoff,
+      // Cases are reported only where an agent can see them: with the console enabled.
+      ...(consoleEnabled ? { queue } : {}),
+      peopleReachable: (turn) =>
+        consoleEnabled ||
+        config.HANDOFF_HUB_CHANNELS.includes(turn.channelId) ||
+        // Agents listed in AGENT_USER_IDS answer in the shared Teams chats they are members of.
+        (config.AGENT_USER_IDS.length > 0 && turn.channel === 'teams' && turn.scope !== 'personal'),
+      logger,
+      maxMessageChars: config.MAX_MESSAGE_CHARS,
+      now: today,
+    });
+    return { recognizer, bot, handoff };
+  };
+  const live = new LiveContent({
+    root: config.CONTENT_DIR,
+    build: serve,
+    logger,
+    debounceMs: config.CONTENT_RELOAD_DEBOUNCE_MS,
+    pollMs: config.CONTENT_RELOAD_POLL_MS,
+  });
+  const bot: BotPort = {
+    handle: (turn) => live.current.built.bot.handle(turn),
+    reset: (address) => live.current.built.bot.reset(address),
+    referenceOf: (address) => live.current.built.bot.referenceOf(address),
+  };
   const gate = new TurnGate();
   const kept = new KeptConversations({ store: storage.directLine, limits: directLineLimits(config), logger, now, redact });
   const embeddedDelivery = new BotDelivery(kept, logger, now);
-  const channel = new BotChannel({ config, bot, logger, phrases: content.phrases, embeddedSink: embeddedDelivery });
+  const phrases = {
+    get turnFailed() {
+      return live.current.content.phrases.turnFailed;
+    },
+    get storageFailed() {
+      return live.current.content.phrases.storageFailed;
+    },
+  };
+  const channel = new BotChannel({ config, bot, logger, phrases, embeddedSink: embeddedDelivery });
   const webChat: WebChatBackend = config.DIRECT_LINE_SECRET
     ? { mode: 'azure', secret: config.DIRECT_LINE_SECRET, domain: config.DIRECT_LINE_DOMAIN }
     : {
@@ -138,9 +187,26 @@ export function assemble(config: Config, logger: Logger, storage: StorageBackend
     webChat,
     maxBodyBytes: config.MAX_BODY_BYTES,
     requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
-    ...(consoleEnabled ? { agentConsole: { agents: configuredAgents(config.AGENT_TOKENS), queue, outbox: channel, catalog: handBackCatalog(content) } } : {}),
+    ...(consoleEnabled ? { agentConsole: { agents: configuredAgents(config.AGENT_TOKENS), queue, outbox: channel, catalog: handBackCatalog(() => live.current.content) } } : {}),
   });
-  return { content, bot, recognizer, queue, channel, gate, server, webChat, embeddedDelivery, timings: { contentMs: t1 - t0, trainMs: t2 - t1 } };
+  const { validateMs, trainMs } = live.current;
+  return {
+    get content() {
+      return live.current.content;
+    },
+    get recognizer() {
+      return live.current.built.recognizer;
+    },
+    bot,
+    live,
+    queue,
+    channel,
+    gate,
+    server,
+    webChat,
+    embeddedDelivery,
+    timings: { contentMs: validateMs, trainMs },
+  };
 }
 
 const directLineLimits = (config: Config) => ({
@@ -153,7 +219,17 @@ const directLineLimits = (config: Config) => ({
   maxStreams: config.DIRECT_LINE_MAX_STREAMS,
 });
 
-const handBackCatalog = (content: Content) => ({
-  topics: content.intents.filter((intent) => !intent.action).map((intent) => ({ id: intent.id, title: intent.title })),
-  trees: [...content.trees.values()].map((tree) => ({ id: tree.id, title: tree.title, nodes: Object.keys(tree.nodes) })),
+/**
+ * The console's hand-back choices, from the content current when an agent asks: the getters are
+ * read when the route serialises the catalog, so a reload shows at the next request.
+ */
+const handBackCatalog = (content: () => Content) => ({
+  get topics() {
+    return content()
+      .intents.filter((intent) => !intent.action)
+      .map((intent) => ({ id: intent.id, title: intent.title }));
+  },
+  get trees() {
+    return [...content().trees.values()].map((tree) => ({ id: tree.id, title: tree.title, nodes: Object.keys(tree.nodes) }));
+  },
 });

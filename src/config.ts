@@ -29,6 +29,10 @@ const schema = z.object({
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
   MicrosoftAppTenantId: z.string().default(''),
   CONTENT_DIR: z.string().min(1).default('.'),
+  // Edits under CONTENT_DIR served without a restart (README "Content reload"); SIGHUP reloads either way.
+  CONTENT_RELOAD: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
+  CONTENT_RELOAD_DEBOUNCE_MS: z.coerce.number().int().min(0).max(60_000).default(300),
+  CONTENT_RELOAD_POLL_MS: z.coerce.number().int().min(100).max(3_600_000).default(2000),
   NLU_THRESHOLD: probability.optional(),
   NLU_AMBIGUITY_MARGIN: probability.optional(),
   NLU_CACHE_SIZE: z.coerce.number().int().min(0).default(1000),

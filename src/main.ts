@@ -13,7 +13,8 @@ async function start(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL, undefined, redactorFor(config));
   const storage = await openStorage(config);
-  const { server, gate, content, timings } = assemble(config, logger, storage);
+  const { server, gate, content, timings, live } = assemble(config, logger, storage);
+  if (config.CONTENT_RELOAD) live.watch();
   const retention = new TranscriptRetention({ transcripts: storage.transcripts, days: config.TRANSCRIPT_RETENTION_DAYS, logger });
   retention.start();
   server.listen(config.PORT, config.HOST, () => {
@@ -26,6 +27,7 @@ async function start(): Promise<void> {
         trees: content.trees.size,
         contentMs: Math.round(timings.contentMs),
         trainMs: Math.round(timings.trainMs),
+        contentReload: config.CONTENT_RELOAD ? 'watching kb/ and dialogs/' : 'on SIGHUP only',
         auth: config.MicrosoftAppId ? 'bot-framework-tokens' : 'none (MicrosoftAppId is empty)',
         webChat: config.DIRECT_LINE_SECRET ? `page at /, Azure Direct Line ${config.DIRECT_LINE_DOMAIN}` : 'page at /, embedded Direct Line',
       },
@@ -37,6 +39,7 @@ async function start(): Promise<void> {
     stopping ??= (async () => {
       logger.info({ why, graceMs: config.SHUTDOWN_GRACE_MS }, 'shutting down: finishing the turns in flight');
       retention.stop();
+      live.close();
       try {
         await shutDown(server, gate, config.SHUTDOWN_GRACE_MS, logger);
         await storage.close();
@@ -51,6 +54,8 @@ async function start(): Promise<void> {
   // second SIGTERM must not fall back to Node's default of dying mid-turn.
   process.on('SIGTERM', () => stop('SIGTERM', 0));
   process.on('SIGINT', () => stop('SIGINT', 0));
+  // The conventional "re-read your files" signal; the reload logs its own outcome line.
+  process.on('SIGHUP', () => void live.reload());
   lastResort(logger, (why) => stop(why, 1));
 }
 

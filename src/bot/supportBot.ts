@@ -10,6 +10,7 @@ import type { Update } from '../storage/conversationStore.js';
 import type { Conversation, Outcome } from './conversation.js';
 import type { HandoffTurns } from './handoffTurns.js';
 import { addressOf, type OrderedTurns } from './orderedTurn.js';
+import { recover } from './recovery.js';
 import type { ConversationState } from './state.js';
 import type { Transcript } from './transcript.js';
 import type { ConversationRef, MessageTurn, Turn, TurnResult } from './types.js';
@@ -155,8 +156,10 @@ export class SupportBot {
     return action !== undefined && WITHDRAWING.has(action);
   }
 
-  private decide(state: ConversationState, text: string, hasAttachments: boolean): Outcome {
+  private decide(saved: ConversationState, text: string, hasAttachments: boolean): Outcome {
     const { phrases } = this.deps.content;
+    const { state, lost } = recover(saved, this.deps.content);
+    if (lost) return { state, replies: [{ text: phrases.contentChanged }, this.conversation.menu()] };
     if (text.length > this.deps.maxMessageChars) return { state, replies: [{ text: phrases.tooLong }] };
     if (!READABLE.test(text)) return { state, replies: [{ text: text === '' && hasAttachments ? phrases.nonText : phrases.empty }] };
     return this.conversation.respond(state, text);

@@ -69,8 +69,13 @@ export class BotChannel {
       agentIds: config.AGENT_USER_IDS,
       hubChannels: config.HANDOFF_HUB_CHANNELS,
       maxMessageChars: config.MAX_MESSAGE_CHARS,
-      turnFailedText: options.phrases.turnFailed,
-      storageFailedText: options.phrases.storageFailed,
+      // Read at each failure, not copied: a content reload may reword them.
+      get turnFailedText() {
+        return options.phrases.turnFailed;
+      },
+      get storageFailedText() {
+        return options.phrases.storageFailed;
+      },
     });
     this.adapter = new Adapter(this.auth);
     this.adapter.onTurnError = (context, error) => this.pipeline.onTurnError(context, error);

@@ -77,7 +77,7 @@ function yamlFilesIn(root: string, folder: string, issues: ContentIssue[]): stri
   const dir = path.join(root, folder);
   let names: string[];
   try {
-    names = readdirSync(dir).filter((name) => /\.ya?ml$/.test(name)).sort();
+    names = readdirSync(dir).filter(isContentFile).sort();
   } catch {
     names = [];
   }
@@ -86,6 +86,12 @@ function yamlFilesIn(root: string, folder: string, issues: ContentIssue[]): stri
   }
   return names.map((name) => path.join(dir, name));
 }
+
+/**
+ * A .yaml file that is not hidden: editors keep hidden files beside the one being edited (Emacs's
+ * `.#topic.yaml` lock is a dangling link), and a running bot reloads while they exist.
+ */
+export const isContentFile = (name: string): boolean => /\.ya?ml$/.test(name) && !name.startsWith('.');
 
 const displayPath = (file: string): string => path.relative(process.cwd(), file) || file;
 

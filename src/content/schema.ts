@@ -94,6 +94,8 @@ export const botFileSchema = z.strictObject({
     reopened: text,
     /** `{size}` in GB, the topic's rate `{from}` to `{to}` hours per GB, and the hours it implies, `{low}` to `{high}`. */
     sizeEstimate: text,
+    /** At the next message of a conversation whose walk-through or offered topics a content reload removed; the menu follows. */
+    contentChanged: text,
   }),
   /**
    * How customers say yes and no, in their own words: every choice with `means` learns these as
