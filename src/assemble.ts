@@ -151,6 +151,6 @@ const directLineLimits = (config: Config) => ({
 });
 
 const handBackCatalog = (content: Content) => ({
-  topics: content.intents.filter((intent) => !intent.action).map((intent) => ({ id: intent.id, title: intent.title })),
+  topics: content.intents.filter((intent) => !intent.action).map((intent) => ({ id: intent.id, title: intent.title, answer: intent.answer })),
   trees: [...content.trees.values()].map((tree) => ({ id: tree.id, title: tree.title, nodes: Object.keys(tree.nodes) })),
 });
