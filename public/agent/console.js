@@ -110,7 +110,7 @@
     button.type = 'button';
     button.dataset.id = item.id;
     const top = el('div', 'card-top');
-    top.append(el('span', 'customer', item.customer));
+    top.append(el('span', 'who', item.customer));
     const wait = el('span', 'waited');
     if (item.status === 'queued') wait.dataset.since = item.requestedAt;
     else wait.textContent = item.status === 'accepted' ? `with ${item.agent === agent ? 'you' : item.agent}` : 'closed';

@@ -63,11 +63,11 @@ describe('agent console page', () => {
     const page = await signedIn(context);
 
     const card = page.locator(`button.case[data-id="webchat|${customer.id}"]`);
-    await expect(card.locator('.customer').innerText()).resolves.toMatch(/^Web chat visitor [0-9a-f]{6}$/);
+    await expect(card.locator('.who').innerText()).resolves.toMatch(/^Web chat visitor [0-9a-f]{6}$/);
     await expect(card.locator('.topic').innerText()).resolves.toBe('Restore is taking a long time');
     await expect(card.locator('.words').innerText()).resolves.toBe('“my restore is taking forever”');
     await expect(card.locator('.waited').innerText()).resolves.toMatch(/^waiting \d+ s$/);
-    await expect(page.locator('button.case .customer', { hasText: 'Maria Lopez' }).count()).resolves.toBe(1);
+    await expect(page.locator('button.case .who', { hasText: 'Maria Lopez' }).count()).resolves.toBe(1);
 
     await card.click();
     await page.waitForSelector('#summary:has-text("Restore is taking a long time")');
