@@ -102,7 +102,17 @@
     clockOffset = Date.parse(now) - Date.now();
     renderQueue(conversations);
     alertNew(conversations.filter((item) => item.status === 'queued'));
-    if (selected) renderCase(await api(`/api/agent/conversations/${encodeURIComponent(selected)}`));
+    if (!selected) return;
+    if (!conversations.some((item) => item.id === selected)) {
+      // Closed cases leave the list after an hour: the open view goes with them instead of failing every poll.
+      selected = null;
+      shownCase = '';
+      for (const id of ['accept-form', 'reply-form', 'picker', 'handback-form', 'left-message']) $(id).classList.add('hidden');
+      $('summary').textContent = 'Pick a conversation.';
+      $('transcript').replaceChildren();
+      return;
+    }
+    renderCase(await api(`/api/agent/conversations/${encodeURIComponent(selected)}`));
   }
 
   function card(item) {

@@ -1,15 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StorageBackend } from '../../src/storage/backend.js';
+import { IN_MEMORY, openSqliteStorage } from '../../src/storage/sqlite/openSqliteStorage.js';
 import { caseId, conversation, jsonOf, startBot, textOf, type RunningBot } from '../support/botServer.js';
 
 /** The console's API through the real server, as the page calls it: each agent with their own token. */
 const tokenOf = (agent: string): string => `console-queue-token-of-${agent}-0123456789`;
 let bot: RunningBot;
+let storage: StorageBackend;
 
 beforeAll(async () => {
-  bot = await startBot({ AGENT_TOKENS: ['Dana', 'Bo'].map((agent) => `${agent}=${tokenOf(agent)}`).join(',') });
+  storage = openSqliteStorage(IN_MEMORY);
+  bot = await startBot({ AGENT_TOKENS: ['Dana', 'Bo'].map((agent) => `${agent}=${tokenOf(agent)}`).join(',') }, { storage });
 });
 afterAll(async () => {
   await bot?.close();
+  await storage?.close();
 });
 
 const api = (route: string, options: { agent?: string; body?: unknown } = {}) =>
@@ -79,6 +84,16 @@ describe('the console queue', () => {
     expect([...speakers.values()]).toContain('Bot');
     expect(view.customer).toMatch(/^Web chat visitor /);
     expect(view.topicTitle).toBe('Restore is taking a long time');
+  });
+
+  it('shows that a customer left a message, with its words and time, on their card', async () => {
+    const customer = await waitingWebChatCustomer();
+    // The presence side of the queue marks a case this way when nobody was online to answer.
+    const id = `webchat|${customer.id}`;
+    const leftMessage = { text: 'Please email me, my restore failed twice', at: '2026-01-05T09:30:00.000Z' };
+    await storage.cases.put(id, { ...((await storage.cases.get(id)) as object), leftMessage });
+    expect((await cardOf(customer.id)).leftMessage).toEqual(leftMessage);
+    expect((await jsonOf(await api(`/api/agent/conversations/${caseId(customer.id)}`))).leftMessage).toEqual(leftMessage);
   });
 
   it('finds knowledge-base answers by the words of their title, in any order, with the answer to preview', async () => {
