@@ -127,6 +127,17 @@ describe('agent console page', () => {
     await context.close();
   }, BROWSER_FLOW_TIMEOUT_MS);
 
+  it("remembers an agent's choice of sound for new customers on their next visit", async () => {
+    const context = await browser.newContext();
+    const page = await signedIn(context);
+    expect(await page.isChecked('#sound')).toBe(false);
+    await page.check('#sound');
+    await page.reload();
+    await page.waitForSelector('#who:has-text("Dana")');
+    expect(await page.isChecked('#sound')).toBe(true);
+    await context.close();
+  }, BROWSER_FLOW_TIMEOUT_MS);
+
   it('shows markup a customer sends as harmless text: no image, no script link, links open apart from the console', async () => {
     const customer = await waitingCustomer('<img src=x onerror="document.title=\'pwned\'"> [tap here](javascript:document.title=\'pwned\') see https://support.apple.com/en-us/118105');
     const context = await browser.newContext();
