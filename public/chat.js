@@ -31,17 +31,25 @@
   };
 
   /**
-   * A support agent's messages come from `agent-<name>` with their name (src/directline/delivery.ts)
-   * and role 'bot', like the bot's. Web Chat groups messages and picks one avatar per group by role,
-   * so an agent's words would sit under the bot's avatar: group by sender instead, and give agents
-   * their initials in another colour and their name beside the time. The page has no React of its
-   * own (the bundle keeps its copy inside), so the agent's avatar is made from the element Web Chat
-   * built for the bot's avatar: the same React's element, with another type and props.
+   * A support agent's messages are the bot's (role 'bot') with the agent's name: from `agent-<name>`
+   * on the embedded Direct Line (src/directline/delivery.ts), in `channelData.speaker` through
+   * Azure's. Web Chat groups messages and picks one avatar per group by role, so an agent's words
+   * would sit under the bot's avatar: group by sender instead, and give agents their initials in
+   * another colour and their name beside the time. The page has no React of its own (the bundle
+   * keeps its copy inside), so the agent's avatar is made from the element Web Chat built for the
+   * bot's avatar: the same React's element, with another type and props.
    */
   function agentsAsPeople() {
     var AGENT_COLOUR = '#6b3fa0';
-    function isAgent(activity) {
-      return !!activity && !!activity.from && activity.from.role === 'bot' && /^agent-/.test(activity.from.id || '');
+    function agentOf(activity) {
+      if (!activity || !activity.from || activity.from.role !== 'bot') return undefined;
+      var speaker = activity.channelData && activity.channelData.speaker;
+      if (typeof speaker === 'string' && speaker) return speaker;
+      return /^agent-/.test(activity.from.id || '') ? activity.from.name || '' : undefined;
+    }
+    function senderOf(activity) {
+      var agent = agentOf(activity);
+      return agent === undefined ? activity.from.role : 'agent:' + agent;
     }
     function initialsOf(name) {
       var words = String(name || '').trim().split(/\s+/).filter(Boolean);
@@ -51,9 +59,7 @@
     function bySender(activities) {
       var groups = [];
       activities.forEach(function (activity, index) {
-        var previous = activities[index - 1];
-        var same = previous && previous.from.role === activity.from.role && (previous.from.id === activity.from.id || !(isAgent(previous) || isAgent(activity)));
-        if (same) groups[groups.length - 1].push(activity);
+        if (index > 0 && senderOf(activities[index - 1]) === senderOf(activity)) groups[groups.length - 1].push(activity);
         else groups.push([activity]);
       });
       return groups;
@@ -84,8 +90,8 @@
         return function (next) {
           return function (args) {
             var botAvatar = next(args);
-            if (!botAvatar || !isAgent(args.activity)) return botAvatar;
-            var name = args.activity.from.name || '';
+            var name = agentOf(args.activity);
+            if (!botAvatar || name === undefined) return botAvatar;
             var size = args.styleOptions.avatarSize;
             return function () {
               return Object.assign({}, botAvatar(), {
@@ -110,11 +116,12 @@
         return function (next) {
           return function (args) {
             var status = next(args);
-            if (!status || !isAgent(args.activity) || args.hideTimestamp) return status;
+            var name = agentOf(args.activity);
+            if (!status || name === undefined || args.hideTimestamp) return status;
             return Object.assign({}, status, {
               type: 'span',
               key: null,
-              props: { className: 'webchat__agent-name', style: { display: 'flex', alignItems: 'baseline', gap: 4, fontFamily: styleOptions.primaryFont, fontSize: 12, fontWeight: 600, color: '#57606a' }, children: [args.activity.from.name + ' \u00b7', status] }
+              props: { className: 'webchat__agent-name', style: { display: 'flex', alignItems: 'baseline', gap: 4, fontFamily: styleOptions.primaryFont, fontSize: 12, fontWeight: 600, color: '#57606a' }, children: [name + ' \u00b7', status] }
             });
           };
         };
