@@ -161,16 +161,16 @@ export class SupportBot {
   }
 }
 
-/** Longest first words a queue card carries: one line on the card, never a whole message. */
-const FIRST_WORDS_CHARS = 200;
+/** Longest name or first words a queue card carries: one line on the card, never a whole message. */
+const CARD_TEXT_CHARS = 200;
 
 /**
  * Only Teams vouches for a customer's name (Entra ID); a web chat page sends whatever name it
  * likes, so there the console shows the channel instead of a claimed name.
  */
 function customerOf(turn: MessageTurn, transcript: readonly TranscriptLine[]): CaseCustomer {
-  const first = transcript.find((line) => line.from === 'customer')?.text.slice(0, FIRST_WORDS_CHARS);
-  const name = turn.channel === 'teams' ? turn.from.name?.trim().slice(0, FIRST_WORDS_CHARS) : undefined;
+  const first = transcript.find((line) => line.from === 'customer')?.text.slice(0, CARD_TEXT_CHARS);
+  const name = turn.channel === 'teams' ? turn.from.name?.trim().slice(0, CARD_TEXT_CHARS) : undefined;
   return { ...(name ? { name } : {}), ...(first ? { firstWords: first } : {}) };
 }
 
