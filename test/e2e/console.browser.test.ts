@@ -127,6 +127,21 @@ describe('agent console page', () => {
     await context.close();
   }, BROWSER_FLOW_TIMEOUT_MS);
 
+  it('closes a chat from the console without handing it back', async () => {
+    const customer = await waitingCustomer('restore keeps failing');
+    const context = await browser.newContext();
+    const page = await signedIn(context);
+    await page.click(`button.case[data-id="webchat|${customer.id}"]`);
+    await page.click('#accept-form button');
+    await page.waitForSelector('#handback-form:not(.hidden)');
+    const mark = bot.sent.length;
+    await page.click('#close-case');
+    await expect.poll(() => toCustomer(customer.id, mark)).toMatch(/Dana from the support team has closed this chat/);
+    await page.waitForSelector(`button.case.closed[data-id="webchat|${customer.id}"]`);
+    expect(await page.isHidden('#reply-form')).toBe(true);
+    await context.close();
+  }, BROWSER_FLOW_TIMEOUT_MS);
+
   it("remembers an agent's choice of sound for new customers on their next visit", async () => {
     const context = await browser.newContext();
     const page = await signedIn(context);
