@@ -30,6 +30,105 @@
     timestampFormat: 'relative'
   };
 
+  /**
+   * A support agent's messages are the bot's (role 'bot') with the agent's name: from `agent-<name>`
+   * on the embedded Direct Line (src/directline/delivery.ts), in `channelData.speaker` through
+   * Azure's. Web Chat groups messages and picks one avatar per group by role, so an agent's words
+   * would sit under the bot's avatar: group by sender instead, and give agents their initials in
+   * another colour and their name beside the time. The page has no React of its own (the bundle
+   * keeps its copy inside), so the agent's avatar is made from the element Web Chat built for the
+   * bot's avatar: the same React's element, with another type and props.
+   */
+  function agentsAsPeople() {
+    var AGENT_COLOUR = '#6b3fa0';
+    function agentOf(activity) {
+      if (!activity || !activity.from || activity.from.role !== 'bot') return undefined;
+      var speaker = activity.channelData && activity.channelData.speaker;
+      if (typeof speaker === 'string' && speaker) return speaker;
+      return /^agent-/.test(activity.from.id || '') ? activity.from.name || '' : undefined;
+    }
+    function senderOf(activity) {
+      var agent = agentOf(activity);
+      return agent === undefined ? activity.from.role : 'agent:' + agent;
+    }
+    function initialsOf(name) {
+      var words = String(name || '').trim().split(/\s+/).filter(Boolean);
+      var letters = words.length > 1 ? [words[0], words[words.length - 1]] : words;
+      return letters.map(function (word) { return Array.from(word)[0].toUpperCase(); }).join('') || '?';
+    }
+    function bySender(activities) {
+      var groups = [];
+      activities.forEach(function (activity, index) {
+        if (index > 0 && senderOf(activities[index - 1]) === senderOf(activity)) groups[groups.length - 1].push(activity);
+        else groups.push([activity]);
+      });
+      return groups;
+    }
+    return {
+      groupActivitiesMiddleware: function () {
+        return function (next) {
+          return function (args) {
+            var groups = next(args);
+            var sender = bySender(args.activities);
+            var senderOf = new Map();
+            sender.forEach(function (group, index) {
+              group.forEach(function (activity) { senderOf.set(activity, index); });
+            });
+            // Web Chat nests status groups (which share one timestamp) inside sender groups, so none may straddle two senders.
+            var status = [];
+            groups.status.forEach(function (group) {
+              group.forEach(function (activity, index) {
+                if (index === 0 || senderOf.get(group[index - 1]) !== senderOf.get(activity)) status.push([activity]);
+                else status[status.length - 1].push(activity);
+              });
+            });
+            return Object.assign({}, groups, { sender: sender, status: status });
+          };
+        };
+      },
+      avatarMiddleware: function () {
+        return function (next) {
+          return function (args) {
+            var botAvatar = next(args);
+            var name = agentOf(args.activity);
+            if (!botAvatar || name === undefined) return botAvatar;
+            var size = args.styleOptions.avatarSize;
+            return function () {
+              return Object.assign({}, botAvatar(), {
+                type: 'div',
+                key: null,
+                props: {
+                  className: 'webchat__agent-avatar',
+                  'aria-hidden': true,
+                  title: name,
+                  style: {
+                    width: size, height: size, borderRadius: args.styleOptions.avatarBorderRadius, background: AGENT_COLOUR, color: '#ffffff',
+                    display: 'flex', alignItems: 'center', justifyContent: 'center', fontFamily: styleOptions.primaryFont, fontSize: 14, fontWeight: 600
+                  },
+                  children: initialsOf(name)
+                }
+              });
+            };
+          };
+        };
+      },
+      activityStatusMiddleware: function () {
+        return function (next) {
+          return function (args) {
+            var status = next(args);
+            var name = agentOf(args.activity);
+            if (!status || name === undefined || args.hideTimestamp) return status;
+            return Object.assign({}, status, {
+              type: 'span',
+              key: null,
+              props: { className: 'webchat__agent-name', style: { display: 'flex', alignItems: 'baseline', gap: 4, fontFamily: styleOptions.primaryFont, fontSize: 12, fontWeight: 600, color: '#57606a' }, children: [name + ' \u00b7', status] }
+            });
+          };
+        };
+      }
+    };
+  }
+
   function showProblem(text) {
     var status = document.getElementById('chat-status');
     status.textContent = text;
@@ -51,8 +150,18 @@
           token: session.token,
           domain: new URL(session.domain, window.location.href).href.replace(/\/$/, '')
         });
+        var people = agentsAsPeople();
         window.WebChat.renderWebChat(
-          { directLine: directLine, userID: session.userId, username: 'You', locale: 'en-US', styleOptions: styleOptions },
+          {
+            directLine: directLine,
+            userID: session.userId,
+            username: 'You',
+            locale: 'en-US',
+            styleOptions: styleOptions,
+            avatarMiddleware: people.avatarMiddleware,
+            groupActivitiesMiddleware: people.groupActivitiesMiddleware,
+            activityStatusMiddleware: people.activityStatusMiddleware
+          },
           document.getElementById('webchat')
         );
       })

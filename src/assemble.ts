@@ -227,7 +227,7 @@ const handBackCatalog = (content: () => Content) => ({
   get topics() {
     return content()
       .intents.filter((intent) => !intent.action)
-      .map((intent) => ({ id: intent.id, title: intent.title }));
+      .map((intent) => ({ id: intent.id, title: intent.title, answer: intent.answer }));
   },
   get trees() {
     return [...content().trees.values()].map((tree) => ({ id: tree.id, title: tree.title, nodes: Object.keys(tree.nodes) }));

@@ -97,7 +97,8 @@ export class HandoffTurns implements Conversations {
    */
   private takeBack(state: ConversationState, how: HandBack, agent: string): Update<ConversationState, TurnResult> {
     const outcome = this.resume(withoutHandoff(state), how);
-    const left = { text: this.deps.content.phrases.agentLeft.replaceAll('{agent}', agent) };
+    const { agentLeft, agentClosed } = this.deps.content.phrases;
+    const left = { text: (how.mode === 'close' ? agentClosed : agentLeft).replaceAll('{agent}', agent) };
     return this.deps.transcript.say(outcome.state, { replies: [left, ...outcome.replies] });
   }
 
@@ -105,6 +106,7 @@ export class HandoffTurns implements Conversations {
     const { conversation, content } = this.deps;
     if (how.mode === 'topic') return conversation.startTopicById(state, how.topic);
     if (how.mode === 'node') return conversation.resumeAt(state, how.tree, how.node);
+    if (how.mode === 'close') return { state, replies: [] };
     return { state, replies: [{ text: content.phrases.handedBack }] };
   }
 

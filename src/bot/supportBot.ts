@@ -3,7 +3,7 @@ import type { ErrorCode } from '../errors.js';
 import { queued } from '../handoff/flow.js';
 import type { HandoffQueue } from '../handoff/queue.js';
 import { summarize } from '../handoff/summary.js';
-import type { ConversationAddress, HandoffContext, HandoffSummary } from '../handoff/types.js';
+import type { CaseCustomer, ConversationAddress, HandoffContext, HandoffSummary } from '../handoff/types.js';
 import type { Content } from '../content/types.js';
 import type { Recognition } from '../nlu/recognizer.js';
 import type { Update } from '../storage/conversationStore.js';
@@ -13,7 +13,7 @@ import { addressOf, type OrderedTurns } from './orderedTurn.js';
 import { recover } from './recovery.js';
 import type { ConversationState } from './state.js';
 import type { Transcript } from './transcript.js';
-import type { ConversationRef, MessageTurn, Turn, TurnResult } from './types.js';
+import type { ConversationRef, MessageTurn, TranscriptLine, Turn, TurnResult } from './types.js';
 import { introduceBot, welcomeMembers } from './welcome.js';
 
 export interface SupportBotDeps {
@@ -92,7 +92,7 @@ export class SupportBot {
     const { queue } = this.deps;
     if (!queue || (!result.handoff && !result.closeCase)) return;
     try {
-      if (result.handoff) await queue.request(address, contextOf(result.handoff.summary));
+      if (result.handoff) await queue.request(address, contextOf(result.handoff.summary), result.handoff.customer);
       if (result.closeCase) await queue.close(address);
     } catch (error) {
       const code: ErrorCode = 'ERR_STORAGE_UNAVAILABLE';
@@ -140,15 +140,16 @@ export class SupportBot {
     const earlier = await this.transcript.earlier(addressOf(turn), before, this.turns.logFor(turn));
     const topic = before.lastIntent ?? outcome.state.lastIntent;
     const tree = outcome.finishedTree ?? before.tree;
+    const transcript = [...earlier, ...said.result.lines];
     const summary = summarize({
       reason,
       ...(topic ? { topic } : {}),
       ...(tree ? { tree } : {}),
       // For a request or a tree's handoff node, what the customer was struggling with is the previous message's reading.
       candidates: reason === 'repeated_fallback' ? (outcome.recognition?.candidates ?? []) : before.lastCandidates,
-      transcript: [...earlier, ...said.result.lines],
+      transcript,
     });
-    return { state: said.state, result: { ...said.result, handoff: { reason, summary } } };
+    return { state: said.state, result: { ...said.result, handoff: { reason, summary, customer: customerOf(turn, transcript) } } };
   }
 
   private withdraws(text: string): boolean {
@@ -164,6 +165,19 @@ export class SupportBot {
     if (!READABLE.test(text)) return { state, replies: [{ text: text === '' && hasAttachments ? phrases.nonText : phrases.empty }] };
     return this.conversation.respond(state, text);
   }
+}
+
+/** Longest name or first words a queue card carries: one line on the card, never a whole message. */
+const CARD_TEXT_CHARS = 200;
+
+/**
+ * Only Teams vouches for a customer's name (Entra ID); a web chat page sends whatever name it
+ * likes, so there the console shows the channel instead of a claimed name.
+ */
+function customerOf(turn: MessageTurn, transcript: readonly TranscriptLine[]): CaseCustomer {
+  const first = transcript.find((line) => line.from === 'customer')?.text.slice(0, CARD_TEXT_CHARS);
+  const name = turn.channel === 'teams' ? turn.from.name?.trim().slice(0, CARD_TEXT_CHARS) : undefined;
+  return { ...(name ? { name } : {}), ...(first ? { firstWords: first } : {}) };
 }
 
 /** The case keeps the context; its lines stay in the transcript store. */

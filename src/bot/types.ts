@@ -1,4 +1,4 @@
-import type { HandoffReason, HandoffSummary } from '../handoff/types.js';
+import type { CaseCustomer, HandoffReason, HandoffSummary } from '../handoff/types.js';
 import type { TranscriptLine } from '../storage/transcriptStore.js';
 import type { TypedLine } from './typedLines.js';
 
@@ -78,6 +78,8 @@ export interface Reply {
 export interface HandoffRequest {
   readonly reason: HandoffReason;
   readonly summary: HandoffSummary;
+  /** How the agent's queue names the customer and what they first said. */
+  readonly customer?: CaseCustomer;
 }
 
 export interface TurnResult {

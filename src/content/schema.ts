@@ -74,6 +74,8 @@ export const botFileSchema = z.strictObject({
     noPersonAvailable: text,
     agentJoined: text.refine((value) => value.includes('{agent}'), 'must name the agent with {agent}'),
     agentLeft: text.refine((value) => value.includes('{agent}'), 'must name the agent with {agent}'),
+    /** An agent closed the chat without handing it back: the bot answers the customer's next message as usual. */
+    agentClosed: text.refine((value) => value.includes('{agent}'), 'must name the agent with {agent}'),
     handoffChoice: text.max(30),
     somethingElseChoice: text.max(30),
     treeCancelled: text,

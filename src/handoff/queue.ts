@@ -4,6 +4,7 @@ import {
   type ConversationAddress,
   type Conversations,
   type HandBack,
+  type CaseCustomer,
   type HandoffCase,
   type HandoffCaseView,
   type HandoffContext,
@@ -57,10 +58,10 @@ export class HandoffQueue {
     this.now = options.now ?? (() => new Date());
   }
 
-  async request(address: ConversationAddress, context: HandoffContext): Promise<void> {
+  async request(address: ConversationAddress, context: HandoffContext, customer?: CaseCustomer): Promise<void> {
     const existing = await this.find(addressKey(address));
     if (existing && existing.status !== 'closed') return;
-    await this.save({ id: addressKey(address), channelId: address.channelId, conversationId: address.conversationId, status: 'queued', context, requestedAt: this.stamp() });
+    await this.save({ id: addressKey(address), channelId: address.channelId, conversationId: address.conversationId, status: 'queued', context, ...(customer ? { customer } : {}), requestedAt: this.stamp() });
   }
 
   /** Closes a case the customer withdrew, an external hub finished, or an agent in a shared chat took back. */

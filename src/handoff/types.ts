@@ -36,12 +36,20 @@ export interface HandoffSummary extends HandoffContext {
 
 export type CaseStatus = 'queued' | 'accepted' | 'closed';
 
+/** Who is waiting, as far as the channel vouches for it, and what they first said in the recent exchange. */
+export interface CaseCustomer {
+  /** Only a name the channel authenticates (Teams); a web chat page can claim any name. */
+  readonly name?: string;
+  readonly firstWords?: string;
+}
+
 /** What the queue keeps per conversation, in the shared case store so every instance sees one queue. */
 export interface HandoffCase extends ConversationAddress {
   /** addressKey of the conversation: the case's id in the store and in the console's URLs. */
   readonly id: string;
   readonly status: CaseStatus;
   readonly context: HandoffContext;
+  readonly customer?: CaseCustomer;
   readonly requestedAt: string;
   readonly agent?: string;
   readonly acceptedAt?: string;
@@ -53,8 +61,11 @@ export interface HandoffCaseView extends HandoffCase {
   readonly lines: readonly HandoffLine[];
 }
 
-/** How an agent gives a conversation back: plainly, into a topic, or at a node of a tree. */
-export type HandBack = { readonly mode: 'plain' } | { readonly mode: 'topic'; readonly topic: string } | { readonly mode: 'node'; readonly tree: string; readonly node: string };
+/**
+ * How an agent gives a conversation back: plainly, into a topic, at a node of a tree, or closed
+ * (the bot says nothing more until the customer writes, and then answers as usual).
+ */
+export type HandBack = { readonly mode: 'plain' } | { readonly mode: 'close' } | { readonly mode: 'topic'; readonly topic: string } | { readonly mode: 'node'; readonly tree: string; readonly node: string };
 
 /** Something to say to the customer outside a turn. */
 export interface Message {
