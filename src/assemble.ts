@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { Logger } from 'pino';
 import { Conversation } from './bot/conversation.js';
 import { HandoffTurns } from './bot/handoffTurns.js';
@@ -20,34 +19,12 @@ import { cachedRecognize } from './nlu/cache.js';
 import { buildRecognizer } from './nlu/fromContent.js';
 import type { Recognizer } from './nlu/recognizer.js';
 import { createApp } from './server/app.js';
-import { configuredAgents } from './server/agentAuth.js';
+import { agentDirectories, configuredAgents } from './server/agentAuth.js';
 import { TurnGate } from './server/turnGate.js';
 import type { WebChatBackend } from './server/webChat.js';
+import { AgentAccounts } from './storage/agentAccounts.js';
 import type { StorageBackend } from './storage/backend.js';
 import { ConversationStore } from './storage/conversationStore.js';
-import { IN_MEMORY, openSqliteStorage } from './storage/sqlite/openSqliteStorage.js';
-
-/**
- * The storage STORAGE names; the file store's database is DATA_DIR/bot.sqlite. The blob backend
- * and @azure/storage-blob are imported only when chosen: loading them costs start-up time that
- * every memory- or file-store instance would otherwise pay.
- */
-export async function openStorage(config: Config): Promise<StorageBackend> {
-  switch (config.STORAGE) {
-    case 'memory':
-      return openSqliteStorage(IN_MEMORY);
-    case 'file':
-      return openSqliteStorage(path.join(config.DATA_DIR, 'bot.sqlite'));
-    case 'blob': {
-      const { openBlobStorage } = await import('./storage/blob/openBlobStorage.js');
-      return openBlobStorage({
-        connectionString: config.BLOB_CONNECTION_STRING,
-        stateContainer: config.BLOB_CONTAINER,
-        transcriptContainer: config.BLOB_TRANSCRIPT_CONTAINER,
-      });
-    }
-  }
-}
 
 export interface Assembly {
   readonly content: Content;
@@ -91,7 +68,7 @@ export function assemble(config: Config, logger: Logger, storage: StorageBackend
   const conversation = new Conversation({ content, engine, recognize, readChoice: (choices, text) => choiceReader.read(choices, text) });
   const handoff = new HandoffTurns({ content, conversation, turns, transcript, queueTimeoutMs: config.HANDOFF_QUEUE_TIMEOUT_SECONDS * 1000, now: today });
   const queue = new HandoffQueue({ cases: storage.cases, transcripts: storage.transcripts, conversations: handoff, now: today });
-  const consoleEnabled = config.AGENT_TOKENS.length > 0;
+  const accounts = new AgentAccounts(storage.agents, { sessionMs: config.AGENT_SESSION_HOURS * 3600 * 1000, now });
   const bot = new SupportBot({
     content,
     recognize,
@@ -99,10 +76,9 @@ export function assemble(config: Config, logger: Logger, storage: StorageBackend
     turns,
     transcript,
     handoff,
-    // Cases are reported only where an agent can see them: with the console enabled.
-    ...(consoleEnabled ? { queue } : {}),
+    queue,
     peopleReachable: (turn) =>
-      consoleEnabled ||
+      config.AGENT_TOKENS.length > 0 ||
       config.HANDOFF_HUB_CHANNELS.includes(turn.channelId) ||
       // Agents listed in AGENT_USER_IDS answer in the shared Teams chats they are members of.
       (config.AGENT_USER_IDS.length > 0 && turn.channel === 'teams' && turn.scope !== 'personal'),
@@ -135,7 +111,8 @@ export function assemble(config: Config, logger: Logger, storage: StorageBackend
     webChat,
     maxBodyBytes: config.MAX_BODY_BYTES,
     requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
-    ...(consoleEnabled ? { agentConsole: { agents: configuredAgents(config.AGENT_TOKENS), queue, outbox: channel, catalog: handBackCatalog(content) } } : {}),
+    // Always there, so a first agent added with `npm run agents` signs in without a restart.
+    agentConsole: { agents: agentDirectories(configuredAgents(config.AGENT_TOKENS), accounts), queue, outbox: channel, catalog: handBackCatalog(content) },
   });
   return { content, bot, recognizer, queue, channel, gate, server, webChat, embeddedDelivery, timings: { contentMs: t1 - t0, trainMs: t2 - t1 } };
 }

@@ -14,7 +14,7 @@ export interface AppOptions {
   readonly gate: TurnGate;
   /** False while the configured storage is failing: /readyz then sends traffic elsewhere. */
   readonly storageHealthy: () => Promise<boolean>;
-  readonly agentConsole?: Omit<AgentConsoleOptions, 'logger'>;
+  readonly agentConsole: Omit<AgentConsoleOptions, 'logger'>;
   /** The Web Chat page's Direct Line: embedded in this server, or Azure's. */
   readonly webChat: WebChatBackend;
   /** Unsent bytes a web chat stream may hold before its reader counts as stopped and is dropped. */
@@ -74,7 +74,7 @@ export function createApp(options: AppOptions): restify.Server {
   if (options.webChat.mode === 'embedded') {
     mountDirectLine(server, options.webChat.directLine, { logger, route: jsonRoute(logger), streamBufferBytes: options.streamBufferBytes });
   }
-  if (options.agentConsole) mountAgentConsole(server, { ...options.agentConsole, logger });
+  mountAgentConsole(server, { ...options.agentConsole, logger });
 
   server.on('restifyError', (req: Request, _res: Response, error: RestifyError, callback: () => void) => {
     renderRestifyError(req, error, logger);
