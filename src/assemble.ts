@@ -113,6 +113,7 @@ export function assemble(config: Config, logger: Logger, storage: StorageBackend
     requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
     // Always there, so a first agent added with `npm run agents` signs in without a restart.
     agentConsole: { agents: agentDirectories(configuredAgents(config.AGENT_TOKENS), accounts), queue, outbox: channel, catalog: handBackCatalog(content) },
+    agentSignIn: { accounts, now, ...(config.AGENT_OIDC_ISSUER ? { oidc: oidcSettings(config, config.AGENT_OIDC_ISSUER) } : {}) },
   });
   return { content, bot, recognizer, queue, channel, gate, server, webChat, embeddedDelivery, timings: { contentMs: t1 - t0, trainMs: t2 - t1 } };
 }
@@ -125,6 +126,14 @@ const directLineLimits = (config: Config) => ({
   maxConversationBytes: config.DIRECT_LINE_MAX_CONVERSATION_BYTES,
   maxTotalBytes: config.DIRECT_LINE_MAX_TOTAL_BYTES,
   maxStreams: config.DIRECT_LINE_MAX_STREAMS,
+});
+
+/** Config requires the client id and public URL with the issuer. */
+const oidcSettings = (config: Config, issuer: string) => ({
+  issuer,
+  clientId: config.AGENT_OIDC_CLIENT_ID ?? '',
+  publicBaseUrl: config.PUBLIC_BASE_URL ?? '',
+  ...(config.AGENT_OIDC_CLIENT_SECRET ? { clientSecret: config.AGENT_OIDC_CLIENT_SECRET } : {}),
 });
 
 const handBackCatalog = (content: Content) => ({

@@ -51,7 +51,10 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('npm run agents beside a running server', () => {
+/** Each CLI run compiles src/ through tsx as it starts: seconds apiece on a loaded machine. */
+const CLI_TIMEOUT = { timeout: 90_000 };
+
+describe('npm run agents beside a running server', CLI_TIMEOUT, () => {
   it('adds an agent whose token, printed alone on the last line, opens the console without a restart', async () => {
     const added = await agents('add', 'Dana', '--email', 'dana@contoso.com');
     expect(added.code).toBe(0);
@@ -118,7 +121,7 @@ describe('npm run agents beside a running server', () => {
   });
 });
 
-describe('the console with agents from the store and the environment', () => {
+describe('the console with agents from the store and the environment', CLI_TIMEOUT, () => {
   it("acts as the token's owner whatever name a body gives, for an account as for AGENT_TOKENS", async () => {
     const bo = lastLine((await agents('add', 'Bo')).stdout);
     const chat = conversation(bot);
