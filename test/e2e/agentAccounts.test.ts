@@ -1,15 +1,12 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StorageBackend } from '../../src/storage/backend.js';
 import { openSqliteStorage } from '../../src/storage/sqlite/openSqliteStorage.js';
 import { caseId, conversation, jsonOf, startBot, type RunningBot } from '../support/botServer.js';
+import { lastLine, runAgentsCli } from '../support/agentsCli.js';
 import { tempDir } from '../support/processes.js';
 
-const projectRoot = path.join(import.meta.dirname, '..', '..');
 /** An agent configured in the environment beside the accounts the CLI adds to the store. */
 const ENV_AGENT_TOKEN = 'token-of-ana-from-the-environment';
 
@@ -17,22 +14,7 @@ let dir: string;
 let storage: StorageBackend;
 let bot: RunningBot;
 
-/** `npm run agents -- …` as its own process (through tsx, so no build), on the server's file store, in an empty cwd so no .env leaks in. */
-async function agents(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', pathToFileURL(path.join(projectRoot, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href, path.join(projectRoot, 'src', 'cli', 'agents.ts'), ...args], {
-    cwd: dir,
-    env: { PATH: process.env.PATH ?? '', STORAGE: 'file', DATA_DIR: path.join(dir, 'data'), AGENT_TOKENS: `Ana=${ENV_AGENT_TOKEN}` },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const [code] = (await once(child, 'exit')) as [number | null];
-  return { code, stdout, stderr };
-}
-
-const lastLine = (text: string): string => text.trimEnd().split('\n').at(-1) ?? '';
+const agents = (...args: string[]) => runAgentsCli(dir, { STORAGE: 'file', DATA_DIR: path.join(dir, 'data'), AGENT_TOKENS: `Ana=${ENV_AGENT_TOKEN}` }, ...args);
 const asAgent = (token: string, route: string, body?: unknown) =>
   fetch(`${bot.url}${route}`, {
     method: body ? 'POST' : 'GET',
