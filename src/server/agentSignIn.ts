@@ -36,7 +36,7 @@ export interface AgentSignInOptions {
   readonly now?: () => number;
 }
 
-export const CALLBACK_PATH = '/agent/sign-in/callback';
+const CALLBACK_PATH = '/agent/sign-in/callback';
 /**
  * The sign-in in progress (state, nonce, PKCE verifier) waits in the browser's own cookie, not in
  * this server: the callback may land on another instance, and nobody can fill our memory or store

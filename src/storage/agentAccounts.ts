@@ -15,7 +15,7 @@ export interface AgentLink {
   readonly subject?: string;
 }
 
-export interface AgentListing extends AgentAccountRecord {
+interface AgentListing extends AgentAccountRecord {
   readonly tokens: number;
   readonly sessions: number;
 }
