@@ -78,6 +78,7 @@ export function assemble(config: Config, logger: Logger, storage: StorageBackend
     handoff,
     queue,
     peopleReachable: (turn) =>
+      // Store accounts count once presence (#17, point 2) says who has the console open; until then, configured agents only.
       config.AGENT_TOKENS.length > 0 ||
       config.HANDOFF_HUB_CHANNELS.includes(turn.channelId) ||
       // Agents listed in AGENT_USER_IDS answer in the shared Teams chats they are members of.
