@@ -41,7 +41,7 @@ export const ERROR_CODES = {
   ERR_STORAGE_STALE: 'a state write lost a race: its eTag is stale, or the new conversation already exists',
   ERR_STORAGE_OPEN: 'the configured storage cannot be opened or reached at start-up',
   ERR_STORAGE_TRANSCRIPT: 'transcript lines could not be kept or pruned',
-  ERR_STORAGE_UNAVAILABLE: 'conversation state or a handoff case could not be read or written',
+  ERR_STORAGE_UNAVAILABLE: 'conversation state, a handoff case or an agent account could not be read or written',
   ERR_CONNECTOR_SEND: 'the Bot Connector did not take an outbound activity after every retry',
   ERR_TURN_FAILED: 'a turn failed unexpectedly',
   ERR_HANDOFF_UNKNOWN: 'no handoff exists for that conversation',

@@ -106,12 +106,14 @@ export class AgentAccounts {
   async identify(token: string): Promise<string | undefined> {
     // Only our own shape is looked up: random junk costs no store read.
     if (!TOKEN_SHAPE.test(token)) return undefined;
-    const credential = await this.store.credential(digestOf(token));
-    if (!credential || expired(credential, this.clock())) return undefined;
-    const account = await this.store.get(credential.agent);
-    if (!account) return undefined;
-    await this.seen(credential.agent, account);
-    return account.name;
+    return reading(async () => {
+      const credential = await this.store.credential(digestOf(token));
+      if (!credential || expired(credential, this.clock())) return undefined;
+      const account = await this.store.get(credential.agent);
+      if (!account) return undefined;
+      await this.seen(credential.agent, account);
+      return account.name;
+    });
   }
 
   /**
@@ -119,7 +121,11 @@ export class AgentAccounts {
    * pinned subject, or else by address on an account not pinned yet, which is then pinned to them
    * (so another person later given that address cannot take the account over).
    */
-  async signIn(identity: SignInIdentity): Promise<{ readonly name: string; readonly token: string; readonly expiresAt: string } | undefined> {
+  signIn(identity: SignInIdentity): Promise<{ readonly name: string; readonly token: string; readonly expiresAt: string } | undefined> {
+    return reading(() => this.signInNow(identity));
+  }
+
+  private async signInNow(identity: SignInIdentity): Promise<{ readonly name: string; readonly token: string; readonly expiresAt: string } | undefined> {
     const accounts = await this.store.list();
     const pinned = accounts.find((account) => account.subject !== undefined && identity.subjects.includes(account.subject));
     const byAddress = pinned ? undefined : accounts.find((account) => account.subject === undefined && account.email !== undefined && identity.emails.includes(account.email));
@@ -170,6 +176,16 @@ export function agentName(name: string): string {
     throw new AppError('ERR_AGENT_NAME', `agent name ${JSON.stringify(name.slice(0, 60))}: use 1-${MAX_NAME_CHARS} letters, digits, single spaces and . ' - _, starting with a letter or digit`);
   }
   return shown;
+}
+
+/** A store that fails is the store's trouble (503, and the agent can retry), not a bug in the request (500). */
+async function reading<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw new AppError('ERR_STORAGE_UNAVAILABLE', 'agent accounts could not be read or written', { cause: error });
+  }
 }
 
 /** Names are one agent whatever their case: "dana" cannot be added beside "Dana". */

@@ -182,6 +182,17 @@ describe('agent names and sign-in links', () => {
     expect(await a.list()).toEqual([]);
   });
 
+  it('answers a failing store with ERR_STORAGE_UNAVAILABLE, so a console request gets 503 rather than 500', async () => {
+    const place = kinds.file!();
+    const backend = await place.connect();
+    const accounts = new AgentAccounts(backend.agents, { sessionMs: HOUR });
+    const { token } = await accounts.add('Ivo', { email: 'ivo@contoso.com' });
+    await backend.close();
+    opened.splice(opened.indexOf(backend), 1);
+    await expect(accounts.identify(token)).rejects.toMatchObject({ code: 'ERR_STORAGE_UNAVAILABLE' });
+    await expect(accounts.signIn({ subjects: ['ivo'], emails: ['ivo@contoso.com'] })).rejects.toMatchObject({ code: 'ERR_STORAGE_UNAVAILABLE' });
+  });
+
   it('identifies nobody from a token that is not of its shape, without looking it up', async () => {
     const { a } = await twoInstances('file');
     for (const token of ['', 'short', 'x'.repeat(10_000), `${'A'.repeat(42)}!`]) expect(await a.identify(token)).toBeUndefined();
