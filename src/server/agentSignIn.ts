@@ -4,7 +4,7 @@ import type { Request, Response, Server } from 'restify';
 import * as oidc from 'openid-client';
 import { z } from 'zod';
 import { AppError, httpStatusOf } from '../errors.js';
-import { firstLine } from '../text.js';
+import { bearerToken, firstLine } from '../text.js';
 import { jsonRoute } from './errors.js';
 
 /** How a person who signed in at the provider is known: ids first (the one an account pins first), then vouched-for addresses. */
@@ -16,6 +16,8 @@ export interface SignInIdentity {
 /** The accounts side of a sign-in (src/storage/agentAccounts.ts): a console session for a linked person, or undefined. */
 export interface SignInAccounts {
   signIn(identity: SignInIdentity): Promise<{ readonly name: string; readonly token: string } | undefined>;
+  /** Ends the console session a token is; anything else is left as it is. */
+  signOut(token: string): Promise<void>;
 }
 
 /** The OpenID Connect client: Microsoft Entra ID's issuer is https://login.microsoftonline.com/<tenant id>/v2.0. */
@@ -85,6 +87,15 @@ export function mountAgentSignIn(server: Server, options: AgentSignInOptions): v
     jsonRoute(logger)(async (_req, res) => {
       res.header('cache-control', 'no-store');
       res.send(200, { methods: settings ? [{ id: 'microsoft', label: 'Sign in with Microsoft', url: '/agent/sign-in' }] : [] });
+    }),
+  );
+  // Whatever was presented, the answer is the same: nothing tells a caller whether a token was live.
+  server.post(
+    '/api/agent/sign-out',
+    jsonRoute(logger)(async (req, res) => {
+      const presented = bearerToken(req.headers.authorization);
+      if (presented) await options.accounts.signOut(presented);
+      res.send(204);
     }),
   );
   if (!settings) return;

@@ -140,6 +140,15 @@ export class AgentAccounts {
     return { name: account.name, token, expiresAt };
   }
 
+  /** Ends a console session (a shared computer); a token from `npm run agents` is left alone, as only rotate replaces it. */
+  async signOut(token: string): Promise<void> {
+    if (!TOKEN_SHAPE.test(token)) return;
+    await reading(async () => {
+      const credential = await this.store.credential(digestOf(token));
+      if (credential?.kind === 'session') await this.store.removeCredentials([credential.digest]);
+    });
+  }
+
   private async mint(key: string, kind: AgentCredentialRecord['kind'], expiresAt?: string): Promise<string> {
     const token = randomBytes(TOKEN_BYTES).toString('base64url');
     await this.store.putCredential({ digest: digestOf(token), agent: key, kind, createdAt: this.stamp(), ...(expiresAt ? { expiresAt } : {}) });

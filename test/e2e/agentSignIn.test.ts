@@ -173,6 +173,14 @@ describe('console sign-in with an OpenID Connect provider', () => {
     expect(await refused.text()).toMatch(/too long/);
   });
 
+  it('ends a console session on sign-out, on the API at once', async () => {
+    const session = sessionOf(await new Browser('alice').signIn());
+    expect((await me(session!)).status).toBe(200);
+    const out = await fetch(`${bot.url}/api/agent/sign-out`, { method: 'POST', headers: { authorization: `Bearer ${session}` } });
+    expect(out.status).toBe(204);
+    expect((await me(session!)).status).toBe(401);
+  });
+
   it('refuses a console session once it has expired', async () => {
     const session = sessionOf(await new Browser('alice').signIn());
     expect((await me(session!)).status).toBe(200);

@@ -111,6 +111,16 @@ describe.each(Object.keys(kinds))('agent accounts in the %s store', (kind) => {
     expect(await a.identify(second)).toBe('Ana María');
   });
 
+  it("signs out a console session but never an agent's own token", async () => {
+    const { a, b } = await twoInstances(kind);
+    const { token } = await a.add('Uma', { subject: 'uma-id' });
+    const session = (await a.signIn({ subjects: ['uma-id'], emails: [] }))!.token;
+    await b.signOut(session);
+    await b.signOut(token);
+    expect(await a.identify(session)).toBeUndefined();
+    expect(await a.identify(token)).toBe('Uma');
+  });
+
   it('lists names, dates and sign-in links, and never a token', async () => {
     const { a, b } = await twoInstances(kind);
     const { token } = await a.add('Noor', { email: 'Noor@Contoso.com' });
