@@ -51,6 +51,7 @@ export class AgentAccounts {
   async add(name: string, link: AgentLink = {}): Promise<{ readonly account: AgentAccountRecord; readonly token: string }> {
     const shown = agentName(name);
     const account: AgentAccountRecord = { name: shown, createdAt: this.stamp(), ...checkedLink(link) };
+    await this.refuseSharedLink(keyOf(shown), account);
     if (!(await this.store.create(keyOf(shown), account))) throw new AppError('ERR_AGENT_EXISTS', `an agent named ${shown} already exists`);
     return { account, token: await this.mint(keyOf(shown), 'token') };
   }
@@ -98,8 +99,18 @@ export class AgentAccounts {
       ...(link.email === undefined && link.subject === undefined && account.subject ? { subject: account.subject } : {}),
       ...checkedLink(link),
     };
+    await this.refuseSharedLink(key, changed);
     if (!(await this.store.update(key, changed))) throw unknownAgent(name);
     return changed;
+  }
+
+  /** One person, one agent: a sign-in must never have two accounts to choose from. */
+  private async refuseSharedLink(key: string, account: AgentLink): Promise<void> {
+    if (account.email === undefined && account.subject === undefined) return;
+    const other = (await this.store.list()).find(
+      (candidate) => keyOf(candidate.name) !== key && ((account.email !== undefined && candidate.email === account.email) || (account.subject !== undefined && candidate.subject === account.subject)),
+    );
+    if (other) throw new AppError('ERR_AGENT_LINK', `${other.name} is already linked to that sign-in; one person signs in as one agent`);
   }
 
   /** The name of the agent a token or console session belongs to, or undefined. */

@@ -185,6 +185,15 @@ describe('agent names and sign-in links', () => {
     expect(await a.list()).toEqual([]);
   });
 
+  it('refuses to link one sign-in to two agents', async () => {
+    const { a } = await twoInstances('file');
+    await a.add('Gil', { email: 'gil@contoso.com', subject: 'gil-id' });
+    await expect(a.add('Gil Two', { email: 'GIL@contoso.com' })).rejects.toMatchObject({ code: 'ERR_AGENT_LINK', message: expect.stringMatching(/Gil is already linked/) });
+    await a.add('Hana');
+    await expect(a.link('Hana', { subject: 'gil-id' })).rejects.toMatchObject({ code: 'ERR_AGENT_LINK' });
+    expect((await a.link('Gil', { email: 'gil@contoso.com' })).email).toBe('gil@contoso.com');
+  });
+
   it('refuses a malformed sign-in address or subject', async () => {
     const { a } = await twoInstances('file');
     await expect(a.add('Val', { email: 'not-an-address' })).rejects.toMatchObject({ code: 'ERR_AGENT_LINK' });
