@@ -151,7 +151,11 @@ export function mountAgentSignIn(server: Server, options: AgentSignInOptions): v
       const config = await configuration();
       let claims: oidc.IDToken | undefined;
       try {
-        const tokens = await oidc.authorizationCodeGrant(config, new URL(url, settings.publicBaseUrl), {
+        // The answer's parameters on the registered redirect URI, which openid-client sends on as
+        // redirect_uri: right even when a proxy serves this server under a path of PUBLIC_BASE_URL.
+        const answer = new URL(redirectUri);
+        answer.search = new URL(url, 'http://answer.invalid').search;
+        const tokens = await oidc.authorizationCodeGrant(config, answer, {
           pkceCodeVerifier: pending.verifier,
           expectedState: pending.state,
           expectedNonce: pending.nonce,
