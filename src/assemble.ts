@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { Logger } from 'pino';
 import { Conversation } from './bot/conversation.js';
 import { HandoffTurns } from './bot/handoffTurns.js';
@@ -23,34 +22,12 @@ import { buildRecognizer } from './nlu/fromContent.js';
 import type { Recognizer } from './nlu/recognizer.js';
 import { redactorFor } from './privacy/redact.js';
 import { createApp } from './server/app.js';
-import { configuredAgents } from './server/agentAuth.js';
+import { agentDirectories, configuredAgents } from './server/agentAuth.js';
 import { TurnGate } from './server/turnGate.js';
 import type { WebChatBackend } from './server/webChat.js';
+import { AgentAccounts } from './storage/agentAccounts.js';
 import type { StorageBackend } from './storage/backend.js';
 import { ConversationStore } from './storage/conversationStore.js';
-import { IN_MEMORY, openSqliteStorage } from './storage/sqlite/openSqliteStorage.js';
-
-/**
- * The storage STORAGE names; the file store's database is DATA_DIR/bot.sqlite. The blob backend
- * and @azure/storage-blob are imported only when chosen: loading them costs start-up time that
- * every memory- or file-store instance would otherwise pay.
- */
-export async function openStorage(config: Config): Promise<StorageBackend> {
-  switch (config.STORAGE) {
-    case 'memory':
-      return openSqliteStorage(IN_MEMORY);
-    case 'file':
-      return openSqliteStorage(path.join(config.DATA_DIR, 'bot.sqlite'));
-    case 'blob': {
-      const { openBlobStorage } = await import('./storage/blob/openBlobStorage.js');
-      return openBlobStorage({
-        connectionString: config.BLOB_CONNECTION_STRING,
-        stateContainer: config.BLOB_CONTAINER,
-        transcriptContainer: config.BLOB_TRANSCRIPT_CONTAINER,
-      });
-    }
-  }
-}
 
 /** What serves turns from one generation of the content; a reload swaps all of it at once. */
 interface Served {
@@ -98,7 +75,7 @@ export function assemble(config: Config, logger: Logger, storage: StorageBackend
   const redact = redactorFor(config);
   const transcript = new Transcript(storage.transcripts, today, redact, new TypedLines());
   const turns = new OrderedTurns(store, transcript, logger);
-  const consoleEnabled = config.AGENT_TOKENS.length > 0;
+  const accounts = new AgentAccounts(storage.agents, { sessionMs: config.AGENT_SESSION_HOURS * 3600 * 1000, now });
   // The queue outlives generations; an agent's action goes to the handoff turns of the content serving it.
   const handoffNow = () => live.current.built.handoff;
   const queue = new HandoffQueue({
@@ -129,10 +106,10 @@ export function assemble(config: Config, logger: Logger, storage: StorageBackend
       turns,
       transcript,
       handoff,
-      // Cases are reported only where an agent can see them: with the console enabled.
-      ...(consoleEnabled ? { queue } : {}),
+      queue,
       peopleReachable: (turn) =>
-        consoleEnabled ||
+        // Store accounts count once presence says who has the console open; until then, configured agents only.
+        config.AGENT_TOKENS.length > 0 ||
         config.HANDOFF_HUB_CHANNELS.includes(turn.channelId) ||
         // Agents listed in AGENT_USER_IDS answer in the shared Teams chats they are members of.
         (config.AGENT_USER_IDS.length > 0 && turn.channel === 'teams' && turn.scope !== 'personal'),
@@ -187,7 +164,9 @@ export function assemble(config: Config, logger: Logger, storage: StorageBackend
     webChat,
     maxBodyBytes: config.MAX_BODY_BYTES,
     requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
-    ...(consoleEnabled ? { agentConsole: { agents: configuredAgents(config.AGENT_TOKENS), queue, outbox: channel, catalog: handBackCatalog(() => live.current.content) } } : {}),
+    // Always there, so a first agent added with `npm run agents` signs in without a restart.
+    agentConsole: { agents: agentDirectories(configuredAgents(config.AGENT_TOKENS), accounts), queue, outbox: channel, catalog: handBackCatalog(() => live.current.content) },
+    agentSignIn: { accounts, now, ...(config.AGENT_OIDC_ISSUER ? { oidc: oidcSettings(config, config.AGENT_OIDC_ISSUER) } : {}) },
   });
   const { validateMs, trainMs } = live.current;
   return {
@@ -217,6 +196,14 @@ const directLineLimits = (config: Config) => ({
   maxConversationBytes: config.DIRECT_LINE_MAX_CONVERSATION_BYTES,
   maxTotalBytes: config.DIRECT_LINE_MAX_TOTAL_BYTES,
   maxStreams: config.DIRECT_LINE_MAX_STREAMS,
+});
+
+/** Config requires the client id and public URL with the issuer. */
+const oidcSettings = (config: Config, issuer: string) => ({
+  issuer,
+  clientId: config.AGENT_OIDC_CLIENT_ID ?? '',
+  publicBaseUrl: config.PUBLIC_BASE_URL ?? '',
+  ...(config.AGENT_OIDC_CLIENT_SECRET ? { clientSecret: config.AGENT_OIDC_CLIENT_SECRET } : {}),
 });
 
 /**

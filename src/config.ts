@@ -17,6 +17,12 @@ const httpsUrl = z
   .url()
   .refine((value) => /^https:\/\//i.test(value), 'must be an https:// URL')
   .transform((value) => value.replace(/\/+$/, ''));
+/** https://, or http:// to this machine only (a provider or proxy under test). */
+const webOrigin = z
+  .string()
+  .url()
+  .refine((value) => /^https:\/\//i.test(value) || /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/i.test(value), 'must be an https:// URL (http:// only to this machine)')
+  .transform((value) => value.replace(/\/+$/, ''));
 /** Azure's rule for container names: 3-63 lowercase letters, digits and single hyphens, starting and ending alphanumeric. */
 const containerName = z.string().regex(/^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$/, 'must be 3-63 lowercase letters, digits and single hyphens');
 
@@ -52,6 +58,12 @@ const schema = z.object({
       if (new Set(agents.map((agent) => agent.token)).size !== agents.length) ctx.addIssue({ code: 'custom', message: 'each agent needs a token of their own' });
       return agents;
     }),
+  // Console sign-in (README "Agent accounts and sign-in"): accounts live in the store (npm run agents).
+  AGENT_SESSION_HOURS: z.coerce.number().int().min(1).max(168).default(12),
+  AGENT_OIDC_ISSUER: webOrigin.optional(),
+  AGENT_OIDC_CLIENT_ID: z.string().min(1).max(200).optional(),
+  AGENT_OIDC_CLIENT_SECRET: z.string().min(1).max(500).optional(),
+  PUBLIC_BASE_URL: webOrigin.optional(),
   AGENT_USER_IDS: z
     .string()
     .default('')
@@ -128,6 +140,9 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
   }
   if (config.MicrosoftAppId && config.MicrosoftAppType !== 'UserAssignedMSI' && !config.MicrosoftAppPassword) {
     throw new ConfigError('Invalid configuration:\nMicrosoftAppPassword="": required when MicrosoftAppId is set');
+  }
+  if (config.AGENT_OIDC_ISSUER && (!config.AGENT_OIDC_CLIENT_ID || !config.PUBLIC_BASE_URL)) {
+    throw new ConfigError('Invalid configuration:\nAGENT_OIDC_ISSUER: console sign-in also needs AGENT_OIDC_CLIENT_ID and PUBLIC_BASE_URL (its redirect URI is PUBLIC_BASE_URL/agent/sign-in/callback)');
   }
   if (config.STORAGE === 'blob' && !config.BLOB_CONNECTION_STRING) {
     throw new ConfigError('Invalid configuration:\nBLOB_CONNECTION_STRING="": required when STORAGE is blob');

@@ -1,8 +1,9 @@
 import type { AddressInfo } from 'node:net';
-import { assemble, openStorage } from './assemble.js';
+import { assemble } from './assemble.js';
 import { loadConfig } from './config.js';
 import { AppError } from './errors.js';
 import { createLogger } from './logger.js';
+import { openStorage } from './storage/openStorage.js';
 import { TranscriptRetention } from './storage/transcriptStore.js';
 import { redactorFor } from './privacy/redact.js';
 import { lastResort } from './server/lastResort.js';

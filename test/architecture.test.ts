@@ -16,7 +16,7 @@ interface Room {
 }
 
 const ROOMS: Record<string, Room> = {
-  server: { rooms: ['channels', 'directline'], packages: ['restify', 'zod', 'node:fs', 'node:http', 'node:net', 'node:zlib', 'node:module', 'node:stream'] },
+  server: { rooms: ['channels', 'directline'], packages: ['restify', 'openid-client', 'zod', 'node:fs', 'node:http', 'node:net', 'node:zlib', 'node:module', 'node:stream'] },
   directline: { rooms: ['storage'], packages: ['restify', 'ws', 'zod', 'node:http'] },
   channels: { rooms: ['bot', 'handoff'], packages: ['botbuilder', 'botbuilder-core', 'botframework-connector', 'botframework-schema', 'zod', 'node:async_hooks'] },
   bot: { rooms: ['handoff', 'dialogs', 'nlu', 'content', 'storage'], packages: [] },

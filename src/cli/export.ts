@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { openStorage } from '../assemble.js';
+import { openStorage } from '../storage/openStorage.js';
 import { loadConfig } from '../config.js';
 import { AppError } from '../errors.js';
 import { createRedactor, type Redactor } from '../privacy/redact.js';

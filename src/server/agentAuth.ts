@@ -26,6 +26,24 @@ export function configuredAgents(agents: readonly { readonly name: string; reado
 }
 
 /**
+ * The agents the console knows: those of AGENT_TOKENS first, then the accounts in the store. A
+ * token is asked of the next directory only when the one before knows it not, so a store that is
+ * failing never locks out the agents configured in the environment. A name in both is one agent
+ * reachable by either token (`npm run agents -- add` refuses a name AGENT_TOKENS has).
+ */
+export function agentDirectories(...directories: readonly AgentDirectory[]): AgentDirectory {
+  return {
+    async identify(token) {
+      for (const directory of directories) {
+        const agent = await directory.identify(token);
+        if (agent) return agent;
+      }
+      return undefined;
+    },
+  };
+}
+
+/**
  * Wraps an agent route: the acting agent is the token's owner, whatever a body or a query says, and
  * a request without a valid token is refused with 401 and a Bearer challenge.
  */

@@ -92,8 +92,8 @@ const handBackBody = z.discriminatedUnion('mode', [
 ]);
 
 /**
- * The agent console: a page at /agent and a JSON API under /api/agent, both behind the agents'
- * bearer tokens (AGENT_TOKENS). Without agents configured the console does not exist (404).
+ * The agent console: a page at /agent and a JSON API under /api/agent, the API behind the agents'
+ * bearer tokens (an account's token or console session, or AGENT_TOKENS).
  */
 export function mountAgentConsole(server: Server, options: AgentConsoleOptions): void {
   const { queue, outbox, catalog } = options;

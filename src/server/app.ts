@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { mountDirectLine } from '../directline/routes.js';
 import { AppError } from '../errors.js';
 import { mountAgentConsole, type AgentConsoleOptions } from './agentConsole.js';
+import { mountAgentSignIn, type AgentSignInOptions } from './agentSignIn.js';
 import { jsonRoute, renderRestifyError, sendError, type RestifyError } from './errors.js';
 import { mountMessages, type MessagesOptions } from './messages.js';
 import type { TurnGate } from './turnGate.js';
@@ -14,7 +15,9 @@ export interface AppOptions {
   readonly gate: TurnGate;
   /** False while the configured storage is failing: /readyz then sends traffic elsewhere. */
   readonly storageHealthy: () => Promise<boolean>;
-  readonly agentConsole?: Omit<AgentConsoleOptions, 'logger'>;
+  readonly agentConsole: Omit<AgentConsoleOptions, 'logger'>;
+  /** Console sign-in with an OpenID Connect provider (Entra ID), when configured. */
+  readonly agentSignIn: Omit<AgentSignInOptions, 'logger'>;
   /** The Web Chat page's Direct Line: embedded in this server, or Azure's. */
   readonly webChat: WebChatBackend;
   /** Unsent bytes a web chat stream may hold before its reader counts as stopped and is dropped. */
@@ -74,7 +77,8 @@ export function createApp(options: AppOptions): restify.Server {
   if (options.webChat.mode === 'embedded') {
     mountDirectLine(server, options.webChat.directLine, { logger, route: jsonRoute(logger), streamBufferBytes: options.streamBufferBytes });
   }
-  if (options.agentConsole) mountAgentConsole(server, { ...options.agentConsole, logger });
+  mountAgentConsole(server, { ...options.agentConsole, logger });
+  mountAgentSignIn(server, { ...options.agentSignIn, logger });
 
   server.on('restifyError', (req: Request, _res: Response, error: RestifyError, callback: () => void) => {
     renderRestifyError(req, error, logger);

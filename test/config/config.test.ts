@@ -73,6 +73,15 @@ describe('configuration', () => {
     expect(() => loadConfig({ AGENT_TOKEN: 'agent-token-0123456789' })).toThrow(/AGENT_TOKEN: replaced by AGENT_TOKENS/);
   });
 
+  it('needs the client id and public address with a sign-in issuer, and https except to this machine', () => {
+    expect(() => loadConfig({ AGENT_OIDC_ISSUER: 'https://login.microsoftonline.com/contoso/v2.0' })).toThrow(/AGENT_OIDC_ISSUER: console sign-in also needs AGENT_OIDC_CLIENT_ID and PUBLIC_BASE_URL/);
+    expect(() => loadConfig({ AGENT_OIDC_ISSUER: 'http://login.example.com/v2.0', PUBLIC_BASE_URL: 'http://support.example.com' })).toThrow(
+      /AGENT_OIDC_ISSUER="http:\/\/login\.example\.com\/v2\.0": must be an https:\/\/ URL[\s\S]*PUBLIC_BASE_URL="http:\/\/support\.example\.com"/,
+    );
+    const config = loadConfig({ AGENT_OIDC_ISSUER: 'http://127.0.0.1:4000', AGENT_OIDC_CLIENT_ID: 'console', PUBLIC_BASE_URL: 'https://support.example.com/' });
+    expect(config).toMatchObject({ AGENT_OIDC_ISSUER: 'http://127.0.0.1:4000', PUBLIC_BASE_URL: 'https://support.example.com', AGENT_SESSION_HOURS: 12 });
+  });
+
   it('reads .env but lets the shell environment win', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'env-'));
     const file = path.join(dir, '.env');

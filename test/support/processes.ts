@@ -152,6 +152,8 @@ export async function startConnector(): Promise<FakeConnector> {
 }
 
 export interface BotProcess {
+  /** Where the process listens (http://127.0.0.1:<port>). */
+  readonly url: string;
   post(body: unknown): Promise<Response>;
   /** SIGTERM by default; SIGKILL to die without any chance to flush or close. */
   stop(signal?: NodeJS.Signals): Promise<void>;
@@ -178,6 +180,7 @@ export async function startBotProcess(env: Record<string, string>): Promise<BotP
   child.stderr?.resume();
   const url = `http://127.0.0.1:${port}`;
   return {
+    url,
     post: (body) => fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
     stop: async (signal) => {
       await stopChild(child, signal);

@@ -2,6 +2,7 @@ import { ContainerClient } from '@azure/storage-blob';
 import { AppError } from '../../errors.js';
 import { firstLine } from '../../text.js';
 import type { StorageBackend } from '../backend.js';
+import { BlobAgentStore } from './blobAgentStore.js';
 import { BlobCaseStore } from './blobCaseStore.js';
 import { BlobDirectLineStore } from './blobDirectLineStore.js';
 import { BlobStorage } from './blobStorage.js';
@@ -31,6 +32,7 @@ export async function openBlobStorage(options: BlobStorageOptions): Promise<Stor
     transcripts: new BlobTranscriptStore(transcriptClient),
     cases: new BlobCaseStore(stateClient),
     directLine: new BlobDirectLineStore(stateClient),
+    agents: new BlobAgentStore(stateClient),
     close: async () => undefined,
   };
 }

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { AppError } from '../../errors.js';
 import type { StorageBackend } from '../backend.js';
 import { GroupCommit } from './groupCommit.js';
+import { SqliteAgentStore } from './sqliteAgentStore.js';
 import { SqliteCaseStore } from './sqliteCaseStore.js';
 import { SqliteDirectLineStore } from './sqliteDirectLineStore.js';
 import { SqliteStorage } from './sqliteStorage.js';
@@ -26,6 +27,7 @@ export function openSqliteStorage(file: string): StorageBackend {
     transcripts: new SqliteTranscriptStore(db, commits),
     cases: new SqliteCaseStore(db, commits),
     directLine: new SqliteDirectLineStore(db, commits),
+    agents: new SqliteAgentStore(db, commits),
     close: async () => {
       commits.flush();
       db.close();
