@@ -14,6 +14,7 @@ import { KeptConversations } from './directline/conversations.js';
 import { BotDelivery } from './directline/delivery.js';
 import { DirectLineService } from './directline/service.js';
 import { DialogEngine } from './dialogs/engine.js';
+import { PresenceBoard } from './handoff/presence.js';
 import { HandoffQueue } from './handoff/queue.js';
 import { ChoiceReader } from './nlu/choiceReader.js';
 import { cachedRecognize } from './nlu/cache.js';
@@ -92,6 +93,8 @@ export function assemble(config: Config, logger: Logger, storage: StorageBackend
   const handoff = new HandoffTurns({ content, conversation, turns, transcript, queueTimeoutMs: config.HANDOFF_QUEUE_TIMEOUT_SECONDS * 1000, now: today });
   const queue = new HandoffQueue({ cases: storage.cases, transcripts: storage.transcripts, conversations: handoff, now: today });
   const consoleEnabled = config.AGENT_TOKENS.length > 0;
+  const presence = new PresenceBoard({ records: storage.presence, offlineAfterMs: config.AGENT_OFFLINE_AFTER_SECONDS * 1000, now: today });
+  const agents = configuredAgents(config.AGENT_TOKENS);
   const bot = new SupportBot({
     content,
     recognize,
@@ -101,11 +104,16 @@ export function assemble(config: Config, logger: Logger, storage: StorageBackend
     handoff,
     // Cases are reported only where an agent can see them: with the console enabled.
     ...(consoleEnabled ? { queue } : {}),
-    peopleReachable: (turn) =>
-      consoleEnabled ||
-      config.HANDOFF_HUB_CHANNELS.includes(turn.channelId) ||
-      // Agents listed in AGENT_USER_IDS answer in the shared Teams chats they are members of.
-      (config.AGENT_USER_IDS.length > 0 && turn.channel === 'teams' && turn.scope !== 'personal'),
+    people: async (turn) => {
+      // A hub answers for its own agents. Agents listed in AGENT_USER_IDS answer in the shared Teams
+      // chats they are members of; knowing whether they are there would need Graph's presence API
+      // (Presence.Read.All, an admin-consented permission this bot does not ask for), so they count
+      // as always available (README: "Presence and left messages").
+      if (config.HANDOFF_HUB_CHANNELS.includes(turn.channelId)) return 'now';
+      if (config.AGENT_USER_IDS.length > 0 && turn.channel === 'teams' && turn.scope !== 'personal') return 'now';
+      if (!consoleEnabled) return 'nobody';
+      return (await presence.anyoneAvailable()) ? 'now' : 'later';
+    },
     logger,
     maxMessageChars: config.MAX_MESSAGE_CHARS,
     now: today,
@@ -135,7 +143,7 @@ export function assemble(config: Config, logger: Logger, storage: StorageBackend
     webChat,
     maxBodyBytes: config.MAX_BODY_BYTES,
     requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
-    ...(consoleEnabled ? { agentConsole: { agents: configuredAgents(config.AGENT_TOKENS), queue, outbox: channel, catalog: handBackCatalog(content) } } : {}),
+    ...(consoleEnabled ? { agentConsole: { agents, queue, outbox: channel, catalog: handBackCatalog(content) }, agentPresence: { agents, presence } } : {}),
   });
   return { content, bot, recognizer, queue, channel, gate, server, webChat, embeddedDelivery, timings: { contentMs: t1 - t0, trainMs: t2 - t1 } };
 }

@@ -1,4 +1,4 @@
-import type { HandoffReason, HandoffSummary } from '../handoff/types.js';
+import type { HandoffContext, HandoffReason, HandoffSummary } from '../handoff/types.js';
 import type { TranscriptLine } from '../storage/transcriptStore.js';
 
 export type { TranscriptLine };
@@ -86,6 +86,10 @@ export interface TurnResult {
   readonly replayed?: boolean;
   /** The queue's case for this conversation is over (withdrawn, expired, finished, taken back). */
   readonly closeCase?: boolean;
+  /** Nobody was online: the customer's words are kept as a message, with the conversation's context when the case is new. */
+  readonly leftMessage?: { readonly text: string; readonly context?: HandoffContext };
+  /** Queue a case for the console's agents with this context (no hub is told: that is `handoff`). */
+  readonly requestCase?: HandoffContext;
   /** What this turn added to the conversation's transcript: the customer's message, then the replies. */
   readonly lines: readonly TranscriptLine[];
 }

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { mountDirectLine } from '../directline/routes.js';
 import { AppError } from '../errors.js';
 import { mountAgentConsole, type AgentConsoleOptions } from './agentConsole.js';
+import { mountAgentPresence, type AgentPresenceOptions } from './agentPresence.js';
 import { jsonRoute, renderRestifyError, sendError, type RestifyError } from './errors.js';
 import { mountMessages, type MessagesOptions } from './messages.js';
 import type { TurnGate } from './turnGate.js';
@@ -15,6 +16,8 @@ export interface AppOptions {
   /** False while the configured storage is failing: /readyz then sends traffic elsewhere. */
   readonly storageHealthy: () => Promise<boolean>;
   readonly agentConsole?: Omit<AgentConsoleOptions, 'logger'>;
+  /** Who is online; mounted with the console, behind the same tokens. */
+  readonly agentPresence?: Omit<AgentPresenceOptions, 'logger'>;
   /** The Web Chat page's Direct Line: embedded in this server, or Azure's. */
   readonly webChat: WebChatBackend;
   /** Unsent bytes a web chat stream may hold before its reader counts as stopped and is dropped. */
@@ -75,6 +78,7 @@ export function createApp(options: AppOptions): restify.Server {
     mountDirectLine(server, options.webChat.directLine, { logger, route: jsonRoute(logger), streamBufferBytes: options.streamBufferBytes });
   }
   if (options.agentConsole) mountAgentConsole(server, { ...options.agentConsole, logger });
+  if (options.agentPresence) mountAgentPresence(server, { ...options.agentPresence, logger });
 
   server.on('restifyError', (req: Request, _res: Response, error: RestifyError, callback: () => void) => {
     renderRestifyError(req, error, logger);

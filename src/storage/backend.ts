@@ -1,13 +1,15 @@
 import type { CaseStore } from './caseStore.js';
 import type { KeyValueStorage } from './conversationStore.js';
+import type { PresenceStore } from './presenceStore.js';
 import type { TranscriptStore } from './transcriptStore.js';
 
-/** One storage choice (memory, file or blob): conversation state, transcripts, handoff cases and web chats side by side. */
+/** One storage choice (memory, file or blob): conversation state, transcripts, handoff cases, web chats and agents' presence side by side. */
 export interface StorageBackend {
   readonly state: KeyValueStorage;
   readonly transcripts: TranscriptStore;
   readonly cases: CaseStore;
   readonly directLine: DirectLineStore;
+  readonly presence: PresenceStore;
   close(): Promise<void>;
 }
 

@@ -4,6 +4,7 @@ import { firstLine } from '../../text.js';
 import type { StorageBackend } from '../backend.js';
 import { BlobCaseStore } from './blobCaseStore.js';
 import { BlobDirectLineStore } from './blobDirectLineStore.js';
+import { BlobPresenceStore } from './blobPresenceStore.js';
 import { BlobStorage } from './blobStorage.js';
 import { BlobTranscriptStore } from './blobTranscriptStore.js';
 
@@ -31,6 +32,7 @@ export async function openBlobStorage(options: BlobStorageOptions): Promise<Stor
     transcripts: new BlobTranscriptStore(transcriptClient),
     cases: new BlobCaseStore(stateClient),
     directLine: new BlobDirectLineStore(stateClient),
+    presence: new BlobPresenceStore(stateClient),
     close: async () => undefined,
   };
 }

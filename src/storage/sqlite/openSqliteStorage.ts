@@ -6,6 +6,7 @@ import type { StorageBackend } from '../backend.js';
 import { GroupCommit } from './groupCommit.js';
 import { SqliteCaseStore } from './sqliteCaseStore.js';
 import { SqliteDirectLineStore } from './sqliteDirectLineStore.js';
+import { SqlitePresenceStore } from './sqlitePresenceStore.js';
 import { SqliteStorage } from './sqliteStorage.js';
 import { SqliteTranscriptStore } from './sqliteTranscriptStore.js';
 
@@ -26,6 +27,7 @@ export function openSqliteStorage(file: string): StorageBackend {
     transcripts: new SqliteTranscriptStore(db, commits),
     cases: new SqliteCaseStore(db, commits),
     directLine: new SqliteDirectLineStore(db, commits),
+    presence: new SqlitePresenceStore(db, commits),
     close: async () => {
       commits.flush();
       db.close();
@@ -60,6 +62,10 @@ function openDatabase(file: string): Database.Database {
       CREATE INDEX IF NOT EXISTS transcript_by_conversation ON transcript (channel_id, conversation_id, at);
       CREATE TABLE IF NOT EXISTS handoff_case (
         conversation_id TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS agent_presence (
+        agent TEXT PRIMARY KEY,
         value TEXT NOT NULL
       );
     `);
