@@ -20,6 +20,8 @@ export interface ConsoleCase extends ConversationAddress {
   readonly agent?: string;
   readonly context: { readonly reason: string; readonly topic?: string };
   readonly lastLine?: { readonly from: string; readonly text: string; readonly at: string };
+  /** Nobody was online when the customer asked: the message they left for whoever comes online. */
+  readonly leftMessage?: { readonly text: string; readonly at: string; readonly parts: number };
 }
 
 /**
@@ -126,6 +128,7 @@ const listing = (item: ConsoleCase) => ({
   reason: item.context.reason,
   topic: item.context.topic,
   lastLine: item.lastLine,
+  leftMessage: item.leftMessage,
 });
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
