@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS, CHROME_PATH, hasChromium, launchChromium } from '../support/browser.js';
-import { conversation, startBot, textOf, type RunningBot } from '../support/botServer.js';
+import { agentOnline, conversation, startBot, textOf, type RunningBot } from '../support/botServer.js';
 
 const TOKEN = 'browser-console-token-0123456789';
 /**
@@ -25,6 +25,8 @@ afterAll(async () => {
 
 describe('agent console page', () => {
   it('lets an agent sign in, accept a waiting customer, reply and hand back', async () => {
+    // Dana is online (as her console will be), so the customer is queued rather than offered to leave a message.
+    await agentOnline(bot, TOKEN);
     const customer = conversation(bot);
     await customer.say('my restore is taking forever');
     await customer.say('I want to talk to a person');
