@@ -110,16 +110,16 @@ export class SupportBot {
   private onMessage(turn: MessageTurn): Promise<TurnResult> {
     const log = this.turns.logFor(turn);
     return this.turns.inTurn(turn, async (saved) => {
-      // While a person is involved the reply address stays the one the handoff began with: a later
-      // activity must not redirect an agent's messages.
-      const kept = saved.handoff || !turn.reference ? saved : { ...saved, reference: turn.reference };
       // One character over the limit is enough to ask for a shorter message, and keeps a 200 kB
       // message out of the state and the transcript.
       const text = turn.text.replace(/\s+/g, ' ').trim().slice(0, this.deps.maxMessageChars + 1);
-      const handedOff = kept.handoff ? await this.whileHandedOff(turn, kept, text) : undefined;
+      // While a person is involved the reply address stays the one the handoff began with: a later
+      // activity must not redirect an agent's messages.
+      const handedOff = saved.handoff ? await this.whileHandedOff(turn, saved, text) : undefined;
       if (handedOff) return handedOff;
       // An offer to leave a message that lapsed: this message is a new question for the bot.
-      const state = kept.handoff ? withoutHandoff(kept) : kept;
+      const fresh = saved.handoff ? withoutHandoff(saved) : saved;
+      const state = turn.reference ? { ...fresh, reference: turn.reference } : fresh;
 
       const outcome = this.decide(state, text, turn.hasAttachments);
       log.info(

@@ -82,6 +82,18 @@ describe('a customer asking for a person', () => {
     expect(textOf(replies)).not.toMatch(/leave them a message/);
   });
 
+  it('is told when the last agent closes the console while they wait, and what they write next is kept as a message', async () => {
+    await agentOnline(bot, tokenOf('Dana'));
+    const chat = conversation(bot);
+    expect(textOf((await chat.say('I want to talk to a person')).replies)).toMatch(/number 1 in the queue/);
+    await agentOnline(bot, tokenOf('Dana'), 'offline');
+    expect(textOf((await chat.say('hello? anyone there?')).replies)).toMatch(/the support agents have just gone offline/i);
+    const { conversations } = await jsonOf(await agentApi('Bo', '/api/agent/queue'));
+    expect(conversations).toEqual([expect.objectContaining({ conversationId: chat.id, status: 'queued', leftMessage: expect.objectContaining({ text: 'hello? anyone there?', parts: 1 }) })]);
+    expect(textOf((await chat.say('never mind')).replies)).toMatch(/cancelled the request/);
+    expect((await jsonOf(await agentApi('Bo', '/api/agent/queue'))).conversations).toEqual([expect.objectContaining({ conversationId: chat.id, status: 'closed' })]);
+  });
+
   it('is told plainly that nobody is online, and is never queued without a message', async () => {
     const chat = conversation(bot);
     const { replies } = await chat.say('I want to talk to a person');
