@@ -65,6 +65,7 @@
     started = true;
     clearInterval(waitForSignIn);
     beat();
-    setInterval(beat, HEARTBEAT_MS);
+    if (window.Worker) new Worker('/agent/presence-worker.js').addEventListener('message', beat);
+    else setInterval(beat, HEARTBEAT_MS);
   }, 500);
 })();

@@ -20,7 +20,7 @@ export interface AgentPresenceOptions {
 }
 
 /** public/ sits at the project root, two levels above both src/server and dist/server. */
-const SCRIPT = new URL('../../public/agent/presence.js', import.meta.url);
+const SCRIPTS = new URL('../../public/agent/', import.meta.url);
 
 // 'offline' is the console closing: the bot stops promising that agent at once, not a minute later.
 const heartbeatBody = z.object({ status: z.enum(['available', 'away', 'offline']).default('available') }).strict();
@@ -28,20 +28,23 @@ const heartbeatBody = z.object({ status: z.enum(['available', 'away', 'offline']
 /**
  * Who is online: POST /api/agent/presence is the console's heartbeat (every ~20 s while open), GET
  * /api/agent/online lists the agents heard from recently. Mounted with the console, behind the
- * same tokens; the console page loads /agent/presence.js, which sends the heartbeats.
+ * same tokens; the console page loads /agent/presence.js, which sends the heartbeats on the clock
+ * of /agent/presence-worker.js.
  */
 export function mountAgentPresence(server: Server, options: AgentPresenceOptions): void {
   const route = jsonRoute(options.logger);
   const agentRoute = (handler: AgentHandler) => route(asAgent(options.agents, handler));
-  const script = readFileSync(SCRIPT);
-
-  server.get(
-    '/agent/presence.js',
-    route(async (_req, res) => {
-      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'content-length': script.length, 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' });
-      res.end(script);
-    }),
-  );
+  // The page's script, and the worker that keeps its heartbeat on time in a background tab.
+  for (const name of ['presence.js', 'presence-worker.js']) {
+    const script = readFileSync(new URL(name, SCRIPTS));
+    server.get(
+      `/agent/${name}`,
+      route(async (_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'content-length': script.length, 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' });
+        res.end(script);
+      }),
+    );
+  }
   server.post(
     '/api/agent/presence',
     agentRoute(async (req, res, agent) => {

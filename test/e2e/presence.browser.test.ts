@@ -65,12 +65,22 @@ describe('presence in the browser', () => {
 
   it('counts an agent online while their console is open, lists them there, and offline once it is closed', async () => {
     const page = await browser.newPage({ viewport: { width: 1100, height: 720 } });
+    const problems: string[] = [];
+    const workers: string[] = [];
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('response', (response) => {
+      if (response.status() >= 400 && !response.url().endsWith('/favicon.ico')) problems.push(`${response.status()} ${response.url()}`);
+    });
+    page.on('worker', (worker) => workers.push(worker.url()));
     await page.goto(`${bot.url}/agent`);
     await page.fill('#agent-token', TOKEN);
     await page.click('#login-form button');
     await page.waitForSelector('#presence-list li.available:has-text("Dana")');
     expect((await jsonOf(await agentApi('/api/agent/online'))).agents).toEqual([expect.objectContaining({ name: 'Dana', status: 'available' })]);
 
+    // The heartbeat's clock runs in a worker the strict CSP allows, so a background tab keeps beating.
+    expect(workers).toEqual([`${bot.url}/agent/presence-worker.js`]);
+    expect(problems).toEqual([]);
     await page.selectOption('#presence-status', 'away');
     await page.waitForSelector('#presence-list li.away:has-text("Dana")');
     await page.close({ runBeforeUnload: true });

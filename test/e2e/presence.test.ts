@@ -62,11 +62,14 @@ describe('who is online', () => {
     expect(await online()).toEqual([]);
   });
 
-  it("serves the console's presence script, which the console page loads", async () => {
+  it("serves the console's presence script and its heartbeat worker, which the console page loads", async () => {
     const script = await fetch(`${bot.url}/agent/presence.js`);
     expect(script.status).toBe(200);
     expect(script.headers.get('content-type')).toMatch(/javascript/);
     expect(await script.text()).toContain('/api/agent/presence');
+    const worker = await fetch(`${bot.url}/agent/presence-worker.js`);
+    expect(worker.status).toBe(200);
+    expect(await worker.text()).toContain("postMessage('beat')");
     expect(await (await fetch(`${bot.url}/agent`)).text()).toMatch(/<script src="\/agent\/presence\.js"><\/script>/);
   });
 });
