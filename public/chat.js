@@ -135,22 +135,85 @@
     status.hidden = false;
   }
 
+  // A customer who closes the page and comes back (say, to read an agent's answer to the message
+  // they left) gets the same conversation: its token is kept in this browser, renewed through the
+  // Direct Line's /tokens/refresh (which also says the conversation is still kept), and Web Chat
+  // reconnects to it, the server replaying its history. An expired token or a forgotten
+  // conversation starts a new one. The token is a bearer for this one conversation only, and
+  // stops working when it expires (DIRECT_LINE_TOKEN_TTL_SECONDS).
+  var KEPT = 'restore-help.conversation';
+
+  function endpoint(domain) {
+    return new URL(domain, window.location.href).href.replace(/\/$/, '');
+  }
+
+  function forgetConversation() {
+    try {
+      window.localStorage.removeItem(KEPT);
+    } catch (ignored) {
+      // Storage refused (private mode): there is nothing kept to forget.
+    }
+  }
+
+  function resumeOrStart() {
+    var kept = null;
+    try {
+      kept = JSON.parse(window.localStorage.getItem(KEPT) || 'null');
+    } catch (ignored) {
+      kept = null;
+    }
+    var usable = kept && typeof kept.token === 'string' && typeof kept.conversationId === 'string' && typeof kept.domain === 'string' && typeof kept.userId === 'string';
+    if (!usable) return newSession();
+    return fetch(endpoint(kept.domain) + '/tokens/refresh', { method: 'POST', headers: { Authorization: 'Bearer ' + kept.token } })
+      .then(function (response) {
+        if (!response.ok) throw new Error('the kept conversation is gone (' + response.status + ')');
+        return response.json();
+      })
+      .then(function (renewed) {
+        if (renewed.conversationId !== kept.conversationId) throw new Error('the renewed token is for another conversation');
+        return { token: renewed.token, conversationId: kept.conversationId, userId: kept.userId, domain: kept.domain, resumed: true };
+      })
+      .catch(function () {
+        forgetConversation();
+        return newSession();
+      });
+  }
+
+  function newSession() {
+    return fetch('api/directline/token', { method: 'POST', headers: { Accept: 'application/json' } }).then(function (response) {
+      if (!response.ok) throw new Error('token request answered ' + response.status);
+      return response.json();
+    });
+  }
+
+  // Web Chat renews its token every 15 minutes and the old one stops working, so the newest is kept.
+  function keepConversation(directLine, session) {
+    function save() {
+      try {
+        window.localStorage.setItem(KEPT, JSON.stringify({ conversationId: session.conversationId, token: directLine.token || session.token, userId: session.userId, domain: session.domain }));
+      } catch (ignored) {
+        // Storage refused (private mode): the chat works, it just cannot be resumed.
+      }
+    }
+    save();
+    window.setInterval(save, 30000);
+    window.addEventListener('pagehide', save);
+  }
+
   function start() {
     if (!window.WebChat) {
       showProblem('The chat could not load. Please reload the page.');
       return;
     }
-    fetch('api/directline/token', { method: 'POST', headers: { Accept: 'application/json' } })
-      .then(function (response) {
-        if (!response.ok) throw new Error('token request answered ' + response.status);
-        return response.json();
-      })
+    resumeOrStart()
       .then(function (session) {
         var directLine = window.WebChat.createDirectLine({
           token: session.token,
-          domain: new URL(session.domain, window.location.href).href.replace(/\/$/, '')
+          domain: endpoint(session.domain),
+          conversationId: session.resumed ? session.conversationId : undefined
         });
         var people = agentsAsPeople();
+        keepConversation(directLine, session);
         window.WebChat.renderWebChat(
           {
             directLine: directLine,

@@ -15,6 +15,7 @@ import { KeptConversations } from './directline/conversations.js';
 import { BotDelivery } from './directline/delivery.js';
 import { DirectLineService } from './directline/service.js';
 import { DialogEngine } from './dialogs/engine.js';
+import { PresenceBoard } from './handoff/presence.js';
 import { HandoffQueue } from './handoff/queue.js';
 import { ChoiceReader } from './nlu/choiceReader.js';
 import { cachedRecognize } from './nlu/cache.js';
@@ -76,6 +77,8 @@ export function assemble(config: Config, logger: Logger, storage: StorageBackend
   const transcript = new Transcript(storage.transcripts, today, redact, new TypedLines());
   const turns = new OrderedTurns(store, transcript, logger);
   const accounts = new AgentAccounts(storage.agents, { sessionMs: config.AGENT_SESSION_HOURS * 3600 * 1000, now });
+  const agents = agentDirectories(configuredAgents(config.AGENT_TOKENS), accounts);
+  const presence = new PresenceBoard({ records: storage.presence, offlineAfterMs: config.AGENT_OFFLINE_AFTER_SECONDS * 1000, now: today });
   // The queue outlives generations; an agent's action goes to the handoff turns of the content serving it.
   const handoffNow = () => live.current.built.handoff;
   const queue = new HandoffQueue({
@@ -107,12 +110,17 @@ export function assemble(config: Config, logger: Logger, storage: StorageBackend
       transcript,
       handoff,
       queue,
-      peopleReachable: (turn) =>
-        // Store accounts count once presence says who has the console open; until then, configured agents only.
-        config.AGENT_TOKENS.length > 0 ||
-        config.HANDOFF_HUB_CHANNELS.includes(turn.channelId) ||
-        // Agents listed in AGENT_USER_IDS answer in the shared Teams chats they are members of.
-        (config.AGENT_USER_IDS.length > 0 && turn.channel === 'teams' && turn.scope !== 'personal'),
+      people: async (turn) => {
+        // A hub answers for its own agents. Agents listed in AGENT_USER_IDS answer in the shared Teams
+        // chats they are members of; knowing whether they are there would need Graph's presence API
+        // (Presence.Read.All, an admin-consented permission this bot does not ask for), so they count
+        // as always available (README: "Presence and left messages").
+        if (config.HANDOFF_HUB_CHANNELS.includes(turn.channelId)) return 'now';
+        if (config.AGENT_USER_IDS.length > 0 && turn.channel === 'teams' && turn.scope !== 'personal') return 'now';
+        // Console agents, configured or in the store: online now, or able to answer a message later.
+        if (await presence.anyoneAvailable()) return 'now';
+        return config.AGENT_TOKENS.length > 0 || (await accounts.list()).length > 0 ? 'later' : 'nobody';
+      },
       logger,
       maxMessageChars: config.MAX_MESSAGE_CHARS,
       now: today,
@@ -165,8 +173,9 @@ export function assemble(config: Config, logger: Logger, storage: StorageBackend
     maxBodyBytes: config.MAX_BODY_BYTES,
     requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
     // Always there, so a first agent added with `npm run agents` signs in without a restart.
-    agentConsole: { agents: agentDirectories(configuredAgents(config.AGENT_TOKENS), accounts), queue, outbox: channel, catalog: handBackCatalog(() => live.current.content) },
+    agentConsole: { agents, queue, outbox: channel, catalog: handBackCatalog(() => live.current.content) },
     agentSignIn: { accounts, now, ...(config.AGENT_OIDC_ISSUER ? { oidc: oidcSettings(config, config.AGENT_OIDC_ISSUER) } : {}) },
+    agentPresence: { agents, presence },
   });
   const { validateMs, trainMs } = live.current;
   return {

@@ -69,6 +69,8 @@ const schema = z.object({
     .default('')
     .transform((value) => value.split(',').map((id) => id.trim()).filter(Boolean)),
   HANDOFF_QUEUE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(900),
+  // The console sends a heartbeat every 20 s, so less than 30 s would flicker agents offline between two.
+  AGENT_OFFLINE_AFTER_SECONDS: z.coerce.number().int().min(30).max(3600).default(60),
   HANDOFF_HUB_CHANNELS: z
     .string()
     .default('')

@@ -1,6 +1,7 @@
 import type { Content } from '../content/types.js';
 import { AppError } from '../errors.js';
 import { accepted, customerWrote, hubStatus, requireAgent, takeOverOrder, type HandoffPhrase, type Transition } from '../handoff/flow.js';
+import type { Standing } from '../handoff/queue.js';
 import type { ConversationAddress, Conversations, HandBack, Message } from '../handoff/types.js';
 import type { Update } from '../storage/conversationStore.js';
 import type { Conversation, Outcome } from './conversation.js';
@@ -8,7 +9,17 @@ import { matchTopic } from './matchTopic.js';
 import type { OrderedTurns } from './orderedTurn.js';
 import { initialState, type ConversationState } from './state.js';
 import type { Transcript } from './transcript.js';
-import type { HandoffStatusTurn, MessageTurn, TurnResult } from './types.js';
+import type { HandoffStatusTurn, MessageTurn, Reply, TurnResult } from './types.js';
+
+/** What the router knows about a message from a customer in the handoff flow. */
+export interface CustomerWriting {
+  /** It asks to stop waiting (cancel, never mind, start over, goodbye). */
+  readonly withdraws: boolean;
+  /** A person could answer now (an agent online, a hub, agents in the chat). */
+  readonly available: boolean;
+  /** Their place in the console's queue, when they are (or are about to be) in it. */
+  readonly standing?: Standing;
+}
 
 export interface HandoffTurnsDeps {
   readonly content: Content;
@@ -27,11 +38,25 @@ export interface HandoffTurnsDeps {
 export class HandoffTurns implements Conversations {
   constructor(private readonly deps: HandoffTurnsDeps) {}
 
-  /** A customer's message while a person is involved; `withdraws` says whether it asks to stop waiting. */
-  customerWrote(state: ConversationState, text: string, withdraws: boolean): Update<ConversationState, TurnResult> {
-    if (!state.handoff) throw new AppError('ERR_HANDOFF_STATE', 'no person is involved');
-    const transition = customerWrote(state.handoff, { now: this.deps.now(), queueTimeoutMs: this.deps.queueTimeoutMs, withdraws });
-    return this.apply(state, transition, text);
+  /**
+   * A customer's message while a person is involved (or offered). Undefined when an offer to leave a
+   * message has lapsed: the bot then answers the message itself.
+   */
+  customerWrote(state: ConversationState, text: string, about: CustomerWriting): Update<ConversationState, TurnResult> | undefined {
+    const { handoff } = state;
+    if (!handoff) throw new AppError('ERR_HANDOFF_STATE', 'no person is involved');
+    const transition = customerWrote(handoff, { now: this.deps.now(), queueTimeoutMs: this.deps.queueTimeoutMs, withdraws: about.withdraws, available: about.available });
+    if (transition.passOn) return undefined;
+    const leftMessage = transition.keepMessage ? { text, ...(handoff.context ? { context: handoff.context } : {}) } : undefined;
+    return this.apply(state, transition, text, about.standing, {
+      ...(leftMessage ? { leftMessage } : {}),
+      ...(transition.requestCase ? { requestCase: transition.requestCase } : {}),
+    });
+  }
+
+  /** What to add to the handoff's own replies once the customer is queued: their place and, if measured, the wait. */
+  queuedNotice(standing: Standing): readonly Reply[] {
+    return this.say('queued', standing).map((text) => ({ text }));
   }
 
   hubStatus(turn: HandoffStatusTurn): Promise<TurnResult> {
@@ -110,18 +135,35 @@ export class HandoffTurns implements Conversations {
     return { state, replies: [{ text: content.phrases.handedBack }] };
   }
 
-  private apply(state: ConversationState, transition: Transition, customer?: string): Update<ConversationState, TurnResult> {
+  private apply(
+    state: ConversationState,
+    transition: Transition,
+    customer?: string,
+    standing?: Standing,
+    extra: Pick<TurnResult, 'leftMessage' | 'requestCase'> = {},
+  ): Update<ConversationState, TurnResult> {
     const next: ConversationState = transition.handoff ? { ...state, handoff: transition.handoff } : withoutHandoff(state);
-    const replies = transition.say ? [{ text: this.phrase(transition.say) }] : [];
-    return this.deps.transcript.say(next, { ...(customer ? { customer } : {}), replies }, transition.closeCase ? { closeCase: true } : {});
+    const replies = transition.say ? this.say(transition.say, standing).map((text) => ({ text })) : [];
+    return this.deps.transcript.say(next, { ...(customer ? { customer } : {}), replies }, { ...extra, ...(transition.closeCase ? { closeCase: true } : {}) });
   }
 
-  private phrase(key: HandoffPhrase): string {
-    return this.deps.content.phrases[key];
+  /**
+   * A phrase in the content's words, with the customer's place filled in. Where no place is known
+   * (an external hub's queue) the waiting notice says no number rather than a made-up one.
+   */
+  private say(key: HandoffPhrase, standing: Standing | undefined): string[] {
+    const { phrases } = this.deps.content;
+    if (!standing) return [phrases[key === 'queued' ? 'handoffWaiting' : key]];
+    const place = (text: string) => text.replaceAll('{position}', String(standing.position));
+    if (key === 'handoffWaiting') return [place(phrases.stillQueued)];
+    if (key !== 'queued') return [phrases[key]];
+    const wait = standing.waitMinutes === undefined ? [] : [phrases.queuedWait.replaceAll('{minutes}', String(standing.waitMinutes))];
+    return [[place(phrases.queued), ...wait].join(' ')];
   }
 }
 
-function withoutHandoff(state: ConversationState): ConversationState {
+/** Whatever the customer asked of a person is over: the bot has the chat. */
+export function withoutHandoff(state: ConversationState): ConversationState {
   const { handoff: _handoff, ...rest } = state;
   return { ...initialState(), ...rest };
 }

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { ErrorCode } from '../errors.js';
-import { queued } from '../handoff/flow.js';
+import { offered, queued } from '../handoff/flow.js';
 import type { HandoffQueue } from '../handoff/queue.js';
 import { summarize } from '../handoff/summary.js';
 import type { CaseCustomer, ConversationAddress, HandoffContext, HandoffSummary } from '../handoff/types.js';
@@ -8,7 +8,7 @@ import type { Content } from '../content/types.js';
 import type { Recognition } from '../nlu/recognizer.js';
 import type { Update } from '../storage/conversationStore.js';
 import type { Conversation, Outcome } from './conversation.js';
-import type { HandoffTurns } from './handoffTurns.js';
+import { withoutHandoff, type HandoffTurns } from './handoffTurns.js';
 import { addressOf, type OrderedTurns } from './orderedTurn.js';
 import { recover } from './recovery.js';
 import type { ConversationState } from './state.js';
@@ -25,13 +25,19 @@ export interface SupportBotDeps {
   readonly transcript: Transcript;
   readonly handoff: HandoffTurns;
   /** The embedded agent queue, when the console is enabled; external hubs only see handoff events. */
-  readonly queue?: Pick<HandoffQueue, 'request' | 'close'>;
-  /** Whether anybody could take this conversation: the console, a hub on its channel, agents in the chat. */
-  readonly peopleReachable: (turn: MessageTurn) => boolean;
+  readonly queue?: Pick<HandoffQueue, 'request' | 'close' | 'leaveMessage' | 'standing'>;
+  /**
+   * Who could take this conversation: 'now' (an agent online in the console, a hub on its channel,
+   * agents in the chat), 'later' (the console has agents, none online: a message can be left), or
+   * 'nobody' (no console, no hub, no agents: a person must not even be promised).
+   */
+  readonly people: (turn: MessageTurn) => Promise<People>;
   readonly logger: Logger;
   readonly maxMessageChars: number;
   readonly now: () => Date;
 }
+
+export type People = 'now' | 'later' | 'nobody';
 
 /** Text with at least one letter or digit: emoji, punctuation and whitespace alone are not a question. */
 const READABLE = /[\p{L}\p{N}]/u;
@@ -90,9 +96,11 @@ export class SupportBot {
    */
   private async report(address: ConversationAddress, result: TurnResult, log: Logger): Promise<void> {
     const { queue } = this.deps;
-    if (!queue || (!result.handoff && !result.closeCase)) return;
+    if (!queue || (!result.handoff && !result.closeCase && !result.requestCase && !result.leftMessage)) return;
     try {
       if (result.handoff) await queue.request(address, contextOf(result.handoff.summary), result.handoff.customer);
+      if (result.requestCase) await queue.request(address, result.requestCase);
+      if (result.leftMessage) await queue.leaveMessage(address, result.leftMessage.context, result.leftMessage.text);
       if (result.closeCase) await queue.close(address);
     } catch (error) {
       const code: ErrorCode = 'ERR_STORAGE_UNAVAILABLE';
@@ -103,13 +111,16 @@ export class SupportBot {
   private onMessage(turn: MessageTurn): Promise<TurnResult> {
     const log = this.turns.logFor(turn);
     return this.turns.inTurn(turn, async (saved) => {
-      // While a person is involved the reply address stays the one the handoff began with: a later
-      // activity must not redirect an agent's messages.
-      const state = saved.handoff || !turn.reference ? saved : { ...saved, reference: turn.reference };
       // One character over the limit is enough to ask for a shorter message, and keeps a 200 kB
       // message out of the state and the transcript.
       const text = turn.text.replace(/\s+/g, ' ').trim().slice(0, this.deps.maxMessageChars + 1);
-      if (state.handoff) return this.handoff.customerWrote(state, text, this.withdraws(text));
+      // While a person is involved the reply address stays the one the handoff began with: a later
+      // activity must not redirect an agent's messages.
+      const handedOff = saved.handoff ? await this.whileHandedOff(turn, saved, text) : undefined;
+      if (handedOff) return handedOff;
+      // An offer to leave a message that lapsed: this message is a new question for the bot.
+      const fresh = saved.handoff ? withoutHandoff(saved) : saved;
+      const state = turn.reference ? { ...fresh, reference: turn.reference } : fresh;
 
       const outcome = this.decide(state, text, turn.hasAttachments);
       log.info(
@@ -127,21 +138,53 @@ export class SupportBot {
       const explanation = outcome.recognition?.explanation;
       log.debug({ coverage: explanation?.coverage, matched: explanation?.matched, nearestExample: explanation?.nearestExample, candidates: outcome.recognition?.candidates }, 'recognition');
       if (!outcome.handoff) return this.transcript.say(outcome.state, { customer: text, replies: outcome.replies });
-      // Never a queue nobody watches: with no console, no hub and no agent in the chat, say so plainly.
-      if (!this.deps.peopleReachable(turn)) return this.transcript.say(outcome.state, { customer: text, replies: [{ text: this.deps.content.phrases.noPersonAvailable }] });
+      // Never a queue nobody watches: with nobody online the customer may leave a message; with no
+      // console, no hub and no agent in the chat, not even that.
+      const people = await this.deps.people(turn);
+      const { phrases } = this.deps.content;
+      if (people === 'nobody') return this.transcript.say(outcome.state, { customer: text, replies: [{ text: phrases.noPersonAvailable }] });
+      if (people === 'later') {
+        const context = contextOf(this.summary(state, outcome, []));
+        return this.transcript.say({ ...outcome.state, handoff: offered(this.now(), context) }, { customer: text, replies: [{ text: phrases.nobodyOnline }] });
+      }
       return this.handOff(turn, state, outcome, text);
     });
   }
 
-  /** The customer is queued for a person, with a summary of what happened so far for the agent. */
+  /**
+   * A message while a person is involved, offered or awaited. Whether anyone is online is asked
+   * only when it changes what happens (queued or offered), and the customer's place in the queue
+   * only when they are about to be told it. Undefined when an offer lapsed.
+   */
+  private async whileHandedOff(turn: MessageTurn, state: ConversationState, text: string): Promise<Update<ConversationState, TurnResult> | undefined> {
+    const { handoff } = state;
+    if (!handoff) return undefined;
+    const { phrases } = this.deps.content;
+    const writing = handoff.status === 'offered' || handoff.status === 'message';
+    // An empty message or an emoji is no message to leave; the customer is told, nothing is kept.
+    if (writing && !READABLE.test(text)) return this.transcript.say(state, { replies: [{ text: text === '' && turn.hasAttachments ? phrases.nonText : phrases.empty }] });
+    const available = (handoff.status === 'queued' || handoff.status === 'offered') && (await this.deps.people(turn)) === 'now';
+    const toldPlace = (handoff.status === 'queued' && !handoff.waitingNoticeSent) || (handoff.status === 'offered' && available);
+    const standing = toldPlace && this.deps.queue ? await this.deps.queue.standing(addressOf(turn)) : undefined;
+    return this.handoff.customerWrote(state, text, { withdraws: this.withdraws(text), available, ...(standing ? { standing } : {}) });
+  }
+
+  /** The customer is queued for a person, with a summary of what happened so far for the agent, and told their place. */
   private async handOff(turn: MessageTurn, before: ConversationState, outcome: Outcome, text: string): Promise<Update<ConversationState, TurnResult>> {
-    const reason = outcome.handoff ?? 'customer_asked';
-    const said = this.transcript.say({ ...outcome.state, handoff: queued(this.now()) }, { customer: text, replies: outcome.replies });
+    const standing = this.deps.queue ? await this.deps.queue.standing(addressOf(turn)) : undefined;
+    const replies = [...outcome.replies, ...(standing ? this.handoff.queuedNotice(standing) : [])];
+    const said = this.transcript.say({ ...outcome.state, handoff: queued(this.now()) }, { customer: text, replies });
     const earlier = await this.transcript.earlier(addressOf(turn), before, this.turns.logFor(turn));
+    const transcript = [...earlier, ...said.result.lines];
+    const summary = this.summary(before, outcome, transcript);
+    return { state: said.state, result: { ...said.result, handoff: { reason: summary.reason, summary, customer: customerOf(turn, transcript) } } };
+  }
+
+  private summary(before: ConversationState, outcome: Outcome, transcript: HandoffSummary['transcript']): HandoffSummary {
+    const reason = outcome.handoff ?? 'customer_asked';
     const topic = before.lastIntent ?? outcome.state.lastIntent;
     const tree = outcome.finishedTree ?? before.tree;
-    const transcript = [...earlier, ...said.result.lines];
-    const summary = summarize({
+    return summarize({
       reason,
       ...(topic ? { topic } : {}),
       ...(tree ? { tree } : {}),
@@ -149,7 +192,6 @@ export class SupportBot {
       candidates: reason === 'repeated_fallback' ? (outcome.recognition?.candidates ?? []) : before.lastCandidates,
       transcript,
     });
-    return { state: said.state, result: { ...said.result, handoff: { reason, summary, customer: customerOf(turn, transcript) } } };
   }
 
   private withdraws(text: string): boolean {

@@ -1,4 +1,4 @@
-import type { CaseCustomer, HandoffReason, HandoffSummary } from '../handoff/types.js';
+import type { CaseCustomer, HandoffContext, HandoffReason, HandoffSummary } from '../handoff/types.js';
 import type { TranscriptLine } from '../storage/transcriptStore.js';
 import type { TypedLine } from './typedLines.js';
 
@@ -89,6 +89,10 @@ export interface TurnResult {
   readonly replayed?: boolean;
   /** The queue's case for this conversation is over (withdrawn, expired, finished, taken back). */
   readonly closeCase?: boolean;
+  /** Nobody was online: the customer's words are kept as a message, with the conversation's context when the case is new. */
+  readonly leftMessage?: { readonly text: string; readonly context?: HandoffContext };
+  /** Queue a case for the console's agents with this context (no hub is told: that is `handoff`). */
+  readonly requestCase?: HandoffContext;
   /** What this turn added to the conversation's transcript: the customer's message, then the replies. */
   readonly lines: readonly TranscriptLine[];
   /** The lines among `lines` that masking changed, as typed: held in memory for the live relay, never stored. */

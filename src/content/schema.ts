@@ -85,6 +85,19 @@ export const botFileSchema = z.strictObject({
     handoffWithdrawn: text,
     handoffFailed: text,
     handoffCompleted: text,
+    /** Queued for the console's agents: `{position}` in the line. */
+    queued: text.refine((value) => value.includes('{position}'), 'must give the place in the queue with {position}'),
+    /** After `queued` when agents' recent answers are measured: `{minutes}` they took (median). */
+    queuedWait: text.refine((value) => value.includes('{minutes}'), 'must give the wait with {minutes}'),
+    /** The one notice to a queued customer who writes again: `{position}` now. */
+    stillQueued: text.refine((value) => value.includes('{position}'), 'must give the place in the queue with {position}'),
+    /** Agents exist but none is online: the offer to leave a message (the next message is it). */
+    nobodyOnline: text,
+    messageLeft: text,
+    messageAdded: text,
+    messageFull: text,
+    /** A queued customer whose agents all went offline: what they wrote is kept as a message. */
+    agentsLeft: text,
     handedBack: text,
     /** Scope reply inside a walk-through, followed by its open question again. */
     outOfScopeInTree: text,

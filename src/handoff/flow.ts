@@ -1,4 +1,5 @@
 import { AppError } from '../errors.js';
+import type { HandoffContext } from './types.js';
 
 /**
  * The bot⇄person flow as pure transitions over the handoff part of a conversation's state. The
@@ -6,16 +7,24 @@ import { AppError } from '../errors.js';
  * says what they ask for in the content's words, and reports to the queue afterwards.
  */
 export interface HandoffState {
-  /** queued: waiting for a person; accepted: a person owns the chat and the bot is silent. */
-  readonly status: 'queued' | 'accepted';
+  /**
+   * offered: nobody was online, and the customer was asked to leave a message (their next one is it);
+   * message: they left one, kept in the queue for an agent who comes online later;
+   * queued: waiting for a person; accepted: a person owns the chat and the bot is silent.
+   */
+  readonly status: 'offered' | 'message' | 'queued' | 'accepted';
   readonly since: string;
   readonly agent?: string;
   /** The customer has been told once that they are waiting; later messages are relayed quietly. */
   readonly waitingNoticeSent?: boolean;
+  /** offered: what the agent will be told about the conversation once the message is written. */
+  readonly context?: HandoffContext;
+  /** message: how many of the customer's messages the left message holds. */
+  readonly parts?: number;
 }
 
 /** Which of the content's phrases the bot says; the flow never holds wording of its own. */
-export type HandoffPhrase = 'handoffWaiting' | 'handoffWithdrawn' | 'handoffFailed' | 'handoffCompleted';
+export type HandoffPhrase = 'handoffWaiting' | 'handoffWithdrawn' | 'handoffFailed' | 'handoffCompleted' | 'queued' | 'messageLeft' | 'messageAdded' | 'messageFull' | 'agentsLeft';
 
 /** What a transition decided: the new handoff part (undefined: the bot has the chat again). */
 export interface Transition {
@@ -23,20 +32,60 @@ export interface Transition {
   readonly say?: HandoffPhrase;
   /** The queue's case is over (withdrawn, expired, finished by a hub). */
   readonly closeCase?: boolean;
+  /** The customer's words are kept as (a part of) the message they leave for the agents. */
+  readonly keepMessage?: boolean;
+  /** Somebody came online while the customer was writing their message: queue a case with this context. */
+  readonly requestCase?: HandoffContext;
+  /** The offer to leave a message lapsed: the bot answers this message as if no person had come up. */
+  readonly passOn?: boolean;
 }
+
+/**
+ * Messages a left message keeps. A stressed customer writes several ("hello?", "anyone?"): each is
+ * kept, and past this many they are still in the transcript, but the case no longer grows.
+ */
+export const MAX_MESSAGE_PARTS = 10;
 
 export const queued = (now: Date): HandoffState => ({ status: 'queued', since: now.toISOString() });
 
+/** Nobody is online: the customer is offered to leave a message, which the case will carry with this context. */
+export const offered = (now: Date, context: HandoffContext): HandoffState => ({ status: 'offered', since: now.toISOString(), context });
+
+export interface CustomerWroteOptions {
+  readonly now: Date;
+  readonly queueTimeoutMs: number;
+  /** The message asks to stop waiting (cancel, never mind, start over, goodbye). */
+  readonly withdraws: boolean;
+  /** Whether a person could answer now; asked only while queued or offered (accepted needs nobody else). */
+  readonly available: boolean;
+}
+
 /**
  * A customer's message while a person is involved. Accepted: relayed, the bot stays silent.
- * Queued: "cancel" (or start over, goodbye) withdraws; past the queue timeout the bot gives up;
- * otherwise one notice that they are waiting, then quiet relaying.
+ * Offered: the message is the one they leave (or, if an agent came online meanwhile, they are
+ * queued); an offer older than the queue timeout has lapsed and the bot answers instead.
+ * Left a message: each further one is added, up to a bound. Queued: past the queue timeout the
+ * bot gives up; if every agent went offline the customer is told, and what they wrote becomes a
+ * message; otherwise one notice that they are waiting, then quiet relaying. "Cancel" (or start
+ * over, goodbye) withdraws from any of them but an accepted chat.
  */
-export function customerWrote(handoff: HandoffState, options: { readonly now: Date; readonly queueTimeoutMs: number; readonly withdraws: boolean }): Transition {
+export function customerWrote(handoff: HandoffState, options: CustomerWroteOptions): Transition {
   if (handoff.status === 'accepted') return { handoff };
-  const expired = options.now.getTime() - Date.parse(handoff.since) > options.queueTimeoutMs;
-  if (expired) return { handoff: undefined, say: 'handoffFailed', closeCase: true };
+  const age = options.now.getTime() - Date.parse(handoff.since);
+  if (handoff.status === 'offered') {
+    if (age > options.queueTimeoutMs) return { handoff: undefined, passOn: true };
+    if (options.withdraws) return { handoff: undefined, say: 'handoffWithdrawn' };
+    if (options.available && handoff.context) return { handoff: queued(options.now), say: 'queued', requestCase: handoff.context };
+    return { handoff: { status: 'message', since: options.now.toISOString(), parts: 1 }, say: 'messageLeft', keepMessage: true };
+  }
   if (options.withdraws) return { handoff: undefined, say: 'handoffWithdrawn', closeCase: true };
+  if (handoff.status === 'message') {
+    const parts = handoff.parts ?? 1;
+    if (parts >= MAX_MESSAGE_PARTS) return { handoff, say: 'messageFull' };
+    return { handoff: { ...handoff, parts: parts + 1 }, say: 'messageAdded', keepMessage: true };
+  }
+  if (age > options.queueTimeoutMs) return { handoff: undefined, say: 'handoffFailed', closeCase: true };
+  if (!options.available) return { handoff: { status: 'message', since: handoff.since, parts: 1 }, say: 'agentsLeft', keepMessage: true };
   if (handoff.waitingNoticeSent) return { handoff };
   return { handoff: { ...handoff, waitingNoticeSent: true }, say: 'handoffWaiting' };
 }

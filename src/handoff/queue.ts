@@ -16,6 +16,22 @@ import {
 const MAX_LINES = 500;
 /** Closed cases stay listed this long so an agent can still read what happened. */
 const CLOSED_KEPT_MS = 60 * 60 * 1000;
+/**
+ * A left message's text in its case, in UTF-8 bytes: the case rides in a blob's metadata (8 kB at
+ * most, base64) and is read on every listing; the agent reads the whole of it in the transcript.
+ */
+const LEFT_MESSAGE_BYTES = 1200;
+/**
+ * Accepted cases of the last hour (the closed ones stay that long) needed before the bot tells a
+ * customer how long people have lately waited: with fewer, one slow morning would set the promise.
+ */
+const MIN_WAIT_SAMPLES = 5;
+
+/** Where a customer stands in the queue: their place, and how long agents lately took to accept, when measured. */
+export interface Standing {
+  readonly position: number;
+  readonly waitMinutes?: number;
+}
 
 /**
  * Where the queue keeps its cases: small JSON records, one per conversation, that every instance
@@ -62,6 +78,39 @@ export class HandoffQueue {
     const existing = await this.find(addressKey(address));
     if (existing && existing.status !== 'closed') return;
     await this.save({ id: addressKey(address), channelId: address.channelId, conversationId: address.conversationId, status: 'queued', context, ...(customer ? { customer } : {}), requestedAt: this.stamp() });
+  }
+
+  /**
+   * What a customer wrote for an agent to answer later: a new case carrying it, or a part added to
+   * the message their case holds (a queued customer whose agents all left keeps their case and place).
+   */
+  async leaveMessage(address: ConversationAddress, context: HandoffContext | undefined, text: string): Promise<void> {
+    const existing = await this.find(addressKey(address));
+    const open = existing && existing.status !== 'closed' ? existing : undefined;
+    if (!open && !context) throw new AppError('ERR_HANDOFF_STATE', 'a new left message needs the context of the conversation');
+    const at = this.stamp();
+    const base: HandoffCase = open ?? { id: addressKey(address), channelId: address.channelId, conversationId: address.conversationId, status: 'queued', context: context as HandoffContext, requestedAt: at };
+    const before = open?.leftMessage;
+    const leftMessage = { text: clip(before ? `${before.text}\n${text}` : text, LEFT_MESSAGE_BYTES), at: before?.at ?? at, parts: (before?.parts ?? 0) + 1 };
+    await this.save({ ...base, leftMessage });
+  }
+
+  /**
+   * Where a customer stands: their place among the customers waiting now (left messages wait for
+   * whoever comes online, not in this line), and the median time agents took to accept over the
+   * last hour, when there are enough cases to say.
+   */
+  async standing(address: ConversationAddress): Promise<Standing> {
+    const all = (await this.options.cases.list()) as HandoffCase[];
+    const own = all.find((item) => item.id === addressKey(address) && item.status === 'queued');
+    const ahead = all.filter((item) => item.status === 'queued' && !item.leftMessage && item.id !== own?.id && (!own || item.requestedAt < own.requestedAt));
+    const since = this.now().getTime() - CLOSED_KEPT_MS;
+    const waits = all
+      .filter((item) => item.acceptedAt && !item.leftMessage && Date.parse(item.acceptedAt) >= since)
+      .map((item) => Date.parse(item.acceptedAt as string) - Date.parse(item.requestedAt))
+      .sort((a, b) => a - b);
+    const median = waits.length >= MIN_WAIT_SAMPLES ? (waits[Math.floor((waits.length - 1) / 2)] as number) : undefined;
+    return { position: ahead.length + 1, ...(median !== undefined ? { waitMinutes: Math.max(1, Math.ceil(median / 60_000)) } : {}) };
   }
 
   /** Closes a case the customer withdrew, an external hub finished, or an agent in a shared chat took back. */
@@ -135,4 +184,15 @@ export class HandoffQueue {
   private stamp(): string {
     return this.now().toISOString();
   }
+}
+
+/** At most `bytes` of UTF-8, cut at a character boundary, with an ellipsis when cut. */
+function clip(text: string, bytes: number): string {
+  if (Buffer.byteLength(text) <= bytes) return text;
+  let kept = '';
+  for (const char of text) {
+    if (Buffer.byteLength(kept + char) > bytes - 3) break;
+    kept += char;
+  }
+  return `${kept}…`;
 }

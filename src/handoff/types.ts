@@ -54,6 +54,14 @@ export interface HandoffCase extends ConversationAddress {
   readonly agent?: string;
   readonly acceptedAt?: string;
   readonly closedAt?: string;
+  /** Nobody was online: what the customer wrote for an agent to answer later (the first words; all of it is in the transcript). */
+  readonly leftMessage?: {
+    readonly text: string;
+    /** When the customer left it. */
+    readonly at: string;
+    /** How many of their messages it holds. */
+    readonly parts: number;
+  };
 }
 
 /** A case as an agent reads it: with the conversation's lines from the transcript store. */

@@ -32,8 +32,8 @@ export interface ConsoleCase extends ConversationAddress {
   readonly agent?: string;
   readonly context: { readonly reason: string; readonly topic?: string };
   readonly customer?: { readonly name?: string; readonly firstWords?: string };
-  /** The customer left a message because nobody was online (set by the presence side of the queue). */
-  readonly leftMessage?: { readonly text: string; readonly at: string };
+  /** Nobody was online when the customer asked: the message they left for whoever comes online. */
+  readonly leftMessage?: { readonly text: string; readonly at: string; readonly parts: number };
   readonly lastLine?: ConsoleLine;
 }
 

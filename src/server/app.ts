@@ -4,6 +4,7 @@ import { mountDirectLine } from '../directline/routes.js';
 import { AppError } from '../errors.js';
 import { mountAgentConsole, type AgentConsoleOptions } from './agentConsole.js';
 import { mountAgentSignIn, type AgentSignInOptions } from './agentSignIn.js';
+import { mountAgentPresence, type AgentPresenceOptions } from './agentPresence.js';
 import { jsonRoute, renderRestifyError, sendError, type RestifyError } from './errors.js';
 import { mountMessages, type MessagesOptions } from './messages.js';
 import type { TurnGate } from './turnGate.js';
@@ -18,6 +19,8 @@ export interface AppOptions {
   readonly agentConsole: Omit<AgentConsoleOptions, 'logger'>;
   /** Console sign-in with an OpenID Connect provider (Entra ID), when configured. */
   readonly agentSignIn: Omit<AgentSignInOptions, 'logger'>;
+  /** Who is online; mounted with the console, behind the same tokens. */
+  readonly agentPresence: Omit<AgentPresenceOptions, 'logger'>;
   /** The Web Chat page's Direct Line: embedded in this server, or Azure's. */
   readonly webChat: WebChatBackend;
   /** Unsent bytes a web chat stream may hold before its reader counts as stopped and is dropped. */
@@ -79,6 +82,7 @@ export function createApp(options: AppOptions): restify.Server {
   }
   mountAgentConsole(server, { ...options.agentConsole, logger });
   mountAgentSignIn(server, { ...options.agentSignIn, logger });
+  mountAgentPresence(server, { ...options.agentPresence, logger });
 
   server.on('restifyError', (req: Request, _res: Response, error: RestifyError, callback: () => void) => {
     renderRestifyError(req, error, logger);

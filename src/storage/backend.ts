@@ -1,15 +1,17 @@
 import type { AgentStore } from './agentStore.js';
 import type { CaseStore } from './caseStore.js';
 import type { KeyValueStorage } from './conversationStore.js';
+import type { PresenceStore } from './presenceStore.js';
 import type { TranscriptStore } from './transcriptStore.js';
 
-/** One storage choice (memory, file or blob): conversation state, transcripts, handoff cases, web chats and agent accounts side by side. */
+/** One storage choice (memory, file or blob): conversation state, transcripts, handoff cases, web chats, agent accounts and their presence side by side. */
 export interface StorageBackend {
   readonly state: KeyValueStorage;
   readonly transcripts: TranscriptStore;
   readonly cases: CaseStore;
   readonly directLine: DirectLineStore;
   readonly agents: AgentStore;
+  readonly presence: PresenceStore;
   close(): Promise<void>;
 }
 

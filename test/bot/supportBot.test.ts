@@ -4,12 +4,13 @@ import { Conversation } from '../../src/bot/conversation.js';
 import { HandoffTurns } from '../../src/bot/handoffTurns.js';
 import { OrderedTurns } from '../../src/bot/orderedTurn.js';
 import { initialState, type ConversationState } from '../../src/bot/state.js';
-import { SupportBot } from '../../src/bot/supportBot.js';
+import { SupportBot, type People } from '../../src/bot/supportBot.js';
 import { Transcript } from '../../src/bot/transcript.js';
 import type { MessageTurn, Turn } from '../../src/bot/types.js';
 import { loadContent } from '../../src/content/load.js';
 import { DialogEngine } from '../../src/dialogs/engine.js';
-import type { HandoffContext } from '../../src/handoff/types.js';
+import { MAX_MESSAGE_PARTS } from '../../src/handoff/flow.js';
+import { HandoffQueue } from '../../src/handoff/queue.js';
 import { createLogger } from '../../src/logger.js';
 import { ChoiceReader } from '../../src/nlu/choiceReader.js';
 import type { Recognition } from '../../src/nlu/recognizer.js';
@@ -22,7 +23,7 @@ import { IN_MEMORY, openSqliteStorage } from '../../src/storage/sqlite/openSqlit
  * off a table, so each test says exactly what the bot was told the customer meant.
  */
 const content = loadContent(path.join(import.meta.dirname, '..', 'fixtures', 'router'));
-const MEANT: Record<string, string> = { 'my restore is slow': 'slow_restore', 'get me a human': 'human_agent', cancel: 'cancel' };
+const MEANT: Record<string, string> = { 'my restore is slow': 'slow_restore', 'get me a human': 'human_agent', cancel: 'cancel', 'never mind': 'cancel' };
 
 function recognize(text: string): Recognition {
   const intent = MEANT[text];
@@ -35,15 +36,15 @@ function recognize(text: string): Recognition {
 let storage: StorageBackend;
 let bot: SupportBot;
 let store: ConversationStore<ConversationState>;
-let reported: { request: HandoffContext[]; close: number };
+let queue: HandoffQueue;
 let clock: Date;
-let reachable: boolean;
+let people: People;
 
 beforeEach(() => {
   storage = openSqliteStorage(IN_MEMORY);
   store = new ConversationStore<ConversationState>(storage.state, initialState);
   clock = new Date('2026-12-01T10:00:00Z');
-  reachable = true;
+  people = 'now';
   const now = () => clock;
   const logger = createLogger('silent');
   const transcript = new Transcript(storage.transcripts, now);
@@ -52,12 +53,8 @@ beforeEach(() => {
   const choiceReader = new ChoiceReader(content);
   const conversation = new Conversation({ content, engine, recognize, readChoice: (choices, text) => choiceReader.read(choices, text) });
   const handoff = new HandoffTurns({ content, conversation, turns, transcript, queueTimeoutMs: 60_000, now });
-  reported = { request: [], close: 0 };
-  const queue = {
-    request: async (_address: unknown, context: HandoffContext) => void reported.request.push(context),
-    close: async () => void (reported.close += 1),
-  };
-  bot = new SupportBot({ content, recognize, conversation, turns, transcript, handoff, queue, peopleReachable: () => reachable, logger, maxMessageChars: 100, now });
+  queue = new HandoffQueue({ cases: storage.cases, transcripts: storage.transcripts, conversations: handoff, now });
+  bot = new SupportBot({ content, recognize, conversation, turns, transcript, handoff, queue, people: async () => people, logger, maxMessageChars: 100, now });
 });
 afterEach(async () => {
   await storage.close();
@@ -118,9 +115,9 @@ describe('the router and a person', () => {
   it('queues the customer and reports the case once the state is saved, with what happened so far', async () => {
     await bot.handle(says('my restore is slow'));
     const asked = await bot.handle(says('get me a human'));
-    expect(asked.replies.map((reply) => reply.text)).toEqual(["I'll pass you to a person."]);
+    expect(asked.replies.map((reply) => reply.text)).toEqual(["I'll pass you to a person.", 'You are number 1 in the queue.']);
     expect(asked.handoff?.summary.transcript.map((line) => line.text)).toContain('my restore is slow');
-    expect(reported.request).toEqual([expect.objectContaining({ reason: 'customer_asked', topic: 'slow_restore' })]);
+    expect(await queue.list()).toEqual([expect.objectContaining({ status: 'queued', context: expect.objectContaining({ reason: 'customer_asked', topic: 'slow_restore' }) })]);
     expect((await store.read('webchat|conv-1')).handoff).toMatchObject({ status: 'queued' });
   });
 
@@ -130,12 +127,12 @@ describe('the router and a person', () => {
     expect(await bot.referenceOf({ channelId: 'webchat', conversationId: 'conv-1' })).toEqual({ serviceUrl: 'https://first.test' });
   });
 
-  it('tells a waiting customer once, lets them withdraw, and closes the case', async () => {
+  it('tells a waiting customer their place once more, lets them withdraw, and closes the case', async () => {
     await bot.handle(says('get me a human'));
-    expect(await texts(says('hello?'))).toBe('You are in the queue.');
+    expect(await texts(says('hello?'))).toBe('Still number 1 in the queue.');
     expect(await texts(says('hello??'))).toBe('');
     expect(await texts(says('cancel'))).toBe('Request cancelled.');
-    expect(reported.close).toBe(1);
+    expect(await queue.list()).toEqual([expect.objectContaining({ status: 'closed' })]);
     expect(await texts(says('my restore is slow'))).toMatch(/per gigabyte/);
   });
 
@@ -146,16 +143,108 @@ describe('the router and a person', () => {
   });
 
   it('says plainly that nobody can take the chat when no console, hub or agent is there, and queues nothing', async () => {
-    reachable = false;
+    people = 'nobody';
     const asked = await bot.handle(says('get me a human'));
     expect(asked.replies.map((reply) => reply.text)).toEqual(['Nobody can take this chat.']);
     expect(asked.handoff).toBeUndefined();
-    expect(reported.request).toEqual([]);
+    expect(await queue.list()).toEqual([]);
     expect(await texts(says('my restore is slow'))).toMatch(/per gigabyte/);
   });
 
   it('keeps conversations of two channels apart even when their ids are the same', async () => {
     await bot.handle(says('get me a human'));
     expect(await texts(says('my restore is slow', { channelId: 'msteams', channel: 'teams' }))).toMatch(/per gigabyte/);
+  });
+
+  it('counts the customers waiting ahead, and tells the wait once enough recent cases were accepted', async () => {
+    const asks = (conversationId: string) => bot.handle(says('get me a human', { conversationId }));
+    for (const id of ['a', 'b', 'c', 'd', 'e']) {
+      await asks(id);
+      clock = new Date(clock.getTime() + 3 * 60_000);
+      await queue.accept(`webchat|${id}`, 'Dana');
+    }
+    await asks('f');
+    expect((await asks('g')).replies.at(-1)?.text).toBe('You are number 2 in the queue. Agents lately answer in 3 min.');
+  });
+});
+
+describe('the router when nobody is online', () => {
+  const caseOf = async () => (await queue.list()).find((item) => item.conversationId === 'conv-1');
+
+  it('says so, offers to leave a message, and keeps the next one in the queue marked as a message', async () => {
+    people = 'later';
+    await bot.handle(says('my restore is slow'));
+    const asked = await bot.handle(says('get me a human'));
+    expect(asked.replies.map((reply) => reply.text)).toEqual(['Nobody is online; write your message.']);
+    expect(asked.handoff).toBeUndefined();
+    expect(await queue.list()).toEqual([]);
+
+    expect(await texts(says('My restore stops at 80%, please call me back'))).toBe('Your message is kept.');
+    expect(await caseOf()).toMatchObject({
+      status: 'queued',
+      context: { reason: 'customer_asked', topic: 'slow_restore' },
+      leftMessage: { text: 'My restore stops at 80%, please call me back', at: clock.toISOString(), parts: 1 },
+    });
+  });
+
+  it('adds what a worried customer writes next to the message, and stops growing it past the bound', async () => {
+    people = 'later';
+    await bot.handle(says('get me a human'));
+    await bot.handle(says('My restore stops at 80%'));
+    expect(await texts(says('hello? anyone there?'))).toBe('Added to your message.');
+    expect((await caseOf())?.leftMessage).toMatchObject({ text: 'My restore stops at 80%\nhello? anyone there?', parts: 2 });
+    for (let part = 3; part <= MAX_MESSAGE_PARTS; part += 1) await bot.handle(says(`still there? ${part}`));
+    expect(await texts(says('one more'))).toBe('Your message is full.');
+    expect((await caseOf())?.leftMessage?.parts).toBe(MAX_MESSAGE_PARTS);
+  });
+
+  it('takes no message when the customer says "never mind", and gives them the bot back', async () => {
+    people = 'later';
+    await bot.handle(says('get me a human'));
+    expect(await texts(says('never mind'))).toBe('Request cancelled.');
+    expect(await queue.list()).toEqual([]);
+    expect(await texts(says('my restore is slow'))).toMatch(/per gigabyte/);
+  });
+
+  it('keeps no empty message: an emoji after the offer is answered and the offer stands', async () => {
+    people = 'later';
+    await bot.handle(says('get me a human'));
+    expect(await texts(says('🙂'))).toBe('No text.');
+    expect(await texts(says('my phone is stuck'))).toBe('Your message is kept.');
+  });
+
+  it('lets an offer nobody took up lapse: a question much later is answered by the bot', async () => {
+    people = 'later';
+    await bot.handle(says('get me a human'));
+    clock = new Date(clock.getTime() + 61_000);
+    expect(await texts(says('my restore is slow'))).toMatch(/per gigabyte/);
+    expect(await queue.list()).toEqual([]);
+  });
+
+  it('queues the customer instead when an agent came online while they were writing', async () => {
+    people = 'later';
+    await bot.handle(says('get me a human'));
+    people = 'now';
+    expect(await texts(says('My restore stops at 80%'))).toBe('You are number 1 in the queue.');
+    expect(await caseOf()).toMatchObject({ status: 'queued' });
+    expect((await caseOf())?.leftMessage).toBeUndefined();
+  });
+
+  it('tells a queued customer when every agent went offline, and keeps what they wrote as a message', async () => {
+    await bot.handle(says('get me a human'));
+    people = 'later';
+    expect(await texts(says('hello? anyone there?'))).toBe('The agents went offline; your words are kept as a message.');
+    expect((await caseOf())?.leftMessage).toMatchObject({ text: 'hello? anyone there?', parts: 1 });
+    expect(await texts(says('please call me'))).toBe('Added to your message.');
+  });
+
+  it('lets an agent who comes online accept a left message and answer it', async () => {
+    people = 'later';
+    await bot.handle(says('get me a human'));
+    await bot.handle(says('My restore stops at 80%'));
+    const { tell } = await queue.accept('webchat|conv-1', 'Dana');
+    expect(tell.map((message) => message.text)).toEqual(['Dana joined.']);
+    expect(await queue.say('webchat|conv-1', 'Dana', 'Let us look at it together.')).toEqual([{ text: 'Let us look at it together.', speaker: 'Dana' }]);
+    expect(await texts(says('thank you!'))).toBe('');
   });
 });

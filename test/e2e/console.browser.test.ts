@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS, CHROME_PATH, hasChromium, launchChromium } from '../support/browser.js';
-import { conversation, startBot, textOf, type RunningBot } from '../support/botServer.js';
+import { agentOnline, conversation, startBot, textOf, type RunningBot } from '../support/botServer.js';
 
 const TOKEN = 'browser-console-token-0123456789';
 /**
@@ -28,6 +28,8 @@ afterAll(async () => {
 
 /** A web chat customer who described their problem, then asked for a person. */
 async function waitingCustomer(problem: string) {
+  // Dana is online (as her console will be), so the customer is queued rather than offered to leave a message.
+  await agentOnline(bot, TOKEN);
   const customer = conversation(bot);
   await customer.say(problem);
   await customer.say('I want to talk to a person');
@@ -39,6 +41,7 @@ async function waitingTeamsCustomer(name: string, problem: string) {
   const id = `teams-${name.replace(/\W/g, '')}-${process.pid}`;
   const customer = conversation(bot, { channelId: 'msteams', id, extra: { conversation: { id, conversationType: 'personal', tenantId: 'tenant-1' } } });
   const from = { from: { id: `29:${id}`, name, aadObjectId: `aad-${id}` } };
+  await agentOnline(bot, TOKEN);
   await customer.say(problem, from);
   await customer.say('I want to talk to a person', from);
   return customer;

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { caseId, jsonOf, startBot, type RunningBot } from '../support/botServer.js';
+import { agentOnline, caseId, jsonOf, startBot, type RunningBot } from '../support/botServer.js';
 
 /** A web chat customer on the embedded Direct Line handed to a person through the agent console, and back. */
 const TOKEN = 'agent-token-for-tests-0123456789';
@@ -8,6 +8,8 @@ let bot: RunningBot;
 beforeAll(async () => {
   bot = await startBot({ AGENT_TOKENS: `Dana=${TOKEN}` });
 });
+// Dana's console is open: the customer is queued, not offered to leave a message.
+beforeEach(() => agentOnline(bot, TOKEN));
 afterAll(async () => {
   await bot.close();
 });

@@ -1,10 +1,10 @@
 import { request } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import nock from 'nock';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ConversationState } from '../../src/bot/state.js';
 import { IN_MEMORY, openSqliteStorage } from '../../src/storage/sqlite/openSqliteStorage.js';
-import { caseId, conversation, jsonOf, SERVICE_URL, startBot, textOf, type RunningBot } from '../support/botServer.js';
+import { agentOnline, caseId, conversation, jsonOf, SERVICE_URL, startBot, textOf, type RunningBot } from '../support/botServer.js';
 
 /**
  * The attacks of the security review (#13) that reach the server over HTTP, each kept as the
@@ -78,6 +78,9 @@ describe('hostile messages', () => {
 });
 
 describe('a handoff in progress', () => {
+  // Ana's console is open: customers are queued, not offered to leave a message.
+  beforeEach(() => agentOnline(bot, tokenOf('Ana')));
+
   it("keeps sending the agent's messages to the address the handoff began with, whatever a later activity names", async () => {
     const chat = conversation(bot);
     await chat.say('I want to talk to a person');
@@ -130,7 +133,8 @@ describe('a handoff in progress', () => {
     expect(said.status).toBe(502);
     const state = await stateOf(chat.id);
     expect(state.handoff).toMatchObject({ status: 'accepted', agent: 'Ana' });
-    expect(state.recent.some((line) => line.text === 'let me talk to somebody')).toBe(true);
+    const kept = await storage.transcripts.read({ channelId: 'webchat', conversationId: chat.id });
+    expect(kept.some((line) => line.text === 'let me talk to somebody')).toBe(true);
   });
 });
 

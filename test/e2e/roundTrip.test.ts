@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { IN_MEMORY, openSqliteStorage } from '../../src/storage/sqlite/openSqliteStorage.js';
-import { caseId, conversation, startBot, textOf, type RunningBot } from '../support/botServer.js';
+import { agentOnline, caseId, conversation, startBot, textOf, type RunningBot } from '../support/botServer.js';
 
 
 const AGENTS = ['Dana', 'Kim', 'Lee', 'Ana', 'Bo', 'Eve'];
@@ -10,6 +10,8 @@ let bot: RunningBot;
 beforeAll(async () => {
   bot = await startBot({ AGENT_TOKENS: AGENTS.map((agent) => `${agent}=${tokenOf(agent)}`).join(','), HANDOFF_HUB_CHANNELS: HUB_CHANNEL }, { storage });
 });
+// Dana's console is open: customers are queued, not offered to leave a message.
+beforeEach(() => agentOnline(bot, tokenOf('Dana')));
 afterAll(async () => {
   await bot.close();
   await storage.close();

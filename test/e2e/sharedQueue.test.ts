@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StorageBackend } from '../../src/storage/backend.js';
 import { openSqliteStorage } from '../../src/storage/sqlite/openSqliteStorage.js';
-import { caseId, conversation, startBot, textOf, type RunningBot } from '../support/botServer.js';
+import { agentOnline, caseId, conversation, startBot, textOf, type RunningBot } from '../support/botServer.js';
 import { tempDir } from '../support/processes.js';
 
 
@@ -18,6 +18,8 @@ async function instance(): Promise<RunningBot> {
   stores.push(storage);
   const bot = await startBot({ AGENT_TOKENS: ['Dana', 'Ana', 'Bo'].map((agent) => `${agent}=${tokenOf(agent)}`).join(',') }, { storage });
   bots.push(bot);
+  // An agent's console is open (the heartbeat is in the shared store): customers are queued.
+  await agentOnline(bot, tokenOf('Dana'));
   return bot;
 }
 

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { accepted, customerWrote, hubStatus, queued, requireAgent, takeOverOrder } from '../../src/handoff/flow.js';
+import { accepted, customerWrote, hubStatus, MAX_MESSAGE_PARTS, offered, queued, requireAgent, takeOverOrder } from '../../src/handoff/flow.js';
+import type { HandoffContext } from '../../src/handoff/types.js';
 
 const at = (iso: string) => new Date(iso);
 const waiting = queued(at('2026-12-01T10:00:00Z'));
-const options = (now: string, withdraws = false) => ({ now: at(now), queueTimeoutMs: 15 * 60_000, withdraws });
+const options = (now: string, withdraws = false, available = true) => ({ now: at(now), queueTimeoutMs: 15 * 60_000, withdraws, available });
 
 describe('a customer waiting for a person', () => {
   it('is told once that they are in the queue, then relayed quietly', () => {
@@ -28,12 +29,62 @@ describe('a customer waiting for a person', () => {
   });
 });
 
+describe('a customer when nobody is online', () => {
+  const context: HandoffContext = { reason: 'customer_asked', topic: 'slow_restore', treePath: [], candidates: [] };
+  const offer = offered(at('2026-12-01T10:00:00Z'), context);
+  const nobody = (now: string, withdraws = false) => options(now, withdraws, false);
+
+  it('leaves what they write next as a message, with the context the offer kept', () => {
+    expect(customerWrote(offer, nobody('2026-12-01T10:02:00Z'))).toEqual({
+      handoff: { status: 'message', since: '2026-12-01T10:02:00.000Z', parts: 1 },
+      say: 'messageLeft',
+      keepMessage: true,
+    });
+  });
+
+  it('is queued instead when an agent came online while they were writing', () => {
+    expect(customerWrote(offer, options('2026-12-01T10:02:00Z'))).toEqual({ handoff: queued(at('2026-12-01T10:02:00Z')), say: 'queued', requestCase: context });
+  });
+
+  it('can say "never mind" to the offer, which leaves no case to close', () => {
+    expect(customerWrote(offer, nobody('2026-12-01T10:02:00Z', true))).toEqual({ handoff: undefined, say: 'handoffWithdrawn' });
+  });
+
+  it('finds the offer lapsed after the queue timeout: the bot answers instead', () => {
+    expect(customerWrote(offer, nobody('2026-12-01T10:16:00Z'))).toEqual({ handoff: undefined, passOn: true });
+  });
+
+  it('adds each further message to the one left, up to a bound, and never expires it', () => {
+    let left = customerWrote(offer, nobody('2026-12-01T10:02:00Z')).handoff ?? offer;
+    for (let part = 2; part <= MAX_MESSAGE_PARTS; part += 1) {
+      const added = customerWrote(left, nobody('2026-12-03T10:00:00Z'));
+      expect(added).toMatchObject({ say: 'messageAdded', keepMessage: true, handoff: { parts: part } });
+      left = added.handoff ?? left;
+    }
+    expect(customerWrote(left, nobody('2026-12-03T10:00:00Z'))).toEqual({ handoff: left, say: 'messageFull' });
+    expect(customerWrote(left, nobody('2026-12-03T10:00:00Z', true))).toEqual({ handoff: undefined, say: 'handoffWithdrawn', closeCase: true });
+  });
+
+  it('is told when every agent left while they were queued, and what they wrote becomes a message', () => {
+    expect(customerWrote(waiting, nobody('2026-12-01T10:05:00Z'))).toEqual({
+      handoff: { status: 'message', since: waiting.since, parts: 1 },
+      say: 'agentsLeft',
+      keepMessage: true,
+    });
+  });
+});
+
 describe('agents', () => {
   it('take a waiting chat; the first of two wins and the second is refused', () => {
     const owned = accepted(waiting, 'Dana', at('2026-12-01T10:03:00Z'));
     expect(owned).toEqual({ status: 'accepted', since: '2026-12-01T10:03:00.000Z', agent: 'Dana' });
     expect(() => accepted(owned, 'Lee', at('2026-12-01T10:04:00Z'))).toThrow(/already with Dana/);
     expect(accepted(owned, 'Dana', at('2026-12-01T10:05:00Z')).agent).toBe('Dana');
+  });
+
+  it('take a left message like a waiting chat', () => {
+    const left = { status: 'message' as const, since: '2026-12-01T10:00:00.000Z', parts: 2 };
+    expect(accepted(left, 'Dana', at('2026-12-02T09:00:00Z'))).toEqual({ status: 'accepted', since: '2026-12-02T09:00:00.000Z', agent: 'Dana' });
   });
 
   it('cannot take a chat whose customer stopped waiting', () => {

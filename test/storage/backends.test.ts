@@ -146,6 +146,19 @@ describe.each(Object.keys(kinds))('%s storage', (kind) => {
     expect(((await second.list()) as { conversationId: string }[]).map((item) => item.conversationId)).toEqual(['a:1;messageid=7']);
   });
 
+  it("keeps one presence record per agent that every connection lists, a heartbeat replacing the last", async () => {
+    const shared = place();
+    const [first, second] = [(await shared.connect()).presence, (await shared.connect()).presence];
+    await first.put('Dana', { name: 'Dana', status: 'available', lastSeenAt: '2026-12-01T10:00:00.000Z' });
+    await first.put('Zoë / ops', { name: 'Zoë / ops', status: 'away', lastSeenAt: '2026-12-01T10:00:00.000Z' });
+    await second.put('Dana', { name: 'Dana', status: 'away', lastSeenAt: '2026-12-01T10:00:20.000Z' });
+    const listed = (await first.list()) as { name: string; status: string }[];
+    expect(listed.sort((a, b) => a.name.localeCompare(b.name))).toEqual([
+      { name: 'Dana', status: 'away', lastSeenAt: '2026-12-01T10:00:20.000Z' },
+      { name: 'Zoë / ops', status: 'away', lastSeenAt: '2026-12-01T10:00:00.000Z' },
+    ]);
+  });
+
   it("returns a conversation's transcript oldest first, lines of one moment in their order", async () => {
     const { transcripts } = await place().connect();
     const key = { channelId: 'webchat', conversationId: 'a:1;messageid=7' };

@@ -133,3 +133,12 @@ export const caseId = (conversationId: string): string => encodeURIComponent(`we
 
 /** A JSON response body, loosely typed as tests read it. */
 export const jsonOf = (response: Response): Promise<any> => response.json();
+
+/**
+ * An agent's console is open (one heartbeat, as the console sends every 20 s), so the bot queues
+ * customers who ask for a person instead of offering to leave a message.
+ */
+export async function agentOnline(bot: Pick<RunningBot, 'url'>, token: string, status: 'available' | 'away' | 'offline' = 'available'): Promise<void> {
+  const response = await fetch(`${bot.url}/api/agent/presence`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ status }) });
+  if (!response.ok) throw new Error(`heartbeat answered ${response.status}`);
+}

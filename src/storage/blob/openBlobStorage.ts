@@ -5,6 +5,7 @@ import type { StorageBackend } from '../backend.js';
 import { BlobAgentStore } from './blobAgentStore.js';
 import { BlobCaseStore } from './blobCaseStore.js';
 import { BlobDirectLineStore } from './blobDirectLineStore.js';
+import { BlobPresenceStore } from './blobPresenceStore.js';
 import { BlobStorage } from './blobStorage.js';
 import { BlobTranscriptStore } from './blobTranscriptStore.js';
 
@@ -33,6 +34,7 @@ export async function openBlobStorage(options: BlobStorageOptions): Promise<Stor
     cases: new BlobCaseStore(stateClient),
     directLine: new BlobDirectLineStore(stateClient),
     agents: new BlobAgentStore(stateClient),
+    presence: new BlobPresenceStore(stateClient),
     close: async () => undefined,
   };
 }

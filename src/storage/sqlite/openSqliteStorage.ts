@@ -7,6 +7,7 @@ import { GroupCommit } from './groupCommit.js';
 import { SqliteAgentStore } from './sqliteAgentStore.js';
 import { SqliteCaseStore } from './sqliteCaseStore.js';
 import { SqliteDirectLineStore } from './sqliteDirectLineStore.js';
+import { SqlitePresenceStore } from './sqlitePresenceStore.js';
 import { SqliteStorage } from './sqliteStorage.js';
 import { SqliteTranscriptStore } from './sqliteTranscriptStore.js';
 
@@ -28,6 +29,7 @@ export function openSqliteStorage(file: string): StorageBackend {
     cases: new SqliteCaseStore(db, commits),
     directLine: new SqliteDirectLineStore(db, commits),
     agents: new SqliteAgentStore(db, commits),
+    presence: new SqlitePresenceStore(db, commits),
     close: async () => {
       commits.flush();
       db.close();
@@ -62,6 +64,10 @@ function openDatabase(file: string): Database.Database {
       CREATE INDEX IF NOT EXISTS transcript_by_conversation ON transcript (channel_id, conversation_id, at);
       CREATE TABLE IF NOT EXISTS handoff_case (
         conversation_id TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS agent_presence (
+        agent TEXT PRIMARY KEY,
         value TEXT NOT NULL
       );
     `);
