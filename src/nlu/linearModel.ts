@@ -152,7 +152,7 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
-function shuffle(items: number[], random: () => number): void {
+export function shuffle(items: number[], random: () => number): void {
   for (let i = items.length - 1; i > 0; i -= 1) {
     const j = Math.floor(random() * (i + 1));
     [items[i], items[j]] = [items[j] as number, items[i] as number];

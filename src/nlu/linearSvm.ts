@@ -1,4 +1,4 @@
-import { softmaxInPlace, type SparseVector } from './linearModel.js';
+import { mulberry32, shuffle, softmaxInPlace, type SparseVector } from './linearModel.js';
 
 export interface SvmOptions {
   /** Cost of a margin violation (liblinear's C); lower means a stronger L2 penalty. */
@@ -11,7 +11,9 @@ export interface SvmOptions {
 
 export const DEFAULT_SVM_OPTIONS: SvmOptions = { cost: 1, scale: 3, maxPasses: 300 };
 
-/** Converged when no dual variable's projected gradient is larger than this (liblinear uses 0.1 with shrinking; we stop later). */
+const SHUFFLE_SEED = 1;
+
+/** Converged when no dual variable's projected gradient is larger than this. */
 const TOLERANCE = 1e-4;
 
 /**
@@ -52,12 +54,18 @@ export class LinearSvm {
     const curvature = encoded.map(({ values }) => values.reduce((sum, value) => sum + value * value, diagonal));
     const w = new Float64Array(rows);
     const alpha = new Float64Array(examples.length);
+    // Visiting the examples in a fresh random order each pass converges in far fewer passes than a
+    // fixed order (Hsieh et al. 2008, §3.1); the order does not change the optimum reached.
+    const order = encoded.map((_, position) => position);
+    const random = mulberry32(SHUFFLE_SEED);
     for (let label = 0; label < classes; label += 1) {
       w.fill(0);
       alpha.fill(0);
       for (let pass = 0; pass < options.maxPasses; pass += 1) {
         let largest = 0;
-        encoded.forEach(({ ids, values }, i) => {
+        shuffle(order, random);
+        for (const i of order) {
+          const { ids, values } = encoded[i] as { ids: number[]; values: number[] };
           const sign = examples[i]?.label === label ? 1 : -1;
           let margin = 0;
           for (let at = 0; at < ids.length; at += 1) margin += (w[ids[at] ?? 0] ?? 0) * (values[at] ?? 0);
@@ -65,12 +73,12 @@ export class LinearSvm {
           const gradient = sign * margin - 1 + diagonal * old;
           const projected = old === 0 ? Math.min(gradient, 0) : gradient;
           largest = Math.max(largest, Math.abs(projected));
-          if (projected === 0) return;
+          if (projected === 0) continue;
           const next = Math.max(old - gradient / (curvature[i] ?? 1), 0);
           alpha[i] = next;
           const step = (next - old) * sign;
           for (let at = 0; at < ids.length; at += 1) w[ids[at] ?? 0] = (w[ids[at] ?? 0] ?? 0) + step * (values[at] ?? 0);
-        });
+        }
         if (largest < TOLERANCE) break;
       }
       w.forEach((weight, row) => (this.weights[row * classes + label] = weight));
