@@ -122,17 +122,22 @@ export class LinearModel {
       const value = values[at] ?? 0;
       for (let label = 0; label < this.classes; label += 1) scores[label] = (scores[label] ?? 0) + (this.weights[row + label] ?? 0) * value;
     }
-    let top = -Infinity;
-    for (const score of scores) top = Math.max(top, score);
-    let sum = 0;
-    for (let label = 0; label < this.classes; label += 1) {
-      const exp = Math.exp((scores[label] ?? 0) - top);
-      scores[label] = exp;
-      sum += exp;
-    }
-    for (let label = 0; label < this.classes; label += 1) scores[label] = (scores[label] ?? 0) / sum;
-    return scores;
+    return softmaxInPlace(scores);
   }
+}
+
+/** Scores → softmax(scale × score), written over the scores, which it returns. */
+export function softmaxInPlace(scores: Float64Array, scale = 1): Float64Array {
+  let top = -Infinity;
+  for (const score of scores) top = Math.max(top, score);
+  let sum = 0;
+  for (let label = 0; label < scores.length; label += 1) {
+    const exp = Math.exp(scale * ((scores[label] ?? 0) - top));
+    scores[label] = exp;
+    sum += exp;
+  }
+  for (let label = 0; label < scores.length; label += 1) scores[label] = (scores[label] ?? 0) / sum;
+  return scores;
 }
 
 /** A small seeded generator, so the same data always trains the same model. */
@@ -147,7 +152,7 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
-function shuffle(items: number[], random: () => number): void {
+export function shuffle(items: number[], random: () => number): void {
   for (let i = items.length - 1; i > 0; i -= 1) {
     const j = Math.floor(random() * (i + 1));
     [items[i], items[j]] = [items[j] as number, items[i] as number];

@@ -3,6 +3,7 @@ import { TextAnalyzer, type Analysis } from './analyzer.js';
 import { charFeatures, orderFeatures, phraseCharFeatures, STOPWORDS, Vectorizer, wordFeatures, type FeatureOptions } from './features.js';
 import { DEFAULT_LINEAR_OPTIONS, LinearEnsemble, type LinearModelOptions } from './linearModel.js';
 import { SimilarityIndex } from './similarity.js';
+import { LinearSvm, type SvmOptions } from './linearSvm.js';
 
 export interface TrainingIntent {
   readonly id: string;
@@ -29,6 +30,8 @@ export interface RecognizerTuning extends FeatureOptions {
   /** Weight of the linear model's probability against the similarity confidence (0 = off). */
   readonly linearWeight: number;
   readonly linear: LinearModelOptions;
+  /** When given, a linear SVM (order-independent, see linearSvm.ts) takes the softmax regression's place. */
+  readonly svm?: SvmOptions;
 }
 
 export const DEFAULT_TUNING: RecognizerTuning = {
@@ -87,7 +90,7 @@ export class Recognizer {
   private readonly analyzer: TextAnalyzer;
   private readonly vectorizer: Vectorizer;
   private readonly similarity: SimilarityIndex;
-  private readonly linear?: LinearEnsemble;
+  private readonly linear?: LinearEnsemble | LinearSvm;
 
   constructor(
     data: TrainingData,
@@ -117,7 +120,7 @@ export class Recognizer {
     this.similarity = new SimilarityIndex(exampleIntent, words.map((doc) => this.vectorizer.vectorize(doc)), this.intentIds.length, tuning.nearestWeight);
     if (tuning.linearWeight > 0) {
       const examples = words.map((doc, index) => ({ features: this.vectorizer.vectorize([...doc, ...(chars[index] ?? [])]), label: exampleIntent[index] ?? 0 }));
-      this.linear = new LinearEnsemble(this.intentIds.length, examples, tuning.linear);
+      this.linear = tuning.svm ? new LinearSvm(this.intentIds.length, examples, tuning.svm) : new LinearEnsemble(this.intentIds.length, examples, tuning.linear);
     }
   }
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BenchmarkDataError, loadBraun, loadClinc, loadHint3, parseCsv } from '../../src/nlu-eval/benchmarks/datasets.js';
 import { accuracy, inScopeAccuracy, mcc, microF1, outOfScopeRecall, parsePublishedScores, readPublishedScores, wilsonLowerBound, type Outcome } from '../../src/nlu-eval/benchmarks/metrics.js';
-import { cautiousThreshold, evenSample, runBraun, toTrainingData } from '../../src/nlu-eval/benchmarks/run.js';
+import { cautiousThreshold, evenSample, runBraun, seeded, toTrainingData } from '../../src/nlu-eval/benchmarks/run.js';
 import type { Prediction } from '../../src/nlu-eval/evaluate.js';
 
 /** A miniature benchdata folder, in each dataset's published format. */
@@ -197,6 +197,13 @@ describe('benchmark runner', () => {
     const { corpora } = runBraun(loadBraun(dataDir), { clock: () => (now += 1) });
     expect(corpora.chatbot.timing).toEqual({ trainingMs: 1, medianClassifyMs: 1, meanClassifyMs: 1 });
     expect(corpora.chatbot.items).toBe(3);
+  });
+
+  it('runs Braun with the linear SVM, whose figures no seed changes', () => {
+    const clock = () => 0;
+    const [first, second] = [1, 99].map((seed) => runBraun(loadBraun(dataDir), { clock, tunings: seeded(seed) }));
+    expect(first?.corpora.chatbot.tuning).toMatch(/linear SVM$/);
+    expect(second).toEqual(first);
   });
 });
 

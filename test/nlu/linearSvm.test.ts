@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SVM_OPTIONS, LinearSvm } from '../../src/nlu/linearSvm.js';
+
+const vector = (...features: string[]) => new Map(features.map((feature) => [feature, 1 / Math.sqrt(features.length)]));
+const examples = [
+  { features: vector('restor', 'slow'), label: 0 },
+  { features: vector('restor', 'stuck'), label: 0 },
+  { features: vector('password', 'forgot'), label: 1 },
+  { features: vector('password', 'reset'), label: 1 },
+  { features: vector('storag', 'full'), label: 2 },
+];
+
+describe('linear SVM', () => {
+  it('trains the same model whatever the order of its examples', () => {
+    const forward = new LinearSvm(3, examples);
+    const backward = new LinearSvm(3, [...examples].reverse());
+    for (const query of [vector('restor', 'password'), vector('storag'), vector('slow', 'reset', 'full')]) {
+      Array.from(backward.probabilities(query)).forEach((probability, label) => expect(probability).toBeCloseTo(forward.probabilities(query)[label] ?? -1, 4));
+    }
+  });
+
+  it('gives a probability distribution that favours the class of the features it saw', () => {
+    const probabilities = new LinearSvm(3, examples).probabilities(vector('password', 'forgot'));
+    expect(Array.from(probabilities).reduce((sum, value) => sum + value, 0)).toBeCloseTo(1, 12);
+    expect(Math.max(...probabilities)).toBe(probabilities[1]);
+  });
+
+  it('puts a class it was trained on ahead when only one of its features is known', () => {
+    const probabilities = new LinearSvm(3, examples).probabilities(vector('stuck', 'never-seen'));
+    expect(Math.max(...probabilities)).toBe(probabilities[0]);
+  });
+
+  it('separates more sharply with a higher scale, keeping the order', () => {
+    const query = vector('restor', 'full');
+    const soft = new LinearSvm(3, examples, { ...DEFAULT_SVM_OPTIONS, scale: 1 }).probabilities(query);
+    const sharp = new LinearSvm(3, examples, { ...DEFAULT_SVM_OPTIONS, scale: 10 }).probabilities(query);
+    const top = (values: Float64Array) => values.indexOf(Math.max(...values));
+    expect(top(sharp)).toBe(top(soft));
+    expect(Math.max(...sharp)).toBeGreaterThan(Math.max(...soft));
+  });
+
+  it('fits its training examples less tightly at a lower cost', () => {
+    const confidence = (cost: number) => new LinearSvm(3, examples, { ...DEFAULT_SVM_OPTIONS, cost }).probabilities(vector('storag', 'full'))[2] ?? 0;
+    expect(confidence(0.01)).toBeLessThan(confidence(10));
+  });
+});
