@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { StorageBackend } from '../../src/storage/backend.js';
 import { IN_MEMORY, openSqliteStorage } from '../../src/storage/sqlite/openSqliteStorage.js';
-import { caseId, conversation, jsonOf, startBot, textOf, type RunningBot } from '../support/botServer.js';
+import { agentOnline, caseId, conversation, jsonOf, startBot, textOf, type RunningBot } from '../support/botServer.js';
 
 /** The console's API through the real server, as the page calls it: each agent with their own token. */
 const tokenOf = (agent: string): string => `console-queue-token-of-${agent}-0123456789`;
@@ -11,6 +11,10 @@ let storage: StorageBackend;
 beforeAll(async () => {
   storage = openSqliteStorage(IN_MEMORY);
   bot = await startBot({ AGENT_TOKENS: ['Dana', 'Bo'].map((agent) => `${agent}=${tokenOf(agent)}`).join(',') }, { storage });
+});
+// Dana's console is open, so customers are queued rather than offered to leave a message.
+beforeEach(async () => {
+  await agentOnline(bot, tokenOf('Dana'));
 });
 afterAll(async () => {
   await bot?.close();
@@ -87,11 +91,12 @@ describe('the console queue', () => {
   });
 
   it('shows that a customer left a message, with its words and time, on their card', async () => {
-    const customer = await waitingWebChatCustomer();
-    // The presence side of the queue marks a case this way when nobody was online to answer.
-    const id = `webchat|${customer.id}`;
-    const leftMessage = { text: 'Please email me, my restore failed twice', at: '2026-01-05T09:30:00.000Z' };
-    await storage.cases.put(id, { ...((await storage.cases.get(id)) as object), leftMessage });
+    await agentOnline(bot, tokenOf('Dana'), 'offline');
+    const customer = conversation(bot);
+    await customer.say('my restore is taking forever');
+    await customer.say('I want to talk to a person');
+    await customer.say('Please email me, my restore failed twice');
+    const leftMessage = { text: 'Please email me, my restore failed twice', at: expect.any(String), parts: 1 };
     expect((await cardOf(customer.id)).leftMessage).toEqual(leftMessage);
     expect((await jsonOf(await api(`/api/agent/conversations/${caseId(customer.id)}`))).leftMessage).toEqual(leftMessage);
   });

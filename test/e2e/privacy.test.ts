@@ -9,7 +9,7 @@ import { redactorFor } from '../../src/privacy/redact.js';
 import { IN_MEMORY, openSqliteStorage } from '../../src/storage/sqlite/openSqliteStorage.js';
 import type { StorageBackend } from '../../src/storage/backend.js';
 import { captureLogs } from '../support/logs.js';
-import { caseId, conversation, jsonOf, startBot, type RunningBot } from '../support/botServer.js';
+import { agentOnline, caseId, conversation, jsonOf, startBot, type RunningBot } from '../support/botServer.js';
 import { tempDir } from '../support/processes.js';
 
 const run = promisify(execFile);
@@ -89,6 +89,7 @@ describe('personal data at rest (REDACT_PII, on by default)', () => {
   });
   // Last: a second bot's close resets the fake connector this file's bot sends through.
   it('reaches an agent as typed while live, from this process memory only: another instance reads it masked', async () => {
+    await agentOnline(bot, 'privacy-test-token-0001');
     const customer = conversation(bot);
     await customer.say(TYPED);
     await customer.say('talk to a person');
