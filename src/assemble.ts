@@ -108,6 +108,7 @@ export function assemble(config: Config, logger: Logger, storage: StorageBackend
       (config.AGENT_USER_IDS.length > 0 && turn.channel === 'teams' && turn.scope !== 'personal'),
     logger,
     maxMessageChars: config.MAX_MESSAGE_CHARS,
+    maxUploadBytes: config.UPLOAD_MAX_BYTES,
     now: today,
   });
   const gate = new TurnGate();

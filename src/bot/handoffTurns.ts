@@ -7,8 +7,11 @@ import type { Conversation, Outcome } from './conversation.js';
 import { matchTopic } from './matchTopic.js';
 import type { OrderedTurns } from './orderedTurn.js';
 import { initialState, type ConversationState } from './state.js';
-import type { Transcript } from './transcript.js';
+import type { Said, Transcript } from './transcript.js';
 import type { HandoffStatusTurn, MessageTurn, TurnResult } from './types.js';
+
+/** What came with a customer's message besides its words: pictures, and the bot's word on them. */
+type Sent = Pick<Said, 'attachments' | 'replies'>;
 
 export interface HandoffTurnsDeps {
   readonly content: Content;
@@ -27,11 +30,14 @@ export interface HandoffTurnsDeps {
 export class HandoffTurns implements Conversations {
   constructor(private readonly deps: HandoffTurnsDeps) {}
 
-  /** A customer's message while a person is involved; `withdraws` says whether it asks to stop waiting. */
-  customerWrote(state: ConversationState, text: string, withdraws: boolean): Update<ConversationState, TurnResult> {
+  /**
+   * A customer's message while a person is involved; `withdraws` says whether it asks to stop
+   * waiting. `sent` carries the pictures sent with it and what the bot says about them first.
+   */
+  customerWrote(state: ConversationState, text: string, withdraws: boolean, sent: Sent = {}): Update<ConversationState, TurnResult> {
     if (!state.handoff) throw new AppError('ERR_HANDOFF_STATE', 'no person is involved');
     const transition = customerWrote(state.handoff, { now: this.deps.now(), queueTimeoutMs: this.deps.queueTimeoutMs, withdraws });
-    return this.apply(state, transition, text);
+    return this.apply(state, transition, text, sent);
   }
 
   hubStatus(turn: HandoffStatusTurn): Promise<TurnResult> {
@@ -108,10 +114,11 @@ export class HandoffTurns implements Conversations {
     return { state, replies: [{ text: content.phrases.handedBack }] };
   }
 
-  private apply(state: ConversationState, transition: Transition, customer?: string): Update<ConversationState, TurnResult> {
+  private apply(state: ConversationState, transition: Transition, customer?: string, sent: Sent = {}): Update<ConversationState, TurnResult> {
     const next: ConversationState = transition.handoff ? { ...state, handoff: transition.handoff } : withoutHandoff(state);
-    const replies = transition.say ? [{ text: this.phrase(transition.say) }] : [];
-    return this.deps.transcript.say(next, { ...(customer ? { customer } : {}), replies }, transition.closeCase ? { closeCase: true } : {});
+    const replies = [...(sent.replies ?? []), ...(transition.say ? [{ text: this.phrase(transition.say) }] : [])];
+    const attachments = sent.attachments?.length ? { attachments: sent.attachments } : {};
+    return this.deps.transcript.say(next, { ...(customer ? { customer } : {}), ...attachments, replies }, transition.closeCase ? { closeCase: true } : {});
   }
 
   private phrase(key: HandoffPhrase): string {

@@ -12,7 +12,7 @@ import type { HandoffTurns } from './handoffTurns.js';
 import { addressOf, type OrderedTurns } from './orderedTurn.js';
 import type { ConversationState } from './state.js';
 import type { Transcript } from './transcript.js';
-import type { ConversationRef, MessageTurn, Turn, TurnResult } from './types.js';
+import type { ConversationRef, MessageTurn, Reply, Turn, TurnResult } from './types.js';
 import { introduceBot, welcomeMembers } from './welcome.js';
 
 export interface SupportBotDeps {
@@ -29,6 +29,8 @@ export interface SupportBotDeps {
   readonly peopleReachable: (turn: MessageTurn) => boolean;
   readonly logger: Logger;
   readonly maxMessageChars: number;
+  /** The largest picture kept (UPLOAD_MAX_BYTES), named in the refusal. */
+  readonly maxUploadBytes: number;
   readonly now: () => Date;
 }
 
@@ -108,7 +110,11 @@ export class SupportBot {
       // One character over the limit is enough to ask for a shorter message, and keeps a 200 kB
       // message out of the state and the transcript.
       const text = turn.text.replace(/\s+/g, ' ').trim().slice(0, this.deps.maxMessageChars + 1);
-      if (state.handoff) return this.handoff.customerWrote(state, text, this.withdraws(text));
+      const pictures = this.aboutPictures(turn, Boolean(state.handoff));
+      const attachments = turn.uploads?.length ? { attachments: turn.uploads } : {};
+      if (state.handoff) return this.handoff.customerWrote(state, text, this.withdraws(text), { ...pictures, ...attachments });
+      // A picture alone is kept and acknowledged; where the customer was (a tree's question) stays as it was.
+      if (text === '' && pictures.replies.length > 0) return this.transcript.say(state, { customer: '', ...attachments, replies: pictures.replies });
 
       const outcome = this.decide(state, text, turn.hasAttachments);
       log.info(
@@ -122,17 +128,18 @@ export class SupportBot {
         'turn',
       );
       log.debug({ explanation: outcome.recognition?.explanation, candidates: outcome.recognition?.candidates }, 'recognition');
-      if (!outcome.handoff) return this.transcript.say(outcome.state, { customer: text, replies: outcome.replies });
+      if (!outcome.handoff) return this.transcript.say(outcome.state, { customer: text, ...attachments, replies: [...pictures.replies, ...outcome.replies] });
       // Never a queue nobody watches: with no console, no hub and no agent in the chat, say so plainly.
-      if (!this.deps.peopleReachable(turn)) return this.transcript.say(outcome.state, { customer: text, replies: [{ text: this.deps.content.phrases.noPersonAvailable }] });
-      return this.handOff(turn, state, outcome, text);
+      if (!this.deps.peopleReachable(turn)) return this.transcript.say(outcome.state, { customer: text, ...attachments, replies: [...pictures.replies, { text: this.deps.content.phrases.noPersonAvailable }] });
+      return this.handOff(turn, state, { ...outcome, replies: [...pictures.replies, ...outcome.replies] }, text);
     });
   }
 
   /** The customer is queued for a person, with a summary of what happened so far for the agent. */
   private async handOff(turn: MessageTurn, before: ConversationState, outcome: Outcome, text: string): Promise<Update<ConversationState, TurnResult>> {
     const reason = outcome.handoff ?? 'customer_asked';
-    const said = this.transcript.say({ ...outcome.state, handoff: queued(this.now()) }, { customer: text, replies: outcome.replies });
+    const attachments = turn.uploads?.length ? { attachments: turn.uploads } : {};
+    const said = this.transcript.say({ ...outcome.state, handoff: queued(this.now()) }, { customer: text, ...attachments, replies: outcome.replies });
     const earlier = await this.transcript.earlier(addressOf(turn), before, this.turns.logFor(turn));
     const topic = before.lastIntent ?? outcome.state.lastIntent;
     const tree = outcome.finishedTree ?? before.tree;
@@ -145,6 +152,19 @@ export class SupportBot {
       transcript: [...earlier, ...said.result.lines],
     });
     return { state: said.state, result: { ...said.result, handoff: { reason, summary } } };
+  }
+
+  /**
+   * What the bot says about files sent with a message: a refusal (nothing of them was kept), and
+   * for kept pictures who will see them. While a person is involved they see the picture in the
+   * chat, so only a refusal is said. File names are the customer's text and are never echoed.
+   */
+  private aboutPictures(turn: MessageTurn, personInvolved: boolean): { replies: Reply[] } {
+    const { phrases } = this.deps.content;
+    const replies: Reply[] = [];
+    if (turn.refusedUploads?.length) replies.push({ text: phrases.uploadRefused.replaceAll('{limit}', megabytes(this.deps.maxUploadBytes)) });
+    if (turn.uploads?.length && !personInvolved) replies.push({ text: this.deps.peopleReachable(turn) ? phrases.uploadKept : phrases.uploadKeptNoPerson });
+    return { replies };
   }
 
   private withdraws(text: string): boolean {
@@ -164,3 +184,6 @@ export class SupportBot {
 const contextOf = ({ transcript: _lines, ...context }: HandoffSummary): HandoffContext => context;
 
 const round = (value: number): number => Math.round(value * 1000) / 1000;
+
+/** 5242880 → "5 MB", 1572864 → "1.5 MB": the limit as a customer reads it. */
+const megabytes = (bytes: number): string => `${Math.round((bytes / 1_048_576) * 10) / 10} MB`;

@@ -1,13 +1,16 @@
 import type { CaseStore } from './caseStore.js';
 import type { KeyValueStorage } from './conversationStore.js';
 import type { TranscriptStore } from './transcriptStore.js';
+import type { UploadStore } from './uploadStore.js';
 
-/** One storage choice (memory, file or blob): conversation state, transcripts, handoff cases and web chats side by side. */
+/** One storage choice (memory, file or blob): conversation state, transcripts, handoff cases, web chats and uploads side by side. */
 export interface StorageBackend {
   readonly state: KeyValueStorage;
   readonly transcripts: TranscriptStore;
   readonly cases: CaseStore;
   readonly directLine: DirectLineStore;
+  /** Customers' pictures, for agents only. */
+  readonly uploads: UploadStore;
   close(): Promise<void>;
 }
 

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { ErrorCode } from '../errors.js';
+import type { UploadInfo } from './uploadStore.js';
 
 /** One line of a conversation: what the customer, the bot or a support agent said. */
 export interface TranscriptLine {
@@ -9,6 +10,8 @@ export interface TranscriptLine {
   readonly text: string;
   /** ISO 8601, UTC. */
   readonly at: string;
+  /** Pictures the customer sent with this line (kept in the upload store, shown to agents only). */
+  readonly attachments?: readonly UploadInfo[];
 }
 
 export interface TranscriptKey {

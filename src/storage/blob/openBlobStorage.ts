@@ -6,6 +6,7 @@ import { BlobCaseStore } from './blobCaseStore.js';
 import { BlobDirectLineStore } from './blobDirectLineStore.js';
 import { BlobStorage } from './blobStorage.js';
 import { BlobTranscriptStore } from './blobTranscriptStore.js';
+import { BlobUploadStore } from './blobUploadStore.js';
 
 export interface BlobStorageOptions {
   readonly connectionString: string;
@@ -31,6 +32,7 @@ export async function openBlobStorage(options: BlobStorageOptions): Promise<Stor
     transcripts: new BlobTranscriptStore(transcriptClient),
     cases: new BlobCaseStore(stateClient),
     directLine: new BlobDirectLineStore(stateClient),
+    uploads: new BlobUploadStore(stateClient),
     close: async () => undefined,
   };
 }
