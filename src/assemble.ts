@@ -25,6 +25,7 @@ import { TurnGate } from './server/turnGate.js';
 import type { WebChatBackend } from './server/webChat.js';
 import type { StorageBackend } from './storage/backend.js';
 import { ConversationStore } from './storage/conversationStore.js';
+import { PictureKeeper } from './storage/uploadStore.js';
 import { IN_MEMORY, openSqliteStorage } from './storage/sqlite/openSqliteStorage.js';
 
 /**
@@ -114,7 +115,8 @@ export function assemble(config: Config, logger: Logger, storage: StorageBackend
   const gate = new TurnGate();
   const kept = new KeptConversations({ store: storage.directLine, limits: directLineLimits(config), logger, now });
   const embeddedDelivery = new BotDelivery(kept, logger, now);
-  const channel = new BotChannel({ config, bot, logger, phrases: content.phrases, embeddedSink: embeddedDelivery });
+  const pictures = new PictureKeeper(storage.uploads, today);
+  const channel = new BotChannel({ config, bot, logger, phrases: content.phrases, embeddedSink: embeddedDelivery, pictures });
   const webChat: WebChatBackend = config.DIRECT_LINE_SECRET
     ? { mode: 'azure', secret: config.DIRECT_LINE_SECRET, domain: config.DIRECT_LINE_DOMAIN }
     : {
@@ -135,8 +137,10 @@ export function assemble(config: Config, logger: Logger, storage: StorageBackend
     streamBufferBytes: config.DIRECT_LINE_STREAM_BUFFER_BYTES,
     webChat,
     maxBodyBytes: config.MAX_BODY_BYTES,
+    maxUploadBytes: config.UPLOAD_MAX_BYTES,
     requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
     ...(consoleEnabled ? { agentConsole: { agents: configuredAgents(config.AGENT_TOKENS), queue, outbox: channel, catalog: handBackCatalog(content) } } : {}),
+    ...(consoleEnabled ? { agentAttachments: { agents: configuredAgents(config.AGENT_TOKENS), pictures: storage.uploads } } : {}),
   });
   return { content, bot, recognizer, queue, channel, gate, server, webChat, embeddedDelivery, timings: { contentMs: t1 - t0, trainMs: t2 - t1 } };
 }
@@ -149,6 +153,7 @@ const directLineLimits = (config: Config) => ({
   maxConversationBytes: config.DIRECT_LINE_MAX_CONVERSATION_BYTES,
   maxTotalBytes: config.DIRECT_LINE_MAX_TOTAL_BYTES,
   maxStreams: config.DIRECT_LINE_MAX_STREAMS,
+  maxUploadBytes: config.UPLOAD_MAX_BYTES,
 });
 
 const handBackCatalog = (content: Content) => ({

@@ -37,6 +37,7 @@ export const ERROR_CODES = {
   ERR_STORAGE_TRANSCRIPT: 'transcript lines could not be kept or pruned',
   ERR_STORAGE_UNAVAILABLE: 'conversation state or a handoff case could not be read or written',
   ERR_CONNECTOR_SEND: 'the Bot Connector did not take an outbound activity after every retry',
+  ERR_UPLOAD_DOWNLOAD: "a file a customer sent (a Teams image or file) could not be downloaded in time; the customer is told it was not kept",
   ERR_TURN_FAILED: 'a turn failed unexpectedly',
   ERR_HANDOFF_UNKNOWN: 'no handoff exists for that conversation',
   ERR_HANDOFF_STATE: 'the handoff is not in a state that allows this action',

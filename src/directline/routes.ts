@@ -6,6 +6,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { AppError, httpStatusOf } from '../errors.js';
 import { bearerToken } from '../text.js';
 import { parseWatermark, type DirectLineService, type TokenGrant } from './service.js';
+import { readUpload } from './upload.js';
 
 export const DIRECT_LINE_PATH = '/v3/directline';
 const STREAM_PATH = /^\/v3\/directline\/conversations\/([A-Za-z0-9_-]{1,64})\/stream$/;
@@ -18,6 +19,8 @@ interface DirectLineRouteOptions {
   readonly route: (handler: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response) => Promise<void>;
   /** A stream whose unsent bytes exceed this is a reader that stopped reading: it is closed. */
   readonly streamBufferBytes: number;
+  /** UPLOAD_MAX_BYTES: the largest file of an upload that is read in full. */
+  readonly maxUploadBytes: number;
 }
 
 /**
@@ -44,6 +47,15 @@ export function mountDirectLine(server: Server, service: DirectLineService, opti
   server.post(`${DIRECT_LINE_PATH}/conversations/:conversationId/activities`, route(async (req, res) => {
     const grant = await service.authorize(req.params.conversationId, req.headers.authorization);
     res.send(200, await service.post(grant, req.body));
+  }));
+
+  // Web Chat's upload button (botframework-directlinejs postMessageWithAttachments). restify's body
+  // reader leaves multipart bodies alone, so the request stream is still unread here. The token is
+  // checked before a byte of the body is parsed.
+  server.post(`${DIRECT_LINE_PATH}/conversations/:conversationId/upload`, route(async (req, res) => {
+    const grant = await service.authorize(req.params.conversationId, req.headers.authorization);
+    const parts = await readUpload(req, { maxFileBytes: options.maxUploadBytes });
+    res.send(200, await service.postUpload(grant, queryOf(req).get('userId'), parts));
   }));
 
   server.get(`${DIRECT_LINE_PATH}/conversations/:conversationId/activities`, route(async (req, res) => {

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { AppError } from '../errors.js';
 import type { TranscriptKey } from './transcriptStore.js';
 
 /** The image types a customer may send, named by what their bytes are, never by what a client declared. */
@@ -73,10 +74,38 @@ export function cleanFileName(name: string | undefined): string {
  * An upload's id: derived from where it was sent (channel, conversation, activity, position) when
  * the activity has an id, so a retried activity names the same upload; random otherwise.
  */
-export function uploadIdOf(key: TranscriptKey, activityId: string | undefined, index: number): string {
+function uploadIdOf(key: TranscriptKey, activityId: string | undefined, index: number): string {
   if (!activityId) return randomBytes(16).toString('base64url');
   return createHash('sha256').update(`${key.channelId}\n${key.conversationId}\n${activityId}\n${index}`).digest('base64url').slice(0, 32);
 }
 
-/** Ids this store hands out: base64url, 22 (random) or 32 (derived) characters. */
-export const UPLOAD_ID = /^[A-Za-z0-9_-]{22,32}$/;
+/** A file as a channel received it: where it was sent, and its bytes. */
+export interface ReceivedFile extends TranscriptKey {
+  readonly activityId?: string;
+  readonly index: number;
+  readonly name?: string;
+  readonly data: Buffer;
+}
+
+/** Keeps what is a picture by its bytes, and nothing else: what channels/ and the embedded Direct Line hand files to. */
+export class PictureKeeper {
+  constructor(
+    private readonly store: UploadStore,
+    private readonly now: () => Date,
+  ) {}
+
+  /** The kept picture, or undefined when the bytes are not a PNG, JPEG or HEIC/HEIF image (nothing kept). */
+  async keep(file: ReceivedFile): Promise<UploadInfo | undefined> {
+    const contentType = imageTypeOf(file.data);
+    if (!contentType) return undefined;
+    const key = { channelId: file.channelId, conversationId: file.conversationId };
+    const info: UploadInfo = { id: uploadIdOf(key, file.activityId, file.index), name: cleanFileName(file.name), contentType, bytes: file.data.length };
+    try {
+      await this.store.put({ ...info, ...key, at: this.now().toISOString(), data: file.data });
+    } catch (error) {
+      // The turn stops here with the storage apology: the customer sends the picture again.
+      throw new AppError('ERR_STORAGE_UNAVAILABLE', 'the picture could not be kept', { cause: error });
+    }
+    return info;
+  }
+}

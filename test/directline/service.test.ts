@@ -16,6 +16,7 @@ const LIMITS: DirectLineLimits = {
   maxConversationBytes: 262_144,
   maxTotalBytes: 8_388_608,
   maxStreams: 3,
+  maxUploadBytes: 5_242_880,
 };
 
 const opened: StorageBackend[] = [];
