@@ -47,8 +47,9 @@ export interface AgentConsoleOptions {
 /** public/ sits at the project root, two levels above both src/server and dist/server. */
 const PAGES = new URL('../../public/agent/', import.meta.url);
 const SECURITY_HEADERS = {
-  // The page's one script is its own file; its styles are inline in the page.
-  'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  // The page's one script is its own file; its styles are inline in the page. Customers' pictures
+  // are fetched with the agent's token and shown from blob: URLs.
+  'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
   'x-frame-options': 'DENY',
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
