@@ -13,7 +13,7 @@ async function start(): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL);
   const storage = await openStorage(config);
   const { server, gate, content, timings } = assemble(config, logger, storage);
-  const retention = new TranscriptRetention({ transcripts: storage.transcripts, days: config.TRANSCRIPT_RETENTION_DAYS, logger });
+  const retention = new TranscriptRetention({ transcripts: storage.transcripts, uploads: storage.uploads, days: config.TRANSCRIPT_RETENTION_DAYS, logger });
   retention.start();
   server.listen(config.PORT, config.HOST, () => {
     logger.info(

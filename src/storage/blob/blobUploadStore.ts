@@ -30,21 +30,20 @@ export class BlobUploadStore implements UploadStore {
   async get(id: string): Promise<StoredUpload | undefined> {
     try {
       const client = this.container.getBlobClient(PREFIX + id);
-      const { metadata } = await client.getProperties();
-      const encoded = Object.entries(metadata ?? {}).find(([name]) => name.toLowerCase() === 'info')?.[1];
-      if (encoded === undefined) return undefined;
-      const info = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8')) as Omit<StoredUpload, 'data'>;
-      return { ...info, data: await client.downloadToBuffer() };
+      const info = infoOf((await client.getProperties()).metadata);
+      return info ? { ...info, data: await client.downloadToBuffer() } : undefined;
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
       throw error;
     }
   }
 
+  /** By the time each upload was sent (its metadata), as the SQLite store does; listing reads the metadata in the same call. */
   async prune(before: Date): Promise<number> {
     let removed = 0;
-    for await (const blob of this.container.listBlobsFlat({ prefix: PREFIX })) {
-      if (blob.properties.lastModified.getTime() >= before.getTime()) continue;
+    for await (const blob of this.container.listBlobsFlat({ prefix: PREFIX, includeMetadata: true })) {
+      const at = infoOf(blob.metadata)?.at;
+      if (at === undefined || Date.parse(at) >= before.getTime()) continue;
       await this.container.deleteBlob(blob.name).catch((error: unknown) => {
         if (statusOf(error) !== 404) throw error;
       });
@@ -52,4 +51,10 @@ export class BlobUploadStore implements UploadStore {
     }
     return removed;
   }
+}
+
+/** Azure hands metadata names back in the case it likes; ours is one lower-case word. */
+function infoOf(metadata: Record<string, string> | undefined): Omit<StoredUpload, 'data'> | undefined {
+  const encoded = Object.entries(metadata ?? {}).find(([name]) => name.toLowerCase() === 'info')?.[1];
+  return encoded === undefined ? undefined : (JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8')) as Omit<StoredUpload, 'data'>);
 }
