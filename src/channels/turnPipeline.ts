@@ -94,6 +94,11 @@ export class TurnPipeline {
 
   private async filesOf(context: TurnContext, embedded: boolean) {
     const { uploads, refused } = await this.options.attachments.read(context, embedded);
+    // Counts and types only: file names are the customer's text.
+    this.options.logger.info(
+      { conversationId: context.activity.conversation.id, activityId: context.activity.id, kept: uploads.map((upload) => upload.contentType), refused: refused.length },
+      'files received',
+    );
     return { ...(uploads.length > 0 ? { uploads } : {}), ...(refused.length > 0 ? { refusedUploads: refused } : {}) };
   }
 

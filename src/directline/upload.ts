@@ -51,7 +51,7 @@ export function readUpload(req: IncomingMessage, limits: UploadLimits): Promise<
     try {
       parser = busboy({
         headers: req.headers,
-        limits: { fileSize: limits.maxFileBytes + 1, files: MAX_UPLOAD_FILES + 1, fields: 1, fieldSize: MAX_ACTIVITY_BYTES, parts: MAX_UPLOAD_FILES + 2, headerPairs: 16 },
+        limits: { fileSize: Math.max(limits.maxFileBytes, MAX_ACTIVITY_BYTES) + 1, files: MAX_UPLOAD_FILES + 1, fields: 1, fieldSize: MAX_ACTIVITY_BYTES, parts: MAX_UPLOAD_FILES + 2, headerPairs: 16 },
       });
     } catch (error) {
       reject(new AppError('ERR_REQUEST_INVALID', 'the upload is not valid multipart/form-data', { cause: error }));
@@ -86,7 +86,7 @@ export function readUpload(req: IncomingMessage, limits: UploadLimits): Promise<
           }),
         );
       } else if (name === 'file') {
-        // collect stops at the limit; busboy drops (and does not keep) the rest of a larger file.
+        // collect stops one byte past the limit; busboy drops (and does not keep) the rest of a larger file.
         reading.push(collect(stream, limits.maxFileBytes + 1).then((data) => void files.push({ name: info.filename ?? 'file', data })));
       } else {
         stream.resume();
@@ -114,7 +114,7 @@ export function readUpload(req: IncomingMessage, limits: UploadLimits): Promise<
 
 /** A part's bytes, at most `limit` of them; the rest is drained so the parser can go on. */
 function collect(stream: Readable, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
     stream.on('data', (chunk: Buffer) => {
@@ -124,7 +124,8 @@ function collect(stream: Readable, limit: number): Promise<Buffer> {
       size += Math.min(chunk.length, room);
     });
     stream.on('end', () => resolve(Buffer.concat(chunks)));
-    stream.on('error', reject);
+    // A broken body errors the part and the parser alike; the parser's error is the one answered.
+    stream.on('error', () => resolve(Buffer.concat(chunks)));
   });
 }
 

@@ -150,6 +150,19 @@ describe('a screenshot sent with Web Chat’s upload button', () => {
   });
 });
 
+describe('a malformed upload', () => {
+  it('is refused with 400 when its multipart body is broken or has no activity part, and nothing reaches the bot', async () => {
+    const chat = await startChat();
+    const post = (body: string, type = 'multipart/form-data; boundary=b') =>
+      fetch(`${bot.url}/v3/directline/conversations/${chat.conversationId}/upload`, { method: 'POST', headers: { ...chat.auth, 'content-type': type }, body });
+    expect((await post('--b\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\n\r\nabc')).status).toBe(400);
+    expect((await post('--b\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\nContent-Type: image/png\r\n\r\nabc\r\n--b--\r\n')).status).toBe(400);
+    expect((await post('--b\r\nContent-Disposition: form-data; name="activity"\r\n\r\n{not json\r\n--b--\r\n')).status).toBe(400);
+    expect((await post('--b\r\nContent-Disposition: form-data; name="activity"\r\n\r\n{"type":"typing"}\r\n--b--\r\n')).status).toBe(400);
+    expect(botTexts(await activitiesOf(chat)).filter((text) => /picture|file/.test(text))).toEqual([]);
+  });
+});
+
 describe('the agents’ attachment route', () => {
   it('serves nobody without an agent token: no token, a customer’s Direct Line token, an unknown id', async () => {
     const chat = await startChat();
