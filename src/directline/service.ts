@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { AppError } from '../errors.js';
 import { bearerToken } from '../text.js';
 import type { DirectLineRecord } from '../storage/backend.js';
-import { imageTypeOf } from '../storage/uploadStore.js';
+import { cleanFileName, imageTypeOf } from '../storage/uploadStore.js';
 import { clientActivitySchema, parseClientActivity, uploadActivitySchema, type ActivityJson } from './activities.js';
 import { MAX_UPLOAD_FILES, type UploadParts } from './upload.js';
 import { BOT_ACCOUNT, envelopeOf } from './delivery.js';
@@ -189,7 +189,8 @@ export class DirectLineService {
       const picture = file.data.length <= this.limits.maxUploadBytes ? imageTypeOf(file.data) : undefined;
       const thumbnail = picture ? safeThumbnail(about?.thumbnailUrl) : undefined;
       // Shown as a picture only with a thumbnail the page drew itself; otherwise as a file name (HEIC, refused files).
-      const shown = thumbnail ? { contentType: picture, name: file.name, thumbnailUrl: thumbnail } : { contentType: 'application/octet-stream', name: file.name };
+      const name = cleanFileName(file.name);
+      const shown = thumbnail ? { contentType: picture, name, thumbnailUrl: thumbnail } : { contentType: 'application/octet-stream', name };
       return { shown, forBot: { contentType: about?.contentType ?? 'application/octet-stream', name: file.name, content: file.data } };
     });
     return this.deliver(grant, { ...parsed, attachments: files.map((file) => file.shown) }, files.map((file) => file.forBot));
