@@ -5,7 +5,7 @@ import type { UploadInfo } from '../bot/types.js';
 import { firstLine } from '../text.js';
 
 /** A file a customer sent, read in full (or up to one byte past the limit). */
-export interface ReceivedFile {
+interface ReceivedFile {
   readonly channelId: string;
   readonly conversationId: string;
   readonly activityId?: string;
@@ -23,7 +23,7 @@ export interface PictureKeeper {
   keep(file: ReceivedFile): Promise<UploadInfo | undefined>;
 }
 
-export interface AttachmentReaderOptions {
+interface AttachmentReaderOptions {
   readonly keeper: PictureKeeper;
   /** UPLOAD_MAX_BYTES: a larger file is refused, and no more of it is read. */
   readonly maxBytes: number;
@@ -33,7 +33,7 @@ export interface AttachmentReaderOptions {
 }
 
 /** What the customer sent besides words: pictures kept, and names of files refused. */
-export interface ReadAttachments {
+interface ReadAttachments {
   readonly uploads: readonly UploadInfo[];
   readonly refused: readonly string[];
 }

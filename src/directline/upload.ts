@@ -4,7 +4,7 @@ import busboy from 'busboy';
 import { AppError } from '../errors.js';
 
 /** One file part of an upload, read up to one byte past the limit (so "too large" is known without keeping more). */
-export interface UploadedFile {
+interface UploadedFile {
   readonly name: string;
   readonly data: Buffer;
 }
@@ -15,7 +15,7 @@ export interface UploadParts {
   readonly files: readonly UploadedFile[];
 }
 
-export interface UploadLimits {
+interface UploadLimits {
   /** UPLOAD_MAX_BYTES: bytes of a file kept; one more is read to know it was larger. */
   readonly maxFileBytes: number;
 }

@@ -5,7 +5,7 @@ import { asAgent, type AgentDirectory } from './agentAuth.js';
 import { jsonRoute } from './errors.js';
 
 /** A kept picture as the route serves it (src/storage/uploadStore.ts keeps them). */
-export interface KeptPicture {
+interface KeptPicture {
   readonly name: string;
   /** Decided from the bytes when the picture was kept (PNG, JPEG, HEIC/HEIF), never what a client declared. */
   readonly contentType: string;

@@ -80,7 +80,7 @@ function uploadIdOf(key: TranscriptKey, activityId: string | undefined, index: n
 }
 
 /** A file as a channel received it: where it was sent, and its bytes. */
-export interface ReceivedFile extends TranscriptKey {
+interface ReceivedFile extends TranscriptKey {
   readonly activityId?: string;
   readonly index: number;
   readonly name?: string;
