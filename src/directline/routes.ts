@@ -10,6 +10,11 @@ import { readUpload } from './upload.js';
 
 export const DIRECT_LINE_PATH = '/v3/directline';
 const STREAM_PATH = /^\/v3\/directline\/conversations\/([A-Za-z0-9_-]{1,64})\/stream$/;
+/**
+ * Uploads read at once, over all conversations: with the default 5 MB limit at most about 170 MB
+ * of them in memory. A customer gets 503 beyond it and Web Chat offers to send again.
+ */
+const MAX_CONCURRENT_UPLOADS = 8;
 /** Web Chat pings with empty messages and never sends anything large over the stream. */
 const MAX_STREAM_MESSAGE_BYTES = 4096;
 
@@ -52,10 +57,18 @@ export function mountDirectLine(server: Server, service: DirectLineService, opti
   // Web Chat's upload button (botframework-directlinejs postMessageWithAttachments). restify's body
   // reader leaves multipart bodies alone, so the request stream is still unread here. The token is
   // checked before a byte of the body is parsed.
+  let uploading = 0;
   server.post(`${DIRECT_LINE_PATH}/conversations/:conversationId/upload`, route(async (req, res) => {
     const grant = await service.authorize(req.params.conversationId, req.headers.authorization);
-    const parts = await readUpload(req, { maxFileBytes: options.maxUploadBytes });
-    res.send(200, await service.postUpload(grant, queryOf(req).get('userId'), parts));
+    // Each upload is read into memory (up to MAX_UPLOAD_FILES × UPLOAD_MAX_BYTES), and tokens are free.
+    if (uploading >= MAX_CONCURRENT_UPLOADS) throw new AppError('ERR_UPLOAD_BUSY', 'too many uploads at once; try again in a moment');
+    uploading += 1;
+    try {
+      const parts = await readUpload(req, { maxFileBytes: options.maxUploadBytes });
+      res.send(200, await service.postUpload(grant, queryOf(req).get('userId'), parts));
+    } finally {
+      uploading -= 1;
+    }
   }));
 
   server.get(`${DIRECT_LINE_PATH}/conversations/:conversationId/activities`, route(async (req, res) => {

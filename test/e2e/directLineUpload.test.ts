@@ -150,6 +150,31 @@ describe('a screenshot sent with Web Chat’s upload button', () => {
   });
 });
 
+describe('uploads at once', () => {
+  it('reads at most eight at a time and answers the next one 503 without keeping it', async () => {
+    const chat = await startChat();
+    const url = new URL(`${bot.url}/v3/directline/conversations/${chat.conversationId}/upload`);
+    // Eight uploads whose bodies have not finished arriving hold their places.
+    const slow = Array.from({ length: 8 }, () => {
+      const req = request(url, { method: 'POST', headers: { ...chat.auth, 'content-type': 'multipart/form-data; boundary=x', 'content-length': '100000' } });
+      req.on('error', () => undefined);
+      req.write('--x\r\n');
+      return req;
+    });
+    try {
+      let status = 0;
+      // The slow ones reach the handler in their own time on a loaded machine; the ninth is refused once all eight are read.
+      for (let tries = 0; tries < 50 && status !== 503; tries += 1) {
+        status = (await upload(chat, [{ name: 'a.png', contentType: 'image/png', data: png(2, 2) }])).status;
+        if (status !== 503) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(status).toBe(503);
+    } finally {
+      for (const req of slow) req.destroy();
+    }
+  });
+});
+
 describe('a malformed upload', () => {
   it('is refused with 400 when its multipart body is broken or has no activity part, and nothing reaches the bot', async () => {
     const chat = await startChat();
