@@ -25,7 +25,8 @@
     suggestedActionBorderRadius: 16,
     suggestedActionBorderColor: '#0b5cad',
     suggestedActionTextColor: '#0b5cad',
-    hideUploadButton: true,
+    // Screenshots go to the support team through the embedded Direct Line's /upload (README "Screenshots").
+    hideUploadButton: false,
     sendBoxButtonColor: '#0b5cad',
     timestampFormat: 'relative'
   };

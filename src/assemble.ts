@@ -29,6 +29,7 @@ import type { WebChatBackend } from './server/webChat.js';
 import { AgentAccounts } from './storage/agentAccounts.js';
 import type { StorageBackend } from './storage/backend.js';
 import { ConversationStore } from './storage/conversationStore.js';
+import { PictureKeeper } from './storage/uploadStore.js';
 
 /** What serves turns from one generation of the content; a reload swaps all of it at once. */
 interface Served {
@@ -123,6 +124,7 @@ export function assemble(config: Config, logger: Logger, storage: StorageBackend
       },
       logger,
       maxMessageChars: config.MAX_MESSAGE_CHARS,
+      maxUploadBytes: config.UPLOAD_MAX_BYTES,
       now: today,
     });
     return { recognizer, bot, handoff };
@@ -150,7 +152,8 @@ export function assemble(config: Config, logger: Logger, storage: StorageBackend
       return live.current.content.phrases.storageFailed;
     },
   };
-  const channel = new BotChannel({ config, bot, logger, phrases, embeddedSink: embeddedDelivery });
+  const pictures = new PictureKeeper(storage.uploads, today);
+  const channel = new BotChannel({ config, bot, logger, phrases, embeddedSink: embeddedDelivery, pictures });
   const webChat: WebChatBackend = config.DIRECT_LINE_SECRET
     ? { mode: 'azure', secret: config.DIRECT_LINE_SECRET, domain: config.DIRECT_LINE_DOMAIN }
     : {
@@ -171,11 +174,13 @@ export function assemble(config: Config, logger: Logger, storage: StorageBackend
     streamBufferBytes: config.DIRECT_LINE_STREAM_BUFFER_BYTES,
     webChat,
     maxBodyBytes: config.MAX_BODY_BYTES,
+    maxUploadBytes: config.UPLOAD_MAX_BYTES,
     requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
     // Always there, so a first agent added with `npm run agents` signs in without a restart.
     agentConsole: { agents, queue, outbox: channel, catalog: handBackCatalog(() => live.current.content) },
     agentSignIn: { accounts, now, ...(config.AGENT_OIDC_ISSUER ? { oidc: oidcSettings(config, config.AGENT_OIDC_ISSUER) } : {}) },
     agentPresence: { agents, presence },
+    agentAttachments: { agents, pictures: storage.uploads },
   });
   const { validateMs, trainMs } = live.current;
   return {
@@ -205,6 +210,7 @@ const directLineLimits = (config: Config) => ({
   maxConversationBytes: config.DIRECT_LINE_MAX_CONVERSATION_BYTES,
   maxTotalBytes: config.DIRECT_LINE_MAX_TOTAL_BYTES,
   maxStreams: config.DIRECT_LINE_MAX_STREAMS,
+  maxUploadBytes: config.UPLOAD_MAX_BYTES,
 });
 
 /** Config requires the client id and public URL with the issuer. */

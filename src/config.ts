@@ -96,6 +96,8 @@ const schema = z.object({
   DIRECT_LINE_MAX_TOTAL_BYTES: z.coerce.number().int().min(65_536).default(134_217_728),
   DIRECT_LINE_MAX_STREAMS: z.coerce.number().int().min(1).max(100).default(3),
   DIRECT_LINE_STREAM_BUFFER_BYTES: z.coerce.number().int().min(16_384).default(1_048_576),
+  // Screenshots customers send (README "Screenshots"): the largest image kept, in bytes; iPhone screenshots are 0.5-3 MB.
+  UPLOAD_MAX_BYTES: z.coerce.number().int().min(65_536).max(26_214_400).default(5_242_880),
   // Teams app package (npm run teams:package); the bot itself runs without them.
   TEAMS_APP_ID: guid.optional(),
   TEAMS_APP_VERSION: z

@@ -43,6 +43,8 @@ export const ERROR_CODES = {
   ERR_STORAGE_TRANSCRIPT: 'transcript lines could not be kept or pruned',
   ERR_STORAGE_UNAVAILABLE: 'conversation state, a handoff case or an agent account could not be read or written',
   ERR_CONNECTOR_SEND: 'the Bot Connector did not take an outbound activity after every retry',
+  ERR_UPLOAD_BUSY: 'more web chat uploads arrived at once than the server reads at a time; the customer can send again',
+  ERR_UPLOAD_DOWNLOAD: "a file a customer sent (a Teams image or file) could not be downloaded in time; the customer is told it was not kept",
   ERR_TURN_FAILED: 'a turn failed unexpectedly',
   ERR_HANDOFF_UNKNOWN: 'no handoff exists for that conversation',
   ERR_HANDOFF_STATE: 'the handoff is not in a state that allows this action',
@@ -76,6 +78,7 @@ export const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   ERR_DIRECTLINE_BOT_FAILED: 502,
   ERR_CONNECTOR_SEND: 502,
   ERR_SHUTTING_DOWN: 503,
+  ERR_UPLOAD_BUSY: 503,
   ERR_STORAGE_UNAVAILABLE: 503,
   ERR_STORAGE_CONFLICT: 503,
 };

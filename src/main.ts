@@ -16,7 +16,7 @@ async function start(): Promise<void> {
   const storage = await openStorage(config);
   const { server, gate, content, timings, live } = assemble(config, logger, storage);
   if (config.CONTENT_RELOAD) live.watch();
-  const retention = new TranscriptRetention({ transcripts: storage.transcripts, days: config.TRANSCRIPT_RETENTION_DAYS, logger });
+  const retention = new TranscriptRetention({ transcripts: storage.transcripts, uploads: storage.uploads, days: config.TRANSCRIPT_RETENTION_DAYS, logger });
   retention.start();
   server.listen(config.PORT, config.HOST, () => {
     logger.info(

@@ -17,7 +17,7 @@ interface Room {
 
 const ROOMS: Record<string, Room> = {
   server: { rooms: ['channels', 'directline'], packages: ['restify', 'openid-client', 'zod', 'node:fs', 'node:http', 'node:net', 'node:zlib', 'node:module', 'node:stream'] },
-  directline: { rooms: ['storage'], packages: ['restify', 'ws', 'zod', 'node:http'] },
+  directline: { rooms: ['storage'], packages: ['restify', 'ws', 'zod', 'node:http', 'busboy'] },
   channels: { rooms: ['bot', 'handoff'], packages: ['botbuilder', 'botbuilder-core', 'botframework-connector', 'botframework-schema', 'zod', 'node:async_hooks'] },
   bot: { rooms: ['handoff', 'dialogs', 'nlu', 'content', 'storage'], packages: [] },
   handoff: { rooms: ['content'], packages: [] },

@@ -173,6 +173,7 @@
       const body = el('div', 'body');
       markdown(body, line.text);
       div.append(el('div', 'meta', `${line.speaker} · ${clock(line.at)}`), body);
+      body.append(...(line.attachments || []).map(attachmentView));
       return div;
     }));
     transcript.scrollTop = transcript.scrollHeight;
@@ -229,6 +230,35 @@
         });
       }
     }
+  }
+
+  // Pictures a customer sent. An <img> cannot send the agent's token, so each is fetched once with
+  // it into a blob: URL: a thumbnail that opens full size, or (HEIC, which browsers cannot draw) a
+  // download link.
+  const pictures = new Map();
+  function attachmentView(attachment) {
+    const link = Object.assign(document.createElement('a'), { className: 'attachment', href: '#', textContent: `${attachment.name} (${Math.ceil(attachment.bytes / 1024)} kB)` });
+    link.style.display = 'block';
+    if (!pictures.has(attachment.id)) {
+      pictures.set(attachment.id, fetch(`/api/agent/attachments/${encodeURIComponent(attachment.id)}`, { headers: { authorization: `Bearer ${token}` } })
+        .then((response) => { if (!response.ok) throw new Error(`HTTP ${response.status}`); return response.blob(); })
+        .then((blob) => URL.createObjectURL(blob)));
+    }
+    pictures.get(attachment.id).then((url) => {
+      link.href = url;
+      if (attachment.contentType === 'image/png' || attachment.contentType === 'image/jpeg') {
+        Object.assign(link, { target: '_blank', rel: 'noopener', title: `${attachment.name}: open full size` });
+        const thumbnail = Object.assign(document.createElement('img'), { src: url, alt: attachment.name, className: 'thumbnail' });
+        Object.assign(thumbnail.style, { maxWidth: '180px', maxHeight: '140px', border: '1px solid #ccc', borderRadius: '4px' });
+        link.replaceChildren(thumbnail);
+      } else {
+        link.download = attachment.name;
+      }
+    }, () => {
+      pictures.delete(attachment.id);
+      link.textContent = `${attachment.name} (could not be loaded)`;
+    });
+    return link;
   }
 
   function fillTargets() {

@@ -8,7 +8,7 @@ import type { Conversation, Outcome } from './conversation.js';
 import { matchTopic } from './matchTopic.js';
 import type { OrderedTurns } from './orderedTurn.js';
 import { initialState, type ConversationState } from './state.js';
-import type { Transcript } from './transcript.js';
+import type { Said, Transcript } from './transcript.js';
 import type { HandoffStatusTurn, MessageTurn, Reply, TurnResult } from './types.js';
 
 /** What the router knows about a message from a customer in the handoff flow. */
@@ -20,6 +20,9 @@ export interface CustomerWriting {
   /** Their place in the console's queue, when they are (or are about to be) in it. */
   readonly standing?: Standing;
 }
+
+/** What came with a customer's message besides its words: pictures, and the bot's word on them. */
+type Sent = Pick<Said, 'attachments' | 'replies'>;
 
 export interface HandoffTurnsDeps {
   readonly content: Content;
@@ -40,18 +43,17 @@ export class HandoffTurns implements Conversations {
 
   /**
    * A customer's message while a person is involved (or offered). Undefined when an offer to leave a
-   * message has lapsed: the bot then answers the message itself.
+   * message has lapsed: the bot then answers the message itself. `sent` carries the pictures sent
+   * with it and what the bot says about them first.
    */
-  customerWrote(state: ConversationState, text: string, about: CustomerWriting): Update<ConversationState, TurnResult> | undefined {
+  customerWrote(state: ConversationState, text: string, about: CustomerWriting, sent: Sent = {}): Update<ConversationState, TurnResult> | undefined {
     const { handoff } = state;
     if (!handoff) throw new AppError('ERR_HANDOFF_STATE', 'no person is involved');
     const transition = customerWrote(handoff, { now: this.deps.now(), queueTimeoutMs: this.deps.queueTimeoutMs, withdraws: about.withdraws, available: about.available });
     if (transition.passOn) return undefined;
     const leftMessage = transition.keepMessage ? { text, ...(handoff.context ? { context: handoff.context } : {}) } : undefined;
-    return this.apply(state, transition, text, about.standing, {
-      ...(leftMessage ? { leftMessage } : {}),
-      ...(transition.requestCase ? { requestCase: transition.requestCase } : {}),
-    });
+    const extra = { ...(leftMessage ? { leftMessage } : {}), ...(transition.requestCase ? { requestCase: transition.requestCase } : {}) };
+    return this.apply(state, transition, text, about.standing, extra, sent);
   }
 
   /** What to add to the handoff's own replies once the customer is queued: their place and, if measured, the wait. */
@@ -141,10 +143,12 @@ export class HandoffTurns implements Conversations {
     customer?: string,
     standing?: Standing,
     extra: Pick<TurnResult, 'leftMessage' | 'requestCase'> = {},
+    sent: Sent = {},
   ): Update<ConversationState, TurnResult> {
     const next: ConversationState = transition.handoff ? { ...state, handoff: transition.handoff } : withoutHandoff(state);
-    const replies = transition.say ? this.say(transition.say, standing).map((text) => ({ text })) : [];
-    return this.deps.transcript.say(next, { ...(customer ? { customer } : {}), replies }, { ...extra, ...(transition.closeCase ? { closeCase: true } : {}) });
+    const replies = [...(sent.replies ?? []), ...(transition.say ? this.say(transition.say, standing).map((text) => ({ text })) : [])];
+    const attachments = sent.attachments?.length ? { attachments: sent.attachments } : {};
+    return this.deps.transcript.say(next, { ...(customer ? { customer } : {}), ...attachments, replies }, { ...extra, ...(transition.closeCase ? { closeCase: true } : {}) });
   }
 
   /**

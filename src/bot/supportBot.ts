@@ -12,8 +12,8 @@ import { withoutHandoff, type HandoffTurns } from './handoffTurns.js';
 import { addressOf, type OrderedTurns } from './orderedTurn.js';
 import { recover } from './recovery.js';
 import type { ConversationState } from './state.js';
-import type { Transcript } from './transcript.js';
-import type { ConversationRef, MessageTurn, TranscriptLine, Turn, TurnResult } from './types.js';
+import type { Said, Transcript } from './transcript.js';
+import type { ConversationRef, MessageTurn, Reply, TranscriptLine, Turn, TurnResult } from './types.js';
 import { introduceBot, welcomeMembers } from './welcome.js';
 
 export interface SupportBotDeps {
@@ -34,6 +34,8 @@ export interface SupportBotDeps {
   readonly people: (turn: MessageTurn) => Promise<People>;
   readonly logger: Logger;
   readonly maxMessageChars: number;
+  /** The largest picture kept (UPLOAD_MAX_BYTES), named in the refusal. */
+  readonly maxUploadBytes: number;
   readonly now: () => Date;
 }
 
@@ -114,13 +116,17 @@ export class SupportBot {
       // One character over the limit is enough to ask for a shorter message, and keeps a 200 kB
       // message out of the state and the transcript.
       const text = turn.text.replace(/\s+/g, ' ').trim().slice(0, this.deps.maxMessageChars + 1);
+      const pictures = await this.aboutPictures(turn, Boolean(saved.handoff));
+      const attachments = turn.uploads?.length ? { attachments: turn.uploads } : {};
       // While a person is involved the reply address stays the one the handoff began with: a later
       // activity must not redirect an agent's messages.
-      const handedOff = saved.handoff ? await this.whileHandedOff(turn, saved, text) : undefined;
+      const handedOff = saved.handoff ? await this.whileHandedOff(turn, saved, text, { ...pictures, ...attachments }) : undefined;
       if (handedOff) return handedOff;
       // An offer to leave a message that lapsed: this message is a new question for the bot.
       const fresh = saved.handoff ? withoutHandoff(saved) : saved;
       const state = turn.reference ? { ...fresh, reference: turn.reference } : fresh;
+      // A picture alone is kept and acknowledged; where the customer was (a tree's question) stays as it was.
+      if (text === '' && pictures.replies.length > 0) return this.transcript.say(state, { customer: '', ...attachments, replies: pictures.replies });
 
       const outcome = this.decide(state, text, turn.hasAttachments);
       log.info(
@@ -137,17 +143,17 @@ export class SupportBot {
       // which logs would keep at rest; `npm run chat -- --explain` shows those live.
       const explanation = outcome.recognition?.explanation;
       log.debug({ coverage: explanation?.coverage, matched: explanation?.matched, nearestExample: explanation?.nearestExample, candidates: outcome.recognition?.candidates }, 'recognition');
-      if (!outcome.handoff) return this.transcript.say(outcome.state, { customer: text, replies: outcome.replies });
+      if (!outcome.handoff) return this.transcript.say(outcome.state, { customer: text, ...attachments, replies: [...pictures.replies, ...outcome.replies] });
       // Never a queue nobody watches: with nobody online the customer may leave a message; with no
       // console, no hub and no agent in the chat, not even that.
       const people = await this.deps.people(turn);
       const { phrases } = this.deps.content;
-      if (people === 'nobody') return this.transcript.say(outcome.state, { customer: text, replies: [{ text: phrases.noPersonAvailable }] });
+      if (people === 'nobody') return this.transcript.say(outcome.state, { customer: text, ...attachments, replies: [...pictures.replies, { text: phrases.noPersonAvailable }] });
       if (people === 'later') {
         const context = contextOf(this.summary(state, outcome, []));
-        return this.transcript.say({ ...outcome.state, handoff: offered(this.now(), context) }, { customer: text, replies: [{ text: phrases.nobodyOnline }] });
+        return this.transcript.say({ ...outcome.state, handoff: offered(this.now(), context) }, { customer: text, ...attachments, replies: [...pictures.replies, { text: phrases.nobodyOnline }] });
       }
-      return this.handOff(turn, state, outcome, text);
+      return this.handOff(turn, state, { ...outcome, replies: [...pictures.replies, ...outcome.replies] }, text);
     });
   }
 
@@ -156,24 +162,25 @@ export class SupportBot {
    * only when it changes what happens (queued or offered), and the customer's place in the queue
    * only when they are about to be told it. Undefined when an offer lapsed.
    */
-  private async whileHandedOff(turn: MessageTurn, state: ConversationState, text: string): Promise<Update<ConversationState, TurnResult> | undefined> {
+  private async whileHandedOff(turn: MessageTurn, state: ConversationState, text: string, sent: Pick<Said, 'attachments' | 'replies'>): Promise<Update<ConversationState, TurnResult> | undefined> {
     const { handoff } = state;
     if (!handoff) return undefined;
     const { phrases } = this.deps.content;
     const writing = handoff.status === 'offered' || handoff.status === 'message';
     // An empty message or an emoji is no message to leave; the customer is told, nothing is kept.
-    if (writing && !READABLE.test(text)) return this.transcript.say(state, { replies: [{ text: text === '' && turn.hasAttachments ? phrases.nonText : phrases.empty }] });
+    if (writing && !READABLE.test(text) && !sent.attachments) return this.transcript.say(state, { replies: [{ text: text === '' && turn.hasAttachments ? phrases.nonText : phrases.empty }] });
     const available = (handoff.status === 'queued' || handoff.status === 'offered') && (await this.deps.people(turn)) === 'now';
     const toldPlace = (handoff.status === 'queued' && !handoff.waitingNoticeSent) || (handoff.status === 'offered' && available);
     const standing = toldPlace && this.deps.queue ? await this.deps.queue.standing(addressOf(turn)) : undefined;
-    return this.handoff.customerWrote(state, text, { withdraws: this.withdraws(text), available, ...(standing ? { standing } : {}) });
+    return this.handoff.customerWrote(state, text, { withdraws: this.withdraws(text), available, ...(standing ? { standing } : {}) }, sent);
   }
 
   /** The customer is queued for a person, with a summary of what happened so far for the agent, and told their place. */
   private async handOff(turn: MessageTurn, before: ConversationState, outcome: Outcome, text: string): Promise<Update<ConversationState, TurnResult>> {
     const standing = this.deps.queue ? await this.deps.queue.standing(addressOf(turn)) : undefined;
     const replies = [...outcome.replies, ...(standing ? this.handoff.queuedNotice(standing) : [])];
-    const said = this.transcript.say({ ...outcome.state, handoff: queued(this.now()) }, { customer: text, replies });
+    const attachments = turn.uploads?.length ? { attachments: turn.uploads } : {};
+    const said = this.transcript.say({ ...outcome.state, handoff: queued(this.now()) }, { customer: text, ...attachments, replies });
     const earlier = await this.transcript.earlier(addressOf(turn), before, this.turns.logFor(turn));
     const transcript = [...earlier, ...said.result.lines];
     const summary = this.summary(before, outcome, transcript);
@@ -192,6 +199,19 @@ export class SupportBot {
       candidates: reason === 'repeated_fallback' ? (outcome.recognition?.candidates ?? []) : before.lastCandidates,
       transcript,
     });
+  }
+
+  /**
+   * What the bot says about files sent with a message: a refusal (nothing of them was kept), and
+   * for kept pictures who will see them. While a person is involved they see the picture in the
+   * chat, so only a refusal is said. File names are the customer's text and are never echoed.
+   */
+  private async aboutPictures(turn: MessageTurn, personInvolved: boolean): Promise<{ replies: Reply[] }> {
+    const { phrases } = this.deps.content;
+    const replies: Reply[] = [];
+    if (turn.refusedUploads?.length) replies.push({ text: phrases.uploadRefused.replaceAll('{limit}', megabytes(this.deps.maxUploadBytes)) });
+    if (turn.uploads?.length && !personInvolved) replies.push({ text: (await this.deps.people(turn)) === 'nobody' ? phrases.uploadKeptNoPerson : phrases.uploadKept });
+    return { replies };
   }
 
   private withdraws(text: string): boolean {
@@ -226,3 +246,6 @@ function customerOf(turn: MessageTurn, transcript: readonly TranscriptLine[]): C
 const contextOf = ({ transcript: _lines, ...context }: HandoffSummary): HandoffContext => context;
 
 const round = (value: number): number => Math.round(value * 1000) / 1000;
+
+/** 5242880 → "5 MB", 1572864 → "1.5 MB": the limit as a customer reads it. */
+const megabytes = (bytes: number): string => `${Math.round((bytes / 1_048_576) * 10) / 10} MB`;

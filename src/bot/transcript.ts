@@ -6,13 +6,15 @@ import type { TranscriptStore } from '../storage/transcriptStore.js';
 import type { TypedLines } from './typedLines.js';
 import type { Update } from '../storage/conversationStore.js';
 import { RECENT_LINES, type ConversationState } from './state.js';
-import type { Reply, TranscriptLine, TurnResult } from './types.js';
+import type { Reply, TranscriptLine, TurnResult, UploadInfo } from './types.js';
 
-type Spoken = Pick<TranscriptLine, 'from' | 'text'>;
+type Spoken = Pick<TranscriptLine, 'from' | 'text' | 'attachments'>;
 
 /** Who said what in one update: the customer's or an agent's words, then the bot's replies. */
 export interface Said {
   readonly customer?: string;
+  /** Pictures the customer sent with their words (or alone: the line then has no text). */
+  readonly attachments?: readonly UploadInfo[];
   readonly agent?: string;
   readonly replies?: readonly Reply[];
 }
@@ -48,7 +50,9 @@ export class Transcript {
   say(state: ConversationState, said: Said, extra: Omit<TurnResult, 'replies' | 'lines'> = {}): Update<ConversationState, TurnResult> {
     const replies = said.replies ?? [];
     const spoken: Spoken[] = [
-      ...(said.customer ? [{ from: 'customer' as const, text: said.customer }] : []),
+      ...(said.customer || said.attachments?.length
+        ? [{ from: 'customer' as const, text: said.customer ?? '', ...(said.attachments?.length ? { attachments: said.attachments } : {}) }]
+        : []),
       ...(said.agent ? [{ from: 'agent' as const, text: said.agent }] : []),
       ...replies.map((reply) => ({ from: 'bot' as const, text: reply.text })),
     ];

@@ -1,8 +1,9 @@
 import type { CaseCustomer, HandoffContext, HandoffReason, HandoffSummary } from '../handoff/types.js';
 import type { TranscriptLine } from '../storage/transcriptStore.js';
 import type { TypedLine } from './typedLines.js';
+import type { UploadInfo } from '../storage/uploadStore.js';
 
-export type { TranscriptLine };
+export type { TranscriptLine, UploadInfo };
 
 /**
  * What the bot core speaks. channels/ translates Bot Framework activities into a Turn and the
@@ -41,6 +42,10 @@ export interface MessageTurn extends TurnBase {
   readonly text: string;
   /** The customer sent something we cannot read (a file, a sticker) without any text. */
   readonly hasAttachments: boolean;
+  /** Pictures sent with the message, already kept for agents by channels/ (the bot never reads them). */
+  readonly uploads?: readonly UploadInfo[];
+  /** Names of files sent with the message that were refused (not a picture, too large, unreadable): nothing of them is kept. */
+  readonly refusedUploads?: readonly string[];
   /** A support agent writing in a shared chat (Teams); never goes through recognition. */
   readonly fromAgent?: boolean;
 }

@@ -8,6 +8,7 @@ export type { ConversationAddress, Message };
 import { firstLine } from '../text.js';
 import { channelOf, scopeOf } from './activityToTurn.js';
 import { describeInvalidActivity } from './activitySchema.js';
+import { AttachmentReader, type PictureKeeper } from './attachments.js';
 import { BotAuthentication, type AuthenticateRequestResult } from './authentication.js';
 import { connectorRetryPolicy } from './connectorRetry.js';
 import { EMBEDDED_SERVICE_URL, EmbeddedAdapter, type ActivitySink } from './embeddedAdapter.js';
@@ -21,6 +22,8 @@ export interface ChannelOptions {
   readonly phrases: { readonly turnFailed: string; readonly storageFailed: string };
   /** Where replies to the embedded Direct Line's conversations go, in process. */
   readonly embeddedSink: ActivitySink;
+  /** Where the pictures customers send are kept (anything else is refused). */
+  readonly pictures: PictureKeeper;
 }
 
 /** An activity whose sender has been checked (or needs no check: MicrosoftAppId is empty). */
@@ -76,6 +79,7 @@ export class BotChannel {
       get storageFailedText() {
         return options.phrases.storageFailed;
       },
+      attachments: new AttachmentReader({ keeper: options.pictures, maxBytes: config.UPLOAD_MAX_BYTES, timeoutMs: config.CONNECTOR_TIMEOUT_MS, logger }),
     });
     this.adapter = new Adapter(this.auth);
     this.adapter.onTurnError = (context, error) => this.pipeline.onTurnError(context, error);
@@ -140,6 +144,6 @@ export class BotChannel {
 
   /** An activity from the embedded Direct Line: the same turn as /api/messages, its replies handed back in process. */
   async processEmbedded(activity: Record<string, unknown>): Promise<void> {
-    await this.embeddedAdapter.process(activity as Partial<Activity>, (context) => this.pipeline.run(context));
+    await this.embeddedAdapter.process(activity as Partial<Activity>, (context) => this.pipeline.run(context, true));
   }
 }

@@ -5,6 +5,7 @@ import type { ConversationRef, HandoffRequest, Turn, TurnResult } from '../bot/t
 import type { ConversationAddress } from '../handoff/types.js';
 import { firstLine } from '../text.js';
 import { activityToTurn } from './activityToTurn.js';
+import type { AttachmentReader } from './attachments.js';
 import { handoffEvent } from './handoffEvent.js';
 import { replyToActivity } from './replyToActivity.js';
 
@@ -26,6 +27,8 @@ export interface PipelineOptions {
   readonly turnFailedText: string;
   /** Said when the state store fails: the conversation is kept, so nothing was lost. */
   readonly storageFailedText: string;
+  /** Reads and keeps the files a customer sends, before the bot's turn. */
+  readonly attachments: AttachmentReader;
 }
 
 /** Delivered activities remembered; a channel replays within seconds, so this spans far more than needed. */
@@ -49,14 +52,17 @@ export class TurnPipeline {
 
   constructor(private readonly options: PipelineOptions) {}
 
-  async run(context: TurnContext): Promise<void> {
+  /** `embedded`: the activity comes from the embedded Direct Line, in process (its files are already read). */
+  async run(context: TurnContext, embedded = false): Promise<void> {
     const { activity } = context;
     const { agentIds, hubChannels, maxMessageChars } = this.options;
-    const turn = activityToTurn(activity, { agentIds, hubChannels, maxMessageChars });
-    if (!turn) {
+    const read = activityToTurn(activity, { agentIds, hubChannels, maxMessageChars });
+    if (!read) {
       this.options.logger.debug({ conversationId: activity.conversation.id, activityId: activity.id, type: activity.type }, 'activity ignored');
       return;
     }
+    // Files are fetched and kept only for a message the bot takes, from a customer, before its turn.
+    const turn = read.kind === 'message' && read.hasAttachments && !read.fromAgent ? { ...read, ...(await this.filesOf(context, embedded)) } : read;
     // handle() resolves once the state is saved: a turn re-run after an eTag conflict sends its replies once.
     const result = await this.options.bot.handle(turn);
     const key = `${activity.channelId}|${activity.conversation.id}|${activity.id ?? ''}`;
@@ -84,6 +90,16 @@ export class TurnPipeline {
       );
       return false;
     }
+  }
+
+  private async filesOf(context: TurnContext, embedded: boolean) {
+    const { uploads, refused } = await this.options.attachments.read(context, embedded);
+    // Counts and types only: file names are the customer's text.
+    this.options.logger.info(
+      { conversationId: context.activity.conversation.id, activityId: context.activity.id, kept: uploads.map((upload) => upload.contentType), refused: refused.length },
+      'files received',
+    );
+    return { ...(uploads.length > 0 ? { uploads } : {}), ...(refused.length > 0 ? { refusedUploads: refused } : {}) };
   }
 
   private remember(key: string): void {

@@ -69,6 +69,12 @@ export const botFileSchema = z.strictObject({
     tooLong: text,
     empty: text,
     nonText: text,
+    /** Pictures the customer sent were kept for the support team (their names are never echoed: they are the customer's text). */
+    uploadKept: text,
+    /** The same, where nobody from the support team can be reached: the picture is kept, but the bot asks for words. */
+    uploadKeptNoPerson: text,
+    /** A file that is not a PNG, JPEG or HEIC picture, or is larger than {limit}: refused, nothing kept. */
+    uploadRefused: text.refine((value) => value.includes('{limit}'), 'must give the size limit with {limit}'),
     turnFailed: text,
     storageFailed: text,
     noPersonAvailable: text,

@@ -12,33 +12,50 @@ const smallObject = (name: string) =>
     .record(z.string(), z.unknown())
     .refine((value) => Buffer.byteLength(JSON.stringify(value)) <= SMALL_OBJECT_BYTES, `${name} must be at most ${SMALL_OBJECT_BYTES} bytes of JSON`);
 
+const messageFields = (maxMessageChars: number) => ({
+  type: z.literal('message'),
+  text: z.string().max(maxMessageChars, `text must be at most ${maxMessageChars} characters`).optional(),
+  textFormat: z.enum(['plain', 'markdown', 'xml']).optional(),
+  locale: z.string().max(35).optional(),
+  localTimestamp: z.string().max(40).optional(),
+  localTimezone: z.string().max(64).optional(),
+  from: z.object({ name: z.string().max(100).optional() }).passthrough().optional(),
+  channelData: smallObject('channelData').optional(),
+  value: smallObject('value').optional(),
+});
+
 /**
  * What Web Chat posts, and nothing else: a message (typed text or a card button's value) or a
  * typing indicator. Fields the server owns (id, from.id, conversation, serviceUrl, timestamp, …)
- * and fields this bot does not read are dropped; attachments wait for an upload route.
+ * and fields this bot does not read are dropped; files come through the upload route only.
  */
 export function clientActivitySchema(maxMessageChars: number) {
   return z.discriminatedUnion('type', [
     z.object({
-      type: z.literal('message'),
-      text: z.string().max(maxMessageChars, `text must be at most ${maxMessageChars} characters`).optional(),
-      textFormat: z.enum(['plain', 'markdown', 'xml']).optional(),
-      locale: z.string().max(35).optional(),
-      localTimestamp: z.string().max(40).optional(),
-      localTimezone: z.string().max(64).optional(),
-      from: z.object({ name: z.string().max(100).optional() }).passthrough().optional(),
-      channelData: smallObject('channelData').optional(),
-      value: smallObject('value').optional(),
-      attachments: z.array(z.unknown()).max(0, 'attachments are not accepted here yet').optional(),
+      ...messageFields(maxMessageChars),
+      attachments: z.array(z.unknown()).max(0, 'attachments are sent through /upload').optional(),
     }),
     z.object({ type: z.literal('typing') }),
   ]);
 }
 
-type ClientActivity = z.infer<ReturnType<typeof clientActivitySchema>>;
+/**
+ * The activity part of an upload: a message whose attachments describe the file parts (Web Chat
+ * sends each one's name, declared type and, for pictures, a thumbnail it drew as a data: URL).
+ */
+export function uploadActivitySchema(maxMessageChars: number, maxFiles: number) {
+  return z.discriminatedUnion('type', [
+    z.object({
+      ...messageFields(maxMessageChars),
+      attachments: z
+        .array(z.object({ contentType: z.string().max(200).optional(), name: z.string().max(1000).optional(), thumbnailUrl: z.string().optional() }).passthrough())
+        .max(maxFiles, `attachments: at most ${maxFiles} files at once`),
+    }),
+  ]);
+}
 
 /** The one error a refused client activity gets: the first problem, short, with its field. */
-export function parseClientActivity(schema: ReturnType<typeof clientActivitySchema>, body: unknown): ClientActivity {
+export function parseClientActivity<T>(schema: z.ZodType<T>, body: unknown): T {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new AppError('ERR_REQUEST_INVALID', 'the body must be a JSON activity object');
   const parsed = schema.safeParse(body);
   if (parsed.success) return parsed.data;

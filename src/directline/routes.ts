@@ -6,9 +6,15 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { AppError, httpStatusOf } from '../errors.js';
 import { bearerToken } from '../text.js';
 import { parseWatermark, type DirectLineService, type TokenGrant } from './service.js';
+import { readUpload } from './upload.js';
 
 export const DIRECT_LINE_PATH = '/v3/directline';
 const STREAM_PATH = /^\/v3\/directline\/conversations\/([A-Za-z0-9_-]{1,64})\/stream$/;
+/**
+ * Uploads read at once, over all conversations: with the default 5 MB limit at most about 170 MB
+ * of them in memory. A customer gets 503 beyond it and Web Chat offers to send again.
+ */
+const MAX_CONCURRENT_UPLOADS = 8;
 /** Web Chat pings with empty messages and never sends anything large over the stream. */
 const MAX_STREAM_MESSAGE_BYTES = 4096;
 
@@ -18,6 +24,8 @@ interface DirectLineRouteOptions {
   readonly route: (handler: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response) => Promise<void>;
   /** A stream whose unsent bytes exceed this is a reader that stopped reading: it is closed. */
   readonly streamBufferBytes: number;
+  /** UPLOAD_MAX_BYTES: the largest file of an upload that is read in full. */
+  readonly maxUploadBytes: number;
 }
 
 /**
@@ -44,6 +52,23 @@ export function mountDirectLine(server: Server, service: DirectLineService, opti
   server.post(`${DIRECT_LINE_PATH}/conversations/:conversationId/activities`, route(async (req, res) => {
     const grant = await service.authorize(req.params.conversationId, req.headers.authorization);
     res.send(200, await service.post(grant, req.body));
+  }));
+
+  // Web Chat's upload button (botframework-directlinejs postMessageWithAttachments). restify's body
+  // reader leaves multipart bodies alone, so the request stream is still unread here. The token is
+  // checked before a byte of the body is parsed.
+  let uploading = 0;
+  server.post(`${DIRECT_LINE_PATH}/conversations/:conversationId/upload`, route(async (req, res) => {
+    const grant = await service.authorize(req.params.conversationId, req.headers.authorization);
+    // Each upload is read into memory (up to MAX_UPLOAD_FILES × UPLOAD_MAX_BYTES), and tokens are free.
+    if (uploading >= MAX_CONCURRENT_UPLOADS) throw new AppError('ERR_UPLOAD_BUSY', 'too many uploads at once; try again in a moment');
+    uploading += 1;
+    try {
+      const parts = await readUpload(req, { maxFileBytes: options.maxUploadBytes });
+      res.send(200, await service.postUpload(grant, queryOf(req).get('userId'), parts));
+    } finally {
+      uploading -= 1;
+    }
   }));
 
   server.get(`${DIRECT_LINE_PATH}/conversations/:conversationId/activities`, route(async (req, res) => {

@@ -3,7 +3,9 @@ import type { Logger } from 'pino';
 import { AppError } from '../errors.js';
 import { bearerToken } from '../text.js';
 import type { DirectLineRecord } from '../storage/backend.js';
-import { clientActivitySchema, parseClientActivity, type ActivityJson } from './activities.js';
+import { cleanFileName, imageTypeOf } from '../storage/uploadStore.js';
+import { clientActivitySchema, parseClientActivity, uploadActivitySchema, type ActivityJson } from './activities.js';
+import { MAX_UPLOAD_FILES, type UploadParts } from './upload.js';
 import { BOT_ACCOUNT, envelopeOf } from './delivery.js';
 import { KeptConversations, type ActivitySet, type KeepingLimits, type Subscriber } from './conversations.js';
 import { hashOf, newSecret, parseToken, secretMatches, tokenOf } from './tokens.js';
@@ -36,6 +38,8 @@ export interface DirectLineLimits extends KeepingLimits {
   readonly maxPending: number;
   /** WebSocket streams per conversation; a new one closes the oldest. */
   readonly maxStreams: number;
+  /** UPLOAD_MAX_BYTES: the largest picture a customer may send. */
+  readonly maxUploadBytes: number;
 }
 
 interface DirectLineServiceOptions {
@@ -77,6 +81,7 @@ export class DirectLineService {
   private readonly pending = new Map<string, Pending>();
   private readonly kept: KeptConversations;
   private readonly schema: ReturnType<typeof clientActivitySchema>;
+  private readonly uploadSchema: ReturnType<typeof uploadActivitySchema>;
   private readonly now: () => number;
   private readonly limits: DirectLineLimits;
   private nextSweep = 0;
@@ -85,6 +90,7 @@ export class DirectLineService {
     this.now = options.now ?? Date.now;
     this.limits = options.limits;
     this.schema = clientActivitySchema(options.limits.maxMessageChars);
+    this.uploadSchema = uploadActivitySchema(options.limits.maxMessageChars, MAX_UPLOAD_FILES);
     this.kept = options.kept;
   }
 
@@ -155,24 +161,57 @@ export class DirectLineService {
     });
   }
 
-  /**
-   * A customer activity: kept and echoed to subscribers (Web Chat matches the echo to mark it
-   * sent), then a typing indicator while the bot works, then the bot's turn. A customer's typing
-   * indicator is answered and dropped: this bot does nothing with it.
-   */
+  /** A customer activity (see deliver). A customer's typing indicator is answered and dropped: this bot does nothing with it. */
   async post(grant: TokenGrant, body: unknown): Promise<{ id: string }> {
     const parsed = parseClientActivity(this.schema, body);
     if (parsed.type === 'typing') return { id: newId(9) };
+    return this.deliver(grant, parsed);
+  }
+
+  /**
+   * A message with files (Web Chat's upload): the echo the customer's page shows carries each
+   * file's name and, for a picture, the thumbnail Web Chat drew itself; the bot gets the bytes in
+   * process and decides what is kept (src/channels/attachments.ts). Nothing of the files is kept
+   * here: the history holds what the page shows, never the upload.
+   */
+  async postUpload(grant: TokenGrant, userId: string | null, parts: UploadParts): Promise<{ id: string }> {
+    // Web Chat names the user it was given (chat.js passes the token's); any other is not this page.
+    if (userId !== null && userId !== grant.userId) throw new AppError('ERR_DIRECTLINE_UNAUTHORIZED', 'userId is not the token\'s user');
+    let json: unknown;
+    try {
+      json = JSON.parse(parts.activity);
+    } catch {
+      throw new AppError('ERR_REQUEST_INVALID', 'the activity part must be a JSON activity object');
+    }
+    const { attachments: described, ...parsed } = parseClientActivity(this.uploadSchema, json);
+    const files = parts.files.map((file) => {
+      const about = described.find((attachment) => attachment.name === file.name);
+      const picture = file.data.length <= this.limits.maxUploadBytes ? imageTypeOf(file.data) : undefined;
+      const thumbnail = picture ? safeThumbnail(about?.thumbnailUrl) : undefined;
+      // Shown as a picture only with a thumbnail the page drew itself; otherwise as a file name (HEIC, refused files).
+      const name = cleanFileName(file.name);
+      const shown = thumbnail ? { contentType: picture, name, thumbnailUrl: thumbnail } : { contentType: 'application/octet-stream', name };
+      return { shown, forBot: { contentType: about?.contentType ?? 'application/octet-stream', name: file.name, content: file.data } };
+    });
+    return this.deliver(grant, { ...parsed, attachments: files.map((file) => file.shown) }, files.map((file) => file.forBot));
+  }
+
+  /**
+   * A customer message: kept and echoed to subscribers (Web Chat matches the echo to mark it
+   * sent), then a typing indicator while the bot works, then the bot's turn, with the files'
+   * bytes (never kept in the history) when there are any.
+   */
+  private async deliver(grant: TokenGrant, parsed: { from?: { name?: string | undefined } | undefined } & Record<string, unknown>, files?: readonly Record<string, unknown>[]): Promise<{ id: string }> {
     await this.start(grant);
     const conversation = await this.kept.get(grant.conversationId);
     const { record } = conversation;
     const { from, ...fields } = parsed;
     const user = { ...(from?.name ? { name: from.name } : {}), id: record.userId, role: 'user' };
     const [echo] = await this.kept.append(conversation, [
-      { ...fields, ...this.envelope(record), from: user, recipient: BOT_ACCOUNT },
+      { ...fields, type: 'message', ...this.envelope(record), from: user, recipient: BOT_ACCOUNT },
       { ...this.envelope(record), type: 'typing', from: { ...BOT_ACCOUNT, role: 'bot' }, recipient: user },
     ]);
-    const activity = echo as ActivityJson;
+    const activity = (files ? { ...echo, attachments: files } : echo) as ActivityJson;
     try {
       await this.options.bot.process(activity);
     } catch (error) {
@@ -238,3 +277,20 @@ export class DirectLineService {
 }
 
 const notFound = (): AppError => new AppError('ERR_DIRECTLINE_NOT_FOUND', 'conversation not found');
+
+/**
+ * Web Chat's own thumbnail of a picture (uploadThumbnail*: at most 720×360, JPEG at quality 0.6,
+ * tens of kilobytes) is what the customer's page shows of the picture once the server echoes the
+ * message: the page drew it from the customer's own file, so showing it back reveals nothing and
+ * needs no URL into the upload store, which stays agent-only. Kept only when it is a base64 PNG or
+ * JPEG data: URL whose bytes are one, and small enough for the conversation's history.
+ */
+const MAX_THUMBNAIL_CHARS = 96 * 1024;
+const THUMBNAIL = /^data:image\/(?:jpeg|png);base64,([A-Za-z0-9+/]+={0,2})$/;
+
+function safeThumbnail(url: string | undefined): string | undefined {
+  if (!url || url.length > MAX_THUMBNAIL_CHARS) return undefined;
+  const base64 = THUMBNAIL.exec(url)?.[1];
+  const type = base64 ? imageTypeOf(Buffer.from(base64, 'base64')) : undefined;
+  return type === 'image/png' || type === 'image/jpeg' ? url : undefined;
+}

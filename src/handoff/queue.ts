@@ -178,7 +178,7 @@ export class HandoffQueue {
 
   private async lines(item: HandoffCase, last: number): Promise<HandoffLine[]> {
     const lines = await this.options.transcripts.read({ channelId: item.channelId, conversationId: item.conversationId }, { last });
-    return lines.map(({ from, text, at }) => ({ from, text, at }));
+    return lines.map(({ from, text, at, attachments }) => ({ from, text, at, ...(attachments?.length ? { attachments } : {}) }));
   }
 
   private stamp(): string {

@@ -14,12 +14,15 @@ export interface SummaryInput {
 
 /** What a person needs to pick the conversation up without asking the customer to repeat themselves. */
 export function summarize(input: SummaryInput): HandoffSummary {
+  const transcript = input.transcript.slice(-HANDOFF_TRANSCRIPT_LINES);
+  const attachments = transcript.flatMap((line) => line.attachments ?? []);
   return {
     reason: input.reason,
     ...(input.topic ? { topic: input.topic } : {}),
     treePath: input.tree ? input.tree.path.map((step) => ({ tree: input.tree?.tree ?? '', ...step })) : [],
     candidates: input.candidates,
-    transcript: input.transcript.slice(-HANDOFF_TRANSCRIPT_LINES),
+    ...(attachments.length > 0 ? { attachments } : {}),
+    transcript,
   };
 }
 

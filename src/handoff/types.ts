@@ -13,10 +13,20 @@ export interface ConversationAddress {
 /** The one string key of a conversation (state, cases, console URLs). Channel ids hold no '|'. */
 export const addressKey = (address: ConversationAddress): string => `${address.channelId}|${address.conversationId}`;
 
+/** A picture the customer sent: agents fetch it by id (GET /api/agent/attachments/:id). */
+export interface AttachmentInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly contentType: string;
+  readonly bytes: number;
+}
+
 export interface HandoffLine {
   readonly from: 'customer' | 'bot' | 'agent';
   readonly text: string;
   readonly at: string;
+  /** Pictures sent with the line (a line with pictures alone has no text). */
+  readonly attachments?: readonly AttachmentInfo[];
 }
 
 export type HandoffReason = 'customer_asked' | 'tree_handoff' | 'repeated_fallback';
@@ -27,6 +37,8 @@ export interface HandoffContext {
   readonly topic?: string;
   readonly treePath: readonly { tree: string; node: string; answer?: string }[];
   readonly candidates: readonly { intent: string; confidence: number }[];
+  /** Pictures the customer sent before asking for a person, oldest first. */
+  readonly attachments?: readonly AttachmentInfo[];
 }
 
 /** The context with the conversation so far: what a hub receives in handoff.initiate. */

@@ -72,8 +72,9 @@ const VENDOR = {
 };
 const SECURITY_HEADERS = {
   // Scripts and styles are the console's own files: nothing inline runs or styles the page, so
-  // markup smuggled into a transcript could neither execute nor restyle the console.
-  'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  // markup smuggled into a transcript could neither execute nor restyle the console. Customers'
+  // pictures are fetched with the agent's token and shown from blob: URLs.
+  'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
   'x-frame-options': 'DENY',
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',

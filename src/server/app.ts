@@ -2,6 +2,7 @@ import restify, { type Next, type Request, type Response } from 'restify';
 import type { Logger } from 'pino';
 import { mountDirectLine } from '../directline/routes.js';
 import { AppError } from '../errors.js';
+import { mountAgentAttachments, type AgentAttachmentsOptions } from './agentAttachments.js';
 import { mountAgentConsole, type AgentConsoleOptions } from './agentConsole.js';
 import { mountAgentSignIn, type AgentSignInOptions } from './agentSignIn.js';
 import { mountAgentPresence, type AgentPresenceOptions } from './agentPresence.js';
@@ -21,12 +22,16 @@ export interface AppOptions {
   readonly agentSignIn: Omit<AgentSignInOptions, 'logger'>;
   /** Who is online; mounted with the console, behind the same tokens. */
   readonly agentPresence: Omit<AgentPresenceOptions, 'logger'>;
+  /** The pictures customers sent, served to agents (with the console). */
+  readonly agentAttachments: Omit<AgentAttachmentsOptions, 'logger'>;
   /** The Web Chat page's Direct Line: embedded in this server, or Azure's. */
   readonly webChat: WebChatBackend;
   /** Unsent bytes a web chat stream may hold before its reader counts as stopped and is dropped. */
   readonly streamBufferBytes: number;
   /** Largest request body accepted, in bytes; larger ones get 413. */
   readonly maxBodyBytes: number;
+  /** UPLOAD_MAX_BYTES: the largest picture a web chat upload may carry. */
+  readonly maxUploadBytes: number;
   /** A request whose headers and body have not all arrived by then is cut off (slow-body attacks). */
   readonly requestTimeoutMs: number;
 }
@@ -78,11 +83,12 @@ export function createApp(options: AppOptions): restify.Server {
   mountMessages(server, { ...options.messages, gate: options.gate, logger });
   mountWebChat(server, options.webChat, logger);
   if (options.webChat.mode === 'embedded') {
-    mountDirectLine(server, options.webChat.directLine, { logger, route: jsonRoute(logger), streamBufferBytes: options.streamBufferBytes });
+    mountDirectLine(server, options.webChat.directLine, { logger, route: jsonRoute(logger), streamBufferBytes: options.streamBufferBytes, maxUploadBytes: options.maxUploadBytes });
   }
   mountAgentConsole(server, { ...options.agentConsole, logger });
   mountAgentSignIn(server, { ...options.agentSignIn, logger });
   mountAgentPresence(server, { ...options.agentPresence, logger });
+  mountAgentAttachments(server, { ...options.agentAttachments, logger });
 
   server.on('restifyError', (req: Request, _res: Response, error: RestifyError, callback: () => void) => {
     renderRestifyError(req, error, logger);

@@ -70,12 +70,15 @@ function embeddedSession(directLine: DirectLineService): WebChatSession {
 /** Only this server's scripts run; Web Chat injects its styles at run time, hence inline styles. */
 function contentSecurityPolicy(backend: WebChatBackend): string {
   const remote = backend.mode === 'azure' ? new URL(backend.domain) : undefined;
-  const connect = ["'self'", ...(remote ? [remote.origin, `wss://${remote.host}`] : [])].join(' ');
+  // blob: because the Direct Line client reads a file the customer picked from its blob: URL before uploading it.
+  const connect = ["'self'", 'blob:', ...(remote ? [remote.origin, `wss://${remote.host}`] : [])].join(' ');
   return [
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
+    // Web Chat draws an uploaded picture's thumbnail in a worker it starts from a blob: URL (its own code).
+    "worker-src 'self' blob:",
     `connect-src ${connect}`,
     "base-uri 'none'",
     "frame-ancestors 'self'",

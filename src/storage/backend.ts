@@ -3,8 +3,9 @@ import type { CaseStore } from './caseStore.js';
 import type { KeyValueStorage } from './conversationStore.js';
 import type { PresenceStore } from './presenceStore.js';
 import type { TranscriptStore } from './transcriptStore.js';
+import type { UploadStore } from './uploadStore.js';
 
-/** One storage choice (memory, file or blob): conversation state, transcripts, handoff cases, web chats, agent accounts and their presence side by side. */
+/** One storage choice (memory, file or blob): conversation state, transcripts, handoff cases, web chats, agent accounts, their presence and customers' pictures side by side. */
 export interface StorageBackend {
   readonly state: KeyValueStorage;
   readonly transcripts: TranscriptStore;
@@ -12,6 +13,8 @@ export interface StorageBackend {
   readonly directLine: DirectLineStore;
   readonly agents: AgentStore;
   readonly presence: PresenceStore;
+  /** Customers' pictures, for agents only. */
+  readonly uploads: UploadStore;
   close(): Promise<void>;
 }
 

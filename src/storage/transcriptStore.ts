@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { ErrorCode } from '../errors.js';
+import type { UploadInfo, UploadStore } from './uploadStore.js';
 
 /** One line of a conversation: what the customer, the bot or a support agent said. */
 export interface TranscriptLine {
@@ -9,6 +10,8 @@ export interface TranscriptLine {
   readonly text: string;
   /** ISO 8601, UTC. */
   readonly at: string;
+  /** Pictures the customer sent with this line (kept in the upload store, shown to agents only). */
+  readonly attachments?: readonly UploadInfo[];
 }
 
 export interface TranscriptKey {
@@ -45,6 +48,8 @@ const HOUR_MS = 60 * 60 * 1000;
 
 export interface RetentionOptions {
   readonly transcripts: TranscriptStore;
+  /** Customers' pictures go after the same period, counted from when each was sent. */
+  readonly uploads?: Pick<UploadStore, 'prune'>;
   readonly days: number;
   readonly logger: Logger;
   readonly now?: () => Date;
@@ -62,7 +67,8 @@ export class TranscriptRetention {
   async run(): Promise<number> {
     const before = new Date(this.now().getTime() - this.options.days * DAY_MS);
     const removed = await this.options.transcripts.prune(before);
-    this.options.logger.info({ removed, before: before.toISOString() }, 'transcripts past retention removed');
+    const pictures = (await this.options.uploads?.prune(before)) ?? 0;
+    this.options.logger.info({ removed, pictures, before: before.toISOString() }, 'transcripts past retention removed');
     return removed;
   }
 

@@ -54,7 +54,7 @@ beforeEach(() => {
   const conversation = new Conversation({ content, engine, recognize, readChoice: (choices, text) => choiceReader.read(choices, text) });
   const handoff = new HandoffTurns({ content, conversation, turns, transcript, queueTimeoutMs: 60_000, now });
   queue = new HandoffQueue({ cases: storage.cases, transcripts: storage.transcripts, conversations: handoff, now });
-  bot = new SupportBot({ content, recognize, conversation, turns, transcript, handoff, queue, people: async () => people, logger, maxMessageChars: 100, now });
+  bot = new SupportBot({ content, recognize, conversation, turns, transcript, handoff, queue, people: async () => people, logger, maxMessageChars: 100, maxUploadBytes: 5 * 1_048_576, now });
 });
 afterEach(async () => {
   await storage.close();
@@ -246,5 +246,48 @@ describe('the router when nobody is online', () => {
     expect(tell.map((message) => message.text)).toEqual(['Dana joined.']);
     expect(await queue.say('webchat|conv-1', 'Dana', 'Let us look at it together.')).toEqual([{ text: 'Let us look at it together.', speaker: 'Dana' }]);
     expect(await texts(says('thank you!'))).toBe('');
+  });
+});
+
+describe('the router and pictures', () => {
+  const picture = { id: 'u'.repeat(22), name: 'alert.png', contentType: 'image/png' as const, bytes: 2048 };
+  const address = { channelId: 'webchat', conversationId: 'conv-1' };
+
+  it('acknowledges a picture sent alone, keeps it on the customer line and leaves the walk-through where it was', async () => {
+    await bot.handle(says('my restore is slow'));
+    const sent = await bot.handle(says('', { hasAttachments: true, uploads: [picture] }));
+    expect(sent.replies.map((reply) => reply.text)).toEqual(['Kept your picture for the team.']);
+    expect(sent.lines[0]).toMatchObject({ from: 'customer', text: '', attachments: [picture] });
+    expect((await storage.transcripts.read(address)).find((line) => line.attachments)?.attachments).toEqual([picture]);
+    expect(await texts(says('yes'))).toMatch(/slower away from home/);
+  });
+
+  it('asks for words instead of promising a person when nobody could see the picture', async () => {
+    people = 'nobody';
+    expect(await texts(says('', { hasAttachments: true, uploads: [picture] }))).toBe('Got your picture; nobody can look at it here.');
+  });
+
+  it('refuses a file that is not a picture with the size limit, and keeps nothing on the line', async () => {
+    const sent = await bot.handle(says('', { hasAttachments: true, refusedUploads: ['notes.pdf'] }));
+    expect(sent.replies.map((reply) => reply.text)).toEqual(['Cannot take that file, pictures up to 5 MB only.']);
+    expect(sent.lines.some((line) => line.attachments)).toBe(false);
+  });
+
+  it('answers the words sent with a picture after acknowledging it', async () => {
+    expect(await texts(says('my restore is slow', { hasAttachments: true, uploads: [picture] }))).toMatch(/^Kept your picture for the team\.\n[\s\S]*per gigabyte/);
+  });
+
+  it('lists pictures sent before the request for a person in the handoff summary', async () => {
+    await bot.handle(says('', { hasAttachments: true, uploads: [picture] }));
+    const asked = await bot.handle(says('get me a human'));
+    expect(asked.handoff?.summary.attachments).toEqual([picture]);
+    expect(((await queue.list()).find((item) => item.conversationId === 'conv-1') as any)?.context.attachments).toEqual([picture]);
+  });
+
+  it('passes a picture sent while waiting for a person to the transcript without a second acknowledgement', async () => {
+    await bot.handle(says('get me a human'));
+    const sent = await bot.handle(says('', { hasAttachments: true, uploads: [picture] }));
+    expect(sent.replies.map((reply) => reply.text)).toEqual(['Still number 1 in the queue.']);
+    expect(sent.lines[0]).toMatchObject({ from: 'customer', attachments: [picture] });
   });
 });

@@ -16,6 +16,7 @@ const LIMITS: DirectLineLimits = {
   maxConversationBytes: 262_144,
   maxTotalBytes: 8_388_608,
   maxStreams: 3,
+  maxUploadBytes: 5_242_880,
 };
 
 const opened: StorageBackend[] = [];
@@ -211,5 +212,38 @@ describe('the embedded Direct Line service', () => {
     expect(textsOf(activities)).toEqual(['my restore is slow', 'It can take hours.']);
     await say(after.service, resumed, 'thanks');
     expect((await after.service.read(conversationId, 3)).activities.map((activity) => activity.id)).toEqual([`${conversationId}|0000004`, `${conversationId}|0000005`]);
+  });
+});
+
+describe('an upload to the embedded Direct Line', () => {
+  const PNG_BYTES = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 7)]);
+  const activityPart = (attachments: unknown[], text?: string) => JSON.stringify({ type: 'message', ...(text ? { text } : {}), attachments });
+
+  it('hands the bot the bytes in process and keeps none of them in the history', async () => {
+    const { service, reached, open } = directLine();
+    const { grant } = await open();
+    await service.postUpload(grant, grant.userId, { activity: activityPart([{ name: 'alert.png', contentType: 'image/png' }], 'here it is'), files: [{ name: 'alert.png', data: PNG_BYTES }] });
+    const toBot = reached.at(-1) as ActivityJson & { attachments: { content: unknown }[] };
+    expect(toBot.text).toBe('here it is');
+    expect(Buffer.isBuffer(toBot.attachments[0]?.content)).toBe(true);
+    const history = await service.read(grant.conversationId, 0);
+    expect(JSON.stringify(history)).not.toContain(PNG_BYTES.toString('base64').slice(0, 12));
+    expect(history.activities.find((activity) => activity.attachments)?.attachments).toEqual([{ contentType: 'application/octet-stream', name: 'alert.png' }]);
+  });
+
+  it('names in the echo a cleaned file name, never a path', async () => {
+    const { service, open } = directLine();
+    const { grant } = await open();
+    await service.postUpload(grant, null, { activity: activityPart([]), files: [{ name: '../../secret/\u202Egnp.exe', data: PNG_BYTES }] });
+    const history = await service.read(grant.conversationId, 0);
+    expect(history.activities.find((activity) => activity.attachments)?.attachments).toEqual([{ contentType: 'application/octet-stream', name: 'gnp.exe' }]);
+  });
+
+  it('refuses an upload for another user of the token, and an activity part that is not a message', async () => {
+    const { service, open } = directLine();
+    const { grant } = await open();
+    await expect(service.postUpload(grant, 'user-someone-else', { activity: activityPart([]), files: [] })).rejects.toMatchObject({ code: 'ERR_DIRECTLINE_UNAUTHORIZED' });
+    await expect(service.postUpload(grant, null, { activity: '{"type":"typing"}', files: [] })).rejects.toMatchObject({ code: 'ERR_DIRECTLINE_ACTIVITY' });
+    await expect(service.postUpload(grant, null, { activity: 'not json', files: [] })).rejects.toMatchObject({ code: 'ERR_REQUEST_INVALID' });
   });
 });

@@ -220,4 +220,34 @@ describe.each(Object.keys(kinds))('%s storage', (kind) => {
     ]);
     expect((await transcripts.conversations()).map((span) => span.conversationId)).toEqual(['old', early.conversationId, 'late']);
   });
+
+  it('keeps a picture with what is known of it for every connection to the store, the first copy of an id winning', async () => {
+    const where = place();
+    const { uploads } = await where.connect();
+    const data = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
+    const picture = { id: 'p'.repeat(32), channelId: 'msteams', conversationId: 'a:1', name: 'alert.png', contentType: 'image/png' as const, bytes: data.length, at: '2026-03-01T00:00:00.000Z', data };
+    await uploads.put(picture);
+    await uploads.put({ ...picture, name: 'second.png', data: Buffer.from('other') });
+    expect(await (await where.connect()).uploads.get(picture.id)).toEqual(picture);
+    expect(await uploads.get('q'.repeat(32))).toBeUndefined();
+  });
+
+  it('prunes pictures sent before the cutoff and keeps later ones', async () => {
+    const { uploads } = await place().connect();
+    const data = Buffer.from([0xff, 0xd8, 0xff, 0xe0]);
+    const base = { channelId: 'webchat', conversationId: 'c', name: 'a.jpg', contentType: 'image/jpeg' as const, bytes: data.length, data };
+    await uploads.put({ ...base, id: 'o'.repeat(22), at: '2026-01-01T00:00:00.000Z' });
+    await uploads.put({ ...base, id: 'n'.repeat(22), at: '2026-03-01T00:00:00.000Z' });
+    expect(await uploads.prune(new Date('2026-02-01T00:00:00.000Z'))).toBe(1);
+    expect(await uploads.get('o'.repeat(22))).toBeUndefined();
+    expect((await uploads.get('n'.repeat(22)))?.name).toBe('a.jpg');
+  });
+
+  it('keeps the pictures a transcript line lists with the line', async () => {
+    const { transcripts } = await place().connect();
+    const key = { channelId: 'webchat', conversationId: 'with-pictures' };
+    const attachments = [{ id: 'x'.repeat(22), name: 'alert.png', contentType: 'image/png' as const, bytes: 12 }];
+    await transcripts.append(key, [{ ...line(0, 'customer', '', '2026-03-01T00:00:00.000Z'), attachments }, line(1, 'bot', 'Thanks', '2026-03-01T00:00:00.000Z')]);
+    expect(await transcripts.read(key)).toEqual([{ ...line(0, 'customer', '', '2026-03-01T00:00:00.000Z'), attachments }, line(1, 'bot', 'Thanks', '2026-03-01T00:00:00.000Z')]);
+  });
 });

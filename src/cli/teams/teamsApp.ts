@@ -66,7 +66,8 @@ export function buildTeamsManifest(config: Config, commands: readonly TeamsComma
       {
         botId: config.MicrosoftAppId,
         scopes,
-        supportsFiles: false,
+        // Lets people attach files (screenshots) in the personal chat; they arrive as file download info.
+        supportsFiles: true,
         isNotificationOnly: false,
         ...(topics.length > 0 ? { commandLists: [{ scopes, commands: topics.map((command) => ({ title: command.title, description: command.description })) }] } : {}),
       },

@@ -9,6 +9,8 @@ interface StoredActivity {
   readonly from: { readonly id: string; readonly role: string };
   readonly text?: string;
   readonly timestamp?: string;
+  /** Pictures the customer sent with the line; the bytes are in the upload store. */
+  readonly channelData?: { readonly attachments?: TranscriptLine['attachments'] };
 }
 
 /** .NET ticks (100 ns since 0001-01-01) in hex: the time part of a line's blob name. */
@@ -103,6 +105,7 @@ function toActivity(key: TranscriptKey, line: TranscriptLine) {
     recipient: line.from === 'customer' ? { id: 'bot', role: 'bot' } : customer,
     text: line.text,
     timestamp: line.at,
+    ...(line.attachments?.length ? { channelData: { attachments: line.attachments } } : {}),
   };
 }
 
@@ -112,6 +115,7 @@ function fromActivity(activity: StoredActivity): TranscriptLine {
     from: activity.from.role !== 'bot' ? 'customer' : activity.from.id === 'agent' ? 'agent' : 'bot',
     text: activity.text ?? '',
     at: new Date(activity.timestamp ?? 0).toISOString(),
+    ...(activity.channelData?.attachments?.length ? { attachments: activity.channelData.attachments } : {}),
   };
 }
 

@@ -8,6 +8,7 @@ import { BlobDirectLineStore } from './blobDirectLineStore.js';
 import { BlobPresenceStore } from './blobPresenceStore.js';
 import { BlobStorage } from './blobStorage.js';
 import { BlobTranscriptStore } from './blobTranscriptStore.js';
+import { BlobUploadStore } from './blobUploadStore.js';
 
 export interface BlobStorageOptions {
   readonly connectionString: string;
@@ -35,6 +36,7 @@ export async function openBlobStorage(options: BlobStorageOptions): Promise<Stor
     directLine: new BlobDirectLineStore(stateClient),
     agents: new BlobAgentStore(stateClient),
     presence: new BlobPresenceStore(stateClient),
+    uploads: new BlobUploadStore(stateClient),
     close: async () => undefined,
   };
 }

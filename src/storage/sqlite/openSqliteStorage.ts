@@ -10,6 +10,7 @@ import { SqliteDirectLineStore } from './sqliteDirectLineStore.js';
 import { SqlitePresenceStore } from './sqlitePresenceStore.js';
 import { SqliteStorage } from './sqliteStorage.js';
 import { SqliteTranscriptStore } from './sqliteTranscriptStore.js';
+import { SqliteUploadStore } from './sqliteUploadStore.js';
 
 /** In-process storage for tests and trials: the same code as the file store, gone when the process exits. */
 export const IN_MEMORY = ':memory:';
@@ -30,6 +31,7 @@ export function openSqliteStorage(file: string): StorageBackend {
     directLine: new SqliteDirectLineStore(db, commits),
     agents: new SqliteAgentStore(db, commits),
     presence: new SqlitePresenceStore(db, commits),
+    uploads: new SqliteUploadStore(db, commits),
     close: async () => {
       commits.flush();
       db.close();
@@ -62,6 +64,17 @@ function openDatabase(file: string): Database.Database {
         at TEXT NOT NULL
       );
       CREATE INDEX IF NOT EXISTS transcript_by_conversation ON transcript (channel_id, conversation_id, at);
+      CREATE TABLE IF NOT EXISTS upload (
+        id TEXT PRIMARY KEY,
+        channel_id TEXT NOT NULL,
+        conversation_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        content_type TEXT NOT NULL,
+        bytes INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        data BLOB NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS upload_by_time ON upload (at);
       CREATE TABLE IF NOT EXISTS handoff_case (
         conversation_id TEXT PRIMARY KEY,
         value TEXT NOT NULL
@@ -71,6 +84,9 @@ function openDatabase(file: string): Database.Database {
         value TEXT NOT NULL
       );
     `);
+    // Files written before screenshots were kept have no attachments column: add it (NULL for their lines).
+    const transcriptColumns = db.prepare<[], { name: string }>('PRAGMA table_info(transcript)').all();
+    if (!transcriptColumns.some((column) => column.name === 'attachments')) db.exec('ALTER TABLE transcript ADD COLUMN attachments TEXT');
     return db;
   } catch (error) {
     throw new AppError('ERR_STORAGE_OPEN', `cannot open the state database ${file}: ${(error as Error).message}`, { cause: error });

@@ -17,10 +17,11 @@ interface LineRow {
   sender: TranscriptLine['from'];
   text: string;
   at: string;
+  attachments: string | null;
 }
 
 export class SqliteTranscriptStore implements TranscriptStore {
-  private readonly insert: Database.Statement<[string, string, number, string, string, string]>;
+  private readonly insert: Database.Statement<[string, string, number, string, string, string, string | null]>;
   private readonly selectLines: Database.Statement<[string, string], LineRow>;
   private readonly selectNewest: Database.Statement<[string, string, number], LineRow>;
   private readonly pruneAll: Database.Transaction<(before: string) => number>;
@@ -30,10 +31,10 @@ export class SqliteTranscriptStore implements TranscriptStore {
     db: Database.Database,
     private readonly commits: GroupCommit,
   ) {
-    this.insert = db.prepare('INSERT INTO transcript (channel_id, conversation_id, seq, sender, text, at) VALUES (?, ?, ?, ?, ?, ?)');
-    this.selectLines = db.prepare('SELECT seq, sender, text, at FROM transcript WHERE channel_id = ? AND conversation_id = ?');
+    this.insert = db.prepare('INSERT INTO transcript (channel_id, conversation_id, seq, sender, text, at, attachments) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    this.selectLines = db.prepare('SELECT seq, sender, text, at, attachments FROM transcript WHERE channel_id = ? AND conversation_id = ?');
     // The index gives the time order; only lines of one moment are sorted by seq, then the limit stops the scan.
-    this.selectNewest = db.prepare('SELECT seq, sender, text, at FROM transcript WHERE channel_id = ? AND conversation_id = ? ORDER BY at DESC, seq DESC LIMIT ?');
+    this.selectNewest = db.prepare('SELECT seq, sender, text, at, attachments FROM transcript WHERE channel_id = ? AND conversation_id = ? ORDER BY at DESC, seq DESC LIMIT ?');
     // ISO 8601 UTC timestamps of one length compare correctly as text.
     const expired = db.prepare<[string], TranscriptKeyRow>(
       'SELECT channel_id, conversation_id FROM transcript GROUP BY channel_id, conversation_id HAVING max(at) < ?',
@@ -51,14 +52,14 @@ export class SqliteTranscriptStore implements TranscriptStore {
 
   append(key: TranscriptKey, lines: readonly TranscriptLine[]): Promise<void> {
     return this.commits.run(() => {
-      for (const line of lines) this.insert.run(key.channelId, key.conversationId, line.seq, line.from, line.text, line.at);
+      for (const line of lines) this.insert.run(key.channelId, key.conversationId, line.seq, line.from, line.text, line.at, line.attachments?.length ? JSON.stringify(line.attachments) : null);
     });
   }
 
   async read(key: TranscriptKey, options: { readonly last?: number } = {}): Promise<TranscriptLine[]> {
     const rows = options.last === undefined ? this.selectLines.all(key.channelId, key.conversationId) : this.selectNewest.all(key.channelId, key.conversationId, options.last);
     return rows
-      .map((row) => ({ seq: row.seq, from: row.sender, text: row.text, at: row.at }))
+      .map((row) => ({ seq: row.seq, from: row.sender, text: row.text, at: row.at, ...(row.attachments ? { attachments: JSON.parse(row.attachments) as TranscriptLine['attachments'] } : {}) }))
       .sort(byTimeThenSeq);
   }
 

@@ -1,0 +1,67 @@
+import { PNG } from 'pngjs';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARTIFACTS, launchChromium } from '../support/browser.js';
+import { caseId, jsonOf, startBot, type RunningBot } from '../support/botServer.js';
+
+/** Web Chat's own upload button, in Chromium, against the real server and its embedded Direct Line. */
+const AGENT = 'agent-token-for-tests-0123456789';
+let bot: RunningBot;
+let browser: Browser;
+beforeAll(async () => {
+  bot = await startBot({ AGENT_TOKENS: `Dana=${AGENT}` });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await bot?.close();
+});
+
+function screenshot(): Buffer {
+  const image = new PNG({ width: 120, height: 240 });
+  for (let offset = 0; offset < image.data.length; offset += 4) image.data.set([0x0b, 0x5c, 0xad, 0xff], offset);
+  return PNG.sync.write(image);
+}
+
+describe('the upload button of the Web Chat page', () => {
+  it('sends a PNG that the customer sees in their chat and the agent API lists and serves', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 800 } });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+    });
+    const session = page.waitForResponse((response) => response.url().endsWith('/api/directline/token')).then((response) => response.json());
+    await page.goto(bot.url);
+    const { conversationId } = (await session) as { conversationId: string };
+    await page.locator('.webchat__bubble__content').filter({ hasText: /Backup & Restore assistant/ }).waitFor();
+
+    const picture = screenshot();
+    const uploaded = page.waitForResponse((response) => /\/upload\?userId=/.test(response.url()));
+    await page.locator('input[type="file"]').setInputFiles({ name: 'alert.png', mimeType: 'image/png', buffer: picture });
+    // Web Chat 4.18 stages the chosen file in the send box; the send button sends it.
+    await page.getByRole('button', { name: 'Send' }).click();
+    expect((await uploaded).status()).toBe(200);
+    await page.locator('.webchat__bubble__content').filter({ hasText: /kept your picture for the support team/ }).waitFor();
+    // The customer's own message shows the picture from the thumbnail their page drew.
+    await expect(page.locator('.webchat__bubble--from-user img').count()).resolves.toBeGreaterThan(0);
+    await page.screenshot({ path: `${ARTIFACTS}/webchat-upload.png` });
+
+    const box = page.getByRole('textbox');
+    await box.fill('can I talk to a person please');
+    await box.press('Enter');
+    const headers = { authorization: `Bearer ${AGENT}` };
+    let view: any;
+    for (let tries = 0; tries < 50 && !view?.lines; tries += 1) {
+      const response = await fetch(`${bot.url}/api/agent/conversations/${caseId(conversationId)}`, { headers });
+      if (response.ok) view = await jsonOf(response);
+      else await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(view.context.attachments).toEqual([{ id: expect.any(String), name: 'alert.png', contentType: 'image/png', bytes: picture.length }]);
+    const served = await fetch(`${bot.url}/api/agent/attachments/${view.context.attachments[0].id}`, { headers });
+    expect(Buffer.from(await served.arrayBuffer()).equals(picture)).toBe(true);
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 90_000);
+});
