@@ -15,6 +15,7 @@ import { BotDelivery } from './directline/delivery.js';
 import { DirectLineService } from './directline/service.js';
 import { DialogEngine } from './dialogs/engine.js';
 import { HandoffQueue } from './handoff/queue.js';
+import { InsightRecorder } from './insights/recorder.js';
 import { ChoiceReader } from './nlu/choiceReader.js';
 import { cachedRecognize } from './nlu/cache.js';
 import { buildRecognizer } from './nlu/fromContent.js';
@@ -107,6 +108,7 @@ export function assemble(config: Config, logger: Logger, storage: StorageBackend
       // Agents listed in AGENT_USER_IDS answer in the shared Teams chats they are members of.
       (config.AGENT_USER_IDS.length > 0 && turn.channel === 'teams' && turn.scope !== 'personal'),
     logger,
+    ...(config.INSIGHTS_ENABLED ? { insights: new InsightRecorder(storage.events, logger) } : {}),
     maxMessageChars: config.MAX_MESSAGE_CHARS,
     now: today,
   });

@@ -5,6 +5,7 @@ import type { HandoffQueue } from '../handoff/queue.js';
 import { summarize } from '../handoff/summary.js';
 import type { ConversationAddress, HandoffContext, HandoffSummary } from '../handoff/types.js';
 import type { Content } from '../content/types.js';
+import type { InsightRecorder } from '../insights/recorder.js';
 import type { Recognition } from '../nlu/recognizer.js';
 import type { Update } from '../storage/conversationStore.js';
 import type { Conversation, Outcome } from './conversation.js';
@@ -12,7 +13,7 @@ import type { HandoffTurns } from './handoffTurns.js';
 import { addressOf, type OrderedTurns } from './orderedTurn.js';
 import type { ConversationState } from './state.js';
 import type { Transcript } from './transcript.js';
-import type { ConversationRef, MessageTurn, Turn, TurnResult } from './types.js';
+import type { ConversationRef, FeedbackTurn, MessageTurn, Turn, TurnResult } from './types.js';
 import { introduceBot, welcomeMembers } from './welcome.js';
 
 export interface SupportBotDeps {
@@ -28,6 +29,8 @@ export interface SupportBotDeps {
   /** Whether anybody could take this conversation: the console, a hub on its channel, agents in the chat. */
   readonly peopleReachable: (turn: MessageTurn) => boolean;
   readonly logger: Logger;
+  /** Where what happened goes (INSIGHTS_ENABLED); absent, nothing is recorded. */
+  readonly insights?: Pick<InsightRecorder, 'record'>;
   readonly maxMessageChars: number;
   readonly now: () => Date;
 }
@@ -56,6 +59,7 @@ export class SupportBot {
   async handle(turn: Turn): Promise<TurnResult> {
     const result = await this.route(turn);
     await this.report(addressOf(turn), result, this.turns.logFor(turn));
+    if (result.events && !result.replayed) this.deps.insights?.record(`${turn.channelId}|${turn.conversationId}`, result.events, this.now());
     return result;
   }
 
@@ -80,6 +84,8 @@ export class SupportBot {
         return this.turns.inTurn(turn, (state) => introduceBot(state, turn, { text: phrases.groupWelcome.trim(), choices: menu }, this.transcript));
       case 'handoffStatus':
         return this.handoff.hubStatus(turn);
+      case 'feedback':
+        return this.onFeedback(turn);
     }
   }
 
@@ -122,10 +128,26 @@ export class SupportBot {
         'turn',
       );
       log.debug({ explanation: outcome.recognition?.explanation, candidates: outcome.recognition?.candidates }, 'recognition');
-      if (!outcome.handoff) return this.transcript.say(outcome.state, { customer: text, replies: outcome.replies });
+      const events = outcome.events ?? [];
+      if (!outcome.handoff) return this.transcript.say(outcome.state, { customer: text, replies: outcome.replies }, { events });
       // Never a queue nobody watches: with no console, no hub and no agent in the chat, say so plainly.
-      if (!this.deps.peopleReachable(turn)) return this.transcript.say(outcome.state, { customer: text, replies: [{ text: this.deps.content.phrases.noPersonAvailable }] });
+      if (!this.deps.peopleReachable(turn)) {
+        const noPerson = [{ text: this.deps.content.phrases.noPersonAvailable }];
+        return this.transcript.say(outcome.state, { customer: text, replies: noPerson }, { events: events.filter((event) => event.kind !== 'handedOff') });
+      }
       return this.handOff(turn, state, outcome, text);
+    });
+  }
+
+  /** Teams' thumbs on an answer: the same acknowledgement as a typed "that helped" or "not helpful". */
+  private onFeedback(turn: FeedbackTurn): Promise<TurnResult> {
+    const { phrases } = this.deps.content;
+    return this.turns.inTurn(turn, (state) => {
+      // While a person is involved the agent answers; the thumbs are still counted.
+      const outcome = this.conversation.channelFeedback(state, turn.helpful);
+      const replies = state.handoff ? [] : outcome.replies;
+      const next = state.handoff ? { ...outcome.state, offered: state.offered } : outcome.state;
+      return this.transcript.say(next, { customer: turn.helpful ? phrases.helpfulChoice : phrases.notHelpfulChoice, replies }, { events: outcome.events ?? [] });
     });
   }
 
@@ -144,7 +166,7 @@ export class SupportBot {
       candidates: reason === 'repeated_fallback' ? (outcome.recognition?.candidates ?? []) : before.lastCandidates,
       transcript: [...earlier, ...said.result.lines],
     });
-    return { state: said.state, result: { ...said.result, handoff: { reason, summary } } };
+    return { state: said.state, result: { ...said.result, handoff: { reason, summary }, events: outcome.events ?? [] } };
   }
 
   private withdraws(text: string): boolean {

@@ -1,4 +1,5 @@
 import type { HandoffReason, HandoffSummary } from '../handoff/types.js';
+import type { InsightEvent } from '../insights/events.js';
 import type { TranscriptLine } from '../storage/transcriptStore.js';
 
 export type { TranscriptLine };
@@ -63,7 +64,13 @@ export interface BotAddedTurn extends TurnBase {
   readonly bot: Member;
 }
 
-export type Turn = MessageTurn | MembersAddedTurn | BotAddedTurn | HandoffStatusTurn;
+/** The customer used the channel's own feedback control on an answer (Teams' thumbs up or down). */
+export interface FeedbackTurn extends TurnBase {
+  readonly kind: 'feedback';
+  readonly helpful: boolean;
+}
+
+export type Turn = MessageTurn | MembersAddedTurn | BotAddedTurn | HandoffStatusTurn | FeedbackTurn;
 
 export interface Reply {
   readonly text: string;
@@ -71,6 +78,8 @@ export interface Reply {
   readonly choices?: readonly string[];
   /** A person of the support team said this (their name), not the bot: the customer must see who. */
   readonly speaker?: string;
+  /** An answer: the channel offers its way of saying whether it helped (buttons, Teams' feedback loop). */
+  readonly askFeedback?: true;
 }
 
 /** A person was asked for in this turn: hubs get the summary (never the customer's client). */
@@ -88,4 +97,6 @@ export interface TurnResult {
   readonly closeCase?: boolean;
   /** What this turn added to the conversation's transcript: the customer's message, then the replies. */
   readonly lines: readonly TranscriptLine[];
+  /** What happened, for insights: recorded once the state is saved, never for a replay. */
+  readonly events?: readonly InsightEvent[];
 }

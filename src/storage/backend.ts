@@ -1,13 +1,16 @@
 import type { CaseStore } from './caseStore.js';
 import type { KeyValueStorage } from './conversationStore.js';
+import type { EventLog } from './eventLog.js';
 import type { TranscriptStore } from './transcriptStore.js';
 
-/** One storage choice (memory, file or blob): conversation state, transcripts, handoff cases and web chats side by side. */
+/** One storage choice (memory, file or blob): conversation state, transcripts, handoff cases, web chats and events side by side. */
 export interface StorageBackend {
   readonly state: KeyValueStorage;
   readonly transcripts: TranscriptStore;
   readonly cases: CaseStore;
   readonly directLine: DirectLineStore;
+  /** What happened in conversations (insights, feedback, the unanswered inbox), append-only. */
+  readonly events: EventLog;
   close(): Promise<void>;
 }
 

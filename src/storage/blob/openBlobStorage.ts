@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { ContainerClient } from '@azure/storage-blob';
 import { AppError } from '../../errors.js';
 import { firstLine } from '../../text.js';
 import type { StorageBackend } from '../backend.js';
 import { BlobCaseStore } from './blobCaseStore.js';
 import { BlobDirectLineStore } from './blobDirectLineStore.js';
+import { BlobEventLog } from './blobEventLog.js';
 import { BlobStorage } from './blobStorage.js';
 import { BlobTranscriptStore } from './blobTranscriptStore.js';
 
@@ -31,6 +33,7 @@ export async function openBlobStorage(options: BlobStorageOptions): Promise<Stor
     transcripts: new BlobTranscriptStore(transcriptClient),
     cases: new BlobCaseStore(stateClient),
     directLine: new BlobDirectLineStore(stateClient),
+    events: new BlobEventLog(stateClient, randomUUID()),
     close: async () => undefined,
   };
 }

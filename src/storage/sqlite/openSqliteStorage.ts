@@ -6,6 +6,7 @@ import type { StorageBackend } from '../backend.js';
 import { GroupCommit } from './groupCommit.js';
 import { SqliteCaseStore } from './sqliteCaseStore.js';
 import { SqliteDirectLineStore } from './sqliteDirectLineStore.js';
+import { SqliteEventLog } from './sqliteEventLog.js';
 import { SqliteStorage } from './sqliteStorage.js';
 import { SqliteTranscriptStore } from './sqliteTranscriptStore.js';
 
@@ -26,6 +27,7 @@ export function openSqliteStorage(file: string): StorageBackend {
     transcripts: new SqliteTranscriptStore(db, commits),
     cases: new SqliteCaseStore(db, commits),
     directLine: new SqliteDirectLineStore(db, commits),
+    events: new SqliteEventLog(db, commits),
     close: async () => {
       commits.flush();
       db.close();
@@ -62,6 +64,12 @@ function openDatabase(file: string): Database.Database {
         conversation_id TEXT PRIMARY KEY,
         value TEXT NOT NULL
       );
+      CREATE TABLE IF NOT EXISTS insight_event (
+        at TEXT NOT NULL,
+        conversation TEXT NOT NULL,
+        body TEXT NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS insight_event_by_time ON insight_event (at);
     `);
     return db;
   } catch (error) {

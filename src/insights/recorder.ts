@@ -1,0 +1,74 @@
+import type { Logger } from 'pino';
+import type { ErrorCode } from '../errors.js';
+import type { EventLog, EventRecord } from '../storage/eventLog.js';
+import { eventSchema, type InsightEvent, type Recorded } from './events.js';
+
+/** Longest customer text kept in an event: enough for a question, not for a pasted log. */
+const MAX_KEPT_CHARS = 500;
+
+/**
+ * The one door customer words go through on their way into the event log (the inbox, insights).
+ * Redaction of personal data at rest plugs in here.
+ */
+export function keptText(text: string): string {
+  return text.replace(/\s+/g, ' ').trim().slice(0, MAX_KEPT_CHARS);
+}
+
+/** Customer words in an event, through keptText. */
+function kept(event: InsightEvent): InsightEvent {
+  switch (event.kind) {
+    case 'unplaced':
+      return { ...event, text: keptText(event.text) };
+    case 'feedback':
+      return event.text === undefined ? event : { ...event, text: keptText(event.text) };
+    case 'triaged':
+      return { ...event, texts: event.texts.map(keptText) };
+    default:
+      return event;
+  }
+}
+
+/**
+ * Records the events of a turn into the event log. Never awaited by a turn: the backend batches
+ * (sqlite's group commit, one blob per batch), and an event that cannot be kept is logged, not a
+ * failed turn, since the customer already has their answer.
+ */
+export class InsightRecorder {
+  constructor(
+    private readonly log: EventLog,
+    private readonly logger: Logger,
+  ) {}
+
+  record(conversation: string, events: readonly InsightEvent[], at: Date): void {
+    if (events.length === 0) return;
+    const when = at.toISOString();
+    const records: EventRecord[] = events.map((event) => ({ at: when, conversation, body: JSON.stringify(kept(event)) }));
+    this.log.append(records).catch((error: unknown) => {
+      const code: ErrorCode = 'ERR_STORAGE_EVENTS';
+      this.logger.error({ code, err: error, conversation, events: events.length }, 'insight events not kept');
+    });
+  }
+
+  /** An agent's action: awaited, since the agent is told whether it was kept. */
+  async triage(by: string, texts: readonly string[], at: Date, topic?: string): Promise<void> {
+    const event: InsightEvent = { kind: 'triaged', texts, by, ...(topic ? { topic } : {}) };
+    await this.log.append([{ at: at.toISOString(), conversation: '', body: JSON.stringify(kept(event)) }]);
+  }
+}
+
+/** The log's records as events; a record this version cannot read (a newer kind, a damaged line) is left out. */
+export async function readEvents(log: EventLog, since?: string): Promise<Recorded[]> {
+  const records = await log.read(since);
+  return records.flatMap((record) => {
+    const parsed = eventSchema.safeParse(safeJson(record.body));
+    return parsed.success ? [{ at: record.at, conversation: record.conversation, event: parsed.data }] : [];
+  });
+}
+
+function safeJson(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+}
