@@ -80,7 +80,8 @@ export class Conversation {
     if (!tree && state.suspended && simplify(text) === simplify(content.phrases.carryOnChoice)) return this.resume(state);
 
     const picked = this.pickOffered(state, text);
-    if (picked) return this.startTopic(reset(state), picked);
+    // A person asked for by button is asked for from where the customer is (the handoff resets it itself).
+    if (picked) return picked.action === 'handoff' ? this.act(state, picked) : this.startTopic(reset(state), picked);
 
     const recognition = this.deps.recognize(text);
     const outcome = tree ? this.inTree(state, tree, text, recognition) : this.interpret(state, text, recognition);

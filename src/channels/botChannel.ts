@@ -18,7 +18,7 @@ export interface ChannelOptions {
   readonly config: Config;
   readonly bot: BotPort;
   readonly logger: Logger;
-  readonly phrases: { readonly turnFailed: string; readonly storageFailed: string };
+  readonly phrases: { readonly turnFailed: string; readonly storageFailed: string; readonly helpfulChoice: string; readonly notHelpfulChoice: string };
   /** Where replies to the embedded Direct Line's conversations go, in process. */
   readonly embeddedSink: ActivitySink;
 }
@@ -71,6 +71,7 @@ export class BotChannel {
       maxMessageChars: config.MAX_MESSAGE_CHARS,
       turnFailedText: options.phrases.turnFailed,
       storageFailedText: options.phrases.storageFailed,
+      feedback: { helpful: options.phrases.helpfulChoice, notHelpful: options.phrases.notHelpfulChoice },
     });
     this.adapter = new Adapter(this.auth);
     this.adapter.onTurnError = (context, error) => this.pipeline.onTurnError(context, error);
