@@ -16,6 +16,8 @@ import { DirectLineService } from './directline/service.js';
 import { DialogEngine } from './dialogs/engine.js';
 import { HandoffQueue } from './handoff/queue.js';
 import { InsightRecorder } from './insights/recorder.js';
+import { InsightService } from './insights/service.js';
+import { appendExamples } from './content/edit.js';
 import { ChoiceReader } from './nlu/choiceReader.js';
 import { cachedRecognize } from './nlu/cache.js';
 import { buildRecognizer } from './nlu/fromContent.js';
@@ -93,6 +95,7 @@ export function assemble(config: Config, logger: Logger, storage: StorageBackend
   const handoff = new HandoffTurns({ content, conversation, turns, transcript, queueTimeoutMs: config.HANDOFF_QUEUE_TIMEOUT_SECONDS * 1000, now: today });
   const queue = new HandoffQueue({ cases: storage.cases, transcripts: storage.transcripts, conversations: handoff, now: today });
   const consoleEnabled = config.AGENT_TOKENS.length > 0;
+  const recorder = config.INSIGHTS_ENABLED ? new InsightRecorder(storage.events, logger) : undefined;
   const bot = new SupportBot({
     content,
     recognize,
@@ -108,10 +111,11 @@ export function assemble(config: Config, logger: Logger, storage: StorageBackend
       // Agents listed in AGENT_USER_IDS answer in the shared Teams chats they are members of.
       (config.AGENT_USER_IDS.length > 0 && turn.channel === 'teams' && turn.scope !== 'personal'),
     logger,
-    ...(config.INSIGHTS_ENABLED ? { insights: new InsightRecorder(storage.events, logger) } : {}),
+    ...(recorder ? { insights: recorder } : {}),
     maxMessageChars: config.MAX_MESSAGE_CHARS,
     now: today,
   });
+  const insights = recorder ? insightService(config, storage, recorder, content, today) : undefined;
   const gate = new TurnGate();
   const kept = new KeptConversations({ store: storage.directLine, limits: directLineLimits(config), logger, now });
   const embeddedDelivery = new BotDelivery(kept, logger, now);
@@ -138,6 +142,7 @@ export function assemble(config: Config, logger: Logger, storage: StorageBackend
     maxBodyBytes: config.MAX_BODY_BYTES,
     requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
     ...(consoleEnabled ? { agentConsole: { agents: configuredAgents(config.AGENT_TOKENS), queue, outbox: channel, catalog: handBackCatalog(content) } } : {}),
+    ...(consoleEnabled && insights ? { agentInsights: { agents: configuredAgents(config.AGENT_TOKENS), desk: insights, topics: handBackCatalog(content).topics } } : {}),
   });
   return { content, bot, recognizer, queue, channel, gate, server, webChat, embeddedDelivery, timings: { contentMs: t1 - t0, trainMs: t2 - t1 } };
 }
@@ -151,6 +156,22 @@ const directLineLimits = (config: Config) => ({
   maxTotalBytes: config.DIRECT_LINE_MAX_TOTAL_BYTES,
   maxStreams: config.DIRECT_LINE_MAX_STREAMS,
 });
+
+/**
+ * Insights and the inbox over the store's event log; an assignment edits CONTENT_DIR's kb/ files
+ * (the running bot picks the examples up when content is reloaded).
+ */
+export function insightService(config: Config, storage: StorageBackend, recorder: InsightRecorder, content: Content, now: () => Date): InsightService {
+  const catalog = handBackCatalog(content);
+  return new InsightService({
+    events: storage.events,
+    recorder,
+    catalog: { topics: catalog.topics, trees: catalog.trees },
+    appendExamples: async (topic, examples) => appendExamples(config.CONTENT_DIR, topic, examples),
+    abandonAfterMs: config.INSIGHTS_ABANDON_AFTER_MINUTES * 60_000,
+    now,
+  });
+}
 
 const handBackCatalog = (content: Content) => ({
   topics: content.intents.filter((intent) => !intent.action).map((intent) => ({ id: intent.id, title: intent.title })),

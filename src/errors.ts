@@ -75,6 +75,7 @@ export const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   ERR_SHUTTING_DOWN: 503,
   ERR_STORAGE_UNAVAILABLE: 503,
   ERR_STORAGE_CONFLICT: 503,
+  ERR_STORAGE_EVENTS: 503,
 };
 
 /** A schema failure (zod's error shape) as one line for a 400: where the first problem is (`conversation.id`, or `body`) and what it is. */

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { ErrorCode } from '../errors.js';
+import { AppError, type ErrorCode } from '../errors.js';
 import type { EventLog, EventRecord } from '../storage/eventLog.js';
 import { eventSchema, type InsightEvent, type Recorded } from './events.js';
 
@@ -58,7 +58,9 @@ export class InsightRecorder {
 
 /** The log's records as events; a record this version cannot read (a newer kind, a damaged line) is left out. */
 export async function readEvents(log: EventLog, since?: string): Promise<Recorded[]> {
-  const records = await log.read(since);
+  const records = await log.read(since).catch((error: unknown) => {
+    throw new AppError('ERR_STORAGE_EVENTS', 'insight events could not be read', { cause: error });
+  });
   return records.flatMap((record) => {
     const parsed = eventSchema.safeParse(safeJson(record.body));
     return parsed.success ? [{ at: record.at, conversation: record.conversation, event: parsed.data }] : [];

@@ -46,7 +46,7 @@ export interface AgentConsoleOptions {
 
 /** public/ sits at the project root, two levels above both src/server and dist/server. */
 const PAGES = new URL('../../public/agent/', import.meta.url);
-const SECURITY_HEADERS = {
+export const SECURITY_HEADERS = {
   // The page's one script is its own file; its styles are inline in the page.
   'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
   'x-frame-options': 'DENY',

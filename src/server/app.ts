@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { mountDirectLine } from '../directline/routes.js';
 import { AppError } from '../errors.js';
 import { mountAgentConsole, type AgentConsoleOptions } from './agentConsole.js';
+import { mountAgentInsights, type AgentInsightsOptions } from './agentInsights.js';
 import { jsonRoute, renderRestifyError, sendError, type RestifyError } from './errors.js';
 import { mountMessages, type MessagesOptions } from './messages.js';
 import type { TurnGate } from './turnGate.js';
@@ -15,6 +16,8 @@ export interface AppOptions {
   /** False while the configured storage is failing: /readyz then sends traffic elsewhere. */
   readonly storageHealthy: () => Promise<boolean>;
   readonly agentConsole?: Omit<AgentConsoleOptions, 'logger'>;
+  /** Insights and the unanswered inbox for agents (with the console and INSIGHTS_ENABLED). */
+  readonly agentInsights?: Omit<AgentInsightsOptions, 'logger'>;
   /** The Web Chat page's Direct Line: embedded in this server, or Azure's. */
   readonly webChat: WebChatBackend;
   /** Unsent bytes a web chat stream may hold before its reader counts as stopped and is dropped. */
@@ -75,6 +78,7 @@ export function createApp(options: AppOptions): restify.Server {
     mountDirectLine(server, options.webChat.directLine, { logger, route: jsonRoute(logger), streamBufferBytes: options.streamBufferBytes });
   }
   if (options.agentConsole) mountAgentConsole(server, { ...options.agentConsole, logger });
+  if (options.agentInsights) mountAgentInsights(server, { ...options.agentInsights, logger });
 
   server.on('restifyError', (req: Request, _res: Response, error: RestifyError, callback: () => void) => {
     renderRestifyError(req, error, logger);
