@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { InsightEvent, Recorded } from '../../src/insights/events.js';
-import { groupMessages, inboxItems, jaccard, signature, type InboxItem } from '../../src/insights/inbox.js';
+import { groupMessages, inboxItems, signature, similarity, type InboxItem } from '../../src/insights/inbox.js';
 
 const at = (minute: number) => new Date(Date.UTC(2026, 2, 1, 10, minute)).toISOString();
 const item = (text: string, minute = 0): InboxItem => ({ text, at: at(minute), why: 'unsure' });
@@ -9,7 +9,13 @@ const recorded = (event: InsightEvent, minute: number): Recorded => ({ at: at(mi
 describe('grouping by similar wording', () => {
   it('reads wording through the stemmer, leaving out function words but keeping negation', () => {
     expect([...signature('Restoring my photos is not working')].sort()).toEqual(['not', 'photo', 'restor', 'work']);
-    expect(jaccard(signature('restoring photos'), signature('restore the photo'))).toBe(1);
+    expect(similarity(signature('restoring photos'), signature('restore the photo'), () => 1)).toBe(1);
+  });
+
+  it('weighs rare words over the words every message shares', () => {
+    const rare = (word: string) => (word === 'restor' ? 0.1 : 1);
+    expect(similarity(signature('restore android'), signature('restore windows'), rare)).toBeLessThan(0.1);
+    expect(similarity(signature('restore android'), signature('android restoring'), rare)).toBe(1);
   });
 
   it('puts rewordings of one question together and other questions apart', () => {
