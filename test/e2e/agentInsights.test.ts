@@ -51,10 +51,10 @@ describe('the unanswered inbox API', () => {
   });
 
   it('groups what the bot could not place, with counts and dates, and lists the topics to assign to', async () => {
-    await unplaced('will it rain in Paris tomorrow', 'is it going to rain in Paris');
+    await unplaced('will it rain in Paris tomorrow', 'will it rain in Paris this weekend');
     const { groups, topics } = await inbox();
     expect(groups).toEqual([
-      expect.objectContaining({ text: 'will it rain in Paris tomorrow', count: 2, firstAt: '2026-03-01T10:00:00.000Z', lastAt: '2026-03-01T10:01:00.000Z', examples: ['will it rain in Paris tomorrow', 'is it going to rain in Paris'] }),
+      expect.objectContaining({ text: 'will it rain in Paris tomorrow', count: 2, firstAt: '2026-03-01T10:00:00.000Z', lastAt: '2026-03-01T10:01:00.000Z', examples: ['will it rain in Paris tomorrow', 'will it rain in Paris this weekend'] }),
     ]);
     expect(topics).toContainEqual({ id: 'which_backup', title: 'Which backup to choose' });
   });

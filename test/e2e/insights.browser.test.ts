@@ -66,7 +66,7 @@ describe('the Insights page', () => {
     // Two unplaced groups, and the question whose answer was not helpful.
     expect(await page.locator('#unanswered-table tbody tr').count()).toBe(3);
     // Chart.js drew something on each canvas (not a blank bitmap).
-    const drawn = await page.$$eval('canvas', (canvases) => canvases.map((canvas) => (canvas as HTMLCanvasElement).toDataURL().length));
+    const drawn = await page.evaluate<number[]>('[...document.querySelectorAll("canvas")].map((canvas) => canvas.toDataURL().length)');
     expect(drawn.every((size) => size > 3000)).toBe(true);
     const shot = process.env.UPDATE_SCREENSHOTS === '1' ? path.join(projectRoot, 'docs', 'insights.png') : path.join(ARTIFACTS, 'insights.png');
     await page.screenshot({ path: shot, fullPage: true });
@@ -102,7 +102,7 @@ describe('the inbox page', () => {
     await page.fill('#agent-token', TOKEN);
     await page.click('#login-form button');
     await page.locator('article.group', { hasText: 'onerror' }).first().waitFor();
-    expect(await page.evaluate(() => document.body.dataset.pwned)).toBeUndefined();
+    expect(await page.evaluate<string | undefined>('document.body.dataset.pwned')).toBeUndefined();
     await page.close();
   }, BROWSER_FLOW_TIMEOUT_MS);
 });
