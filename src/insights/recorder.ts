@@ -29,11 +29,14 @@ function kept(event: InsightEvent): InsightEvent {
 }
 
 /**
- * Records the events of a turn into the event log. Never awaited by a turn: the backend batches
- * (sqlite's group commit, one blob per batch), and an event that cannot be kept is logged, not a
- * failed turn, since the customer already has their answer.
+ * Records the events of a turn into the event log. Never awaited by a turn, and cheap on its path:
+ * a turn's events are one record (a JSON array), and the records of every turn finishing in one
+ * pass of the event loop go to the log in one append (one group commit, one blob). An event that
+ * cannot be kept is logged, not a failed turn: the customer already has their answer.
  */
 export class InsightRecorder {
+  private pending: EventRecord[] = [];
+
   constructor(
     private readonly log: EventLog,
     private readonly logger: Logger,
@@ -41,29 +44,37 @@ export class InsightRecorder {
 
   record(conversation: string, events: readonly InsightEvent[], at: Date): void {
     if (events.length === 0) return;
-    const when = at.toISOString();
-    const records: EventRecord[] = events.map((event) => ({ at: when, conversation, body: JSON.stringify(kept(event)) }));
-    this.log.append(records).catch((error: unknown) => {
+    if (this.pending.length === 0) setImmediate(() => this.flush());
+    this.pending.push({ at: at.toISOString(), conversation, body: JSON.stringify(events.map(kept)) });
+  }
+
+  private flush(): void {
+    const batch = this.pending;
+    this.pending = [];
+    this.log.append(batch).catch((error: unknown) => {
       const code: ErrorCode = 'ERR_STORAGE_EVENTS';
-      this.logger.error({ code, err: error, conversation, events: events.length }, 'insight events not kept');
+      this.logger.error({ code, err: error, turns: batch.length }, 'insight events not kept');
     });
   }
 
   /** An agent's action: awaited, since the agent is told whether it was kept. */
   async triage(by: string, texts: readonly string[], at: Date, topic?: string): Promise<void> {
     const event: InsightEvent = { kind: 'triaged', texts, by, ...(topic ? { topic } : {}) };
-    await this.log.append([{ at: at.toISOString(), conversation: '', body: JSON.stringify(kept(event)) }]);
+    await this.log.append([{ at: at.toISOString(), conversation: '', body: JSON.stringify([kept(event)]) }]);
   }
 }
 
-/** The log's records as events; a record this version cannot read (a newer kind, a damaged line) is left out. */
+/** The log's records (each a turn's events) as events; an event this version cannot read (a newer kind, a damaged line) is left out. */
 export async function readEvents(log: EventLog, since?: string): Promise<Recorded[]> {
   const records = await log.read(since).catch((error: unknown) => {
     throw new AppError('ERR_STORAGE_EVENTS', 'insight events could not be read', { cause: error });
   });
   return records.flatMap((record) => {
-    const parsed = eventSchema.safeParse(safeJson(record.body));
-    return parsed.success ? [{ at: record.at, conversation: record.conversation, event: parsed.data }] : [];
+    const body = safeJson(record.body);
+    return (Array.isArray(body) ? body : [body]).flatMap((item) => {
+      const parsed = eventSchema.safeParse(item);
+      return parsed.success ? [{ at: record.at, conversation: record.conversation, event: parsed.data }] : [];
+    });
   });
 }
 

@@ -36,7 +36,8 @@ async function unplaced(...texts: string[]) {
     await conversation(bot).say(text);
     clock += 60_000;
   }
-  await new Promise((resolve) => setImmediate(resolve));
+  // The recorder's batch goes out in the next pass of the event loop, its group commit in the one after.
+  for (let pass = 0; pass < 2; pass += 1) await new Promise((resolve) => setImmediate(resolve));
 }
 
 async function inbox() {

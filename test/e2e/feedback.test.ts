@@ -24,9 +24,9 @@ afterEach(async () => {
   await storage.close();
 });
 
-/** Events are committed with the next group commit, right after the turn's HTTP answer. */
 async function events() {
-  await new Promise((resolve) => setImmediate(resolve));
+  // The recorder's batch goes out in the next pass of the event loop, its group commit in the one after.
+  for (let pass = 0; pass < 2; pass += 1) await new Promise((resolve) => setImmediate(resolve));
   return (await readEvents(storage.events)).map((recorded) => recorded.event);
 }
 
