@@ -9,7 +9,8 @@ const PREFIX = 'insight-events/';
  * Events as JSON-lines blobs in the state container, one blob per batch: everything appended
  * during one pass of the event loop (and while the previous batch uploads) goes up in one write,
  * so a busy instance makes a few uploads a second, not one per turn. A batch's name starts with
- * its first record's time, so a report from a date lists only the blobs from about then.
+ * its newest record's time, so a report from a date downloads only the blobs that can hold a
+ * record at or after it.
  */
 export class BlobEventLog implements EventLog {
   private pending: { records: EventRecord[]; done: Promise<void> } | undefined;
@@ -40,15 +41,14 @@ export class BlobEventLog implements EventLog {
 
   private async upload(batch: readonly EventRecord[]): Promise<void> {
     const body = batch.map((record) => JSON.stringify(record)).join('\n');
-    const name = `${PREFIX}${batch[0]?.at ?? ''}-${this.instance}-${++this.batches}.jsonl`;
+    const newest = batch.reduce((latest, record) => (record.at > latest ? record.at : latest), '');
+    const name = `${PREFIX}${newest}-${this.instance}-${++this.batches}.jsonl`;
     await this.container.getBlockBlobClient(name).upload(body, Buffer.byteLength(body), { blobHTTPHeaders: { blobContentType: 'application/x-ndjson' } });
   }
 
   async read(since = ''): Promise<EventRecord[]> {
-    // A batch named a little before `since` may still hold later records: it stays open while the previous one uploads.
-    const from = since ? new Date(Date.parse(since) - BATCH_SLACK_MS).toISOString() : '';
     const names: string[] = [];
-    for await (const blob of this.container.listBlobsFlat({ prefix: PREFIX })) if (blob.name.slice(PREFIX.length) >= from) names.push(blob.name);
+    for await (const blob of this.container.listBlobsFlat({ prefix: PREFIX })) if (blob.name.slice(PREFIX.length, PREFIX.length + since.length) >= since) names.push(blob.name);
     const batches = await Promise.all(names.map((name) => this.download(name)));
     return batches
       .flat()
@@ -65,6 +65,3 @@ export class BlobEventLog implements EventLog {
       .map((line) => JSON.parse(line) as EventRecord);
   }
 }
-
-/** Longer than any upload takes: how far before `since` a batch may start and still hold a record after it. */
-const BATCH_SLACK_MS = 10 * 60 * 1000;
