@@ -3,6 +3,7 @@ import { ordinalIn } from '../dialogs/choiceMatcher.js';
 import type { DialogEngine, DialogMessage, StepResult, TreeState } from '../dialogs/engine.js';
 import type { ChoiceReading } from '../nlu/choiceReader.js';
 import type { InsightEvent } from '../insights/events.js';
+import { keptText } from '../insights/recorder.js';
 import type { Recognition } from '../nlu/recognizer.js';
 import { restoreEstimate } from './restoreEstimate.js';
 import type { ConversationState, FeedbackFor } from './state.js';
@@ -227,13 +228,13 @@ export class Conversation {
     const asked: InsightEvent = { kind: 'asked', topic: intent.id };
     const estimate = restoreEstimate(intent, said, this.deps.content.phrases.sizeEstimate);
     if (intent.tree) {
-      const started: ConversationState = { ...state, lastIntent: intent.id, ...(said ? { askedText: said.slice(0, KEPT_QUESTION_CHARS) } : {}) };
+      const started: ConversationState = { ...state, lastIntent: intent.id, ...(said ? { askedText: keptText(said).slice(0, KEPT_QUESTION_CHARS) } : {}) };
       const outcome = this.advance(started, this.deps.engine.start(intent.tree), intent.tree);
       return { ...outcome, replies: [...estimate, ...outcome.replies], events: [asked, ...(outcome.events ?? [])] };
     }
     const followUps = intent.followUps.map((id) => this.deps.content.intentById.get(id)).filter((item): item is Intent => item !== undefined);
     const reply: Reply = { text: intent.answer, ...(followUps.length > 0 ? { choices: followUps.map((item) => item.title) } : {}), askFeedback: true };
-    const feedback: FeedbackFor = { topic: intent.id, ...(said ? { question: said.slice(0, KEPT_QUESTION_CHARS) } : {}) };
+    const feedback: FeedbackFor = { topic: intent.id, ...(said ? { question: keptText(said).slice(0, KEPT_QUESTION_CHARS) } : {}) };
     return {
       state: { ...state, lastIntent: intent.id, offered: followUps.map((item) => item.id), feedback },
       replies: [...estimate, reply],
@@ -390,7 +391,10 @@ export class Conversation {
 /** Topics offered after "not helpful", beside a person. */
 const RELATED_AFTER_NOT_HELPFUL = 2;
 
-/** The question an answer answered, as much as the inbox needs of it: the state is read and written every turn. */
+/**
+ * The question an answer answered, as much as the inbox needs of it: the state is read and written
+ * every turn. It is customer text at rest, so it goes through keptText like every event's.
+ */
 const KEPT_QUESTION_CHARS = 200;
 
 const ENDED: readonly InsightEvent[] = [{ kind: 'ended' }];

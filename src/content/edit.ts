@@ -4,7 +4,7 @@ import { isMap, isScalar, isSeq, parseDocument, stringify, type YAMLSeq } from '
 import { AppError, ContentError, formatIssue } from '../errors.js';
 import { loadContent } from './load.js';
 
-export interface AppendResult {
+interface AppendResult {
   /** The topic's file, relative to the content folder. */
   readonly file: string;
   readonly added: readonly string[];

@@ -7,7 +7,7 @@ export interface InsightCatalog {
   readonly trees: readonly { readonly id: string; readonly nodes: readonly string[] }[];
 }
 
-export interface TopicRow {
+interface TopicRow {
   readonly id: string;
   readonly title: string;
   readonly asked: number;
@@ -17,7 +17,7 @@ export interface TopicRow {
   readonly handoffs: number;
 }
 
-export interface NodeRow {
+interface NodeRow {
   readonly tree: string;
   readonly node: string;
   readonly reached: number;
@@ -32,7 +32,7 @@ export interface Insights {
   readonly unanswered: { readonly text: string; readonly count: number; readonly lastAt: string }[];
 }
 
-export interface ReportOptions {
+interface ReportOptions {
   readonly catalog: InsightCatalog;
   readonly now: Date;
   /** A conversation left at a question this long (INSIGHTS_ABANDON_AFTER_MINUTES) was abandoned there. */

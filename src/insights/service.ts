@@ -4,7 +4,7 @@ import { DEFAULT_GROUPING, groupMessages, inboxItems, type InboxGroup } from './
 import { InsightRecorder, readEvents } from './recorder.js';
 import { buildInsights, type InsightCatalog, type Insights } from './report.js';
 
-export interface InsightServiceOptions {
+interface InsightServiceOptions {
   readonly events: EventLog;
   readonly recorder: Pick<InsightRecorder, 'triage'>;
   readonly catalog: InsightCatalog;
@@ -15,7 +15,7 @@ export interface InsightServiceOptions {
 }
 
 /** An inbox group as agents see it: no internal list of every wording. */
-export type InboxView = Omit<InboxGroup, 'texts'>;
+type InboxView = Omit<InboxGroup, 'texts'>;
 
 /**
  * Insights and the unanswered inbox, read from the event log when asked (the console, the CLIs):

@@ -10,7 +10,7 @@ import { asAgent, type AgentDirectory, type AgentHandler } from './agentAuth.js'
 import { jsonRoute } from './errors.js';
 
 /** Insights and the unanswered inbox, as the console drives them (src/insights/service.ts implements it). */
-export interface InsightsDesk {
+interface InsightsDesk {
   insights(since?: string): Promise<unknown>;
   inbox(): Promise<unknown>;
   dismiss(id: string, agent: string): Promise<void>;
