@@ -49,6 +49,10 @@ export const DEFAULT_GROUPING: GroupingOptions = { similarity: 0.34, maxGroups: 
 
 /** Distinct wordings a group remembers: a group asked 10,000 times must not hold 10,000 strings. */
 const MAX_TEXTS = 200;
+/** Distinct wordings grouped, the newest: 5,000 x 500 groups x 5 examples compared stays under a second. */
+const MAX_WORDINGS = 5000;
+/** A group's first examples a new wording is compared with. */
+const MAX_COMPARED = 5;
 
 /** Content words, stemmed; a message of function words alone keeps its words as they are. */
 export function signature(text: string): ReadonlySet<string> {
@@ -90,21 +94,44 @@ interface Building {
   why: Partial<Record<InboxItem['why'], number>>;
 }
 
+/** One wording, however often it came: a flood of the same words is grouped once. */
+interface Wording {
+  readonly key: string;
+  readonly text: string;
+  count: number;
+  firstAt: string;
+  lastAt: string;
+  readonly why: Partial<Record<InboxItem['why'], number>>;
+}
+
 /**
- * Groups messages by similar wording, in time order: a message joins the group with the most
- * similar kept example (at least `similarity`), else starts a group. Bounded: at most `maxGroups`
- * groups (later odd ones are counted in `overflow`) and `maxExamples` examples each, so a flood
- * of different nonsense costs a fixed amount of memory and time.
+ * Groups messages by similar wording: identical wordings are counted together first, then each
+ * wording, oldest first, joins the group whose kept examples it is most similar to (at least
+ * `similarity`), else starts a group. Bounded in memory and time whatever customers send: the
+ * newest MAX_WORDINGS wordings are grouped (older ones are counted in `overflow`), against at most
+ * MAX_COMPARED examples per group, into at most `maxGroups` groups (a wording that fits none once
+ * they are full is counted in `overflow`), each keeping `maxExamples` examples.
  */
 export function groupMessages(items: readonly InboxItem[], options: GroupingOptions = DEFAULT_GROUPING): { groups: InboxGroup[]; overflow: number } {
-  const sorted = [...items].sort((a, b) => a.at.localeCompare(b.at));
-  const signatures = sorted.map((item) => signature(item.text));
+  const wordings = new Map<string, Wording>();
+  for (const item of items) {
+    const key = sameWording(item.text);
+    const known = wordings.get(key) ?? { key, text: item.text, count: 0, firstAt: item.at, lastAt: item.at, why: {} };
+    known.count += 1;
+    if (item.at < known.firstAt) known.firstAt = item.at;
+    if (item.at > known.lastAt) known.lastAt = item.at;
+    known.why[item.why] = (known.why[item.why] ?? 0) + 1;
+    wordings.set(key, known);
+  }
+  const newest = [...wordings.values()].sort((a, b) => b.lastAt.localeCompare(a.lastAt));
+  let overflow = newest.slice(MAX_WORDINGS).reduce((sum, wording) => sum + wording.count, 0);
+  const kept = newest.slice(0, MAX_WORDINGS).sort((a, b) => a.firstAt.localeCompare(b.firstAt));
+  const signatures = kept.map((wording) => signature(wording.text));
   const frequency = new Map<string, number>();
   for (const words of signatures) for (const word of words) frequency.set(word, (frequency.get(word) ?? 0) + 1);
-  const weight = (word: string) => Math.log((1 + sorted.length) / (1 + (frequency.get(word) ?? 0))) + 1;
+  const weight = (word: string) => Math.log((1 + kept.length) / (1 + (frequency.get(word) ?? 0))) + 1;
   const groups: Building[] = [];
-  let overflow = 0;
-  for (const [index, item] of sorted.entries()) {
+  for (const [index, wording] of kept.entries()) {
     const words = signatures[index] ?? new Set<string>();
     let best: Building | undefined;
     let bestScore = -1;
@@ -120,22 +147,19 @@ export function groupMessages(items: readonly InboxItem[], options: GroupingOpti
     if (bestScore < options.similarity) best = undefined;
     if (!best) {
       if (groups.length >= options.maxGroups) {
-        overflow += 1;
+        overflow += wording.count;
         continue;
       }
-      best = { id: groupId(item.text), text: item.text, count: 0, firstAt: item.at, lastAt: item.at, examples: [], texts: new Set(), signatures: [], why: {} };
+      best = { id: groupId(wording.text), text: wording.text, count: 0, firstAt: wording.firstAt, lastAt: wording.lastAt, examples: [], texts: new Set(), signatures: [], why: {} };
       groups.push(best);
     }
-    best.count += 1;
-    best.lastAt = item.at;
-    best.why[item.why] = (best.why[item.why] ?? 0) + 1;
-    const wording = sameWording(item.text);
-    if (!best.texts.has(wording) && best.texts.size < MAX_TEXTS) {
-      best.texts.add(wording);
-      if (best.examples.length < options.maxExamples) {
-        best.examples.push(item.text);
-        best.signatures.push(words);
-      }
+    best.count += wording.count;
+    if (wording.lastAt > best.lastAt) best.lastAt = wording.lastAt;
+    for (const [why, count] of Object.entries(wording.why) as [InboxItem['why'], number][]) best.why[why] = (best.why[why] ?? 0) + count;
+    if (best.texts.size < MAX_TEXTS) best.texts.add(wording.key);
+    if (best.examples.length < options.maxExamples) {
+      best.examples.push(wording.text);
+      if (best.signatures.length < MAX_COMPARED) best.signatures.push(words);
     }
   }
   const largest = groups.sort((a, b) => b.count - a.count || b.lastAt.localeCompare(a.lastAt));

@@ -45,6 +45,21 @@ describe('grouping by similar wording', () => {
   });
 });
 
+describe('grouping under a flood', () => {
+  it('counts ten thousand copies of one message as one wording in one group', () => {
+    const { groups } = groupMessages(Array.from({ length: 10_000 }, (_, index) => item('spam spam eggs', index % 60)));
+    expect(groups.map((group) => [group.count, group.examples.length, group.texts.length])).toEqual([[10_000, 1, 1]]);
+  });
+
+  it('groups only the newest 5,000 different wordings and counts the older ones as overflow', () => {
+    const flood = Array.from({ length: 6000 }, (_, index) => ({ text: `zz${index}a qq${index}b`, at: new Date(Date.UTC(2026, 2, 1) + index * 1000).toISOString(), why: 'unsure' as const }));
+    const { groups, overflow } = groupMessages(flood, { similarity: 0.34, maxGroups: 10, maxExamples: 3 });
+    expect(groups).toHaveLength(10);
+    expect(overflow).toBe(5990);
+    expect(groups.map((group) => group.text)).not.toContain('zz0a qq0b');
+  });
+});
+
 describe('the inbox from the event log', () => {
   it('keeps unplaced messages and the questions of unhelpful answers, not helpful feedback', () => {
     const items = inboxItems([
