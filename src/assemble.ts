@@ -17,6 +17,9 @@ import { DirectLineService } from './directline/service.js';
 import { DialogEngine } from './dialogs/engine.js';
 import { PresenceBoard } from './handoff/presence.js';
 import { HandoffQueue } from './handoff/queue.js';
+import { InsightRecorder } from './insights/recorder.js';
+import { InsightService } from './insights/service.js';
+import { appendExamples } from './content/edit.js';
 import { ChoiceReader } from './nlu/choiceReader.js';
 import { cachedRecognize } from './nlu/cache.js';
 import { buildRecognizer } from './nlu/fromContent.js';
@@ -92,6 +95,8 @@ export function assemble(config: Config, logger: Logger, storage: StorageBackend
     },
     now: today,
   });
+  // Built once, outside `serve`: its batch of events must outlive a content reload.
+  const recorder = config.INSIGHTS_ENABLED ? new InsightRecorder(storage.events, logger) : undefined;
   const serve = (content: Content): Served => {
     const recognizer = buildRecognizer(content, {
       ...content.recognizer,
@@ -123,6 +128,7 @@ export function assemble(config: Config, logger: Logger, storage: StorageBackend
         return config.AGENT_TOKENS.length > 0 || (await accounts.list()).length > 0 ? 'later' : 'nobody';
       },
       logger,
+      ...(recorder ? { insights: recorder } : {}),
       maxMessageChars: config.MAX_MESSAGE_CHARS,
       maxUploadBytes: config.UPLOAD_MAX_BYTES,
       now: today,
@@ -141,6 +147,8 @@ export function assemble(config: Config, logger: Logger, storage: StorageBackend
     reset: (address) => live.current.built.bot.reset(address),
     referenceOf: (address) => live.current.built.bot.referenceOf(address),
   };
+  // An assignment from the inbox is reloaded at once, so the agent sees whether the content took it.
+  const insights = recorder ? insightService(config, storage, recorder, () => live.current.content, today, () => live.reload()) : undefined;
   const gate = new TurnGate();
   const kept = new KeptConversations({ store: storage.directLine, limits: directLineLimits(config), logger, now, redact });
   const embeddedDelivery = new BotDelivery(kept, logger, now);
@@ -150,6 +158,12 @@ export function assemble(config: Config, logger: Logger, storage: StorageBackend
     },
     get storageFailed() {
       return live.current.content.phrases.storageFailed;
+    },
+    get helpfulChoice() {
+      return live.current.content.phrases.helpfulChoice;
+    },
+    get notHelpfulChoice() {
+      return live.current.content.phrases.notHelpfulChoice;
     },
   };
   const pictures = new PictureKeeper(storage.uploads, today);
@@ -181,6 +195,7 @@ export function assemble(config: Config, logger: Logger, storage: StorageBackend
     agentSignIn: { accounts, now, ...(config.AGENT_OIDC_ISSUER ? { oidc: oidcSettings(config, config.AGENT_OIDC_ISSUER) } : {}) },
     agentPresence: { agents, presence },
     agentAttachments: { agents, pictures: storage.uploads },
+    ...(insights ? { agentInsights: { agents, desk: insights, topics: handBackCatalog(() => live.current.content).topics } } : {}),
   });
   const { validateMs, trainMs } = live.current;
   return {
@@ -212,6 +227,32 @@ const directLineLimits = (config: Config) => ({
   maxStreams: config.DIRECT_LINE_MAX_STREAMS,
   maxUploadBytes: config.UPLOAD_MAX_BYTES,
 });
+
+/**
+ * Insights and the inbox over the store's event log; an assignment edits CONTENT_DIR's kb/ files,
+ * then `afterEdit` (the running bot's reload; the terminal's inbox leaves it to the bot's watch).
+ */
+export function insightService(
+  config: Config,
+  storage: StorageBackend,
+  recorder: InsightRecorder,
+  content: () => Content,
+  now: () => Date,
+  afterEdit: () => Promise<unknown> = async () => undefined,
+): InsightService {
+  return new InsightService({
+    events: storage.events,
+    recorder,
+    catalog: handBackCatalog(content),
+    appendExamples: async (topic, examples) => {
+      const edited = await appendExamples(config.CONTENT_DIR, topic, examples);
+      await afterEdit();
+      return edited;
+    },
+    abandonAfterMs: config.INSIGHTS_ABANDON_AFTER_MINUTES * 60_000,
+    now,
+  });
+}
 
 /** Config requires the client id and public URL with the issuer. */
 const oidcSettings = (config: Config, issuer: string) => ({

@@ -114,6 +114,9 @@ const schema = z.object({
   BLOB_CONTAINER: containerName.default('bot-state'),
   BLOB_TRANSCRIPT_CONTAINER: containerName.default('bot-transcripts'),
   TRANSCRIPT_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
+  // What happened in conversations (feedback, the unanswered inbox, insights), recorded in STORAGE.
+  INSIGHTS_ENABLED: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
+  INSIGHTS_ABANDON_AFTER_MINUTES: z.coerce.number().int().min(1).default(30),
 });
 
 export type Config = Readonly<z.infer<typeof schema>>;

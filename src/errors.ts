@@ -48,6 +48,9 @@ export const ERROR_CODES = {
   ERR_TURN_FAILED: 'a turn failed unexpectedly',
   ERR_HANDOFF_UNKNOWN: 'no handoff exists for that conversation',
   ERR_HANDOFF_STATE: 'the handoff is not in a state that allows this action',
+  ERR_STORAGE_EVENTS: 'insight events could not be kept or read',
+  ERR_INBOX_UNKNOWN: 'an inbox action names a group or topic that does not exist',
+  ERR_CONTENT_EDIT: 'an edit to a content file was refused: the content would not validate, or the file could not be written',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -72,6 +75,8 @@ export const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   ERR_DIRECTLINE_NOT_FOUND: 404,
   ERR_HANDOFF_UNKNOWN: 404,
   ERR_HANDOFF_STATE: 409,
+  ERR_INBOX_UNKNOWN: 404,
+  ERR_CONTENT_EDIT: 422,
   ERR_REQUEST_TOO_LARGE: 413,
   ERR_REQUEST_MEDIA_TYPE: 415,
   ERR_DIRECTLINE_UPSTREAM: 502,
@@ -81,6 +86,7 @@ export const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   ERR_UPLOAD_BUSY: 503,
   ERR_STORAGE_UNAVAILABLE: 503,
   ERR_STORAGE_CONFLICT: 503,
+  ERR_STORAGE_EVENTS: 503,
 };
 
 /** A schema failure (zod's error shape) as one line for a 400: where the first problem is (`conversation.id`, or `body`) and what it is. */

@@ -2,9 +2,11 @@ import type { Content, DialogChoice, Intent } from '../content/types.js';
 import { ordinalIn } from '../dialogs/choiceMatcher.js';
 import type { DialogEngine, DialogMessage, StepResult, TreeState } from '../dialogs/engine.js';
 import type { ChoiceReading } from '../nlu/choiceReader.js';
+import type { InsightEvent } from '../insights/events.js';
+import { keptText } from '../insights/recorder.js';
 import type { Recognition } from '../nlu/recognizer.js';
 import { restoreEstimate } from './restoreEstimate.js';
-import type { ConversationState } from './state.js';
+import type { ConversationState, FeedbackFor } from './state.js';
 import type { HandoffRequest, Reply } from './types.js';
 
 export interface ConversationDeps {
@@ -22,6 +24,8 @@ export interface Outcome {
   readonly recognition?: Recognition;
   /** The steps of a tree that just ended in a handoff node, for the agent's summary. */
   readonly finishedTree?: { readonly tree: string; readonly path: readonly { node: string; answer?: string }[] };
+  /** What happened, said explicitly for insights and the inbox (src/insights/events.ts). */
+  readonly events?: readonly InsightEvent[];
 }
 
 /**
@@ -54,17 +58,31 @@ const READING_MARGIN = 0.08;
  * fixed problem that comes back re-opens its walk-through at the next step.
  */
 export class Conversation {
-  constructor(private readonly deps: ConversationDeps) {}
+  /** "Helpful" and "not helpful" as choices, so typed feedback is read like any answer. */
+  private readonly feedbackChoices: readonly DialogChoice[];
 
-  respond(state: ConversationState, text: string): Outcome {
+  constructor(private readonly deps: ConversationDeps) {
+    const { phrases, answers } = deps.content;
+    this.feedbackChoices = [
+      { label: phrases.helpfulChoice, examples: answers.helpful, next: '' },
+      { label: phrases.notHelpfulChoice, examples: answers.notHelpful, next: '' },
+    ];
+  }
+
+  respond(before: ConversationState, text: string): Outcome {
     const { engine, content } = this.deps;
+    // One feedback question per answer: the next message answers it or moves on, never both.
+    const feedback = before.feedback ? this.typedFeedback(before, before.feedback, text) : undefined;
+    if (feedback) return feedback;
+    const state = withoutFeedback(before);
     const tree = state.tree;
     const exact = tree ? engine.match(tree, text) : null;
     if (tree && exact) return this.advance(state, engine.choose(tree, exact.index));
     if (!tree && state.suspended && simplify(text) === simplify(content.phrases.carryOnChoice)) return this.resume(state);
 
     const picked = this.pickOffered(state, text);
-    if (picked) return this.startTopic(reset(state), picked);
+    // A person asked for by button is asked for from where the customer is (the handoff resets it itself).
+    if (picked) return picked.action === 'handoff' ? this.act(state, picked) : this.startTopic(reset(state), picked);
 
     const recognition = this.deps.recognize(text);
     const outcome = tree ? this.inTree(state, tree, text, recognition) : this.interpret(state, text, recognition);
@@ -78,7 +96,7 @@ export class Conversation {
     if (reading && reading.score >= (asking ? SURE_READING_OF_A_QUESTION : SURE_READING)) return this.advance(state, engine.choose(tree, reading.index));
 
     const intent = this.matched(recognition);
-    if (intent?.action === 'reopen') return this.answerNo(state, tree) ?? this.reprompt(state);
+    if (intent?.action === 'reopen') return this.answerNo(state, tree) ?? this.reprompt(state, text);
     if (intent?.action === 'resume') return { state, replies: [this.question(tree)] };
     if (intent?.action && intent.action !== 'none' && !SMALL_TALK.has(intent.action)) return this.act(state, intent);
 
@@ -89,15 +107,15 @@ export class Conversation {
     if (intent?.action && SMALL_TALK.has(intent.action)) return this.act(state, intent);
     if (intent && ownSubject) {
       // A question on this step's own subject: answered, and the step's question asked again.
-      return { state: { ...state, misses: 0 }, replies: [{ text: intent.answer }, this.question(tree)] };
+      return { state: { ...state, misses: 0 }, replies: [{ text: intent.answer }, this.question(tree)], events: [{ kind: 'asked', topic: intent.id }, { kind: 'answered', topic: intent.id }] };
     }
     if (intent?.action === 'none' || recognition.verdict === 'out_of_scope') {
       const misses = state.misses + 1;
       const question = this.question(tree);
       const choices = [...(question.choices ?? []), ...(misses >= 2 ? [content.phrases.handoffChoice] : [])];
-      return { state: { ...state, misses }, replies: [{ text: content.phrases.outOfScopeInTree }, { ...question, choices }] };
+      return { state: { ...state, misses }, replies: [{ text: content.phrases.outOfScopeInTree }, { ...question, choices }], events: [unplacedInTree(tree, text)] };
     }
-    return this.reprompt(state);
+    return this.reprompt(state, text);
   }
 
   /** Outside a walk-through: a kept one may be resumed, a fixed one re-opened, else a new topic. */
@@ -124,7 +142,7 @@ export class Conversation {
     if (intent?.action === 'reopen') return { state: reset(state), replies: [{ text: intent.answer }, this.menu()] };
     if (intent?.action && intent.action !== 'none') return this.act(state, intent);
     if (intent) return this.startTopic(reset(state), intent, text);
-    return this.fallback(state, recognition);
+    return this.fallback(state, recognition, text);
   }
 
   private matched(recognition: Recognition): Intent | undefined {
@@ -162,6 +180,7 @@ export class Conversation {
     return {
       state: { ...rest, suspended: tree, lastIntent: intent.id, offered: [], misses: 0, fallbacks: 0 },
       replies: [...restoreEstimate(intent, said, content.phrases.sizeEstimate), { text: intent.answer }, { text: offer, choices: [content.phrases.carryOnChoice] }],
+      events: [{ kind: 'asked', topic: intent.id }, { kind: 'answered', topic: intent.id }],
     };
   }
 
@@ -180,16 +199,20 @@ export class Conversation {
     switch (intent.action) {
       case 'cancel':
         return state.tree
-          ? { state: reset(state), replies: [{ text: phrases.treeCancelled }] }
-          : { state: reset(state), replies: [{ text: phrases.nothingToCancel }] };
+          ? { state: reset(state), replies: [{ text: phrases.treeCancelled }], events: ENDED }
+          : { state: reset(state), replies: [{ text: phrases.nothingToCancel }], events: ENDED };
       case 'restart':
-        return { state: reset(state), replies: [{ text: intent.answer }, this.menu()] };
+        return { state: reset(state), replies: [{ text: intent.answer }, this.menu()], events: ENDED };
       case 'help':
         return { state: { ...state, fallbacks: 0 }, replies: [{ text: intent.answer }, this.menu()] };
-      case 'handoff':
-        return { state: { ...reset(state), lastIntent: intent.id }, replies: [{ text: intent.answer }], handoff: 'customer_asked' };
+      case 'handoff': {
+        const at = state.tree ?? state.suspended;
+        const where = at ? { tree: at.tree, node: at.node } : {};
+        const events: InsightEvent[] = [{ kind: 'handedOff', reason: 'customer_asked', ...(state.lastIntent ? { topic: state.lastIntent } : {}), ...where }];
+        return { state: { ...reset(state), lastIntent: intent.id }, replies: [{ text: intent.answer }], handoff: 'customer_asked', events };
+      }
       case 'goodbye':
-        return { state: reset(state), replies: [{ text: intent.answer }] };
+        return { state: reset(state), replies: [{ text: intent.answer }], events: ENDED };
       default:
         return { state: { ...state, fallbacks: 0 }, replies: [{ text: intent.answer }, ...this.stillAsking(state)] };
     }
@@ -202,29 +225,49 @@ export class Conversation {
 
   private startTopic(state: ConversationState, intent: Intent, said = ''): Outcome {
     if (intent.action) return this.act(state, intent);
-    const started: ConversationState = { ...state, lastIntent: intent.id };
+    const asked: InsightEvent = { kind: 'asked', topic: intent.id };
     const estimate = restoreEstimate(intent, said, this.deps.content.phrases.sizeEstimate);
     if (intent.tree) {
-      const outcome = this.advance(started, this.deps.engine.start(intent.tree));
-      return { ...outcome, replies: [...estimate, ...outcome.replies] };
+      const started: ConversationState = { ...state, lastIntent: intent.id, ...(said ? { askedText: keptText(said).slice(0, KEPT_QUESTION_CHARS) } : {}) };
+      const outcome = this.advance(started, this.deps.engine.start(intent.tree), intent.tree);
+      return { ...outcome, replies: [...estimate, ...outcome.replies], events: [asked, ...(outcome.events ?? [])] };
     }
     const followUps = intent.followUps.map((id) => this.deps.content.intentById.get(id)).filter((item): item is Intent => item !== undefined);
-    const reply: Reply = followUps.length > 0 ? { text: intent.answer, choices: followUps.map((item) => item.title) } : { text: intent.answer };
-    return { state: { ...started, offered: followUps.map((item) => item.id) }, replies: [...estimate, reply] };
+    const reply: Reply = { text: intent.answer, ...(followUps.length > 0 ? { choices: followUps.map((item) => item.title) } : {}), askFeedback: true };
+    const feedback: FeedbackFor = { topic: intent.id, ...(said ? { question: keptText(said).slice(0, KEPT_QUESTION_CHARS) } : {}) };
+    return {
+      state: { ...state, lastIntent: intent.id, offered: followUps.map((item) => item.id), feedback },
+      replies: [...estimate, reply],
+      events: [asked, { kind: 'answered', topic: intent.id }],
+    };
   }
 
-  private advance(state: ConversationState, step: StepResult): Outcome {
+  /** `started` names the tree when the step starts one (the state has no open tree yet). */
+  private advance(state: ConversationState, step: StepResult, started?: string): Outcome {
     const replies = step.messages.map(toReply);
+    const treeName = state.tree?.tree ?? started ?? '';
+    const events = reachedIn(state.tree, treeName, step);
     if (step.status === 'waiting') {
       const { suspended: _resumed, reopen: _gone, ...rest } = state;
-      return { state: { ...rest, tree: step.state, misses: 0, fallbacks: 0, offered: [] }, replies };
+      return { state: { ...rest, tree: step.state, misses: 0, fallbacks: 0, offered: [] }, replies, events };
     }
-    const { tree: _finished, suspended: _kept, reopen: _old, ...rest } = state;
+    const { tree: _finished, suspended: _kept, reopen: _old, askedText, ...rest } = state;
+    const node = state.tree?.node ?? step.path.at(-1)?.node ?? '';
+    const topic = state.lastIntent ? { topic: state.lastIntent } : {};
     const fixedAt = step.outcome === 'closed' && state.tree && this.saidYes(state.tree, step.path) ? state.tree : undefined;
     const closed: ConversationState = { ...rest, misses: 0, fallbacks: 0, offered: [], ...(fixedAt ? { reopen: fixedAt } : {}) };
-    if (step.outcome === 'closed' || !state.tree) return step.outcome === 'handoff' ? { state: closed, replies, handoff: 'tree_handoff' } : { state: closed, replies };
-    return { state: closed, replies, handoff: 'tree_handoff', finishedTree: { tree: state.tree.tree, path: step.path } };
+    if (step.outcome === 'closed') {
+      const feedback: FeedbackFor | undefined = state.lastIntent ? { topic: state.lastIntent, tree: treeName, ...(askedText ? { question: askedText } : {}) } : undefined;
+      const ended: InsightEvent[] = [{ kind: 'finished', tree: treeName, node, resolved: fixedAt !== undefined }, ...(state.lastIntent ? [{ kind: 'answered' as const, topic: state.lastIntent }] : [])];
+      // The walk-through's last words ask whether it helped; the steps before it never do.
+      const asking = replies.map((reply, index) => (feedback && index === replies.length - 1 ? { ...reply, askFeedback: true as const } : reply));
+      return { state: { ...closed, ...(feedback ? { feedback } : {}) }, replies: asking, events: [...events, ...ended] };
+    }
+    const handedOff: InsightEvent = { kind: 'handedOff', reason: 'tree_handoff', ...topic, tree: treeName, node };
+    if (!state.tree) return { state: closed, replies, handoff: 'tree_handoff', events: [...events, handedOff] };
+    return { state: closed, replies, handoff: 'tree_handoff', finishedTree: { tree: state.tree.tree, path: step.path }, events: [...events, handedOff] };
   }
+
 
   /** The walk-through ended on a "yes" to its question (it worked), not on declining a person. */
   private saidYes(tree: TreeState, path: TreeState['path']): boolean {
@@ -232,19 +275,20 @@ export class Conversation {
     return this.deps.engine.choicesAt(tree).some((choice) => choice.label === answer && choice.means === 'yes');
   }
 
-  private reprompt(state: ConversationState): Outcome {
+  private reprompt(state: ConversationState, text: string): Outcome {
     const { engine, content } = this.deps;
     const tree = state.tree;
     if (!tree) return { state, replies: [] };
     const choices = engine.choicesAt(tree).map((choice) => choice.label);
     const misses = state.misses + 1;
-    const text = content.phrases.notUnderstoodChoice;
     const offerPerson = misses >= 2 ? [content.phrases.handoffChoice] : [];
-    return { state: { ...state, misses }, replies: [{ text, choices: [...choices, ...offerPerson] }] };
+    return { state: { ...state, misses }, replies: [{ text: content.phrases.notUnderstoodChoice, choices: [...choices, ...offerPerson] }], events: [unplacedInTree(tree, text)] };
   }
 
-  private fallback(state: ConversationState, recognition: Recognition): Outcome {
+  private fallback(state: ConversationState, recognition: Recognition, text: string): Outcome {
     const { content } = this.deps;
+    const why = recognition.verdict === 'ambiguous' ? 'ambiguous' : recognition.verdict === 'out_of_scope' ? 'out_of_scope' : 'unsure';
+    const unplaced: InsightEvent = { kind: 'unplaced', why, text };
     const { phrases } = content;
     const fallbacks = state.fallbacks + 1;
     const topics = recognition.candidates
@@ -253,18 +297,20 @@ export class Conversation {
       .slice(0, recognition.verdict === 'ambiguous' ? 2 : content.recognizer.suggestions);
 
     if (recognition.verdict !== 'out_of_scope' && topics.length > 0) {
-      const text = recognition.verdict === 'ambiguous' ? phrases.ambiguous : phrases.unsure;
+      const question = recognition.verdict === 'ambiguous' ? phrases.ambiguous : phrases.unsure;
       const extra = recognition.verdict === 'ambiguous' ? phrases.somethingElseChoice : phrases.handoffChoice;
       return {
         state: { ...state, fallbacks: recognition.verdict === 'ambiguous' ? state.fallbacks : fallbacks, offered: topics.map((intent) => intent.id) },
-        replies: [{ text, choices: [...topics.map((intent) => intent.title), extra] }],
+        replies: [{ text: question, choices: [...topics.map((intent) => intent.title), extra] }],
+        events: [unplaced],
       };
     }
     if (fallbacks >= 2) {
-      return { state: { ...reset(state), fallbacks: 0 }, replies: [{ text: phrases.handoffAfterFallbacks }], handoff: 'repeated_fallback' };
+      const handedOff: InsightEvent = { kind: 'handedOff', reason: 'repeated_fallback', ...(state.lastIntent ? { topic: state.lastIntent } : {}) };
+      return { state: { ...reset(state), fallbacks: 0 }, replies: [{ text: phrases.handoffAfterFallbacks }], handoff: 'repeated_fallback', events: [unplaced, handedOff] };
     }
     const none = content.intents.find((intent) => intent.action === 'none');
-    return { state: { ...state, fallbacks, offered: [] }, replies: [{ text: none?.answer ?? phrases.outOfScope }] };
+    return { state: { ...state, fallbacks, offered: [] }, replies: [{ text: none?.answer ?? phrases.outOfScope }], events: [unplaced] };
   }
 
   /** An agent hands the conversation back into a topic: the topic starts as if the customer asked. */
@@ -276,7 +322,51 @@ export class Conversation {
 
   /** An agent hands the conversation back at a chosen node of a tree. */
   resumeAt(state: ConversationState, treeId: string, nodeId: string): Outcome {
-    return this.advance(reset(state), this.deps.engine.start(treeId, nodeId));
+    return this.advance(reset(state), this.deps.engine.start(treeId, nodeId), treeId);
+  }
+
+  /**
+   * Feedback from the channel's own controls (Teams' feedback loop): about the answer still
+   * waiting for it, else the conversation's last topic.
+   */
+  channelFeedback(state: ConversationState, helpful: boolean): Outcome {
+    const about: FeedbackFor = state.feedback ?? (state.lastIntent ? { topic: state.lastIntent } : { topic: '' });
+    return this.acknowledge(withoutFeedback(state), about, helpful);
+  }
+
+  /** The message answers the open feedback question: a button's label, or typed words that read as one. */
+  private typedFeedback(state: ConversationState, about: FeedbackFor, text: string): Outcome | undefined {
+    const { phrases } = this.deps.content;
+    const said = simplify(text);
+    const helpful = said === simplify(phrases.helpfulChoice) ? true : said === simplify(phrases.notHelpfulChoice) ? false : this.readFeedback(state, text);
+    return helpful === undefined ? undefined : this.acknowledge(withoutFeedback(state), about, helpful);
+  }
+
+  private readFeedback(state: ConversationState, text: string): boolean | undefined {
+    // After a walk-through that worked, "no, it's back" re-opens it: that reading comes first.
+    if (state.reopen && this.readsNo(state.reopen, text)) return undefined;
+    const reading = this.deps.readChoice(this.feedbackChoices, text);
+    if (!reading || reading.score < SURE_READING || reading.margin < READING_MARGIN) return undefined;
+    return reading.index === 0;
+  }
+
+  /** Thanks for a yes; for a no, a way on (put it another way, a related topic, a person), never a dead end. */
+  private acknowledge(state: ConversationState, about: FeedbackFor, helpful: boolean): Outcome {
+    const { content } = this.deps;
+    const topic = about.topic ? { topic: about.topic } : {};
+    const event: InsightEvent = { kind: 'feedback', helpful, ...topic, ...(about.tree ? { tree: about.tree } : {}), ...(!helpful && about.question ? { text: about.question } : {}) };
+    if (helpful) return { state, replies: [{ text: content.phrases.feedbackThanks }], events: [event] };
+    const own = content.intentById.get(about.topic);
+    const related = [...(own?.followUps ?? []), ...content.phrases.menu]
+      .filter((id, index, all) => id !== about.topic && all.indexOf(id) === index)
+      .map((id) => content.intentById.get(id))
+      .filter((intent): intent is Intent => intent !== undefined && !intent.action)
+      .slice(0, RELATED_AFTER_NOT_HELPFUL);
+    return {
+      state: { ...state, offered: related.map((intent) => intent.id) },
+      replies: [{ text: content.phrases.feedbackSorry, choices: [...related.map((intent) => intent.title), content.phrases.handoffChoice] }],
+      events: [event],
+    };
   }
 
   menu(): Reply {
@@ -298,11 +388,41 @@ export class Conversation {
   }
 }
 
+/** Topics offered after "not helpful", beside a person. */
+const RELATED_AFTER_NOT_HELPFUL = 2;
+
+/**
+ * The question an answer answered, as much as the inbox needs of it: the state is read and written
+ * every turn. It is customer text at rest, so it goes through keptText like every event's.
+ */
+const KEPT_QUESTION_CHARS = 200;
+
+const ENDED: readonly InsightEvent[] = [{ kind: 'ended' }];
+
+const unplacedInTree = (tree: TreeState, text: string): InsightEvent => ({ kind: 'unplaced', why: 'in_tree', text, tree: tree.tree, node: tree.node });
+
+/** The nodes a step showed: those it passed through, then the question it stopped at (open) or the end it reached. */
+function reachedIn(before: TreeState | undefined, tree: string, step: StepResult): InsightEvent[] {
+  // A resumed walk-through shows its open question again: nothing new was reached.
+  if (step.status === 'waiting' && step.state === before) return [];
+  // choose() adds the node answered to the path, so what is new starts after it.
+  const known = before && before.tree === tree ? before.path.length + 1 : 0;
+  const path = step.status === 'waiting' ? step.state.path : step.path;
+  const passed: InsightEvent[] = path.slice(known).map((entry) => ({ kind: 'reached', tree, node: entry.node }));
+  return step.status === 'waiting' ? [...passed, { kind: 'reached', tree, node: step.state.node, open: true }] : passed;
+}
+
+function withoutFeedback(state: ConversationState): ConversationState {
+  if (!state.feedback) return state;
+  const { feedback: _asked, ...rest } = state;
+  return rest;
+}
+
 const simplify = (text: string): string => text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
 
 const toReply = (message: DialogMessage): Reply => (message.choices ? { text: message.text, choices: message.choices } : { text: message.text });
 
 function reset(state: ConversationState): ConversationState {
-  const { tree: _tree, suspended: _suspended, reopen: _reopen, ...rest } = state;
+  const { tree: _tree, suspended: _suspended, reopen: _reopen, askedText: _asked, ...rest } = state;
   return { ...rest, offered: [], fallbacks: 0, misses: 0 };
 }

@@ -20,6 +20,10 @@ export interface ConversationState {
   /** Answers that fitted none of the current node's choices, in a row. */
   readonly misses: number;
   readonly lastIntent?: string;
+  /** The customer's words that started the open walk-through: what its feedback is about. */
+  readonly askedText?: string;
+  /** The answer just given asked whether it helped; the next message may say. */
+  readonly feedback?: FeedbackFor;
   readonly lastCandidates: readonly { intent: string; confidence: number }[];
   readonly welcomed: readonly string[];
   /** Set while a person is involved (src/handoff/flow.ts). */
@@ -37,6 +41,13 @@ export interface ConversationState {
    * these instead of being dropped in silence.
    */
   readonly sent?: readonly { readonly activityId: string; readonly replies: readonly Reply[] }[];
+}
+
+/** What a feedback question is about: the topic, its walk-through, the question it answered. */
+export interface FeedbackFor {
+  readonly topic: string;
+  readonly tree?: string;
+  readonly question?: string;
 }
 
 /**

@@ -5,6 +5,7 @@ import type { HandoffQueue } from '../handoff/queue.js';
 import { summarize } from '../handoff/summary.js';
 import type { CaseCustomer, ConversationAddress, HandoffContext, HandoffSummary } from '../handoff/types.js';
 import type { Content } from '../content/types.js';
+import type { InsightRecorder } from '../insights/recorder.js';
 import type { Recognition } from '../nlu/recognizer.js';
 import type { Update } from '../storage/conversationStore.js';
 import type { Conversation, Outcome } from './conversation.js';
@@ -13,7 +14,7 @@ import { addressOf, type OrderedTurns } from './orderedTurn.js';
 import { recover } from './recovery.js';
 import type { ConversationState } from './state.js';
 import type { Said, Transcript } from './transcript.js';
-import type { ConversationRef, MessageTurn, Reply, TranscriptLine, Turn, TurnResult } from './types.js';
+import type { ConversationRef, FeedbackTurn, MessageTurn, Reply, TranscriptLine, Turn, TurnResult } from './types.js';
 import { introduceBot, welcomeMembers } from './welcome.js';
 
 export interface SupportBotDeps {
@@ -33,6 +34,8 @@ export interface SupportBotDeps {
    */
   readonly people: (turn: MessageTurn) => Promise<People>;
   readonly logger: Logger;
+  /** Where what happened goes (INSIGHTS_ENABLED); absent, nothing is recorded. */
+  readonly insights?: Pick<InsightRecorder, 'record'>;
   readonly maxMessageChars: number;
   /** The largest picture kept (UPLOAD_MAX_BYTES), named in the refusal. */
   readonly maxUploadBytes: number;
@@ -65,6 +68,7 @@ export class SupportBot {
   async handle(turn: Turn): Promise<TurnResult> {
     const result = await this.route(turn);
     await this.report(addressOf(turn), result, this.turns.logFor(turn));
+    if (result.events && !result.replayed) this.deps.insights?.record(`${turn.channelId}|${turn.conversationId}`, result.events, this.now());
     return result;
   }
 
@@ -89,6 +93,8 @@ export class SupportBot {
         return this.turns.inTurn(turn, (state) => introduceBot(state, turn, { text: phrases.groupWelcome.trim(), choices: menu }, this.transcript));
       case 'handoffStatus':
         return this.handoff.hubStatus(turn);
+      case 'feedback':
+        return this.onFeedback(turn);
     }
   }
 
@@ -143,15 +149,19 @@ export class SupportBot {
       // which logs would keep at rest; `npm run chat -- --explain` shows those live.
       const explanation = outcome.recognition?.explanation;
       log.debug({ coverage: explanation?.coverage, matched: explanation?.matched, nearestExample: explanation?.nearestExample, candidates: outcome.recognition?.candidates }, 'recognition');
-      if (!outcome.handoff) return this.transcript.say(outcome.state, { customer: text, ...attachments, replies: [...pictures.replies, ...outcome.replies] });
+      const events = outcome.events ?? [];
+      if (!outcome.handoff) return this.transcript.say(outcome.state, { customer: text, ...attachments, replies: [...pictures.replies, ...outcome.replies] }, { events });
       // Never a queue nobody watches: with nobody online the customer may leave a message; with no
       // console, no hub and no agent in the chat, not even that.
       const people = await this.deps.people(turn);
       const { phrases } = this.deps.content;
-      if (people === 'nobody') return this.transcript.say(outcome.state, { customer: text, ...attachments, replies: [...pictures.replies, { text: phrases.noPersonAvailable }] });
+      if (people === 'nobody') {
+        const noPerson = [...pictures.replies, { text: phrases.noPersonAvailable }];
+        return this.transcript.say(outcome.state, { customer: text, ...attachments, replies: noPerson }, { events: events.filter((event) => event.kind !== 'handedOff') });
+      }
       if (people === 'later') {
         const context = contextOf(this.summary(state, outcome, []));
-        return this.transcript.say({ ...outcome.state, handoff: offered(this.now(), context) }, { customer: text, ...attachments, replies: [...pictures.replies, { text: phrases.nobodyOnline }] });
+        return this.transcript.say({ ...outcome.state, handoff: offered(this.now(), context) }, { customer: text, ...attachments, replies: [...pictures.replies, { text: phrases.nobodyOnline }] }, { events });
       }
       return this.handOff(turn, state, { ...outcome, replies: [...pictures.replies, ...outcome.replies] }, text);
     });
@@ -175,6 +185,18 @@ export class SupportBot {
     return this.handoff.customerWrote(state, text, { withdraws: this.withdraws(text), available, ...(standing ? { standing } : {}) }, sent);
   }
 
+  /** Teams' thumbs on an answer: the same acknowledgement as a typed "that helped" or "not helpful". */
+  private onFeedback(turn: FeedbackTurn): Promise<TurnResult> {
+    const { phrases } = this.deps.content;
+    return this.turns.inTurn(turn, (state) => {
+      // While a person is involved the agent answers; the thumbs are still counted.
+      const outcome = this.conversation.channelFeedback(state, turn.helpful);
+      const replies = state.handoff ? [] : outcome.replies;
+      const next = state.handoff ? { ...outcome.state, offered: state.offered } : outcome.state;
+      return this.transcript.say(next, { customer: turn.helpful ? phrases.helpfulChoice : phrases.notHelpfulChoice, replies }, { events: outcome.events ?? [] });
+    });
+  }
+
   /** The customer is queued for a person, with a summary of what happened so far for the agent, and told their place. */
   private async handOff(turn: MessageTurn, before: ConversationState, outcome: Outcome, text: string): Promise<Update<ConversationState, TurnResult>> {
     const standing = this.deps.queue ? await this.deps.queue.standing(addressOf(turn)) : undefined;
@@ -184,7 +206,7 @@ export class SupportBot {
     const earlier = await this.transcript.earlier(addressOf(turn), before, this.turns.logFor(turn));
     const transcript = [...earlier, ...said.result.lines];
     const summary = this.summary(before, outcome, transcript);
-    return { state: said.state, result: { ...said.result, handoff: { reason: summary.reason, summary, customer: customerOf(turn, transcript) } } };
+    return { state: said.state, result: { ...said.result, handoff: { reason: summary.reason, summary, customer: customerOf(turn, transcript) }, events: outcome.events ?? [] } };
   }
 
   private summary(before: ConversationState, outcome: Outcome, transcript: HandoffSummary['transcript']): HandoffSummary {

@@ -1,4 +1,5 @@
 import type { CaseCustomer, HandoffContext, HandoffReason, HandoffSummary } from '../handoff/types.js';
+import type { InsightEvent } from '../insights/events.js';
 import type { TranscriptLine } from '../storage/transcriptStore.js';
 import type { TypedLine } from './typedLines.js';
 import type { UploadInfo } from '../storage/uploadStore.js';
@@ -69,7 +70,13 @@ export interface BotAddedTurn extends TurnBase {
   readonly bot: Member;
 }
 
-export type Turn = MessageTurn | MembersAddedTurn | BotAddedTurn | HandoffStatusTurn;
+/** The customer used the channel's own feedback control on an answer (Teams' thumbs up or down). */
+export interface FeedbackTurn extends TurnBase {
+  readonly kind: 'feedback';
+  readonly helpful: boolean;
+}
+
+export type Turn = MessageTurn | MembersAddedTurn | BotAddedTurn | HandoffStatusTurn | FeedbackTurn;
 
 export interface Reply {
   readonly text: string;
@@ -77,6 +84,8 @@ export interface Reply {
   readonly choices?: readonly string[];
   /** A person of the support team said this (their name), not the bot: the customer must see who. */
   readonly speaker?: string;
+  /** An answer: the channel offers its way of saying whether it helped (buttons, Teams' feedback loop). */
+  readonly askFeedback?: true;
 }
 
 /** A person was asked for in this turn: hubs get the summary (never the customer's client). */
@@ -102,4 +111,6 @@ export interface TurnResult {
   readonly lines: readonly TranscriptLine[];
   /** The lines among `lines` that masking changed, as typed: held in memory for the live relay, never stored. */
   readonly typed?: readonly TypedLine[];
+  /** What happened, for insights: recorded once the state is saved, never for a replay. */
+  readonly events?: readonly InsightEvent[];
 }

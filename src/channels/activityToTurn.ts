@@ -54,6 +54,8 @@ export function activityToTurn(activity: Activity, options: TurnOptions = {}): T
       return installationTurn(activity, base);
     case 'event':
       return activity.name === 'handoff.status' && (options.hubChannels ?? []).includes(activity.channelId) ? handoffStatusTurn(activity, base) : null;
+    case 'invoke':
+      return activity.name === 'message/submitAction' ? feedbackTurn(activity, base) : null;
     default:
       return null;
   }
@@ -82,6 +84,18 @@ function handoffStatusTurn(activity: Activity, base: TurnBase): Turn | null {
   const state = value?.state;
   if (state !== 'accepted' && state !== 'failed' && state !== 'completed') return null;
   return { ...base, kind: 'handoffStatus', state, ...(typeof value?.message === 'string' ? { message: value.message } : {}) };
+}
+
+/**
+ * Teams' feedback loop: thumbs up or down under a message sent with `feedbackLoopEnabled`, as
+ * `{ actionName: 'feedback', actionValue: { reaction: 'like' | 'dislike', feedback: '<JSON>' } }`.
+ * The typed comment is not kept: the inbox keeps the question that was answered instead.
+ */
+function feedbackTurn(activity: Activity, base: TurnBase): Turn | null {
+  const value = activity.value as { actionName?: unknown; actionValue?: { reaction?: unknown } } | undefined;
+  const reaction = value?.actionValue?.reaction;
+  if (value?.actionName !== 'feedback' || (reaction !== 'like' && reaction !== 'dislike')) return null;
+  return { ...base, kind: 'feedback', helpful: reaction === 'like' };
 }
 
 /**

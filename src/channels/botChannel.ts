@@ -19,7 +19,7 @@ export interface ChannelOptions {
   readonly config: Config;
   readonly bot: BotPort;
   readonly logger: Logger;
-  readonly phrases: { readonly turnFailed: string; readonly storageFailed: string };
+  readonly phrases: { readonly turnFailed: string; readonly storageFailed: string; readonly helpfulChoice: string; readonly notHelpfulChoice: string };
   /** Where replies to the embedded Direct Line's conversations go, in process. */
   readonly embeddedSink: ActivitySink;
   /** Where the pictures customers send are kept (anything else is refused). */
@@ -80,6 +80,14 @@ export class BotChannel {
         return options.phrases.storageFailed;
       },
       attachments: new AttachmentReader({ keeper: options.pictures, maxBytes: config.UPLOAD_MAX_BYTES, timeoutMs: config.CONNECTOR_TIMEOUT_MS, logger }),
+      feedback: {
+        get helpful() {
+          return options.phrases.helpfulChoice;
+        },
+        get notHelpful() {
+          return options.phrases.notHelpfulChoice;
+        },
+      },
     });
     this.adapter = new Adapter(this.auth);
     this.adapter.onTurnError = (context, error) => this.pipeline.onTurnError(context, error);

@@ -11,14 +11,29 @@ import type { Reply, Turn } from '../bot/types.js';
  * - Teams group chat and channel: suggested actions are not shown there, so choices become
  *   Adaptive Card buttons (Action.Submit posting back `{ choice }`, which needs no mention).
  * A typed answer works the same everywhere: the buttons only send their label.
+ *
+ * An answer that asks for feedback gets Teams' own feedback loop (thumbs under the message, its
+ * `message/submitAction` invoke handled by the bot) in Teams, and two more buttons elsewhere.
  */
-export function replyToActivity(reply: Reply, turn: Pick<Turn, 'channel' | 'scope'>): Partial<Activity> {
-  const choices = reply.choices ?? [];
+export function replyToActivity(reply: Reply, turn: Pick<Turn, 'channel' | 'scope'>, feedback?: FeedbackLabels): Partial<Activity> {
   if (reply.speaker) return fromPerson(reply.speaker, reply.text, turn);
-  if (turn.channel !== 'teams') return markdown(reply.text, choices);
-  if (turn.scope === 'personal' && !hasList(reply.text) && choices.length <= TEAMS_SUGGESTED_ACTIONS) return markdown(reply.text, choices);
-  if (choices.length === 0 && !hasList(reply.text)) return markdown(reply.text, []);
-  return MessageFactory.attachment(CardFactory.adaptiveCard(adaptiveCard(reply.text, choices)));
+  if (!reply.askFeedback || !feedback) return render(reply.text, reply.choices ?? [], turn);
+  if (turn.channel !== 'teams') return render(reply.text, [...(reply.choices ?? []), feedback.helpful, feedback.notHelpful], turn);
+  const activity = render(reply.text, reply.choices ?? [], turn);
+  return { ...activity, channelData: { ...(activity.channelData as object | undefined), feedbackLoopEnabled: true } };
+}
+
+/** The labels of the two feedback buttons (kb/bot.yaml `helpfulChoice`, `notHelpfulChoice`). */
+export interface FeedbackLabels {
+  readonly helpful: string;
+  readonly notHelpful: string;
+}
+
+function render(text: string, choices: readonly string[], turn: Pick<Turn, 'channel' | 'scope'>): Partial<Activity> {
+  if (turn.channel !== 'teams') return markdown(text, choices);
+  if (turn.scope === 'personal' && !hasList(text) && choices.length <= TEAMS_SUGGESTED_ACTIONS) return markdown(text, choices);
+  if (choices.length === 0 && !hasList(text)) return markdown(text, []);
+  return MessageFactory.attachment(CardFactory.adaptiveCard(adaptiveCard(text, choices)));
 }
 
 /**

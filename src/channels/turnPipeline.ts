@@ -7,7 +7,7 @@ import { firstLine } from '../text.js';
 import { activityToTurn } from './activityToTurn.js';
 import type { AttachmentReader } from './attachments.js';
 import { handoffEvent } from './handoffEvent.js';
-import { replyToActivity } from './replyToActivity.js';
+import { replyToActivity, type FeedbackLabels } from './replyToActivity.js';
 
 /** What channels/ needs from the bot core. */
 export interface BotPort {
@@ -29,6 +29,8 @@ export interface PipelineOptions {
   readonly storageFailedText: string;
   /** Reads and keeps the files a customer sends, before the bot's turn. */
   readonly attachments: AttachmentReader;
+  /** The buttons under an answer that asks whether it helped (outside Teams). */
+  readonly feedback: FeedbackLabels;
 }
 
 /** Delivered activities remembered; a channel replays within seconds, so this spans far more than needed. */
@@ -38,9 +40,10 @@ const DELIVERED_KEPT = 10_000;
 const STORAGE_CODES: readonly ErrorCode[] = ['ERR_STORAGE_UNAVAILABLE', 'ERR_STORAGE_CONFLICT'];
 
 /**
- * One turn through the seam: Activity → Turn → the bot → replies as activities. Invokes are not
- * turned into turns: CloudAdapter answers an invoke nobody handled with 501 in the HTTP response
- * (this bot renders Action.Submit, never Action.Execute).
+ * One turn through the seam: Activity → Turn → the bot → replies as activities. The one invoke
+ * turned into a turn is Teams' feedback loop (`message/submitAction`), answered 200 here; CloudAdapter
+ * answers any other invoke with 501 in the HTTP response (this bot renders Action.Submit, never
+ * Action.Execute).
  */
 export class TurnPipeline {
   /**
@@ -65,9 +68,11 @@ export class TurnPipeline {
     const turn = read.kind === 'message' && read.hasAttachments && !read.fromAgent ? { ...read, ...(await this.filesOf(context, embedded)) } : read;
     // handle() resolves once the state is saved: a turn re-run after an eTag conflict sends its replies once.
     const result = await this.options.bot.handle(turn);
+    // An invoke's answer goes back in the HTTP response (TEAMS.md), whatever the turn said.
+    if (activity.type === 'invoke') await context.sendActivity({ type: 'invokeResponse', value: { status: 200, body: {} } });
     const key = `${activity.channelId}|${activity.conversation.id}|${activity.id ?? ''}`;
     if (result.replayed && this.delivered.has(key)) return;
-    if (result.replies.length > 0 && (await this.deliver(context, result.replies.map((reply) => replyToActivity(reply, turn))))) this.remember(key);
+    if (result.replies.length > 0 && (await this.deliver(context, result.replies.map((reply) => replyToActivity(reply, turn, this.options.feedback))))) this.remember(key);
     if (result.handoff && hubChannels.includes(activity.channelId)) await this.announce(context, result.handoff);
   }
 

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync as readFile } from 'node:fs';
 import path from 'node:path';
 import { ContentError, type ContentIssue } from '../errors.js';
 import { lintContent } from './lint.js';
@@ -26,9 +26,11 @@ const FALLBACK_RECOGNIZER: RecognizerSettings = { threshold: 0.5, ambiguityMargi
 
 /**
  * Loads kb/*.yaml and dialogs/*.yaml under `root`, checks every file and every cross-reference,
- * and returns frozen content, or throws one ContentError listing every problem found.
+ * and returns frozen content, or throws one ContentError listing every problem found. `edited`
+ * stands in for files by path, so an edit is checked with the whole content before it is written.
  */
-export function loadContent(root: string): Content {
+export function loadContent(root: string, edited: ReadonlyMap<string, string> = new Map()): Content {
+  const readFileSync = (file: string, encoding: 'utf8') => edited.get(file) ?? readFile(file, encoding);
   const issues: ContentIssue[] = [];
   const keep = <T>(result: ParseResult<T>): YamlSource<T>[] => {
     if (result.ok) return [result.source];

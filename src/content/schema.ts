@@ -117,6 +117,12 @@ export const botFileSchema = z.strictObject({
     sizeEstimate: text,
     /** At the next message of a conversation whose walk-through or offered topics a content reload removed; the menu follows. */
     contentChanged: text,
+    /** The two answers to "did this help?", offered as buttons under an answer where the channel has no feedback control of its own. */
+    helpfulChoice: text.max(30),
+    notHelpfulChoice: text.max(30),
+    feedbackThanks: text,
+    /** After "not helpful": followed by related topics and a person, so it is never a dead end. */
+    feedbackSorry: text,
   }),
   /**
    * How customers say yes and no, in their own words: every choice with `means` learns these as
@@ -125,6 +131,9 @@ export const botFileSchema = z.strictObject({
   answers: z.strictObject({
     yes: z.array(text).min(3),
     no: z.array(text).min(3),
+    /** Typed feedback on an answer just given ("that helped", "not what I asked"). */
+    helpful: z.array(text).min(3),
+    notHelpful: z.array(text).min(3),
   }),
 });
 

@@ -70,7 +70,7 @@ const VENDOR = {
   'marked.js': join(dirname(modules.resolve('marked/package.json')), 'lib', 'marked.umd.js'),
   'purify.js': join(dirname(modules.resolve('dompurify')), 'purify.min.js'),
 };
-const SECURITY_HEADERS = {
+export const SECURITY_HEADERS = {
   // Scripts and styles are the console's own files: nothing inline runs or styles the page, so
   // markup smuggled into a transcript could neither execute nor restyle the console. Customers'
   // pictures are fetched with the agent's token and shown from blob: URLs.

@@ -6,6 +6,7 @@ import { mountAgentAttachments, type AgentAttachmentsOptions } from './agentAtta
 import { mountAgentConsole, type AgentConsoleOptions } from './agentConsole.js';
 import { mountAgentSignIn, type AgentSignInOptions } from './agentSignIn.js';
 import { mountAgentPresence, type AgentPresenceOptions } from './agentPresence.js';
+import { mountAgentInsights, type AgentInsightsOptions } from './agentInsights.js';
 import { jsonRoute, renderRestifyError, sendError, type RestifyError } from './errors.js';
 import { mountMessages, type MessagesOptions } from './messages.js';
 import type { TurnGate } from './turnGate.js';
@@ -24,6 +25,8 @@ export interface AppOptions {
   readonly agentPresence: Omit<AgentPresenceOptions, 'logger'>;
   /** The pictures customers sent, served to agents (with the console). */
   readonly agentAttachments: Omit<AgentAttachmentsOptions, 'logger'>;
+  /** Insights and the unanswered inbox for agents (with INSIGHTS_ENABLED). */
+  readonly agentInsights?: Omit<AgentInsightsOptions, 'logger'>;
   /** The Web Chat page's Direct Line: embedded in this server, or Azure's. */
   readonly webChat: WebChatBackend;
   /** Unsent bytes a web chat stream may hold before its reader counts as stopped and is dropped. */
@@ -89,6 +92,7 @@ export function createApp(options: AppOptions): restify.Server {
   mountAgentSignIn(server, { ...options.agentSignIn, logger });
   mountAgentPresence(server, { ...options.agentPresence, logger });
   mountAgentAttachments(server, { ...options.agentAttachments, logger });
+  if (options.agentInsights) mountAgentInsights(server, { ...options.agentInsights, logger });
 
   server.on('restifyError', (req: Request, _res: Response, error: RestifyError, callback: () => void) => {
     renderRestifyError(req, error, logger);

@@ -2,10 +2,11 @@ import type { AgentStore } from './agentStore.js';
 import type { CaseStore } from './caseStore.js';
 import type { KeyValueStorage } from './conversationStore.js';
 import type { PresenceStore } from './presenceStore.js';
+import type { EventLog } from './eventLog.js';
 import type { TranscriptStore } from './transcriptStore.js';
 import type { UploadStore } from './uploadStore.js';
 
-/** One storage choice (memory, file or blob): conversation state, transcripts, handoff cases, web chats, agent accounts, their presence and customers' pictures side by side. */
+/** One storage choice (memory, file or blob): conversation state, transcripts, handoff cases, web chats, agent accounts, their presence, customers' pictures and events side by side. */
 export interface StorageBackend {
   readonly state: KeyValueStorage;
   readonly transcripts: TranscriptStore;
@@ -15,6 +16,8 @@ export interface StorageBackend {
   readonly presence: PresenceStore;
   /** Customers' pictures, for agents only. */
   readonly uploads: UploadStore;
+  /** What happened in conversations (insights, feedback, the unanswered inbox), append-only. */
+  readonly events: EventLog;
   close(): Promise<void>;
 }
 

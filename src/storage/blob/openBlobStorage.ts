@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ContainerClient } from '@azure/storage-blob';
 import { AppError } from '../../errors.js';
 import { firstLine } from '../../text.js';
@@ -6,6 +7,7 @@ import { BlobAgentStore } from './blobAgentStore.js';
 import { BlobCaseStore } from './blobCaseStore.js';
 import { BlobDirectLineStore } from './blobDirectLineStore.js';
 import { BlobPresenceStore } from './blobPresenceStore.js';
+import { BlobEventLog } from './blobEventLog.js';
 import { BlobStorage } from './blobStorage.js';
 import { BlobTranscriptStore } from './blobTranscriptStore.js';
 import { BlobUploadStore } from './blobUploadStore.js';
@@ -37,6 +39,7 @@ export async function openBlobStorage(options: BlobStorageOptions): Promise<Stor
     agents: new BlobAgentStore(stateClient),
     presence: new BlobPresenceStore(stateClient),
     uploads: new BlobUploadStore(stateClient),
+    events: new BlobEventLog(stateClient, randomUUID()),
     close: async () => undefined,
   };
 }

@@ -8,6 +8,7 @@ import { SqliteAgentStore } from './sqliteAgentStore.js';
 import { SqliteCaseStore } from './sqliteCaseStore.js';
 import { SqliteDirectLineStore } from './sqliteDirectLineStore.js';
 import { SqlitePresenceStore } from './sqlitePresenceStore.js';
+import { SqliteEventLog } from './sqliteEventLog.js';
 import { SqliteStorage } from './sqliteStorage.js';
 import { SqliteTranscriptStore } from './sqliteTranscriptStore.js';
 import { SqliteUploadStore } from './sqliteUploadStore.js';
@@ -32,6 +33,7 @@ export function openSqliteStorage(file: string): StorageBackend {
     agents: new SqliteAgentStore(db, commits),
     presence: new SqlitePresenceStore(db, commits),
     uploads: new SqliteUploadStore(db, commits),
+    events: new SqliteEventLog(db, commits),
     close: async () => {
       commits.flush();
       db.close();
@@ -83,6 +85,12 @@ function openDatabase(file: string): Database.Database {
         agent TEXT PRIMARY KEY,
         value TEXT NOT NULL
       );
+      CREATE TABLE IF NOT EXISTS insight_event (
+        at TEXT NOT NULL,
+        conversation TEXT NOT NULL,
+        body TEXT NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS insight_event_by_time ON insight_event (at);
     `);
     // Files written before screenshots were kept have no attachments column: add it (NULL for their lines).
     const transcriptColumns = db.prepare<[], { name: string }>('PRAGMA table_info(transcript)').all();

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+/**
+ * What the bot says happened in a turn, explicitly (never guessed from reply texts). Customer
+ * words appear only in `unplaced` and `feedback` (the question an unhelpful answer answered), and
+ * only ever pass through `keptText` (recorder.ts) on their way to storage.
+ */
+export type InsightEvent =
+  /** A topic was recognised (typed, clicked or picked from an offer). */
+  | { readonly kind: 'asked'; readonly topic: string }
+  /** The topic's answer was given, or its walk-through reached an end. */
+  | { readonly kind: 'answered'; readonly topic: string }
+  /** The bot could not place the message: not sure, out of scope, or no fitting answer inside a walk-through. */
+  | { readonly kind: 'unplaced'; readonly why: UnplacedWhy; readonly text: string; readonly tree?: string; readonly node?: string }
+  /** A node of a walk-through was shown; `open` when the customer is left at its question. */
+  | { readonly kind: 'reached'; readonly tree: string; readonly node: string; readonly open?: true }
+  /** A walk-through ended without a person; `resolved` when on "it worked", at the question `node`. */
+  | { readonly kind: 'finished'; readonly tree: string; readonly node: string; readonly resolved: boolean }
+  | { readonly kind: 'handedOff'; readonly reason: string; readonly topic?: string; readonly tree?: string; readonly node?: string }
+  /** Whether an answer helped; `text` is the question it answered, kept for the inbox when it did not. */
+  | { readonly kind: 'feedback'; readonly helpful: boolean; readonly topic?: string; readonly tree?: string; readonly text?: string }
+  /** The customer left whatever was open (cancel, start over, goodbye). */
+  | { readonly kind: 'ended' }
+  /** An agent cleared inbox messages: dismissed, or assigned to a topic as its examples. */
+  | { readonly kind: 'triaged'; readonly texts: readonly string[]; readonly by: string; readonly topic?: string };
+
+export type UnplacedWhy = 'unsure' | 'ambiguous' | 'out_of_scope' | 'in_tree';
+
+const name = z.string().min(1).max(200);
+/** What stored events look like; a record this version cannot read (a newer kind) is left out of reports. */
+export const eventSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('asked'), topic: name }),
+  z.object({ kind: z.literal('answered'), topic: name }),
+  z.object({ kind: z.literal('unplaced'), why: z.enum(['unsure', 'ambiguous', 'out_of_scope', 'in_tree']), text: z.string(), tree: name.optional(), node: name.optional() }),
+  z.object({ kind: z.literal('reached'), tree: name, node: name, open: z.literal(true).optional() }),
+  z.object({ kind: z.literal('finished'), tree: name, node: name, resolved: z.boolean() }),
+  z.object({ kind: z.literal('handedOff'), reason: name, topic: name.optional(), tree: name.optional(), node: name.optional() }),
+  z.object({ kind: z.literal('feedback'), helpful: z.boolean(), topic: name.optional(), tree: name.optional(), text: z.string().optional() }),
+  z.object({ kind: z.literal('ended') }),
+  z.object({ kind: z.literal('triaged'), texts: z.array(z.string()), by: name, topic: name.optional() }),
+]) satisfies z.ZodType<InsightEvent>;
+
+/** An event as read back: when, in which conversation ('' for an agent's action). */
+export interface Recorded {
+  readonly at: string;
+  readonly conversation: string;
+  readonly event: InsightEvent;
+}

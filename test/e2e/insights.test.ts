@@ -1,0 +1,106 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readEvents } from '../../src/insights/recorder.js';
+import { buildInsights } from '../../src/insights/report.js';
+import type { StorageBackend } from '../../src/storage/backend.js';
+import { IN_MEMORY, openSqliteStorage } from '../../src/storage/sqlite/openSqliteStorage.js';
+import { conversation, startBot, type RunningBot } from '../support/botServer.js';
+
+/** What the bot records while customers talk to it through the real server, and the insights read back from it. */
+let bot: RunningBot;
+let storage: StorageBackend;
+let clock: number;
+const MINUTE = 60_000;
+
+async function start(env: Record<string, string> = {}) {
+  storage = openSqliteStorage(IN_MEMORY);
+  clock = Date.parse('2026-03-01T10:00:00.000Z');
+  bot = await startBot({ AGENT_TOKENS: 'ana=ana-token-0123456789', ...env }, { storage, now: () => clock });
+}
+afterEach(async () => {
+  await bot.close();
+  await storage.close();
+});
+
+async function recorded() {
+  // The recorder's batch goes out in the next pass of the event loop, its group commit in the one after.
+  for (let pass = 0; pass < 2; pass += 1) await new Promise((resolve) => setImmediate(resolve));
+  return readEvents(storage.events);
+}
+
+async function insights(minutesLater: number) {
+  const { content } = bot.assembly;
+  const catalog = {
+    topics: content.intents.filter((intent) => !intent.action).map((intent) => ({ id: intent.id, title: intent.title })),
+    trees: [...content.trees.values()].map((tree) => ({ id: tree.id, nodes: Object.keys(tree.nodes) })),
+  };
+  return buildInsights(await recorded(), { catalog, now: new Date(clock + minutesLater * MINUTE), abandonAfterMs: 30 * MINUTE });
+}
+
+describe('events recorded by the bot', () => {
+  beforeEach(() => start());
+
+  it('records a walk-through step by step: topic asked, nodes reached, resolved where it worked, topic answered', async () => {
+    const chat = conversation(bot);
+    await chat.say('it keeps saying cannot restore backup');
+    await chat.say('No, still failing');
+    await chat.say("Yes, it's restoring now");
+    const events = (await recorded()).map((entry) => entry.event);
+    expect(events).toEqual([
+      { kind: 'asked', topic: 'cannot_restore' },
+      { kind: 'reached', tree: 'cannot_restore', node: 'intro', open: true },
+      { kind: 'reached', tree: 'cannot_restore', node: 'wifi', open: true },
+      { kind: 'reached', tree: 'cannot_restore', node: 'resolved' },
+      { kind: 'finished', tree: 'cannot_restore', node: 'wifi', resolved: true },
+      { kind: 'answered', topic: 'cannot_restore' },
+    ]);
+    const report = await insights(0);
+    expect(report.nodes.find((row) => row.tree === 'cannot_restore' && row.node === 'wifi')).toMatchObject({ reached: 1, resolved: 1, abandoned: 0 });
+    expect(report.topics.find((row) => row.id === 'cannot_restore')).toMatchObject({ asked: 1, answered: 1 });
+  });
+
+  it('keeps what it could not place, with why, for the inbox', async () => {
+    const chat = conversation(bot);
+    await chat.say('will it rain in Paris tomorrow');
+    await chat.say('it keeps saying cannot restore backup');
+    await chat.say('what is the capital of peru');
+    const unplaced = (await recorded()).map((entry) => entry.event).filter((event) => event.kind === 'unplaced');
+    expect(unplaced).toEqual([
+      { kind: 'unplaced', why: 'out_of_scope', text: 'will it rain in Paris tomorrow' },
+      { kind: 'unplaced', why: 'in_tree', text: 'what is the capital of peru', tree: 'cannot_restore', node: 'intro' },
+    ]);
+    expect((await insights(0)).unanswered.map((row) => row.text)).toEqual(['will it rain in Paris tomorrow', 'what is the capital of peru']);
+  });
+
+  it('counts a customer who stops answering as abandoned at that step once quiet long enough, with no timer running', async () => {
+    const chat = conversation(bot);
+    await chat.say('it keeps saying cannot restore backup');
+    await chat.say('No, still failing');
+    const row = async (minutes: number) => (await insights(minutes)).nodes.find((node) => node.tree === 'cannot_restore' && node.node === 'wifi');
+    expect((await row(5))?.abandoned).toBe(0);
+    expect((await row(31))?.abandoned).toBe(1);
+  });
+
+  it('records a request for a person at the step the customer was at', async () => {
+    const chat = conversation(bot);
+    await chat.say('it keeps saying cannot restore backup');
+    await chat.say('talk to a person');
+    expect((await recorded()).map((entry) => entry.event)).toContainEqual({ kind: 'handedOff', reason: 'customer_asked', topic: 'cannot_restore', tree: 'cannot_restore', node: 'intro' });
+    expect((await insights(60)).nodes.find((node) => node.node === 'intro' && node.tree === 'cannot_restore')).toMatchObject({ handedOff: 1, abandoned: 0 });
+  });
+
+  it('records nothing twice when a channel replays an activity', async () => {
+    const chat = conversation(bot);
+    const first = await chat.say('which of my backups should I restore from?');
+    await bot.post({ type: 'message', id: first.activityId, channelId: 'webchat', serviceUrl: 'https://connector.test', conversation: { id: chat.id }, from: chat.user, recipient: { id: 'bot-id' }, text: 'which of my backups should I restore from?' });
+    expect((await recorded()).filter((entry) => entry.event.kind === 'asked')).toHaveLength(1);
+  });
+});
+
+describe('with insights turned off', () => {
+  beforeEach(() => start({ INSIGHTS_ENABLED: 'false' }));
+
+  it('records nothing', async () => {
+    await conversation(bot).say('will it rain in Paris tomorrow');
+    expect(await recorded()).toEqual([]);
+  });
+});

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import type { InsightEvent, Recorded } from '../../src/insights/events.js';
+import { buildInsights } from '../../src/insights/report.js';
+
+const catalog = {
+  topics: [
+    { id: 'slow', title: 'Slow restore' },
+    { id: 'which', title: 'Which backup' },
+  ],
+  trees: [{ id: 'slow', nodes: ['wifi', 'power', 'done'] }],
+};
+const MINUTE = 60_000;
+const start = Date.parse('2026-03-01T10:00:00.000Z');
+
+/** Events of one conversation, a minute apart. */
+const conversation = (id: string, events: InsightEvent[], from = start): Recorded[] =>
+  events.map((event, index) => ({ at: new Date(from + index * MINUTE).toISOString(), conversation: id, event }));
+
+const report = (events: Recorded[], now = start + 24 * 60 * MINUTE) => buildInsights(events, { catalog, now: new Date(now), abandonAfterMs: 30 * MINUTE });
+const node = (insights: ReturnType<typeof report>, name: string) => insights.nodes.find((row) => row.node === name);
+
+describe('insights per topic', () => {
+  it('counts asked, answered, helpful, not helpful and handoffs for each topic', () => {
+    const insights = report([
+      ...conversation('a', [{ kind: 'asked', topic: 'which' }, { kind: 'answered', topic: 'which' }, { kind: 'feedback', helpful: true, topic: 'which' }]),
+      ...conversation('b', [{ kind: 'asked', topic: 'which' }, { kind: 'answered', topic: 'which' }, { kind: 'feedback', helpful: false, topic: 'which', text: 'q' }]),
+      ...conversation('c', [{ kind: 'asked', topic: 'which' }, { kind: 'handedOff', reason: 'customer_asked', topic: 'which' }]),
+    ]);
+    expect(insights.topics.find((row) => row.id === 'which')).toEqual({ id: 'which', title: 'Which backup', asked: 3, answered: 2, helpful: 1, notHelpful: 1, handoffs: 1 });
+  });
+
+  it('lists every topic of the content, asked or not, the most asked first', () => {
+    const insights = report(conversation('a', [{ kind: 'asked', topic: 'which' }]));
+    expect(insights.topics.map((row) => [row.id, row.asked])).toEqual([
+      ['which', 1],
+      ['slow', 0],
+    ]);
+  });
+});
+
+describe('insights per tree node', () => {
+  it('counts where customers reached, were resolved and were handed over', () => {
+    const insights = report([
+      ...conversation('a', [{ kind: 'reached', tree: 'slow', node: 'wifi', open: true }, { kind: 'reached', tree: 'slow', node: 'done' }, { kind: 'finished', tree: 'slow', node: 'wifi', resolved: true }]),
+      ...conversation('b', [
+        { kind: 'reached', tree: 'slow', node: 'wifi', open: true },
+        { kind: 'reached', tree: 'slow', node: 'power', open: true },
+        { kind: 'handedOff', reason: 'customer_asked', tree: 'slow', node: 'power' },
+      ]),
+    ]);
+    expect(node(insights, 'wifi')).toEqual({ tree: 'slow', node: 'wifi', reached: 2, resolved: 1, handedOff: 0, abandoned: 0 });
+    expect(node(insights, 'power')).toEqual({ tree: 'slow', node: 'power', reached: 1, resolved: 0, handedOff: 1, abandoned: 0 });
+  });
+
+  it('counts a customer left at a question as abandoned there once the conversation has been quiet long enough', () => {
+    const events = conversation('a', [{ kind: 'reached', tree: 'slow', node: 'wifi', open: true }, { kind: 'reached', tree: 'slow', node: 'power', open: true }]);
+    expect(node(report(events, start + 10 * MINUTE), 'power')?.abandoned).toBe(0);
+    expect(node(report(events, start + 40 * MINUTE), 'power')?.abandoned).toBe(1);
+    expect(node(report(events, start + 40 * MINUTE), 'wifi')?.abandoned).toBe(0);
+  });
+
+  it('counts an abandonment at once when the customer ends the conversation or starts another walk-through', () => {
+    const insights = report(
+      [
+        ...conversation('a', [{ kind: 'reached', tree: 'slow', node: 'wifi', open: true }, { kind: 'ended' }]),
+        ...conversation('b', [{ kind: 'reached', tree: 'slow', node: 'power', open: true }, { kind: 'reached', tree: 'other', node: 'start', open: true }]),
+      ],
+      start + 5 * MINUTE,
+    );
+    expect(node(insights, 'wifi')?.abandoned).toBe(1);
+    expect(node(insights, 'power')?.abandoned).toBe(1);
+  });
+
+  it('does not count a walk-through that ended, or a conversation that went on elsewhere, as abandoned', () => {
+    const insights = report([
+      ...conversation('a', [{ kind: 'reached', tree: 'slow', node: 'wifi', open: true }, { kind: 'finished', tree: 'slow', node: 'wifi', resolved: false }]),
+      ...conversation('b', [{ kind: 'reached', tree: 'slow', node: 'wifi', open: true }, { kind: 'handedOff', reason: 'tree_handoff', tree: 'slow', node: 'wifi' }]),
+    ]);
+    expect(node(insights, 'wifi')?.abandoned).toBe(0);
+  });
+});
+
+describe('unanswered messages in insights', () => {
+  it('lists the inbox groups with their counts and last dates', () => {
+    const insights = report([
+      ...conversation('a', [{ kind: 'unplaced', why: 'out_of_scope', text: 'will it rain in Paris' }]),
+      ...conversation('b', [{ kind: 'unplaced', why: 'out_of_scope', text: 'is it raining in Paris' }], start + 5 * MINUTE),
+    ]);
+    expect(insights.unanswered).toEqual([{ text: 'will it rain in Paris', count: 2, lastAt: new Date(start + 5 * MINUTE).toISOString() }]);
+  });
+});
