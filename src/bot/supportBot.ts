@@ -178,7 +178,10 @@ export class SupportBot {
     const { phrases } = this.deps.content;
     const writing = handoff.status === 'offered' || handoff.status === 'message';
     // An empty message or an emoji is no message to leave; the customer is told, nothing is kept.
-    if (writing && !READABLE.test(text) && !sent.attachments) return this.transcript.say(state, { replies: [{ text: text === '' && turn.hasAttachments ? phrases.nonText : phrases.empty }] });
+    if (writing && !READABLE.test(text) && !sent.attachments) {
+      const replies = sent.replies?.length ? sent.replies : [{ text: text === '' && turn.hasAttachments ? phrases.nonText : phrases.empty }];
+      return this.transcript.say(state, { replies });
+    }
     const available = (handoff.status === 'queued' || handoff.status === 'offered') && (await this.deps.people(turn)) === 'now';
     const toldPlace = (handoff.status === 'queued' && !handoff.waitingNoticeSent) || (handoff.status === 'offered' && available);
     const standing = toldPlace && this.deps.queue ? await this.deps.queue.standing(addressOf(turn)) : undefined;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StorageBackend } from '../../src/storage/backend.js';
 import { openSqliteStorage } from '../../src/storage/sqlite/openSqliteStorage.js';
-import { caseId, conversation, jsonOf, startBot, type RunningBot } from '../support/botServer.js';
+import { agentOnline, caseId, conversation, jsonOf, startBot, type RunningBot } from '../support/botServer.js';
 import { lastLine, runAgentsCli } from '../support/agentsCli.js';
 import { tempDir } from '../support/processes.js';
 
@@ -106,6 +106,8 @@ describe('npm run agents beside a running server', CLI_TIMEOUT, () => {
 describe('the console with agents from the store and the environment', CLI_TIMEOUT, () => {
   it("acts as the token's owner whatever name a body gives, for an account as for AGENT_TOKENS", async () => {
     const bo = lastLine((await agents('add', 'Bo')).stdout);
+    // Bo's console is open, so the customer is queued (not offered to leave a message).
+    await agentOnline(bot, bo);
     const chat = conversation(bot);
     await chat.say('I want to talk to a person');
     const accepted = await asAgent(bo, `/api/agent/conversations/${caseId(chat.id)}/accept`, { agent: 'Ana' });

@@ -57,7 +57,7 @@ describe('the unanswered inbox API', () => {
     expect(groups).toEqual([
       expect.objectContaining({ text: 'will it rain in Paris tomorrow', count: 2, firstAt: '2026-03-01T10:00:00.000Z', lastAt: '2026-03-01T10:01:00.000Z', examples: ['will it rain in Paris tomorrow', 'will it rain in Paris this weekend'] }),
     ]);
-    expect(topics).toContainEqual({ id: 'which_backup', title: 'Which backup to choose' });
+    expect(topics).toContainEqual(expect.objectContaining({ id: 'which_backup', title: 'Which backup to choose' }));
   });
 
   it('dismisses a group until the same words come again', async () => {

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS, CHROME_PATH, hasChromium, launchChromium } from '../support/browser.js';
-import { caseId, startBot, type RunningBot } from '../support/botServer.js';
+import { agentOnline, caseId, startBot, type RunningBot } from '../support/botServer.js';
 
 const TOKEN = 'avatar-console-token-0123456789';
 /** A bound, not a speed target: Web Chat's bundle loads and renders on a loaded 2-core machine. */
@@ -39,6 +39,7 @@ describe('a support agent in the web chat page', () => {
     await box.fill('my restore is taking forever');
     await box.press('Enter');
     await page.locator('.webchat__bubble__content', { hasText: /hours per gigabyte/ }).waitFor();
+    await agentOnline(bot, TOKEN);
     await box.fill('I want to talk to a person');
     await box.press('Enter');
     await expect.poll(() => bot.assembly.queue.list().then((cases) => cases.map((item) => item.conversationId))).toContain(conversationId);

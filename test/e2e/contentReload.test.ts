@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KeyValueStorage } from '../../src/storage/conversationStore.js';
 import { IN_MEMORY, openSqliteStorage } from '../../src/storage/sqlite/openSqliteStorage.js';
-import { caseId, choicesOf, conversation, jsonOf, startBot, textOf, type RunningBot } from '../support/botServer.js';
+import { agentOnline, caseId, choicesOf, conversation, jsonOf, startBot, textOf, type RunningBot } from '../support/botServer.js';
 import type { StorageBackend } from '../../src/storage/backend.js';
 import { captureLogs, LEVEL, type LogLine } from '../support/logs.js';
 
@@ -195,6 +195,7 @@ describe('content reload while the bot runs', { timeout: 90_000 }, () => {
         headers: { authorization: `Bearer ${AGENT_TOKEN}`, 'content-type': 'application/json' },
         ...(body ? { body: JSON.stringify(body) } : {}),
       });
+    await agentOnline(bot, AGENT_TOKEN);
     const chat = conversation(bot);
     await chat.say('get me a person');
     expect((await agentApi(`/api/agent/conversations/${caseId(chat.id)}/accept`, {})).status).toBe(200);

@@ -84,9 +84,9 @@ describe('POST /api/messages', () => {
     expect(textOf(replies)).toMatch(/long message/i);
   });
 
-  it('asks for words when a file arrives without text', async () => {
+  it('refuses politely, keeping nothing, a file sent without text that it cannot fetch from the channel', async () => {
     const { replies } = await conversation(bot).say('', { text: undefined, attachments: [{ contentType: 'image/png', contentUrl: 'https://example.test/a.png' }] });
-    expect(textOf(replies)).toMatch(/only read text/i);
+    expect(textOf(replies)).toMatch(/couldn't take that file.*Nothing from it has been kept/is);
   });
 
   it('answers GET /healthz with 200', async () => {

@@ -5,7 +5,7 @@ import jwt from 'jsonwebtoken';
 import nock from 'nock';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsonOf, startBot, textOf, type RunningBot } from '../support/botServer.js';
+import { agentOnline, jsonOf, startBot, textOf, type RunningBot } from '../support/botServer.js';
 
 /**
  * Pictures sent in Teams, through POST /api/messages with real Bot Framework tokens (checked
@@ -64,6 +64,8 @@ async function queuedChat() {
     expect(response.status).toBe(200);
     return textOf(bot.sent.slice(mark));
   };
+  // Dana's console is open, so the customer is queued (not offered to leave a message).
+  await agentOnline(bot, AGENT);
   await send({ text: 'talk to a person please', attachments: [] });
   const lines = async () => (await jsonOf(await fetch(`${bot.url}/api/agent/conversations/${encodeURIComponent(`msteams|${conversationId}`)}`, { headers: { authorization: `Bearer ${AGENT}` } }))).lines as any[];
   return { send, lines };

@@ -2,7 +2,7 @@ import { PNG } from 'pngjs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS, launchChromium } from '../support/browser.js';
-import { caseId, jsonOf, startBot, type RunningBot } from '../support/botServer.js';
+import { agentOnline, caseId, jsonOf, startBot, type RunningBot } from '../support/botServer.js';
 
 /** Web Chat's own upload button, in Chromium, against the real server and its embedded Direct Line. */
 const AGENT = 'agent-token-for-tests-0123456789';
@@ -38,16 +38,24 @@ describe('the upload button of the Web Chat page', () => {
     await page.locator('.webchat__bubble__content').filter({ hasText: /Backup & Restore assistant/ }).waitFor();
 
     const picture = screenshot();
-    const uploaded = page.waitForResponse((response) => /\/upload\?userId=/.test(response.url()));
+    let sent = false;
+    const uploaded = page.waitForResponse((response) => /\/upload\?userId=/.test(response.url()), { timeout: 60_000 });
+    void uploaded.then(() => (sent = true), () => undefined);
     await page.locator('input[type="file"]').setInputFiles({ name: 'alert.png', mimeType: 'image/png', buffer: picture });
-    // Web Chat 4.18 stages the chosen file in the send box; the send button sends it.
-    await page.getByRole('button', { name: 'Send' }).click();
+    // Web Chat 4.18 stages the chosen file in the send box once it has read it and drawn its
+    // thumbnail (seconds on a busy machine); a click on Send before that sends nothing, so the
+    // test clicks until the upload goes, as a customer would.
+    for (let tries = 0; tries < 30 && !sent; tries += 1) {
+      await page.getByRole('button', { name: 'Send' }).click();
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
     expect((await uploaded).status()).toBe(200);
     await page.locator('.webchat__bubble__content').filter({ hasText: /kept your picture for the support team/ }).waitFor();
     // The customer's own message shows the picture from the thumbnail their page drew.
     await expect(page.locator('.webchat__bubble--from-user img').count()).resolves.toBeGreaterThan(0);
     await page.screenshot({ path: `${ARTIFACTS}/webchat-upload.png` });
 
+    await agentOnline(bot, AGENT);
     const box = page.getByRole('textbox');
     await box.fill('can I talk to a person please');
     await box.press('Enter');
