@@ -96,7 +96,7 @@ export function assemble(config: Config, logger: Logger, storage: StorageBackend
     now: today,
   });
   // Built once, outside `serve`: its batch of events must outlive a content reload.
-  const recorder = config.INSIGHTS_ENABLED ? new InsightRecorder(storage.events, logger) : undefined;
+  const recorder = config.INSIGHTS_ENABLED ? new InsightRecorder(storage.events, logger, redact) : undefined;
   const serve = (content: Content): Served => {
     const recognizer = buildRecognizer(content, {
       ...content.recognizer,
@@ -106,7 +106,7 @@ export function assemble(config: Config, logger: Logger, storage: StorageBackend
     const recognize = cachedRecognize((text) => recognizer.recognize(text), config.NLU_CACHE_SIZE);
     const engine = new DialogEngine(content.trees, (id) => content.intentById.get(id)?.answer);
     const choiceReader = new ChoiceReader(content);
-    const conversation = new Conversation({ content, engine, recognize, readChoice: (choices, text) => choiceReader.read(choices, text) });
+    const conversation = new Conversation({ content, engine, recognize, readChoice: (choices, text) => choiceReader.read(choices, text), redact });
     const handoff = new HandoffTurns({ content, conversation, turns, transcript, queueTimeoutMs: config.HANDOFF_QUEUE_TIMEOUT_SECONDS * 1000, now: today });
     const bot = new SupportBot({
       content,

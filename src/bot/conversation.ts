@@ -15,6 +15,8 @@ export interface ConversationDeps {
   readonly recognize: (text: string) => Recognition;
   /** Reads a typed message as one of the open question's choices (src/nlu/choiceReader.ts). */
   readonly readChoice: (choices: readonly DialogChoice[], text: string) => ChoiceReading | null;
+  /** Masks personal data (REDACT_PII) in the question kept in the state for feedback. */
+  readonly redact?: (text: string) => string;
 }
 
 export interface Outcome {
@@ -67,6 +69,11 @@ export class Conversation {
       { label: phrases.helpfulChoice, examples: answers.helpful, next: '' },
       { label: phrases.notHelpfulChoice, examples: answers.notHelpful, next: '' },
     ];
+  }
+
+  /** A customer's question as the state keeps it for feedback and the inbox: masked, trimmed, bounded. */
+  private kept(said: string): string {
+    return keptText(this.deps.redact ? this.deps.redact(said) : said).slice(0, KEPT_QUESTION_CHARS);
   }
 
   respond(before: ConversationState, text: string): Outcome {
@@ -228,13 +235,13 @@ export class Conversation {
     const asked: InsightEvent = { kind: 'asked', topic: intent.id };
     const estimate = restoreEstimate(intent, said, this.deps.content.phrases.sizeEstimate);
     if (intent.tree) {
-      const started: ConversationState = { ...state, lastIntent: intent.id, ...(said ? { askedText: keptText(said).slice(0, KEPT_QUESTION_CHARS) } : {}) };
+      const started: ConversationState = { ...state, lastIntent: intent.id, ...(said ? { askedText: this.kept(said) } : {}) };
       const outcome = this.advance(started, this.deps.engine.start(intent.tree), intent.tree);
       return { ...outcome, replies: [...estimate, ...outcome.replies], events: [asked, ...(outcome.events ?? [])] };
     }
     const followUps = intent.followUps.map((id) => this.deps.content.intentById.get(id)).filter((item): item is Intent => item !== undefined);
     const reply: Reply = { text: intent.answer, ...(followUps.length > 0 ? { choices: followUps.map((item) => item.title) } : {}), askFeedback: true };
-    const feedback: FeedbackFor = { topic: intent.id, ...(said ? { question: keptText(said).slice(0, KEPT_QUESTION_CHARS) } : {}) };
+    const feedback: FeedbackFor = { topic: intent.id, ...(said ? { question: this.kept(said) } : {}) };
     return {
       state: { ...state, lastIntent: intent.id, offered: followUps.map((item) => item.id), feedback },
       replies: [...estimate, reply],

@@ -7,22 +7,23 @@ import { eventSchema, type InsightEvent, type Recorded } from './events.js';
 const MAX_KEPT_CHARS = 500;
 
 /**
- * The one door customer words go through on their way into the event log (the inbox, insights).
- * Redaction of personal data at rest plugs in here.
+ * The one door customer words go through on their way into the event log (the inbox, insights):
+ * whitespace folded and length bounded; the recorder masks personal data (REDACT_PII) besides.
  */
 export function keptText(text: string): string {
   return text.replace(/\s+/g, ' ').trim().slice(0, MAX_KEPT_CHARS);
 }
 
-/** Customer words in an event, through keptText. */
-function kept(event: InsightEvent): InsightEvent {
+/** Customer words in an event, masked and through keptText. */
+function kept(event: InsightEvent, redact: (text: string) => string): InsightEvent {
+  const keep = (text: string) => keptText(redact(text));
   switch (event.kind) {
     case 'unplaced':
-      return { ...event, text: keptText(event.text) };
+      return { ...event, text: keep(event.text) };
     case 'feedback':
-      return event.text === undefined ? event : { ...event, text: keptText(event.text) };
+      return event.text === undefined ? event : { ...event, text: keep(event.text) };
     case 'triaged':
-      return { ...event, texts: event.texts.map(keptText) };
+      return { ...event, texts: event.texts.map(keep) };
     default:
       return event;
   }
@@ -40,12 +41,14 @@ export class InsightRecorder {
   constructor(
     private readonly log: EventLog,
     private readonly logger: Logger,
+    /** Masks personal data (REDACT_PII) in the customer words an event keeps. */
+    private readonly redact: (text: string) => string = (text) => text,
   ) {}
 
   record(conversation: string, events: readonly InsightEvent[], at: Date): void {
     if (events.length === 0) return;
     if (this.pending.length === 0) setImmediate(() => this.flush());
-    this.pending.push({ at: at.toISOString(), conversation, body: JSON.stringify(events.map(kept)) });
+    this.pending.push({ at: at.toISOString(), conversation, body: JSON.stringify(events.map((event) => kept(event, this.redact))) });
   }
 
   private flush(): void {
@@ -60,7 +63,7 @@ export class InsightRecorder {
   /** An agent's action: awaited, since the agent is told whether it was kept. */
   async triage(by: string, texts: readonly string[], at: Date, topic?: string): Promise<void> {
     const event: InsightEvent = { kind: 'triaged', texts, by, ...(topic ? { topic } : {}) };
-    await this.log.append([{ at: at.toISOString(), conversation: '', body: JSON.stringify([kept(event)]) }]);
+    await this.log.append([{ at: at.toISOString(), conversation: '', body: JSON.stringify([kept(event, this.redact)]) }]);
   }
 }
 

@@ -87,6 +87,15 @@ describe('personal data at rest (REDACT_PII, on by default)', () => {
     expect(keptText).toContain('mail [email] or call [phone]');
     expect(leaks(keptText)).toEqual([]);
   });
+  it('is masked in the unanswered inbox, as in everything the insights keep', async () => {
+    const customer = conversation(bot);
+    await customer.say('can you print my invoice and send it to jane.doe@example.com');
+    const inbox = async () => JSON.stringify(await jsonOf(await fetch(`${bot.url}/api/agent/inbox`, { headers: { authorization: 'Bearer privacy-test-token-0001' } })));
+    await expect.poll(inbox).toContain('send it to [email]');
+    expect(leaks(await inbox())).toEqual([]);
+    expect(leaks(JSON.stringify(await jsonOf(await fetch(`${bot.url}/api/agent/insights`, { headers: { authorization: 'Bearer privacy-test-token-0001' } }))))).toEqual([]);
+  });
+
   // Last: a second bot's close resets the fake connector this file's bot sends through.
   it('reaches an agent as typed while live, from this process memory only: another instance reads it masked', async () => {
     await agentOnline(bot, 'privacy-test-token-0001');
