@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
@@ -8,6 +7,7 @@ import { z } from 'zod';
 import { AppError, firstIssueOf } from '../errors.js';
 import type { ConversationAddress, Message } from '../channels/botChannel.js';
 import { asAgent, type AgentDirectory, type AgentHandler } from './agentAuth.js';
+import { consoleFiles } from './consoleFiles.js';
 import { jsonRoute } from './errors.js';
 
 export interface HandBackCatalog {
@@ -59,8 +59,6 @@ export interface AgentConsoleOptions {
   readonly logger: Logger;
 }
 
-/** public/ sits at the project root, two levels above both src/server and dist/server. */
-const PAGES = new URL('../../public/agent/', import.meta.url);
 const modules = createRequire(import.meta.url);
 /**
  * The browser builds of the markdown renderer and the sanitiser, served from node_modules like the
@@ -69,16 +67,6 @@ const modules = createRequire(import.meta.url);
 const VENDOR = {
   'marked.js': join(dirname(modules.resolve('marked/package.json')), 'lib', 'marked.umd.js'),
   'purify.js': join(dirname(modules.resolve('dompurify')), 'purify.min.js'),
-};
-export const SECURITY_HEADERS = {
-  // Scripts and styles are the console's own files: nothing inline runs or styles the page, so
-  // markup smuggled into a transcript could neither execute nor restyle the console. Customers'
-  // pictures are fetched with the agent's token and shown from blob: URLs.
-  'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-  'x-frame-options': 'DENY',
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'cache-control': 'no-store',
 };
 
 /** Topics the picker lists at once: a page of choices, whatever the size of the knowledge base. */
@@ -104,21 +92,11 @@ export function mountAgentConsole(server: Server, options: AgentConsoleOptions):
   const deliver = async (address: ConversationAddress, tell: readonly Message[]) => {
     if (tell.length > 0) await outbox.send(address, tell);
   };
-  const serve = (path: string, file: string | URL, type: string) => {
-    const bytes = readFileSync(file);
-    server.get(
-      path,
-      route(async (_req, res) => {
-        res.writeHead(200, { 'content-type': type, 'content-length': bytes.length, ...SECURITY_HEADERS });
-        res.end(bytes);
-      }),
-    );
-  };
-
-  serve('/agent', new URL('index.html', PAGES), 'text/html; charset=utf-8');
-  serve('/agent/console.js', new URL('console.js', PAGES), 'text/javascript; charset=utf-8');
-  serve('/agent/console.css', new URL('console.css', PAGES), 'text/css; charset=utf-8');
-  for (const [name, file] of Object.entries(VENDOR)) serve(`/agent/vendor/${name}`, file, 'text/javascript; charset=utf-8');
+  const serve = consoleFiles(server, options.logger);
+  serve('/agent', 'index.html');
+  serve('/agent/console.js', 'console.js');
+  serve('/agent/console.css', 'console.css');
+  for (const [name, file] of Object.entries(VENDOR)) serve(`/agent/vendor/${name}`, file);
 
   server.get('/api/agent/me', agentRoute(async (_req, res, agent) => void res.send(200, { name: agent })));
   server.get(

@@ -1,12 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Server } from 'restify';
 import { z } from 'zod';
 import { AppError, firstIssueOf } from '../errors.js';
-import { SECURITY_HEADERS } from './agentConsole.js';
 import { asAgent, type AgentDirectory, type AgentHandler } from './agentAuth.js';
+import { consoleFiles } from './consoleFiles.js';
 import { jsonRoute } from './errors.js';
 
 /** Insights and the unanswered inbox, as the console drives them (src/insights/service.ts implements it). */
@@ -25,8 +24,6 @@ export interface AgentInsightsOptions {
   readonly logger: Logger;
 }
 
-/** public/ sits at the project root, two levels above both src/server and dist/server. */
-const PAGES = new URL('../../public/agent/', import.meta.url);
 /**
  * Chart.js's own UMD build, served from node_modules so the Insights page draws offline (no CDN)
  * under the console's script-src 'self'. Its package exports do not list the file, so it is found
@@ -50,21 +47,14 @@ export function mountAgentInsights(server: Server, options: AgentInsightsOptions
   const { desk, topics } = options;
   const route = jsonRoute(options.logger);
   const agentRoute = (handler: AgentHandler) => route(asAgent(options.agents, handler));
-  const sendFile = (bytes: Buffer, type: string) =>
-    route(async (_req, res) => {
-      res.writeHead(200, { 'content-type': type, 'content-length': bytes.length, ...SECURITY_HEADERS });
-      res.end(bytes);
-    });
-  const page = (name: string) => readFileSync(new URL(name, PAGES));
-  const script = 'text/javascript; charset=utf-8';
-
-  server.get('/agent/insights', sendFile(page('insights.html'), 'text/html; charset=utf-8'));
-  server.get('/agent/insights.js', sendFile(page('insights.js'), script));
-  server.get('/agent/inbox', sendFile(page('inbox.html'), 'text/html; charset=utf-8'));
-  server.get('/agent/inbox.js', sendFile(page('inbox.js'), script));
-  server.get('/agent/insights.css', sendFile(page('insights.css'), 'text/css; charset=utf-8'));
-  server.get('/agent/inbox.css', sendFile(page('inbox.css'), 'text/css; charset=utf-8'));
-  server.get('/agent/chart.js', sendFile(readFileSync(CHART_JS), script));
+  const serve = consoleFiles(server, options.logger);
+  serve('/agent/insights', 'insights.html');
+  serve('/agent/insights.js', 'insights.js');
+  serve('/agent/insights.css', 'insights.css');
+  serve('/agent/inbox', 'inbox.html');
+  serve('/agent/inbox.js', 'inbox.js');
+  serve('/agent/inbox.css', 'inbox.css');
+  serve('/agent/chart.js', CHART_JS);
 
   server.get(
     '/api/agent/insights',

@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { Server } from 'restify';
 import { z } from 'zod';
 import { AppError, firstIssueOf } from '../errors.js';
 import { asAgent, type AgentDirectory, type AgentHandler } from './agentAuth.js';
+import { consoleFiles } from './consoleFiles.js';
 import { jsonRoute } from './errors.js';
 
 /** Agents' presence, as the console drives it (src/handoff/presence.ts implements it). */
@@ -19,8 +19,6 @@ export interface AgentPresenceOptions {
   readonly logger: Logger;
 }
 
-/** public/ sits at the project root, two levels above both src/server and dist/server. */
-const SCRIPTS = new URL('../../public/agent/', import.meta.url);
 
 // 'offline' is the console closing: the bot stops promising that agent at once, not a minute later.
 const heartbeatBody = z.object({ status: z.enum(['available', 'away', 'offline']).default('available') }).strict();
@@ -35,16 +33,9 @@ export function mountAgentPresence(server: Server, options: AgentPresenceOptions
   const route = jsonRoute(options.logger);
   const agentRoute = (handler: AgentHandler) => route(asAgent(options.agents, handler));
   // The page's script, and the worker that keeps its heartbeat on time in a background tab.
-  for (const name of ['presence.js', 'presence-worker.js']) {
-    const script = readFileSync(new URL(name, SCRIPTS));
-    server.get(
-      `/agent/${name}`,
-      route(async (_req, res) => {
-        res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'content-length': script.length, 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' });
-        res.end(script);
-      }),
-    );
-  }
+  const serve = consoleFiles(server, options.logger);
+  serve('/agent/presence.js', 'presence.js');
+  serve('/agent/presence-worker.js', 'presence-worker.js');
   server.post(
     '/api/agent/presence',
     agentRoute(async (req, res, agent) => {

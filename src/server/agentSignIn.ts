@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { Request, Response, Server } from 'restify';
 import * as oidc from 'openid-client';
 import { z } from 'zod';
 import { AppError, httpStatusOf } from '../errors.js';
 import { bearerToken, firstLine } from '../text.js';
+import { consoleFiles } from './consoleFiles.js';
 import { jsonRoute } from './errors.js';
 
 /** How a person who signed in at the provider is known: ids first (the one an account pins first), then vouched-for addresses. */
@@ -55,8 +55,6 @@ const PROVIDER_TIMEOUT_SECONDS = 10;
 const pendingShape = z.object({ state: z.string().max(128), nonce: z.string().max(128), verifier: z.string().max(128), at: z.number() });
 type Pending = z.infer<typeof pendingShape>;
 
-/** public/ sits at the project root, two levels above both src/server and dist/server. */
-const SCRIPT = new URL('../../public/agent/sign-in.js', import.meta.url);
 
 const PAGE_HEADERS = {
   'content-type': 'text/html; charset=utf-8',
@@ -77,11 +75,7 @@ export function mountAgentSignIn(server: Server, options: AgentSignInOptions): v
   const { logger } = options;
   const now = options.now ?? Date.now;
   const settings = options.oidc;
-  const script = readFileSync(SCRIPT);
-  server.get('/agent/sign-in.js', async (_req: Request, res: Response) => {
-    res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'content-length': script.length, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
-    res.end(script);
-  });
+  consoleFiles(server, logger)('/agent/sign-in.js', 'sign-in.js');
   server.get(
     '/api/agent/sign-in-methods',
     jsonRoute(logger)(async (_req, res) => {
