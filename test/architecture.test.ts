@@ -86,7 +86,45 @@ function allowed(from: string, file: string, specifier: string): boolean {
 const arrows = filesUnder(src).flatMap((file) => importsOf(file).map((specifier) => ({ file, specifier, from: roomOf(file) })));
 const named = ({ file, specifier }: { file: string; specifier: string }) => `src/${path.relative(src, file).split(path.sep).join('/')} imports '${specifier}'`;
 
+/** File → the files of src/ it imports (type-only imports too: a type circle still ties two files into one). */
+const fileGraph = (): Map<string, string[]> =>
+  new Map(filesUnder(src).map((file) => [file, importsOf(file).filter((specifier) => specifier.startsWith('.')).map((specifier) => path.resolve(path.dirname(file), specifier).replace(/\.js$/, '.ts'))]));
+
+/** Every import circle, each as the files around it from the first one met (depth-first search). */
+function circles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+  const found: string[][] = [];
+  const done = new Set<string>();
+  const trail: string[] = [];
+  const visit = (file: string): void => {
+    const at = trail.indexOf(file);
+    if (at >= 0) {
+      found.push(trail.slice(at));
+      return;
+    }
+    if (done.has(file)) return;
+    trail.push(file);
+    for (const next of graph.get(file) ?? []) visit(next);
+    trail.pop();
+    done.add(file);
+  };
+  for (const file of graph.keys()) visit(file);
+  return found;
+}
+
 describe('architecture', () => {
+  it('has no circle of imports between files of src/, type-only imports included', () => {
+    expect(circles(fileGraph()).map((circle) => circle.map((file) => path.relative(src, file)).join(' → '))).toEqual([]);
+  });
+
+  it('finds a circle planted between two files', () => {
+    const planted = new Map([
+      ['a.ts', ['b.ts']],
+      ['b.ts', ['c.ts', 'a.ts']],
+      ['c.ts', []],
+    ]);
+    expect(circles(planted)).toEqual([['a.ts', 'b.ts']]);
+  });
+
   it('knows every room of src/', () => {
     expect(filesUnder(src).map(roomOf).filter((room) => !ROOMS[room])).toEqual([]);
   });

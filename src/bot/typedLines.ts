@@ -1,6 +1,6 @@
 import type { ConversationAddress } from '../handoff/types.js';
 import { addressKey } from '../handoff/types.js';
-import type { TranscriptLine } from './types.js';
+import type { TranscriptLine } from '../storage/transcriptStore.js';
 
 /** A line as typed, where masking changed it: `seq` and `at` together name it (a reset renumbers from 0). */
 export interface TypedLine {

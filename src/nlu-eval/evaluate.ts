@@ -1,4 +1,5 @@
-import type { Recognition, Recognizer, TrainingData, TrainingIntent } from '../nlu/recognizer.js';
+import type { Recognition, Recognizer } from '../nlu/recognizer.js';
+import type { TrainingData, TrainingIntent } from '../nlu/trainingData.js';
 
 /** One labelled question: `expected` is an intent id, or null for out of scope. */
 export interface LabelledQuestion {

@@ -1,6 +1,6 @@
 import { applySynonyms, compileSynonyms, stem, tokenize, type SynonymRule } from './normalize.js';
 import { SpellingCorrector } from './spelling.js';
-import type { TrainingData } from './recognizer.js';
+import type { TrainingData } from './trainingData.js';
 
 export interface Analysis {
   readonly tokens: readonly string[];

@@ -1,5 +1,6 @@
 import type { Content, RecognizerSettings } from '../content/types.js';
-import { Recognizer, type TrainingData } from './recognizer.js';
+import { Recognizer } from './recognizer.js';
+import type { TrainingData } from './trainingData.js';
 
 /** The KB as training data; held-out `tests` stay out of it. */
 export const trainingDataOf = (content: Content): TrainingData => ({

@@ -3,22 +3,8 @@ import { TextAnalyzer, type Analysis } from './analyzer.js';
 import { charFeatures, orderFeatures, phraseCharFeatures, STOPWORDS, Vectorizer, wordFeatures, type FeatureOptions } from './features.js';
 import { DEFAULT_LINEAR_OPTIONS, LinearEnsemble, type LinearModelOptions } from './linearModel.js';
 import { SimilarityIndex } from './similarity.js';
+import type { TrainingData } from './trainingData.js';
 import { LinearSvm, type SvmOptions } from './linearSvm.js';
-
-export interface TrainingIntent {
-  readonly id: string;
-  readonly examples: readonly string[];
-  /**
-   * topic: knowledge the bot answers; conversation: small talk and commands; out_of_scope:
-   * examples of what the bot does not cover, a real class as nlp.js treats "None".
-   */
-  readonly kind: 'topic' | 'conversation' | 'out_of_scope';
-}
-
-export interface TrainingData {
-  readonly intents: readonly TrainingIntent[];
-  readonly synonyms: readonly { canonical: string; variants: readonly string[] }[];
-}
 
 /** How the scores are built; the defaults were chosen by cross-validation (`npm run eval`). */
 export interface RecognizerTuning extends FeatureOptions {

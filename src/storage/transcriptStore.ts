@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { ErrorCode } from '../errors.js';
+import type { TranscriptKey } from './transcriptKey.js';
 import type { UploadInfo, UploadStore } from './uploadStore.js';
 
 /** One line of a conversation: what the customer, the bot or a support agent said. */
@@ -12,12 +13,6 @@ export interface TranscriptLine {
   readonly at: string;
   /** Pictures the customer sent with this line (kept in the upload store, shown to agents only). */
   readonly attachments?: readonly UploadInfo[];
-}
-
-export interface TranscriptKey {
-  /** The Bot Framework channel id (msteams, webchat, …): conversation ids are unique only within a channel. */
-  readonly channelId: string;
-  readonly conversationId: string;
 }
 
 /** Every conversation's full transcript, kept for handoff and analytics until retention removes it. */

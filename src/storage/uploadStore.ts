@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { AppError } from '../errors.js';
-import type { TranscriptKey } from './transcriptStore.js';
+import type { TranscriptKey } from './transcriptKey.js';
 
 /** The image types a customer may send, named by what their bytes are, never by what a client declared. */
 export type ImageType = 'image/png' | 'image/jpeg' | 'image/heic' | 'image/heif';

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IN_MEMORY, openSqliteStorage } from '../../src/storage/sqlite/openSqliteStorage.js';
-import type { TranscriptKey, TranscriptLine, TranscriptStore } from '../../src/storage/transcriptStore.js';
+import type { TranscriptKey } from '../../src/storage/transcriptKey.js';
+import type { TranscriptLine, TranscriptStore } from '../../src/storage/transcriptStore.js';
 import { conversation, startBot, textOf, type RunningBot } from '../support/botServer.js';
 
 /** The in-memory transcript store, made unreachable on demand as a blob container can be. */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { calibrated, calibration, fitPlatt } from '../../src/nlu-eval/calibration.js';
 import { crossValidate, recommend, report, sweep, type Prediction } from '../../src/nlu-eval/evaluate.js';
-import { Recognizer, type Recognition, type TrainingData } from '../../src/nlu/recognizer.js';
+import { Recognizer, type Recognition } from '../../src/nlu/recognizer.js';
+import type { TrainingData } from '../../src/nlu/trainingData.js';
 
 const explanation = { tokens: [], corrections: [], synonyms: [], stems: [], unknown: [], coverage: 1, matched: [] };
 const recognition = (intent: string, confidence: number): Recognition => ({ verdict: 'match', intent, confidence, candidates: [{ intent, confidence }], explanation });

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { loadContent } from '../../src/content/load.js';
 import { buildRecognizer } from '../../src/nlu/fromContent.js';
 import { stem, tokenize } from '../../src/nlu/normalize.js';
-import { Recognizer, type TrainingData } from '../../src/nlu/recognizer.js';
+import { Recognizer } from '../../src/nlu/recognizer.js';
+import type { TrainingData } from '../../src/nlu/trainingData.js';
 
 const settings = { threshold: 0.3, ambiguityMargin: 0.02, suggestions: 3 };
 const data: TrainingData = {

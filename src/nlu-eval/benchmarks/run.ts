@@ -3,7 +3,8 @@ import type { RecognizerSettings } from '../../content/types.js';
 import { crossValidate, decision, recommend, sweep, type Prediction } from '../evaluate.js';
 import { mulberry32 } from '../../nlu/linearModel.js';
 import { DEFAULT_SVM_OPTIONS } from '../../nlu/linearSvm.js';
-import { DEFAULT_TUNING, Recognizer, type RecognizerTuning, type TrainingData, type TrainingIntent } from '../../nlu/recognizer.js';
+import { DEFAULT_TUNING, Recognizer, type RecognizerTuning } from '../../nlu/recognizer.js';
+import type { TrainingData, TrainingIntent } from '../../nlu/trainingData.js';
 import { BenchmarkDataError, HINT3_BOTS, type BraunCorpus, type Example, type Hint3Bot, type Split } from './datasets.js';
 import { accuracy, inScopeAccuracy, mcc, microF1, outOfScopeRecall, wilsonLowerBound, type Outcome } from './metrics.js';
 

@@ -1,6 +1,7 @@
 import { json } from 'node:stream/consumers';
 import type { ContainerClient } from '@azure/storage-blob';
-import { byTimeThenSeq, type TranscriptKey, type TranscriptLine, type TranscriptSpan, type TranscriptStore } from '../transcriptStore.js';
+import type { TranscriptKey } from '../transcriptKey.js';
+import { byTimeThenSeq, type TranscriptLine, type TranscriptSpan, type TranscriptStore } from '../transcriptStore.js';
 import { blobName } from './blobName.js';
 
 /** The Bot Framework activity each line is kept as, the body botbuilder-azure-blobs wrote. */

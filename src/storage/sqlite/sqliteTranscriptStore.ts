@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { GroupCommit } from './groupCommit.js';
-import { byTimeThenSeq, type TranscriptKey, type TranscriptLine, type TranscriptSpan, type TranscriptStore } from '../transcriptStore.js';
+import type { TranscriptKey } from '../transcriptKey.js';
+import { byTimeThenSeq, type TranscriptLine, type TranscriptSpan, type TranscriptStore } from '../transcriptStore.js';
 
 interface TranscriptKeyRow {
   channel_id: string;
