@@ -16,7 +16,9 @@ import { loadContent } from '../src/content/load.js';
  * customers do. A local connector takes the replies. The support bot (dist/main.js) and the echo
  * bot (bench/echoBot.ts, same botbuilder + restify) run in turn as child processes with
  * LOG_LEVEL=warn and are driven the same way; the warm-up is not measured. Prints turns/s, p50 and
- * p99 latency, errors, memory, and the ratios of the bot to the echo bot.
+ * p99 latency, errors, memory, the server's CPU time per turn, and the ratios of the bot to the echo
+ * bot. On a shared machine turns/s moves with whatever else runs; CPU time per turn moves far less,
+ * so it is the figure to compare two versions by.
  */
 const { values: args } = parseArgs({
   options: {
@@ -138,6 +140,14 @@ interface Memory {
   heapUsed: number;
 }
 
+/** CPU microseconds the server has used so far, user and system, over all its threads. */
+async function cpuOf(server: Server): Promise<number> {
+  const answer = once(server.child, 'message') as Promise<[NodeJS.CpuUsage]>;
+  server.child.send('cpu');
+  const [usage] = await answer;
+  return usage.user + usage.system;
+}
+
 async function memoryOf(server: Server, afterGc: boolean): Promise<Memory> {
   const answer = once(server.child, 'message') as Promise<[NodeJS.MemoryUsage]>;
   server.child.send(afterGc ? 'memory-after-gc' : 'memory');
@@ -218,6 +228,7 @@ interface Result {
   readonly p50: number;
   readonly p99: number;
   readonly errors: number;
+  readonly cpuPerTurnUs: number;
   readonly repliesPerTurn: number;
   readonly handoffShare: number;
   readonly start: Memory;
@@ -237,7 +248,9 @@ async function measure(name: string, entry: string, run: number): Promise<Result
     const sampler = setInterval(() => {
       sampling = memoryOf(server, false).then((memory) => void samples.push(memory));
     }, MEMORY_SAMPLE_MS);
+    const cpuBefore = await cpuOf(server);
     const load = await drive(server, connector, serviceUrl, SECONDS, `run${run}`);
+    const cpu = (await cpuOf(server)) - cpuBefore;
     clearInterval(sampler);
     await sampling;
     const end = await memoryOf(server, true);
@@ -248,6 +261,7 @@ async function measure(name: string, entry: string, run: number): Promise<Result
       p50: percentile(sorted, 0.5),
       p99: percentile(sorted, 0.99),
       errors: load.errors,
+      cpuPerTurnUs: cpu / Math.max(1, load.turns),
       repliesPerTurn: load.replies / Math.max(1, load.turns),
       handoffShare: load.handoffs / Math.max(1, load.turns),
       start,
@@ -262,7 +276,7 @@ async function measure(name: string, entry: string, run: number): Promise<Result
 
 const describe = (result: Result): string =>
   `${result.name.padEnd(5)} ${result.tps.toFixed(0).padStart(6)} turns/s  p50 ${result.p50.toFixed(1).padStart(6)} ms  p99 ${result.p99.toFixed(1).padStart(6)} ms  ` +
-  `errors ${result.errors}  replies/turn ${result.repliesPerTurn.toFixed(2)}${result.handoffShare > 0 ? ` (handoffs ${(result.handoffShare * 100).toFixed(1)}% of turns)` : ''}  ` +
+  `errors ${result.errors}  cpu/turn ${result.cpuPerTurnUs.toFixed(0)} µs  replies/turn ${result.repliesPerTurn.toFixed(2)}${result.handoffShare > 0 ? ` (handoffs ${(result.handoffShare * 100).toFixed(1)}% of turns)` : ''}  ` +
   `rss ${mib(result.start.rss)} -> ${mib(result.end.rss)} MiB  heap after GC ${mib(result.start.heapUsed)} -> ${mib(result.end.heapUsed)} MiB`;
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
@@ -282,7 +296,8 @@ for (let run = 1; run <= RUNS; run += 1) {
 }
 const throughput = median(results.map((r) => r.bot.tps / r.echo.tps));
 const p99 = median(results.map((r) => r.bot.p99 / r.echo.p99));
+const cpu = median(results.map((r) => r.bot.cpuPerTurnUs / r.echo.cpuPerTurnUs));
 console.log(
-  `bot/echo${RUNS > 1 ? ' (median of runs)' : ''}: throughput ${throughput.toFixed(2)}x (goal >= 0.90), p99 ${p99.toFixed(2)}x (goal <= 1.30), ` +
+  `bot/echo${RUNS > 1 ? ' (median of runs)' : ''}: throughput ${throughput.toFixed(2)}x (goal >= 0.90), p99 ${p99.toFixed(2)}x (goal <= 1.30), cpu/turn ${cpu.toFixed(2)}x, ` +
     `bot errors ${results.reduce((sum, r) => sum + r.bot.errors, 0)}`,
 );
