@@ -83,6 +83,15 @@ describe.each(Object.keys(kinds))('%s directLine store', (kind) => {
     expect((await directLine.load('c2'))?.activities.map((entry) => entry.sequence)).toEqual([3, 4]);
   });
 
+  it("keeps a record's resume key hash and expiry through a reopen, and lists them for the index", async () => {
+    const reopen = place();
+    const { directLine } = await reopen();
+    const resumable = record('c4', 1, { resumeHash: 'cd'.repeat(32), resumeExpiresAt: 9_000_000 });
+    await directLine.save(resumable, [activity(1, 'one')], []);
+    expect((await (await reopen()).directLine.load('c4'))?.record).toEqual(resumable);
+    expect((await directLine.list()).find((entry) => entry.id === 'c4')).toEqual(resumable);
+  });
+
   it('lists every kept record without history, and removes a conversation whole', async () => {
     const { directLine } = await place()();
     await directLine.save(record('a/b c', 1), [activity(1, 'one')], []);
