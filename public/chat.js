@@ -139,9 +139,10 @@
   // A customer who closes the page and comes back (say, to read an agent's answer to the message
   // they left) gets the same conversation: its token is kept in this browser, renewed through the
   // Direct Line's /tokens/refresh (which also says the conversation is still kept), and Web Chat
-  // reconnects to it, the server replaying its history. An expired token or a forgotten
-  // conversation starts a new one. The token is a bearer for this one conversation only, and
-  // stops working when it expires (DIRECT_LINE_TOKEN_TTL_SECONDS).
+  // reconnects to it, the server replaying its history. Once the token has expired
+  // (DIRECT_LINE_TOKEN_TTL_SECONDS), the resume key the server handed out with it trades, once,
+  // for a fresh token of the same conversation and a new key (WEB_CHAT_RESUME_DAYS). Only when
+  // both are refused does a new conversation start. Both are bearers for this one conversation.
   var KEPT = 'restore-help.conversation';
 
   function endpoint(domain) {
@@ -165,14 +166,24 @@
     }
     var usable = kept && typeof kept.token === 'string' && typeof kept.conversationId === 'string' && typeof kept.domain === 'string' && typeof kept.userId === 'string';
     if (!usable) return newSession();
+    var resumeKey = typeof kept.resumeKey === 'string' ? kept.resumeKey : undefined;
+    function sameConversation(renewed, key) {
+      if (renewed.conversationId !== kept.conversationId) throw new Error('the renewed token is for another conversation');
+      return { token: renewed.token, conversationId: kept.conversationId, userId: kept.userId, domain: kept.domain, resumeKey: key, resumed: true };
+    }
     return fetch(endpoint(kept.domain) + '/tokens/refresh', { method: 'POST', headers: { Authorization: 'Bearer ' + kept.token } })
       .then(function (response) {
-        if (!response.ok) throw new Error('the kept conversation is gone (' + response.status + ')');
+        if (!response.ok) throw new Error('the kept token is refused (' + response.status + ')');
         return response.json();
       })
       .then(function (renewed) {
-        if (renewed.conversationId !== kept.conversationId) throw new Error('the renewed token is for another conversation');
-        return { token: renewed.token, conversationId: kept.conversationId, userId: kept.userId, domain: kept.domain, resumed: true };
+        return sameConversation(renewed, resumeKey);
+      })
+      .catch(function () {
+        if (!resumeKey) throw new Error('no resume key kept');
+        return postJson('api/directline/resume', { resumeKey: resumeKey }).then(function (renewed) {
+          return sameConversation(renewed, renewed.resumeKey);
+        });
       })
       .catch(function () {
         forgetConversation();
@@ -180,18 +191,22 @@
       });
   }
 
-  function newSession() {
-    return fetch('api/directline/token', { method: 'POST', headers: { Accept: 'application/json' } }).then(function (response) {
-      if (!response.ok) throw new Error('token request answered ' + response.status);
+  function postJson(url, body) {
+    return fetch(url, { method: 'POST', headers: { Accept: 'application/json', 'Content-Type': 'application/json' }, body: JSON.stringify(body) }).then(function (response) {
+      if (!response.ok) throw new Error(url + ' answered ' + response.status);
       return response.json();
     });
+  }
+
+  function newSession() {
+    return postJson('api/directline/token', {});
   }
 
   // Web Chat renews its token every 15 minutes and the old one stops working, so the newest is kept.
   function keepConversation(directLine, session) {
     function save() {
       try {
-        window.localStorage.setItem(KEPT, JSON.stringify({ conversationId: session.conversationId, token: directLine.token || session.token, userId: session.userId, domain: session.domain }));
+        window.localStorage.setItem(KEPT, JSON.stringify({ conversationId: session.conversationId, token: directLine.token || session.token, userId: session.userId, domain: session.domain, resumeKey: session.resumeKey }));
       } catch (ignored) {
         // Storage refused (private mode): the chat works, it just cannot be resumed.
       }
