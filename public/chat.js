@@ -203,17 +203,60 @@
   }
 
   // Web Chat renews its token every 15 minutes and the old one stops working, so the newest is kept.
-  function keepConversation(directLine, session) {
-    function save() {
-      try {
-        window.localStorage.setItem(KEPT, JSON.stringify({ conversationId: session.conversationId, token: directLine.token || session.token, userId: session.userId, domain: session.domain, resumeKey: session.resumeKey }));
-      } catch (ignored) {
-        // Storage refused (private mode): the chat works, it just cannot be resumed.
-      }
+  var shown = null;
+  function saveConversation() {
+    if (!shown) return;
+    var session = shown.session;
+    try {
+      window.localStorage.setItem(KEPT, JSON.stringify({ conversationId: session.conversationId, token: shown.directLine.token || session.token, userId: session.userId, domain: session.domain, resumeKey: session.resumeKey }));
+    } catch (ignored) {
+      // Storage refused (private mode): the chat works, it just cannot be resumed.
     }
-    save();
-    window.setInterval(save, 30000);
-    window.addEventListener('pagehide', save);
+  }
+
+  // botframework-directlinejs's ConnectionStatus.ExpiredToken: a refresh, a reconnect or a message
+  // was refused with 403, as when a laptop slept past the token's life with the page open. The
+  // page then does what a reload would: refresh, resume key, or a new conversation.
+  var EXPIRED_TOKEN = 3;
+
+  function connect() {
+    return resumeOrStart().then(function (session) {
+      var directLine = window.WebChat.createDirectLine({
+        token: session.token,
+        domain: endpoint(session.domain),
+        conversationId: session.resumed ? session.conversationId : undefined
+      });
+      shown = { directLine: directLine, session: session };
+      saveConversation();
+      directLine.connectionStatus$.subscribe(function (status) {
+        if (status !== EXPIRED_TOKEN || shown.directLine !== directLine) return;
+        directLine.end();
+        connect().catch(unavailable);
+      });
+      // A fresh element each time: Web Chat keeps what it showed per element, and the conversation's
+      // history comes back whole from the server.
+      var previous = document.getElementById('webchat');
+      var host = previous.cloneNode(false);
+      previous.replaceWith(host);
+      var people = agentsAsPeople();
+      window.WebChat.renderWebChat(
+        {
+          directLine: directLine,
+          userID: session.userId,
+          username: 'You',
+          locale: 'en-US',
+          styleOptions: styleOptions,
+          avatarMiddleware: people.avatarMiddleware,
+          groupActivitiesMiddleware: people.groupActivitiesMiddleware,
+          activityStatusMiddleware: people.activityStatusMiddleware
+        },
+        host
+      );
+    });
+  }
+
+  function unavailable() {
+    showProblem('The chat is not available right now. Please try again in a few minutes.');
   }
 
   function start() {
@@ -221,32 +264,9 @@
       showProblem('The chat could not load. Please reload the page.');
       return;
     }
-    resumeOrStart()
-      .then(function (session) {
-        var directLine = window.WebChat.createDirectLine({
-          token: session.token,
-          domain: endpoint(session.domain),
-          conversationId: session.resumed ? session.conversationId : undefined
-        });
-        var people = agentsAsPeople();
-        keepConversation(directLine, session);
-        window.WebChat.renderWebChat(
-          {
-            directLine: directLine,
-            userID: session.userId,
-            username: 'You',
-            locale: 'en-US',
-            styleOptions: styleOptions,
-            avatarMiddleware: people.avatarMiddleware,
-            groupActivitiesMiddleware: people.groupActivitiesMiddleware,
-            activityStatusMiddleware: people.activityStatusMiddleware
-          },
-          document.getElementById('webchat')
-        );
-      })
-      .catch(function () {
-        showProblem('The chat is not available right now. Please try again in a few minutes.');
-      });
+    window.setInterval(saveConversation, 30000);
+    window.addEventListener('pagehide', saveConversation);
+    connect().catch(unavailable);
   }
 
   start();

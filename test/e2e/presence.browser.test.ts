@@ -121,4 +121,33 @@ describe('presence in the browser', () => {
     expect(kept.resumeKey).not.toBe(resumeKey);
     await context.close();
   }, BROWSER_FLOW_TIMEOUT_MS);
+  it('picks the same conversation up through the resume key when a page left open outlives its token', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 800 } });
+    const page = await context.newPage();
+    const calls: string[] = [];
+    page.on('response', (response) => {
+      const path = new URL(response.url()).pathname;
+      if (/\/(token|resume|refresh)$/.test(path)) calls.push(`${path} ${response.status()}`);
+    });
+    const session = page.waitForResponse((response) => response.url().endsWith('/api/directline/token')).then((response) => response.json());
+    await page.goto(bot.url);
+    const { conversationId } = (await session) as { conversationId: string };
+    await bubble(page, /Backup & Restore assistant/).waitFor();
+
+    // The laptop sleeps with the page open; on waking, the first message meets an expired token.
+    ahead += 2 * 3_600_000;
+    await send(page, 'Is anyone still there?');
+    await expect.poll(() => calls).toContain('/api/directline/resume 200');
+    await bubble(page, /Backup & Restore assistant/).waitFor();
+    await page.getByText(/^Connecting/).waitFor({ state: 'hidden' });
+    await send(page, 'My iPhone restore is stuck on the progress bar');
+    const texts = async () => {
+      const { webChat } = bot.assembly;
+      const kept: { activities: readonly any[] } = webChat.mode === 'embedded' ? await webChat.directLine.read(conversationId, 0) : { activities: [] };
+      return kept.activities.filter((activity) => activity.from?.role === 'user').map((activity) => activity.text);
+    };
+    await expect.poll(texts).toContain('My iPhone restore is stuck on the progress bar');
+    expect(calls.filter((call) => call.startsWith('/api/directline/token'))).toEqual(['/api/directline/token 200']);
+    await context.close();
+  }, BROWSER_FLOW_TIMEOUT_MS);
 });

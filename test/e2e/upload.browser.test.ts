@@ -24,7 +24,7 @@ function screenshot(): Buffer {
 }
 
 describe('the upload button of the Web Chat page', () => {
-  it('sends a PNG that the customer sees in their chat, the agent API serves and the agent's console shows', async () => {
+  it("sends a PNG that the customer sees in their chat, the agent API serves and the agent's console shows", async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 800 } });
     const page = await context.newPage();
     const problems: string[] = [];
