@@ -292,6 +292,14 @@ describe('resuming a web chat after its token expired', () => {
     expect(kept).toContain(createHash('sha256').update(secretOf(resumeKey!)).digest('hex'));
   });
 
+  it('takes the key after a restart, from the store', async () => {
+    const before = directLine();
+    const { resumeKey, conversationId } = await before.open();
+    const after = directLine({}, before.storage);
+    after.clock.now = before.clock.now + TTL_SECONDS * 1000;
+    await expect(after.service.resume(resumeKey!)).resolves.toMatchObject({ conversationId });
+  });
+
   it('hands out no key when resuming is off, and refuses any key then', async () => {
     const { service, open, clock } = directLine({ resumeSeconds: 0 });
     const opened = await open();
