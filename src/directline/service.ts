@@ -169,12 +169,12 @@ export class DirectLineService {
   async resume(resumeKey: string): Promise<NewConversation> {
     const parsed = parseToken(resumeKey);
     const pending = parsed ? this.pending.get(parsed.conversationId) : undefined;
-    const kept = parsed && !pending && CONVERSATION_ID.test(parsed.conversationId) ? await this.kept.find(parsed.conversationId) : undefined;
+    const kept = parsed && !pending ? await this.kept.find(parsed.conversationId) : undefined;
     const holder = pending ?? kept?.record;
-    const fresh = parsed ? this.newResumeKey(parsed.conversationId) : undefined;
-    if (!parsed || !holder || !fresh || !holder.resumeHash || (holder.resumeExpiresAt ?? 0) <= this.now() || !secretMatches(holder.resumeHash, parsed.secret)) {
-      throw new AppError('ERR_DIRECTLINE_RESUME', 'this chat can no longer be resumed; start a new one');
-    }
+    const valid = parsed && holder?.resumeHash && (holder.resumeExpiresAt ?? 0) > this.now() && secretMatches(holder.resumeHash, parsed.secret);
+    // Keys handed out before WEB_CHAT_RESUME_DAYS became 0 stop working with it.
+    const fresh = valid ? this.newResumeKey(holder.id) : undefined;
+    if (!holder || !fresh) throw new AppError('ERR_DIRECTLINE_RESUME', 'this chat can no longer be resumed; start a new one');
     // Checked and rotated with nothing awaited in between: of two uses of one key in this process, one wins.
     const secret = newSecret();
     const changes = { tokenHash: hashOf(secret), expiresAt: this.expiry(), ...fresh.kept };
