@@ -121,4 +121,10 @@ describe('resuming a web chat after its token expired', () => {
     await fetch(`${bot.url}/api/directline/token`, { method: 'POST' });
     await expect.poll(() => bot.assembly.webChat.mode === 'embedded' && bot.assembly.webChat.directLine.read(session.conversationId, 0).then(() => 'kept', () => 'forgotten')).toBe('forgotten');
   });
+  it("refuses every key when the page talks to Azure's Direct Line, which hands out none", async () => {
+    await start({ DIRECT_LINE_SECRET: 'azure-direct-line-secret-for-tests-0123456789' });
+    const response = await resume({ resumeKey: `${'C'.repeat(22)}.${'D'.repeat(43)}` });
+    expect(response.status).toBe(403);
+    expect((await jsonOf(response)).error.code).toBe('ERR_DIRECTLINE_RESUME');
+  });
 });
