@@ -228,8 +228,11 @@
       });
       shown = { directLine: directLine, session: session };
       saveConversation();
+      // Once per connection: a second try would spend the resume key the first one is using.
+      var replaced = false;
       directLine.connectionStatus$.subscribe(function (status) {
-        if (status !== EXPIRED_TOKEN || shown.directLine !== directLine) return;
+        if (status !== EXPIRED_TOKEN || replaced) return;
+        replaced = true;
         directLine.end();
         connect().catch(unavailable);
       });
