@@ -139,9 +139,10 @@
   // A customer who closes the page and comes back (say, to read an agent's answer to the message
   // they left) gets the same conversation: its token is kept in this browser, renewed through the
   // Direct Line's /tokens/refresh (which also says the conversation is still kept), and Web Chat
-  // reconnects to it, the server replaying its history. An expired token or a forgotten
-  // conversation starts a new one. The token is a bearer for this one conversation only, and
-  // stops working when it expires (DIRECT_LINE_TOKEN_TTL_SECONDS).
+  // reconnects to it, the server replaying its history. Once the token has expired
+  // (DIRECT_LINE_TOKEN_TTL_SECONDS), the resume key the server handed out with it trades, once,
+  // for a fresh token of the same conversation and a new key (WEB_CHAT_RESUME_DAYS). Only when
+  // both are refused does a new conversation start. Both are bearers for this one conversation.
   var KEPT = 'restore-help.conversation';
 
   function endpoint(domain) {
@@ -165,14 +166,24 @@
     }
     var usable = kept && typeof kept.token === 'string' && typeof kept.conversationId === 'string' && typeof kept.domain === 'string' && typeof kept.userId === 'string';
     if (!usable) return newSession();
+    var resumeKey = typeof kept.resumeKey === 'string' ? kept.resumeKey : undefined;
+    function sameConversation(renewed, key) {
+      if (renewed.conversationId !== kept.conversationId) throw new Error('the renewed token is for another conversation');
+      return { token: renewed.token, conversationId: kept.conversationId, userId: kept.userId, domain: kept.domain, resumeKey: key, resumed: true };
+    }
     return fetch(endpoint(kept.domain) + '/tokens/refresh', { method: 'POST', headers: { Authorization: 'Bearer ' + kept.token } })
       .then(function (response) {
-        if (!response.ok) throw new Error('the kept conversation is gone (' + response.status + ')');
+        if (!response.ok) throw new Error('the kept token is refused (' + response.status + ')');
         return response.json();
       })
       .then(function (renewed) {
-        if (renewed.conversationId !== kept.conversationId) throw new Error('the renewed token is for another conversation');
-        return { token: renewed.token, conversationId: kept.conversationId, userId: kept.userId, domain: kept.domain, resumed: true };
+        return sameConversation(renewed, resumeKey);
+      })
+      .catch(function () {
+        if (!resumeKey) throw new Error('no resume key kept');
+        return postJson('api/directline/resume', { resumeKey: resumeKey }).then(function (renewed) {
+          return sameConversation(renewed, renewed.resumeKey);
+        });
       })
       .catch(function () {
         forgetConversation();
@@ -180,25 +191,75 @@
       });
   }
 
-  function newSession() {
-    return fetch('api/directline/token', { method: 'POST', headers: { Accept: 'application/json' } }).then(function (response) {
-      if (!response.ok) throw new Error('token request answered ' + response.status);
+  function postJson(url, body) {
+    return fetch(url, { method: 'POST', headers: { Accept: 'application/json', 'Content-Type': 'application/json' }, body: JSON.stringify(body) }).then(function (response) {
+      if (!response.ok) throw new Error(url + ' answered ' + response.status);
       return response.json();
     });
   }
 
+  function newSession() {
+    return postJson('api/directline/token', {});
+  }
+
   // Web Chat renews its token every 15 minutes and the old one stops working, so the newest is kept.
-  function keepConversation(directLine, session) {
-    function save() {
-      try {
-        window.localStorage.setItem(KEPT, JSON.stringify({ conversationId: session.conversationId, token: directLine.token || session.token, userId: session.userId, domain: session.domain }));
-      } catch (ignored) {
-        // Storage refused (private mode): the chat works, it just cannot be resumed.
-      }
+  var shown = null;
+  function saveConversation() {
+    if (!shown) return;
+    var session = shown.session;
+    try {
+      window.localStorage.setItem(KEPT, JSON.stringify({ conversationId: session.conversationId, token: shown.directLine.token || session.token, userId: session.userId, domain: session.domain, resumeKey: session.resumeKey }));
+    } catch (ignored) {
+      // Storage refused (private mode): the chat works, it just cannot be resumed.
     }
-    save();
-    window.setInterval(save, 30000);
-    window.addEventListener('pagehide', save);
+  }
+
+  // botframework-directlinejs's ConnectionStatus.ExpiredToken: a refresh, a reconnect or a message
+  // was refused with 403, as when a laptop slept past the token's life with the page open. The
+  // page then does what a reload would: refresh, resume key, or a new conversation.
+  var EXPIRED_TOKEN = 3;
+
+  function connect() {
+    return resumeOrStart().then(function (session) {
+      var directLine = window.WebChat.createDirectLine({
+        token: session.token,
+        domain: endpoint(session.domain),
+        conversationId: session.resumed ? session.conversationId : undefined
+      });
+      shown = { directLine: directLine, session: session };
+      saveConversation();
+      // Once per connection: a second try would spend the resume key the first one is using.
+      var replaced = false;
+      directLine.connectionStatus$.subscribe(function (status) {
+        if (status !== EXPIRED_TOKEN || replaced) return;
+        replaced = true;
+        directLine.end();
+        connect().catch(unavailable);
+      });
+      // A fresh element each time: Web Chat keeps what it showed per element, and the conversation's
+      // history comes back whole from the server.
+      var previous = document.getElementById('webchat');
+      var host = previous.cloneNode(false);
+      previous.replaceWith(host);
+      var people = agentsAsPeople();
+      window.WebChat.renderWebChat(
+        {
+          directLine: directLine,
+          userID: session.userId,
+          username: 'You',
+          locale: 'en-US',
+          styleOptions: styleOptions,
+          avatarMiddleware: people.avatarMiddleware,
+          groupActivitiesMiddleware: people.groupActivitiesMiddleware,
+          activityStatusMiddleware: people.activityStatusMiddleware
+        },
+        host
+      );
+    });
+  }
+
+  function unavailable() {
+    showProblem('The chat is not available right now. Please try again in a few minutes.');
   }
 
   function start() {
@@ -206,32 +267,9 @@
       showProblem('The chat could not load. Please reload the page.');
       return;
     }
-    resumeOrStart()
-      .then(function (session) {
-        var directLine = window.WebChat.createDirectLine({
-          token: session.token,
-          domain: endpoint(session.domain),
-          conversationId: session.resumed ? session.conversationId : undefined
-        });
-        var people = agentsAsPeople();
-        keepConversation(directLine, session);
-        window.WebChat.renderWebChat(
-          {
-            directLine: directLine,
-            userID: session.userId,
-            username: 'You',
-            locale: 'en-US',
-            styleOptions: styleOptions,
-            avatarMiddleware: people.avatarMiddleware,
-            groupActivitiesMiddleware: people.groupActivitiesMiddleware,
-            activityStatusMiddleware: people.activityStatusMiddleware
-          },
-          document.getElementById('webchat')
-        );
-      })
-      .catch(function () {
-        showProblem('The chat is not available right now. Please try again in a few minutes.');
-      });
+    window.setInterval(saveConversation, 30000);
+    window.addEventListener('pagehide', saveConversation);
+    connect().catch(unavailable);
   }
 
   start();

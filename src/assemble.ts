@@ -219,6 +219,7 @@ export function assemble(config: Config, logger: Logger, storage: StorageBackend
 
 const directLineLimits = (config: Config) => ({
   tokenTtlSeconds: config.DIRECT_LINE_TOKEN_TTL_SECONDS,
+  resumeSeconds: config.WEB_CHAT_RESUME_DAYS * 86_400,
   maxMessageChars: config.MAX_MESSAGE_CHARS,
   maxConversations: config.DIRECT_LINE_MAX_CONVERSATIONS,
   maxPending: config.DIRECT_LINE_MAX_PENDING,

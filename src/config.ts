@@ -89,6 +89,8 @@ const schema = z.object({
   DIRECT_LINE_DOMAIN: httpsUrl.default('https://directline.botframework.com/v3/directline'),
   // Web Chat refreshes its token every 15 minutes whatever the lifetime, so a shorter one would cut conversations off.
   DIRECT_LINE_TOKEN_TTL_SECONDS: z.coerce.number().int().min(900).max(86_400).default(1800),
+  // Days a web chat stays resumable after its page last had a live token (README "Web chat"); 0 = off.
+  WEB_CHAT_RESUME_DAYS: z.coerce.number().int().min(0).max(90).default(7),
   // Bounds of the embedded Direct Line (README "Running in production"): what a page visitor can make this process keep.
   DIRECT_LINE_MAX_CONVERSATIONS: z.coerce.number().int().min(1).default(5000),
   DIRECT_LINE_MAX_PENDING: z.coerce.number().int().min(1).default(10_000),

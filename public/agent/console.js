@@ -1,5 +1,5 @@
 // Agent console: polls the queue and the open conversation; every call carries the agent's own
-// token, and the server acts as the token's owner (the name comes from /api/agent/me).
+// token (session.js), and the server acts as the token's owner (the name comes from /api/agent/me).
 (() => {
   const $ = (id) => document.getElementById(id);
   const POLL_MS = 1500;
@@ -9,7 +9,7 @@
     tree_handoff: 'The troubleshooting steps ran out',
     repeated_fallback: 'The bot did not understand them',
   };
-  let token = sessionStorage.getItem('agentToken') || '';
+  const { api, blob, start } = window.agentSession;
   let agent = '';
   let selected = null;
   let shownCase = '';
@@ -20,18 +20,6 @@
   let known;
   let picked = null;
   let audio;
-
-  async function api(path, body) {
-    const response = await fetch(path, {
-      method: body ? 'POST' : 'GET',
-      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    if (response.status === 401) throw new Error('That token was not accepted.');
-    const data = await response.json().catch(() => ({}));
-    if (!response.ok) throw new Error(data.error?.message || `HTTP ${response.status}`);
-    return data;
-  }
 
   function show(message) { $('error').textContent = message; }
 
@@ -80,21 +68,14 @@
     for (const node of document.querySelectorAll('[data-since]')) node.textContent = `waiting ${duration(serverNow() - Date.parse(node.dataset.since))}`;
   }
 
-  async function signIn() {
-    try {
-      agent = (await api('/api/agent/me')).name;
-      catalog = await api('/api/agent/catalog');
-      sessionStorage.setItem('agentToken', token);
-      $('login').classList.add('hidden');
-      $('console').classList.remove('hidden');
-      $('who').textContent = agent;
-      setUpAlerts();
-      await refresh();
-      setInterval(() => refresh().catch((error) => show(error.message)), POLL_MS);
-      setInterval(tickWaits, 1000);
-    } catch (error) {
-      show(error.message);
-    }
+  async function opened(me) {
+    agent = me.name;
+    $('who').textContent = agent;
+    catalog = await api('/api/agent/catalog');
+    setUpAlerts();
+    await refresh();
+    setInterval(() => refresh().catch((error) => show(error.message)), POLL_MS);
+    setInterval(tickWaits, 1000);
   }
 
   async function refresh() {
@@ -240,9 +221,7 @@
     const link = Object.assign(document.createElement('a'), { className: 'attachment', href: '#', textContent: `${attachment.name} (${Math.ceil(attachment.bytes / 1024)} kB)` });
     link.style.display = 'block';
     if (!pictures.has(attachment.id)) {
-      pictures.set(attachment.id, fetch(`/api/agent/attachments/${encodeURIComponent(attachment.id)}`, { headers: { authorization: `Bearer ${token}` } })
-        .then((response) => { if (!response.ok) throw new Error(`HTTP ${response.status}`); return response.blob(); })
-        .then((blob) => URL.createObjectURL(blob)));
+      pictures.set(attachment.id, blob(`/api/agent/attachments/${encodeURIComponent(attachment.id)}`).then((picture) => URL.createObjectURL(picture)));
     }
     pictures.get(attachment.id).then((url) => {
       link.href = url;
@@ -301,11 +280,6 @@
     }
   };
 
-  $('login-form').addEventListener('submit', (event) => {
-    event.preventDefault();
-    token = $('agent-token').value;
-    signIn();
-  });
   $('accept-form').addEventListener('submit', act(() => api(`/api/agent/conversations/${encodeURIComponent(selected)}/accept`, {})));
   $('reply-form').addEventListener('submit', act(async () => {
     const text = $('reply-text').value.trim();
@@ -332,5 +306,5 @@
     return api(`/api/agent/conversations/${encodeURIComponent(selected)}/handback`, body);
   }));
   $('close-case').addEventListener('click', act(() => api(`/api/agent/conversations/${encodeURIComponent(selected)}/close`, {})));
-  if (token) signIn();
+  start('console', opened);
 })();

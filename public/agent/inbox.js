@@ -3,19 +3,7 @@
 // textContent: every string here was typed by a customer.
 (() => {
   const $ = (id) => document.getElementById(id);
-  let token = sessionStorage.getItem('agentToken') || '';
-
-  async function api(path, body) {
-    const response = await fetch(path, {
-      method: body ? 'POST' : 'GET',
-      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    if (response.status === 401) throw new Error('That token was not accepted.');
-    const data = await response.json().catch(() => ({}));
-    if (!response.ok) throw new Error(data.error?.message || `HTTP ${response.status}`);
-    return data;
-  }
+  const { api, start } = window.agentSession;
 
   const element = (tag, text, className) => {
     const node = document.createElement(tag);
@@ -76,22 +64,8 @@
     render(await api('/api/agent/inbox'));
   }
 
-  async function signIn() {
-    try {
-      $('who').textContent = (await api('/api/agent/me')).name;
-      sessionStorage.setItem('agentToken', token);
-      $('login').classList.add('hidden');
-      $('inbox').classList.remove('hidden');
-      await refresh();
-    } catch (error) {
-      $('error').textContent = error.message;
-    }
-  }
-
-  $('login-form').addEventListener('submit', (event) => {
-    event.preventDefault();
-    token = $('agent-token').value;
-    signIn();
+  start('inbox', async (me) => {
+    $('who').textContent = me.name;
+    await refresh();
   });
-  if (token) signIn();
 })();

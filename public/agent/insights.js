@@ -2,20 +2,12 @@
 // texts from customers, so they are only ever set with textContent or given to Chart.js as data.
 (() => {
   const $ = (id) => document.getElementById(id);
-  let token = sessionStorage.getItem('agentToken') || '';
+  const { api, start } = window.agentSession;
   const charts = [];
   const COLORS = { reached: '#0066cc', resolved: '#1a7f37', handedOff: '#b25000', abandoned: '#b00020', asked: '#0066cc', answered: '#6e6e73', helpful: '#1a7f37', notHelpful: '#b00020' };
   // Still pictures: the page is read, not watched, and the screenshot test needs a settled canvas.
   Chart.defaults.animation = false;
   Chart.defaults.maintainAspectRatio = false;
-
-  async function api(path) {
-    const response = await fetch(path, { headers: { authorization: `Bearer ${token}` } });
-    if (response.status === 401) throw new Error('That token was not accepted.');
-    const data = await response.json().catch(() => ({}));
-    if (!response.ok) throw new Error(data.error?.message || `HTTP ${response.status}`);
-    return data;
-  }
 
   const cell = (text, numeric) => {
     const td = document.createElement('td');
@@ -83,27 +75,13 @@
     render(await api(`/api/agent/insights${since ? `?since=${encodeURIComponent(since)}` : ''}`));
   }
 
-  async function signIn() {
-    try {
-      $('who').textContent = (await api('/api/agent/me')).name;
-      sessionStorage.setItem('agentToken', token);
-      $('login').classList.add('hidden');
-      $('insights').classList.remove('hidden');
-      await refresh();
-      document.body.dataset.ready = 'true';
-    } catch (error) {
-      $('error').textContent = error.message;
-    }
-  }
-
-  $('login-form').addEventListener('submit', (event) => {
-    event.preventDefault();
-    token = $('agent-token').value;
-    signIn();
-  });
   $('since-form').addEventListener('submit', (event) => {
     event.preventDefault();
     refresh().catch((error) => { $('error').textContent = error.message; });
   });
-  if (token) signIn();
+  start('insights', async (me) => {
+    $('who').textContent = me.name;
+    await refresh();
+    document.body.dataset.ready = 'true';
+  });
 })();

@@ -77,16 +77,19 @@ export class KeptConversations {
     return this.persist(conversation, [], []).then(() => conversation);
   }
 
-  /** A changed record (a refreshed token), kept at once. */
-  update(conversation: Started, changes: Partial<Pick<DirectLineRecord, 'tokenHash' | 'expiresAt'>>): Promise<void> {
+  /**
+   * A changed record (a refreshed token, a resume), kept at once. The memory copy changes before
+   * anything is awaited, so a second request in this process already sees the new hashes.
+   */
+  update(conversation: Started, changes: Partial<Pick<DirectLineRecord, 'tokenHash' | 'expiresAt' | 'resumeHash' | 'resumeExpiresAt'>>): Promise<void> {
     conversation.record = { ...conversation.record, ...changes };
     return this.persist(conversation, [], []);
   }
 
-  /** Forgets every conversation no token can reach any more. */
+  /** Forgets every conversation that neither a token nor a resume key can reach any more. */
   forgetExpired(): void {
     const now = this.options.now();
-    for (const conversation of this.started.values()) if (conversation.record.expiresAt <= now) this.forget(conversation);
+    for (const conversation of this.started.values()) if (reachableUntil(conversation.record) <= now) this.forget(conversation);
   }
 
   /** Closes every stream (shutdown); the conversations stay in the store. */
@@ -230,6 +233,8 @@ export class KeptConversations {
       .catch((error: unknown) => this.options.logger.error({ err: error, code: 'ERR_STORAGE_UNAVAILABLE', conversationId: id }, 'could not forget a web chat'));
   }
 }
+
+const reachableUntil = (record: DirectLineRecord): number => Math.max(record.expiresAt, record.resumeExpiresAt ?? 0);
 
 const fromKept = (kept: KeptActivity): Kept => ({ sequence: kept.sequence, activity: JSON.parse(kept.json) as ActivityJson, bytes: Buffer.byteLength(kept.json) });
 

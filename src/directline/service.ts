@@ -28,11 +28,15 @@ interface NewConversation {
   readonly userId: string;
   readonly token: string;
   readonly expiresIn: number;
+  /** Trades once for a fresh token after this one expired; absent when resuming is off. */
+  readonly resumeKey?: string;
 }
 
 /** Every bound, from config (README "Running in production" lists them). */
 export interface DirectLineLimits extends KeepingLimits {
   readonly tokenTtlSeconds: number;
+  /** WEB_CHAT_RESUME_DAYS in seconds: how long after the page last had a live token its resume key works; 0 = no keys. */
+  readonly resumeSeconds: number;
   readonly maxMessageChars: number;
   /** Conversations handed out by the page but not started yet; beyond it the oldest is forgotten first. */
   readonly maxPending: number;
@@ -56,6 +60,8 @@ interface Pending {
   readonly userId: string;
   tokenHash: string;
   expiresAt: number;
+  resumeHash?: string;
+  resumeExpiresAt?: number;
 }
 
 const SWEEP_EVERY_MS = 60_000;
@@ -103,9 +109,17 @@ export class DirectLineService {
       this.pending.delete(oldest);
     }
     const secret = newSecret();
-    const conversation: Pending = { id: newId(16), userId: `user-${newId(12)}`, tokenHash: hashOf(secret), expiresAt: this.expiry() };
+    const id = newId(16);
+    const resume = this.newResumeKey(id);
+    const conversation: Pending = { id, userId: `user-${newId(12)}`, tokenHash: hashOf(secret), expiresAt: this.expiry(), ...resume?.kept };
     this.pending.set(conversation.id, conversation);
-    return { conversationId: conversation.id, userId: conversation.userId, token: tokenOf(conversation.id, secret), expiresIn: this.limits.tokenTtlSeconds };
+    return {
+      conversationId: conversation.id,
+      userId: conversation.userId,
+      token: tokenOf(conversation.id, secret),
+      expiresIn: this.limits.tokenTtlSeconds,
+      ...(resume ? { resumeKey: resume.key } : {}),
+    };
   }
 
   /** The grant behind an Authorization header for a conversation; 404, 401 or 403 otherwise. */
@@ -130,17 +144,43 @@ export class DirectLineService {
     return { conversationId: holder.id, userId: holder.userId, expiresAt: holder.expiresAt };
   }
 
-  /** Web Chat refreshes halfway through a token's life; the new token replaces the old one, which stops working. */
+  /**
+   * Web Chat refreshes halfway through a token's life; the new token replaces the old one, which
+   * stops working. The resume key keeps its value (Web Chat refreshes by itself, and the page
+   * would never learn a new one) but counts its days from now: the page was open.
+   */
   async refresh(grant: TokenGrant): Promise<{ conversationId: string; token: string; expiresIn: number }> {
     const secret = newSecret();
     const pending = this.pending.get(grant.conversationId);
-    if (pending) {
-      pending.tokenHash = hashOf(secret);
-      pending.expiresAt = this.expiry();
-    } else {
-      await this.kept.update(await this.kept.get(grant.conversationId), { tokenHash: hashOf(secret), expiresAt: this.expiry() });
-    }
+    const kept = pending ? undefined : await this.kept.get(grant.conversationId);
+    const resumable = (pending ?? kept?.record)?.resumeHash !== undefined;
+    const changes = { tokenHash: hashOf(secret), expiresAt: this.expiry(), ...(resumable ? { resumeExpiresAt: this.resumeExpiry() } : {}) };
+    if (pending) Object.assign(pending, changes);
+    else if (kept) await this.kept.update(kept, changes);
     return { conversationId: grant.conversationId, token: tokenOf(grant.conversationId, secret), expiresIn: this.limits.tokenTtlSeconds };
+  }
+
+  /**
+   * A fresh token for the conversation a resume key names, once its token has expired (or was
+   * lost): the key works once and a new one comes back with the token. An unknown conversation,
+   * a wrong, used or expired key and resuming being off all get the same refusal, so the answer
+   * says nothing about which conversations exist.
+   */
+  async resume(resumeKey: string): Promise<NewConversation> {
+    const parsed = parseToken(resumeKey);
+    const pending = parsed ? this.pending.get(parsed.conversationId) : undefined;
+    const kept = parsed && !pending ? await this.kept.find(parsed.conversationId) : undefined;
+    const holder = pending ?? kept?.record;
+    const valid = parsed && holder?.resumeHash && (holder.resumeExpiresAt ?? 0) > this.now() && secretMatches(holder.resumeHash, parsed.secret);
+    // Keys handed out before WEB_CHAT_RESUME_DAYS became 0 stop working with it.
+    const fresh = valid ? this.newResumeKey(holder.id) : undefined;
+    if (!holder || !fresh) throw new AppError('ERR_DIRECTLINE_RESUME', 'this chat can no longer be resumed; start a new one');
+    // Checked and rotated with nothing awaited in between: of two uses of one key in this process, one wins.
+    const secret = newSecret();
+    const changes = { tokenHash: hashOf(secret), expiresAt: this.expiry(), ...fresh.kept };
+    if (pending) Object.assign(pending, changes);
+    else if (kept) await this.kept.update(kept, changes);
+    return { conversationId: holder.id, userId: holder.userId, token: tokenOf(holder.id, secret), expiresIn: this.limits.tokenTtlSeconds, resumeKey: fresh.key };
   }
 
   /**
@@ -152,7 +192,9 @@ export class DirectLineService {
     if (!pending) return;
     this.pending.delete(pending.id);
     const now = this.now();
-    const record: DirectLineRecord = { id: pending.id, userId: pending.userId, tokenHash: pending.tokenHash, expiresAt: pending.expiresAt, sequence: 0, bytes: 0, lastActive: now };
+    const { id, userId, tokenHash, expiresAt, resumeHash, resumeExpiresAt } = pending;
+    const resume = resumeHash && resumeExpiresAt ? { resumeHash, resumeExpiresAt } : {};
+    const record: DirectLineRecord = { id, userId, tokenHash, expiresAt, ...resume, sequence: 0, bytes: 0, lastActive: now };
     await this.kept.add(record);
     const user = { id: record.userId, role: 'user' };
     const joined = { ...this.envelope(record), type: 'conversationUpdate', id: newId(9), from: user, recipient: BOT_ACCOUNT, membersAdded: [BOT_ACCOUNT, user] };
@@ -269,6 +311,17 @@ export class DirectLineService {
 
   private expiry(): number {
     return this.now() + this.limits.tokenTtlSeconds * 1000;
+  }
+
+  private resumeExpiry(): number {
+    return this.now() + this.limits.resumeSeconds * 1000;
+  }
+
+  /** A resume key shaped like a token (`<conversationId>.<256-bit secret>`), and what is kept of it; undefined when resuming is off. */
+  private newResumeKey(conversationId: string): { key: string; kept: { resumeHash: string; resumeExpiresAt: number } } | undefined {
+    if (this.limits.resumeSeconds === 0) return undefined;
+    const secret = newSecret();
+    return { key: tokenOf(conversationId, secret), kept: { resumeHash: hashOf(secret), resumeExpiresAt: this.resumeExpiry() } };
   }
 
   private envelope(record: DirectLineRecord) {

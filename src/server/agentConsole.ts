@@ -95,6 +95,8 @@ export function mountAgentConsole(server: Server, options: AgentConsoleOptions):
   const serve = consoleFiles(server, options.logger);
   serve('/agent', 'index.html');
   serve('/agent/console.js', 'console.js');
+  // The console, inbox and insights pages' shared sign-in and API calls; the console is always mounted.
+  serve('/agent/session.js', 'session.js');
   serve('/agent/console.css', 'console.css');
   for (const [name, file] of Object.entries(VENDOR)) serve(`/agent/vendor/${name}`, file);
 

@@ -6,9 +6,11 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { Logger } from 'pino';
 import type { Request, Response, Server } from 'restify';
+import { z } from 'zod';
 import { azureSession, type AzureDirectLine, type WebChatSession } from '../directline/azure.js';
 import { DIRECT_LINE_PATH } from '../directline/routes.js';
 import type { DirectLineService } from '../directline/service.js';
+import { AppError, firstIssueOf } from '../errors.js';
 import { jsonRoute } from './errors.js';
 
 /** Where the page talks to: this server's own Direct Line, or Azure's with the secret kept here. */
@@ -60,11 +62,30 @@ export function mountWebChat(server: Server, backend: WebChatBackend, logger: Lo
     res.header('Cache-Control', 'no-store');
     res.send(200, session);
   }));
+
+  // The page's way back into its conversation once the token expired (README "Web chat"). The key
+  // is in the body, never the URL, so no access log or proxy keeps it; errors never quote it.
+  server.post('/api/directline/resume', route(async (req, res) => {
+    const body = resumeBodySchema.safeParse(req.body);
+    if (!body.success) throw new AppError('ERR_REQUEST_INVALID', firstIssueOf(body.error, 'expected { resumeKey }'));
+    if (backend.mode !== 'embedded') throw new AppError('ERR_DIRECTLINE_RESUME', 'this chat can no longer be resumed; start a new one');
+    res.header('Cache-Control', 'no-store');
+    res.send(200, sessionOf(await backend.directLine.resume(body.data.resumeKey)));
+  }));
 }
 
-function embeddedSession(directLine: DirectLineService): WebChatSession {
-  const { token, conversationId, expiresIn, userId } = directLine.createConversation();
-  return { token, conversationId, expires_in: expiresIn, userId, domain: DIRECT_LINE_PATH };
+/** A key is `<id ≤ 64>.<secret ≤ 128>`; anything longer is refused before it is looked at. */
+const resumeBodySchema = z.object({ resumeKey: z.string().min(1).max(200) }).strict();
+
+type EmbeddedSession = WebChatSession & { readonly resumeKey?: string };
+
+function embeddedSession(directLine: DirectLineService): EmbeddedSession {
+  return sessionOf(directLine.createConversation());
+}
+
+function sessionOf(conversation: ReturnType<DirectLineService['createConversation']>): EmbeddedSession {
+  const { token, conversationId, expiresIn, userId, resumeKey } = conversation;
+  return { token, conversationId, expires_in: expiresIn, userId, domain: DIRECT_LINE_PATH, ...(resumeKey ? { resumeKey } : {}) };
 }
 
 /** Only this server's scripts run; Web Chat injects its styles at run time, hence inline styles. */

@@ -27,8 +27,16 @@ export interface DirectLineRecord {
   readonly userId: string;
   /** SHA-256 (hex) of the secret part of the conversation's one live token; the token itself is never kept. */
   readonly tokenHash: string;
-  /** Milliseconds since the epoch: when that token, and with it the conversation, stops being reachable. */
+  /** Milliseconds since the epoch: when that token stops working. */
   readonly expiresAt: number;
+  /**
+   * SHA-256 (hex) of the secret part of the conversation's resume key (WEB_CHAT_RESUME_DAYS), which
+   * trades once for a fresh token after the token expired; the key itself is never kept. Absent
+   * when resuming is off, and in records kept before it existed.
+   */
+  readonly resumeHash?: string;
+  /** Milliseconds since the epoch: when that key stops working. The conversation is kept until the later of the two. */
+  readonly resumeExpiresAt?: number;
   /** The newest watermark handed out. */
   readonly sequence: number;
   /** Bytes of the kept activities (their JSON), so limits hold without loading them. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KeptConversations, type Subscriber } from '../../src/directline/conversations.js';
@@ -8,8 +9,10 @@ import type { StorageBackend } from '../../src/storage/backend.js';
 import { IN_MEMORY, openSqliteStorage } from '../../src/storage/sqlite/openSqliteStorage.js';
 
 const TTL_SECONDS = 1800;
+const RESUME_SECONDS = 7 * 86_400;
 const LIMITS: DirectLineLimits = {
   tokenTtlSeconds: TTL_SECONDS,
+  resumeSeconds: RESUME_SECONDS,
   maxMessageChars: 2000,
   maxConversations: 100,
   maxPending: 100,
@@ -212,6 +215,97 @@ describe('the embedded Direct Line service', () => {
     expect(textsOf(activities)).toEqual(['my restore is slow', 'It can take hours.']);
     await say(after.service, resumed, 'thanks');
     expect((await after.service.read(conversationId, 3)).activities.map((activity) => activity.id)).toEqual([`${conversationId}|0000004`, `${conversationId}|0000005`]);
+  });
+});
+
+describe('resuming a web chat after its token expired', () => {
+  const DAY_MS = 86_400_000;
+  const secretOf = (key: string) => key.split('.')[1] as string;
+
+  it('trades the resume key for a fresh token of the same conversation, as the same customer, with its history', async () => {
+    const { service, delivery, open, clock } = directLine();
+    const { grant, token, conversationId, userId, resumeKey } = await open();
+    await say(service, grant, 'I left a message');
+    clock.now += 2 * DAY_MS;
+    await delivery.deliver(conversationId, { type: 'message', text: 'Here is your answer.', channelData: { speaker: 'Dana' } });
+    await expect(service.grantOf(`Bearer ${token}`)).rejects.toMatchObject({ code: 'ERR_DIRECTLINE_UNAUTHORIZED' });
+    const resumed = await service.resume(resumeKey!);
+    expect(resumed).toMatchObject({ conversationId, userId, expiresIn: TTL_SECONDS });
+    const again = await service.authorize(conversationId, `Bearer ${resumed.token}`);
+    expect(textsOf(await service.read(again.conversationId, 0).then((set) => set.activities))).toEqual(['I left a message', 'Here is your answer.']);
+  });
+
+  it('lets a key work once: the one handed back replaces it', async () => {
+    const { service, open, clock } = directLine();
+    const { resumeKey } = await open();
+    clock.now += DAY_MS;
+    const first = await service.resume(resumeKey!);
+    expect(first.resumeKey).not.toBe(resumeKey);
+    await expect(service.resume(resumeKey!)).rejects.toMatchObject({ code: 'ERR_DIRECTLINE_RESUME' });
+    await expect(service.resume(first.resumeKey!)).resolves.toMatchObject({ conversationId: first.conversationId });
+  });
+
+  it('gives one of two simultaneous uses of a key a token, and refuses the other', async () => {
+    const { service, open, clock } = directLine();
+    const { resumeKey } = await open();
+    clock.now += DAY_MS;
+    const outcomes = await Promise.allSettled([service.resume(resumeKey!), service.resume(resumeKey!)]);
+    expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
+  });
+
+  it('refuses an altered key, an expired key and a key for no conversation with the same answer', async () => {
+    const { service, open, clock } = directLine();
+    const { resumeKey, conversationId } = await open();
+    const altered = resumeKey!.slice(0, -1) + (resumeKey!.at(-1) === 'A' ? 'B' : 'A');
+    const unknown = `${'Q'.repeat(22)}.${secretOf(resumeKey!)}`;
+    const refusals = await Promise.all(['', 'no-dot', altered, unknown, `${conversationId}.x`].map((key) => service.resume(key).catch((error: unknown) => error)));
+    clock.now += RESUME_SECONDS * 1000;
+    refusals.push(await service.resume(resumeKey!).catch((error: unknown) => error));
+    for (const refusal of refusals) expect(refusal).toMatchObject({ code: 'ERR_DIRECTLINE_RESUME', message: 'this chat can no longer be resumed; start a new one' });
+  });
+
+  it('counts the key\'s days from the last refresh, keeping the key the page holds', async () => {
+    const { service, open, clock } = directLine();
+    const { grant, resumeKey } = await open();
+    clock.now += RESUME_SECONDS * 1000 - DAY_MS;
+    await service.refresh({ ...grant, expiresAt: clock.now + 1 });
+    clock.now += 2 * DAY_MS;
+    await expect(service.resume(resumeKey!)).resolves.toMatchObject({ conversationId: grant.conversationId });
+  });
+
+  it('keeps a conversation whose token expired until its key expires, then forgets it in the store too', async () => {
+    const { service, delivery, open, clock, storage } = directLine();
+    const { conversationId } = await open();
+    clock.now += TTL_SECONDS * 1000 + 60_000;
+    service.createConversation();
+    await expect(delivery.deliver(conversationId, { type: 'message', text: 'An agent answers the next day.' })).resolves.toBeDefined();
+    clock.now += RESUME_SECONDS * 1000;
+    service.createConversation();
+    await expect.poll(() => storage.directLine.load(conversationId)).toBeUndefined();
+  });
+
+  it('keeps only the key\'s hash in the store', async () => {
+    const { open, storage } = directLine();
+    const { resumeKey, conversationId } = await open();
+    const kept = JSON.stringify(await storage.directLine.load(conversationId));
+    expect(kept).not.toContain(secretOf(resumeKey!));
+    expect(kept).toContain(createHash('sha256').update(secretOf(resumeKey!)).digest('hex'));
+  });
+
+  it('takes the key after a restart, from the store', async () => {
+    const before = directLine();
+    const { resumeKey, conversationId } = await before.open();
+    const after = directLine({}, before.storage);
+    after.clock.now = before.clock.now + TTL_SECONDS * 1000;
+    await expect(after.service.resume(resumeKey!)).resolves.toMatchObject({ conversationId });
+  });
+
+  it('hands out no key when resuming is off, and refuses any key then', async () => {
+    const { service, open, clock } = directLine({ resumeSeconds: 0 });
+    const opened = await open();
+    expect(opened).not.toHaveProperty('resumeKey');
+    clock.now += TTL_SECONDS * 1000;
+    await expect(service.resume(`${opened.conversationId}.${secretOf(opened.token)}`)).rejects.toMatchObject({ code: 'ERR_DIRECTLINE_RESUME' });
   });
 });
 

@@ -111,7 +111,7 @@ describe('the insights API', () => {
 });
 
 describe('the pages', () => {
-  it.each(['/agent/insights', '/agent/inbox', '/agent/insights.js', '/agent/inbox.js', '/agent/chart.js'])('serves %s under the console CSP', async (route) => {
+  it.each(['/agent/insights', '/agent/inbox', '/agent/insights.js', '/agent/inbox.js', '/agent/chart.js', '/agent/session.js'])('serves %s under the console CSP', async (route) => {
     const response = await fetch(`${bot.url}${route}`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");

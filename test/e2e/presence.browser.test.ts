@@ -1,4 +1,4 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROME_PATH, hasChromium, launchChromium } from '../support/browser.js';
 import { agentOnline, caseId, jsonOf, startBot, type RunningBot } from '../support/botServer.js';
@@ -8,10 +8,12 @@ const TOKEN = 'browser-presence-token-0123456789';
 const BROWSER_FLOW_TIMEOUT_MS = 90_000;
 let bot: RunningBot;
 let browser: Browser;
+/** Moves the server's clock forward (a night passing); the browser's own clock is left alone. */
+let ahead = 0;
 
 beforeAll(async () => {
   if (!hasChromium) throw new Error(`Chromium not found at ${CHROME_PATH}: install Debian's chromium or set CHROME_PATH`);
-  bot = await startBot({ AGENT_TOKENS: `Dana=${TOKEN}` });
+  bot = await startBot({ AGENT_TOKENS: `Dana=${TOKEN}` }, { now: () => Date.now() + ahead });
   browser = await launchChromium();
 });
 afterAll(async () => {
@@ -33,19 +35,25 @@ async function send(page: Page, text: string): Promise<void> {
   await box.press('Enter');
 }
 
+/** A visitor asks for a person with nobody online, leaves `message` and closes the page; the context keeps its storage. */
+async function leaveAMessage(context: BrowserContext, message: string): Promise<{ conversationId: string; resumeKey: string }> {
+  const page = await context.newPage();
+  const session = page.waitForResponse((response) => response.url().endsWith('/api/directline/token')).then((response) => response.json());
+  await page.goto(bot.url);
+  const kept = (await session) as { conversationId: string; resumeKey: string };
+  await bubble(page, /Backup & Restore assistant/).waitFor();
+  await send(page, 'I want to talk to a person');
+  await bubble(page, /nobody from the support team is online/i).waitFor();
+  await send(page, message);
+  await bubble(page, /your message is with the support team/i).waitFor();
+  await page.close();
+  return kept;
+}
+
 describe('presence in the browser', () => {
   it("shows the agent's answer to a message left with nobody online when the customer reopens the chat page", async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 800 } });
-    const first = await context.newPage();
-    const session = first.waitForResponse((response) => response.url().endsWith('/api/directline/token')).then((response) => response.json());
-    await first.goto(bot.url);
-    const { conversationId } = (await session) as { conversationId: string };
-    await bubble(first, /Backup & Restore assistant/).waitFor();
-    await send(first, 'I want to talk to a person');
-    await bubble(first, /nobody from the support team is online/i).waitFor();
-    await send(first, 'My iPad restore stops halfway every night, please help');
-    await bubble(first, /your message is with the support team/i).waitFor();
-    await first.close();
+    const { conversationId } = await leaveAMessage(context, 'My iPad restore stops halfway every night, please help');
 
     await agentOnline(bot, TOKEN);
     expect((await agentApi(`/api/agent/conversations/${caseId(conversationId)}/accept`, {})).status).toBe(200);
@@ -85,5 +93,61 @@ describe('presence in the browser', () => {
     await page.waitForSelector('#presence-list li.away:has-text("Dana")');
     await page.close({ runBeforeUnload: true });
     await expect.poll(async () => (await jsonOf(await agentApi('/api/agent/online'))).agents).toEqual([]);
+  }, BROWSER_FLOW_TIMEOUT_MS);
+  it("shows the agent's next-day answer after the kept token expired, through the page's resume key", async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 800 } });
+    const { conversationId, resumeKey } = await leaveAMessage(context, 'The restore of my iPhone says it cannot find the backup, please help');
+
+    // The night passes: the page's token (30 minutes) has long expired when Dana answers.
+    ahead += 16 * 3_600_000;
+    await agentOnline(bot, TOKEN);
+    expect((await agentApi(`/api/agent/conversations/${caseId(conversationId)}/accept`, {})).status).toBe(200);
+    expect((await agentApi(`/api/agent/conversations/${caseId(conversationId)}/messages`, { text: 'Good morning, Dana here. Which iOS version is the iPhone on?' })).status).toBe(202);
+    ahead += 3_600_000;
+
+    const again = await context.newPage();
+    const calls: string[] = [];
+    again.on('response', (response) => {
+      const path = new URL(response.url()).pathname;
+      if (/\/(token|resume|refresh)$/.test(path)) calls.push(`${path} ${response.status()}`);
+    });
+    await again.goto(bot.url);
+    await bubble(again, /Which iOS version is the iPhone on\?/).waitFor();
+    await expect(bubble(again, /your message is with the support team/i).isVisible()).resolves.toBe(true);
+    expect(calls).toEqual(['/v3/directline/tokens/refresh 403', '/api/directline/resume 200']);
+    const kept = JSON.parse((await again.evaluate<string | null>("window.localStorage.getItem('restore-help.conversation')")) ?? '{}') as { conversationId?: string; resumeKey?: string };
+    expect(kept.conversationId).toBe(conversationId);
+    expect(kept.resumeKey).toEqual(expect.any(String));
+    expect(kept.resumeKey).not.toBe(resumeKey);
+    await context.close();
+  }, BROWSER_FLOW_TIMEOUT_MS);
+  it('picks the same conversation up through the resume key when a page left open outlives its token', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 800 } });
+    const page = await context.newPage();
+    const calls: string[] = [];
+    page.on('response', (response) => {
+      const path = new URL(response.url()).pathname;
+      if (/\/(token|resume|refresh)$/.test(path)) calls.push(`${path} ${response.status()}`);
+    });
+    const session = page.waitForResponse((response) => response.url().endsWith('/api/directline/token')).then((response) => response.json());
+    await page.goto(bot.url);
+    const { conversationId } = (await session) as { conversationId: string };
+    await bubble(page, /Backup & Restore assistant/).waitFor();
+
+    // The laptop sleeps with the page open; on waking, the first message meets an expired token.
+    ahead += 2 * 3_600_000;
+    await send(page, 'Is anyone still there?');
+    await expect.poll(() => calls).toContain('/api/directline/resume 200');
+    await bubble(page, /Backup & Restore assistant/).waitFor();
+    await page.getByText(/^Connecting/).waitFor({ state: 'hidden' });
+    await send(page, 'My iPhone restore is stuck on the progress bar');
+    const texts = async () => {
+      const { webChat } = bot.assembly;
+      const kept: { activities: readonly any[] } = webChat.mode === 'embedded' ? await webChat.directLine.read(conversationId, 0) : { activities: [] };
+      return kept.activities.filter((activity) => activity.from?.role === 'user').map((activity) => activity.text);
+    };
+    await expect.poll(texts).toContain('My iPhone restore is stuck on the progress bar');
+    expect(calls.filter((call) => call.startsWith('/api/directline/token'))).toEqual(['/api/directline/token 200']);
+    await context.close();
   }, BROWSER_FLOW_TIMEOUT_MS);
 });

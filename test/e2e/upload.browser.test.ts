@@ -24,7 +24,7 @@ function screenshot(): Buffer {
 }
 
 describe('the upload button of the Web Chat page', () => {
-  it('sends a PNG that the customer sees in their chat and the agent API lists and serves', async () => {
+  it("sends a PNG that the customer sees in their chat, the agent API serves and the agent's console shows", async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 800 } });
     const page = await context.newPage();
     const problems: string[] = [];
@@ -69,6 +69,17 @@ describe('the upload button of the Web Chat page', () => {
     expect(view.context.attachments).toEqual([{ id: expect.any(String), name: 'alert.png', contentType: 'image/png', bytes: picture.length }]);
     const served = await fetch(`${bot.url}/api/agent/attachments/${view.context.attachments[0].id}`, { headers });
     expect(Buffer.from(await served.arrayBuffer()).equals(picture)).toBe(true);
+
+    // The agent's console fetches the picture with the agent's token and shows it from a blob: URL.
+    const desk = await context.newPage();
+    await desk.goto(`${bot.url}/agent`);
+    await desk.fill('#agent-token', AGENT);
+    await desk.click('#login-form button');
+    await desk.click(`button.case[data-id="webchat|${conversationId}"]`);
+    const thumbnail = desk.locator('a.attachment img.thumbnail');
+    await thumbnail.waitFor();
+    expect(await thumbnail.getAttribute('src')).toMatch(/^blob:/);
+    await expect.poll(() => thumbnail.evaluate((image) => (image as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
     expect(problems).toEqual([]);
     await context.close();
   }, 90_000);

@@ -1,63 +1,20 @@
-import { rmSync } from 'node:fs';
-import path from 'node:path';
-import nock from 'nock';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AgentAccounts } from '../../src/storage/agentAccounts.js';
-import type { StorageBackend } from '../../src/storage/backend.js';
-import { openBlobStorage } from '../../src/storage/blob/openBlobStorage.js';
-import { openSqliteStorage } from '../../src/storage/sqlite/openSqliteStorage.js';
-import { startAzurite, tempDir, type Azurite } from '../support/processes.js';
-
-/** Two handles on one store, as two instances of the bot (or the CLI beside a server) have. */
-interface Place {
-  connect(): Promise<StorageBackend>;
-}
+import { storeKinds, type StoreKind } from '../support/storeKinds.js';
 
 const HOUR = 3600 * 1000;
-let azurite: Azurite;
-let containers = 0;
-const opened: StorageBackend[] = [];
-const dataDirs: string[] = [];
-const track = async (pending: Promise<StorageBackend> | StorageBackend): Promise<StorageBackend> => {
-  const backend = await pending;
-  opened.push(backend);
-  return backend;
-};
-
-const kinds: Record<string, () => Place> = {
-  file: () => {
-    const dir = tempDir('agents-');
-    dataDirs.push(dir);
-    return { connect: () => track(openSqliteStorage(path.join(dir, 'bot.sqlite'))) };
-  },
-  blob: () => {
-    containers += 1;
-    const options = { connectionString: azurite.connectionString, stateContainer: `agents-${containers}`, transcriptContainer: `agents-t-${containers}` };
-    return { connect: () => track(openBlobStorage(options)) };
-  },
-};
-
-beforeAll(async () => {
-  nock.disableNetConnect();
-  nock.enableNetConnect(/127\.0\.0\.1/);
-  azurite = await startAzurite();
-});
-afterAll(async () => {
-  for (const backend of opened) await backend.close();
-  for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
-  await azurite?.stop();
-  nock.enableNetConnect();
-});
+/** Two handles on one store, as two instances of the bot (or the CLI beside a server) have; the in-memory store has only one. */
+const stores = storeKinds('agents', ['file', 'blob']);
 
 /** Accounts on two handles of one fresh store, with one clock the test moves. */
-async function twoInstances(kind: string) {
-  const place = kinds[kind]!();
+async function twoInstances(kind: StoreKind) {
+  const place = stores.place(kind);
   const clock = { now: Date.parse('2026-12-01T09:00:00Z') };
   const open = async () => new AgentAccounts((await place.connect()).agents, { sessionMs: 12 * HOUR, now: () => clock.now });
   return { a: await open(), b: await open(), clock, place };
 }
 
-describe.each(Object.keys(kinds))('agent accounts in the %s store', (kind) => {
+describe.each(stores.kinds)('agent accounts in the %s store', (kind) => {
   it("identifies an added agent by their token on another instance, and keeps only the token's digest", async () => {
     const { a, b, place } = await twoInstances(kind);
     const { token, account } = await a.add('Dana');
@@ -202,12 +159,11 @@ describe('agent names and sign-in links', () => {
   });
 
   it('answers a failing store with ERR_STORAGE_UNAVAILABLE, so a console request gets 503 rather than 500', async () => {
-    const place = kinds.file!();
+    const place = stores.place('file');
     const backend = await place.connect();
     const accounts = new AgentAccounts(backend.agents, { sessionMs: HOUR });
     const { token } = await accounts.add('Ivo', { email: 'ivo@contoso.com' });
-    await backend.close();
-    opened.splice(opened.indexOf(backend), 1);
+    await stores.closeEarly(backend);
     await expect(accounts.identify(token)).rejects.toMatchObject({ code: 'ERR_STORAGE_UNAVAILABLE' });
     await expect(accounts.signIn({ subjects: ['ivo'], emails: ['ivo@contoso.com'] })).rejects.toMatchObject({ code: 'ERR_STORAGE_UNAVAILABLE' });
   });

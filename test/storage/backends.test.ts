@@ -1,67 +1,19 @@
-import { rmSync } from 'node:fs';
-import path from 'node:path';
-import nock from 'nock';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBlobStorage } from '../../src/storage/blob/openBlobStorage.js';
+import { describe, expect, it } from 'vitest';
 import { StorageConflictError } from '../../src/errors.js';
-import type { StorageBackend } from '../../src/storage/backend.js';
 import { ConversationStore } from '../../src/storage/conversationStore.js';
-import { IN_MEMORY, openSqliteStorage } from '../../src/storage/sqlite/openSqliteStorage.js';
 import type { TranscriptLine } from '../../src/storage/transcriptStore.js';
-import { startAzurite, tempDir, type Azurite } from '../support/processes.js';
+import { storeKinds } from '../support/storeKinds.js';
 
 /**
  * The same contract for every backend STORAGE can name. "connect" opens another handle on the
  * same data, as a second instance of the bot would (the in-memory store has only one).
  */
-interface Place {
-  connect(): Promise<StorageBackend>;
-}
-
-let azurite: Azurite;
-let containers = 0;
-const opened: StorageBackend[] = [];
-const dataDirs: string[] = [];
-const track = async (pending: Promise<StorageBackend> | StorageBackend): Promise<StorageBackend> => {
-  const backend = await pending;
-  opened.push(backend);
-  return backend;
-};
-
-const kinds: Record<string, () => Place> = {
-  memory: () => {
-    const backend = track(openSqliteStorage(IN_MEMORY));
-    return { connect: () => backend };
-  },
-  file: () => {
-    const dir = tempDir('data-');
-    dataDirs.push(dir);
-    const file = path.join(dir, 'bot.sqlite');
-    return { connect: () => track(openSqliteStorage(file)) };
-  },
-  blob: () => {
-    containers += 1;
-    const options = { connectionString: azurite.connectionString, stateContainer: `state-${containers}`, transcriptContainer: `transcripts-${containers}` };
-    return { connect: () => track(openBlobStorage(options)) };
-  },
-};
-
-beforeAll(async () => {
-  nock.disableNetConnect();
-  nock.enableNetConnect(/127\.0\.0\.1/);
-  azurite = await startAzurite();
-});
-afterAll(async () => {
-  await Promise.all(opened.map((backend) => backend.close()));
-  for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
-  await azurite?.stop();
-  nock.enableNetConnect();
-});
+const stores = storeKinds('state');
 
 const line = (seq: number, from: TranscriptLine['from'], text: string, at: string): TranscriptLine => ({ seq, from, text, at });
 
-describe.each(Object.keys(kinds))('%s storage', (kind) => {
-  const place = () => (kinds[kind] as () => Place)();
+describe.each(stores.kinds)('%s storage', (kind) => {
+  const place = () => stores.place(kind);
 
   it('reads back a written item with an eTag, and nothing for a missing key', async () => {
     const { state } = await place().connect();
