@@ -125,7 +125,7 @@ export function assemble(config: Config, logger: Logger, storage: StorageBackend
         if (config.AGENT_USER_IDS.length > 0 && turn.channel === 'teams' && turn.scope !== 'personal') return 'now';
         // Console agents, configured or in the store: online now, or able to answer a message later.
         if (await presence.anyoneAvailable()) return 'now';
-        return config.AGENT_TOKENS.length > 0 || (await accounts.list()).length > 0 ? 'later' : 'nobody';
+        return config.AGENT_TOKENS.length > 0 || (await accounts.any()) ? 'later' : 'nobody';
       },
       logger,
       ...(recorder ? { insights: recorder } : {}),
