@@ -123,6 +123,8 @@ const schema = z.object({
   // What happened in conversations (feedback, the unanswered inbox, insights), recorded in STORAGE.
   INSIGHTS_ENABLED: z.enum(['true', 'false']).default('true').transform((value) => value === 'true'),
   INSIGHTS_ABANDON_AFTER_MINUTES: z.coerce.number().int().min(1).default(30),
+  // Days events are kept (0: for ever); pruned at start-up and every hour, insights enabled or not.
+  INSIGHTS_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(180),
 });
 
 export type Config = Readonly<z.infer<typeof schema>>;
