@@ -3,7 +3,7 @@ import { readEvents } from '../../src/insights/recorder.js';
 import { buildInsights } from '../../src/insights/report.js';
 import type { StorageBackend } from '../../src/storage/backend.js';
 import { IN_MEMORY, openSqliteStorage } from '../../src/storage/sqlite/openSqliteStorage.js';
-import { conversation, startBot, type RunningBot } from '../support/botServer.js';
+import { agentOnline, caseId, conversation, startBot, type RunningBot } from '../support/botServer.js';
 
 /** What the bot records while customers talk to it through the real server, and the insights read back from it. */
 let bot: RunningBot;
@@ -86,6 +86,29 @@ describe('events recorded by the bot', () => {
     await chat.say('talk to a person');
     expect((await recorded()).map((entry) => entry.event)).toContainEqual({ kind: 'handedOff', reason: 'customer_asked', topic: 'cannot_restore', tree: 'cannot_restore', node: 'intro' });
     expect((await insights(60)).nodes.find((node) => node.node === 'intro' && node.tree === 'cannot_restore')).toMatchObject({ handedOff: 1, abandoned: 0 });
+  });
+
+  it("records how a person ended each handoff, once the conversation is saved: handed back at a topic, or closed", async () => {
+    await agentOnline(bot, 'ana-token-0123456789');
+    const agentApi = (path: string, body: unknown) =>
+      fetch(`${bot.url}${path}`, { method: 'POST', headers: { authorization: 'Bearer ana-token-0123456789', 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const handedBack = conversation(bot);
+    await handedBack.say('it keeps saying cannot restore backup');
+    await handedBack.say('talk to a person');
+    expect((await agentApi(`/api/agent/conversations/${caseId(handedBack.id)}/accept`, {})).status).toBe(200);
+    expect((await agentApi(`/api/agent/conversations/${caseId(handedBack.id)}/handback`, { mode: 'topic', topic: 'slow_restore' })).status).toBe(200);
+    const closed = conversation(bot);
+    await closed.say('it keeps saying cannot restore backup');
+    await closed.say('talk to a person');
+    expect((await agentApi(`/api/agent/conversations/${caseId(closed.id)}/accept`, {})).status).toBe(200);
+    expect((await agentApi(`/api/agent/conversations/${caseId(closed.id)}/close`, {})).status).toBe(200);
+
+    const ends = (await recorded()).filter((entry) => entry.event.kind === 'handedBack');
+    expect(ends).toEqual([
+      { at: expect.any(String), conversation: `webchat|${handedBack.id}`, event: { kind: 'handedBack', how: 'topic', toTopic: 'slow_restore' } },
+      { at: expect.any(String), conversation: `webchat|${closed.id}`, event: { kind: 'handedBack', how: 'close' } },
+    ]);
+    expect((await insights(60)).topics.find((row) => row.id === 'cannot_restore')).toMatchObject({ handoffs: 2, handedBack: 1, closedByAgent: 1 });
   });
 
   it('records nothing twice when a channel replays an activity', async () => {
