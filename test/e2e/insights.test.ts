@@ -111,6 +111,19 @@ describe('events recorded by the bot', () => {
     expect((await insights(60)).topics.find((row) => row.id === 'cannot_restore')).toMatchObject({ handoffs: 2, handedBack: 1, closedByAgent: 1 });
   });
 
+  it('records a hand-back an agent gives in a Teams shared chat with "take over:"', async () => {
+    await bot.close();
+    await storage.close();
+    await start({ AGENT_USER_IDS: '29:agent-dana' });
+    const chatId = '19:shared@thread.v2';
+    const group = { conversation: { id: chatId, isGroup: true, conversationType: 'groupChat' } };
+    const chat = conversation(bot, { channelId: 'msteams', id: chatId, extra: group });
+    const mention = { type: 'mention', text: '<at>Support Bot</at>', mentioned: { id: 'bot-id', name: 'Support Bot' } };
+    await chat.say('<at>Support Bot</at> talk to a person', { entities: [mention] });
+    await bot.post({ type: 'message', id: 'agent-take-over', channelId: 'msteams', serviceUrl: 'https://connector.test', ...group, from: { id: '29:agent-dana', name: 'Dana' }, recipient: { id: 'bot-id' }, text: '<at>Support Bot</at> take over: slow restore', entities: [mention] });
+    expect((await recorded()).map((entry) => entry.event)).toContainEqual({ kind: 'handedBack', how: 'topic', toTopic: 'slow_restore' });
+  });
+
   it('records nothing twice when a channel replays an activity', async () => {
     const chat = conversation(bot);
     const first = await chat.say('which of my backups should I restore from?');
