@@ -66,10 +66,10 @@ const schema = z.object({
   PUBLIC_BASE_URL: webOrigin.optional(),
   // Failed console sign-ins and wrong agent tokens (README "Agent accounts and sign-in"): distinct attempts per
   // client address (an IPv6 /64) or named account in a window of seconds, then 429 until it ends;
-  // addresses remembered at once (1.7 kB each with 10 failures: 16.5 MB for 10,000, measured).
-  AGENT_AUTH_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(10),
+  // addresses remembered at once (under 1 kB each at 10 failures: 8.8 MB for 10,000, measured).
+  AGENT_AUTH_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(10),
   AGENT_AUTH_WINDOW_SECONDS: z.coerce.number().int().min(10).max(86_400).default(900),
-  AGENT_AUTH_TRACKED: z.coerce.number().int().min(100).max(1_000_000).default(10_000),
+  AGENT_AUTH_TRACKED: z.coerce.number().int().min(100).max(100_000).default(10_000),
   AGENT_USER_IDS: z
     .string()
     .default('')

@@ -75,8 +75,8 @@ export interface FailureLimitSettings {
 interface Failures {
   /** When the first failure of this window came. */
   readonly since: number;
-  /** Fingerprints of the distinct secrets tried, at most maxFailures of them. */
-  readonly attempts: Set<string>;
+  /** Fingerprints of the distinct secrets tried (48 bits of their SHA-256), at most maxFailures of them. */
+  readonly attempts: Set<number>;
 }
 
 /**
@@ -85,7 +85,7 @@ interface Failures {
  * its window, which starts at its first failure, ends. Only failures count, so an agent whose
  * console polls every 1.5 s is never slowed; the same wrong secret tried again counts once, so a
  * console left open on an expired session does not lock out the office it shares an address with.
- * Memory is bounded: at most `maxTracked` keys of at most `maxFailures` 16-character fingerprints,
+ * Memory is bounded: at most `maxTracked` keys of at most `maxFailures` numeric fingerprints,
  * whatever number of addresses an attacker rotates through.
  *
  * Kept in this instance's memory: behind N instances an attacker gets N windows' worth of guesses,
@@ -115,9 +115,9 @@ export class FailureLimit {
   /** Charges a failed attempt, known by the secret it tried, to each key. */
   failed(keys: readonly string[], attempt: string): void {
     const now = this.clock();
-    const fingerprint = createHash('sha256').update(attempt).digest('base64url').slice(0, 16);
+    const fingerprint = createHash('sha256').update(attempt).digest().readUIntBE(0, 6);
     for (const key of keys) {
-      const failures = this.current(key, now) ?? { since: now, attempts: new Set<string>() };
+      const failures = this.current(key, now) ?? { since: now, attempts: new Set<number>() };
       if (failures.attempts.size < this.settings.maxFailures) failures.attempts.add(fingerprint);
       // Re-inserted so the Map's first key is always the one that failed least recently.
       this.tracked.delete(key);
