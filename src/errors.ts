@@ -49,7 +49,7 @@ export const ERROR_CODES = {
   ERR_TURN_FAILED: 'a turn failed unexpectedly',
   ERR_HANDOFF_UNKNOWN: 'no handoff exists for that conversation',
   ERR_HANDOFF_STATE: 'the handoff is not in a state that allows this action',
-  ERR_STORAGE_EVENTS: 'insight events could not be kept or read',
+  ERR_STORAGE_EVENTS: 'insight events could not be kept, read or pruned',
   ERR_INBOX_UNKNOWN: 'an inbox action names a group or topic that does not exist',
   ERR_CONTENT_EDIT: 'an edit to a content file was refused: the content would not validate, or the file could not be written',
 } as const;
