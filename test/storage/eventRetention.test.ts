@@ -7,6 +7,7 @@ import type { StorageBackend } from '../../src/storage/backend.js';
 import { openBlobStorage } from '../../src/storage/blob/openBlobStorage.js';
 import { EventRetention, type EventRecord } from '../../src/storage/eventLog.js';
 import { IN_MEMORY, openSqliteStorage } from '../../src/storage/sqlite/openSqliteStorage.js';
+import { captureLogs } from '../support/logs.js';
 import { startAzurite, tempDir, type Azurite } from '../support/processes.js';
 
 /** Pruning the event log on every backend STORAGE can name, and the hourly retention that drives it. */
@@ -102,6 +103,20 @@ describe('event retention', () => {
     await events.append([at(clock.now - 200 * DAY, 'after stop')]);
     await vi.advanceTimersByTimeAsync(3 * 3600_000);
     expect((await events.read()).map((item) => item.body)).toEqual(['after stop', 'recent']);
+  });
+
+  it('logs a prune that fails with ERR_STORAGE_EVENTS and tries again the next hour', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const backend = await openSqliteStorage(IN_MEMORY);
+    await backend.close();
+    const { logger, lines } = captureLogs();
+    const retention = new EventRetention({ events: backend.events, days: 30, logger });
+    retention.start();
+    await vi.waitFor(() => expect(lines.filter((line) => line.code === 'ERR_STORAGE_EVENTS')).toHaveLength(1));
+    await vi.advanceTimersByTimeAsync(3600_000);
+    await vi.waitFor(() => expect(lines.filter((line) => line.code === 'ERR_STORAGE_EVENTS')).toHaveLength(2));
+    retention.stop();
+    expect(lines[0]?.msg).toMatch(/retention failed; retrying next hour/);
   });
 
   it('keeps every event when INSIGHTS_RETENTION_DAYS is 0', async () => {
