@@ -66,7 +66,12 @@ export class HandoffTurns implements Conversations {
   }
 
   hubStatus(turn: HandoffStatusTurn): Promise<TurnResult> {
-    return this.deps.turns.inTurn(turn, (state) => this.apply(state, hubStatus(state.handoff, turn.state, this.deps.now())));
+    return this.deps.turns.inTurn(turn, (state) => {
+      const update = this.apply(state, hubStatus(state.handoff, turn.state, this.deps.now()));
+      // The hub's agent finishing ("completed") is a person closing the chat, as the console's close is.
+      const closed = turn.state === 'completed' && state.handoff !== undefined;
+      return closed ? { ...update, result: { ...update.result, events: [{ kind: 'handedBack', how: 'close' }] } } : update;
+    });
   }
 
   /** An agent in a shared chat is never recognised; "take over: <topic>" gives the chat to the bot. */

@@ -124,6 +124,25 @@ describe('events recorded by the bot', () => {
     expect((await recorded()).map((entry) => entry.event)).toContainEqual({ kind: 'handedBack', how: 'topic', toTopic: 'slow_restore' });
   });
 
+  it("records an external hub's completed handoff as closed by its agent, and nothing for one that failed", async () => {
+    await bot.close();
+    await storage.close();
+    await start({ HANDOFF_HUB_CHANNELS: 'contact-centre' });
+    const status = (conversationId: string, state: string, id = `status-${conversationId}-${state}`) =>
+      bot.post({ type: 'event', name: 'handoff.status', id, channelId: 'contact-centre', serviceUrl: 'https://connector.test', conversation: { id: conversationId }, from: { id: 'hub' }, recipient: { id: 'bot-id' }, value: { state } });
+    const completed = conversation(bot, { channelId: 'contact-centre' });
+    await completed.say('talk to a person');
+    await status(completed.id, 'accepted');
+    await status(completed.id, 'completed');
+    const failed = conversation(bot, { channelId: 'contact-centre' });
+    await failed.say('talk to a person');
+    await status(failed.id, 'failed');
+    // A second "completed" (another activity) after the handoff is over ends nothing.
+    await status(completed.id, 'completed', 'status-late');
+    const ends = (await recorded()).filter((entry) => entry.event.kind === 'handedBack');
+    expect(ends.map((entry) => [entry.conversation, entry.event])).toEqual([[`contact-centre|${completed.id}`, { kind: 'handedBack', how: 'close' }]]);
+  });
+
   it('records nothing twice when a channel replays an activity', async () => {
     const chat = conversation(bot);
     const first = await chat.say('which of my backups should I restore from?');
