@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Request, Response } from 'restify';
 import { isIPv6 } from 'node:net';
+import type { Request, Response } from 'restify';
 import { AppError, RetryLaterError } from '../errors.js';
 import { bearerToken } from '../text.js';
 
