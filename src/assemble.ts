@@ -26,7 +26,7 @@ import { buildRecognizer } from './nlu/fromContent.js';
 import type { Recognizer } from './nlu/recognizer.js';
 import { redactorFor } from './privacy/redact.js';
 import { createApp } from './server/app.js';
-import { agentDirectories, configuredAgents } from './server/agentAuth.js';
+import { agentDirectories, configuredAgents, FailureLimit, limitedDirectory } from './server/agentAuth.js';
 import { TurnGate } from './server/turnGate.js';
 import type { WebChatBackend } from './server/webChat.js';
 import { AgentAccounts } from './storage/agentAccounts.js';
@@ -81,7 +81,13 @@ export function assemble(config: Config, logger: Logger, storage: StorageBackend
   const transcript = new Transcript(storage.transcripts, today, redact, new TypedLines());
   const turns = new OrderedTurns(store, transcript, logger);
   const accounts = new AgentAccounts(storage.agents, { sessionMs: config.AGENT_SESSION_HOURS * 3600 * 1000, now });
-  const agents = agentDirectories(configuredAgents(config.AGENT_TOKENS), accounts);
+  const failures = new FailureLimit({
+    maxFailures: config.AGENT_AUTH_MAX_FAILURES,
+    windowMs: config.AGENT_AUTH_WINDOW_SECONDS * 1000,
+    maxTracked: config.AGENT_AUTH_TRACKED,
+    now,
+  });
+  const agents = limitedDirectory(agentDirectories(configuredAgents(config.AGENT_TOKENS), accounts), failures);
   const presence = new PresenceBoard({ records: storage.presence, offlineAfterMs: config.AGENT_OFFLINE_AFTER_SECONDS * 1000, now: today });
   // The queue outlives generations; an agent's action goes to the handoff turns of the content serving it.
   const handoffNow = () => live.current.built.handoff;
@@ -107,7 +113,7 @@ export function assemble(config: Config, logger: Logger, storage: StorageBackend
     const engine = new DialogEngine(content.trees, (id) => content.intentById.get(id)?.answer);
     const choiceReader = new ChoiceReader(content);
     const conversation = new Conversation({ content, engine, recognize, readChoice: (choices, text) => choiceReader.read(choices, text), redact });
-    const handoff = new HandoffTurns({ content, conversation, turns, transcript, queueTimeoutMs: config.HANDOFF_QUEUE_TIMEOUT_SECONDS * 1000, now: today });
+    const handoff = new HandoffTurns({ content, conversation, turns, transcript, queueTimeoutMs: config.HANDOFF_QUEUE_TIMEOUT_SECONDS * 1000, now: today, ...(recorder ? { insights: recorder } : {}) });
     const bot = new SupportBot({
       content,
       recognize,
@@ -125,7 +131,7 @@ export function assemble(config: Config, logger: Logger, storage: StorageBackend
         if (config.AGENT_USER_IDS.length > 0 && turn.channel === 'teams' && turn.scope !== 'personal') return 'now';
         // Console agents, configured or in the store: online now, or able to answer a message later.
         if (await presence.anyoneAvailable()) return 'now';
-        return config.AGENT_TOKENS.length > 0 || (await accounts.list()).length > 0 ? 'later' : 'nobody';
+        return config.AGENT_TOKENS.length > 0 || (await accounts.any()) ? 'later' : 'nobody';
       },
       logger,
       ...(recorder ? { insights: recorder } : {}),
@@ -192,7 +198,7 @@ export function assemble(config: Config, logger: Logger, storage: StorageBackend
     requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
     // Always there, so a first agent added with `npm run agents` signs in without a restart.
     agentConsole: { agents, queue, outbox: channel, catalog: handBackCatalog(() => live.current.content) },
-    agentSignIn: { accounts, now, ...(config.AGENT_OIDC_ISSUER ? { oidc: oidcSettings(config, config.AGENT_OIDC_ISSUER) } : {}) },
+    agentSignIn: { accounts, failures, now, ...(config.AGENT_OIDC_ISSUER ? { oidc: oidcSettings(config, config.AGENT_OIDC_ISSUER) } : {}) },
     agentPresence: { agents, presence },
     agentAttachments: { agents, pictures: storage.uploads },
     ...(insights ? { agentInsights: { agents, desk: insights, topics: handBackCatalog(() => live.current.content).topics } } : {}),

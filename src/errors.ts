@@ -26,6 +26,7 @@ export const ERROR_CODES = {
   ERR_AGENT_SIGN_IN: 'a console sign-in through the identity provider failed or was refused by it',
   ERR_AGENT_NOT_LINKED: 'a person signed in at the identity provider, but no agent account is linked to them',
   ERR_AGENT_PROVIDER: 'the identity provider for console sign-in cannot be reached',
+  ERR_AGENT_RATE_LIMITED: 'too many failed agent sign-ins or wrong agent tokens came from one address (or for one account); retry after the time given',
   ERR_HANDOFF_TARGET: 'a hand-back names a topic, tree or node that does not exist',
   ERR_PROCESS_UNCAUGHT: 'an error escaped every handler; the process shuts down gracefully and exits for its manager to restart it',
   ERR_INTERNAL: 'a request failed unexpectedly; the log has the details',
@@ -49,7 +50,7 @@ export const ERROR_CODES = {
   ERR_TURN_FAILED: 'a turn failed unexpectedly',
   ERR_HANDOFF_UNKNOWN: 'no handoff exists for that conversation',
   ERR_HANDOFF_STATE: 'the handoff is not in a state that allows this action',
-  ERR_STORAGE_EVENTS: 'insight events could not be kept or read',
+  ERR_STORAGE_EVENTS: 'insight events could not be kept, read or pruned',
   ERR_INBOX_UNKNOWN: 'an inbox action names a group or topic that does not exist',
   ERR_CONTENT_EDIT: 'an edit to a content file was refused: the content would not validate, or the file could not be written',
 } as const;
@@ -68,6 +69,7 @@ export const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   ERR_AGENT_SIGN_IN: 400,
   ERR_AGENT_NOT_LINKED: 403,
   ERR_AGENT_PROVIDER: 502,
+  ERR_AGENT_RATE_LIMITED: 429,
   ERR_DIRECTLINE_ACTIVITY: 400,
   ERR_DIRECTLINE_TOKEN_MISSING: 401,
   ERR_DIRECTLINE_UNAUTHORIZED: 403,
@@ -107,6 +109,16 @@ export class AppError extends Error {
     super(message, options);
     this.name = new.target.name;
     this.code = code;
+  }
+}
+
+/** A refusal for now: the HTTP answer carries `Retry-After` with these seconds. */
+export class RetryLaterError extends AppError {
+  readonly retryAfterSeconds: number;
+
+  constructor(code: ErrorCode, message: string, retryAfterSeconds: number) {
+    super(code, message);
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 

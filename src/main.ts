@@ -4,6 +4,7 @@ import { loadConfig } from './config.js';
 import { AppError } from './errors.js';
 import { createLogger } from './logger.js';
 import { openStorage } from './storage/openStorage.js';
+import { EventRetention } from './storage/eventLog.js';
 import { TranscriptRetention } from './storage/transcriptStore.js';
 import { redactorFor } from './privacy/redact.js';
 import { lastResort } from './server/lastResort.js';
@@ -18,6 +19,8 @@ async function start(): Promise<void> {
   if (config.CONTENT_RELOAD) live.watch();
   const retention = new TranscriptRetention({ transcripts: storage.transcripts, uploads: storage.uploads, days: config.TRANSCRIPT_RETENTION_DAYS, logger });
   retention.start();
+  const eventRetention = new EventRetention({ events: storage.events, days: config.INSIGHTS_RETENTION_DAYS, logger });
+  eventRetention.start();
   server.listen(config.PORT, config.HOST, () => {
     logger.info(
       {
@@ -40,6 +43,7 @@ async function start(): Promise<void> {
     stopping ??= (async () => {
       logger.info({ why, graceMs: config.SHUTDOWN_GRACE_MS }, 'shutting down: finishing the turns in flight');
       retention.stop();
+      eventRetention.stop();
       live.close();
       try {
         await shutDown(server, gate, config.SHUTDOWN_GRACE_MS, logger);

@@ -336,9 +336,9 @@ export class Conversation {
    * Feedback from the channel's own controls (Teams' feedback loop): about the answer still
    * waiting for it, else the conversation's last topic.
    */
-  channelFeedback(state: ConversationState, helpful: boolean): Outcome {
+  channelFeedback(state: ConversationState, helpful: boolean, comment?: string): Outcome {
     const about: FeedbackFor = state.feedback ?? (state.lastIntent ? { topic: state.lastIntent } : { topic: '' });
-    return this.acknowledge(withoutFeedback(state), about, helpful);
+    return this.acknowledge(withoutFeedback(state), about, helpful, comment);
   }
 
   /** The message answers the open feedback question: a button's label, or typed words that read as one. */
@@ -358,10 +358,11 @@ export class Conversation {
   }
 
   /** Thanks for a yes; for a no, a way on (put it another way, a related topic, a person), never a dead end. */
-  private acknowledge(state: ConversationState, about: FeedbackFor, helpful: boolean): Outcome {
+  private acknowledge(state: ConversationState, about: FeedbackFor, helpful: boolean, comment?: string): Outcome {
     const { content } = this.deps;
     const topic = about.topic ? { topic: about.topic } : {};
-    const event: InsightEvent = { kind: 'feedback', helpful, ...topic, ...(about.tree ? { tree: about.tree } : {}), ...(!helpful && about.question ? { text: about.question } : {}) };
+    const unhelpful = helpful ? {} : { ...(about.question ? { text: about.question } : {}), ...(comment ? { comment } : {}) };
+    const event: InsightEvent = { kind: 'feedback', helpful, ...topic, ...(about.tree ? { tree: about.tree } : {}), ...unhelpful };
     if (helpful) return { state, replies: [{ text: content.phrases.feedbackThanks }], events: [event] };
     const own = content.intentById.get(about.topic);
     const related = [...(own?.followUps ?? []), ...content.phrases.menu]

@@ -1,8 +1,10 @@
 import type { Content } from '../content/types.js';
+import type { InsightEvent } from '../insights/events.js';
+import type { InsightRecorder } from '../insights/recorder.js';
 import { AppError } from '../errors.js';
 import { accepted, customerWrote, hubStatus, requireAgent, takeOverOrder, type HandoffPhrase, type Transition } from '../handoff/flow.js';
 import type { Standing } from '../handoff/queue.js';
-import type { ConversationAddress, Conversations, HandBack, Message } from '../handoff/types.js';
+import { addressKey, type ConversationAddress, type Conversations, type HandBack, type Message } from '../handoff/types.js';
 import type { Update } from '../storage/conversationStore.js';
 import type { Conversation, Outcome } from './conversation.js';
 import { matchTopic } from './matchTopic.js';
@@ -32,6 +34,8 @@ export interface HandoffTurnsDeps {
   /** A queued handoff no agent accepted within this long is given up (the customer is told). */
   readonly queueTimeoutMs: number;
   readonly now: () => Date;
+  /** Where a console agent's hand-back is recorded, once saved; a turn's events go through the router's. */
+  readonly insights?: Pick<InsightRecorder, 'record'>;
 }
 
 /**
@@ -62,7 +66,12 @@ export class HandoffTurns implements Conversations {
   }
 
   hubStatus(turn: HandoffStatusTurn): Promise<TurnResult> {
-    return this.deps.turns.inTurn(turn, (state) => this.apply(state, hubStatus(state.handoff, turn.state, this.deps.now())));
+    return this.deps.turns.inTurn(turn, (state) => {
+      const update = this.apply(state, hubStatus(state.handoff, turn.state, this.deps.now()));
+      // The hub's agent finishing ("completed") is a person closing the chat, as the console's close is.
+      const closed = turn.state === 'completed' && state.handoff !== undefined;
+      return closed ? { ...update, result: { ...update.result, events: [{ kind: 'handedBack', how: 'close' }] } } : update;
+    });
   }
 
   /** An agent in a shared chat is never recognised; "take over: <topic>" gives the chat to the bot. */
@@ -97,12 +106,12 @@ export class HandoffTurns implements Conversations {
 
   async handBack(address: ConversationAddress, agent: string, how: HandBack): Promise<readonly Message[]> {
     this.checkTarget(how);
-    return (
-      await this.deps.turns.outsideTurn(address, (state) => {
-        requireAgent(state.handoff, agent);
-        return this.takeBack(state, how, agent);
-      })
-    ).replies;
+    const result = await this.deps.turns.outsideTurn(address, (state) => {
+      requireAgent(state.handoff, agent);
+      return this.takeBack(state, how, agent);
+    });
+    if (result.events) this.deps.insights?.record(addressKey(address), result.events, this.deps.now());
+    return result.replies;
   }
 
   /** A hand-back names a topic, or a node of a tree, that the content has (never a prototype key). */
@@ -126,7 +135,7 @@ export class HandoffTurns implements Conversations {
     const outcome = this.resume(withoutHandoff(state), how);
     const { agentLeft, agentClosed } = this.deps.content.phrases;
     const left = { text: (how.mode === 'close' ? agentClosed : agentLeft).replaceAll('{agent}', agent) };
-    return this.deps.transcript.say(outcome.state, { replies: [left, ...outcome.replies] });
+    return this.deps.transcript.say(outcome.state, { replies: [left, ...outcome.replies] }, { events: [handedBack(how)] });
   }
 
   private resume(state: ConversationState, how: HandBack): Outcome {
@@ -164,6 +173,12 @@ export class HandoffTurns implements Conversations {
     const wait = standing.waitMinutes === undefined ? [] : [phrases.queuedWait.replaceAll('{minutes}', String(standing.waitMinutes))];
     return [[place(phrases.queued), ...wait].join(' ')];
   }
+}
+
+function handedBack(how: HandBack): InsightEvent {
+  if (how.mode === 'topic') return { kind: 'handedBack', how: how.mode, toTopic: how.topic };
+  if (how.mode === 'node') return { kind: 'handedBack', how: how.mode, toTree: how.tree, toNode: how.node };
+  return { kind: 'handedBack', how: how.mode };
 }
 
 /** Whatever the customer asked of a person is over: the bot has the chat. */

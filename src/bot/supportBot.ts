@@ -193,7 +193,7 @@ export class SupportBot {
     const { phrases } = this.deps.content;
     return this.turns.inTurn(turn, (state) => {
       // While a person is involved the agent answers; the thumbs are still counted.
-      const outcome = this.conversation.channelFeedback(state, turn.helpful);
+      const outcome = this.conversation.channelFeedback(state, turn.helpful, turn.comment);
       const replies = state.handoff ? [] : outcome.replies;
       const next = state.handoff ? { ...outcome.state, offered: state.offered } : outcome.state;
       return this.transcript.say(next, { customer: turn.helpful ? phrases.helpfulChoice : phrases.notHelpfulChoice, replies }, { events: outcome.events ?? [] });

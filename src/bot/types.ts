@@ -74,6 +74,8 @@ export interface BotAddedTurn extends TurnBase {
 export interface FeedbackTurn extends TurnBase {
   readonly kind: 'feedback';
   readonly helpful: boolean;
+  /** What the customer typed with a thumbs down (Teams' feedback form), as sent. */
+  readonly comment?: string;
 }
 
 export type Turn = MessageTurn | MembersAddedTurn | BotAddedTurn | HandoffStatusTurn | FeedbackTurn;

@@ -88,14 +88,31 @@ function handoffStatusTurn(activity: Activity, base: TurnBase): Turn | null {
 
 /**
  * Teams' feedback loop: thumbs up or down under a message sent with `feedbackLoopEnabled`, as
- * `{ actionName: 'feedback', actionValue: { reaction: 'like' | 'dislike', feedback: '<JSON>' } }`.
- * The typed comment is not kept: the inbox keeps the question that was answered instead.
+ * `{ actionName: 'feedback', actionValue: { reaction: 'like' | 'dislike', feedback: '<JSON>' } }`,
+ * the JSON holding what the person typed as `feedbackText`. A dislike's comment goes to the inbox
+ * beside the question; a like's is not kept, as it tells the inbox nothing to fix.
  */
 function feedbackTurn(activity: Activity, base: TurnBase): Turn | null {
-  const value = activity.value as { actionName?: unknown; actionValue?: { reaction?: unknown } } | undefined;
+  const value = activity.value as { actionName?: unknown; actionValue?: { reaction?: unknown; feedback?: unknown } } | undefined;
   const reaction = value?.actionValue?.reaction;
   if (value?.actionName !== 'feedback' || (reaction !== 'like' && reaction !== 'dislike')) return null;
-  return { ...base, kind: 'feedback', helpful: reaction === 'like' };
+  const comment = reaction === 'dislike' ? feedbackComment(value.actionValue?.feedback) : undefined;
+  return { ...base, kind: 'feedback', helpful: reaction === 'like', ...(comment ? { comment } : {}) };
+}
+
+/** Teams' form holds a few hundred characters; anything far longer is not from it and is not parsed. */
+const MAX_FEEDBACK_JSON_CHARS = 8192;
+/** What is read of a comment; the recorder masks it and keeps at most 500 characters. */
+const MAX_COMMENT_CHARS = 2000;
+
+function feedbackComment(feedback: unknown): string | undefined {
+  if (typeof feedback !== 'string' || feedback.length > MAX_FEEDBACK_JSON_CHARS) return undefined;
+  try {
+    const text = (JSON.parse(feedback) as { feedbackText?: unknown } | null)?.feedbackText;
+    return typeof text === 'string' && text.trim() !== '' ? text.trim().slice(0, MAX_COMMENT_CHARS) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -32,6 +32,7 @@ try {
     const lines = groups.flatMap((group) => [
       `${group.id}  ${String(group.count).padStart(4)}x  ${group.firstAt.slice(0, 16)} … ${group.lastAt.slice(0, 16)}  ${group.text}`,
       ...group.examples.slice(1).map((example) => `${' '.repeat(14)}- ${example}`),
+      ...group.comments.map((comment) => `${' '.repeat(14)}  said: ${comment.text}`),
     ]);
     if (groups.length === 0) lines.push('The inbox is empty.');
     if (overflow > 0) lines.push(`${overflow} more message(s) did not fit in the inbox's groups.`);

@@ -2,8 +2,9 @@ import { z } from 'zod';
 
 /**
  * What the bot says happened in a turn, explicitly (never guessed from reply texts). Customer
- * words appear only in `unplaced` and `feedback` (the question an unhelpful answer answered), and
- * only ever pass through `keptText` (recorder.ts) on their way to storage.
+ * words appear only in `unplaced` and `feedback` (the question an unhelpful answer answered, and
+ * the customer's comment on it), and only ever pass through `keptText` (recorder.ts) on their way
+ * to storage.
  */
 export type InsightEvent =
   /** A topic was recognised (typed, clicked or picked from an offer). */
@@ -17,14 +18,23 @@ export type InsightEvent =
   /** A walk-through ended without a person; `resolved` when on "it worked", at the question `node`. */
   | { readonly kind: 'finished'; readonly tree: string; readonly node: string; readonly resolved: boolean }
   | { readonly kind: 'handedOff'; readonly reason: string; readonly topic?: string; readonly tree?: string; readonly node?: string }
-  /** Whether an answer helped; `text` is the question it answered, kept for the inbox when it did not. */
-  | { readonly kind: 'feedback'; readonly helpful: boolean; readonly topic?: string; readonly tree?: string; readonly text?: string }
+  /**
+   * A person ended a handoff: gave the chat back to the bot plainly, at a topic or at a node of a
+   * walk-through (`to…` says where), or closed it without handing back (`how: 'close'`).
+   */
+  | { readonly kind: 'handedBack'; readonly how: HandBackHow; readonly toTopic?: string; readonly toTree?: string; readonly toNode?: string }
+  /**
+   * Whether an answer helped; when it did not, `text` is the question it answered and `comment`
+   * what the customer typed about it (Teams' feedback form), both for the inbox.
+   */
+  | { readonly kind: 'feedback'; readonly helpful: boolean; readonly topic?: string; readonly tree?: string; readonly text?: string; readonly comment?: string }
   /** The customer left whatever was open (cancel, start over, goodbye). */
   | { readonly kind: 'ended' }
   /** An agent cleared inbox messages: dismissed, or assigned to a topic as its examples. */
   | { readonly kind: 'triaged'; readonly texts: readonly string[]; readonly by: string; readonly topic?: string };
 
 export type UnplacedWhy = 'unsure' | 'ambiguous' | 'out_of_scope' | 'in_tree';
+export type HandBackHow = 'plain' | 'topic' | 'node' | 'close';
 
 const name = z.string().min(1).max(200);
 /** What stored events look like; a record this version cannot read (a newer kind) is left out of reports. */
@@ -35,7 +45,8 @@ export const eventSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('reached'), tree: name, node: name, open: z.literal(true).optional() }),
   z.object({ kind: z.literal('finished'), tree: name, node: name, resolved: z.boolean() }),
   z.object({ kind: z.literal('handedOff'), reason: name, topic: name.optional(), tree: name.optional(), node: name.optional() }),
-  z.object({ kind: z.literal('feedback'), helpful: z.boolean(), topic: name.optional(), tree: name.optional(), text: z.string().optional() }),
+  z.object({ kind: z.literal('handedBack'), how: z.enum(['plain', 'topic', 'node', 'close']), toTopic: name.optional(), toTree: name.optional(), toNode: name.optional() }),
+  z.object({ kind: z.literal('feedback'), helpful: z.boolean(), topic: name.optional(), tree: name.optional(), text: z.string().optional(), comment: z.string().optional() }),
   z.object({ kind: z.literal('ended') }),
   z.object({ kind: z.literal('triaged'), texts: z.array(z.string()), by: name, topic: name.optional() }),
 ]) satisfies z.ZodType<InsightEvent>;

@@ -14,6 +14,14 @@ export interface InboxItem {
   readonly text: string;
   readonly at: string;
   readonly why: UnplacedWhy | 'not_helpful';
+  /** What the customer typed about the unhelpful answer (Teams' feedback form). */
+  readonly comment?: string;
+}
+
+/** A customer's comment on an unhelpful answer, beside the question in its group. */
+export interface InboxComment {
+  readonly text: string;
+  readonly at: string;
 }
 
 export interface InboxGroup {
@@ -29,6 +37,8 @@ export interface InboxGroup {
   /** Every different wording seen (bounded): what a dismissal hides. */
   readonly texts: readonly string[];
   readonly why: Readonly<Partial<Record<InboxItem['why'], number>>>;
+  /** The newest comments on the group's unhelpful answers, newest first (at most MAX_COMMENTS). */
+  readonly comments: readonly InboxComment[];
 }
 
 export interface GroupingOptions {
@@ -53,6 +63,8 @@ const MAX_TEXTS = 200;
 const MAX_WORDINGS = 5000;
 /** A group's first examples a new wording is compared with. */
 const MAX_COMPARED = 5;
+/** Comments a wording and a group keep, the newest: enough to see what was missing, bounded however many came. */
+const MAX_COMMENTS = 5;
 
 /** Content words, stemmed; a message of function words alone keeps its words as they are. */
 export function signature(text: string): ReadonlySet<string> {
@@ -92,6 +104,7 @@ interface Building {
   texts: Set<string>;
   signatures: ReadonlySet<string>[];
   why: Partial<Record<InboxItem['why'], number>>;
+  comments: InboxComment[];
 }
 
 /** One wording, however often it came: a flood of the same words is grouped once. */
@@ -102,6 +115,7 @@ interface Wording {
   firstAt: string;
   lastAt: string;
   readonly why: Partial<Record<InboxItem['why'], number>>;
+  comments: InboxComment[];
 }
 
 /**
@@ -116,8 +130,9 @@ export function groupMessages(items: readonly InboxItem[], options: GroupingOpti
   const wordings = new Map<string, Wording>();
   for (const item of items) {
     const key = sameWording(item.text);
-    const known = wordings.get(key) ?? { key, text: item.text, count: 0, firstAt: item.at, lastAt: item.at, why: {} };
+    const known = wordings.get(key) ?? { key, text: item.text, count: 0, firstAt: item.at, lastAt: item.at, why: {}, comments: [] };
     known.count += 1;
+    if (item.comment) known.comments = newestComments(known.comments, [{ text: item.comment, at: item.at }]);
     if (item.at < known.firstAt) known.firstAt = item.at;
     if (item.at > known.lastAt) known.lastAt = item.at;
     known.why[item.why] = (known.why[item.why] ?? 0) + 1;
@@ -150,12 +165,13 @@ export function groupMessages(items: readonly InboxItem[], options: GroupingOpti
         overflow += wording.count;
         continue;
       }
-      best = { id: groupId(wording.text), text: wording.text, count: 0, firstAt: wording.firstAt, lastAt: wording.lastAt, examples: [], texts: new Set(), signatures: [], why: {} };
+      best = { id: groupId(wording.text), text: wording.text, count: 0, firstAt: wording.firstAt, lastAt: wording.lastAt, examples: [], texts: new Set(), signatures: [], why: {}, comments: [] };
       groups.push(best);
     }
     best.count += wording.count;
     if (wording.lastAt > best.lastAt) best.lastAt = wording.lastAt;
     for (const [why, count] of Object.entries(wording.why) as [InboxItem['why'], number][]) best.why[why] = (best.why[why] ?? 0) + count;
+    if (wording.comments.length > 0) best.comments = newestComments(best.comments, wording.comments);
     if (best.texts.size < MAX_TEXTS) best.texts.add(wording.key);
     if (best.examples.length < options.maxExamples) {
       best.examples.push(wording.text);
@@ -165,6 +181,9 @@ export function groupMessages(items: readonly InboxItem[], options: GroupingOpti
   const largest = groups.sort((a, b) => b.count - a.count || b.lastAt.localeCompare(a.lastAt));
   return { groups: largest.map(({ signatures: _signatures, texts, ...group }) => ({ ...group, texts: [...texts] })), overflow };
 }
+
+const newestComments = (kept: readonly InboxComment[], more: readonly InboxComment[]): InboxComment[] =>
+  [...kept, ...more].sort((a, b) => b.at.localeCompare(a.at)).slice(0, MAX_COMMENTS);
 
 const groupId = (text: string): string => createHash('sha256').update(sameWording(text)).digest('hex').slice(0, 12);
 
@@ -178,7 +197,11 @@ export function inboxItems(events: readonly Recorded[]): InboxItem[] {
   const items: InboxItem[] = [];
   for (const { at, event } of events) {
     const item: InboxItem | undefined =
-      event.kind === 'unplaced' ? { text: event.text, at, why: event.why } : event.kind === 'feedback' && !event.helpful && event.text ? { text: event.text, at, why: 'not_helpful' } : undefined;
+      event.kind === 'unplaced'
+        ? { text: event.text, at, why: event.why }
+        : event.kind === 'feedback' && !event.helpful && event.text
+          ? { text: event.text, at, why: 'not_helpful', ...(event.comment ? { comment: event.comment } : {}) }
+          : undefined;
     if (!item || item.text === '') continue;
     const cleared = triagedAt.get(sameWording(item.text));
     if (cleared === undefined || item.at > cleared) items.push(item);

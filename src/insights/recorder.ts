@@ -21,7 +21,7 @@ function kept(event: InsightEvent, redact: (text: string) => string): InsightEve
     case 'unplaced':
       return { ...event, text: keep(event.text) };
     case 'feedback':
-      return event.text === undefined ? event : { ...event, text: keep(event.text) };
+      return { ...event, ...(event.text === undefined ? {} : { text: keep(event.text) }), ...(event.comment === undefined ? {} : { comment: keep(event.comment) }) };
     case 'triaged':
       return { ...event, texts: event.texts.map(keep) };
     default:

@@ -14,7 +14,12 @@ interface TopicRow {
   readonly answered: number;
   readonly helpful: number;
   readonly notHelpful: number;
+  /** Handed over to a person about this topic. */
   readonly handoffs: number;
+  /** Of those, given back to the bot by the person. */
+  readonly handedBack: number;
+  /** Of those, closed by the person without handing back. */
+  readonly closedByAgent: number;
 }
 
 interface NodeRow {
@@ -51,16 +56,18 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  */
 export function buildInsights(events: readonly Recorded[], options: ReportOptions): Insights {
   const topics = new Map<string, Mutable<TopicRow>>();
-  for (const topic of options.catalog.topics) topics.set(topic.id, { id: topic.id, title: topic.title, asked: 0, answered: 0, helpful: 0, notHelpful: 0, handoffs: 0 });
+  for (const topic of options.catalog.topics) topics.set(topic.id, topicRow(topic.id, topic.title));
   const nodes = new Map<string, Mutable<NodeRow>>();
   for (const tree of options.catalog.trees) for (const node of tree.nodes) nodeRow(nodes, tree.id, node);
   const topic = (id: string | undefined) => {
     if (!id) return undefined;
-    const known = topics.get(id) ?? { id, title: id, asked: 0, answered: 0, helpful: 0, notHelpful: 0, handoffs: 0 };
+    const known = topics.get(id) ?? topicRow(id, id);
     topics.set(id, known);
     return known;
   };
   const open = new Map<string, { tree: string; node: string }>();
+  // The topic of each conversation's latest handover, which its hand-back or closing ends.
+  const handedOverAbout = new Map<string, string | undefined>();
   const lastAt = new Map<string, string>();
   const abandon = (conversation: string) => {
     const left = open.get(conversation);
@@ -92,6 +99,14 @@ export function buildInsights(events: readonly Recorded[], options: ReportOption
         if (row) row.handoffs += 1;
         if (event.tree && event.node) nodeRow(nodes, event.tree, event.node).handedOff += 1;
         open.delete(conversation);
+        handedOverAbout.set(conversation, event.topic);
+        break;
+      }
+      case 'handedBack': {
+        const row = topic(handedOverAbout.get(conversation));
+        if (row && event.how === 'close') row.closedByAgent += 1;
+        else if (row) row.handedBack += 1;
+        handedOverAbout.delete(conversation);
         break;
       }
       case 'feedback': {
@@ -118,6 +133,8 @@ export function buildInsights(events: readonly Recorded[], options: ReportOption
     unanswered: groups.map((group) => ({ text: group.text, count: group.count, lastAt: group.lastAt })),
   };
 }
+
+const topicRow = (id: string, title: string): Mutable<TopicRow> => ({ id, title, asked: 0, answered: 0, helpful: 0, notHelpful: 0, handoffs: 0, handedBack: 0, closedByAgent: 0 });
 
 function nodeRow(nodes: Map<string, Mutable<NodeRow>>, tree: string, node: string): Mutable<NodeRow> {
   const key = `${tree}/${node}`;

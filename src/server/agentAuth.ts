@@ -1,11 +1,13 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { isIPv6 } from 'node:net';
 import type { Request, Response } from 'restify';
-import { AppError } from '../errors.js';
+import { AppError, RetryLaterError } from '../errors.js';
 import { bearerToken } from '../text.js';
 
 /** Who holds a presented bearer token: an agent's name, or undefined for anyone else. */
 export interface AgentDirectory {
-  identify(token: string): Promise<string | undefined>;
+  /** `client` is where the request came from (clientOf), for a directory that limits guesses. */
+  identify(token: string, client: string): Promise<string | undefined>;
 }
 
 /** A route handler that runs as the agent whose token came with the request. */
@@ -33,9 +35,9 @@ export function configuredAgents(agents: readonly { readonly name: string; reado
  */
 export function agentDirectories(...directories: readonly AgentDirectory[]): AgentDirectory {
   return {
-    async identify(token) {
+    async identify(token, client) {
       for (const directory of directories) {
-        const agent = await directory.identify(token);
+        const agent = await directory.identify(token, client);
         if (agent) return agent;
       }
       return undefined;
@@ -50,7 +52,7 @@ export function agentDirectories(...directories: readonly AgentDirectory[]): Age
 export function asAgent(directory: AgentDirectory, handler: AgentHandler) {
   return async (req: Request, res: Response): Promise<void> => {
     const presented = bearerToken(req.headers.authorization);
-    const agent = presented ? await directory.identify(presented) : undefined;
+    const agent = presented ? await directory.identify(presented, clientOf(req)) : undefined;
     if (!agent) {
       res.header('WWW-Authenticate', 'Bearer');
       throw new AppError('ERR_AGENT_UNAUTHORIZED', 'a valid agent token is required');
@@ -60,3 +62,121 @@ export function asAgent(directory: AgentDirectory, handler: AgentHandler) {
 }
 
 const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
+
+export interface FailureLimitSettings {
+  /** Distinct failed attempts one client address (or one named account) may make in a window. */
+  readonly maxFailures: number;
+  readonly windowMs: number;
+  /** Addresses and accounts remembered at once; beyond it the one that failed least recently is forgotten. */
+  readonly maxTracked: number;
+  readonly now?: () => number;
+}
+
+interface Failures {
+  /** When the first failure of this window came. */
+  readonly since: number;
+  /** Fingerprints of the distinct secrets tried (48 bits of their SHA-256), at most maxFailures of them. */
+  readonly attempts: Set<number>;
+}
+
+/**
+ * Counts failed sign-ins and wrong tokens per client address (and per account, where an attempt
+ * names one); a key that has failed `maxFailures` times is refused with 429 and Retry-After until
+ * its window, which starts at its first failure, ends. Only failures count, so an agent whose
+ * console polls every 1.5 s is never slowed; the same wrong secret tried again counts once, so a
+ * console left open on an expired session does not lock out the office it shares an address with.
+ * Memory is bounded: at most `maxTracked` keys of at most `maxFailures` numeric fingerprints,
+ * whatever number of addresses an attacker rotates through.
+ *
+ * Kept in this instance's memory: behind N instances an attacker gets N windows' worth of guesses,
+ * a bound that still makes a 256-bit token, or an AGENT_TOKENS token of 16+ characters, unguessable.
+ * restify's `throttle` plugin was not used: it limits every request (an agent's polling included)
+ * rather than failures, and keys on nothing a failure could be charged to.
+ */
+export class FailureLimit {
+  private readonly tracked = new Map<string, Failures>();
+
+  constructor(private readonly settings: FailureLimitSettings) {}
+
+  /** ERR_AGENT_RATE_LIMITED when any of the keys has used up its failures in its window. */
+  refuseIfSpent(keys: readonly string[]): void {
+    const now = this.clock();
+    let waitMs = 0;
+    for (const key of keys) {
+      const failures = this.current(key, now);
+      if (failures && failures.attempts.size >= this.settings.maxFailures) waitMs = Math.max(waitMs, failures.since + this.settings.windowMs - now);
+    }
+    if (waitMs > 0) {
+      const seconds = Math.ceil(waitMs / 1000);
+      throw new RetryLaterError('ERR_AGENT_RATE_LIMITED', `Too many failed sign-in attempts from here; try again in ${minutesOf(seconds)}.`, seconds);
+    }
+  }
+
+  /** Charges a failed attempt, known by the secret it tried, to each key. */
+  failed(keys: readonly string[], attempt: string): void {
+    const now = this.clock();
+    const fingerprint = createHash('sha256').update(attempt).digest().readUIntBE(0, 6);
+    for (const key of keys) {
+      const failures = this.current(key, now) ?? { since: now, attempts: new Set<number>() };
+      if (failures.attempts.size < this.settings.maxFailures) failures.attempts.add(fingerprint);
+      // Re-inserted so the Map's first key is always the one that failed least recently.
+      this.tracked.delete(key);
+      this.tracked.set(key, failures);
+      if (this.tracked.size > this.settings.maxTracked) {
+        const oldest = this.tracked.keys().next();
+        if (!oldest.done) this.tracked.delete(oldest.value);
+      }
+    }
+  }
+
+  private current(key: string, now: number): Failures | undefined {
+    const failures = this.tracked.get(key);
+    if (failures && now - failures.since >= this.settings.windowMs) {
+      this.tracked.delete(key);
+      return undefined;
+    }
+    return failures;
+  }
+
+  private clock(): number {
+    return (this.settings.now ?? Date.now)();
+  }
+}
+
+/** A directory that refuses a client address once it has tried too many wrong tokens. */
+export function limitedDirectory(directory: AgentDirectory, failures: FailureLimit): AgentDirectory {
+  return {
+    async identify(token, client) {
+      const keys = [client];
+      failures.refuseIfSpent(keys);
+      const agent = await directory.identify(token, client);
+      if (!agent) failures.failed(keys, token);
+      return agent;
+    },
+  };
+}
+
+/**
+ * The key a request's failures are charged to: the peer's address as the socket has it. No
+ * X-Forwarded-For is read, as this server has no setting saying which proxy to believe; behind a
+ * reverse proxy every client is the proxy's address (README "Agent accounts and sign-in"). An
+ * IPv6 /64 is one key, since whoever has one address of it usually has them all.
+ */
+export function clientOf(req: Request): string {
+  const address = req.socket?.remoteAddress ?? 'unknown';
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return `address:${mapped[1]}`;
+  if (isIPv6(address)) return `address:${ipv6Prefix(address)}::/64`;
+  return `address:${address}`;
+}
+
+/** The first four groups of an IPv6 address, its "::" written out. */
+function ipv6Prefix(address: string): string {
+  const [head = '', tail] = address.split('%')[0]!.toLowerCase().split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail === undefined ? [] : tail ? tail.split(':') : [];
+  const groups = tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
+  return groups.slice(0, 4).map((group) => group.replace(/^0+(?=.)/, '')).join(':');
+}
+
+const minutesOf = (seconds: number): string => (seconds < 90 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`);

@@ -4,8 +4,9 @@ import * as oidc from 'openid-client';
 import { z } from 'zod';
 import { AppError, httpStatusOf } from '../errors.js';
 import { bearerToken, firstLine } from '../text.js';
+import { clientOf, type FailureLimit } from './agentAuth.js';
 import { consoleFiles } from './consoleFiles.js';
-import { jsonRoute } from './errors.js';
+import { errorResponse, jsonRoute } from './errors.js';
 
 /** How a person who signed in at the provider is known: ids first (the one an account pins first), then vouched-for addresses. */
 export interface SignInIdentity {
@@ -34,6 +35,8 @@ export interface AgentSignInOptions {
   /** Without it the console offers token sign-in only. */
   readonly oidc?: OidcSettings;
   readonly accounts: SignInAccounts;
+  /** Failed sign-ins per client address and per person named, shared with the agent routes' wrong tokens. */
+  readonly failures: FailureLimit;
   readonly logger: Logger;
   readonly now?: () => number;
 }
@@ -72,7 +75,7 @@ const PAGE_HEADERS = {
  * URL fragment, which browsers never send to a server or in a Referer.
  */
 export function mountAgentSignIn(server: Server, options: AgentSignInOptions): void {
-  const { logger } = options;
+  const { logger, failures } = options;
   const now = options.now ?? Date.now;
   const settings = options.oidc;
   consoleFiles(server, logger)('/agent/sign-in.js', 'sign-in.js');
@@ -116,7 +119,9 @@ export function mountAgentSignIn(server: Server, options: AgentSignInOptions): v
 
   server.get(
     '/agent/sign-in',
-    page(async (_req, res) => {
+    page(async (req, res) => {
+      // Every sign-in from an address that has failed too often stops here, before the provider.
+      failures.refuseIfSpent([clientOf(req)]);
       const config = await configuration();
       const pending: Pending = { state: oidc.randomState(), nonce: oidc.randomNonce(), verifier: oidc.randomPKCECodeVerifier(), at: now() };
       const authorize = oidc.buildAuthorizationUrl(config, {
@@ -135,42 +140,62 @@ export function mountAgentSignIn(server: Server, options: AgentSignInOptions): v
   server.get(
     CALLBACK_PATH,
     page(async (req, res) => {
-      const url = req.url ?? '';
-      if (url.length > MAX_CALLBACK_URL_CHARS) throw signInError('the answer from the sign-in page is too long to be one');
-      const pending = pendingOf(req.headers.cookie);
-      // A minute of slack for instances whose clocks differ: the callback may land on another one.
-      if (!pending || now() - pending.at > PENDING_MS || pending.at > now() + 60_000) {
-        throw signInError('this sign-in was not started in this browser, or took more than 10 minutes');
-      }
-      const config = await configuration();
-      let claims: oidc.IDToken | undefined;
+      const client = clientOf(req);
+      failures.refuseIfSpent([client]);
+      const named: string[] = [];
       try {
-        // The answer's parameters on the registered redirect URI, which openid-client sends on as
-        // redirect_uri: right even when a proxy serves this server under a path of PUBLIC_BASE_URL.
-        const answer = new URL(redirectUri);
-        answer.search = new URL(url, 'http://answer.invalid').search;
-        const tokens = await oidc.authorizationCodeGrant(config, answer, {
-          pkceCodeVerifier: pending.verifier,
-          expectedState: pending.state,
-          expectedNonce: pending.nonce,
-          idTokenExpected: true,
-        });
-        claims = tokens.claims();
+        await complete(req, res, named);
       } catch (error) {
-        throw grantError(error);
+        // The provider's trouble (502) is nobody's failed attempt; a refused answer or an unlinked person is.
+        if (error instanceof AppError && (error.code === 'ERR_AGENT_SIGN_IN' || error.code === 'ERR_AGENT_NOT_LINKED')) {
+          failures.failed([client, ...named], req.url ?? '');
+        }
+        throw error;
       }
-      if (!claims) throw signInError('the provider sent no ID token');
-      const identity = identityOf(claims, settings.issuer);
-      const session = await options.accounts.signIn(identity);
-      if (!session) {
-        const who = identity.emails[0] ?? identity.subjects[0] ?? 'this account';
-        throw new AppError('ERR_AGENT_NOT_LINKED', `${who} is not linked to an agent account. Ask whoever runs the bot to link it: npm run agents -- link <your name> --email <your address>`);
-      }
-      logger.info({ agent: session.name }, 'agent signed in with the identity provider');
-      res.writeHead(302, { location: `/agent#session=${session.token}`, 'set-cookie': cookie('', 0, secureCookie), 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
-      res.end();
     }),
   );
+
+  /** The provider's answer: a console session for a linked person, who is also listed in `named` once known. */
+  const complete = async (req: Request, res: Response, named: string[]): Promise<void> => {
+    const url = req.url ?? '';
+    if (url.length > MAX_CALLBACK_URL_CHARS) throw signInError('the answer from the sign-in page is too long to be one');
+    const pending = pendingOf(req.headers.cookie);
+    // A minute of slack for instances whose clocks differ: the callback may land on another one.
+    if (!pending || now() - pending.at > PENDING_MS || pending.at > now() + 60_000) {
+      throw signInError('this sign-in was not started in this browser, or took more than 10 minutes');
+    }
+    const config = await configuration();
+    let claims: oidc.IDToken | undefined;
+    try {
+      // The answer's parameters on the registered redirect URI, which openid-client sends on as
+      // redirect_uri: right even when a proxy serves this server under a path of PUBLIC_BASE_URL.
+      const answer = new URL(redirectUri);
+      answer.search = new URL(url, 'http://answer.invalid').search;
+      const tokens = await oidc.authorizationCodeGrant(config, answer, {
+        pkceCodeVerifier: pending.verifier,
+        expectedState: pending.state,
+        expectedNonce: pending.nonce,
+        idTokenExpected: true,
+      });
+      claims = tokens.claims();
+    } catch (error) {
+      throw grantError(error);
+    }
+    if (!claims) throw signInError('the provider sent no ID token');
+    const identity = identityOf(claims, settings.issuer);
+    const who = identity.emails[0] ?? identity.subjects[0];
+    if (who !== undefined) {
+      named.push(`account:${who}`);
+      failures.refuseIfSpent(named);
+    }
+    const session = await options.accounts.signIn(identity);
+    if (!session) {
+      throw new AppError('ERR_AGENT_NOT_LINKED', `${who ?? 'this account'} is not linked to an agent account. Ask whoever runs the bot to link it: npm run agents -- link <your name> --email <your address>`);
+    }
+    logger.info({ agent: session.name }, 'agent signed in with the identity provider');
+    res.writeHead(302, { location: `/agent#session=${session.token}`, 'set-cookie': cookie('', 0, secureCookie), 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
+    res.end();
+  };
 }
 
 /**
@@ -235,7 +260,7 @@ function pageRoute(logger: Logger) {
         else logger.info({ status, code, reason: firstLine(error), path: req.path() }, 'agent sign-in refused');
         if (res.headersSent) return;
         const message = status === 500 ? 'Something went wrong on our side; the log has the details.' : firstLine(error);
-        res.writeHead(status, PAGE_HEADERS);
+        res.writeHead(status, { ...PAGE_HEADERS, ...errorResponse(error).headers });
         res.end(failurePage(message, code));
       }
     };

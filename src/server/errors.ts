@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Request, Response } from 'restify';
-import { AppError, httpStatusOf, type ErrorCode } from '../errors.js';
+import { AppError, RetryLaterError, httpStatusOf, type ErrorCode } from '../errors.js';
 import { firstLine } from '../text.js';
 
 export interface ErrorBody {
@@ -11,17 +11,22 @@ export interface ErrorBody {
  * The one place an error becomes an HTTP answer: a coded error gets its code's status and its
  * own short message; anything else is a 500 that names no internals (the log keeps the stack).
  */
-export function errorResponse(error: unknown): { status: number; body: ErrorBody } {
+export function errorResponse(error: unknown): { status: number; body: ErrorBody; headers: Record<string, string> } {
   const status = httpStatusOf(error);
-  if (error instanceof AppError && status !== 500) return { status, body: { error: { code: error.code, message: firstLine(error.message) } } };
-  return { status: 500, body: { error: { code: 'ERR_INTERNAL', message: 'internal error' } } };
+  if (error instanceof AppError && status !== 500) return { status, body: { error: { code: error.code, message: firstLine(error.message) } }, headers: headersOf(error) };
+  return { status: 500, body: { error: { code: 'ERR_INTERNAL', message: 'internal error' } }, headers: {} };
 }
 
+/** What a client needs beside the body: when it may try again (RFC 9110 §10.2.3, delay in seconds). */
+const headersOf = (error: AppError): Record<string, string> =>
+  error instanceof RetryLaterError ? { 'retry-after': String(Math.max(1, Math.ceil(error.retryAfterSeconds))) } : {};
+
 export function sendError(req: Request, res: Response, error: unknown, logger: Logger): void {
-  const { status, body } = errorResponse(error);
+  const { status, body, headers } = errorResponse(error);
   if (status >= 500) logger.error({ err: error, code: error instanceof AppError ? error.code : 'ERR_INTERNAL', path: req.path() }, 'request failed');
   else logger.info({ status, code: body.error.code, path: req.path() }, 'request refused');
   if (res.headersSent) return;
+  for (const [name, value] of Object.entries(headers)) res.header(name, value);
   res.send(status, body);
 }
 

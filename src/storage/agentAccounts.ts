@@ -67,6 +67,11 @@ export class AgentAccounts {
     );
   }
 
+  /** Whether anyone could answer a left message: one read of at most one account, whatever the team's size. */
+  any(): Promise<boolean> {
+    return reading(() => this.store.any());
+  }
+
   /** Removes the account first, so its tokens and sessions fail from that moment even if deleting them is cut short. */
   async remove(name: string): Promise<AgentAccountRecord> {
     const key = keyOf(agentName(name));

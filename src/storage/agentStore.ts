@@ -34,6 +34,8 @@ export interface AgentStore {
   /** Replaces an existing account; false when it is gone (a removed account is never brought back). */
   update(key: string, account: AgentAccountRecord): Promise<boolean>;
   list(): Promise<AgentAccountRecord[]>;
+  /** Whether any account exists, reading at most one (asked at every handoff when nobody is online). */
+  any(): Promise<boolean>;
   /** False when there was no such account. */
   remove(key: string): Promise<boolean>;
   putCredential(credential: AgentCredentialRecord): Promise<void>;

@@ -21,6 +21,22 @@ describe("Teams' feedback loop", () => {
     expect(activityToTurn(invoke({ actionName: 'feedback', actionValue: { reaction: 'dislike' } }))).toMatchObject({ kind: 'feedback', helpful: false, scope: 'personal' });
   });
 
+  it("reads the comment typed with a thumbs down, and leaves out a like's, an empty one and one that is not Teams' JSON", () => {
+    const dislike = (feedback: unknown) => activityToTurn(invoke({ actionName: 'feedback', actionValue: { reaction: 'dislike', feedback } }));
+    expect(dislike('{"feedbackText":"  it did not say how long it takes  "}')).toMatchObject({ kind: 'feedback', helpful: false, comment: 'it did not say how long it takes' });
+    expect(activityToTurn(invoke({ actionName: 'feedback', actionValue: { reaction: 'like', feedback: '{"feedbackText":"great"}' } }))).not.toHaveProperty('comment');
+    for (const feedback of ['{"feedbackText":"   "}', '{"feedbackText":42}', 'not json', 'null', { feedbackText: 'an object, not JSON text' }, `{"feedbackText":"${'x'.repeat(9000)}"}`]) {
+      const turn = dislike(feedback);
+      expect(turn).toMatchObject({ kind: 'feedback', helpful: false });
+      expect(turn).not.toHaveProperty('comment');
+    }
+  });
+
+  it('bounds a long comment before anything else reads it', () => {
+    const turn = activityToTurn(invoke({ actionName: 'feedback', actionValue: { reaction: 'dislike', feedback: JSON.stringify({ feedbackText: 'y'.repeat(5000) }) } }));
+    expect((turn as { comment?: string }).comment).toHaveLength(2000);
+  });
+
   it('ignores a submitAction that is not feedback, a reaction it does not know, and other invokes', () => {
     expect(activityToTurn(invoke({ actionName: 'other', actionValue: { reaction: 'like' } }))).toBeNull();
     expect(activityToTurn(invoke({ actionName: 'feedback', actionValue: { reaction: 'love' } }))).toBeNull();

@@ -195,6 +195,36 @@ describe('console sign-in with an OpenID Connect provider', () => {
   });
 });
 
+describe('failed provider sign-ins', () => {
+  it('stops sign-ins from an address whose sign-ins kept failing, with a page and Retry-After, until the window has passed', async () => {
+    const shared = bot;
+    const limited = await startBot(
+      { AGENT_OIDC_ISSUER: provider.issuer, AGENT_OIDC_CLIENT_ID: provider.clientId, AGENT_OIDC_CLIENT_SECRET: provider.clientSecret, PUBLIC_BASE_URL: PUBLIC, AGENT_AUTH_MAX_FAILURES: '2', AGENT_AUTH_WINDOW_SECONDS: '60' },
+      { storage, now: () => Date.now() + skew },
+    );
+    bot = limited;
+    try {
+      expect((await new Browser('bo').signIn()).status).toBe(403);
+      expect((await new Browser('bo').signIn()).status).toBe(403);
+
+      const refused = await new Browser('alice').signIn();
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+      expect(refused.headers.get('content-type')).toMatch(/text\/html/);
+      expect(await refused.text()).toMatch(/Too many failed sign-in attempts[\s\S]*ERR_AGENT_RATE_LIMITED/);
+
+      skew = 61_000;
+      const signedIn = await new Browser('alice').signIn();
+      expect(sessionOf(signedIn)).toBeDefined();
+    } finally {
+      skew = 0;
+      bot = shared;
+      await limited.close();
+    }
+  });
+});
+
 describe('without a provider configured', () => {
   it('offers no provider sign-in and has no sign-in route', async () => {
     const plain = await startBot();

@@ -110,7 +110,19 @@ describe("feedback in Teams", () => {
     const response = await bot.post(fixture('invoke-feedback-dislike'));
     expect(response.status).toBe(200);
     expect(textOf(bot.sent.slice(mark))).toContain(phrases().feedbackSorry);
-    expect(await events()).toContainEqual({ kind: 'feedback', helpful: false, topic: 'which_backup', text: 'which of my backups should I restore from?' });
+    expect(await events()).toContainEqual({ kind: 'feedback', helpful: false, topic: 'which_backup', text: 'which of my backups should I restore from?', comment: 'it did not say how long it takes on mobile data' });
+  });
+
+  it("keeps a thumbs-down comment masked like any customer text, and bounded", async () => {
+    await bot.post({ ...fixture('personal-message'), text: 'which of my backups should I restore from?', attachments: [] });
+    const dislike = fixture('invoke-feedback-dislike');
+    const comment = `call me on +44 20 7946 0958 or mail ada@example.com ${'so slow '.repeat(200)}`;
+    await bot.post({ ...dislike, id: 'f:masked', value: { actionName: 'feedback', actionValue: { reaction: 'dislike', feedback: JSON.stringify({ feedbackText: comment }) } } });
+    const kept = (await events()).filter((event) => event.kind === 'feedback' && event.comment?.startsWith('call me'));
+    expect(kept).toHaveLength(1);
+    const [event] = kept as { comment: string }[];
+    expect(event!.comment).not.toMatch(/7946|ada@example\.com/);
+    expect(event!.comment.length).toBeLessThanOrEqual(500);
   });
 
   it('still answers other invokes with 501', async () => {

@@ -62,7 +62,8 @@ describe('the Insights page', () => {
     await page.waitForSelector('body[data-ready="true"]');
     await page.waitForSelector('canvas[data-tree="cannot_restore"]');
     const cannotRestore = page.locator('#topics-table tr', { hasText: '"Cannot Restore Backup" error' });
-    expect((await cannotRestore.locator('td').allTextContents()).slice(1)).toEqual(['3', '1', '1', '0', '1']);
+    // Asked, answered, helpful, not helpful, to a person, handed back, closed by agent.
+    expect((await cannotRestore.locator('td').allTextContents()).slice(1)).toEqual(['3', '1', '1', '0', '1', '0', '0']);
     // Two unplaced groups, and the question whose answer was not helpful.
     expect(await page.locator('#unanswered-table tbody tr').count()).toBe(3);
     // Chart.js drew something on each canvas (not a blank bitmap).

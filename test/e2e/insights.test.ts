@@ -3,7 +3,7 @@ import { readEvents } from '../../src/insights/recorder.js';
 import { buildInsights } from '../../src/insights/report.js';
 import type { StorageBackend } from '../../src/storage/backend.js';
 import { IN_MEMORY, openSqliteStorage } from '../../src/storage/sqlite/openSqliteStorage.js';
-import { conversation, startBot, type RunningBot } from '../support/botServer.js';
+import { agentOnline, caseId, conversation, startBot, type RunningBot } from '../support/botServer.js';
 
 /** What the bot records while customers talk to it through the real server, and the insights read back from it. */
 let bot: RunningBot;
@@ -86,6 +86,61 @@ describe('events recorded by the bot', () => {
     await chat.say('talk to a person');
     expect((await recorded()).map((entry) => entry.event)).toContainEqual({ kind: 'handedOff', reason: 'customer_asked', topic: 'cannot_restore', tree: 'cannot_restore', node: 'intro' });
     expect((await insights(60)).nodes.find((node) => node.node === 'intro' && node.tree === 'cannot_restore')).toMatchObject({ handedOff: 1, abandoned: 0 });
+  });
+
+  it("records how a person ended each handoff, once the conversation is saved: handed back at a topic, or closed", async () => {
+    await agentOnline(bot, 'ana-token-0123456789');
+    const agentApi = (path: string, body: unknown) =>
+      fetch(`${bot.url}${path}`, { method: 'POST', headers: { authorization: 'Bearer ana-token-0123456789', 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const handedBack = conversation(bot);
+    await handedBack.say('it keeps saying cannot restore backup');
+    await handedBack.say('talk to a person');
+    expect((await agentApi(`/api/agent/conversations/${caseId(handedBack.id)}/accept`, {})).status).toBe(200);
+    expect((await agentApi(`/api/agent/conversations/${caseId(handedBack.id)}/handback`, { mode: 'topic', topic: 'slow_restore' })).status).toBe(200);
+    const closed = conversation(bot);
+    await closed.say('it keeps saying cannot restore backup');
+    await closed.say('talk to a person');
+    expect((await agentApi(`/api/agent/conversations/${caseId(closed.id)}/accept`, {})).status).toBe(200);
+    expect((await agentApi(`/api/agent/conversations/${caseId(closed.id)}/close`, {})).status).toBe(200);
+
+    const ends = (await recorded()).filter((entry) => entry.event.kind === 'handedBack');
+    expect(ends).toEqual([
+      { at: expect.any(String), conversation: `webchat|${handedBack.id}`, event: { kind: 'handedBack', how: 'topic', toTopic: 'slow_restore' } },
+      { at: expect.any(String), conversation: `webchat|${closed.id}`, event: { kind: 'handedBack', how: 'close' } },
+    ]);
+    expect((await insights(60)).topics.find((row) => row.id === 'cannot_restore')).toMatchObject({ handoffs: 2, handedBack: 1, closedByAgent: 1 });
+  });
+
+  it('records a hand-back an agent gives in a Teams shared chat with "take over:"', async () => {
+    await bot.close();
+    await storage.close();
+    await start({ AGENT_USER_IDS: '29:agent-dana' });
+    const chatId = '19:shared@thread.v2';
+    const group = { conversation: { id: chatId, isGroup: true, conversationType: 'groupChat' } };
+    const chat = conversation(bot, { channelId: 'msteams', id: chatId, extra: group });
+    const mention = { type: 'mention', text: '<at>Support Bot</at>', mentioned: { id: 'bot-id', name: 'Support Bot' } };
+    await chat.say('<at>Support Bot</at> talk to a person', { entities: [mention] });
+    await bot.post({ type: 'message', id: 'agent-take-over', channelId: 'msteams', serviceUrl: 'https://connector.test', ...group, from: { id: '29:agent-dana', name: 'Dana' }, recipient: { id: 'bot-id' }, text: '<at>Support Bot</at> take over: slow restore', entities: [mention] });
+    expect((await recorded()).map((entry) => entry.event)).toContainEqual({ kind: 'handedBack', how: 'topic', toTopic: 'slow_restore' });
+  });
+
+  it("records an external hub's completed handoff as closed by its agent, and nothing for one that failed", async () => {
+    await bot.close();
+    await storage.close();
+    await start({ HANDOFF_HUB_CHANNELS: 'contact-centre' });
+    const status = (conversationId: string, state: string, id = `status-${conversationId}-${state}`) =>
+      bot.post({ type: 'event', name: 'handoff.status', id, channelId: 'contact-centre', serviceUrl: 'https://connector.test', conversation: { id: conversationId }, from: { id: 'hub' }, recipient: { id: 'bot-id' }, value: { state } });
+    const completed = conversation(bot, { channelId: 'contact-centre' });
+    await completed.say('talk to a person');
+    await status(completed.id, 'accepted');
+    await status(completed.id, 'completed');
+    const failed = conversation(bot, { channelId: 'contact-centre' });
+    await failed.say('talk to a person');
+    await status(failed.id, 'failed');
+    // A second "completed" (another activity) after the handoff is over ends nothing.
+    await status(completed.id, 'completed', 'status-late');
+    const ends = (await recorded()).filter((entry) => entry.event.kind === 'handedBack');
+    expect(ends.map((entry) => [entry.conversation, entry.event])).toEqual([[`contact-centre|${completed.id}`, { kind: 'handedBack', how: 'close' }]]);
   });
 
   it('records nothing twice when a channel replays an activity', async () => {

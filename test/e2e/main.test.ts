@@ -4,7 +4,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openSqliteStorage } from '../../src/storage/sqlite/openSqliteStorage.js';
+import { tempDir } from '../support/processes.js';
 
 /**
  * The real process (src/main.ts through tsx, or the real `npm start`) with a real local connector, to check what only the
@@ -131,4 +134,30 @@ describe('the bot process', () => {
     expect(lines.map((line) => line.msg)).toEqual(expect.arrayContaining(['shutting down: finishing the turns in flight', 'turns in flight finished; stopping']));
     await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
   }, 180_000);
+
+  it('deletes insight events older than INSIGHTS_RETENTION_DAYS as it starts, and still stops at once on SIGTERM', async () => {
+    const dataDir = tempDir('retention-process-');
+    try {
+      const day = 24 * 3600 * 1000;
+      const before = openSqliteStorage(path.join(dataDir, 'bot.sqlite'));
+      await before.events.append([
+        { at: new Date(Date.now() - 40 * day).toISOString(), conversation: 'webchat|old', body: '[{"kind":"ended"}]' },
+        { at: new Date(Date.now() - day).toISOString(), conversation: 'webchat|recent', body: '[{"kind":"ended"}]' },
+      ]);
+      await before.close();
+
+      running = await startProcess({ STORAGE: 'file', DATA_DIR: dataDir, INSIGHTS_RETENTION_DAYS: '30', SHUTDOWN_GRACE_MS: '5000' });
+      const { child, lines } = running;
+      await expect.poll(() => lines.find((line) => line.msg === 'insight events past retention removed'), { timeout: 20_000 }).toMatchObject({ removed: 1 });
+      const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+      child.kill('SIGTERM');
+      expect(await exited).toEqual([0, null]);
+
+      const after = openSqliteStorage(path.join(dataDir, 'bot.sqlite'));
+      expect((await after.events.read()).map((record) => record.conversation)).toEqual(['webchat|recent']);
+      await after.close();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

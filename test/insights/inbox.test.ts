@@ -74,6 +74,24 @@ describe('the inbox from the event log', () => {
     ]);
   });
 
+  it("shows a customer's comment on an unhelpful answer beside the question it answered", () => {
+    const { groups } = groupMessages(
+      inboxItems([
+        recorded({ kind: 'feedback', helpful: false, topic: 'slow', text: 'how long does a restore take', comment: 'nothing about mobile data' }, 0),
+        recorded({ kind: 'feedback', helpful: false, topic: 'slow', text: 'How long does a restore take' }, 1),
+        recorded({ kind: 'unplaced', why: 'unsure', text: 'weather tomorrow' }, 2),
+      ]),
+    );
+    expect(groups.find((group) => group.text === 'how long does a restore take')).toMatchObject({ count: 2, comments: [{ text: 'nothing about mobile data', at: at(0) }] });
+    expect(groups.find((group) => group.text === 'weather tomorrow')?.comments).toEqual([]);
+  });
+
+  it('keeps only the newest five comments of a group, however many customers wrote', () => {
+    const events = Array.from({ length: 40 }, (_, minute) => recorded({ kind: 'feedback', helpful: false, topic: 'slow', text: 'how long does a restore take', comment: `comment ${minute}` }, minute));
+    const [group] = groupMessages(inboxItems(events)).groups;
+    expect(group?.comments.map((comment) => comment.text)).toEqual(['comment 39', 'comment 38', 'comment 37', 'comment 36', 'comment 35']);
+  });
+
   it('hides what an agent dismissed or assigned, until the same words come again later', () => {
     const items = inboxItems([
       recorded({ kind: 'unplaced', why: 'unsure', text: 'Weather tomorrow' }, 0),

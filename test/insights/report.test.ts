@@ -26,7 +26,20 @@ describe('insights per topic', () => {
       ...conversation('b', [{ kind: 'asked', topic: 'which' }, { kind: 'answered', topic: 'which' }, { kind: 'feedback', helpful: false, topic: 'which', text: 'q' }]),
       ...conversation('c', [{ kind: 'asked', topic: 'which' }, { kind: 'handedOff', reason: 'customer_asked', topic: 'which' }]),
     ]);
-    expect(insights.topics.find((row) => row.id === 'which')).toEqual({ id: 'which', title: 'Which backup', asked: 3, answered: 2, helpful: 1, notHelpful: 1, handoffs: 1 });
+    expect(insights.topics.find((row) => row.id === 'which')).toEqual({ id: 'which', title: 'Which backup', asked: 3, answered: 2, helpful: 1, notHelpful: 1, handoffs: 1, handedBack: 0, closedByAgent: 0 });
+  });
+
+  it('says per topic how handoffs about it ended: handed back to the bot, or closed by the person', () => {
+    const insights = report([
+      ...conversation('a', [{ kind: 'handedOff', reason: 'customer_asked', topic: 'which' }, { kind: 'handedBack', how: 'topic', toTopic: 'slow' }]),
+      ...conversation('b', [{ kind: 'handedOff', reason: 'customer_asked', topic: 'which' }, { kind: 'handedBack', how: 'close' }]),
+      ...conversation('c', [{ kind: 'handedOff', reason: 'tree_handoff', topic: 'slow', tree: 'slow', node: 'power' }, { kind: 'handedBack', how: 'node', toTree: 'slow', toNode: 'wifi' }]),
+      ...conversation('d', [{ kind: 'handedOff', reason: 'customer_asked', topic: 'which' }]),
+      // A hand-back whose handover is no longer in the log (pruned, or --since after it) is nobody's.
+      ...conversation('e', [{ kind: 'handedBack', how: 'plain' }]),
+    ]);
+    expect(insights.topics.find((row) => row.id === 'which')).toMatchObject({ handoffs: 3, handedBack: 1, closedByAgent: 1 });
+    expect(insights.topics.find((row) => row.id === 'slow')).toMatchObject({ handoffs: 1, handedBack: 1, closedByAgent: 0 });
   });
 
   it('lists every topic of the content, asked or not, the most asked first', () => {

@@ -28,6 +28,15 @@ describe.each(stores.kinds)('agent accounts in the %s store', (kind) => {
     expect(kept).toContain('"kind":"token"');
   });
 
+  it('says whether any account exists, as another instance adds and removes the only one', async () => {
+    const { a, b } = await twoInstances(kind);
+    expect(await b.any()).toBe(false);
+    await a.add('Noor');
+    expect(await b.any()).toBe(true);
+    await a.remove('Noor');
+    expect(await b.any()).toBe(false);
+  });
+
   it('refuses a second agent of the same name, whatever its case, even when two instances add it at once', async () => {
     const { a, b } = await twoInstances(kind);
     const results = await Promise.allSettled([a.add('Lee'), b.add('LEE')]);

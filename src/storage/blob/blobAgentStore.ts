@@ -49,6 +49,15 @@ export class BlobAgentStore implements AgentStore {
     return this.listUnder<AgentAccountRecord>(ACCOUNTS);
   }
 
+  async any(): Promise<boolean> {
+    // One page of at most one name, without metadata: the same cost with one account or thousands.
+    // Azure may answer a page with none and a continuation, so an empty page is not yet "none".
+    for await (const page of this.container.listBlobsFlat({ prefix: ACCOUNTS }).byPage({ maxPageSize: 1 })) {
+      if (page.segment.blobItems.length > 0) return true;
+    }
+    return false;
+  }
+
   async remove(key: string): Promise<boolean> {
     try {
       await this.container.deleteBlob(accountName(key), { deleteSnapshots: 'include' });

@@ -1,9 +1,18 @@
 import { text } from 'node:stream/consumers';
 import type { ContainerClient } from '@azure/storage-blob';
 import type { EventLog, EventRecord } from '../eventLog.js';
+import { statusOf } from './blobName.js';
 
 /** Beside the state blobs, whose names botbuilder URL-encodes, so never contain this slash. */
 const PREFIX = 'insight-events/';
+
+/** Deletions in flight at once while pruning. */
+const DELETES_AT_ONCE = 32;
+
+/** Another instance pruning at the same time may have deleted it first. */
+const ignoreGone = (error: unknown): void => {
+  if (statusOf(error) !== 404) throw error;
+};
 
 /**
  * Events as JSON-lines blobs in the state container, one blob per batch: everything appended
@@ -54,6 +63,27 @@ export class BlobEventLog implements EventLog {
       .flat()
       .filter((record) => record.at >= since)
       .sort((a, b) => a.at.localeCompare(b.at));
+  }
+
+  /**
+   * Deletes the batches whose newest record is older than `before`. Names sort by that time, so
+   * the listing stops at the first batch to keep: the cost is the batches deleted, not those kept.
+   */
+  async prune(before: string): Promise<number> {
+    let old: string[] = [];
+    let removed = 0;
+    const remove = async () => {
+      await Promise.all(old.map((name) => this.container.deleteBlob(name, { deleteSnapshots: 'include' }).catch(ignoreGone)));
+      removed += old.length;
+      old = [];
+    };
+    for await (const blob of this.container.listBlobsFlat({ prefix: PREFIX })) {
+      if (blob.name.slice(PREFIX.length, PREFIX.length + before.length) >= before) break;
+      old.push(blob.name);
+      if (old.length === DELETES_AT_ONCE) await remove();
+    }
+    await remove();
+    return removed;
   }
 
   private async download(name: string): Promise<EventRecord[]> {

@@ -7,6 +7,7 @@ export class SqliteAgentStore implements AgentStore {
   private readonly replace: Database.Statement<[string, string]>;
   private readonly select: Database.Statement<[string], string>;
   private readonly selectAll: Database.Statement<[], string>;
+  private readonly selectAny: Database.Statement<[], number>;
   private readonly delete: Database.Statement<[string]>;
   private readonly upsertCredential: Database.Statement<[string, string, string]>;
   private readonly selectCredential: Database.Statement<[string], string>;
@@ -33,6 +34,7 @@ export class SqliteAgentStore implements AgentStore {
     this.replace = db.prepare('UPDATE agent_account SET value = ? WHERE key = ?');
     this.select = db.prepare<[string], string>('SELECT value FROM agent_account WHERE key = ?').pluck();
     this.selectAll = db.prepare<[], string>('SELECT value FROM agent_account ORDER BY key').pluck();
+    this.selectAny = db.prepare<[], number>('SELECT 1 FROM agent_account LIMIT 1').pluck();
     this.delete = db.prepare('DELETE FROM agent_account WHERE key = ?');
     this.upsertCredential = db.prepare('INSERT INTO agent_credential (digest, agent, value) VALUES (?, ?, ?) ON CONFLICT (digest) DO UPDATE SET agent = excluded.agent, value = excluded.value');
     this.selectCredential = db.prepare<[string], string>('SELECT value FROM agent_credential WHERE digest = ?').pluck();
@@ -63,6 +65,10 @@ export class SqliteAgentStore implements AgentStore {
 
   async list(): Promise<AgentAccountRecord[]> {
     return this.selectAll.all().map((value) => JSON.parse(value) as AgentAccountRecord);
+  }
+
+  async any(): Promise<boolean> {
+    return this.selectAny.get() !== undefined;
   }
 
   async remove(key: string): Promise<boolean> {
