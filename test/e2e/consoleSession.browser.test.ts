@@ -4,7 +4,7 @@ import type { StorageBackend } from '../../src/storage/backend.js';
 import { AgentAccounts } from '../../src/storage/agentAccounts.js';
 import { IN_MEMORY, openSqliteStorage } from '../../src/storage/sqlite/openSqliteStorage.js';
 import { CHROME_PATH, hasChromium, launchChromium } from '../support/browser.js';
-import { startBot, type RunningBot } from '../support/botServer.js';
+import { agentOnline, conversation, startBot, textOf, type RunningBot } from '../support/botServer.js';
 
 /**
  * The console pages once their session ends under them (a token rotated or removed, a session
@@ -30,14 +30,18 @@ afterAll(async () => {
   await storage?.close();
 });
 
-/** Every agent API call the page makes, with the answer it got. */
-function watch(page: Page): string[] {
+/** Every agent API call the page answered (with its status), and every one it sent, answered or not. */
+function watch(page: Page): { calls: string[]; sent: string[] } {
   const calls: string[] = [];
-  page.on('response', (response) => {
-    const { pathname } = new URL(response.url());
-    if (pathname.startsWith('/api/agent/')) calls.push(`${response.request().method()} ${pathname} ${response.status()}`);
+  const sent: string[] = [];
+  const agentApi = (url: string) => new URL(url).pathname.startsWith('/api/agent/');
+  page.on('request', (request) => {
+    if (agentApi(request.url())) sent.push(`${request.method()} ${new URL(request.url()).pathname}`);
   });
-  return calls;
+  page.on('response', (response) => {
+    if (agentApi(response.url())) calls.push(`${response.request().method()} ${new URL(response.url()).pathname} ${response.status()}`);
+  });
+  return { calls, sent };
 }
 
 async function signIn(page: Page, token: string, name: string): Promise<void> {
@@ -51,7 +55,7 @@ describe('a console whose session ends', () => {
     const { token } = await accounts.add('Rui');
     const page = await browser.newPage();
     await page.clock.install();
-    const calls = watch(page);
+    const { calls, sent } = watch(page);
     await page.goto(`${bot.url}/agent`);
     await signIn(page, token, 'Rui');
     await page.clock.runFor(4_500);
@@ -67,16 +71,44 @@ describe('a console whose session ends', () => {
     expect(refused.length).toBeGreaterThanOrEqual(1);
 
     // A minute of the page's time: no poll, heartbeat or clock of its own asks anything more.
-    const before = calls.length;
+    const before = sent.length;
     await page.clock.runFor(60_000);
-    await page.evaluate('new Promise((resolve) => setTimeout(resolve, 0))');
-    expect(calls.slice(before)).toEqual([]);
+    expect(sent.slice(before)).toEqual([]);
 
     await signIn(page, rotated, 'Rui');
     const again = calls.length;
     await page.clock.runFor(3_000);
     await expect.poll(() => calls.slice(again).filter((call) => call === 'GET /api/agent/queue 200').length).toBeGreaterThanOrEqual(2);
     expect(calls.slice(again).filter((call) => call.endsWith(' 401'))).toEqual([]);
+    await page.close();
+  }, BROWSER_FLOW_TIMEOUT_MS);
+
+  it('keeps a reply written as the session ended, and sends it once the agent has signed in again', async () => {
+    const { token } = await accounts.add('Lea');
+    await agentOnline(bot, token);
+    const customer = conversation(bot);
+    await customer.say('my restore is taking forever');
+    await customer.say('I want to talk to a person');
+    const page = await browser.newPage();
+    await page.goto(`${bot.url}/agent`);
+    await signIn(page, token, 'Lea');
+    await page.click(`button.case[data-id="webchat|${customer.id}"]`);
+    await page.click('#accept-form button');
+    await page.waitForSelector('#reply-form:not(.hidden)');
+
+    const mark = bot.sent.length;
+    await page.fill('#reply-text', 'Lea here: is the phone on Wi-Fi and charging?');
+    const { token: rotated } = await accounts.rotate('Lea');
+    // Sent as the session ends: the reply meets the 401 itself, or a poll met it first and the
+    // page no longer sends anything; either way the form is submitted and nothing goes out.
+    await page.locator('#reply-form').evaluate((form) => (form as unknown as { requestSubmit(): void }).requestSubmit());
+    await page.waitForSelector('#error:has-text("Sign in again")');
+    expect(textOf(bot.sent.slice(mark))).not.toContain('Lea here');
+
+    await signIn(page, rotated, 'Lea');
+    expect(await page.inputValue('#reply-text')).toBe('Lea here: is the phone on Wi-Fi and charging?');
+    await page.click('#reply-form button');
+    await expect.poll(() => textOf(bot.sent.slice(mark).filter((sent) => sent.conversationId === customer.id))).toContain('Lea here');
     await page.close();
   }, BROWSER_FLOW_TIMEOUT_MS);
 
