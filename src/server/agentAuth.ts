@@ -178,6 +178,8 @@ export function limitedDirectory(directory: AgentDirectory, failures: FailureLim
  * A request that passed fewer proxies gives the leftmost entry (as Express's `trust proxy` does),
  * one without the header the peer. A port some proxies add ("203.0.113.7:51234", "[2001:db8::1]:443")
  * is dropped; an entry that is no address at all is not believed either, and the peer stands.
+ * This holds only if the proxies are the one way in: a client reaching the port directly writes
+ * the whole header (README "Agent accounts and sign-in").
  */
 export function clientAddress(req: Pick<Request, 'socket' | 'headers'>, trustProxyHops: number): string {
   const peer = req.socket?.remoteAddress ?? 'unknown';
