@@ -39,10 +39,8 @@ export interface Transition {
   /** The offer to leave a message lapsed: the bot answers this message as if no person had come up. */
   readonly passOn?: boolean;
   /** The customer stopped waiting for a person without one answering: asked to (cancel), or the queue timed out. */
-  readonly ended?: WaitEnding;
+  readonly ended?: 'withdrawn' | 'timedOut';
 }
-
-export type WaitEnding = 'withdrawn' | 'timedOut';
 
 /**
  * Messages a left message keeps. A stressed customer writes several ("hello?", "anyone?"): each is
