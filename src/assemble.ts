@@ -85,6 +85,7 @@ export function assemble(config: Config, logger: Logger, storage: StorageBackend
     maxFailures: config.AGENT_AUTH_MAX_FAILURES,
     windowMs: config.AGENT_AUTH_WINDOW_SECONDS * 1000,
     maxTracked: config.AGENT_AUTH_TRACKED,
+    trustProxyHops: config.TRUST_PROXY_HOPS,
     now,
   });
   const agents = limitedDirectory(agentDirectories(configuredAgents(config.AGENT_TOKENS), accounts), failures);
@@ -189,7 +190,7 @@ export function assemble(config: Config, logger: Logger, storage: StorageBackend
   const server = createApp({
     logger,
     gate,
-    messages: { channel, allowRemoteUnauthenticated: config.ALLOW_REMOTE_UNAUTHENTICATED },
+    messages: { channel, allowRemoteUnauthenticated: config.ALLOW_REMOTE_UNAUTHENTICATED, trustProxyHops: config.TRUST_PROXY_HOPS },
     storageHealthy: () => store.healthy(),
     streamBufferBytes: config.DIRECT_LINE_STREAM_BUFFER_BYTES,
     webChat,

@@ -70,6 +70,9 @@ const schema = z.object({
   AGENT_AUTH_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(10),
   AGENT_AUTH_WINDOW_SECONDS: z.coerce.number().int().min(10).max(86_400).default(900),
   AGENT_AUTH_TRACKED: z.coerce.number().int().min(100).max(100_000).default(10_000),
+  // Reverse proxies in front of this server: the client address is the one the outermost of them saw,
+  // N entries from the right of X-Forwarded-For (README "Behind a reverse proxy"); 0 = the TCP peer.
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   AGENT_USER_IDS: z
     .string()
     .default('')

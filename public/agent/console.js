@@ -1,5 +1,7 @@
 // Agent console: polls the queue and the open conversation; every call carries the agent's own
 // token (session.js), and the server acts as the token's owner (the name comes from /api/agent/me).
+// The polling runs through session.js's every(), so it stops when the session ends (a 401) and
+// starts again when the agent signs in again.
 (() => {
   const $ = (id) => document.getElementById(id);
   const POLL_MS = 1500;
@@ -9,7 +11,7 @@
     tree_handoff: 'The troubleshooting steps ran out',
     repeated_fallback: 'The bot did not understand them',
   };
-  const { api, blob, start } = window.agentSession;
+  const { api, blob, every, start } = window.agentSession;
   let agent = '';
   let selected = null;
   let shownCase = '';
@@ -20,6 +22,7 @@
   let known;
   let picked = null;
   let audio;
+  let alertsReady = false;
 
   function show(message) { $('error').textContent = message; }
 
@@ -74,8 +77,8 @@
     catalog = await api('/api/agent/catalog');
     setUpAlerts();
     await refresh();
-    setInterval(() => refresh().catch((error) => show(error.message)), POLL_MS);
-    setInterval(tickWaits, 1000);
+    every(POLL_MS, () => refresh().catch((error) => show(error.message)));
+    every(1000, tickWaits);
   }
 
   async function refresh() {
@@ -163,6 +166,8 @@
   // New-case alert: the count of waiting customers in the tab's title, a beep if the agent turned
   // sound on (remembered), and a desktop notification once the agent allowed them with a click.
   function setUpAlerts() {
+    if (alertsReady) return;
+    alertsReady = true;
     const sound = $('sound');
     sound.checked = localStorage.getItem('agentConsoleSound') === 'on';
     $('sound-toggle').classList.remove('hidden');

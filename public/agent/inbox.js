@@ -25,6 +25,19 @@
       const examples = element('ul', undefined, 'examples');
       for (const example of group.examples) examples.append(element('li', example));
       card.append(examples);
+      // Teams' thumbs-down form: what customers wrote about the answer they got (newest first, masked by the server).
+      if (group.comments?.length) {
+        const said = element('section', undefined, 'comments');
+        said.append(element('h4', 'What customers said about the answer'));
+        const comments = element('ul');
+        for (const comment of group.comments) {
+          const item = element('li');
+          item.append(element('q', comment.text), element('span', ` · ${day(comment.at)}`, 'meta'));
+          comments.append(item);
+        }
+        said.append(comments);
+        card.append(said);
+      }
       const form = element('form');
       const select = element('select');
       select.setAttribute('aria-label', 'Topic');

@@ -57,7 +57,7 @@
     $('topics-table').tBodies[0].replaceChildren(
       ...topics.map((topic) => {
         const row = document.createElement('tr');
-        row.append(cell(topic.title), cell(topic.asked, true), cell(topic.answered, true), cell(topic.helpful, true), cell(topic.notHelpful, true), cell(topic.handoffs, true), cell(topic.handedBack, true), cell(topic.closedByAgent, true));
+        row.append(cell(topic.title), cell(topic.asked, true), cell(topic.answered, true), cell(topic.helpful, true), cell(topic.notHelpful, true), cell(topic.handoffs, true), cell(topic.handedBack, true), cell(topic.closedByAgent, true), cell(topic.withdrawn, true), cell(topic.timedOut, true));
         return row;
       }),
     );

@@ -1,16 +1,16 @@
 // Agent presence: while the console is open and signed in, a heartbeat every 20 s tells the bot
 // that a person can answer (the server counts an agent offline after AGENT_OFFLINE_AFTER_SECONDS
 // without one), and the "who's online" list is refreshed. Closing the page signs the agent out at
-// once, so customers are not promised a person who has just left.
+// once, so customers are not promised a person who has just left. Calls go through session.js, so
+// a session that ends (401) stops the heartbeat too, until the agent signs in again.
 (() => {
   const HEARTBEAT_MS = 20000;
   const box = document.getElementById('presence');
   if (!box) return;
+  const { api, authorization, onSignedIn } = window.agentSession;
   let status = sessionStorage.getItem('agentPresence') === 'away' ? 'away' : 'available';
-  let started = false;
-
-  const token = () => sessionStorage.getItem('agentToken') || '';
-  const headers = () => ({ authorization: `Bearer ${token()}`, 'content-type': 'application/json' });
+  let signedIn = false;
+  let clock;
 
   const choice = document.createElement('select');
   choice.id = 'presence-status';
@@ -25,14 +25,13 @@
   box.replaceChildren(choice, heading, list);
 
   async function beat() {
-    if (!token()) return;
+    if (!signedIn) return;
     try {
-      const sent = await fetch('/api/agent/presence', { method: 'POST', headers: headers(), body: JSON.stringify({ status }) });
-      if (!sent.ok) return;
-      const answer = await fetch('/api/agent/online', { headers: headers() });
-      if (answer.ok) show((await answer.json()).agents);
+      await api('/api/agent/presence', { status });
+      show((await api('/api/agent/online')).agents);
     } catch {
       // The next heartbeat tries again; the server counts the agent offline only after a minute of silence.
+      // A 401 has ended the session in session.js, which stops the heartbeat below.
     }
   }
 
@@ -53,19 +52,31 @@
     beat();
   });
 
-  // keepalive lets the goodbye leave while the page unloads (sendBeacon cannot carry the token).
+  // Its own fetch, not session.js's api(): only fetch's keepalive lets the goodbye leave while the page
+  // unloads (sendBeacon cannot carry the token), and nobody is left to read its answer or be told of a 401.
   window.addEventListener('pagehide', () => {
-    if (!token()) return;
-    fetch('/api/agent/presence', { method: 'POST', headers: headers(), body: JSON.stringify({ status: 'offline' }), keepalive: true }).catch(() => undefined);
+    if (!signedIn) return;
+    fetch('/api/agent/presence', { method: 'POST', headers: { ...authorization(), 'content-type': 'application/json' }, body: JSON.stringify({ status: 'offline' }), keepalive: true }).catch(() => undefined);
   });
 
-  // The console stores the token once the agent has signed in; until then there is nobody to announce.
-  const waitForSignIn = setInterval(() => {
-    if (started || !token()) return;
-    started = true;
-    clearInterval(waitForSignIn);
-    beat();
-    if (window.Worker) new Worker('/agent/presence-worker.js').addEventListener('message', beat);
-    else setInterval(beat, HEARTBEAT_MS);
-  }, 500);
+  onSignedIn(
+    () => {
+      signedIn = true;
+      beat();
+      clock?.terminate?.();
+      if (window.Worker) {
+        clock = new Worker('/agent/presence-worker.js');
+        clock.addEventListener('message', beat);
+      } else {
+        const timer = setInterval(beat, HEARTBEAT_MS);
+        clock = { terminate: () => clearInterval(timer) };
+      }
+    },
+    () => {
+      signedIn = false;
+      clock?.terminate();
+      clock = undefined;
+      list.replaceChildren();
+    },
+  );
 })();

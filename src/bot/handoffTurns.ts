@@ -157,7 +157,8 @@ export class HandoffTurns implements Conversations {
     const next: ConversationState = transition.handoff ? { ...state, handoff: transition.handoff } : withoutHandoff(state);
     const replies = [...(sent.replies ?? []), ...(transition.say ? this.say(transition.say, standing).map((text) => ({ text })) : [])];
     const attachments = sent.attachments?.length ? { attachments: sent.attachments } : {};
-    return this.deps.transcript.say(next, { ...(customer ? { customer } : {}), ...attachments, replies }, { ...extra, ...(transition.closeCase ? { closeCase: true } : {}) });
+    const ended = transition.ended && state.handoff && state.handoff.status !== 'accepted' ? { events: [{ kind: 'waitEnded', why: transition.ended, from: state.handoff.status } satisfies InsightEvent] } : {};
+    return this.deps.transcript.say(next, { ...(customer ? { customer } : {}), ...attachments, replies }, { ...extra, ...ended, ...(transition.closeCase ? { closeCase: true } : {}) });
   }
 
   /**

@@ -30,8 +30,8 @@ function csv({ topics, nodes, unanswered }: Insights): string {
   const table = (header: string[], rows: (string | number)[][]) => [header, ...rows].map((row) => row.map(csvField).join(',')).join('\n');
   return `${[
     table(
-      ['topic', 'title', 'asked', 'answered', 'helpful', 'notHelpful', 'handoffs', 'handedBack', 'closedByAgent'],
-      topics.map((row) => [row.id, row.title, row.asked, row.answered, row.helpful, row.notHelpful, row.handoffs, row.handedBack, row.closedByAgent]),
+      ['topic', 'title', 'asked', 'answered', 'helpful', 'notHelpful', 'handoffs', 'handedBack', 'closedByAgent', 'withdrawn', 'timedOut'],
+      topics.map((row) => [row.id, row.title, row.asked, row.answered, row.helpful, row.notHelpful, row.handoffs, row.handedBack, row.closedByAgent, row.withdrawn, row.timedOut]),
     ),
     table(['tree', 'node', 'reached', 'resolved', 'handedOff', 'abandoned'], nodes.map((row) => [row.tree, row.node, row.reached, row.resolved, row.handedOff, row.abandoned])),
     table(['text', 'count', 'lastAt'], unanswered.map((row) => [row.text, row.count, row.lastAt])),
@@ -40,9 +40,9 @@ function csv({ topics, nodes, unanswered }: Insights): string {
 
 function text({ topics, nodes, unanswered }: Insights): string {
   const pad = (value: string | number, width: number) => (typeof value === 'number' ? String(value).padStart(width) : value.padEnd(width));
-  const lines = ['Topics                                   asked answered helpful not-helpful to-a-person handed-back closed-by-agent'];
+  const lines = ['Topics                                   asked answered helpful not-helpful to-a-person handed-back closed-by-agent withdrawn timed-out'];
   for (const row of topics) {
-    lines.push(`${pad(row.title.slice(0, 40), 40)} ${pad(row.asked, 5)} ${pad(row.answered, 8)} ${pad(row.helpful, 7)} ${pad(row.notHelpful, 11)} ${pad(row.handoffs, 11)} ${pad(row.handedBack, 11)} ${pad(row.closedByAgent, 15)}`);
+    lines.push(`${pad(row.title.slice(0, 40), 40)} ${pad(row.asked, 5)} ${pad(row.answered, 8)} ${pad(row.helpful, 7)} ${pad(row.notHelpful, 11)} ${pad(row.handoffs, 11)} ${pad(row.handedBack, 11)} ${pad(row.closedByAgent, 15)} ${pad(row.withdrawn, 9)} ${pad(row.timedOut, 9)}`);
   }
   lines.push('', 'Walk-through steps                       reached resolved to-a-person gave-up');
   for (const row of nodes.filter((node) => node.reached > 0)) lines.push(`${pad(`${row.tree}/${row.node}`.slice(0, 40), 40)} ${pad(row.reached, 7)} ${pad(row.resolved, 8)} ${pad(row.handedOff, 11)} ${pad(row.abandoned, 7)}`);

@@ -38,6 +38,8 @@ export interface Transition {
   readonly requestCase?: HandoffContext;
   /** The offer to leave a message lapsed: the bot answers this message as if no person had come up. */
   readonly passOn?: boolean;
+  /** The customer stopped waiting for a person without one answering: asked to (cancel), or the queue timed out. */
+  readonly ended?: 'withdrawn' | 'timedOut';
 }
 
 /**
@@ -74,17 +76,17 @@ export function customerWrote(handoff: HandoffState, options: CustomerWroteOptio
   const age = options.now.getTime() - Date.parse(handoff.since);
   if (handoff.status === 'offered') {
     if (age > options.queueTimeoutMs) return { handoff: undefined, passOn: true };
-    if (options.withdraws) return { handoff: undefined, say: 'handoffWithdrawn' };
+    if (options.withdraws) return { handoff: undefined, say: 'handoffWithdrawn', ended: 'withdrawn' };
     if (options.available && handoff.context) return { handoff: queued(options.now), say: 'queued', requestCase: handoff.context };
     return { handoff: { status: 'message', since: options.now.toISOString(), parts: 1 }, say: 'messageLeft', keepMessage: true };
   }
-  if (options.withdraws) return { handoff: undefined, say: 'handoffWithdrawn', closeCase: true };
+  if (options.withdraws) return { handoff: undefined, say: 'handoffWithdrawn', closeCase: true, ended: 'withdrawn' };
   if (handoff.status === 'message') {
     const parts = handoff.parts ?? 1;
     if (parts >= MAX_MESSAGE_PARTS) return { handoff, say: 'messageFull' };
     return { handoff: { ...handoff, parts: parts + 1 }, say: 'messageAdded', keepMessage: true };
   }
-  if (age > options.queueTimeoutMs) return { handoff: undefined, say: 'handoffFailed', closeCase: true };
+  if (age > options.queueTimeoutMs) return { handoff: undefined, say: 'handoffFailed', closeCase: true, ended: 'timedOut' };
   if (!options.available) return { handoff: { status: 'message', since: handoff.since, parts: 1 }, say: 'agentsLeft', keepMessage: true };
   if (handoff.waitingNoticeSent) return { handoff };
   return { handoff: { ...handoff, waitingNoticeSent: true }, say: 'handoffWaiting' };

@@ -20,6 +20,10 @@ interface TopicRow {
   readonly handedBack: number;
   /** Of those, closed by the person without handing back. */
   readonly closedByAgent: number;
+  /** Of those, the customer stopped waiting before a person answered (cancel, start over, goodbye). */
+  readonly withdrawn: number;
+  /** Of those, the wait outlasted HANDOFF_QUEUE_TIMEOUT_SECONDS (seen when the customer next wrote). */
+  readonly timedOut: number;
 }
 
 interface NodeRow {
@@ -109,6 +113,12 @@ export function buildInsights(events: readonly Recorded[], options: ReportOption
         handedOverAbout.delete(conversation);
         break;
       }
+      case 'waitEnded': {
+        const row = topic(handedOverAbout.get(conversation));
+        if (row) row[event.why] += 1;
+        handedOverAbout.delete(conversation);
+        break;
+      }
       case 'feedback': {
         const row = topic(event.topic);
         if (row && event.helpful) row.helpful += 1;
@@ -134,7 +144,7 @@ export function buildInsights(events: readonly Recorded[], options: ReportOption
   };
 }
 
-const topicRow = (id: string, title: string): Mutable<TopicRow> => ({ id, title, asked: 0, answered: 0, helpful: 0, notHelpful: 0, handoffs: 0, handedBack: 0, closedByAgent: 0 });
+const topicRow = (id: string, title: string): Mutable<TopicRow> => ({ id, title, asked: 0, answered: 0, helpful: 0, notHelpful: 0, handoffs: 0, handedBack: 0, closedByAgent: 0, withdrawn: 0, timedOut: 0 });
 
 function nodeRow(nodes: Map<string, Mutable<NodeRow>>, tree: string, node: string): Mutable<NodeRow> {
   const key = `${tree}/${node}`;

@@ -1,13 +1,13 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { isIPv6 } from 'node:net';
+import { isIP, isIPv4, isIPv6 } from 'node:net';
 import type { Request, Response } from 'restify';
 import { AppError, RetryLaterError } from '../errors.js';
 import { bearerToken } from '../text.js';
 
 /** Who holds a presented bearer token: an agent's name, or undefined for anyone else. */
 export interface AgentDirectory {
-  /** `client` is where the request came from (clientOf), for a directory that limits guesses. */
-  identify(token: string, client: string): Promise<string | undefined>;
+  /** `from` is the request the token came with, for a directory that limits guesses per client. */
+  identify(token: string, from: Request): Promise<string | undefined>;
 }
 
 /** A route handler that runs as the agent whose token came with the request. */
@@ -35,9 +35,9 @@ export function configuredAgents(agents: readonly { readonly name: string; reado
  */
 export function agentDirectories(...directories: readonly AgentDirectory[]): AgentDirectory {
   return {
-    async identify(token, client) {
+    async identify(token, from) {
       for (const directory of directories) {
-        const agent = await directory.identify(token, client);
+        const agent = await directory.identify(token, from);
         if (agent) return agent;
       }
       return undefined;
@@ -52,7 +52,7 @@ export function agentDirectories(...directories: readonly AgentDirectory[]): Age
 export function asAgent(directory: AgentDirectory, handler: AgentHandler) {
   return async (req: Request, res: Response): Promise<void> => {
     const presented = bearerToken(req.headers.authorization);
-    const agent = presented ? await directory.identify(presented, clientOf(req)) : undefined;
+    const agent = presented ? await directory.identify(presented, req) : undefined;
     if (!agent) {
       res.header('WWW-Authenticate', 'Bearer');
       throw new AppError('ERR_AGENT_UNAUTHORIZED', 'a valid agent token is required');
@@ -69,6 +69,8 @@ export interface FailureLimitSettings {
   readonly windowMs: number;
   /** Addresses and accounts remembered at once; beyond it the one that failed least recently is forgotten. */
   readonly maxTracked: number;
+  /** TRUST_PROXY_HOPS: how many reverse proxies stand in front of this server (clientAddress); 0 unless given. */
+  readonly trustProxyHops?: number;
   readonly now?: () => number;
 }
 
@@ -97,6 +99,18 @@ export class FailureLimit {
   private readonly tracked = new Map<string, Failures>();
 
   constructor(private readonly settings: FailureLimitSettings) {}
+
+  /**
+   * The key a request's failures are charged to: its client address (clientAddress). An IPv6 /64
+   * is one key, since whoever has one address of it usually has them all.
+   */
+  clientOf(req: Request): string {
+    const address = clientAddress(req, this.settings.trustProxyHops ?? 0);
+    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+    if (mapped) return `address:${mapped[1]}`;
+    if (isIPv6(address)) return `address:${ipv6Prefix(address)}::/64`;
+    return `address:${address}`;
+  }
 
   /** ERR_AGENT_RATE_LIMITED when any of the keys has used up its failures in its window. */
   refuseIfSpent(keys: readonly string[]): void {
@@ -146,10 +160,10 @@ export class FailureLimit {
 /** A directory that refuses a client address once it has tried too many wrong tokens. */
 export function limitedDirectory(directory: AgentDirectory, failures: FailureLimit): AgentDirectory {
   return {
-    async identify(token, client) {
-      const keys = [client];
+    async identify(token, from) {
+      const keys = [failures.clientOf(from)];
       failures.refuseIfSpent(keys);
-      const agent = await directory.identify(token, client);
+      const agent = await directory.identify(token, from);
       if (!agent) failures.failed(keys, token);
       return agent;
     },
@@ -157,17 +171,37 @@ export function limitedDirectory(directory: AgentDirectory, failures: FailureLim
 }
 
 /**
- * The key a request's failures are charged to: the peer's address as the socket has it. No
- * X-Forwarded-For is read, as this server has no setting saying which proxy to believe; behind a
- * reverse proxy every client is the proxy's address (README "Agent accounts and sign-in"). An
- * IPv6 /64 is one key, since whoever has one address of it usually has them all.
+ * Where a request came from. With `trustProxyHops` 0, the TCP peer: X-Forwarded-For is not read,
+ * as anyone can write it. With N > 0 (TRUST_PROXY_HOPS, N reverse proxies in front), the address
+ * the N-th proxy from this server saw: each proxy appends its peer to the right of the header, so
+ * that entry is the N-th from the right, and everything left of it is whatever the client wrote.
+ * A request that passed fewer proxies gives the leftmost entry (as Express's `trust proxy` does),
+ * one without the header the peer. A port some proxies add ("203.0.113.7:51234", "[2001:db8::1]:443")
+ * is dropped; an entry that is no address at all is not believed either, and the peer stands.
+ * This holds only if the proxies are the one way in: a client reaching the port directly writes
+ * the whole header (README "Agent accounts and sign-in").
  */
-export function clientOf(req: Request): string {
-  const address = req.socket?.remoteAddress ?? 'unknown';
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return `address:${mapped[1]}`;
-  if (isIPv6(address)) return `address:${ipv6Prefix(address)}::/64`;
-  return `address:${address}`;
+export function clientAddress(req: Pick<Request, 'socket' | 'headers'>, trustProxyHops: number): string {
+  const peer = req.socket?.remoteAddress ?? 'unknown';
+  if (trustProxyHops === 0) return peer;
+  const header = req.headers['x-forwarded-for'];
+  // Node joins repeated headers with ", " already for this one; an array only comes from a caller.
+  const entries = (Array.isArray(header) ? header.join(',') : (header ?? ''))
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  if (entries.length === 0) return peer;
+  return addressIn(entries[Math.max(0, entries.length - trustProxyHops)]!) ?? peer;
+}
+
+/** The IP address of one X-Forwarded-For entry, without the port a proxy may have added. */
+function addressIn(entry: string): string | undefined {
+  if (isIP(entry)) return entry;
+  const bracketed = /^\[([0-9a-f:.]+)\](?::\d{1,5})?$/i.exec(entry);
+  if (bracketed && isIPv6(bracketed[1]!)) return bracketed[1];
+  const withPort = /^(\d{1,3}(?:\.\d{1,3}){3}):\d{1,5}$/.exec(entry);
+  if (withPort && isIPv4(withPort[1]!)) return withPort[1];
+  return undefined;
 }
 
 /** The first four groups of an IPv6 address, its "::" written out. */

@@ -4,7 +4,7 @@ import * as oidc from 'openid-client';
 import { z } from 'zod';
 import { AppError, httpStatusOf } from '../errors.js';
 import { bearerToken, firstLine } from '../text.js';
-import { clientOf, type FailureLimit } from './agentAuth.js';
+import type { FailureLimit } from './agentAuth.js';
 import { consoleFiles } from './consoleFiles.js';
 import { errorResponse, jsonRoute } from './errors.js';
 
@@ -121,7 +121,7 @@ export function mountAgentSignIn(server: Server, options: AgentSignInOptions): v
     '/agent/sign-in',
     page(async (req, res) => {
       // Every sign-in from an address that has failed too often stops here, before the provider.
-      failures.refuseIfSpent([clientOf(req)]);
+      failures.refuseIfSpent([failures.clientOf(req)]);
       const config = await configuration();
       const pending: Pending = { state: oidc.randomState(), nonce: oidc.randomNonce(), verifier: oidc.randomPKCECodeVerifier(), at: now() };
       const authorize = oidc.buildAuthorizationUrl(config, {
@@ -140,7 +140,7 @@ export function mountAgentSignIn(server: Server, options: AgentSignInOptions): v
   server.get(
     CALLBACK_PATH,
     page(async (req, res) => {
-      const client = clientOf(req);
+      const client = failures.clientOf(req);
       failures.refuseIfSpent([client]);
       const named: string[] = [];
       try {

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Request, Server } from 'restify';
 import type { BotChannel } from '../channels/botChannel.js';
 import { AppError } from '../errors.js';
+import { clientAddress } from './agentAuth.js';
 import { jsonRoute } from './errors.js';
 import type { TurnGate } from './turnGate.js';
 
@@ -12,6 +13,8 @@ export interface MessagesOptions {
   readonly logger: Logger;
   /** Unauthenticated requests (MicrosoftAppId empty) from other machines too, not only this one. */
   readonly allowRemoteUnauthenticated: boolean;
+  /** TRUST_PROXY_HOPS: behind a proxy on this machine the peer is always local, the client perhaps not. */
+  readonly trustProxyHops: number;
 }
 
 /**
@@ -29,7 +32,7 @@ export function mountMessages(server: Server, options: MessagesOptions): void {
         // Channels post activities as application/json; any other body is refused before it is read as one.
         if (!req.is('json')) throw new AppError('ERR_REQUEST_MEDIA_TYPE', 'the body must be application/json');
         const activity = channel.parse(req.body);
-        if (!channel.checksTokens && !options.allowRemoteUnauthenticated && !isLoopback(req.socket.remoteAddress)) {
+        if (!channel.checksTokens && !options.allowRemoteUnauthenticated && !isLoopback(clientAddress(req, options.trustProxyHops))) {
           throw new AppError('ERR_PEER_REFUSED', 'MicrosoftAppId is empty, so only this machine may post activities (set it, or ALLOW_REMOTE_UNAUTHENTICATED=true behind your own authentication)');
         }
         const authenticated = await channel.authenticate(activity, authorizationOf(req));

@@ -47,7 +47,7 @@ describe('npm run insights', () => {
     expect(output.trim().split('\n')).toHaveLength(1);
     const insights = JSON.parse(output);
     expect(Object.keys(insights)).toEqual(['topics', 'nodes', 'unanswered']);
-    expect(insights.topics.find((topic: { id: string }) => topic.id === 'cannot_restore')).toEqual({ id: 'cannot_restore', title: expect.any(String), asked: 1, answered: 0, helpful: 0, notHelpful: 0, handoffs: 0, handedBack: 0, closedByAgent: 0 });
+    expect(insights.topics.find((topic: { id: string }) => topic.id === 'cannot_restore')).toEqual({ id: 'cannot_restore', title: expect.any(String), asked: 1, answered: 0, helpful: 0, notHelpful: 0, handoffs: 0, handedBack: 0, closedByAgent: 0, withdrawn: 0, timedOut: 0 });
     // The customer left at the first question months before the report runs: abandoned there.
     expect(insights.nodes).toContainEqual({ tree: 'cannot_restore', node: 'intro', reached: 1, resolved: 0, handedOff: 0, abandoned: 1 });
     expect(insights.unanswered).toEqual([{ text: '=HYPERLINK("http://evil.test") will it rain in Paris', count: 1, lastAt: '2026-03-01T10:00:00.000Z' }]);
@@ -59,7 +59,7 @@ describe('npm run insights', () => {
 
   it('writes CSV a spreadsheet cannot run as a formula', async () => {
     const output = await cli('insights', '--csv');
-    expect(output).toContain('topic,title,asked,answered,helpful,notHelpful,handoffs,handedBack,closedByAgent\n');
+    expect(output).toContain('topic,title,asked,answered,helpful,notHelpful,handoffs,handedBack,closedByAgent,withdrawn,timedOut\n');
     expect(output).toContain(`"'=HYPERLINK(""http://evil.test"") will it rain in Paris",1,2026-03-01T10:00:00.000Z`);
   }, 60_000);
 });

@@ -50,3 +50,23 @@ describe('wrong agent tokens over HTTP', () => {
     expect((await me(ANA)).status).toBe(200);
   });
 });
+
+describe('wrong agent tokens behind a reverse proxy (TRUST_PROXY_HOPS=1)', () => {
+  let proxied: RunningBot;
+  beforeAll(async () => {
+    proxied = await startBot({ AGENT_TOKENS: `Ana=${ANA}`, AGENT_AUTH_MAX_FAILURES: '3', TRUST_PROXY_HOPS: '1' });
+  });
+  afterAll(async () => {
+    await proxied?.close();
+  });
+  const via = (forwardedFor: string, token: string) => fetch(`${proxied.url}/api/agent/me`, { headers: { authorization: `Bearer ${token}`, 'x-forwarded-for': forwardedFor } });
+
+  it('charges failures to the address the proxy saw, so a new forged entry each time does not escape the limit', async () => {
+    for (const [forged, guess] of [['192.0.2.1', 'guess-a'], ['192.0.2.2', 'guess-b'], ['192.0.2.3', 'guess-c']]) {
+      expect((await via(`${forged}, 198.51.100.7`, guess!)).status).toBe(401);
+    }
+    expect((await via('192.0.2.4, 198.51.100.7', ANA)).status).toBe(429);
+    // Everyone else behind the same proxy still signs in.
+    expect((await via('198.51.100.8', ANA)).status).toBe(200);
+  });
+});

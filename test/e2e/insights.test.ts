@@ -111,6 +111,28 @@ describe('events recorded by the bot', () => {
     expect((await insights(60)).topics.find((row) => row.id === 'cannot_restore')).toMatchObject({ handoffs: 2, handedBack: 1, closedByAgent: 1 });
   });
 
+  it('records a customer who stops waiting for a person: withdrawn with cancel, or timed out in the queue', async () => {
+    await agentOnline(bot, 'ana-token-0123456789');
+    const withdrawn = conversation(bot);
+    await withdrawn.say('it keeps saying cannot restore backup');
+    await withdrawn.say('talk to a person');
+    await withdrawn.say('cancel');
+    const outwaited = conversation(bot);
+    await outwaited.say('it keeps saying cannot restore backup');
+    await outwaited.say('talk to a person');
+    clock += 16 * MINUTE;
+    // Still online (the heartbeat), so the customer is not turned into a left message: the queue itself timed out.
+    await agentOnline(bot, 'ana-token-0123456789');
+    await outwaited.say('hello? is anyone there');
+
+    const ends = (await recorded()).filter((entry) => entry.event.kind === 'waitEnded');
+    expect(ends.map((entry) => [entry.conversation, entry.event])).toEqual([
+      [`webchat|${withdrawn.id}`, { kind: 'waitEnded', why: 'withdrawn', from: 'queued' }],
+      [`webchat|${outwaited.id}`, { kind: 'waitEnded', why: 'timedOut', from: 'queued' }],
+    ]);
+    expect((await insights(60)).topics.find((row) => row.id === 'cannot_restore')).toMatchObject({ handoffs: 2, withdrawn: 1, timedOut: 1 });
+  });
+
   it('records a hand-back an agent gives in a Teams shared chat with "take over:"', async () => {
     await bot.close();
     await storage.close();

@@ -15,12 +15,12 @@ describe('a customer waiting for a person', () => {
     expect(second.handoff).toEqual(first.handoff);
   });
 
-  it('can withdraw, which closes the case', () => {
-    expect(customerWrote(waiting, options('2026-12-01T10:01:00Z', true))).toEqual({ handoff: undefined, say: 'handoffWithdrawn', closeCase: true });
+  it('can withdraw, which closes the case and ends the wait as withdrawn', () => {
+    expect(customerWrote(waiting, options('2026-12-01T10:01:00Z', true))).toEqual({ handoff: undefined, say: 'handoffWithdrawn', closeCase: true, ended: 'withdrawn' });
   });
 
-  it('gets the bot back, with an apology, once nobody accepted within the queue timeout', () => {
-    expect(customerWrote(waiting, options('2026-12-01T10:16:00Z'))).toEqual({ handoff: undefined, say: 'handoffFailed', closeCase: true });
+  it('gets the bot back, with an apology, once nobody accepted within the queue timeout, the wait ended as timed out', () => {
+    expect(customerWrote(waiting, options('2026-12-01T10:16:00Z'))).toEqual({ handoff: undefined, say: 'handoffFailed', closeCase: true, ended: 'timedOut' });
   });
 
   it('is relayed in silence once an agent owns the chat, whatever they write', () => {
@@ -47,7 +47,7 @@ describe('a customer when nobody is online', () => {
   });
 
   it('can say "never mind" to the offer, which leaves no case to close', () => {
-    expect(customerWrote(offer, nobody('2026-12-01T10:02:00Z', true))).toEqual({ handoff: undefined, say: 'handoffWithdrawn' });
+    expect(customerWrote(offer, nobody('2026-12-01T10:02:00Z', true))).toEqual({ handoff: undefined, say: 'handoffWithdrawn', ended: 'withdrawn' });
   });
 
   it('finds the offer lapsed after the queue timeout: the bot answers instead', () => {
@@ -62,7 +62,7 @@ describe('a customer when nobody is online', () => {
       left = added.handoff ?? left;
     }
     expect(customerWrote(left, nobody('2026-12-03T10:00:00Z'))).toEqual({ handoff: left, say: 'messageFull' });
-    expect(customerWrote(left, nobody('2026-12-03T10:00:00Z', true))).toEqual({ handoff: undefined, say: 'handoffWithdrawn', closeCase: true });
+    expect(customerWrote(left, nobody('2026-12-03T10:00:00Z', true))).toEqual({ handoff: undefined, say: 'handoffWithdrawn', closeCase: true, ended: 'withdrawn' });
   });
 
   it('is told when every agent left while they were queued, and what they wrote becomes a message', () => {

@@ -26,7 +26,7 @@ describe('insights per topic', () => {
       ...conversation('b', [{ kind: 'asked', topic: 'which' }, { kind: 'answered', topic: 'which' }, { kind: 'feedback', helpful: false, topic: 'which', text: 'q' }]),
       ...conversation('c', [{ kind: 'asked', topic: 'which' }, { kind: 'handedOff', reason: 'customer_asked', topic: 'which' }]),
     ]);
-    expect(insights.topics.find((row) => row.id === 'which')).toEqual({ id: 'which', title: 'Which backup', asked: 3, answered: 2, helpful: 1, notHelpful: 1, handoffs: 1, handedBack: 0, closedByAgent: 0 });
+    expect(insights.topics.find((row) => row.id === 'which')).toEqual({ id: 'which', title: 'Which backup', asked: 3, answered: 2, helpful: 1, notHelpful: 1, handoffs: 1, handedBack: 0, closedByAgent: 0, withdrawn: 0, timedOut: 0 });
   });
 
   it('says per topic how handoffs about it ended: handed back to the bot, or closed by the person', () => {
@@ -40,6 +40,19 @@ describe('insights per topic', () => {
     ]);
     expect(insights.topics.find((row) => row.id === 'which')).toMatchObject({ handoffs: 3, handedBack: 1, closedByAgent: 1 });
     expect(insights.topics.find((row) => row.id === 'slow')).toMatchObject({ handoffs: 1, handedBack: 1, closedByAgent: 0 });
+  });
+
+  it('says per topic how many handoffs ended with no person: the customer withdrew, or the wait timed out', () => {
+    const insights = report([
+      ...conversation('a', [{ kind: 'handedOff', reason: 'customer_asked', topic: 'which' }, { kind: 'waitEnded', why: 'withdrawn', from: 'queued' }]),
+      ...conversation('b', [{ kind: 'handedOff', reason: 'customer_asked', topic: 'which' }, { kind: 'waitEnded', why: 'withdrawn', from: 'message' }]),
+      ...conversation('c', [{ kind: 'handedOff', reason: 'customer_asked', topic: 'which' }, { kind: 'waitEnded', why: 'timedOut', from: 'queued' }]),
+      ...conversation('d', [{ kind: 'handedOff', reason: 'tree_handoff', topic: 'slow', tree: 'slow', node: 'power' }, { kind: 'waitEnded', why: 'withdrawn', from: 'offered' }]),
+      // Ended once: a second ending of the same wait (a replay the log somehow kept) is not counted again.
+      ...conversation('e', [{ kind: 'handedOff', reason: 'customer_asked', topic: 'slow' }, { kind: 'waitEnded', why: 'timedOut', from: 'queued' }, { kind: 'waitEnded', why: 'timedOut', from: 'queued' }]),
+    ]);
+    expect(insights.topics.find((row) => row.id === 'which')).toMatchObject({ handoffs: 3, withdrawn: 2, timedOut: 1, handedBack: 0, closedByAgent: 0 });
+    expect(insights.topics.find((row) => row.id === 'slow')).toMatchObject({ handoffs: 2, withdrawn: 1, timedOut: 1 });
   });
 
   it('lists every topic of the content, asked or not, the most asked first', () => {

@@ -10,7 +10,7 @@ import { TurnGate } from '../../src/server/turnGate.js';
  */
 type Handler = (req: Request, res: Response) => Promise<void>;
 
-function route(options: Partial<Pick<MessagesOptions, 'allowRemoteUnauthenticated'>> & { checksTokens: boolean }) {
+function route(options: Partial<Pick<MessagesOptions, 'allowRemoteUnauthenticated' | 'trustProxyHops'>> & { checksTokens: boolean }) {
   let handler: Handler | undefined;
   const processed: unknown[] = [];
   const server = { post: (_path: string, registered: Handler) => void (handler = registered) } as unknown as Server;
@@ -27,10 +27,11 @@ function route(options: Partial<Pick<MessagesOptions, 'allowRemoteUnauthenticate
     gate: new TurnGate(),
     logger: createLogger('silent'),
     allowRemoteUnauthenticated: options.allowRemoteUnauthenticated ?? false,
+    trustProxyHops: options.trustProxyHops ?? 0,
   });
-  const post = async (remoteAddress: string) => {
+  const post = async (remoteAddress: string, headers: Record<string, string> = {}) => {
     const answer: { status?: number; body?: any } = {};
-    const req = { body: { type: 'message' }, headers: {}, socket: { remoteAddress }, is: () => true, path: () => '/api/messages' } as unknown as Request;
+    const req = { body: { type: 'message' }, headers, socket: { remoteAddress }, is: () => true, path: () => '/api/messages' } as unknown as Request;
     const res = {
       headersSent: false,
       send: (status: number, body?: unknown) => Object.assign(answer, typeof status === 'number' ? { status, body } : { body: status }),
@@ -58,6 +59,18 @@ describe('unauthenticated activities (MicrosoftAppId empty)', () => {
     expect(answer.status).toBe(403);
     expect(answer.body.error.code).toBe('ERR_PEER_REFUSED');
     expect(messages.processed).toHaveLength(0);
+  });
+
+  it('are refused from another machine behind a proxy on this one when TRUST_PROXY_HOPS counts it', async () => {
+    const messages = route({ checksTokens: false, trustProxyHops: 1 });
+    expect((await messages.post('127.0.0.1', { 'x-forwarded-for': '127.0.0.1, 198.51.100.7' })).status).toBe(403);
+    expect((await messages.post('127.0.0.1', { 'x-forwarded-for': '127.0.0.1' })).status).toBe(200);
+    expect(messages.processed).toHaveLength(1);
+  });
+
+  it('ignore X-Forwarded-For with TRUST_PROXY_HOPS 0, so a stranger cannot claim to be this machine', async () => {
+    const messages = route({ checksTokens: false });
+    expect((await messages.post('198.51.100.7', { 'x-forwarded-for': '127.0.0.1' })).status).toBe(403);
   });
 
   it('are taken from another machine when ALLOW_REMOTE_UNAUTHENTICATED says so', async () => {

@@ -1,56 +1,18 @@
-import { rmSync } from 'node:fs';
-import path from 'node:path';
-import nock from 'nock';
 import pino from 'pino';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { StorageBackend } from '../../src/storage/backend.js';
-import { openBlobStorage } from '../../src/storage/blob/openBlobStorage.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EventRetention, type EventRecord } from '../../src/storage/eventLog.js';
-import { IN_MEMORY, openSqliteStorage } from '../../src/storage/sqlite/openSqliteStorage.js';
 import { captureLogs } from '../support/logs.js';
-import { startAzurite, tempDir, type Azurite } from '../support/processes.js';
+import { storeKinds, type StoreKind } from '../support/storeKinds.js';
 
 /** Pruning the event log on every backend STORAGE can name, and the hourly retention that drives it. */
-let azurite: Azurite;
-let containers = 0;
-const opened: StorageBackend[] = [];
-const dataDirs: string[] = [];
-const track = async (pending: Promise<StorageBackend> | StorageBackend) => {
-  const backend = await pending;
-  opened.push(backend);
-  return backend;
-};
-
-const kinds = {
-  memory: () => track(openSqliteStorage(IN_MEMORY)),
-  file: () => {
-    const dir = tempDir('retention-');
-    dataDirs.push(dir);
-    return track(openSqliteStorage(path.join(dir, 'bot.sqlite')));
-  },
-  blob: () => {
-    containers += 1;
-    return track(openBlobStorage({ connectionString: azurite.connectionString, stateContainer: `retention-${containers}`, transcriptContainer: `retention-lines-${containers}` }));
-  },
-};
-
-beforeAll(async () => {
-  nock.disableNetConnect();
-  nock.enableNetConnect(/127\.0\.0\.1/);
-  azurite = await startAzurite();
-});
-afterAll(async () => {
-  await Promise.all(opened.map((backend) => backend.close()));
-  for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
-  await azurite?.stop();
-  nock.enableNetConnect();
-});
+const stores = storeKinds('retention');
+const open = (kind: StoreKind) => stores.place(kind).connect();
 
 const record = (minute: number, conversation: string, body: string): EventRecord => ({ at: new Date(Date.UTC(2026, 2, 1, 10, minute)).toISOString(), conversation, body });
 
-describe.each(['memory', 'file', 'blob'] as const)('pruning the %s event log', (kind) => {
+describe.each(stores.kinds)('pruning the %s event log', (kind) => {
   it('deletes what is older than the cut-off and keeps everything from it on', async () => {
-    const { events } = await kinds[kind]();
+    const { events } = await open(kind);
     // One append at a time: on blob each is then a batch of its own.
     for (const [minute, body] of [[1, '1'], [29, '2'], [30, '3'], [59, '4']] as const) await events.append([record(minute, 'a', body)]);
     expect(await events.prune(record(30, '', '').at)).toBe(2);
@@ -61,7 +23,7 @@ describe.each(['memory', 'file', 'blob'] as const)('pruning the %s event log', (
 
 describe('pruning a long event log', () => {
   it('deletes more old events than one slice of the file store holds', async () => {
-    const { events } = await kinds.file();
+    const { events } = await open('file');
     const old = Array.from({ length: 12_345 }, (_, index) => ({ at: new Date(Date.UTC(2025, 0, 1) + index * 1000).toISOString(), conversation: 'a', body: '[]' }));
     await events.append([...old, record(0, 'a', '["kept"]')]);
     expect(await events.prune(record(0, '', '').at)).toBe(12_345);
@@ -69,7 +31,7 @@ describe('pruning a long event log', () => {
   });
 
   it('deletes more old batches than the blob store deletes at once, and leaves a batch holding any newer event', async () => {
-    const { events } = await kinds.blob();
+    const { events } = await open('blob');
     for (let batch = 0; batch < 40; batch += 1) await events.append([{ at: new Date(Date.UTC(2025, 0, 1, 0, batch)).toISOString(), conversation: 'a', body: '[]' }]);
     await events.append([record(0, 'b', '["old, in a batch with a newer one"]'), record(40, 'b', '["newer"]')]);
     expect(await events.prune(record(30, '', '').at)).toBe(40);
@@ -88,7 +50,7 @@ describe('event retention', () => {
 
   it('prunes at start-up and again each hour, past INSIGHTS_RETENTION_DAYS, until stopped', async () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
-    const { events } = await kinds.memory();
+    const { events } = await open('memory');
     const clock = { now: Date.parse('2026-12-02T03:00:00Z') };
     await events.append([at(clock.now - 181 * DAY, 'too old'), at(clock.now - 179 * DAY - 1800_000, 'old soon'), at(clock.now - DAY, 'recent')]);
     const retention = new EventRetention({ events, days: 180, logger, now: () => new Date(clock.now) });
@@ -107,8 +69,8 @@ describe('event retention', () => {
 
   it('logs a prune that fails with ERR_STORAGE_EVENTS and tries again the next hour', async () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
-    const backend = await openSqliteStorage(IN_MEMORY);
-    await backend.close();
+    const backend = await open('memory');
+    await stores.closeEarly(backend);
     const { logger, lines } = captureLogs();
     const retention = new EventRetention({ events: backend.events, days: 30, logger });
     retention.start();
@@ -121,7 +83,7 @@ describe('event retention', () => {
 
   it('keeps every event when INSIGHTS_RETENTION_DAYS is 0', async () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
-    const { events } = await kinds.memory();
+    const { events } = await open('memory');
     await events.append([at(Date.parse('2016-01-01T00:00:00Z'), 'ten years old')]);
     const retention = new EventRetention({ events, days: 0, logger });
     retention.start();
