@@ -143,7 +143,10 @@ export class HandoffQueue {
   }
 
   async say(id: string, agent: string, text: string): Promise<readonly Message[]> {
-    return this.options.conversations.agentSaid(await this.require(id), agent, text);
+    const current = await this.require(id);
+    // Said plainly: the conversation's own refusal ("no person is involved") puzzles an agent whose page still shows the case.
+    if (current.status === 'closed') throw new AppError('ERR_HANDOFF_STATE', 'the case is closed: the customer is back with the bot');
+    return this.options.conversations.agentSaid(current, agent, text);
   }
 
   async handBack(id: string, agent: string, how: HandBack): Promise<readonly Message[]> {

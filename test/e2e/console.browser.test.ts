@@ -172,6 +172,33 @@ describe('agent console page', () => {
     await context.close();
   }, BROWSER_FLOW_TIMEOUT_MS);
 
+  it('shows the server\'s refusal of an action to a signed-in agent, where they can read it', async () => {
+    const customer = await waitingCustomer('my restore stopped at half way');
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    // The page's timers stand still: no poll redraws the case between the close below and the reply.
+    await page.clock.install();
+    await page.goto(`${bot.url}/agent`);
+    await page.fill('#agent-token', TOKEN);
+    await page.click('#login-form button');
+    await page.waitForSelector('#who:has-text("Dana")');
+    await page.click(`button.case[data-id="webchat|${customer.id}"]`);
+    await page.click('#accept-form button');
+    await page.waitForSelector('#reply-form:not(.hidden)');
+    // Closed elsewhere (another tab of Dana's) while this page still offers a reply.
+    const closed = await fetch(`${bot.url}/api/agent/conversations/${encodeURIComponent(`webchat|${customer.id}`)}/close`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(closed.status).toBe(200);
+    await page.fill('#reply-text', 'Are you still there?');
+    await page.click('#reply-form button');
+    await page.waitForSelector('#error:has-text("closed")');
+    expect(await page.isVisible('#error')).toBe(true);
+    await context.close();
+  }, BROWSER_FLOW_TIMEOUT_MS);
+
   it('keeps the console closed to a wrong token', async () => {
     const page = await browser.newPage();
     await page.goto(`${bot.url}/agent`);

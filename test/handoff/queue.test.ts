@@ -48,6 +48,20 @@ describe('left messages in the queue', () => {
   });
 });
 
+describe('a closed case', () => {
+  it('refuses an agent\'s message, saying the case is closed, and passes nothing to the conversation', async () => {
+    let said = 0;
+    const counting: Conversations = { ...accepting, agentSaid: async () => ((said += 1), []) };
+    queue = new HandoffQueue({ cases: storage.cases, transcripts: storage.transcripts, conversations: counting, now: () => clock });
+    await queue.request(at('c1'), context);
+    const [waiting] = await queue.list();
+    await queue.accept(waiting?.id ?? '', 'Dana');
+    await queue.close(at('c1'));
+    await expect(queue.say(waiting?.id ?? '', 'Dana', 'still there?')).rejects.toMatchObject({ code: 'ERR_HANDOFF_STATE', message: expect.stringMatching(/closed/) });
+    expect(said).toBe(0);
+  });
+});
+
 describe("a customer's standing", () => {
   it('counts the customers waiting ahead, not the left messages nor those behind', async () => {
     await queue.request(at('first'), context);
