@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { ErrorCode } from '../errors.js';
+import { HourlyPrune, retentionCutOff } from './retention.js';
 
 /**
  * One recorded event, opaque to storage: when, which conversation (channel|id, or '' for an
@@ -25,9 +25,6 @@ export interface EventLog {
   prune(before: string): Promise<number>;
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-const HOUR_MS = 60 * 60 * 1000;
-
 export interface EventRetentionOptions {
   readonly events: Pick<EventLog, 'prune'>;
   /** INSIGHTS_RETENTION_DAYS; 0 keeps every event. */
@@ -41,27 +38,24 @@ export interface EventRetentionOptions {
  * would otherwise grow for ever, and every inbox and insights read scans what is kept.
  */
 export class EventRetention {
-  private timer?: NodeJS.Timeout;
+  private readonly hourly: HourlyPrune;
 
-  constructor(private readonly options: EventRetentionOptions) {}
+  constructor(private readonly options: EventRetentionOptions) {
+    this.hourly = new HourlyPrune(() => this.run(), { logger: options.logger, code: 'ERR_STORAGE_EVENTS', message: 'insight event retention failed; retrying next hour' });
+  }
 
   async run(): Promise<number> {
-    const before = new Date((this.options.now ?? (() => new Date()))().getTime() - this.options.days * DAY_MS).toISOString();
+    const before = retentionCutOff((this.options.now ?? (() => new Date()))(), this.options.days).toISOString();
     const removed = await this.options.events.prune(before);
     this.options.logger.info({ removed, before }, 'insight events past retention removed');
     return removed;
   }
 
   start(): void {
-    if (this.options.days === 0) return;
-    const code: ErrorCode = 'ERR_STORAGE_EVENTS';
-    const runLogged = () => this.run().catch((error: unknown) => this.options.logger.error({ code, err: error }, 'insight event retention failed; retrying next hour'));
-    void runLogged();
-    // unref: a pending prune must not keep a stopping process alive.
-    this.timer = setInterval(runLogged, HOUR_MS).unref();
+    if (this.options.days > 0) this.hourly.start();
   }
 
   stop(): void {
-    clearInterval(this.timer);
+    this.hourly.stop();
   }
 }

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { ErrorCode } from '../errors.js';
+import { HourlyPrune, retentionCutOff } from './retention.js';
 import type { TranscriptKey } from './transcriptKey.js';
 import type { UploadInfo, UploadStore } from './uploadStore.js';
 
@@ -38,9 +38,6 @@ export interface TranscriptSpan extends TranscriptKey {
 /** A state reset starts numbering again at 0, so time orders first and the number breaks ties within a turn. */
 export const byTimeThenSeq = (a: TranscriptLine, b: TranscriptLine): number => a.at.localeCompare(b.at) || a.seq - b.seq;
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-const HOUR_MS = 60 * 60 * 1000;
-
 export interface RetentionOptions {
   readonly transcripts: TranscriptStore;
   /** Customers' pictures go after the same period, counted from when each was sent. */
@@ -52,15 +49,16 @@ export interface RetentionOptions {
 
 /** Deletes transcripts older than the retention period: once at start-up, then every hour. */
 export class TranscriptRetention {
-  private timer?: NodeJS.Timeout;
   private readonly now: () => Date;
+  private readonly hourly: HourlyPrune;
 
   constructor(private readonly options: RetentionOptions) {
     this.now = options.now ?? (() => new Date());
+    this.hourly = new HourlyPrune(() => this.run(), { logger: options.logger, code: 'ERR_STORAGE_TRANSCRIPT', message: 'transcript retention failed; retrying next hour' });
   }
 
   async run(): Promise<number> {
-    const before = new Date(this.now().getTime() - this.options.days * DAY_MS);
+    const before = retentionCutOff(this.now(), this.options.days);
     const removed = await this.options.transcripts.prune(before);
     const pictures = (await this.options.uploads?.prune(before)) ?? 0;
     this.options.logger.info({ removed, pictures, before: before.toISOString() }, 'transcripts past retention removed');
@@ -68,14 +66,10 @@ export class TranscriptRetention {
   }
 
   start(): void {
-    const code: ErrorCode = 'ERR_STORAGE_TRANSCRIPT';
-    const runLogged = () => this.run().catch((error: unknown) => this.options.logger.error({ code, err: error }, 'transcript retention failed; retrying next hour'));
-    void runLogged();
-    // unref: a pending prune must not keep a stopping process alive.
-    this.timer = setInterval(runLogged, HOUR_MS).unref();
+    this.hourly.start();
   }
 
   stop(): void {
-    clearInterval(this.timer);
+    this.hourly.stop();
   }
 }
