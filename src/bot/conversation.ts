@@ -42,10 +42,12 @@ const LOOSE_READING = 0.22;
  * A message put as a question ("why does it need Wi-Fi?", "is it ok if I use it?") is asking, not
  * answering: it is read as an answer only when it is very close to one.
  */
-const QUESTION = /\?\s*$|^\s*(why|how|what|when|where|which|who|can|could|should|would|will|is|are|do|does|am)\b/i;
+const QUESTION = /\?\s*$|^\s*(why|how|what|when|where|which|who|can|could|should|would|will|is|are|do|does|am)\b|\b(why|how|what|when|where|which) (do|does|did|can|could|should|is|are|was|were|would|will|long|much|many)\b/i;
 const SURE_READING_OF_A_QUESTION = 0.5;
 /** Small talk answered inside a walk-through, with its question asked again; commands act at once. */
 const SMALL_TALK = new Set(['greet', 'thanks']);
+/** A topic recognised this surely is asked about, even when the message also reads loosely as an answer. */
+const SURE_TOPIC = 0.75;
 /** A reading this close to the runner-up choice is a guess between two answers, not an answer. */
 const READING_MARGIN = 0.08;
 
@@ -108,13 +110,18 @@ export class Conversation {
     if (intent?.action && intent.action !== 'none' && !SMALL_TALK.has(intent.action)) return this.act(state, intent);
 
     const about = new Set([...this.topicsOf(tree.tree), ...engine.aboutAt(tree)]);
-    if (intent && !intent.action && !about.has(intent.id)) return this.sideQuestion(state, tree, intent, text);
+    // A statement that reads as one answer only ("way more than that free") is that answer, even when
+    // a word of it ("more") half-matches a topic of its own; a clear topic or a question is asked.
+    const answering = !asking && reading !== null && reading.score >= LOOSE_READING && recognition.confidence < SURE_TOPIC;
+    if (intent && !intent.action && !about.has(intent.id) && !answering) return this.sideQuestion(state, tree, intent, text);
     const ownSubject = intent && !intent.action && !this.topicsOf(tree.tree).includes(intent.id);
-    if (reading && reading.score >= LOOSE_READING && !(asking && ownSubject)) return this.advance(state, engine.choose(tree, reading.index));
+    // A question is never read loosely as an answer: "how do I restart it with no home button" is not "no".
+    if (reading && reading.score >= LOOSE_READING && !asking) return this.advance(state, engine.choose(tree, reading.index));
     if (intent?.action && SMALL_TALK.has(intent.action)) return this.act(state, intent);
-    if (intent && ownSubject) {
-      // A question on this step's own subject: answered, and the step's question asked again.
-      return { state: { ...state, misses: 0 }, replies: [{ text: intent.answer }, this.question(tree)], events: [{ kind: 'asked', topic: intent.id }, { kind: 'answered', topic: intent.id }] };
+    // A question on this step's own subject, even one the recogniser is unsure of: answered, and the step's question asked again.
+    const subject = ownSubject ? intent : asking ? this.unsureAbout(recognition, engine.aboutAt(tree)) : undefined;
+    if (subject) {
+      return { state: { ...state, misses: 0 }, replies: [{ text: subject.answer }, this.question(tree)], events: [{ kind: 'asked', topic: subject.id }, { kind: 'answered', topic: subject.id }] };
     }
     if (intent?.action === 'none' || recognition.verdict === 'out_of_scope') {
       const misses = state.misses + 1;
@@ -150,6 +157,13 @@ export class Conversation {
     if (intent?.action && intent.action !== 'none') return this.act(state, intent);
     if (intent) return this.startTopic(reset(state), intent, text);
     return this.fallback(state, recognition, text);
+  }
+
+  /** The recogniser's first guess, when it is unsure but that guess is one of `topics`. */
+  private unsureAbout(recognition: Recognition, topics: readonly string[]): Intent | undefined {
+    const first = recognition.candidates[0];
+    if (recognition.verdict === 'match' || !first || !topics.includes(first.intent)) return undefined;
+    return this.deps.content.intentById.get(first.intent);
   }
 
   private matched(recognition: Recognition): Intent | undefined {
@@ -289,7 +303,12 @@ export class Conversation {
     const choices = engine.choicesAt(tree).map((choice) => choice.label);
     const misses = state.misses + 1;
     const offerPerson = misses >= 2 ? [content.phrases.handoffChoice] : [];
-    return { state: { ...state, misses }, replies: [{ text: content.phrases.notUnderstoodChoice, choices: [...choices, ...offerPerson] }], events: [unplacedInTree(tree, text)] };
+    // A question the bot cannot place ("how do I even check that?") gets the whole step again, whose
+    // instructions are the best answer it has; anything else gets the open question in words, for
+    // customers who type rather than look for buttons.
+    const step = (QUESTION.test(text) ? engine.resume(tree).messages[0] : undefined) ?? engine.question(tree);
+    const replies: Reply[] = [{ text: content.phrases.notUnderstoodChoice }, { text: step.text, choices: [...choices, ...offerPerson] }];
+    return { state: { ...state, misses }, replies, events: [unplacedInTree(tree, text)] };
   }
 
   private fallback(state: ConversationState, recognition: Recognition, text: string): Outcome {
