@@ -55,7 +55,8 @@ export class ChoiceReader {
   /** The best-fitting choice, or null when the message shares nothing with any choice's examples. */
   read(choices: readonly DialogChoice[], text: string): ChoiceReading | null {
     const analysis = this.analyze(text);
-    const query = this.damped(this.vectorizer.vectorize(answerFeatures(analysis.stems)), choices);
+    const said = this.vectorizer.vectorize(answerFeatures(analysis.stems));
+    const query = this.damped(new Map(said), choices);
     if (query.size === 0) return null;
     // Words no example knows ("grand", "smashing") cannot be read, so they lower the score instead
     // of vanishing and leaving one known word to decide; by the square root of the known share, as
@@ -63,7 +64,7 @@ export class ChoiceReader {
     const informative = analysis.stems.filter((stemmed, index) => this.vectorizer.idfOf(stemmed) !== undefined || !STOPWORDS.has(analysis.tokens[index] ?? ''));
     const known = informative.filter((stemmed) => this.vectorizer.idfOf(stemmed) !== undefined).length;
     const coverage = informative.length === 0 ? 0 : Math.sqrt(known / informative.length);
-    const best = choices.map((choice) => { const match = this.bestOf(query, choice); return { ...match, score: match.score * coverage }; });
+    const best = choices.map((choice) => { const match = this.bestOf(query, said, choice); return { ...match, score: match.score * coverage }; });
     const ranked = best.map((match, index) => ({ ...match, index })).sort((a, b) => b.score - a.score);
     const [first, second] = ranked;
     if (!first || first.score === 0) return null;
@@ -76,7 +77,7 @@ export class ChoiceReader {
    * share ("fine", "good", "works"). The choice's own examples and the shared yes or no ones are
    * separate groups, so a long shared list does not drown a question's particular answers.
    */
-  private bestOf(query: ReadonlyMap<string, number>, choice: DialogChoice): { score: number; example: string } {
+  private bestOf(query: ReadonlyMap<string, number>, said: ReadonlyMap<string, number>, choice: DialogChoice): { score: number; example: string } {
     const shared = this.sharedOf(choice);
     const own = choice.examples.length > 0 ? [choice.label, ...choice.examples] : [choice.label];
     let best = { score: 0, example: '' };
@@ -86,8 +87,8 @@ export class ChoiceReader {
       const score = NEAREST_WEIGHT * nearest.score + (1 - NEAREST_WEIGHT) * cosine(query, centroid);
       // A plain yes or no says nothing about the step's subject: "internet works" shares "works"
       // with "it worked", but its "internet" belongs to an answer of this question, so the shared
-      // group counts only as far as its words reach into the message.
-      const reach = group === shared ? Math.sqrt([...query].reduce((sum, [feature, weight]) => sum + (centroid.has(feature) ? weight * weight : 0), 0)) : 1;
+      // group counts only as far as its words reach into the message, undamped.
+      const reach = group === shared ? Math.sqrt([...said].reduce((sum, [feature, weight]) => sum + (centroid.has(feature) ? weight * weight : 0), 0)) : 1;
       if (score * reach > best.score) best = { score: score * reach, example: nearest.example };
     }
     return best;
@@ -137,7 +138,7 @@ export class ChoiceReader {
     if (!shared) {
       const owners = new Map<string, number>();
       for (const choice of choices) {
-        const features = new Set([choice.label, ...choice.examples, ...this.sharedOf(choice)].flatMap((example) => [...this.vectorOf(example).keys()]));
+        const features = new Set([choice.label, ...choice.examples].flatMap((example) => [...this.vectorOf(example).keys()]));
         for (const feature of features) owners.set(feature, (owners.get(feature) ?? 0) + 1);
       }
       shared = new Set([...owners].filter(([, count]) => count > 1).map(([feature]) => feature));
