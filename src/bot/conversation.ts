@@ -42,7 +42,7 @@ const LOOSE_READING = 0.22;
  * A message put as a question ("why does it need Wi-Fi?", "is it ok if I use it?") is asking, not
  * answering: it is read as an answer only when it is very close to one.
  */
-const QUESTION = /\?\s*$|^\s*(why|how|what|when|where|which|who|can|could|should|would|will|is|are|do|does|am)\b|\b(why|how|what|when|where|which) (do|does|did|can|could|should|is|are|was|were|would|will|long|much|many)\b/i;
+const QUESTION = /\?\s*$|^\s*(why|how|what|whats|hows|when|where|wheres|which|who|can|could|should|would|will|is|are|do|does|am)\b|\b(why|how|what|when|where|which) (do|does|did|can|could|should|is|are|am|was|were|would|will|long|much|many)\b/i;
 const SURE_READING_OF_A_QUESTION = 0.5;
 /** Small talk answered inside a walk-through, with its question asked again; commands act at once. */
 const SMALL_TALK = new Set(['greet', 'thanks']);
@@ -103,6 +103,8 @@ export class Conversation {
     const reading = this.read(tree, text);
     const asking = QUESTION.test(text);
     if (reading && reading.score >= (asking ? SURE_READING_OF_A_QUESTION : SURE_READING)) return this.advance(state, engine.choose(tree, reading.index));
+    const several = this.severalAnswers(state, tree, text);
+    if (several) return several;
 
     const intent = this.matched(recognition);
     if (intent?.action === 'reopen') return this.answerNo(state, tree) ?? this.reprompt(state, text);
@@ -130,6 +132,26 @@ export class Conversation {
       return { state: { ...state, misses }, replies: [{ text: content.phrases.outOfScopeInTree }, { ...question, choices }], events: [unplacedInTree(tree, text)] };
     }
     return this.reprompt(state, text);
+  }
+
+  /**
+   * "Tried the other backups and the wifi's fine": two answers in one message, each to the step it
+   * reaches. Only when every part reads surely as an answer to the step open at that point, so a
+   * side question or an aside in one of them is never dropped. The customer sees the step reached.
+   */
+  private severalAnswers(state: ConversationState, tree: TreeState, text: string): Outcome | undefined {
+    const parts = text.split(CLAUSE_BREAK).map((part) => part.trim()).filter((part) => part.length > 0);
+    if (parts.length < 2 || parts.length > MAX_ANSWERS_IN_ONE) return undefined;
+    let outcome: Outcome | undefined;
+    const events: InsightEvent[] = [];
+    for (const part of parts) {
+      const at = outcome ? outcome.state.tree : tree;
+      const reading = at && !QUESTION.test(part) ? this.read(at, part) : null;
+      if (!at || !reading || reading.score < SURE_READING) return undefined;
+      outcome = this.advance(outcome?.state ?? state, this.deps.engine.choose(at, reading.index));
+      events.push(...(outcome.events ?? []));
+    }
+    return outcome && { ...outcome, events };
   }
 
   /** Outside a walk-through: a kept one may be resumed, a fixed one re-opened, else a new topic. */
@@ -413,6 +435,11 @@ export class Conversation {
     return menu.find((intent) => intent && simplify(intent.title) === said);
   }
 }
+
+/** Where one typed message may hold several answers: punctuation, "and", "but", "also", "plus". */
+const CLAUSE_BREAK = /[,;.!]+|\b(?:and|but|also|plus)\b/i;
+/** More parts than this is a story, not a list of answers. */
+const MAX_ANSWERS_IN_ONE = 4;
 
 /** Topics offered after "not helpful", beside a person. */
 const RELATED_AFTER_NOT_HELPFUL = 2;
