@@ -48,6 +48,9 @@ const SURE_READING_OF_A_QUESTION = 0.5;
 const SMALL_TALK = new Set(['greet', 'thanks']);
 /** A topic recognised this surely is asked about, even when the message also reads loosely as an answer. */
 const SURE_TOPIC = 0.75;
+/** Commands that leave or restate the walk-through, and how sure the recogniser must be of one to beat a loose reading. */
+const COMMANDS: ReadonlySet<string> = new Set(['cancel', 'restart', 'resume', 'handoff', 'goodbye']);
+const SURE_COMMAND = 0.9;
 /** A reading this close to the runner-up choice is a guess between two answers, not an answer. */
 const READING_MARGIN = 0.08;
 
@@ -102,11 +105,17 @@ export class Conversation {
     const { content, engine } = this.deps;
     const reading = this.read(tree, text);
     const asking = QUESTION.test(text);
+    const intent = this.matched(recognition);
+    // "start over" shares "start" with "the restore started": a command the recogniser is sure of
+    // beats any reading short of a very close one, or the bot would call the problem fixed.
+    const command = intent?.action && COMMANDS.has(intent.action) && recognition.confidence >= SURE_COMMAND;
+    if (command && !(reading && reading.score >= SURE_READING_OF_A_QUESTION)) {
+      return intent.action === 'resume' ? { state, replies: [this.question(tree)] } : this.act(state, intent);
+    }
     if (reading && reading.score >= (asking ? SURE_READING_OF_A_QUESTION : SURE_READING)) return this.advance(state, engine.choose(tree, reading.index));
     const several = this.severalAnswers(state, tree, text);
     if (several) return several;
 
-    const intent = this.matched(recognition);
     if (intent?.action === 'reopen') return this.answerNo(state, tree) ?? this.reprompt(state, text);
     if (intent?.action === 'resume') return { state, replies: [this.question(tree)] };
     if (intent?.action && intent.action !== 'none' && !SMALL_TALK.has(intent.action)) return this.act(state, intent);
