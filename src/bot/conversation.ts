@@ -47,7 +47,7 @@ const SURE_READING_OF_A_QUESTION = 0.5;
 /** Small talk answered inside a walk-through, with its question asked again; commands act at once. */
 const SMALL_TALK = new Set(['greet', 'thanks']);
 /** A topic recognised this surely is asked about, even when the message also reads loosely as an answer. */
-const SURE_TOPIC = 0.75;
+const SURE_TOPIC = 0.85;
 /** Commands that leave or restate the walk-through, and how sure the recogniser must be of one to beat a loose reading. */
 const COMMANDS: ReadonlySet<string> = new Set(['cancel', 'restart', 'resume', 'handoff', 'goodbye']);
 const SURE_COMMAND = 0.9;
@@ -134,6 +134,8 @@ export class Conversation {
     if (subject) {
       return { state: { ...state, misses: 0 }, replies: [{ text: subject.answer }, this.question(tree)], events: [{ kind: 'asked', topic: subject.id }, { kind: 'answered', topic: subject.id }] };
     }
+    // "What do you mean, stable?": a question with the step's own words is about the step, not out of scope.
+    if (asking && reading && reading.score >= LOOSE_READING) return this.reprompt(state, text);
     if (intent?.action === 'none' || recognition.verdict === 'out_of_scope') {
       const misses = state.misses + 1;
       const question = this.question(tree);

@@ -53,6 +53,12 @@ describe('reading a typed answer in the context of the open question', () => {
     expect(labelFor('cannot_restore', 'wifi', 'the network here is rubbish')).toBe('Wi-Fi is slow or down');
   });
 
+  it('reads a router, a connection that cuts out and "no idea" through their synonyms', () => {
+    expect(labelFor('cannot_restore', 'wifi', 'my router is rock solid')).toBe('No, my Wi-Fi is fine');
+    expect(labelFor('cannot_restore', 'wifi', 'the internet cuts out all the time')).toBe('Wi-Fi is slow or down');
+    expect(labelFor('alert_screenshot', 'what_says', 'no clue honestly')).toBe('Something else');
+  });
+
   it('reads an alert that vanished as one that is gone', () => {
     expect(labelFor('alert_screenshot', 'intro', 'it vanished')).toBe("No, it's gone");
   });
