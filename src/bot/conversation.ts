@@ -42,10 +42,15 @@ const LOOSE_READING = 0.22;
  * A message put as a question ("why does it need Wi-Fi?", "is it ok if I use it?") is asking, not
  * answering: it is read as an answer only when it is very close to one.
  */
-const QUESTION = /\?\s*$|^\s*(why|how|what|when|where|which|who|can|could|should|would|will|is|are|do|does|am)\b/i;
+const QUESTION = /\?\s*$|^\s*(why|how|what|whats|hows|when|where|wheres|which|who|can|could|should|would|will|is|are|do|does|am)\b|\b(why|how|what|when|where|which) (do|does|did|can|could|should|is|are|am|was|were|would|will|long|much|many)\b/i;
 const SURE_READING_OF_A_QUESTION = 0.5;
 /** Small talk answered inside a walk-through, with its question asked again; commands act at once. */
 const SMALL_TALK = new Set(['greet', 'thanks']);
+/** A topic recognised this surely is asked about, even when the message also reads loosely as an answer. */
+const SURE_TOPIC = 0.85;
+/** Commands that leave or restate the walk-through, and how sure the recogniser must be of one to beat a loose reading. */
+const COMMANDS: ReadonlySet<string> = new Set(['cancel', 'restart', 'resume', 'handoff', 'goodbye']);
+const SURE_COMMAND = 0.9;
 /** A reading this close to the runner-up choice is a guess between two answers, not an answer. */
 const READING_MARGIN = 0.08;
 
@@ -100,22 +105,37 @@ export class Conversation {
     const { content, engine } = this.deps;
     const reading = this.read(tree, text);
     const asking = QUESTION.test(text);
-    if (reading && reading.score >= (asking ? SURE_READING_OF_A_QUESTION : SURE_READING)) return this.advance(state, engine.choose(tree, reading.index));
-
     const intent = this.matched(recognition);
+    // "start over" shares "start" with "the restore started": a command the recogniser is sure of
+    // beats any reading short of a very close one, or the bot would call the problem fixed.
+    const command = intent?.action && COMMANDS.has(intent.action) && recognition.confidence >= SURE_COMMAND;
+    if (command && !(reading && reading.score >= SURE_READING_OF_A_QUESTION)) {
+      return intent.action === 'resume' ? { state, replies: [this.question(tree)] } : this.act(state, intent);
+    }
+    if (reading && reading.score >= (asking ? SURE_READING_OF_A_QUESTION : SURE_READING)) return this.advance(state, engine.choose(tree, reading.index));
+    const several = this.severalAnswers(state, tree, text);
+    if (several) return several;
+
     if (intent?.action === 'reopen') return this.answerNo(state, tree) ?? this.reprompt(state, text);
     if (intent?.action === 'resume') return { state, replies: [this.question(tree)] };
     if (intent?.action && intent.action !== 'none' && !SMALL_TALK.has(intent.action)) return this.act(state, intent);
 
     const about = new Set([...this.topicsOf(tree.tree), ...engine.aboutAt(tree)]);
-    if (intent && !intent.action && !about.has(intent.id)) return this.sideQuestion(state, tree, intent, text);
+    // A statement that reads as one answer only ("way more than that free") is that answer, even when
+    // a word of it ("more") half-matches a topic of its own; a clear topic or a question is asked.
+    const answering = !asking && reading !== null && reading.score >= LOOSE_READING && recognition.confidence < SURE_TOPIC;
+    if (intent && !intent.action && !about.has(intent.id) && !answering) return this.sideQuestion(state, tree, intent, text);
     const ownSubject = intent && !intent.action && !this.topicsOf(tree.tree).includes(intent.id);
-    if (reading && reading.score >= LOOSE_READING && !(asking && ownSubject)) return this.advance(state, engine.choose(tree, reading.index));
+    // A question is never read loosely as an answer: "how do I restart it with no home button" is not "no".
+    if (reading && reading.score >= LOOSE_READING && !asking) return this.advance(state, engine.choose(tree, reading.index));
     if (intent?.action && SMALL_TALK.has(intent.action)) return this.act(state, intent);
-    if (intent && ownSubject) {
-      // A question on this step's own subject: answered, and the step's question asked again.
-      return { state: { ...state, misses: 0 }, replies: [{ text: intent.answer }, this.question(tree)], events: [{ kind: 'asked', topic: intent.id }, { kind: 'answered', topic: intent.id }] };
+    // A question on this step's own subject, even one the recogniser is unsure of: answered, and the step's question asked again.
+    const subject = ownSubject ? intent : asking ? this.unsureAbout(recognition, engine.aboutAt(tree)) : undefined;
+    if (subject) {
+      return { state: { ...state, misses: 0 }, replies: [{ text: subject.answer }, this.question(tree)], events: [{ kind: 'asked', topic: subject.id }, { kind: 'answered', topic: subject.id }] };
     }
+    // "What do you mean, stable?": a question with the step's own words is about the step, not out of scope.
+    if (asking && reading && reading.score >= LOOSE_READING) return this.reprompt(state, text);
     if (intent?.action === 'none' || recognition.verdict === 'out_of_scope') {
       const misses = state.misses + 1;
       const question = this.question(tree);
@@ -123,6 +143,26 @@ export class Conversation {
       return { state: { ...state, misses }, replies: [{ text: content.phrases.outOfScopeInTree }, { ...question, choices }], events: [unplacedInTree(tree, text)] };
     }
     return this.reprompt(state, text);
+  }
+
+  /**
+   * "Tried the other backups and the wifi's fine": two answers in one message, each to the step it
+   * reaches. Only when every part reads surely as an answer to the step open at that point, so a
+   * side question or an aside in one of them is never dropped. The customer sees the step reached.
+   */
+  private severalAnswers(state: ConversationState, tree: TreeState, text: string): Outcome | undefined {
+    const parts = text.split(CLAUSE_BREAK).map((part) => part.trim()).filter((part) => part.length > 0);
+    if (parts.length < 2 || parts.length > MAX_ANSWERS_IN_ONE) return undefined;
+    let outcome: Outcome | undefined;
+    const events: InsightEvent[] = [];
+    for (const part of parts) {
+      const at = outcome ? outcome.state.tree : tree;
+      const reading = at && !QUESTION.test(part) ? this.read(at, part) : null;
+      if (!at || !reading || reading.score < SURE_READING) return undefined;
+      outcome = this.advance(outcome?.state ?? state, this.deps.engine.choose(at, reading.index));
+      events.push(...(outcome.events ?? []));
+    }
+    return outcome && { ...outcome, events };
   }
 
   /** Outside a walk-through: a kept one may be resumed, a fixed one re-opened, else a new topic. */
@@ -150,6 +190,13 @@ export class Conversation {
     if (intent?.action && intent.action !== 'none') return this.act(state, intent);
     if (intent) return this.startTopic(reset(state), intent, text);
     return this.fallback(state, recognition, text);
+  }
+
+  /** The recogniser's first guess, when it is unsure but that guess is one of `topics`. */
+  private unsureAbout(recognition: Recognition, topics: readonly string[]): Intent | undefined {
+    const first = recognition.candidates[0];
+    if (recognition.verdict === 'match' || !first || !topics.includes(first.intent)) return undefined;
+    return this.deps.content.intentById.get(first.intent);
   }
 
   private matched(recognition: Recognition): Intent | undefined {
@@ -289,7 +336,12 @@ export class Conversation {
     const choices = engine.choicesAt(tree).map((choice) => choice.label);
     const misses = state.misses + 1;
     const offerPerson = misses >= 2 ? [content.phrases.handoffChoice] : [];
-    return { state: { ...state, misses }, replies: [{ text: content.phrases.notUnderstoodChoice, choices: [...choices, ...offerPerson] }], events: [unplacedInTree(tree, text)] };
+    // A question the bot cannot place ("how do I even check that?") gets the whole step again, whose
+    // instructions are the best answer it has; anything else gets the open question in words, for
+    // customers who type rather than look for buttons.
+    const step = (QUESTION.test(text) ? engine.resume(tree).messages[0] : undefined) ?? engine.question(tree);
+    const replies: Reply[] = [{ text: content.phrases.notUnderstoodChoice }, { text: step.text, choices: [...choices, ...offerPerson] }];
+    return { state: { ...state, misses }, replies, events: [unplacedInTree(tree, text)] };
   }
 
   private fallback(state: ConversationState, recognition: Recognition, text: string): Outcome {
@@ -395,6 +447,11 @@ export class Conversation {
     return menu.find((intent) => intent && simplify(intent.title) === said);
   }
 }
+
+/** Where one typed message may hold several answers: punctuation, "and", "but", "also", "plus". */
+const CLAUSE_BREAK = /[,;.!]+|\b(?:and|but|also|plus)\b/i;
+/** More parts than this is a story, not a list of answers. */
+const MAX_ANSWERS_IN_ONE = 4;
 
 /** Topics offered after "not helpful", beside a person. */
 const RELATED_AFTER_NOT_HELPFUL = 2;

@@ -2,10 +2,11 @@ import type { DialogChoice } from '../content/types.js';
 
 /**
  * The certain readings of a typed answer: a choice's label or one of its examples word for word,
- * or its position ("2", "the second one"). Looser readings (paraphrases, yes and no in other
- * words) are the router's, learnt from the choices' examples.
+ * its position ("2", "the second one"), or a part of one label only ("got it" for "Yes, got it").
+ * Looser readings (paraphrases, yes and no in other words) are the router's, learnt from the
+ * choices' examples.
  */
-export type MatchStrength = 'exact' | 'ordinal';
+export type MatchStrength = 'exact' | 'ordinal' | 'part';
 
 export interface ChoiceMatch {
   readonly index: number;
@@ -39,7 +40,24 @@ export function matchChoice(choices: readonly DialogChoice[], text: string): Cho
   if (exact >= 0) return { index: exact, strength: 'exact' };
 
   const ordinal = ordinalOf(said, choices.length);
-  return ordinal === null ? null : { index: ordinal, strength: 'ordinal' };
+  if (ordinal !== null) return { index: ordinal, strength: 'ordinal' };
+
+  const part = partOfOneLabel(choices, said);
+  return part === null ? null : { index: part, strength: 'part' };
+}
+
+/**
+ * A customer who types what a button says often drops its "yes" or "no" ("got it", "enough
+ * space"): two or more words, all of them in one label and not all in any other, name that choice.
+ * A single word ("thanks", "now") is too little to be sure of.
+ */
+function partOfOneLabel(choices: readonly DialogChoice[], said: readonly string[]): number | null {
+  if (said.length < 2) return null;
+  const bare = (word: string): string => word.replace(/'/g, '');
+  const holders = choices
+    .map((choice, index) => ({ index, words: new Set(words(choice.label).map(bare)) }))
+    .filter((label) => said.every((word) => label.words.has(bare(word))));
+  return holders.length === 1 ? (holders[0]?.index ?? null) : null;
 }
 
 /** "2", "the second one", "last": the position a customer named among `count` options. */

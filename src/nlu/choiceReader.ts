@@ -55,7 +55,8 @@ export class ChoiceReader {
   /** The best-fitting choice, or null when the message shares nothing with any choice's examples. */
   read(choices: readonly DialogChoice[], text: string): ChoiceReading | null {
     const analysis = this.analyze(text);
-    const query = this.damped(this.vectorizer.vectorize(answerFeatures(analysis.stems)), choices);
+    const said = this.vectorizer.vectorize(answerFeatures(analysis.stems));
+    const query = this.damped(new Map(said), choices);
     if (query.size === 0) return null;
     // Words no example knows ("grand", "smashing") cannot be read, so they lower the score instead
     // of vanishing and leaving one known word to decide; by the square root of the known share, as
@@ -63,7 +64,7 @@ export class ChoiceReader {
     const informative = analysis.stems.filter((stemmed, index) => this.vectorizer.idfOf(stemmed) !== undefined || !STOPWORDS.has(analysis.tokens[index] ?? ''));
     const known = informative.filter((stemmed) => this.vectorizer.idfOf(stemmed) !== undefined).length;
     const coverage = informative.length === 0 ? 0 : Math.sqrt(known / informative.length);
-    const best = choices.map((choice) => { const match = this.bestOf(query, choice); return { ...match, score: match.score * coverage }; });
+    const best = choices.map((choice) => { const match = this.bestOf(query, said, choice); return { ...match, score: match.score * coverage }; });
     const ranked = best.map((match, index) => ({ ...match, index })).sort((a, b) => b.score - a.score);
     const [first, second] = ranked;
     if (!first || first.score === 0) return null;
@@ -76,16 +77,26 @@ export class ChoiceReader {
    * share ("fine", "good", "works"). The choice's own examples and the shared yes or no ones are
    * separate groups, so a long shared list does not drown a question's particular answers.
    */
-  private bestOf(query: ReadonlyMap<string, number>, choice: DialogChoice): { score: number; example: string } {
-    const shared = choice.means === 'yes' ? this.yes : choice.means === 'no' ? this.no : [];
-    const groups = [choice.examples.length > 0 ? [choice.label, ...choice.examples] : [choice.label], shared].filter((group) => group.length > 0);
+  private bestOf(query: ReadonlyMap<string, number>, said: ReadonlyMap<string, number>, choice: DialogChoice): { score: number; example: string } {
+    const shared = this.sharedOf(choice);
+    const own = choice.examples.length > 0 ? [choice.label, ...choice.examples] : [choice.label];
     let best = { score: 0, example: '' };
-    for (const group of groups) {
+    for (const group of shared.length > 0 ? [own, shared] : [own]) {
       const nearest = this.nearest(query, group);
-      const score = NEAREST_WEIGHT * nearest.score + (1 - NEAREST_WEIGHT) * cosine(query, this.centroidOf(group));
-      if (score > best.score) best = { score, example: nearest.example };
+      const centroid = this.centroidOf(group);
+      const score = NEAREST_WEIGHT * nearest.score + (1 - NEAREST_WEIGHT) * cosine(query, centroid);
+      // A plain yes or no says nothing about the step's subject: "internet works" shares "works"
+      // with "it worked", but its "internet" belongs to an answer of this question, so the shared
+      // group counts only as far as its words reach into the message, undamped.
+      const reach = group === shared ? Math.sqrt([...said].reduce((sum, [feature, weight]) => sum + (centroid.has(feature) ? weight * weight : 0), 0)) : 1;
+      if (score * reach > best.score) best = { score: score * reach, example: nearest.example };
     }
     return best;
+  }
+
+  /** The shared yes or no examples a choice that `means` one answers to. */
+  private sharedOf(choice: DialogChoice): readonly string[] {
+    return choice.means === 'yes' ? this.yes : choice.means === 'no' ? this.no : [];
   }
 
   private centroidOf(group: readonly string[]): Map<string, number> {
@@ -141,7 +152,8 @@ export class ChoiceReader {
    * The message's stems, spelling corrected only where the uncorrected word is unknown here: the
    * recogniser corrects towards topic words, which turns an answer's "fine" into "find".
    */
-  private analyze(text: string): { tokens: readonly string[]; stems: readonly string[] } {
+  private analyze(typed: string): { tokens: readonly string[]; stems: readonly string[] } {
+    const text = typed.replace(BARE_NEGATION, '$1 not');
     const raw = this.analyzer.analyze(text, false);
     const corrected = this.analyzer.analyze(text, true);
     if (raw.stems.length !== corrected.stems.length) return raw;
@@ -154,8 +166,14 @@ export class ChoiceReader {
   }
 }
 
-/** Stems that deny the words after them: "isn't working" is not "working". */
-const NEGATIONS = new Set(['not', 'never', 'without']);
+/** Stems that deny the words after them: "isn't working" is not "working", "none of them work" not "work". */
+const NEGATIONS = new Set(['not', 'never', 'without', 'none', 'noth']);
+
+/**
+ * "didnt", "wasnt", "isnt": typed without the apostrophe the analyzer expands, the "not" that
+ * decides the answer would be lost ("didnt work" read as "worked").
+ */
+const BARE_NEGATION = /\b(did|does|do|is|was|were|are|has|have|had|could|would|should|must|need)nt\b/gi;
 /** How many words after a negation it covers: "not really working" as much as "not working". */
 const NEGATION_SCOPE = 2;
 

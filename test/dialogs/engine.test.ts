@@ -131,6 +131,19 @@ describe('typed answers to choices', () => {
     expect(matchChoice(tree.nodes.first?.choices ?? [], 'Same error!')).toEqual({ index: 1, strength: 'exact' });
   });
 
+  it('takes two or more words found in one label only as that choice ("still failing")', () => {
+    const first = tree.nodes.first?.choices ?? [];
+    expect(matchChoice(first, 'still failing')).toEqual({ index: 1, strength: 'part' });
+    expect(matchChoice(first, 'that worked')).toEqual({ index: 0, strength: 'part' });
+  });
+
+  it('takes no part of a label that is a single word or that another label also holds', () => {
+    const first = tree.nodes.first?.choices ?? [];
+    expect(matchChoice(first, 'failing')).toBeNull();
+    expect(matchChoice(choices, 'me not')).toBeNull();
+    expect(matchChoice(first, 'that still worked')).toBeNull();
+  });
+
   it('ignores ordinals beyond the offered choices', () => {
     expect(ordinalIn('the fifth one', 3)).toBeNull();
   });

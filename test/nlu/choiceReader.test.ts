@@ -42,6 +42,27 @@ describe('reading a typed answer in the context of the open question', () => {
     }
   });
 
+  it('reads a contraction typed without its apostrophe as the same answer as with it', () => {
+    const choices = choicesAt('cannot_restore', 'restart');
+    expect(reader.read(choices, 'restarted it, didnt make any difference')).toEqual(reader.read(choices, "restarted it, didn't make any difference"));
+    expect(reader.read(choicesAt('slow_restore', 'check_basics'), 'the charger wasnt in')).toEqual(reader.read(choicesAt('slow_restore', 'check_basics'), "the charger wasn't in"));
+  });
+
+  it('reads colloquial ratings of the connection through the synonyms of fine and bad', () => {
+    expect(labelFor('cannot_restore', 'wifi', "wifi's grand")).toBe('No, my Wi-Fi is fine');
+    expect(labelFor('cannot_restore', 'wifi', 'the network here is rubbish')).toBe('Wi-Fi is slow or down');
+  });
+
+  it('reads a router, a connection that cuts out and "no idea" through their synonyms', () => {
+    expect(labelFor('cannot_restore', 'wifi', 'my router is rock solid')).toBe('No, my Wi-Fi is fine');
+    expect(labelFor('cannot_restore', 'wifi', 'the internet cuts out all the time')).toBe('Wi-Fi is slow or down');
+    expect(labelFor('alert_screenshot', 'what_says', 'no clue honestly')).toBe('Something else');
+  });
+
+  it('reads an alert that vanished as one that is gone', () => {
+    expect(labelFor('alert_screenshot', 'intro', 'it vanished')).toBe("No, it's gone");
+  });
+
   it('reads nothing into a message with no word it knows', () => {
     expect(reader.read(choicesAt('cannot_restore', 'intro'), 'zxqv blorp')).toBeNull();
   });
