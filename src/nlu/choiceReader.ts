@@ -11,6 +11,14 @@ const NEAREST_WEIGHT = 0.5;
 /** Weight, in a message, of a word the examples of more than one of the open choices use. */
 const SHARED_WORD_WEIGHT = 0.3;
 
+/**
+ * The shared yes or no examples speak of the restore in general ("it worked"); a choice's own
+ * examples speak of this step's subject ("wifi works"). A message that names the subject (a word
+ * several of the step's answers use) leans to the step's own answers: at the Wi-Fi step "the wifi
+ * is working perfectly" is the Wi-Fi answer, not a fixed restore, while "it works now" stays a yes.
+ */
+const SHARED_GROUP_WEIGHT = 0.9;
+
 /** How a free-typed message reads as an answer to the open question of a walk-through. */
 export interface ChoiceReading {
   readonly index: number;
@@ -56,7 +64,9 @@ export class ChoiceReader {
   read(choices: readonly DialogChoice[], text: string): ChoiceReading | null {
     const analysis = this.analyze(text);
     const said = this.vectorizer.vectorize(answerFeatures(analysis.stems));
-    const query = this.damped(new Map(said), choices);
+    const subjectWords = this.sharedWordsOf(choices);
+    const query = damped(new Map(said), subjectWords);
+    const aboutSubject = [...said.keys()].some((feature) => subjectWords.has(feature));
     if (query.size === 0) return null;
     // Words no example knows ("grand", "smashing") cannot be read, so they lower the score instead
     // of vanishing and leaving one known word to decide; by the square root of the known share, as
@@ -64,7 +74,7 @@ export class ChoiceReader {
     const informative = analysis.stems.filter((stemmed, index) => this.vectorizer.idfOf(stemmed) !== undefined || !STOPWORDS.has(analysis.tokens[index] ?? ''));
     const known = informative.filter((stemmed) => this.vectorizer.idfOf(stemmed) !== undefined).length;
     const coverage = informative.length === 0 ? 0 : Math.sqrt(known / informative.length);
-    const best = choices.map((choice) => { const match = this.bestOf(query, said, choice); return { ...match, score: match.score * coverage }; });
+    const best = choices.map((choice) => { const match = this.bestOf(query, said, choice, aboutSubject); return { ...match, score: match.score * coverage }; });
     const ranked = best.map((match, index) => ({ ...match, index })).sort((a, b) => b.score - a.score);
     const [first, second] = ranked;
     if (!first || first.score === 0) return null;
@@ -77,7 +87,7 @@ export class ChoiceReader {
    * share ("fine", "good", "works"). The choice's own examples and the shared yes or no ones are
    * separate groups, so a long shared list does not drown a question's particular answers.
    */
-  private bestOf(query: ReadonlyMap<string, number>, said: ReadonlyMap<string, number>, choice: DialogChoice): { score: number; example: string } {
+  private bestOf(query: ReadonlyMap<string, number>, said: ReadonlyMap<string, number>, choice: DialogChoice, aboutSubject: boolean): { score: number; example: string } {
     const shared = this.sharedOf(choice);
     const own = choice.examples.length > 0 ? [choice.label, ...choice.examples] : [choice.label];
     let best = { score: 0, example: '' };
@@ -88,7 +98,7 @@ export class ChoiceReader {
       // A plain yes or no says nothing about the step's subject: "internet works" shares "works"
       // with "it worked", but its "internet" belongs to an answer of this question, so the shared
       // group counts only as far as its words reach into the message, undamped.
-      const reach = group === shared ? Math.sqrt([...said].reduce((sum, [feature, weight]) => sum + (centroid.has(feature) ? weight * weight : 0), 0)) : 1;
+      const reach = group === shared ? (aboutSubject ? SHARED_GROUP_WEIGHT : 1) * Math.sqrt([...said].reduce((sum, [feature, weight]) => sum + (centroid.has(feature) ? weight * weight : 0), 0)) : 1;
       if (score * reach > best.score) best = { score: score * reach, example: nearest.example };
     }
     return best;
@@ -130,10 +140,9 @@ export class ChoiceReader {
 
   /**
    * Words the examples of several of these choices use ("space" in "freeing up space fixed it" and
-   * in "plenty of free space") cannot tell them apart, so they weigh less in the message; the words
-   * that can ("fixed", "plenty") decide.
+   * in "plenty of free space"): the step's subject, which cannot tell its answers apart.
    */
-  private damped(query: Map<string, number>, choices: readonly DialogChoice[]): Map<string, number> {
+  private sharedWordsOf(choices: readonly DialogChoice[]): ReadonlySet<string> {
     let shared = this.sharedByChoices.get(choices);
     if (!shared) {
       const owners = new Map<string, number>();
@@ -144,8 +153,7 @@ export class ChoiceReader {
       shared = new Set([...owners].filter(([, count]) => count > 1).map(([feature]) => feature));
       this.sharedByChoices.set(choices, shared);
     }
-    for (const [feature, weight] of query) if (shared.has(feature)) query.set(feature, weight * SHARED_WORD_WEIGHT);
-    return normalize(query);
+    return shared;
   }
 
   /**
@@ -198,6 +206,12 @@ function answerFeatures(stems: readonly string[]): string[] {
     }
   }
   return features;
+}
+
+/** The step's subject words weigh less in the message, so the words that can tell its answers apart ("fixed", "plenty") decide. */
+function damped(query: Map<string, number>, subjectWords: ReadonlySet<string>): Map<string, number> {
+  for (const [feature, weight] of query) if (subjectWords.has(feature)) query.set(feature, weight * SHARED_WORD_WEIGHT);
+  return normalize(query);
 }
 
 function cosine(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): number {
