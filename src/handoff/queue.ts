@@ -134,8 +134,7 @@ export class HandoffQueue {
   }
 
   async accept(id: string, agent: string): Promise<{ view: HandoffCaseView; tell: readonly Message[] }> {
-    const current = await this.require(id);
-    if (current.status === 'closed') throw new AppError('ERR_HANDOFF_STATE', 'the case is closed');
+    const current = await this.requireOpen(id);
     const tell = await this.options.conversations.accept(current, agent);
     const accepted: HandoffCase = { ...current, status: 'accepted', agent, acceptedAt: this.stamp() };
     await this.save(accepted);
@@ -143,10 +142,7 @@ export class HandoffQueue {
   }
 
   async say(id: string, agent: string, text: string): Promise<readonly Message[]> {
-    const current = await this.require(id);
-    // Said plainly: the conversation's own refusal ("no person is involved") puzzles an agent whose page still shows the case.
-    if (current.status === 'closed') throw new AppError('ERR_HANDOFF_STATE', 'the case is closed: the customer is back with the bot');
-    return this.options.conversations.agentSaid(current, agent, text);
+    return this.options.conversations.agentSaid(await this.requireOpen(id), agent, text);
   }
 
   async handBack(id: string, agent: string, how: HandBack): Promise<readonly Message[]> {
@@ -154,6 +150,16 @@ export class HandoffQueue {
     const tell = await this.options.conversations.handBack(current, agent, how);
     await this.save({ ...current, status: 'closed', closedAt: this.stamp() });
     return tell;
+  }
+
+  /**
+   * Said plainly for an agent whose page still shows the case: otherwise a message would meet the
+   * conversation's own refusal ("no person is involved").
+   */
+  private async requireOpen(id: string): Promise<HandoffCase> {
+    const current = await this.require(id);
+    if (current.status === 'closed') throw new AppError('ERR_HANDOFF_STATE', 'the case is closed: the customer is back with the bot');
+    return current;
   }
 
   private async require(id: string): Promise<HandoffCase> {
