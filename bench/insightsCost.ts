@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { assemble } from '../src/assemble.js';
 import type { MessageTurn } from '../src/bot/types.js';
 import { loadConfig } from '../src/config.js';
+import { mulberry32 } from '../src/nlu/linearModel.js';
 import { createLogger } from '../src/logger.js';
 import { openSqliteStorage } from '../src/storage/sqlite/openSqliteStorage.js';
 
@@ -21,16 +22,6 @@ const ROUNDS = Number(args.rounds);
 const TURNS = Number(args.turns);
 const CONCURRENCY = Number(args.concurrency);
 
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const folder = mkdtempSync(path.join(tmpdir(), 'insights-cost-'));
 const bots = ['true', 'false'].map((enabled) => {
   const config = loadConfig({ LOG_LEVEL: 'silent', STORAGE: 'file', INSIGHTS_ENABLED: enabled });
@@ -42,7 +33,7 @@ const { content } = bots[0]!;
 const QUESTIONS = content.intents.filter((intent) => intent.action !== 'handoff').flatMap((intent) => intent.tests);
 
 async function round(bot: (typeof bots)[number]['bot'], seed: number): Promise<number> {
-  const next = random(seed);
+  const next = mulberry32(seed);
   const offered = new Map<string, readonly string[]>();
   let sent = 0;
   const worker = async (id: number) => {

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadContent } from '../src/content/load.js';
+import { mulberry32 } from '../src/nlu/linearModel.js';
 
 /**
  * npm run bench [-- --seconds 20 --warmup 5 --concurrency 64 --conversations 4 --runs 1 --profile DIR]
@@ -47,16 +48,6 @@ const root = path.join(import.meta.dirname, '..');
  */
 const content = loadContent(root);
 const QUESTIONS = content.intents.filter((intent) => intent.action !== 'handoff').flatMap((intent) => intent.tests);
-/** Seeded (mulberry32), so every run and both servers get the same sequence of choices. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Server {
   readonly name: string;
@@ -189,7 +180,8 @@ async function drive(server: Server, connector: Connector, serviceUrl: string, s
   let sequence = 0;
 
   async function worker(index: number): Promise<void> {
-    const next = random(index + 1);
+    // Seeded, so every run and both servers get the same sequence of choices.
+    const next = mulberry32(index + 1);
     const conversations = Array.from({ length: CONVERSATIONS_PER_WORKER }, (_, k) => ({ id: `${label}-${index}-${k}`, joined: false }));
     for (let turn = 0; performance.now() < until; turn += 1) {
       const chat = conversations[turn % conversations.length]!;
