@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LINEAR_OPTIONS, LinearEnsemble, LinearModel } from '../../src/nlu/linearModel.js';
-
-const vector = (...features: string[]) => new Map(features.map((feature) => [feature, 1 / Math.sqrt(features.length)]));
-const examples = [
-  { features: vector('restor', 'slow'), label: 0 },
-  { features: vector('restor', 'stuck'), label: 0 },
-  { features: vector('password', 'forgot'), label: 1 },
-  { features: vector('password', 'reset'), label: 1 },
-  { features: vector('storag', 'full'), label: 2 },
-];
+import { examples, vector } from '../support/linearExamples.js';
 
 describe('linear ensemble', () => {
   it('averages the probabilities of members trained in different orders', () => {

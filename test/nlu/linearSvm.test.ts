@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SVM_OPTIONS, LinearSvm } from '../../src/nlu/linearSvm.js';
-
-const vector = (...features: string[]) => new Map(features.map((feature) => [feature, 1 / Math.sqrt(features.length)]));
-const examples = [
-  { features: vector('restor', 'slow'), label: 0 },
-  { features: vector('restor', 'stuck'), label: 0 },
-  { features: vector('password', 'forgot'), label: 1 },
-  { features: vector('password', 'reset'), label: 1 },
-  { features: vector('storag', 'full'), label: 2 },
-];
+import { examples, vector } from '../support/linearExamples.js';
 
 describe('linear SVM', () => {
   it('trains the same model whatever the order of its examples', () => {
