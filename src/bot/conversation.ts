@@ -136,7 +136,10 @@ export class Conversation {
     }
     // "What do you mean, stable?": a question with the step's own words is about the step, not out of scope.
     if (asking && reading && reading.score >= LOOSE_READING) return this.reprompt(state, text);
-    if (intent?.action === 'none' || recognition.verdict === 'out_of_scope') {
+    // A question the out-of-scope class only half-claims ("and how am I supposed to check that?")
+    // is more likely about the step than outside the bot: it gets the step again, below.
+    const outside = intent?.action === 'none' || (recognition.verdict === 'out_of_scope' && !(asking && recognition.confidence < content.recognizer.threshold));
+    if (outside) {
       const misses = state.misses + 1;
       const question = this.question(tree);
       const choices = [...(question.choices ?? []), ...(misses >= 2 ? [content.phrases.handoffChoice] : [])];
@@ -339,8 +342,10 @@ export class Conversation {
     // A question the bot cannot place ("how do I even check that?") gets the whole step again, whose
     // instructions are the best answer it has; anything else gets the open question in words, for
     // customers who type rather than look for buttons.
-    const step = (QUESTION.test(text) ? engine.resume(tree).messages[0] : undefined) ?? engine.question(tree);
-    const replies: Reply[] = [{ text: content.phrases.notUnderstoodChoice }, { text: step.text, choices: [...choices, ...offerPerson] }];
+    const asking = QUESTION.test(text);
+    const step = (asking ? engine.resume(tree).messages[0] : undefined) ?? engine.question(tree);
+    const sorry = asking ? content.phrases.notUnderstoodQuestion : content.phrases.notUnderstoodChoice;
+    const replies: Reply[] = [{ text: sorry }, { text: step.text, choices: [...choices, ...offerPerson] }];
     return { state: { ...state, misses }, replies, events: [unplacedInTree(tree, text)] };
   }
 

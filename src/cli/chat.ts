@@ -21,6 +21,8 @@ async function main(): Promise<void> {
   const conversationId = `terminal-${process.pid}`;
   const base = { channelId: 'terminal', conversationId, channel: 'terminal', scope: 'personal' } as const;
   const terminal = createInterface({ input: stdin, output: stdout, terminal: stdin.isTTY });
+  // Attached before the first await: lines piped in while the welcome is built would be lost.
+  const lines = terminal[Symbol.asyncIterator]();
   let buttons: readonly string[] = [];
 
   const show = (replies: readonly Reply[]) => {
@@ -32,7 +34,7 @@ async function main(): Promise<void> {
   };
 
   show((await bot.handle({ ...base, kind: 'membersAdded', members: [{ id: 'you', name: 'You' }] })).replies);
-  for await (const line of terminal) {
+  for await (const line of { [Symbol.asyncIterator]: () => lines }) {
     const typed = line.trim();
     if (typed === '/quit' || typed === '/exit') break;
     const pressed = /^\d+$/.test(typed) ? buttons[Number(typed) - 1] : undefined;

@@ -66,6 +66,7 @@ export const botFileSchema = z.strictObject({
     ambiguous: text,
     outOfScope: text,
     notUnderstoodChoice: text,
+    notUnderstoodQuestion: text,
     tooLong: text,
     empty: text,
     nonText: text,
