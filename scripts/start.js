@@ -2,14 +2,10 @@
 // container runtime or systemd sends to npm reaches the bot's own shutdown. dist/ is built at
 // install (`prepare`); it is rebuilt here only when a source file is newer than the last build,
 // so a developer's edit is never run stale and an unchanged deploy starts without compiling.
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync, utimesSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-
-const root = path.resolve(import.meta.dirname, '..');
-const stamp = path.join(root, 'dist', '.tsbuildinfo');
+import { build, root, stamp } from './build.js';
 
 /** The newest modification time among the compiler's inputs (src/**, tsconfig.json). */
 function newestSource(dir) {
@@ -23,11 +19,7 @@ function newestSource(dir) {
 
 const sources = Math.max(newestSource(path.join(root, 'src')), statSync(path.join(root, 'tsconfig.json')).mtimeMs);
 if (!existsSync(stamp) || statSync(stamp).mtimeMs < sources) {
-  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   console.error(existsSync(stamp) ? 'npm start: src/ changed since the last build; compiling' : 'npm start: no build yet; compiling src/');
-  execFileSync(process.execPath, [tsc, '-p', root], { stdio: 'inherit' });
-  // tsc leaves its build info untouched when no output changed; the stamp must still move past the sources.
-  const now = new Date();
-  utimesSync(stamp, now, now);
+  build();
 }
 await import(pathToFileURL(path.join(root, 'dist', 'main.js')).href);

@@ -113,7 +113,7 @@ export class Conversation {
       return intent.action === 'resume' ? { state, replies: [this.question(tree)] } : this.act(state, intent);
     }
     if (reading && reading.score >= (asking ? SURE_READING_OF_A_QUESTION : SURE_READING)) return this.advance(state, engine.choose(tree, reading.index));
-    const several = this.severalAnswers(state, tree, text);
+    const several = this.severalAnswers(state, tree, text) ?? (asking || CONTRAST.test(text) ? undefined : this.answerAmidAsides(state, tree, text));
     if (several) return several;
 
     if (intent?.action === 'reopen') return this.answerNo(state, tree) ?? this.reprompt(state, text);
@@ -154,7 +154,7 @@ export class Conversation {
    * side question or an aside in one of them is never dropped. The customer sees the step reached.
    */
   private severalAnswers(state: ConversationState, tree: TreeState, text: string): Outcome | undefined {
-    const parts = text.split(CLAUSE_BREAK).map((part) => part.trim()).filter((part) => part.length > 0);
+    const parts = clausesOf(text);
     if (parts.length < 2 || parts.length > MAX_ANSWERS_IN_ONE) return undefined;
     let outcome: Outcome | undefined;
     const events: InsightEvent[] = [];
@@ -166,6 +166,29 @@ export class Conversation {
       events.push(...(outcome.events ?? []));
     }
     return outcome && { ...outcome, events };
+  }
+
+  /**
+   * "Moved next to the router and it worked!": one clause answers, the others only tell how. The
+   * answer counts when no other clause asks, reads as an answer, or names a topic or command of its
+   * own, so nothing the customer reports is lost. Never across a contrast: in "it worked but now it's
+   * stuck at 50%" the news is after the "but", and no clause of it names a topic surely.
+   */
+  private answerAmidAsides(state: ConversationState, tree: TreeState, text: string): Outcome | undefined {
+    const parts = clausesOf(text);
+    if (parts.length < 2 || parts.length > MAX_ANSWERS_IN_ONE) return undefined;
+    const readings = parts.map((part) => (QUESTION.test(part) ? null : this.read(tree, part)));
+    const answers = readings.filter((reading) => reading && reading.score >= SURE_READING);
+    const answer = answers.length === 1 ? answers[0] : undefined;
+    if (!answer) return undefined;
+    const aside = (part: string, index: number): boolean => {
+      if (readings[index] === answer) return true;
+      if (QUESTION.test(part) || (readings[index]?.score ?? 0) >= LOOSE_READING) return false;
+      const recognition = this.deps.recognize(part);
+      const said = this.matched(recognition);
+      return recognition.verdict === 'out_of_scope' || said?.action === 'none' || SMALL_TALK.has(said?.action ?? '');
+    };
+    return parts.every(aside) ? this.advance(state, this.deps.engine.choose(tree, answer.index)) : undefined;
   }
 
   /** Outside a walk-through: a kept one may be resumed, a fixed one re-opened, else a new topic. */
@@ -455,8 +478,12 @@ export class Conversation {
 
 /** Where one typed message may hold several answers: punctuation, "and", "but", "also", "plus". */
 const CLAUSE_BREAK = /[,;.!]+|\b(?:and|but|also|plus)\b/i;
+/** Words that set one clause against another: the clauses are not a story around one answer. */
+const CONTRAST = /\b(?:but|however|though|although|except|yet)\b/i;
 /** More parts than this is a story, not a list of answers. */
 const MAX_ANSWERS_IN_ONE = 4;
+
+const clausesOf = (text: string): string[] => text.split(CLAUSE_BREAK).map((part) => part.trim()).filter((part) => part.length > 0);
 
 /** Topics offered after "not helpful", beside a person. */
 const RELATED_AFTER_NOT_HELPFUL = 2;

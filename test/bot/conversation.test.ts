@@ -95,6 +95,16 @@ describe('routing a message inside a walk-through', () => {
     expect(chat.state.tree?.node).toBe('intro');
   });
 
+  it('takes the one clause that answers when the others only tell how, and never across a contrast or a topic of their own', () => {
+    const readings = { 'yes abroad': { index: 0, score: 0.8 } };
+    const chat = conversationWith({ slow: 'slow_restore', 'the restore is slow': 'slow_restore' }, readings);
+    chat.say('slow');
+    expect(chat.say('yes abroad but the hotel wifi is bad')).not.toContain('slower away from home');
+    expect(chat.say('yes abroad and the restore is slow')).not.toContain('slower away from home');
+    expect(chat.state.tree?.node).toBe('intro');
+    expect(chat.say('booked a hotel, yes abroad')).toBe('Restores are slower away from home.\nAnything else?');
+  });
+
   it('answers small talk and asks the open question again', () => {
     const chat = conversationWith({ slow: 'slow_restore', hi: 'hello' });
     chat.say('slow');
