@@ -136,10 +136,13 @@ export class Conversation {
     }
     // "What do you mean, stable?": a question with the step's own words is about the step, not out of scope.
     if (asking && reading && reading.score >= LOOSE_READING) return this.reprompt(state, text);
-    // A question the out-of-scope class only half-claims ("and how am I supposed to check that?")
-    // is more likely about the step than outside the bot: it gets the step again, below.
-    const outside = intent?.action === 'none' || (recognition.verdict === 'out_of_scope' && !(asking && recognition.confidence < content.recognizer.threshold));
-    if (outside) {
+    // A question the out-of-scope class only half-claims may be outside the bot ("who painted the
+    // Mona Lisa?") or about the step ("and how am I supposed to check that?"): the scope is said,
+    // and the whole step given again, whose instructions may be the answer.
+    if (asking && recognition.verdict === 'out_of_scope' && recognition.confidence < content.recognizer.threshold) {
+      return this.reprompt(state, text, content.phrases.unsureInTree);
+    }
+    if (intent?.action === 'none' || recognition.verdict === 'out_of_scope') {
       const misses = state.misses + 1;
       const question = this.question(tree);
       const choices = [...(question.choices ?? []), ...(misses >= 2 ? [content.phrases.handoffChoice] : [])];
@@ -355,7 +358,7 @@ export class Conversation {
     return this.deps.engine.choicesAt(tree).some((choice) => choice.label === answer && choice.means === 'yes');
   }
 
-  private reprompt(state: ConversationState, text: string): Outcome {
+  private reprompt(state: ConversationState, text: string, apology?: string): Outcome {
     const { engine, content } = this.deps;
     const tree = state.tree;
     if (!tree) return { state, replies: [] };
@@ -367,7 +370,7 @@ export class Conversation {
     // customers who type rather than look for buttons.
     const asking = QUESTION.test(text);
     const step = (asking ? engine.resume(tree).messages[0] : undefined) ?? engine.question(tree);
-    const sorry = asking ? content.phrases.notUnderstoodQuestion : content.phrases.notUnderstoodChoice;
+    const sorry = apology ?? (asking ? content.phrases.notUnderstoodQuestion : content.phrases.notUnderstoodChoice);
     const replies: Reply[] = [{ text: sorry }, { text: step.text, choices: [...choices, ...offerPerson] }];
     return { state: { ...state, misses }, replies, events: [unplacedInTree(tree, text)] };
   }

@@ -108,6 +108,8 @@ export const botFileSchema = z.strictObject({
     handedBack: text,
     /** Scope reply inside a walk-through, followed by its open question again. */
     outOfScopeInTree: text,
+    /** A question inside a walk-through that may be out of scope or about the step: followed by the whole step again. */
+    unsureInTree: text,
     /** After a side question: `{tree}` is the walk-through's title, `{step}` where it stopped. */
     carryOn: text,
     carryOnChoice: text.max(30),

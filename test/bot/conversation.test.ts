@@ -90,7 +90,7 @@ describe('routing a message inside a walk-through', () => {
   it('gives a question the out-of-scope class does not surely claim the step again, and a statement the scope reply', () => {
     const chat = conversationWith({ slow: 'slow_restore' });
     chat.say('slow');
-    expect(chat.say('and how am i supposed to check that?')).toBe('Here is this step again.\nIt can take 1 to 4 hours per gigabyte. Are you travelling?');
+    expect(chat.say('and how am i supposed to check that?')).toBe('Maybe outside what I cover. The step again.\nIt can take 1 to 4 hours per gigabyte. Are you travelling?');
     expect(chat.say('lorem ipsum dolor')).toBe('Outside what I cover. Back to where we were.\nIt can take 1 to 4 hours per gigabyte. Are you travelling?');
     expect(chat.state.tree?.node).toBe('intro');
   });
