@@ -5,6 +5,7 @@ import type { HandoffQueue } from '../handoff/queue.js';
 import { summarize } from '../handoff/summary.js';
 import type { CaseCustomer, ConversationAddress, HandoffContext, HandoffSummary } from '../handoff/types.js';
 import type { Content } from '../content/types.js';
+import type { InsightEvent } from '../insights/events.js';
 import type { InsightRecorder } from '../insights/recorder.js';
 import type { Recognition } from '../nlu/recognizer.js';
 import type { Update } from '../storage/conversationStore.js';
@@ -128,11 +129,13 @@ export class SupportBot {
       // activity must not redirect an agent's messages.
       const handedOff = saved.handoff ? await this.whileHandedOff(turn, saved, text, { ...pictures, ...attachments }) : undefined;
       if (handedOff) return handedOff;
-      // An offer to leave a message that lapsed: this message is a new question for the bot.
+      // An offer to leave a message that lapsed: this message is a new question for the bot, and
+      // insights count the wait as timed out, as for a queue that gave up.
       const fresh = saved.handoff ? withoutHandoff(saved) : saved;
+      const lapsed: InsightEvent[] = saved.handoff?.status === 'offered' ? [{ kind: 'waitEnded', why: 'timedOut', from: 'offered' }] : [];
       const state = turn.reference ? { ...fresh, reference: turn.reference } : fresh;
       // A picture alone is kept and acknowledged; where the customer was (a tree's question) stays as it was.
-      if (text === '' && pictures.replies.length > 0) return this.transcript.say(state, { customer: '', ...attachments, replies: pictures.replies });
+      if (text === '' && pictures.replies.length > 0) return this.transcript.say(state, { customer: '', ...attachments, replies: pictures.replies }, { events: lapsed });
 
       const outcome = this.decide(state, text, turn.hasAttachments);
       log.info(
@@ -149,7 +152,7 @@ export class SupportBot {
       // which logs would keep at rest; `npm run chat -- --explain` shows those live.
       const explanation = outcome.recognition?.explanation;
       log.debug({ coverage: explanation?.coverage, matched: explanation?.matched, nearestExample: explanation?.nearestExample, candidates: outcome.recognition?.candidates }, 'recognition');
-      const events = outcome.events ?? [];
+      const events = [...lapsed, ...(outcome.events ?? [])];
       if (!outcome.handoff) return this.transcript.say(outcome.state, { customer: text, ...attachments, replies: [...pictures.replies, ...outcome.replies] }, { events });
       // Never a queue nobody watches: with nobody online the customer may leave a message; with no
       // console, no hub and no agent in the chat, not even that.
@@ -163,7 +166,7 @@ export class SupportBot {
         const context = contextOf(this.summary(state, outcome, []));
         return this.transcript.say({ ...outcome.state, handoff: offered(this.now(), context) }, { customer: text, ...attachments, replies: [...pictures.replies, { text: phrases.nobodyOnline }] }, { events });
       }
-      return this.handOff(turn, state, { ...outcome, replies: [...pictures.replies, ...outcome.replies] }, text);
+      return this.handOff(turn, state, { ...outcome, events, replies: [...pictures.replies, ...outcome.replies] }, text);
     });
   }
 

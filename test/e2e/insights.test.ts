@@ -133,6 +133,20 @@ describe('events recorded by the bot', () => {
     expect((await insights(60)).topics.find((row) => row.id === 'cannot_restore')).toMatchObject({ handoffs: 2, withdrawn: 1, timedOut: 1 });
   });
 
+  it('records an offer to leave a message that lapsed unanswered as a wait that timed out', async () => {
+    // Agents exist but none is online: the customer is offered to leave a message.
+    const offered = conversation(bot);
+    await offered.say('it keeps saying cannot restore backup');
+    const said = async (text: string) => (await offered.say(text)).replies.map((reply) => reply.body.text).join('\n');
+    expect(await said('talk to a person')).toMatch(/leave them a message/i);
+    clock += 16 * MINUTE;
+    expect(await said('my restore is slow')).toMatch(/per gigabyte/);
+
+    const ends = (await recorded()).filter((entry) => entry.event.kind === 'waitEnded');
+    expect(ends.map((entry) => [entry.conversation, entry.event])).toEqual([[`webchat|${offered.id}`, { kind: 'waitEnded', why: 'timedOut', from: 'offered' }]]);
+    expect((await insights(60)).topics.find((row) => row.id === 'cannot_restore')).toMatchObject({ handoffs: 1, timedOut: 1 });
+  });
+
   it('records a hand-back an agent gives in a Teams shared chat with "take over:"', async () => {
     await bot.close();
     await storage.close();
