@@ -38,8 +38,8 @@ export interface Transition {
   readonly requestCase?: HandoffContext;
   /** The offer to leave a message lapsed: the bot answers this message as if no person had come up. */
   readonly passOn?: boolean;
-  /** The customer stopped waiting for a person without one answering: asked to (cancel), or the queue timed out. */
-  readonly ended?: 'withdrawn' | 'timedOut';
+  /** The customer stopped waiting for a person without one answering: asked to (cancel), the queue timed out, or an external hub gave up. */
+  readonly ended?: 'withdrawn' | 'timedOut' | 'hubFailed';
 }
 
 /**
@@ -116,7 +116,8 @@ export function requireAgent(handoff: HandoffState | undefined, agent: string): 
 export function hubStatus(handoff: HandoffState | undefined, status: 'accepted' | 'failed' | 'completed', now: Date): Transition {
   if (status === 'accepted') return { handoff: { status: 'accepted', since: now.toISOString() } };
   if (!handoff) return { handoff };
-  return { handoff: undefined, say: status === 'failed' ? 'handoffFailed' : 'handoffCompleted', closeCase: true };
+  if (status === 'failed') return { handoff: undefined, say: 'handoffFailed', closeCase: true, ended: 'hubFailed' };
+  return { handoff: undefined, say: 'handoffCompleted', closeCase: true };
 }
 
 /** "take over: slow restore": an agent in a shared chat gives the conversation to the bot. */

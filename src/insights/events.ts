@@ -28,7 +28,7 @@ export type InsightEvent =
    * goodbye) or outwaited HANDOFF_QUEUE_TIMEOUT_SECONDS, while `from` offered a message, having left
    * one, or queued. A timeout is seen, and recorded, when the customer next writes.
    */
-  | { readonly kind: 'waitEnded'; readonly why: 'withdrawn' | 'timedOut'; readonly from: 'offered' | 'message' | 'queued' }
+  | { readonly kind: 'waitEnded'; readonly why: 'withdrawn' | 'timedOut' | 'hubFailed'; readonly from: 'offered' | 'message' | 'queued' }
   /**
    * Whether an answer helped; when it did not, `text` is the question it answered and `comment`
    * what the customer typed about it (Teams' feedback form), both for the inbox.
@@ -52,7 +52,7 @@ export const eventSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('finished'), tree: name, node: name, resolved: z.boolean() }),
   z.object({ kind: z.literal('handedOff'), reason: name, topic: name.optional(), tree: name.optional(), node: name.optional() }),
   z.object({ kind: z.literal('handedBack'), how: z.enum(['plain', 'topic', 'node', 'close']), toTopic: name.optional(), toTree: name.optional(), toNode: name.optional() }),
-  z.object({ kind: z.literal('waitEnded'), why: z.enum(['withdrawn', 'timedOut']), from: z.enum(['offered', 'message', 'queued']) }),
+  z.object({ kind: z.literal('waitEnded'), why: z.enum(['withdrawn', 'timedOut', 'hubFailed']), from: z.enum(['offered', 'message', 'queued']) }),
   z.object({ kind: z.literal('feedback'), helpful: z.boolean(), topic: name.optional(), tree: name.optional(), text: z.string().optional(), comment: z.string().optional() }),
   z.object({ kind: z.literal('ended') }),
   z.object({ kind: z.literal('triaged'), texts: z.array(z.string()), by: name, topic: name.optional() }),

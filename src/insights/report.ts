@@ -22,7 +22,10 @@ interface TopicRow {
   readonly closedByAgent: number;
   /** Of those, the customer stopped waiting before a person answered (cancel, start over, goodbye). */
   readonly withdrawn: number;
-  /** Of those, the wait outlasted HANDOFF_QUEUE_TIMEOUT_SECONDS (seen when the customer next wrote). */
+  /**
+   * Of those, the wait ended with no person: it outlasted HANDOFF_QUEUE_TIMEOUT_SECONDS (seen when
+   * the customer next wrote), or the external hub gave up (its "failed").
+   */
   readonly timedOut: number;
 }
 
@@ -115,7 +118,7 @@ export function buildInsights(events: readonly Recorded[], options: ReportOption
       }
       case 'waitEnded': {
         const row = topic(handedOverAbout.get(conversation));
-        if (row) row[event.why] += 1;
+        if (row) row[event.why === 'withdrawn' ? 'withdrawn' : 'timedOut'] += 1;
         handedOverAbout.delete(conversation);
         break;
       }

@@ -160,7 +160,7 @@ describe('events recorded by the bot', () => {
     expect((await recorded()).map((entry) => entry.event)).toContainEqual({ kind: 'handedBack', how: 'topic', toTopic: 'slow_restore' });
   });
 
-  it("records an external hub's completed handoff as closed by its agent, and nothing for one that failed", async () => {
+  it("records an external hub's completed handoff as closed by its agent, and one that failed as a wait ended unanswered", async () => {
     await bot.close();
     await storage.close();
     await start({ HANDOFF_HUB_CHANNELS: 'contact-centre' });
@@ -171,12 +171,16 @@ describe('events recorded by the bot', () => {
     await status(completed.id, 'accepted');
     await status(completed.id, 'completed');
     const failed = conversation(bot, { channelId: 'contact-centre' });
+    await failed.say('it keeps saying cannot restore backup');
     await failed.say('talk to a person');
     await status(failed.id, 'failed');
     // A second "completed" (another activity) after the handoff is over ends nothing.
     await status(completed.id, 'completed', 'status-late');
     const ends = (await recorded()).filter((entry) => entry.event.kind === 'handedBack');
     expect(ends.map((entry) => [entry.conversation, entry.event])).toEqual([[`contact-centre|${completed.id}`, { kind: 'handedBack', how: 'close' }]]);
+    const unanswered = (await recorded()).filter((entry) => entry.event.kind === 'waitEnded');
+    expect(unanswered.map((entry) => [entry.conversation, entry.event])).toEqual([[`contact-centre|${failed.id}`, { kind: 'waitEnded', why: 'hubFailed', from: 'queued' }]]);
+    expect((await insights(60)).topics.find((row) => row.id === 'cannot_restore')).toMatchObject({ handoffs: 1, timedOut: 1 });
   });
 
   it('records nothing twice when a channel replays an activity', async () => {

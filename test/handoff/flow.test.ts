@@ -106,9 +106,9 @@ describe('agents', () => {
 });
 
 describe('an external hub', () => {
-  it('silences the bot when it accepts, and gives the chat back with a word when it fails or completes', () => {
+  it('silences the bot when it accepts, and gives the chat back with a word when it fails (a wait ended unanswered) or completes', () => {
     expect(hubStatus(waiting, 'accepted', at('2026-12-01T10:03:00Z')).handoff).toMatchObject({ status: 'accepted' });
-    expect(hubStatus(waiting, 'failed', at('2026-12-01T10:03:00Z'))).toEqual({ handoff: undefined, say: 'handoffFailed', closeCase: true });
+    expect(hubStatus(waiting, 'failed', at('2026-12-01T10:03:00Z'))).toEqual({ handoff: undefined, say: 'handoffFailed', closeCase: true, ended: 'hubFailed' });
     expect(hubStatus(waiting, 'completed', at('2026-12-01T10:03:00Z'))).toEqual({ handoff: undefined, say: 'handoffCompleted', closeCase: true });
   });
 
