@@ -71,7 +71,7 @@ export class ChoiceReader {
     // Words no example knows ("grand", "smashing") cannot be read, so they lower the score instead
     // of vanishing and leaving one known word to decide; by the square root of the known share, as
     // fillers ("hmm", "lol", "actually") are unknown too and must not sink a clear answer.
-    const informative = analysis.stems.filter((stemmed, index) => this.vectorizer.idfOf(stemmed) !== undefined || !STOPWORDS.has(analysis.tokens[index] ?? ''));
+    const informative = analysis.stems.filter((stemmed, index) => this.vectorizer.idfOf(stemmed) !== undefined || !(STOPWORDS.has(analysis.tokens[index] ?? '') || FUNCTION_STEMS.has(stemmed)));
     const known = informative.filter((stemmed) => this.vectorizer.idfOf(stemmed) !== undefined).length;
     const coverage = informative.length === 0 ? 0 : Math.sqrt(known / informative.length);
     const best = choices.map((choice) => { const match = this.bestOf(query, said, choice, aboutSubject); return { ...match, score: match.score * coverage }; });
@@ -175,7 +175,7 @@ export class ChoiceReader {
 }
 
 /** Stems that deny the words after them: "isn't working" is not "working", "none of them work" not "work". */
-const NEGATIONS = new Set(['not', 'never', 'without', 'none', 'noth']);
+const NEGATIONS = new Set(['not', 'never', 'without', 'none', 'noth', 'neither', 'nor']);
 
 /**
  * "didnt", "wasnt", "isnt": typed without the apostrophe the analyzer expands, the "not" that
@@ -185,8 +185,12 @@ const BARE_NEGATION = /\b(did|does|do|is|was|were|are|has|have|had|could|would|s
 /** How many words after a negation it covers: "not really working" as much as "not working". */
 const NEGATION_SCOPE = 2;
 
-/** Function words ("it", "has", "the") say nothing about which answer is meant; "no", "not", "still" do and stay. */
-const FUNCTION_STEMS: ReadonlySet<string> = new Set([...STOPWORDS].map(stem));
+/**
+ * Function words ("it", "has", "the") say nothing about which answer is meant; "no", "not", "still" do
+ * and stay. "Either" is not in natural's list, yet in "they don't work either" it only adds weight
+ * to a word no answer needs, and it made one example outweigh the message's "not work".
+ */
+const FUNCTION_STEMS: ReadonlySet<string> = new Set([...STOPWORDS, 'either'].map(stem));
 
 /**
  * Stems, with the ones a negation covers marked ("not work" → not, !work), without function words.

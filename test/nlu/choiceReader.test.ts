@@ -63,6 +63,14 @@ describe('reading a typed answer in the context of the open question', () => {
     expect(labelFor('alert_screenshot', 'intro', 'it vanished')).toBe("No, it's gone");
   });
 
+  it('reads "either" as a filler and "neither" as a denial', () => {
+    const plain = reader.read(choicesAt('cannot_restore', 'intro'), 'the older ones dont work');
+    const withEither = reader.read(choicesAt('cannot_restore', 'intro'), 'the older ones dont work either');
+    expect(withEither?.index).toBe(plain?.index);
+    expect(withEither?.score).toBeCloseTo(plain?.score ?? 0, 5);
+    expect(labelFor('cannot_restore', 'restart', 'neither of those worked')).toBe('No, still failing');
+  });
+
   it('reads nothing into a message with no word it knows', () => {
     expect(reader.read(choicesAt('cannot_restore', 'intro'), 'zxqv blorp')).toBeNull();
   });
