@@ -110,22 +110,26 @@ export class Conversation {
     // beats any reading short of a very close one, or the bot would call the problem fixed.
     const command = intent?.action && COMMANDS.has(intent.action) && recognition.confidence >= SURE_COMMAND;
     if (command && !(reading && reading.score >= SURE_READING_OF_A_QUESTION)) {
-      return intent.action === 'resume' ? { state, replies: [this.question(tree)] } : this.act(state, intent);
+      return intent.action === 'resume' ? this.restate(state, tree) : this.act(state, intent);
     }
     if (reading && reading.score >= (asking ? SURE_READING_OF_A_QUESTION : SURE_READING)) return this.advance(state, engine.choose(tree, reading.index));
     const several = this.severalAnswers(state, tree, text) ?? (asking || CONTRAST.test(text) ? undefined : this.answerAmidAsides(state, tree, text));
     if (several) return several;
 
     if (intent?.action === 'reopen') return this.answerNo(state, tree) ?? this.reprompt(state, text);
-    if (intent?.action === 'resume') return { state, replies: [this.question(tree)] };
+    if (intent?.action === 'resume') return this.restate(state, tree);
     if (intent?.action && intent.action !== 'none' && !SMALL_TALK.has(intent.action)) return this.act(state, intent);
 
     const about = new Set([...this.topicsOf(tree.tree), ...engine.aboutAt(tree)]);
     // A statement that reads as one answer only ("way more than that free") is that answer, even when
     // a word of it ("more") half-matches a topic of its own; a clear topic or a question is asked.
     const answering = !asking && reading !== null && reading.score >= LOOSE_READING && recognition.confidence < SURE_TOPIC;
-    if (intent && !intent.action && !about.has(intent.id) && !answering) return this.sideQuestion(state, tree, intent, text);
-    const ownSubject = intent && !intent.action && !this.topicsOf(tree.tree).includes(intent.id);
+    // A statement whose topic rests only on this step's answers' words ("did that twice already") is
+    // about the step, however surely the topic claims it: "already" is also the already-set-up
+    // topic's word, whose answer is to erase the device.
+    const claimedByStepWords = !asking && reading !== null && !recognition.explanation.matched.some((term) => reading.offStep.includes(term));
+    if (intent && !intent.action && !about.has(intent.id) && !answering && !claimedByStepWords) return this.sideQuestion(state, tree, intent, text);
+    const ownSubject = intent && !intent.action && about.has(intent.id) && !this.topicsOf(tree.tree).includes(intent.id);
     // A question is never read loosely as an answer: "how do I restart it with no home button" is not "no".
     if (reading && reading.score >= LOOSE_READING && !asking) return this.advance(state, engine.choose(tree, reading.index));
     if (intent?.action && SMALL_TALK.has(intent.action)) return this.act(state, intent);
@@ -271,6 +275,11 @@ export class Conversation {
     const { suspended, ...rest } = state;
     if (!suspended) return { state, replies: [{ text: this.deps.content.phrases.nothingToResume }, this.menu()] };
     return this.advance({ ...rest, tree: suspended }, this.deps.engine.resume(suspended));
+  }
+
+  /** "Where were we?" inside an open step: the whole step again, its instructions with its question. */
+  private restate(state: ConversationState, tree: TreeState): Outcome {
+    return { state, replies: this.deps.engine.resume(tree).messages.map(toReply) };
   }
 
   private question(tree: TreeState): Reply {

@@ -27,6 +27,8 @@ export interface ChoiceReading {
   /** How far ahead of the best example of any other answer it is. */
   readonly margin: number;
   readonly nearestExample: string;
+  /** The message's known words (stems) that no answer of this step uses. */
+  readonly offStep: readonly string[];
 }
 
 /**
@@ -44,6 +46,7 @@ export class ChoiceReader {
   /** Example vectors per text: trees share many examples, and examples never change. */
   private readonly vectors = new Map<string, Map<string, number>>();
   private readonly sharedByChoices = new WeakMap<readonly DialogChoice[], ReadonlySet<string>>();
+  private readonly wordsByChoices = new WeakMap<readonly DialogChoice[], ReadonlySet<string>>();
   /** Centroids per list of examples, keyed by the list itself (the content is frozen). */
   private readonly centroids = new Map<readonly string[], Map<string, number>>();
 
@@ -78,7 +81,20 @@ export class ChoiceReader {
     const ranked = best.map((match, index) => ({ ...match, index })).sort((a, b) => b.score - a.score);
     const [first, second] = ranked;
     if (!first || first.score === 0) return null;
-    return { index: first.index, score: first.score, margin: first.score - (second?.score ?? 0), nearestExample: first.example };
+    const stepWords = this.wordsOf(choices);
+    const offStep = [...said.keys()].filter((feature) => !stepWords.has(feature));
+    return { index: first.index, score: first.score, margin: first.score - (second?.score ?? 0), nearestExample: first.example, offStep };
+  }
+
+  /** Every word the answers of these choices use: their labels, examples and shared yes or no examples. */
+  private wordsOf(choices: readonly DialogChoice[]): ReadonlySet<string> {
+    let words = this.wordsByChoices.get(choices);
+    if (!words) {
+      const examples = choices.flatMap((choice) => [choice.label, ...choice.examples, ...this.sharedOf(choice)]);
+      words = new Set(examples.flatMap((example) => [...this.vectorOf(example).keys()]));
+      this.wordsByChoices.set(choices, words);
+    }
+    return words;
   }
 
   /**

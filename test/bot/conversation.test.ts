@@ -20,11 +20,16 @@ const extra = [
 const content: Content = { ...minimal, intents: [...minimal.intents, ...extra], intentById: new Map([...minimal.intentById, ...extra.map((item) => [item.id, item] as const)]) };
 
 /** The recogniser and the choice reader stand in as tables: what each message is read as. */
-function conversationWith(recognised: Record<string, string>, readings: Record<string, { index: number; score: number }> = {}) {
+function conversationWith(
+  recognised: Record<string, string>,
+  readings: Record<string, { index: number; score: number; offStep?: string[] }> = {},
+  /** The words a recognised topic's nearest example shares with the message. */
+  matched: Record<string, string[]> = {},
+) {
   const engine = new DialogEngine(content.trees, (id) => content.intentById.get(id)?.answer);
   const recognize = (text: string): Recognition => {
     const id = recognised[text];
-    const explanation = { tokens: [], corrections: [], synonyms: [], stems: [], unknown: [], coverage: 1, matched: [] };
+    const explanation = { tokens: [], corrections: [], synonyms: [], stems: [], unknown: [], coverage: 1, matched: matched[text] ?? [] };
     const isNone = id === 'none';
     return id && !isNone
       ? { verdict: 'match', intent: id, confidence: 0.9, candidates: [{ intent: id, confidence: 0.9 }], explanation }
@@ -32,7 +37,7 @@ function conversationWith(recognised: Record<string, string>, readings: Record<s
   };
   const readChoice = (_choices: unknown, text: string): ChoiceReading | null => {
     const reading = readings[text];
-    return reading ? { ...reading, margin: reading.score, nearestExample: text } : null;
+    return reading ? { offStep: [], ...reading, margin: reading.score, nearestExample: text } : null;
   };
   const conversation = new Conversation({ content, engine, recognize, readChoice });
   let state: ConversationState = initialState();
@@ -103,6 +108,18 @@ describe('routing a message inside a walk-through', () => {
     expect(chat.say('yes abroad and the restore is slow')).not.toContain('slower away from home');
     expect(chat.state.tree?.node).toBe('intro');
     expect(chat.say('booked a hotel, yes abroad')).toBe('Restores are slower away from home.\nAnything else?');
+  });
+
+  it('never takes a statement for a side question when the topic rests only on the step\'s answer words, however sure it is', () => {
+    const chat = conversationWith(
+      { slow: 'slow_restore', 'did that twice already': 'photos', 'photos twice already': 'photos' },
+      { 'did that twice already': { index: 1, score: 0.1, offStep: ['twice'] }, 'photos twice already': { index: 1, score: 0.1, offStep: ['photo', 'twice'] } },
+      { 'did that twice already': ['already'], 'photos twice already': ['photo', 'already'] },
+    );
+    chat.say('slow');
+    expect(chat.say('did that twice already')).not.toContain('Photos come back');
+    expect(chat.state.tree?.node).toBe('intro');
+    expect(chat.say('photos twice already')).toContain('Photos come back');
   });
 
   it('answers small talk and asks the open question again', () => {
