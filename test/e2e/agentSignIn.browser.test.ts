@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentAccounts } from '../../src/storage/agentAccounts.js';
 import type { StorageBackend } from '../../src/storage/backend.js';
 import { IN_MEMORY, openSqliteStorage } from '../../src/storage/sqlite/openSqliteStorage.js';
-import { CHROME_PATH, hasChromium, launchChromium } from '../support/browser.js';
+import { launchChromium } from '../support/browser.js';
 import { startBot, type RunningBot } from '../support/botServer.js';
 import { startOidcProvider, type LocalProvider } from '../support/oidcProvider.js';
 
@@ -18,7 +18,6 @@ let bot: RunningBot;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!hasChromium) throw new Error(`Chromium not found at ${CHROME_PATH}: install Debian's chromium or set CHROME_PATH`);
   provider = await startOidcProvider(`${PUBLIC}/agent/sign-in/callback`, { alice: { email: 'alice@contoso.com', email_verified: true, name: 'Alice' } });
   storage = openSqliteStorage(IN_MEMORY);
   bot = await startBot({ AGENT_OIDC_ISSUER: provider.issuer, AGENT_OIDC_CLIENT_ID: provider.clientId, AGENT_OIDC_CLIENT_SECRET: provider.clientSecret, PUBLIC_BASE_URL: PUBLIC }, { storage });

@@ -2,7 +2,7 @@ import { copyFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, CHROME_PATH, hasChromium, launchChromium } from '../support/browser.js';
+import { ARTIFACTS, launchChromium } from '../support/browser.js';
 import { agentOnline, conversation, startBot, textOf, type RunningBot } from '../support/botServer.js';
 
 const TOKEN = 'browser-console-token-0123456789';
@@ -17,7 +17,6 @@ let bot: RunningBot;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!hasChromium) throw new Error(`Chromium not found at ${CHROME_PATH}: install Debian's chromium or set CHROME_PATH`);
   bot = await startBot({ AGENT_TOKENS: `Dana=${TOKEN}` });
   browser = await launchChromium();
 });

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, CHROME_PATH, hasChromium, launchChromium } from '../support/browser.js';
+import { ARTIFACTS, launchChromium } from '../support/browser.js';
 import { agentOnline, caseId, startBot, type RunningBot } from '../support/botServer.js';
 
 const TOKEN = 'avatar-console-token-0123456789';
@@ -11,7 +11,6 @@ let bot: RunningBot;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!hasChromium) throw new Error(`Chromium not found at ${CHROME_PATH}: install Debian's chromium or set CHROME_PATH`);
   bot = await startBot({ AGENT_TOKENS: `Dana Whitfield=${TOKEN}` });
   browser = await launchChromium();
 });

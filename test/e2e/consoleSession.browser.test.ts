@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StorageBackend } from '../../src/storage/backend.js';
 import { AgentAccounts } from '../../src/storage/agentAccounts.js';
 import { IN_MEMORY, openSqliteStorage } from '../../src/storage/sqlite/openSqliteStorage.js';
-import { CHROME_PATH, hasChromium, launchChromium } from '../support/browser.js';
+import { launchChromium } from '../support/browser.js';
 import { agentOnline, conversation, startBot, textOf, type RunningBot } from '../support/botServer.js';
 
 /**
@@ -18,7 +18,6 @@ let storage: StorageBackend;
 let accounts: AgentAccounts;
 
 beforeAll(async () => {
-  if (!hasChromium) throw new Error(`Chromium not found at ${CHROME_PATH}: install Debian's chromium or set CHROME_PATH`);
   storage = openSqliteStorage(IN_MEMORY);
   bot = await startBot({}, { storage });
   accounts = new AgentAccounts(storage.agents, { sessionMs: 3_600_000 });

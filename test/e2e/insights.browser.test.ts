@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, CHROME_PATH, hasChromium, launchChromium } from '../support/browser.js';
+import { ARTIFACTS, launchChromium } from '../support/browser.js';
 import { conversation, startBot, type RunningBot } from '../support/botServer.js';
 
 /**
@@ -33,7 +33,6 @@ async function talk(...messages: string[]) {
 }
 
 beforeAll(async () => {
-  if (!hasChromium) throw new Error(`Chromium not found at ${CHROME_PATH}: install Debian's chromium or set CHROME_PATH`);
   contentDir = mkdtempSync(path.join(tmpdir(), 'insights-browser-'));
   cpSync(path.join(projectRoot, 'kb'), path.join(contentDir, 'kb'), { recursive: true });
   cpSync(path.join(projectRoot, 'dialogs'), path.join(contentDir, 'dialogs'), { recursive: true });

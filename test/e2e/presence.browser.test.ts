@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROME_PATH, hasChromium, launchChromium } from '../support/browser.js';
+import { launchChromium } from '../support/browser.js';
 import { agentOnline, caseId, jsonOf, startBot, type RunningBot } from '../support/botServer.js';
 
 const TOKEN = 'browser-presence-token-0123456789';
@@ -12,7 +12,6 @@ let browser: Browser;
 let ahead = 0;
 
 beforeAll(async () => {
-  if (!hasChromium) throw new Error(`Chromium not found at ${CHROME_PATH}: install Debian's chromium or set CHROME_PATH`);
   bot = await startBot({ AGENT_TOKENS: `Dana=${TOKEN}` }, { now: () => Date.now() + ahead });
   browser = await launchChromium();
 });

@@ -1,20 +1,15 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROME_PATH } from '../support/browser.js';
+import { ARTIFACTS, launchChromium } from '../support/browser.js';
 import { startBot, type RunningBot } from '../support/botServer.js';
 
-const CHROME_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const ARTIFACTS = 'test-artifacts';
 const PHONE = { width: 390, height: 800 };
 
 let bot: RunningBot;
 let browser: Browser;
 beforeAll(async () => {
-  if (!existsSync(CHROME_PATH)) throw new Error(`No Chromium at ${CHROME_PATH}: run .ci/install-chromium.sh (apt-get install chromium) or set CHROME_PATH`);
-  mkdirSync(ARTIFACTS, { recursive: true });
   bot = await startBot();
-  browser = await chromium.launch({ executablePath: CHROME_PATH, args: CHROME_ARGS });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
