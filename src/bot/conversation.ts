@@ -113,7 +113,8 @@ export class Conversation {
       return intent.action === 'resume' ? this.restate(state, tree) : this.act(state, intent);
     }
     if (reading && reading.score >= (asking ? SURE_READING_OF_A_QUESTION : SURE_READING)) return this.advance(state, engine.choose(tree, reading.index));
-    const several = this.severalAnswers(state, tree, text) ?? (asking || CONTRAST.test(text) ? undefined : this.answerAmidAsides(state, tree, text));
+    const clauses = answerClauses(text);
+    const several = clauses && (this.severalAnswers(state, tree, clauses) ?? (asking || CONTRAST.test(text) ? undefined : this.answerAmidAsides(state, tree, clauses)));
     if (several) return several;
 
     if (intent?.action === 'reopen') return this.answerNo(state, tree) ?? this.reprompt(state, text);
@@ -160,9 +161,7 @@ export class Conversation {
    * reaches. Only when every part reads surely as an answer to the step open at that point, so a
    * side question or an aside in one of them is never dropped. The customer sees the step reached.
    */
-  private severalAnswers(state: ConversationState, tree: TreeState, text: string): Outcome | undefined {
-    const parts = clausesOf(text);
-    if (parts.length < 2 || parts.length > MAX_ANSWERS_IN_ONE) return undefined;
+  private severalAnswers(state: ConversationState, tree: TreeState, parts: readonly string[]): Outcome | undefined {
     let outcome: Outcome | undefined;
     const events: InsightEvent[] = [];
     for (const part of parts) {
@@ -181,9 +180,7 @@ export class Conversation {
    * own, so nothing the customer reports is lost. Never across a contrast: in "it worked but now it's
    * stuck at 50%" the news is after the "but", and no clause of it names a topic surely.
    */
-  private answerAmidAsides(state: ConversationState, tree: TreeState, text: string): Outcome | undefined {
-    const parts = clausesOf(text);
-    if (parts.length < 2 || parts.length > MAX_ANSWERS_IN_ONE) return undefined;
+  private answerAmidAsides(state: ConversationState, tree: TreeState, parts: readonly string[]): Outcome | undefined {
     const readings = parts.map((part) => (QUESTION.test(part) ? null : this.read(tree, part)));
     const answers = readings.filter((reading) => reading && reading.score >= SURE_READING);
     const answer = answers.length === 1 ? answers[0] : undefined;
@@ -495,7 +492,11 @@ const CONTRAST = /\b(?:but|however|though|although|except|yet)\b/i;
 /** More parts than this is a story, not a list of answers. */
 const MAX_ANSWERS_IN_ONE = 4;
 
-const clausesOf = (text: string): string[] => text.split(CLAUSE_BREAK).map((part) => part.trim()).filter((part) => part.length > 0);
+/** The clauses of a message that may hold several answers: undefined for a single clause, or for a story. */
+function answerClauses(text: string): string[] | undefined {
+  const parts = text.split(CLAUSE_BREAK).map((part) => part.trim()).filter((part) => part.length > 0);
+  return parts.length >= 2 && parts.length <= MAX_ANSWERS_IN_ONE ? parts : undefined;
+}
 
 /** Topics offered after "not helpful", beside a person. */
 const RELATED_AFTER_NOT_HELPFUL = 2;
