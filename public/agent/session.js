@@ -98,6 +98,8 @@ window.agentSession = (() => {
         $(main).classList.remove('hidden');
         for (const listener of listeners.signedIn) listener();
         await opened(me);
+        // Marks the page filled and its polling started, so a test driving the page's clock knows when it may.
+        document.body.dataset.session = 'open';
       } catch (error) {
         $('error').textContent = error.message;
       }

@@ -47,6 +47,8 @@ async function signIn(page: Page, token: string, name: string): Promise<void> {
   await page.fill('#agent-token', token);
   await page.click('#login-form button');
   await page.waitForSelector(`#who:has-text("${name}")`);
+  // Until the page has started its polling, running its clock would advance timers that do not exist yet.
+  await page.waitForSelector('body[data-session="open"]');
 }
 
 describe('a console whose session ends', () => {
