@@ -15,6 +15,8 @@ export interface ConversationDeps {
   readonly recognize: (text: string) => Recognition;
   /** Reads a typed message as one of the open question's choices (src/nlu/choiceReader.ts). */
   readonly readChoice: (choices: readonly DialogChoice[], text: string) => ChoiceReading | null;
+  /** Whether a typed message only says the open step was done, not how it went (src/nlu/choiceReader.ts). */
+  readonly reportsDoing: (choices: readonly DialogChoice[], text: string) => boolean;
   /** Masks personal data (REDACT_PII) in the question kept in the state for feedback. */
   readonly redact?: (text: string) => string;
 }
@@ -103,6 +105,11 @@ export class Conversation {
 
   private inTree(state: ConversationState, tree: TreeState, text: string, recognition: Recognition): Outcome {
     const { content, engine } = this.deps;
+    // "Done that", "yep, restarted it": read as a yes, the walk-through would close as fixed, and "ok
+    // done" as a goodbye would end it; neither says how it went, which is what the step asks.
+    if (engine.yesCloses(tree) && this.deps.reportsDoing(engine.choicesAt(tree), text)) {
+      return { state, replies: [{ text: content.phrases.howDidItGo }, this.question(tree)] };
+    }
     const reading = this.read(tree, text);
     const asking = QUESTION.test(text);
     const intent = this.matched(recognition);
@@ -175,18 +182,20 @@ export class Conversation {
   }
 
   /**
-   * "Moved next to the router and it worked!": one clause answers, the others only tell how. The
+   * "Moved next to the router and it worked!", "restarted it, no luck": one clause answers, the others only tell how. The
    * answer counts when no other clause asks, reads as an answer, or names a topic or command of its
    * own, so nothing the customer reports is lost. Never across a contrast: in "it worked but now it's
    * stuck at 50%" the news is after the "but", and no clause of it names a topic surely.
    */
   private answerAmidAsides(state: ConversationState, tree: TreeState, parts: readonly string[]): Outcome | undefined {
-    const readings = parts.map((part) => (QUESTION.test(part) ? null : this.read(tree, part)));
+    // "Yep, did that" only says the step was done: in "yep did that, still broken" its "yep" is no answer.
+    const doing = parts.map((part) => this.deps.reportsDoing(this.deps.engine.choicesAt(tree), part));
+    const readings = parts.map((part, index) => (QUESTION.test(part) || doing[index] ? null : this.read(tree, part)));
     const answers = readings.filter((reading) => reading && reading.score >= SURE_READING);
     const answer = answers.length === 1 ? answers[0] : undefined;
     if (!answer) return undefined;
     const aside = (part: string, index: number): boolean => {
-      if (readings[index] === answer) return true;
+      if (readings[index] === answer || doing[index]) return true;
       if (QUESTION.test(part) || (readings[index]?.score ?? 0) >= LOOSE_READING) return false;
       const recognition = this.deps.recognize(part);
       const said = this.matched(recognition);

@@ -75,6 +75,18 @@ export class DialogEngine {
     return { tree: this.tree(state.tree).title, step: asked + 1, ...(node.title ? { title: node.title } : {}) };
   }
 
+  /** Whether a yes to the open question ends the walk-through (mostly "did that fix it?"). */
+  yesCloses(state: TreeState): boolean {
+    const tree = this.trees.get(state.tree);
+    if (!tree) return false;
+    return this.choicesAt(state).some((choice) => {
+      if (choice.means !== 'yes') return false;
+      let node: DialogNode | undefined = tree.nodes[choice.next];
+      for (let steps = 0; node && !node.choices && !node.end && !node.handoff && steps < loopGuard(tree); steps += 1) node = node.next ? tree.nodes[node.next] : undefined;
+      return node?.end === true;
+    });
+  }
+
   /** The topics the open question is about, beyond the tree's own. */
   aboutAt(state: TreeState): readonly string[] {
     return this.trees.get(state.tree)?.nodes[state.node]?.about ?? [];

@@ -70,7 +70,7 @@ export class ChoiceReader {
     const subjectWords = this.sharedWordsOf(choices);
     const query = damped(new Map(said), subjectWords);
     const aboutSubject = [...said.keys()].some((feature) => subjectWords.has(feature));
-    if (query.size === 0) return null;
+    if (query.size === 0) return this.echoedYes(choices, analysis.tokens);
     // Words no example knows ("grand", "smashing") cannot be read, so they lower the score instead
     // of vanishing and leaving one known word to decide; by the square root of the known share, as
     // fillers ("hmm", "lol", "actually") are unknown too and must not sink a clear answer.
@@ -84,6 +84,36 @@ export class ChoiceReader {
     const stepWords = this.wordsOf(choices);
     const offStep = [...said.keys()].filter((feature) => !stepWords.has(feature));
     return { index: first.index, score: first.score, margin: first.score - (second?.score ?? 0), nearestExample: first.example, offStep };
+  }
+
+  /**
+   * "It did", "it does": the question's own verb echoed, a yes made only of function words, which
+   * no example can be compared with. "It didn't" carries its "not" and is read like any answer.
+   */
+  private echoedYes(choices: readonly DialogChoice[], tokens: readonly string[]): ChoiceReading | null {
+    const index = choices.findIndex((choice) => choice.means === 'yes');
+    if (index < 0 || !ECHOED_YES.test(tokens.join(' '))) return null;
+    return { index, score: 1, margin: 1, nearestExample: tokens.join(' '), offStep: [] };
+  }
+
+  /**
+   * Whether the message only says the step was done ("done that", "yep, restarted it", "ok did it"):
+   * every word is a yes, a word of doing, a function word or the step's subject, and one says it was
+   * done. Such a message tells nothing of how it went; "already done that" and "did it, no change"
+   * say more and are read as answers.
+   */
+  reportsDoing(choices: readonly DialogChoice[], text: string): boolean {
+    const { tokens, stems } = this.analyze(text);
+    const subject = this.sharedWordsOf(choices);
+    let done = false;
+    for (const [index, stemmed] of stems.entries()) {
+      const token = tokens[index] ?? stemmed;
+      // "That did it" says the fix worked: only a doing word the customer is the subject of counts.
+      const byTheFix = FIX_SUBJECTS.has(tokens[index - 1] ?? '');
+      if ((DOING.has(token) && !byTheFix) || (subject.has(stemmed) && token.endsWith('ed'))) done = true;
+      else if (!(BESIDE_DOING.has(token) || subject.has(stemmed) || (FUNCTION_STEMS.has(stemmed) && !NEGATIONS.has(stemmed)))) return false;
+    }
+    return done;
   }
 
   /** Every word the answers of these choices use: their labels, examples and shared yes or no examples. */
@@ -189,6 +219,14 @@ export class ChoiceReader {
     return answerFeatures(this.analyzer.analyze(text, correct).stems);
   }
 }
+
+const ECHOED_YES = /^(?:(?:yes|yeah|yep|yup) )?(?:it|that|this|they) (?:did|does|do|has|have|is|was|were)$/;
+
+/** Words that say a step was done, whatever came of it; "restarted" and the like are the step's own subject words. */
+const DOING: ReadonlySet<string> = new Set(['done', 'did', 'tried', 'finished', 'completed']);
+const FIX_SUBJECTS: ReadonlySet<string> = new Set(['that', 'this', 'it', 'which']);
+/** Words beside a doing word that say nothing of how it went: "yep, done", "ok all done". */
+const BESIDE_DOING: ReadonlySet<string> = new Set(['yes', 'yeah', 'yep', 'yup', 'ok', 'okay', 'sure', 'alright', 'right', 'all']);
 
 /** Stems that deny the words after them: "isn't working" is not "working", "none of them work" not "work". */
 const NEGATIONS = new Set(['not', 'never', 'without', 'none', 'noth', 'neither', 'nor']);

@@ -16,6 +16,7 @@ const extra = [
   intent('carry_on', { action: 'resume' }),
   intent('failed_again', { action: 'reopen', answer: 'Which problem is it?' }),
   intent('hello', { action: 'greet', answer: 'Hi!' }),
+  intent('bye', { action: 'goodbye', answer: 'Bye!' }),
 ];
 const content: Content = { ...minimal, intents: [...minimal.intents, ...extra], intentById: new Map([...minimal.intentById, ...extra.map((item) => [item.id, item] as const)]) };
 
@@ -25,6 +26,8 @@ function conversationWith(
   readings: Record<string, { index: number; score: number; offStep?: string[] }> = {},
   /** The words a recognised topic's nearest example shares with the message. */
   matched: Record<string, string[]> = {},
+  /** Messages that only say the step was done. */
+  doing: readonly string[] = [],
 ) {
   const engine = new DialogEngine(content.trees, (id) => content.intentById.get(id)?.answer);
   const recognize = (text: string): Recognition => {
@@ -39,7 +42,8 @@ function conversationWith(
     const reading = readings[text];
     return reading ? { offStep: [], ...reading, margin: reading.score, nearestExample: text } : null;
   };
-  const conversation = new Conversation({ content, engine, recognize, readChoice });
+  const reportsDoing = (_choices: unknown, text: string): boolean => doing.includes(text);
+  const conversation = new Conversation({ content, engine, recognize, readChoice, reportsDoing });
   let state: ConversationState = initialState();
   return {
     say(text: string) {
@@ -120,6 +124,22 @@ describe('routing a message inside a walk-through', () => {
     expect(chat.say('did that twice already')).not.toContain('Photos come back');
     expect(chat.state.tree?.node).toBe('intro');
     expect(chat.say('photos twice already')).toContain('Photos come back');
+  });
+
+  it('asks how it went when a message only says the step was done, where a yes would end the walk-through', () => {
+    const chat = conversationWith({ slow: 'slow_restore', 'ok done': 'bye' }, { 'yep done that': { index: 0, score: 0.9 } }, {}, ['yep done that', 'ok done']);
+    chat.say('slow');
+    const again = 'Thanks for trying.\nIt can take 1 to 4 hours per gigabyte. Are you travelling?';
+    expect(chat.say('yep done that')).toBe(again);
+    expect(chat.say('ok done')).toBe(again);
+    expect(chat.state.tree?.node).toBe('intro');
+  });
+
+  it('takes the answer beside a clause that only says the step was done, whose "yep" is no answer', () => {
+    const readings = { 'yep did that': { index: 0, score: 0.5 }, 'not travelling at all': { index: 1, score: 0.5 } };
+    const chat = conversationWith({ slow: 'slow_restore' }, readings, {}, ['yep did that']);
+    chat.say('slow');
+    expect(chat.say('yep did that, not travelling at all')).toBe('Anything else?');
   });
 
   it('answers small talk and asks the open question again', () => {

@@ -100,6 +100,27 @@ describe('dialog engine', () => {
     expect(engine.aboutAt(second.state)).toEqual(['wifi']);
   });
 
+  it('knows whether a yes to the open question ends the walk-through, through next links but not at a handoff or another question', () => {
+    const node = (id: string, fields: Partial<DialogTree['nodes'][string]>) => ({ id, source: 'conversation', about: [], at, say: id, ...fields });
+    const branching: DialogTree = {
+      id: 'branching',
+      title: 'Branching',
+      start: 'ask',
+      at,
+      nodes: {
+        ask: node('ask', { choices: [{ label: 'Yes', means: 'yes', examples: [], next: 'person' }, { label: 'No', means: 'no', examples: [], next: 'more' }] }),
+        person: node('person', { handoff: true }),
+        more: node('more', { choices: [{ label: 'Yes', means: 'yes', examples: [], next: 'note' }, { label: 'No', means: 'no', examples: [], next: 'ask' }] }),
+        note: node('note', { next: 'end' }),
+        end: node('end', { end: true }),
+      },
+    };
+    const branches = new DialogEngine(new Map([['branching', branching]]), () => undefined);
+    expect(branches.yesCloses({ tree: 'branching', node: 'ask', path: [] })).toBe(false);
+    expect(branches.yesCloses({ tree: 'branching', node: 'more', path: [] })).toBe(true);
+    expect(engine.yesCloses({ tree: 'tips', node: 'first', path: [] })).toBe(true);
+  });
+
   it('refuses an unknown tree or node', () => {
     expect(() => engine.start('nope')).toThrow(/unknown tree/);
     expect(() => engine.start('tips', 'nope')).toThrow(/no node/);

@@ -71,6 +71,19 @@ describe('reading a typed answer in the context of the open question', () => {
     expect(labelFor('cannot_restore', 'restart', 'neither of those worked')).toBe('No, still failing');
   });
 
+  it('tells a message that only says the step was done from one that says how it went', () => {
+    const restart = choicesAt('cannot_restore', 'restart');
+    for (const done of ['done that', 'yep done that', 'ok done', 'restarted it', 'yes i restarted it', 'did it', "I've done it now", 'tried it', 'all done'])
+      expect(reader.reportsDoing(restart, done), done).toBe(true);
+    for (const said of ['yes', 'the restart fixed it', 'already done that', "did it, didn't help", 'restarted it and nothing changed', 'done, still failing', 'did it again', 'yes that did it', 'it did', 'no'])
+      expect(reader.reportsDoing(restart, said), said).toBe(false);
+  });
+
+  it('reads the question\'s verb echoed as a yes ("it did"), and with its "not" as a no', () => {
+    expect(labelFor('cannot_restore', 'restart', 'it did!')).toBe('Yes, it worked');
+    expect(labelFor('cannot_restore', 'restart', "it didn't")).toBe('No, still failing');
+  });
+
   it('reads nothing into a message with no word it knows', () => {
     expect(reader.read(choicesAt('cannot_restore', 'intro'), 'zxqv blorp')).toBeNull();
   });
