@@ -32,6 +32,8 @@ export class TextAnalyzer {
         tokens.forEach((token) => known.add(token));
       }
     }
+    // "They're all mine" answers a walk-through's question: corrected to "mini", it matched a topic.
+    for (const text of data.vocabulary ?? []) tokenize(text).forEach((token) => known.add(token));
     this.speller = new SpellingCorrector(targets, known);
   }
 

@@ -2,7 +2,7 @@ import type { Content, DialogChoice } from '../content/types.js';
 import { TextAnalyzer } from './analyzer.js';
 import { normalize, STOPWORDS, Vectorizer } from './features.js';
 import { stem } from './normalize.js';
-import { trainingDataOf } from './fromContent.js';
+import { choiceTextsOf, trainingDataOf } from './fromContent.js';
 import { DEFAULT_TUNING } from './recognizer.js';
 
 /** Weight of the nearest example against the centroid, as in the recogniser's similarity score. */
@@ -55,10 +55,7 @@ export class ChoiceReader {
     this.analyzer = new TextAnalyzer(data);
     this.yes = content.answers.yes;
     this.no = content.answers.no;
-    const choiceTexts = [...content.trees.values()].flatMap((tree) =>
-      Object.values(tree.nodes).flatMap((node) => (node.choices ?? []).flatMap((choice) => [choice.label, ...choice.examples])),
-    );
-    const documents = [...data.intents.flatMap((intent) => intent.examples), ...choiceTexts, ...this.yes, ...this.no];
+    const documents = [...data.intents.flatMap((intent) => intent.examples), ...choiceTextsOf(content), ...this.yes, ...this.no];
     // Word features only: character n-grams make "restoring now" look like "restore never".
     this.vectorizer = new Vectorizer(documents.map((text) => this.features(text, false)), { ...DEFAULT_TUNING, charNgrams: [] });
   }

@@ -10,7 +10,12 @@ export const trainingDataOf = (content: Content): TrainingData => ({
     kind: intent.action === 'none' ? 'out_of_scope' : intent.action ? 'conversation' : 'topic',
   })),
   synonyms: content.synonyms,
+  vocabulary: [...choiceTextsOf(content), ...Object.values(content.answers).flat()],
 });
+
+/** The walk-throughs' answers as customers may type them: every choice's label and examples. */
+export const choiceTextsOf = (content: Content): string[] =>
+  [...content.trees.values()].flatMap((tree) => Object.values(tree.nodes).flatMap((node) => (node.choices ?? []).flatMap((choice) => [choice.label, ...choice.examples])));
 
 export const buildRecognizer = (content: Content, settings: RecognizerSettings = content.recognizer): Recognizer =>
   new Recognizer(trainingDataOf(content), settings);

@@ -12,4 +12,6 @@ export interface TrainingIntent {
 export interface TrainingData {
   readonly intents: readonly TrainingIntent[];
   readonly synonyms: readonly { canonical: string; variants: readonly string[] }[];
+  /** Other texts customers are expected to type (walk-through answers): their words are never "corrected". */
+  readonly vocabulary?: readonly string[];
 }

@@ -66,6 +66,13 @@ describe('recogniser', () => {
     expect(result.explanation.corrections).toEqual([]);
   });
 
+  it('never corrects a word customers type in answers to a walk-through, which the topics do not use', () => {
+    const topics: TrainingData = { ...data, intents: [...data.intents, { id: 'ipad_mini', kind: 'topic', examples: ['restore an ipad mini'] }] };
+    expect(new Recognizer(topics, settings).recognize('they are all mine').explanation.corrections).toContainEqual({ from: 'mine', to: 'mini' });
+    const answers = new Recognizer({ ...topics, vocabulary: ['both ids are mine'] }, settings);
+    expect(answers.recognize('they are all mine').explanation.corrections).not.toContainEqual({ from: 'mine', to: 'mini' });
+  });
+
   it('keeps confidences in [0, 1] and candidates sorted', () => {
     const { candidates } = recognizer.recognize('restore which backup slow');
     for (const candidate of candidates) expect(candidate.confidence).toBeGreaterThanOrEqual(0);
