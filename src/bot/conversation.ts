@@ -51,7 +51,7 @@ const SMALL_TALK = new Set(['greet', 'thanks']);
 /** A topic recognised this surely is asked about, even when the message also reads loosely as an answer. */
 const SURE_TOPIC = 0.85;
 /** Commands that leave or restate the walk-through, and how sure the recogniser must be of one to beat a loose reading. */
-const COMMANDS: ReadonlySet<string> = new Set(['cancel', 'restart', 'resume', 'handoff', 'goodbye']);
+const COMMANDS: ReadonlySet<string> = new Set(['cancel', 'restart', 'resume', 'handoff', 'goodbye', 'back']);
 const SURE_COMMAND = 0.9;
 /** A reading this close to the runner-up choice is a guess between two answers, not an answer. */
 const READING_MARGIN = 0.08;
@@ -311,9 +311,25 @@ export class Conversation {
       }
       case 'goodbye':
         return { state: reset(state), replies: [{ text: intent.answer }], events: ENDED };
+      case 'back':
+        return this.back(state, intent);
       default:
         return { state: { ...state, fallbacks: 0 }, replies: [{ text: intent.answer }, ...this.stillAsking(state)] };
     }
+  }
+
+  /**
+   * "Go back": a mis-tapped answer undone. Inside a walk-through the step answered last is asked
+   * again; after one that closed on "yes, it worked", its last step; after a side question, the
+   * kept step. The insights keep what was reached: going back is not a new step.
+   */
+  private back(state: ConversationState, intent: Intent): Outcome {
+    const { engine, content } = this.deps;
+    if (!state.tree && state.suspended) return this.resume(state);
+    const step = state.tree ? engine.back(state.tree) : state.reopen ? engine.resume(state.reopen) : undefined;
+    if (step?.status !== 'waiting') return { state, replies: [{ text: content.phrases.nothingToGoBack }, state.tree ? this.question(state.tree) : this.menu()] };
+    const { reopen: _undone, ...rest } = state;
+    return { state: { ...rest, tree: step.state, misses: 0 }, replies: [{ text: intent.answer }, ...step.messages.map(toReply)] };
   }
 
   /** After small talk inside a tree, the open question is asked again so the customer can carry on. */

@@ -60,6 +60,15 @@ export class DialogEngine {
     return { status: 'waiting', state, messages: [this.render(node)] };
   }
 
+  /** The step answered last, asked again with the path as it was before that answer; undefined at the first question. */
+  back(state: TreeState): StepResult | undefined {
+    const index = state.path.findLastIndex((step) => step.answer !== undefined);
+    const previous = state.path[index];
+    if (!previous) return undefined;
+    const before: TreeState = { tree: state.tree, node: previous.node, path: state.path.slice(0, index) };
+    return { status: 'waiting', state: before, messages: [this.render(this.node(before))] };
+  }
+
   /** Only the open question (the node's last paragraph) and its choices: asked again after a digression. */
   question(state: TreeState): DialogMessage {
     const node = this.node(state);

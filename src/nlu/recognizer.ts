@@ -147,6 +147,12 @@ export class Recognizer {
 
   private decide(candidates: readonly ScoredIntent[]): { verdict: Verdict; intent?: string; confidence: number } {
     const [first, second] = candidates;
+    // A topic and "not covered" too close to call ("itunes says iphone could not be restored"): the
+    // closest topics are offered, neither a walk-through started nor a refusal given.
+    const againstOutOfScope = first && second && this.outOfScope.has(first.intent) !== this.outOfScope.has(second.intent);
+    if (againstOutOfScope && first.confidence >= this.settings.threshold && first.confidence - second.confidence < this.settings.ambiguityMargin) {
+      return { verdict: 'unsure', confidence: first.confidence };
+    }
     if (!first || this.outOfScope.has(first.intent) || first.confidence < this.settings.threshold * UNSURE_FLOOR) {
       return { verdict: 'out_of_scope', confidence: first?.confidence ?? 0 };
     }

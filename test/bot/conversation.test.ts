@@ -17,6 +17,7 @@ const extra = [
   intent('failed_again', { action: 'reopen', answer: 'Which problem is it?' }),
   intent('hello', { action: 'greet', answer: 'Hi!' }),
   intent('bye', { action: 'goodbye', answer: 'Bye!' }),
+  intent('go_back', { action: 'back', answer: 'Here it is again.' }),
 ];
 const content: Content = { ...minimal, intents: [...minimal.intents, ...extra], intentById: new Map([...minimal.intentById, ...extra.map((item) => [item.id, item] as const)]) };
 
@@ -140,6 +141,16 @@ describe('routing a message inside a walk-through', () => {
     const chat = conversationWith({ slow: 'slow_restore' }, readings, {}, ['yep did that']);
     chat.say('slow');
     expect(chat.say('yep did that, not travelling at all')).toBe('Anything else?');
+  });
+
+  it('goes back to the step answered last, also after a "yes" that closed the walk-through, and says when there is none', () => {
+    const chat = conversationWith({ slow: 'slow_restore', 'go back': 'go_back' });
+    chat.say('slow');
+    expect(chat.say('go back')).toBe('No step to go back to.\nIt can take 1 to 4 hours per gigabyte. Are you travelling?');
+    expect(chat.say('Yes')).toBe('Restores are slower away from home.\nAnything else?');
+    expect(chat.say('go back')).toBe('Here it is again.\nIt can take 1 to 4 hours per gigabyte. Are you travelling?');
+    expect(chat.state.tree?.node).toBe('intro');
+    expect(conversationWith({ 'go back': 'go_back' }).say('go back')).toBe('No step to go back to.\nPick a topic.');
   });
 
   it('answers small talk and asks the open question again', () => {

@@ -121,6 +121,18 @@ describe('dialog engine', () => {
     expect(engine.yesCloses({ tree: 'tips', node: 'first', path: [] })).toBe(true);
   });
 
+  it('goes back to the step answered last, with the path before that answer, and nowhere from the first question', () => {
+    const started = engine.start('tips');
+    if (started.status !== 'waiting') throw new Error('expected a question');
+    expect(engine.back(started.state)).toBeUndefined();
+    const second = engine.choose(started.state, 1);
+    if (second.status !== 'waiting') throw new Error('expected a question');
+    const back = engine.back(second.state);
+    if (back?.status !== 'waiting') throw new Error('expected the first question again');
+    expect(back.state).toEqual({ tree: 'tips', node: 'first', path: [] });
+    expect(back.messages).toEqual([{ text: 'Try another backup.\n\nDid it work?', choices: ['Yes, that worked', 'No, still failing'] }]);
+  });
+
   it('refuses an unknown tree or node', () => {
     expect(() => engine.start('nope')).toThrow(/unknown tree/);
     expect(() => engine.start('tips', 'nope')).toThrow(/no node/);

@@ -61,6 +61,16 @@ describe('recogniser', () => {
     expect(recognizer.recognize('tell me a joke please').verdict).toBe('out_of_scope');
   });
 
+  it('is unsure between a topic and the out-of-scope class when they are within the ambiguity margin, whichever leads', () => {
+    const two: TrainingData = { ...data, intents: data.intents.filter((intent) => intent.id === 'slow_restore' || intent.id === 'none') };
+    const close = new Recognizer(two, { ...settings, ambiguityMargin: 1 });
+    const apart = new Recognizer(two, { ...settings, ambiguityMargin: 0 });
+    expect(apart.recognize('my restore is slow').verdict).toBe('match');
+    expect(close.recognize('my restore is slow').verdict).toBe('unsure');
+    expect(apart.recognize('tell me a joke').verdict).toBe('out_of_scope');
+    expect(close.recognize('tell me a joke').verdict).toBe('unsure');
+  });
+
   it('never corrects an unknown word into small talk', () => {
     const result = recognizer.recognize('hellp');
     expect(result.explanation.corrections).toEqual([]);
