@@ -227,8 +227,33 @@ export class Conversation {
     if (intent?.action === 'resume') return { state, replies: [{ text: content.phrases.nothingToResume }, this.menu()] };
     if (intent?.action === 'reopen') return { state: reset(state), replies: [{ text: intent.answer }, this.menu()] };
     if (intent?.action && intent.action !== 'none') return this.act(state, intent);
+    const several = intent && !intent.action ? this.severalQuestions(state, text, intent) : undefined;
+    if (several) return several;
     if (intent) return this.startTopic(reset(state), intent, text);
     return this.fallback(state, recognition, text);
+  }
+
+  /**
+   * "How long does a restore take and can I use my phone meanwhile?": each clause surely a topic of
+   * its own, one of them the whole message's, gets each answer, a walk-through (at most one) last so
+   * its question is what stays open. Feedback is asked for the last answer only.
+   */
+  private severalQuestions(state: ConversationState, text: string, whole: Intent): Outcome | undefined {
+    const clauses = questionClauses(text);
+    if (!clauses) return undefined;
+    const topics = clauses.map((clause) => ({ clause, intent: this.matched(this.deps.recognize(clause)) }));
+    const ids = new Set(topics.map(({ intent }) => intent?.id));
+    const sure = topics.every(({ intent }) => intent && !intent.action) && ids.size === topics.length && ids.has(whole.id);
+    if (!sure || topics.filter(({ intent }) => intent?.tree).length > 1) return undefined;
+    const ordered = [...topics.filter(({ intent }) => !intent?.tree), ...topics.filter(({ intent }) => intent?.tree)];
+    let outcome: Outcome = { state: reset(state), replies: [], events: [] };
+    for (const { clause, intent } of ordered) {
+      if (!intent) continue;
+      const next = this.startTopic(withoutFeedback(outcome.state), intent, clause);
+      const earlier = outcome.replies.map(({ askFeedback: _only, ...reply }) => reply);
+      outcome = { ...next, replies: [...earlier, ...next.replies], events: [...(outcome.events ?? []), ...(next.events ?? [])] };
+    }
+    return outcome;
   }
 
   /** The recogniser's first guess, when it is unsure but that guess is one of `topics`. */
@@ -522,6 +547,9 @@ function answerClauses(text: string): string[] | undefined {
   const parts = text.split(CLAUSE_BREAK).map((part) => part.trim()).filter((part) => part.length > 0);
   return parts.length >= 2 && parts.length <= MAX_ANSWERS_IN_ONE ? parts : undefined;
 }
+
+/** A message's questions: its clauses, a "?" inside it ending one too (and kept with it, as QUESTION reads it). */
+const questionClauses = (text: string): string[] | undefined => answerClauses(text.replace(/\?\s*(?=\S)/g, '?. '));
 
 /** Topics offered after "not helpful", beside a person. */
 const RELATED_AFTER_NOT_HELPFUL = 2;

@@ -153,6 +153,15 @@ describe('routing a message inside a walk-through', () => {
     expect(conversationWith({ 'go back': 'go_back' }).say('go back')).toBe('No step to go back to.\nPick a topic.');
   });
 
+  it('answers each question of a message that asks two, a walk-through last, and only when each clause is surely its own topic', () => {
+    const recognised = { 'why so slow and what about photos?': 'photos', 'why so slow': 'slow_restore', 'what about photos?': 'photos', 'photos and stuff': 'photos', photos: 'photos' };
+    const chat = conversationWith(recognised);
+    expect(chat.say('why so slow and what about photos?')).toBe('Photos come back after your settings.\nIt can take 1 to 4 hours per gigabyte. Are you travelling?');
+    expect(chat.state.tree?.node).toBe('intro');
+    expect(chat.state.feedback).toBeUndefined();
+    expect(conversationWith(recognised).say('photos and stuff')).toBe('Photos come back after your settings.');
+  });
+
   it('answers small talk and asks the open question again', () => {
     const chat = conversationWith({ slow: 'slow_restore', hi: 'hello' });
     chat.say('slow');
