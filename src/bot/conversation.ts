@@ -5,6 +5,7 @@ import type { ChoiceReading } from '../nlu/choiceReader.js';
 import type { InsightEvent } from '../insights/events.js';
 import { keptText } from '../insights/recorder.js';
 import type { Recognition } from '../nlu/recognizer.js';
+import { answerClauses, CONTRAST, QUESTION, questionClauses, simplify } from './messageShape.js';
 import { restoreEstimate } from './restoreEstimate.js';
 import type { ConversationState, FeedbackFor } from './state.js';
 import type { HandoffRequest, Reply } from './types.js';
@@ -40,11 +41,7 @@ export interface Outcome {
  */
 const SURE_READING = 0.3;
 const LOOSE_READING = 0.22;
-/**
- * A message put as a question ("why does it need Wi-Fi?", "is it ok if I use it?") is asking, not
- * answering: it is read as an answer only when it is very close to one.
- */
-const QUESTION = /\?\s*$|^\s*(why|how|what|whats|hows|when|where|wheres|which|who|can|could|should|would|will|is|are|do|does|am)\b|\b(why|how|what|when|where|which) (do|does|did|can|could|should|is|are|am|was|were|would|will|long|much|many)\b/i;
+/** A message put as a question (QUESTION) asks rather than answers: it is an answer only this close to one. */
 const SURE_READING_OF_A_QUESTION = 0.5;
 /** Small talk answered inside a walk-through, with its question asked again; commands act at once. */
 const SMALL_TALK = new Set(['greet', 'thanks']);
@@ -535,22 +532,6 @@ export class Conversation {
   }
 }
 
-/** Where one typed message may hold several answers: punctuation, "and", "but", "also", "plus". */
-const CLAUSE_BREAK = /[,;.!]+|\b(?:and|but|also|plus)\b/i;
-/** Words that set one clause against another: the clauses are not a story around one answer. */
-const CONTRAST = /\b(?:but|however|though|although|except|yet)\b/i;
-/** More parts than this is a story, not a list of answers. */
-const MAX_ANSWERS_IN_ONE = 4;
-
-/** The clauses of a message that may hold several answers: undefined for a single clause, or for a story. */
-function answerClauses(text: string): string[] | undefined {
-  const parts = text.split(CLAUSE_BREAK).map((part) => part.trim()).filter((part) => part.length > 0);
-  return parts.length >= 2 && parts.length <= MAX_ANSWERS_IN_ONE ? parts : undefined;
-}
-
-/** A message's questions: its clauses, a "?" inside it ending one too (and kept with it, as QUESTION reads it). */
-const questionClauses = (text: string): string[] | undefined => answerClauses(text.replace(/\?\s*(?=\S)/g, '?. '));
-
 /** Topics offered after "not helpful", beside a person. */
 const RELATED_AFTER_NOT_HELPFUL = 2;
 
@@ -581,7 +562,6 @@ function withoutFeedback(state: ConversationState): ConversationState {
   return rest;
 }
 
-const simplify = (text: string): string => text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
 
 const toReply = (message: DialogMessage): Reply => (message.choices ? { text: message.text, choices: message.choices } : { text: message.text });
 

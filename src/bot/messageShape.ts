@@ -1,0 +1,29 @@
+/**
+ * How a typed message is shaped, read before any of its words are: whether it asks, where its
+ * clauses break, whether one clause is set against another.
+ */
+
+/**
+ * A message put as a question ("why does it need Wi-Fi?", "is it ok if I use it?") is asking, not
+ * answering.
+ */
+export const QUESTION = /\?\s*$|^\s*(why|how|what|whats|hows|when|where|wheres|which|who|can|could|should|would|will|is|are|do|does|am)\b|\b(why|how|what|when|where|which) (do|does|did|can|could|should|is|are|am|was|were|would|will|long|much|many)\b/i;
+
+/** Where one typed message may hold several answers: punctuation, "and", "but", "also", "plus". */
+const CLAUSE_BREAK = /[,;.!]+|\b(?:and|but|also|plus)\b/i;
+/** Words that set one clause against another: the clauses are not a story around one answer. */
+export const CONTRAST = /\b(?:but|however|though|although|except|yet)\b/i;
+/** More parts than this is a story, not a list of answers. */
+const MAX_ANSWERS_IN_ONE = 4;
+
+/** The clauses of a message that may hold several answers: undefined for a single clause, or for a story. */
+export function answerClauses(text: string): string[] | undefined {
+  const parts = text.split(CLAUSE_BREAK).map((part) => part.trim()).filter((part) => part.length > 0);
+  return parts.length >= 2 && parts.length <= MAX_ANSWERS_IN_ONE ? parts : undefined;
+}
+
+/** A message's questions: its clauses, a "?" inside it ending one too (and kept with it, as QUESTION reads it). */
+export const questionClauses = (text: string): string[] | undefined => answerClauses(text.replace(/\?\s*(?=\S)/g, '?. '));
+
+/** Lower case, punctuation and emoji gone: how a typed label or command is compared with ours. */
+export const simplify = (text: string): string => text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { answerClauses, CONTRAST, QUESTION, questionClauses, simplify } from '../../src/bot/messageShape.js';
+
+describe('the shape of a typed message', () => {
+  it('tells a question from a statement by its mark or its opening words', () => {
+    expect(QUESTION.test('is it ok if I use it')).toBe(true);
+    expect(QUESTION.test('the wifi is fine?')).toBe(true);
+    expect(QUESTION.test('the wifi is fine')).toBe(false);
+  });
+
+  it('breaks a message into two to four clauses, and leaves a single clause or a story whole', () => {
+    expect(answerClauses('tried the other backups, and the wifi is fine')).toEqual(['tried the other backups', 'the wifi is fine']);
+    expect(answerClauses('still failing')).toBeUndefined();
+    expect(answerClauses('a, b, c, d, e')).toBeUndefined();
+  });
+
+  it('ends a question at its mark inside a message and keeps the mark with it', () => {
+    expect(questionClauses('which backup should i pick? are my photos in it?')).toEqual(['which backup should i pick?', 'are my photos in it?']);
+  });
+
+  it('sees a contrast between clauses and compares labels without case, punctuation or emoji', () => {
+    expect(CONTRAST.test('it worked but now it is stuck')).toBe(true);
+    expect(simplify('  Yes, it worked! 👍')).toBe('yes it worked');
+  });
+});
