@@ -90,9 +90,8 @@ export class DialogEngine {
     if (!tree) return false;
     return this.choicesAt(state).some((choice) => {
       if (choice.means !== 'yes') return false;
-      let node: DialogNode | undefined = tree.nodes[choice.next];
-      for (let steps = 0; node && !node.choices && !node.end && !node.handoff && steps < loopGuard(tree); steps += 1) node = node.next ? tree.nodes[node.next] : undefined;
-      return node?.end === true;
+      const reached = this.enter(tree, choice.next, state.path);
+      return reached.status === 'ended' && reached.outcome === 'closed';
     });
   }
 
