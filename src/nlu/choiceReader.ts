@@ -217,13 +217,14 @@ export class ChoiceReader {
   }
 }
 
-const ECHOED_YES = /^(?:(?:yes|yeah|yep|yup) )?(?:it|that|this|they) (?:did|does|do|has|have|is|was|were)$/;
+const YES_WORDS = ['yes', 'yeah', 'yep', 'yup'];
+const ECHOED_YES = new RegExp(`^(?:(?:${YES_WORDS.join('|')}) )?(?:it|that|this|they) (?:did|does|do|has|have|is|was|were)$`);
 
 /** Words that say a step was done, whatever came of it; "restarted" and the like are the step's own subject words. */
 const DOING: ReadonlySet<string> = new Set(['done', 'did', 'tried', 'finished', 'completed']);
 const FIX_SUBJECTS: ReadonlySet<string> = new Set(['that', 'this', 'it', 'which']);
 /** Words beside a doing word that say nothing of how it went: "yep, done", "ok all done". */
-const BESIDE_DOING: ReadonlySet<string> = new Set(['yes', 'yeah', 'yep', 'yup', 'ok', 'okay', 'sure', 'alright', 'right', 'all']);
+const BESIDE_DOING: ReadonlySet<string> = new Set([...YES_WORDS, 'ok', 'okay', 'sure', 'alright', 'right', 'all']);
 
 /** Stems that deny the words after them: "isn't working" is not "working", "none of them work" not "work". */
 const NEGATIONS = new Set(['not', 'never', 'without', 'none', 'noth', 'neither', 'nor']);
