@@ -54,6 +54,12 @@ const SURE_COMMAND = 0.9;
 const READING_MARGIN = 0.08;
 
 /**
+ * A loose reading, or one the message's opening yes or no agrees with: in "nah the wifi at my place
+ * is super fast" the words the step does not know ("place", "super") sink the score, not the answer.
+ */
+const readsLoosely = (reading: ChoiceReading): boolean => reading.score >= LOOSE_READING || reading.opensAlike;
+
+/**
  * (Over 250 lines on purpose: the order in which one message is read is the heart of the bot, and
  * it reads top to bottom here rather than across files.)
  *
@@ -128,7 +134,7 @@ export class Conversation {
     const about = new Set([...this.topicsOf(tree.tree), ...engine.aboutAt(tree)]);
     // A statement that reads as one answer only ("way more than that free") is that answer, even when
     // a word of it ("more") half-matches a topic of its own; a clear topic or a question is asked.
-    const answering = !asking && reading !== null && reading.score >= LOOSE_READING && recognition.confidence < SURE_TOPIC;
+    const answering = !asking && reading !== null && readsLoosely(reading) && recognition.confidence < SURE_TOPIC;
     // A statement whose topic rests only on this step's answers' words ("did that twice already") is
     // about the step, however surely the topic claims it: "already" is also the already-set-up
     // topic's word, whose answer is to erase the device.
@@ -136,7 +142,7 @@ export class Conversation {
     if (intent && !intent.action && !about.has(intent.id) && !answering && !claimedByStepWords) return this.sideQuestion(state, tree, intent, text);
     const ownSubject = intent && !intent.action && about.has(intent.id) && !this.topicsOf(tree.tree).includes(intent.id);
     // A question is never read loosely as an answer: "how do I restart it with no home button" is not "no".
-    if (reading && reading.score >= LOOSE_READING && !asking) return this.advance(state, engine.choose(tree, reading.index));
+    if (reading && readsLoosely(reading) && !asking) return this.advance(state, engine.choose(tree, reading.index));
     if (intent?.action && SMALL_TALK.has(intent.action)) return this.act(state, intent);
     // A question on this step's own subject, even one the recogniser is unsure of: answered, and the step's question asked again.
     const subject = ownSubject ? intent : asking ? this.unsureAbout(recognition, engine.aboutAt(tree)) : undefined;
@@ -266,7 +272,8 @@ export class Conversation {
 
   private read(tree: TreeState, text: string): ChoiceReading | null {
     const reading = this.deps.readChoice(this.deps.engine.choicesAt(tree), text);
-    return reading && reading.margin >= READING_MARGIN ? reading : null;
+    // Between two close answers, an opening yes or no decides: "no, been at home all week".
+    return reading && (reading.margin >= READING_MARGIN || reading.opensAlike) ? reading : null;
   }
 
   private readsNo(tree: TreeState, text: string): boolean {

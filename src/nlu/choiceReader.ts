@@ -29,6 +29,8 @@ export interface ChoiceReading {
   readonly nearestExample: string;
   /** The message's known words (stems) that no answer of this step uses. */
   readonly offStep: readonly string[];
+  /** The message opens with a plain yes or no ("nah, the wifi's fast") that the chosen answer means, and the runner-up does not. */
+  readonly opensAlike: boolean;
 }
 
 /**
@@ -43,6 +45,8 @@ export class ChoiceReader {
   private readonly vectorizer: Vectorizer;
   private readonly yes: readonly string[];
   private readonly no: readonly string[];
+  /** The one-word yes and no answers ("yep", "nah"), which may open a longer answer. */
+  private readonly openers: ReadonlyMap<string, 'yes' | 'no'>;
   /** Example vectors per text: trees share many examples, and examples never change. */
   private readonly vectors = new Map<string, Map<string, number>>();
   private readonly sharedByChoices = new WeakMap<readonly DialogChoice[], ReadonlySet<string>>();
@@ -55,6 +59,8 @@ export class ChoiceReader {
     this.analyzer = new TextAnalyzer(data);
     this.yes = content.answers.yes;
     this.no = content.answers.no;
+    const oneWord = (answers: readonly string[], means: 'yes' | 'no') => answers.filter((answer) => /^[a-z]+$/.test(answer)).map((answer) => [answer, means] as const);
+    this.openers = new Map([...oneWord(this.yes, 'yes'), ...oneWord(this.no, 'no')]);
     const documents = [...data.intents.flatMap((intent) => intent.examples), ...choiceTextsOf(content), ...this.yes, ...this.no];
     // Word features only: character n-grams make "restoring now" look like "restore never".
     this.vectorizer = new Vectorizer(documents.map((text) => this.features(text, false)), { ...DEFAULT_TUNING, charNgrams: [] });
@@ -80,7 +86,19 @@ export class ChoiceReader {
     if (!first || first.score === 0) return null;
     const stepWords = this.wordsOf(choices);
     const offStep = [...said.keys()].filter((feature) => !stepWords.has(feature));
-    return { index: first.index, score: first.score, margin: first.score - (second?.score ?? 0), nearestExample: first.example, offStep };
+    const opening = this.openingOf(text);
+    const opensAlike = opening !== undefined && choices[first.index]?.means === opening && (second === undefined || choices[second.index]?.means !== opening);
+    return { index: first.index, score: first.score, margin: first.score - (second?.score ?? 0), nearestExample: first.example, offStep, opensAlike };
+  }
+
+  /**
+   * The yes or no a message opens with, when a new clause follows it: "nah, the wifi's fast", "yes it
+   * has been on the charger". Not "no wifi where I am" or "no backups", where "no" belongs to a noun.
+   */
+  private openingOf(text: string): 'yes' | 'no' | undefined {
+    const opening = OPENING.exec(text.toLowerCase());
+    const means = opening?.[1] === undefined ? undefined : this.openers.get(opening[1]);
+    return opening?.[2] === undefined || STOPWORDS.has(opening[2]) ? means : undefined;
   }
 
   /**
@@ -90,7 +108,7 @@ export class ChoiceReader {
   private echoedYes(choices: readonly DialogChoice[], tokens: readonly string[]): ChoiceReading | null {
     const index = choices.findIndex((choice) => choice.means === 'yes');
     if (index < 0 || !ECHOED_YES.test(tokens.join(' '))) return null;
-    return { index, score: 1, margin: 1, nearestExample: tokens.join(' '), offStep: [] };
+    return { index, score: 1, margin: 1, nearestExample: tokens.join(' '), offStep: [], opensAlike: false };
   }
 
   /**
@@ -218,6 +236,8 @@ export class ChoiceReader {
 }
 
 const YES_WORDS = ['yes', 'yeah', 'yep', 'yup'];
+/** A first word, then punctuation or the next word. */
+const OPENING = /^\s*([a-z]+)(?:\s*[,.!;:-]+|\s+([a-z]+))/;
 const ECHOED_YES = new RegExp(`^(?:(?:${YES_WORDS.join('|')}) )?(?:it|that|this|they) (?:did|does|do|has|have|is|was|were)$`);
 
 /** Words that say a step was done, whatever came of it; "restarted" and the like are the step's own subject words. */

@@ -84,6 +84,21 @@ describe('reading a typed answer in the context of the open question', () => {
     expect(labelFor('cannot_restore', 'restart', "it didn't")).toBe('No, still failing');
   });
 
+  it('marks an answer that opens with a plain yes or no of the same meaning, and only then', () => {
+    const opens = (tree: string, node: string, text: string) => reader.read(choicesAt(tree, node), text)?.opensAlike;
+    expect(opens('cannot_restore', 'wifi', 'nope, the broadband in our flat is really quick')).toBe(true);
+    expect(opens('slow_restore', 'check_basics', 'yeah it sat on the charger next to the router all night')).toBe(true);
+    // "No" belongs to the noun after it, or the answer chosen means the other way.
+    expect(opens('cannot_restore', 'storage', 'no room left on the phone')).toBe(false);
+    expect(opens('connection_alerts', 'intro', 'no more alerts since then')).toBe(false);
+    expect(opens('cannot_restore', 'wifi', 'the broadband in our flat is really quick')).toBe(false);
+  });
+
+  it('reads a full device at the storage step as its own answer, and plenty of room as the other', () => {
+    expect(labelFor('cannot_restore', 'storage', 'there is hardly any room left, it is basically full')).toBe('My device is full');
+    expect(labelFor('cannot_restore', 'storage', 'tons of space on it')).toBe("No, there's enough space");
+  });
+
   it('reads nothing into a message with no word it knows', () => {
     expect(reader.read(choicesAt('cannot_restore', 'intro'), 'zxqv blorp')).toBeNull();
   });
