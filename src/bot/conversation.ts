@@ -5,7 +5,7 @@ import type { ChoiceReading } from '../nlu/choiceReader.js';
 import type { InsightEvent } from '../insights/events.js';
 import { keptText } from '../insights/recorder.js';
 import type { Recognition } from '../nlu/recognizer.js';
-import { answerClauses, CONTRAST, QUESTION, questionClauses, simplify } from './messageShape.js';
+import { afterContrast, answerClauses, CONTRAST, QUESTION, questionClauses, simplify } from './messageShape.js';
 import { restoreEstimate } from './restoreEstimate.js';
 import type { ConversationState, FeedbackFor } from './state.js';
 import type { HandoffRequest, Reply } from './types.js';
@@ -113,7 +113,7 @@ export class Conversation {
     if (engine.yesCloses(tree) && this.deps.reportsDoing(engine.choicesAt(tree), text)) {
       return { state, replies: [{ text: content.phrases.howDidItGo }, this.question(tree)] };
     }
-    const reading = this.read(tree, text);
+    const reading = this.newsOf(tree, text);
     const asking = QUESTION.test(text);
     const intent = this.matched(recognition);
     // "start over" shares "start" with "the restore started": a command the recogniser is sure of
@@ -274,6 +274,17 @@ export class Conversation {
     const reading = this.deps.readChoice(this.deps.engine.choicesAt(tree), text);
     // Between two close answers, an opening yes or no decides: "no, been at home all week".
     return reading && (reading.margin >= READING_MARGIN || reading.opensAlike) ? reading : null;
+  }
+
+  /**
+   * The reading of a message set against itself is the reading of what follows the contrast, when
+   * that part surely answers: in "it's plugged in and on wifi but they keep coming" the news is that
+   * the alerts keep coming, not the power and Wi-Fi the step asked for.
+   */
+  private newsOf(tree: TreeState, text: string): ChoiceReading | null {
+    const after = afterContrast(text);
+    const news = after && !QUESTION.test(after) ? this.read(tree, after) : null;
+    return news && news.score >= SURE_READING ? news : this.read(tree, text);
   }
 
   private readsNo(tree: TreeState, text: string): boolean {

@@ -13,6 +13,14 @@ export const QUESTION = /\?\s*$|^\s*(why|how|what|whats|hows|when|where|wheres|w
 const CLAUSE_BREAK = /[,;.!]+|\b(?:and|but|also|plus)\b/i;
 /** Words that set one clause against another: the clauses are not a story around one answer. */
 export const CONTRAST = /\b(?:but|however|though|although|except|yet)\b/i;
+/** What follows the last contrast ("plugged in and on wifi but they keep coming" → "they keep coming"), if anything does. */
+export function afterContrast(text: string): string | undefined {
+  const contrasts = [...text.matchAll(new RegExp(CONTRAST.source, 'gi'))];
+  const last = contrasts.at(-1);
+  const after = last?.index === undefined ? '' : text.slice(last.index + last[0].length).replace(/^[\s,;:.!-]+/, '').trim();
+  return after.length > 0 ? after : undefined;
+}
+
 /** More parts than this is a story, not a list of answers. */
 const MAX_ANSWERS_IN_ONE = 4;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answerClauses, CONTRAST, QUESTION, questionClauses, simplify } from '../../src/bot/messageShape.js';
+import { afterContrast, answerClauses, CONTRAST, QUESTION, questionClauses, simplify } from '../../src/bot/messageShape.js';
 
 describe('the shape of a typed message', () => {
   it('tells a question from a statement by its mark or its opening words', () => {
@@ -21,5 +21,12 @@ describe('the shape of a typed message', () => {
   it('sees a contrast between clauses and compares labels without case, punctuation or emoji', () => {
     expect(CONTRAST.test('it worked but now it is stuck')).toBe(true);
     expect(simplify('  Yes, it worked! 👍')).toBe('yes it worked');
+  });
+
+  it('finds what follows the last contrast, and nothing when the contrast ends the message', () => {
+    expect(afterContrast("it's on the charger, but the alerts keep coming")).toBe('the alerts keep coming');
+    expect(afterContrast('tried one but then the other, yet same error')).toBe('same error');
+    expect(afterContrast('it works now though')).toBeUndefined();
+    expect(afterContrast('no change at all')).toBeUndefined();
   });
 });

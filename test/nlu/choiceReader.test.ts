@@ -99,6 +99,12 @@ describe('reading a typed answer in the context of the open question', () => {
     expect(labelFor('cannot_restore', 'storage', 'tons of space on it')).toBe("No, there's enough space");
   });
 
+  it('reads a hedge ("sort of", "kind of") as no answer, never as "sorted"', () => {
+    expect(labelFor('cannot_restore', 'restart', 'sort of')).toBeUndefined();
+    expect(labelFor('cannot_restore', 'restart', 'kinda')).toBeUndefined();
+    expect(labelFor('cannot_restore', 'restart', 'sorted')).toBe('Yes, it worked');
+  });
+
   it('reads nothing into a message with no word it knows', () => {
     expect(reader.read(choicesAt('cannot_restore', 'intro'), 'zxqv blorp')).toBeNull();
   });
