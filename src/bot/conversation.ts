@@ -122,8 +122,13 @@ export class Conversation {
     if (command && !(reading && reading.score >= SURE_READING_OF_A_QUESTION)) {
       return intent.action === 'resume' ? this.restate(state, tree) : this.act(state, intent);
     }
-    if (reading && reading.score >= (asking ? SURE_READING_OF_A_QUESTION : SURE_READING)) return this.advance(state, engine.choose(tree, reading.index));
     const clauses = answerClauses(text);
+    if (reading && reading.score >= (asking ? SURE_READING_OF_A_QUESTION : SURE_READING)) {
+      // "The other backups fail too and my wifi is fine": words this step's answers do not use may
+      // answer the next step, when every clause surely answers the step open at that point.
+      const several = clauses && reading.offStep.length > 0 ? this.severalAnswers(state, tree, clauses) : undefined;
+      return several ?? this.advance(state, engine.choose(tree, reading.index));
+    }
     const several = clauses && (this.severalAnswers(state, tree, clauses) ?? (asking || CONTRAST.test(text) ? undefined : this.answerAmidAsides(state, tree, clauses)));
     if (several) return several;
 
@@ -170,14 +175,18 @@ export class Conversation {
    * "Tried the other backups and the wifi's fine": two answers in one message, each to the step it
    * reaches. Only when every part reads surely as an answer to the step open at that point, so a
    * side question or an aside in one of them is never dropped. The customer sees the step reached.
+   * After the first, a part that reads only as a plain yes or no ("tried another, same error")
+   * says the first answer again; only words about the next step's subject answer it.
    */
   private severalAnswers(state: ConversationState, tree: TreeState, parts: readonly string[]): Outcome | undefined {
+    const { answers } = this.deps.content;
     let outcome: Outcome | undefined;
     const events: InsightEvent[] = [];
     for (const part of parts) {
       const at = outcome ? outcome.state.tree : tree;
       const reading = at && !QUESTION.test(part) ? this.read(at, part) : null;
       if (!at || !reading || reading.score < SURE_READING) return undefined;
+      if (outcome && (answers.yes.includes(reading.nearestExample) || answers.no.includes(reading.nearestExample))) return undefined;
       outcome = this.advance(outcome?.state ?? state, this.deps.engine.choose(at, reading.index));
       events.push(...(outcome.events ?? []));
     }

@@ -8,6 +8,14 @@ import { DEFAULT_TUNING } from './recognizer.js';
 /** Weight of the nearest example against the centroid, as in the recogniser's similarity score. */
 const NEAREST_WEIGHT = 0.5;
 
+/**
+ * How close, against the whole message, the words after an opening yes or no must read to a
+ * particular answer to be that answer: a bare "yes" matches a yes label almost word for word, so
+ * the whole message's score is inflated by it ("yes it is full": 0.73 for "Yes, that was it",
+ * 0.65 for "it is full" as "My device is full").
+ */
+const PARTICULAR_SHARE = 0.75;
+
 /** Weight, in a message, of a word the examples of more than one of the open choices use. */
 const SHARED_WORD_WEIGHT = 0.3;
 
@@ -87,7 +95,11 @@ export class ChoiceReader {
     const stepWords = this.wordsOf(choices);
     const offStep = [...said.keys()].filter((feature) => !stepWords.has(feature));
     const opening = this.openingOf(text);
-    const opensAlike = opening !== undefined && choices[first.index]?.means === opening && (second === undefined || choices[second.index]?.means !== opening);
+    // "Yeah it's full" at the storage step: the words after the yes name a particular answer (the
+    // device is full), which the yes only agrees with; it is no "yes, that fixed it".
+    const rest = opening && this.read(choices, opening.rest);
+    if (rest && choices[rest.index]?.means === undefined && rest.score >= PARTICULAR_SHARE * first.score) return rest;
+    const opensAlike = opening !== undefined && choices[first.index]?.means === opening.means && (second === undefined || choices[second.index]?.means !== opening.means);
     return { index: first.index, score: first.score, margin: first.score - (second?.score ?? 0), nearestExample: first.example, offStep, opensAlike };
   }
 
@@ -95,10 +107,11 @@ export class ChoiceReader {
    * The yes or no a message opens with, when a new clause follows it: "nah, the wifi's fast", "yes it
    * has been on the charger". Not "no wifi where I am" or "no backups", where "no" belongs to a noun.
    */
-  private openingOf(text: string): 'yes' | 'no' | undefined {
+  private openingOf(text: string): { means: 'yes' | 'no'; rest: string } | undefined {
     const opening = OPENING.exec(text.toLowerCase());
     const means = opening?.[1] === undefined ? undefined : this.openers.get(opening[1]);
-    return opening?.[2] === undefined || STOPWORDS.has(opening[2]) ? means : undefined;
+    if (!opening || !means || (opening[2] !== undefined && !STOPWORDS.has(opening[2]))) return undefined;
+    return { means, rest: text.slice(opening[1]?.length ?? 0) };
   }
 
   /**

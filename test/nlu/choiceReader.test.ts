@@ -97,6 +97,9 @@ describe('reading a typed answer in the context of the open question', () => {
   it('reads a full device at the storage step as its own answer, and plenty of room as the other', () => {
     expect(labelFor('cannot_restore', 'storage', 'there is hardly any room left, it is basically full')).toBe('My device is full');
     expect(labelFor('cannot_restore', 'storage', 'tons of space on it')).toBe("No, there's enough space");
+    // The yes only agrees with the particular answer after it; it is no "yes, that fixed it".
+    expect(labelFor('cannot_restore', 'storage', 'yes, it is full to the brim')).toBe('My device is full');
+    expect(labelFor('cannot_restore', 'storage', 'yes, clearing space fixed it')).toBe('Yes, that was it');
   });
 
   it('reads a hedge ("sort of", "kind of") as no answer, never as "sorted"', () => {
