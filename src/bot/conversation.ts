@@ -144,7 +144,12 @@ export class Conversation {
     // about the step, however surely the topic claims it: "already" is also the already-set-up
     // topic's word, whose answer is to erase the device.
     const claimedByStepWords = !asking && reading !== null && !recognition.explanation.matched.some((term) => reading.offStep.includes(term));
-    if (intent && !intent.action && !about.has(intent.id) && !answering && !claimedByStepWords) return this.sideQuestion(state, tree, intent, text);
+    if (intent && !intent.action && !about.has(intent.id) && !answering && !claimedByStepWords) {
+      // "Actually it just stopped with Cannot Restore Backup": a new problem with a walk-through of
+      // its own, told rather than asked, is walked through; asked about, it is answered beside this one.
+      const newProblem = !asking && intent.tree !== undefined && intent.tree !== tree.tree;
+      return newProblem ? this.startTopic(reset(state), intent, text) : this.sideQuestion(state, tree, intent, text);
+    }
     const ownSubject = intent && !intent.action && about.has(intent.id) && !this.topicsOf(tree.tree).includes(intent.id);
     // A question is never read loosely as an answer: "how do I restart it with no home button" is not "no".
     if (reading && readsLoosely(reading) && !asking) return this.advance(state, engine.choose(tree, reading.index));
