@@ -105,6 +105,7 @@ describe('reading a typed answer in the context of the open question', () => {
   it('reads a recent backup as one the device finished, and one a year old as none in months', () => {
     expect(labelFor('no_backups', 'intro', 'yep, it did one last week')).toBe('Yes, it has');
     expect(labelFor('no_backups', 'intro', 'the last backup was over a year ago')).toBe('No backup in months');
+    expect(labelFor('no_backups', 'intro', 'honestly it has not backed up in forever')).toBe('No backup in months');
   });
 
   it('reads a hedge ("sort of", "kind of") as no answer, never as "sorted"', () => {
