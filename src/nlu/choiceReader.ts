@@ -111,7 +111,7 @@ export class ChoiceReader {
     const opening = OPENING.exec(text.toLowerCase());
     const means = opening?.[1] === undefined ? undefined : this.openers.get(opening[1]);
     if (!opening || !means || (opening[2] !== undefined && !STOPWORDS.has(opening[2]))) return undefined;
-    return { means, rest: text.slice(opening[1]?.length ?? 0) };
+    return { means, rest: text.slice(opening[0].length - (opening[2]?.length ?? 0)) };
   }
 
   /**
