@@ -81,7 +81,7 @@ export class ChoiceReader {
     const subjectWords = this.sharedWordsOf(choices);
     const query = damped(new Map(said), subjectWords);
     const aboutSubject = [...said.keys()].some((feature) => subjectWords.has(feature));
-    if (query.size === 0) return this.echoedYes(choices, analysis.tokens);
+    if (query.size === 0) return this.echoedYes(choices, analysis.tokens) ?? this.bareYesOrNo(choices, text);
     // Words no example knows ("grand", "smashing") cannot be read, so they lower the score instead
     // of vanishing and leaving one known word to decide; by the square root of the known share, as
     // fillers ("hmm", "lol", "actually") are unknown too and must not sink a clear answer.
@@ -122,6 +122,17 @@ export class ChoiceReader {
     const index = choices.findIndex((choice) => choice.means === 'yes');
     if (index < 0 || !ECHOED_YES.test(tokens.join(' '))) return null;
     return { index, score: 1, margin: 1, nearestExample: tokens.join(' '), offStep: [], opensAlike: false };
+  }
+
+  /**
+   * "y", "n": a one-word yes or no the analyzer drops (single letters carry no features), read as
+   * the one choice that means it.
+   */
+  private bareYesOrNo(choices: readonly DialogChoice[], text: string): ChoiceReading | null {
+    const means = this.openers.get(text.toLowerCase().replace(/[^a-z]/g, ''));
+    const meaning = choices.filter((choice) => means !== undefined && choice.means === means);
+    const index = meaning.length === 1 && meaning[0] ? choices.indexOf(meaning[0]) : -1;
+    return index < 0 ? null : { index, score: 1, margin: 1, nearestExample: text, offStep: [], opensAlike: false };
   }
 
   /**

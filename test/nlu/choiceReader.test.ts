@@ -114,6 +114,11 @@ describe('reading a typed answer in the context of the open question', () => {
     expect(labelFor('cannot_restore', 'restart', 'sorted')).toBe('Yes, it worked');
   });
 
+  it('reads a bare "y" or "n" as the one choice that means yes or no', () => {
+    expect(labelFor('slow_restore', 'intro', 'n')).toBe("No, I'm at home");
+    expect(labelFor('cannot_restore', 'restart', 'Y!')).toBe('Yes, it worked');
+  });
+
   it('reads nothing into a message with no word it knows', () => {
     expect(reader.read(choicesAt('cannot_restore', 'intro'), 'zxqv blorp')).toBeNull();
   });
