@@ -97,6 +97,9 @@ describe('reading a typed answer in the context of the open question', () => {
   it('reads a full device at the storage step as its own answer, and plenty of room as the other', () => {
     expect(labelFor('cannot_restore', 'storage', 'there is hardly any room left, it is basically full')).toBe('My device is full');
     expect(labelFor('cannot_restore', 'storage', 'tons of space on it')).toBe("No, there's enough space");
+    // "Almost" and "nearly" say how much, not which: "full" and "free" decide.
+    expect(labelFor('cannot_restore', 'storage', 'my iphone is almost full')).toBe('My device is full');
+    expect(labelFor('cannot_restore', 'storage', 'nearly 80 gb free')).toBe("No, there's enough space");
     // The yes only agrees with the particular answer after it; it is no "yes, that fixed it".
     expect(labelFor('cannot_restore', 'storage', 'yes, it is full to the brim')).toBe('My device is full');
     expect(labelFor('cannot_restore', 'storage', 'yes, clearing space fixed it')).toBe('Yes, that was it');
