@@ -50,6 +50,12 @@ const SURE_TOPIC = 0.85;
 /** Commands that leave or restate the walk-through, and how sure the recogniser must be of one to beat a loose reading. */
 const COMMANDS: ReadonlySet<string> = new Set(['cancel', 'restart', 'resume', 'handoff', 'goodbye', 'back']);
 const SURE_COMMAND = 0.9;
+/**
+ * Below this share of known words, with two or more unknown ones, a message is mostly words the bot
+ * has never seen: "hola necesito ayuda con mi iphone" 0.24, German 0.39, gibberish 0; an English
+ * question outside the domain keeps most of its words ("who painted the mona lisa" 0.47).
+ */
+const MOSTLY_UNKNOWN = 0.4;
 /** A reading this close to the runner-up choice is a guess between two answers, not an answer. */
 const READING_MARGIN = 0.08;
 
@@ -471,6 +477,12 @@ export class Conversation {
       .filter((intent): intent is Intent => intent !== undefined && !intent.action)
       .slice(0, recognition.verdict === 'ambiguous' ? 2 : content.recognizer.suggestions);
 
+    // "Hola, necesito ayuda": topics guessed from the one word known ("iphone") would be noise; the
+    // customer is told the bot did not understand, in which language it helps, and shown the menu.
+    const { coverage, unknown } = recognition.explanation;
+    if (coverage < MOSTLY_UNKNOWN && unknown.length >= 2 && fallbacks < 2) {
+      return { state: { ...state, fallbacks, offered: [] }, replies: [{ text: phrases.unknownWords }, this.menu()], events: [unplaced] };
+    }
     if (recognition.verdict !== 'out_of_scope' && topics.length > 0) {
       const question = recognition.verdict === 'ambiguous' ? phrases.ambiguous : phrases.unsure;
       const extra = recognition.verdict === 'ambiguous' ? phrases.somethingElseChoice : phrases.handoffChoice;

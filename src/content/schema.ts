@@ -65,6 +65,8 @@ export const botFileSchema = z.strictObject({
     unsure: text,
     ambiguous: text,
     outOfScope: text,
+    /** For a message made mostly of words the bot has never seen (another language, gibberish). */
+    unknownWords: text,
     notUnderstoodChoice: text,
     notUnderstoodQuestion: text,
     tooLong: text,
