@@ -250,7 +250,10 @@ export class Conversation {
     if (intent?.action === 'resume') return { state, replies: [{ text: content.phrases.nothingToResume }, this.menu()] };
     if (intent?.action === 'reopen') return { state: reset(state), replies: [{ text: intent.answer }, this.menu()] };
     if (intent?.action && intent.action !== 'none') return this.act(state, intent);
-    const several = intent && !intent.action ? this.severalQuestions(state, text, intent) : undefined;
+    // Two questions in one message often leave the whole between their two topics ("ambiguous"):
+    // the leader still names one of the clauses' topics.
+    const leader = intent ?? (recognition.verdict === 'ambiguous' ? content.intentById.get(recognition.candidates[0]?.intent ?? '') : undefined);
+    const several = leader && !leader.action ? this.severalQuestions(state, text, leader) : undefined;
     if (several) return several;
     if (intent) return this.startTopic(reset(state), intent, text);
     return this.fallback(state, recognition, text);

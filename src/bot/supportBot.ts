@@ -7,6 +7,7 @@ import type { CaseCustomer, ConversationAddress, HandoffContext, HandoffSummary 
 import type { Content } from '../content/types.js';
 import type { InsightEvent } from '../insights/events.js';
 import type { InsightRecorder } from '../insights/recorder.js';
+import { asOneWord } from '../nlu/normalize.js';
 import type { Recognition } from '../nlu/recognizer.js';
 import type { Update } from '../storage/conversationStore.js';
 import type { Conversation, Outcome } from './conversation.js';
@@ -252,8 +253,15 @@ export class SupportBot {
     const { state, lost } = recover(saved, this.deps.content);
     if (lost) return { state, replies: [{ text: phrases.contentChanged }, this.conversation.menu()] };
     if (text.length > this.deps.maxMessageChars) return { state, replies: [{ text: phrases.tooLong }] };
-    if (!READABLE.test(text)) return { state, replies: [{ text: text === '' && hasAttachments ? phrases.nonText : phrases.empty }] };
+    if (!READABLE.test(text) && !(state.tree && this.yesOrNoWithoutWords(text))) return { state, replies: [{ text: text === '' && hasAttachments ? phrases.nonText : phrases.empty }] };
     return this.conversation.respond(state, text);
+  }
+
+  /** "👍" to an open question is a yes (kb/bot.yaml `answers`); anywhere else it says nothing the bot can use. */
+  private yesOrNoWithoutWords(text: string): boolean {
+    const { yes, no } = this.deps.content.answers;
+    const word = asOneWord(text);
+    return word !== '' && [...yes, ...no].some((answer) => asOneWord(answer) === word);
   }
 }
 

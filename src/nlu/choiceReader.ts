@@ -1,7 +1,7 @@
 import type { Content, DialogChoice } from '../content/types.js';
 import { TextAnalyzer } from './analyzer.js';
 import { normalize, STOPWORDS, Vectorizer } from './features.js';
-import { stem } from './normalize.js';
+import { asOneWord, stem } from './normalize.js';
 import { choiceTextsOf, trainingDataOf } from './fromContent.js';
 import { DEFAULT_TUNING } from './recognizer.js';
 
@@ -67,7 +67,7 @@ export class ChoiceReader {
     this.analyzer = new TextAnalyzer(data);
     this.yes = content.answers.yes;
     this.no = content.answers.no;
-    const oneWord = (answers: readonly string[], means: 'yes' | 'no') => answers.filter((answer) => /^[a-z]+$/.test(answer)).map((answer) => [answer, means] as const);
+    const oneWord = (answers: readonly string[], means: 'yes' | 'no') => answers.filter((answer) => !/\s/.test(answer)).map((answer) => [asOneWord(answer), means] as const);
     this.openers = new Map([...oneWord(this.yes, 'yes'), ...oneWord(this.no, 'no')]);
     const documents = [...data.intents.flatMap((intent) => intent.examples), ...choiceTextsOf(content), ...this.yes, ...this.no];
     // Word features only: character n-grams make "restoring now" look like "restore never".
@@ -125,11 +125,11 @@ export class ChoiceReader {
   }
 
   /**
-   * "y", "n": a one-word yes or no the analyzer drops (single letters carry no features), read as
-   * the one choice that means it.
+   * "y", "n", "👍": a one-word yes or no the analyzer drops (single letters and emoji carry no
+   * features), read as the one choice that means it.
    */
   private bareYesOrNo(choices: readonly DialogChoice[], text: string): ChoiceReading | null {
-    const means = this.openers.get(text.toLowerCase().replace(/[^a-z]/g, ''));
+    const means = this.openers.get(asOneWord(text));
     const meaning = choices.filter((choice) => means !== undefined && choice.means === means);
     const index = meaning.length === 1 && meaning[0] ? choices.indexOf(meaning[0]) : -1;
     return index < 0 ? null : { index, score: 1, margin: 1, nearestExample: text, offStep: [], opensAlike: false };

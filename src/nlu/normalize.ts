@@ -34,6 +34,14 @@ export function tokenize(text: string): string[] {
 const stems = new Map<string, string>();
 const MAX_STEMS = 50_000;
 
+/**
+ * A message as one word, the way a one-word answer is compared ("Y!", "n.", "👍🏽" → "y", "n", "👍"):
+ * lower case, without spaces, punctuation, emoji variation selectors or skin tones.
+ */
+export function asOneWord(text: string): string {
+  return text.toLowerCase().replace(/[\s\p{P}\u{FE0F}\u{1F3FB}-\u{1F3FF}]+/gu, '');
+}
+
 export function stem(token: string): string {
   const known = stems.get(token);
   if (known !== undefined) return known;
