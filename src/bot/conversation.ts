@@ -190,14 +190,13 @@ export class Conversation {
    * says the first answer again; only words about the next step's subject answer it.
    */
   private severalAnswers(state: ConversationState, tree: TreeState, parts: readonly string[]): Outcome | undefined {
-    const { answers } = this.deps.content;
     let outcome: Outcome | undefined;
     const events: InsightEvent[] = [];
     for (const part of parts) {
       const at = outcome ? outcome.state.tree : tree;
       const reading = at && !QUESTION.test(part) ? this.read(at, part) : null;
       if (!at || !reading || reading.score < SURE_READING) return undefined;
-      if (outcome && (answers.yes.includes(reading.nearestExample) || answers.no.includes(reading.nearestExample))) return undefined;
+      if (outcome && reading.plain) return undefined;
       outcome = this.advance(outcome?.state ?? state, this.deps.engine.choose(at, reading.index));
       events.push(...(outcome.events ?? []));
     }

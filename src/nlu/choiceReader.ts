@@ -39,6 +39,8 @@ export interface ChoiceReading {
   readonly offStep: readonly string[];
   /** The message opens with a plain yes or no ("nah, the wifi's fast") that the chosen answer means, and the runner-up does not. */
   readonly opensAlike: boolean;
+  /** Read only as a plain yes or no (the shared examples, "y", "it did"): it says nothing of the step's subject. */
+  readonly plain: boolean;
 }
 
 /**
@@ -100,7 +102,7 @@ export class ChoiceReader {
     const rest = opening && this.read(choices, opening.rest);
     if (rest && choices[rest.index]?.means === undefined && rest.score >= PARTICULAR_SHARE * first.score) return rest;
     const opensAlike = opening !== undefined && choices[first.index]?.means === opening.means && (second === undefined || choices[second.index]?.means !== opening.means);
-    return { index: first.index, score: first.score, margin: first.score - (second?.score ?? 0), nearestExample: first.example, offStep, opensAlike };
+    return { index: first.index, score: first.score, margin: first.score - (second?.score ?? 0), nearestExample: first.example, offStep, opensAlike, plain: first.plain };
   }
 
   /**
@@ -120,8 +122,7 @@ export class ChoiceReader {
    */
   private echoedYes(choices: readonly DialogChoice[], tokens: readonly string[]): ChoiceReading | null {
     const index = choices.findIndex((choice) => choice.means === 'yes');
-    if (index < 0 || !ECHOED_YES.test(tokens.join(' '))) return null;
-    return { index, score: 1, margin: 1, nearestExample: tokens.join(' '), offStep: [], opensAlike: false };
+    return index < 0 || !ECHOED_YES.test(tokens.join(' ')) ? null : outright(index, tokens.join(' '));
   }
 
   /**
@@ -132,7 +133,7 @@ export class ChoiceReader {
     const means = this.openers.get(asOneWord(text));
     const meaning = choices.filter((choice) => means !== undefined && choice.means === means);
     const index = meaning.length === 1 && meaning[0] ? choices.indexOf(meaning[0]) : -1;
-    return index < 0 ? null : { index, score: 1, margin: 1, nearestExample: text, offStep: [], opensAlike: false };
+    return index < 0 ? null : outright(index, text);
   }
 
   /**
@@ -172,10 +173,10 @@ export class ChoiceReader {
    * share ("fine", "good", "works"). The choice's own examples and the shared yes or no ones are
    * separate groups, so a long shared list does not drown a question's particular answers.
    */
-  private bestOf(query: ReadonlyMap<string, number>, said: ReadonlyMap<string, number>, choice: DialogChoice, aboutSubject: boolean): { score: number; example: string } {
+  private bestOf(query: ReadonlyMap<string, number>, said: ReadonlyMap<string, number>, choice: DialogChoice, aboutSubject: boolean): { score: number; example: string; plain: boolean } {
     const shared = this.sharedOf(choice);
     const own = choice.examples.length > 0 ? [choice.label, ...choice.examples] : [choice.label];
-    let best = { score: 0, example: '' };
+    let best = { score: 0, example: '', plain: false };
     for (const group of shared.length > 0 ? [own, shared] : [own]) {
       const nearest = this.nearest(query, group);
       const centroid = this.centroidOf(group);
@@ -184,7 +185,7 @@ export class ChoiceReader {
       // with "it worked", but its "internet" belongs to an answer of this question, so the shared
       // group counts only as far as its words reach into the message, undamped.
       const reach = group === shared ? (aboutSubject ? SHARED_GROUP_WEIGHT : 1) * Math.sqrt([...said].reduce((sum, [feature, weight]) => sum + (centroid.has(feature) ? weight * weight : 0), 0)) : 1;
-      if (score * reach > best.score) best = { score: score * reach, example: nearest.example };
+      if (score * reach > best.score) best = { score: score * reach, example: nearest.example, plain: group === shared };
     }
     return best;
   }
@@ -258,6 +259,9 @@ export class ChoiceReader {
     return answerFeatures(this.analyzer.analyze(text, correct).stems);
   }
 }
+
+/** A plain yes or no no example can be compared with ("it did", "y"), read as the choice that means it. */
+const outright = (index: number, said: string): ChoiceReading => ({ index, score: 1, margin: 1, nearestExample: said, offStep: [], opensAlike: false, plain: true });
 
 const YES_WORDS = ['yes', 'yeah', 'yep', 'yup'];
 /** A first word, then punctuation or the next word. */

@@ -41,7 +41,7 @@ function conversationWith(
   };
   const readChoice = (_choices: unknown, text: string): ChoiceReading | null => {
     const reading = readings[text];
-    return reading ? { offStep: [], opensAlike: false, ...reading, margin: reading.score, nearestExample: text } : null;
+    return reading ? { offStep: [], opensAlike: false, plain: false, ...reading, margin: reading.score, nearestExample: text } : null;
   };
   const reportsDoing = (_choices: unknown, text: string): boolean => doing.includes(text);
   const conversation = new Conversation({ content, engine, recognize, readChoice, reportsDoing });
