@@ -4,7 +4,7 @@
   const $ = (id) => document.getElementById(id);
   const { api, start } = window.agentSession;
   const charts = [];
-  const COLORS = { reached: '#0066cc', resolved: '#1a7f37', handedOff: '#b25000', abandoned: '#b00020', asked: '#0066cc', answered: '#6e6e73', helpful: '#1a7f37', notHelpful: '#b00020' };
+  const COLORS = { reached: '#0066cc', resolved: '#1a7f37', handedOff: '#b25000', abandoned: '#b00020', explained: '#8a6d00', asked: '#0066cc', answered: '#6e6e73', helpful: '#1a7f37', notHelpful: '#b00020' };
   // Still pictures: the page is read, not watched, and the screenshot test needs a settled canvas.
   Chart.defaults.animation = false;
   Chart.defaults.maintainAspectRatio = false;
@@ -50,7 +50,7 @@
       canvas.dataset.tree = tree;
       box.append(canvas);
       funnels.append(heading, box);
-      bars(canvas, steps.map((node) => node.node), ['reached', 'resolved', 'handedOff', 'abandoned'].map((key) => [key, { reached: 'Reached', resolved: 'Resolved', handedOff: 'To a person', abandoned: 'Gave up' }[key], steps.map((node) => node[key])]), false);
+      bars(canvas, steps.map((node) => node.node), ['reached', 'resolved', 'handedOff', 'abandoned', 'explained'].map((key) => [key, { reached: 'Reached', resolved: 'Resolved', handedOff: 'To a person', abandoned: 'Gave up', explained: 'Asked to explain' }[key], steps.map((node) => node[key])]), false);
     }
     if (funnels.childElementCount === 0) funnels.textContent = 'No walk-through started in this period.';
 

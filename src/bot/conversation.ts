@@ -48,7 +48,7 @@ const SMALL_TALK = new Set(['greet', 'thanks']);
 /** A topic recognised this surely is asked about, even when the message also reads loosely as an answer. */
 const SURE_TOPIC = 0.85;
 /** Commands that leave or restate the walk-through, and how sure the recogniser must be of one to beat a loose reading. */
-const COMMANDS: ReadonlySet<string> = new Set(['cancel', 'restart', 'resume', 'handoff', 'goodbye', 'back']);
+const COMMANDS: ReadonlySet<string> = new Set(['cancel', 'restart', 'resume', 'handoff', 'goodbye', 'back', 'explain']);
 const SURE_COMMAND = 0.9;
 /**
  * Below this share of known words, with two or more unknown ones, a message is mostly words the bot
@@ -375,6 +375,8 @@ export class Conversation {
         return { state: reset(state), replies: [{ text: intent.answer }], events: ENDED };
       case 'back':
         return this.back(state, intent);
+      case 'explain':
+        return this.explain(state, intent);
       default:
         return { state: { ...state, fallbacks: 0 }, replies: [{ text: intent.answer }, ...this.stillAsking(state)] };
     }
@@ -392,6 +394,29 @@ export class Conversation {
     if (step?.status !== 'waiting') return { state, replies: [{ text: content.phrases.nothingToGoBack }, state.tree ? this.question(state.tree) : this.menu()] };
     const { reopen: _undone, ...rest } = state;
     return { state: { ...rest, tree: step.state, misses: 0 }, replies: [{ text: intent.answer }, ...step.messages.map(toReply)] };
+  }
+
+  /**
+   * "What do you mean?", "how do I check that?", "no idea": inside a walk-through the whole step
+   * again, what to do before what it asks, with a person beside its answers (read as "no", "I
+   * don't understand" moved a customer on past a step never done); after an answer, which part
+   * is unclear or a person, since the same words again would not help; before anything, what the
+   * bot can do.
+   */
+  private explain(state: ConversationState, intent: Intent): Outcome {
+    const { engine, content } = this.deps;
+    const { phrases } = content;
+    const tree = state.tree;
+    if (tree) {
+      const step = engine.resume(tree).messages.map(toReply);
+      const asked = step.at(-1);
+      const choices = [...(asked?.choices ?? []), phrases.handoffChoice].filter((choice, index, all) => all.indexOf(choice) === index);
+      const replies = asked ? [...step.slice(0, -1), { ...asked, choices }] : step;
+      return { state, replies: [{ text: intent.answer }, ...replies], events: [{ kind: 'explained', tree: tree.tree, node: tree.node }] };
+    }
+    if (state.lastIntent) return { state, replies: [{ text: phrases.unclearAnswer, choices: [phrases.handoffChoice] }] };
+    const help = content.intents.find((item) => item.action === 'help');
+    return { state, replies: [...(help ? [{ text: help.answer }] : []), this.menu()] };
   }
 
   /** After small talk inside a tree, the open question is asked again so the customer can carry on. */

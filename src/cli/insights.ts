@@ -33,7 +33,7 @@ function csv({ topics, nodes, unanswered }: Insights): string {
       ['topic', 'title', 'asked', 'answered', 'helpful', 'notHelpful', 'handoffs', 'handedBack', 'closedByAgent', 'withdrawn', 'timedOut'],
       topics.map((row) => [row.id, row.title, row.asked, row.answered, row.helpful, row.notHelpful, row.handoffs, row.handedBack, row.closedByAgent, row.withdrawn, row.timedOut]),
     ),
-    table(['tree', 'node', 'reached', 'resolved', 'handedOff', 'abandoned'], nodes.map((row) => [row.tree, row.node, row.reached, row.resolved, row.handedOff, row.abandoned])),
+    table(['tree', 'node', 'reached', 'resolved', 'handedOff', 'abandoned', 'explained'], nodes.map((row) => [row.tree, row.node, row.reached, row.resolved, row.handedOff, row.abandoned, row.explained])),
     table(['text', 'count', 'lastAt'], unanswered.map((row) => [row.text, row.count, row.lastAt])),
   ].join('\n\n')}\n`;
 }
@@ -44,8 +44,8 @@ function text({ topics, nodes, unanswered }: Insights): string {
   for (const row of topics) {
     lines.push(`${pad(row.title.slice(0, 40), 40)} ${pad(row.asked, 5)} ${pad(row.answered, 8)} ${pad(row.helpful, 7)} ${pad(row.notHelpful, 11)} ${pad(row.handoffs, 11)} ${pad(row.handedBack, 11)} ${pad(row.closedByAgent, 15)} ${pad(row.withdrawn, 9)} ${pad(row.timedOut, 9)}`);
   }
-  lines.push('', 'Walk-through steps                       reached resolved to-a-person gave-up');
-  for (const row of nodes.filter((node) => node.reached > 0)) lines.push(`${pad(`${row.tree}/${row.node}`.slice(0, 40), 40)} ${pad(row.reached, 7)} ${pad(row.resolved, 8)} ${pad(row.handedOff, 11)} ${pad(row.abandoned, 7)}`);
+  lines.push('', 'Walk-through steps                       reached resolved to-a-person gave-up explained');
+  for (const row of nodes.filter((node) => node.reached > 0)) lines.push(`${pad(`${row.tree}/${row.node}`.slice(0, 40), 40)} ${pad(row.reached, 7)} ${pad(row.resolved, 8)} ${pad(row.handedOff, 11)} ${pad(row.abandoned, 7)} ${pad(row.explained, 9)}`);
   lines.push('', 'Not answered (npm run inbox to assign or dismiss)');
   for (const row of unanswered.slice(0, 20)) lines.push(`${pad(row.count, 5)}  ${row.text}`);
   return `${lines.join('\n')}\n`;

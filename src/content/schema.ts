@@ -12,7 +12,7 @@ const version = z.literal(1, { error: 'unsupported content version: this bot rea
  * resume: go back to a walk-through a side question interrupted; reopen: a problem a walk-through
  * fixed has come back, so it re-opens at the step after the one that worked.
  */
-export const ACTIONS = ['greet', 'thanks', 'goodbye', 'help', 'cancel', 'restart', 'handoff', 'resume', 'reopen', 'back', 'none'] as const;
+export const ACTIONS = ['greet', 'thanks', 'goodbye', 'help', 'cancel', 'restart', 'handoff', 'resume', 'reopen', 'back', 'explain', 'none'] as const;
 
 const intentSchema = z.strictObject({
   id,
@@ -90,6 +90,8 @@ export const botFileSchema = z.strictObject({
     treeCancelled: text,
     nothingToCancel: text,
     nothingToGoBack: text,
+    /** "What do you mean?" after an answer (outside a walk-through): which part, in their words, or a person. */
+    unclearAnswer: text,
     handoffAfterFallbacks: text,
     handoffWaiting: text,
     handoffWithdrawn: text,

@@ -15,6 +15,8 @@ export type InsightEvent =
   | { readonly kind: 'unplaced'; readonly why: UnplacedWhy; readonly text: string; readonly tree?: string; readonly node?: string }
   /** A node of a walk-through was shown; `open` when the customer is left at its question. */
   | { readonly kind: 'reached'; readonly tree: string; readonly node: string; readonly open?: true }
+  /** The customer asked for the open step to be explained ("what do you mean?", "how do I check that?"). */
+  | { readonly kind: 'explained'; readonly tree: string; readonly node: string }
   /** A walk-through ended without a person; `resolved` when on "it worked", at the question `node`. */
   | { readonly kind: 'finished'; readonly tree: string; readonly node: string; readonly resolved: boolean }
   | { readonly kind: 'handedOff'; readonly reason: string; readonly topic?: string; readonly tree?: string; readonly node?: string }
@@ -49,6 +51,7 @@ export const eventSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('answered'), topic: name }),
   z.object({ kind: z.literal('unplaced'), why: z.enum(['unsure', 'ambiguous', 'out_of_scope', 'in_tree']), text: z.string(), tree: name.optional(), node: name.optional() }),
   z.object({ kind: z.literal('reached'), tree: name, node: name, open: z.literal(true).optional() }),
+  z.object({ kind: z.literal('explained'), tree: name, node: name }),
   z.object({ kind: z.literal('finished'), tree: name, node: name, resolved: z.boolean() }),
   z.object({ kind: z.literal('handedOff'), reason: name, topic: name.optional(), tree: name.optional(), node: name.optional() }),
   z.object({ kind: z.literal('handedBack'), how: z.enum(['plain', 'topic', 'node', 'close']), toTopic: name.optional(), toTree: name.optional(), toNode: name.optional() }),

@@ -36,6 +36,8 @@ interface NodeRow {
   readonly resolved: number;
   readonly handedOff: number;
   readonly abandoned: number;
+  /** Times a customer at this step asked for it to be explained: the step's wording to look at first. */
+  readonly explained: number;
 }
 
 export interface Insights {
@@ -97,6 +99,9 @@ export function buildInsights(events: readonly Recorded[], options: ReportOption
         if (event.open) open.set(conversation, { tree: event.tree, node: event.node });
         break;
       }
+      case 'explained':
+        nodeRow(nodes, event.tree, event.node).explained += 1;
+        break;
       case 'finished':
         if (event.resolved) nodeRow(nodes, event.tree, event.node).resolved += 1;
         open.delete(conversation);
@@ -151,7 +156,7 @@ const topicRow = (id: string, title: string): Mutable<TopicRow> => ({ id, title,
 
 function nodeRow(nodes: Map<string, Mutable<NodeRow>>, tree: string, node: string): Mutable<NodeRow> {
   const key = `${tree}/${node}`;
-  const row = nodes.get(key) ?? { tree, node, reached: 0, resolved: 0, handedOff: 0, abandoned: 0 };
+  const row = nodes.get(key) ?? { tree, node, reached: 0, resolved: 0, handedOff: 0, abandoned: 0, explained: 0 };
   nodes.set(key, row);
   return row;
 }

@@ -94,6 +94,7 @@ export class ChoiceReader {
     const ranked = best.map((match, index) => ({ ...match, index })).sort((a, b) => b.score - a.score);
     const [first, second] = ranked;
     if (!first || first.score === 0) return null;
+    if (this.unsureBeside(said, choices[first.index])) return null;
     const stepWords = this.wordsOf(choices);
     const offStep = [...said.keys()].filter((feature) => !stepWords.has(feature));
     const opening = this.openingOf(text);
@@ -103,6 +104,17 @@ export class ChoiceReader {
     if (rest && choices[rest.index]?.means === undefined && rest.score >= PARTICULAR_SHARE * first.score) return rest;
     const opensAlike = opening !== undefined && choices[first.index]?.means === opening.means && (second === undefined || choices[second.index]?.means !== opening.means);
     return { index: first.index, score: first.score, margin: first.score - (second?.score ?? 0), nearestExample: first.example, offStep, opensAlike, plain: first.plain };
+  }
+
+  /**
+   * "Not sure if the wifi is fine", "no idea if it finished": a customer who says they do not know
+   * has not answered, unless not knowing is the answer ("No / not sure").
+   */
+  private unsureBeside(said: ReadonlyMap<string, number>, choice: DialogChoice | undefined): boolean {
+    const unsure = [...said.keys()].filter(uncertain);
+    if (unsure.length === 0 || !choice) return false;
+    const own = [choice.label, ...choice.examples].map((example) => this.vectorOf(example));
+    return !unsure.some((feature) => own.some((vector) => vector.has(feature)));
   }
 
   /**
@@ -284,13 +296,21 @@ const NEGATIONS = new Set(['not', 'never', 'without', 'none', 'noth', 'neither',
 const BARE_NEGATION = /\b(did|does|do|is|was|were|are|has|have|had|could|would|should|must|need)nt\b/gi;
 /** How many words after a negation it covers: "not really working" as much as "not working". */
 const NEGATION_SCOPE = 2;
+/**
+ * Saying one does not know closes the negation: in "I don't know what wifi is" the Wi-Fi is not
+ * denied, and read as "not the wifi" the message answered "my Wi-Fi is fine".
+ */
+const UNCERTAINTY: ReadonlySet<string> = new Set(['know', 'sure', 'understand', 'understood', 'idea', 'remember', 'certain'].map(stem));
+/** A feature saying the customer does not know: a negated knowing word, or "idea" ("no idea", "any idea?"). */
+const uncertain = (feature: string): boolean => (feature.startsWith('!') && UNCERTAINTY.has(feature.slice(1))) || feature === stem('idea');
 
 /**
  * Function words ("it", "has", "the") say nothing about which answer is meant; "no", "not", "still" do
  * and stay. "Either" is not in natural's list, yet in "they don't work either" it only adds weight
- * to a word no answer needs, and it made one example outweigh the message's "not work".
+ * to a word no answer needs, and it made one example outweigh the message's "not work". Nor does a
+ * thank-you: through "thanks that fixed it", a bare "thanks" for the step closed it as fixed.
  */
-const FUNCTION_STEMS: ReadonlySet<string> = new Set([...STOPWORDS, 'either'].map(stem));
+const FUNCTION_STEMS: ReadonlySet<string> = new Set([...STOPWORDS, 'either', 'thanks', 'thank'].map(stem));
 
 /**
  * Stems, with the ones a negation covers marked ("not work" → not, !work), without function words.
@@ -306,7 +326,7 @@ function answerFeatures(stems: readonly string[]): string[] {
       features.push(stemmed);
     } else if (!FUNCTION_STEMS.has(stemmed)) {
       features.push(negated > 0 ? `!${stemmed}` : stemmed);
-      negated = Math.max(0, negated - 1);
+      negated = UNCERTAINTY.has(stemmed) ? 0 : Math.max(0, negated - 1);
     }
   }
   return features;

@@ -5,6 +5,7 @@ import { initialState, type ConversationState } from '../../src/bot/state.js';
 import { loadContent } from '../../src/content/load.js';
 import type { Content, Intent } from '../../src/content/types.js';
 import { DialogEngine } from '../../src/dialogs/engine.js';
+import type { InsightEvent } from '../../src/insights/events.js';
 import type { ChoiceReading } from '../../src/nlu/choiceReader.js';
 import type { Recognition } from '../../src/nlu/recognizer.js';
 
@@ -18,6 +19,8 @@ const extra = [
   intent('hello', { action: 'greet', answer: 'Hi!' }),
   intent('bye', { action: 'goodbye', answer: 'Bye!' }),
   intent('go_back', { action: 'back', answer: 'Here it is again.' }),
+  intent('clarify', { action: 'explain', answer: 'Sorry, that was not clear.' }),
+  intent('help', { action: 'help', answer: 'I help with restores.' }),
 ];
 const content: Content = { ...minimal, intents: [...minimal.intents, ...extra], intentById: new Map([...minimal.intentById, ...extra.map((item) => [item.id, item] as const)]) };
 
@@ -46,19 +49,26 @@ function conversationWith(
   const reportsDoing = (_choices: unknown, text: string): boolean => doing.includes(text);
   const conversation = new Conversation({ content, engine, recognize, readChoice, reportsDoing });
   let state: ConversationState = initialState();
+  let events: readonly InsightEvent[] = [];
+  const respond = (text: string) => {
+    const outcome = conversation.respond(state, text);
+    state = outcome.state;
+    events = outcome.events ?? [];
+    return outcome;
+  };
   return {
     say(text: string) {
-      const outcome = conversation.respond(state, text);
-      state = outcome.state;
-      return outcome.replies.map((reply) => reply.text).join('\n');
+      return respond(text).replies.map((reply) => reply.text).join('\n');
     },
     choices(text: string) {
-      const outcome = conversation.respond(state, text);
-      state = outcome.state;
-      return outcome.replies.flatMap((reply) => reply.choices ?? []);
+      return respond(text).replies.flatMap((reply) => reply.choices ?? []);
     },
     get state() {
       return state;
+    },
+    /** What the last message's turn recorded for insights. */
+    get events() {
+      return events;
     },
   };
 }
@@ -162,6 +172,15 @@ describe('routing a message inside a walk-through', () => {
     expect(conversationWith(recognised).say('photos and stuff')).toBe('Photos come back after your settings.');
   });
 
+  it('explains a step the customer does not follow: the whole step again with a person beside its answers, counted for insights', () => {
+    const chat = conversationWith({ slow: 'slow_restore', 'what do you mean': 'clarify' });
+    chat.say('slow');
+    expect(chat.say('what do you mean')).toBe('Sorry, that was not clear.\nIt can take 1 to 4 hours per gigabyte. Are you travelling?');
+    expect(chat.events).toEqual([{ kind: 'explained', tree: 'slow_restore', node: 'intro' }]);
+    expect(chat.choices('what do you mean')).toEqual(['Yes', 'No', minimal.phrases.handoffChoice]);
+    expect(chat.state.tree?.node).toBe('intro');
+  });
+
   it('answers small talk and asks the open question again', () => {
     const chat = conversationWith({ slow: 'slow_restore', hi: 'hello' });
     chat.say('slow');
@@ -176,6 +195,14 @@ describe('routing a message after a walk-through', () => {
     chat.say('Yes');
     expect(chat.state.reopen?.node).toBe('intro');
     expect(chat.say('it failed again')).toBe(`${minimal.phrases.reopened}\nAnything else?`);
+  });
+
+  it('asks which part of an answer was unclear, with a person offered, and before any answer says what the bot does', () => {
+    const chat = conversationWith({ photos: 'photos', huh: 'clarify' });
+    expect(chat.say('huh')).toBe('I help with restores.\nPick a topic.');
+    chat.say('photos');
+    expect(chat.say('huh')).toBe(minimal.phrases.unclearAnswer);
+    expect(chat.choices('huh')).toEqual([minimal.phrases.handoffChoice]);
   });
 
   it('has nothing to re-open or resume in a fresh conversation, and says so with the menu', () => {

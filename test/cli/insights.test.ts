@@ -49,7 +49,7 @@ describe('npm run insights', () => {
     expect(Object.keys(insights)).toEqual(['topics', 'nodes', 'unanswered']);
     expect(insights.topics.find((topic: { id: string }) => topic.id === 'cannot_restore')).toEqual({ id: 'cannot_restore', title: expect.any(String), asked: 1, answered: 0, helpful: 0, notHelpful: 0, handoffs: 0, handedBack: 0, closedByAgent: 0, withdrawn: 0, timedOut: 0 });
     // The customer left at the first question months before the report runs: abandoned there.
-    expect(insights.nodes).toContainEqual({ tree: 'cannot_restore', node: 'intro', reached: 1, resolved: 0, handedOff: 0, abandoned: 1 });
+    expect(insights.nodes).toContainEqual({ tree: 'cannot_restore', node: 'intro', reached: 1, resolved: 0, handedOff: 0, abandoned: 1, explained: 0 });
     expect(insights.unanswered).toEqual([{ text: '=HYPERLINK("http://evil.test") will it rain in Paris', count: 1, lastAt: '2026-03-01T10:00:00.000Z' }]);
   }, 60_000);
 

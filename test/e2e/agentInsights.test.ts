@@ -98,7 +98,7 @@ describe('the insights API', () => {
     const insights = await jsonOf(await api('/api/agent/insights'));
     expect(Object.keys(insights).sort()).toEqual(['nodes', 'topics', 'unanswered']);
     expect(insights.topics.find((topic: { id: string }) => topic.id === 'cannot_restore')).toEqual({ id: 'cannot_restore', title: expect.any(String), asked: 1, answered: 0, helpful: 0, notHelpful: 0, handoffs: 0, handedBack: 0, closedByAgent: 0, withdrawn: 0, timedOut: 0 });
-    expect(insights.nodes).toContainEqual({ tree: 'cannot_restore', node: 'intro', reached: 1, resolved: 0, handedOff: 0, abandoned: 0 });
+    expect(insights.nodes).toContainEqual({ tree: 'cannot_restore', node: 'intro', reached: 1, resolved: 0, handedOff: 0, abandoned: 0, explained: 0 });
     expect(insights.unanswered).toEqual([{ text: 'will it rain in Paris tomorrow', count: 1, lastAt: '2026-03-01T10:00:00.000Z' }]);
   });
 

@@ -74,8 +74,20 @@ describe('insights per tree node', () => {
         { kind: 'handedOff', reason: 'customer_asked', tree: 'slow', node: 'power' },
       ]),
     ]);
-    expect(node(insights, 'wifi')).toEqual({ tree: 'slow', node: 'wifi', reached: 2, resolved: 1, handedOff: 0, abandoned: 0 });
-    expect(node(insights, 'power')).toEqual({ tree: 'slow', node: 'power', reached: 1, resolved: 0, handedOff: 1, abandoned: 0 });
+    expect(node(insights, 'wifi')).toEqual({ tree: 'slow', node: 'wifi', reached: 2, resolved: 1, handedOff: 0, abandoned: 0, explained: 0 });
+    expect(node(insights, 'power')).toEqual({ tree: 'slow', node: 'power', reached: 1, resolved: 0, handedOff: 1, abandoned: 0, explained: 0 });
+  });
+
+  it('counts the steps customers asked to have explained, each time they asked, without ending the walk-through there', () => {
+    const insights = report(
+      conversation('a', [
+        { kind: 'reached', tree: 'slow', node: 'wifi', open: true },
+        { kind: 'explained', tree: 'slow', node: 'wifi' },
+        { kind: 'explained', tree: 'slow', node: 'wifi' },
+        { kind: 'finished', tree: 'slow', node: 'wifi', resolved: true },
+      ]),
+    );
+    expect(node(insights, 'wifi')).toMatchObject({ reached: 1, resolved: 1, explained: 2, abandoned: 0 });
   });
 
   it('counts a customer left at a question as abandoned there once the conversation has been quiet long enough', () => {

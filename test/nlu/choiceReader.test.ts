@@ -117,6 +117,13 @@ describe('reading a typed answer in the context of the open question', () => {
     expect(labelFor('cannot_restore', 'restart', 'sorted')).toBe('Yes, it worked');
   });
 
+  it('reads not knowing as no answer, unless not knowing is one of the answers, and never denies what follows it', () => {
+    expect(labelFor('cannot_restore', 'wifi', "i don't know what wifi is")).toBeUndefined();
+    expect(labelFor('cannot_restore', 'wifi', 'not sure if the wifi is fine')).toBeUndefined();
+    expect(labelFor('cannot_restore', 'restart', 'no idea if it worked')).toBeUndefined();
+    expect(labelFor('no_backups', 'intro', "i don't know")).toBe('No / not sure');
+  });
+
   it('reads a bare "y" or "n" as the one choice that means yes or no', () => {
     expect(labelFor('slow_restore', 'intro', 'n')).toBe("No, I'm at home");
     expect(labelFor('cannot_restore', 'restart', 'Y!')).toBe('Yes, it worked');
