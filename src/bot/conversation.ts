@@ -5,7 +5,7 @@ import type { ChoiceReading } from '../nlu/choiceReader.js';
 import type { InsightEvent } from '../insights/events.js';
 import { keptText } from '../insights/recorder.js';
 import type { Recognition } from '../nlu/recognizer.js';
-import { afterContrast, answerClauses, CONTRAST, QUESTION, questionClauses, simplify } from './messageShape.js';
+import { afterContrast, answerClauses, CONTRAST, correctionOf, QUESTION, questionClauses, simplify } from './messageShape.js';
 import { restoreEstimate } from './restoreEstimate.js';
 import type { ConversationState, FeedbackFor } from './state.js';
 import type { HandoffRequest, Reply } from './types.js';
@@ -125,9 +125,14 @@ export class Conversation {
     // "start over" shares "start" with "the restore started": a command the recogniser is sure of
     // beats any reading short of a very close one, or the bot would call the problem fixed.
     const command = intent?.action && COMMANDS.has(intent.action) && recognition.confidence >= SURE_COMMAND;
-    if (command && !(reading && reading.score >= SURE_READING_OF_A_QUESTION)) {
+    // Not following the step ("I don't get it") beats a plain yes or no its words half-match, never
+    // an answer of this step's own: "no idea what her password is" says the password is not theirs.
+    const explainable = intent?.action !== 'explain' || !reading || reading.plain || reading.score < LOOSE_READING;
+    if (command && explainable && !(reading && reading.score >= SURE_READING_OF_A_QUESTION)) {
       return intent.action === 'resume' ? this.restate(state, tree) : this.act(state, intent);
     }
+    const corrected = asking ? undefined : this.correction(state, tree, text);
+    if (corrected) return corrected;
     const clauses = answerClauses(text);
     if (reading && reading.score >= (asking ? SURE_READING_OF_A_QUESTION : SURE_READING)) {
       // "The other backups fail too and my wifi is fine": words this step's answers do not use may
@@ -140,7 +145,7 @@ export class Conversation {
 
     if (intent?.action === 'reopen') return this.answerNo(state, tree) ?? this.reprompt(state, text);
     if (intent?.action === 'resume') return this.restate(state, tree);
-    if (intent?.action && intent.action !== 'none' && !SMALL_TALK.has(intent.action)) return this.act(state, intent);
+    if (intent?.action && intent.action !== 'none' && !SMALL_TALK.has(intent.action) && explainable) return this.act(state, intent);
 
     const about = new Set([...this.topicsOf(tree.tree), ...engine.aboutAt(tree)]);
     // A statement that reads as one answer only ("way more than that free") is that answer, even when
@@ -201,6 +206,25 @@ export class Conversation {
       events.push(...(outcome.events ?? []));
     }
     return outcome && { ...outcome, events };
+  }
+
+  /**
+   * "Wait, actually no, I'm home", "sorry, I meant yes, another backup worked": the answer to the
+   * step before, taken back and given again. Only when what was meant reads surely as another
+   * answer than the one given there, and better there than as an answer to the open step.
+   */
+  private correction(state: ConversationState, tree: TreeState, text: string): Outcome | undefined {
+    const { engine, content } = this.deps;
+    const meant = correctionOf(text);
+    const previous = meant ? engine.back(tree) : undefined;
+    if (!meant || previous?.status !== 'waiting') return undefined;
+    const there = this.read(previous.state, meant);
+    const here = this.read(tree, meant);
+    const given = tree.path[previous.state.path.length]?.answer;
+    if (!there || there.score < SURE_READING || engine.choicesAt(previous.state)[there.index]?.label === given) return undefined;
+    if (here && here.score >= there.score) return undefined;
+    const outcome = this.advance({ ...state, tree: previous.state }, engine.choose(previous.state, there.index));
+    return { ...outcome, replies: [{ text: content.phrases.answerChanged }, ...outcome.replies] };
   }
 
   /**

@@ -21,6 +21,17 @@ export function afterContrast(text: string): string | undefined {
   return after.length > 0 ? after : undefined;
 }
 
+/**
+ * Words that take an answer back: "wait, actually no", "sorry, I meant yes", "oops". What is left
+ * without them is the answer meant.
+ */
+const TAKING_BACK = /\b(?:i meant|i mean|actually|wait|hold on|hang on|oops|sorry|my bad)\b[\s,.!:-]*/gi;
+/** What a message that takes an answer back says was meant, if it takes one back and says anything more. */
+export function correctionOf(text: string): string | undefined {
+  const rest = text.replace(TAKING_BACK, ' ').replace(/\s+/g, ' ').trim();
+  return rest !== text.replace(/\s+/g, ' ').trim() && rest.length > 0 ? rest : undefined;
+}
+
 /** More parts than this is a story, not a list of answers. */
 const MAX_ANSWERS_IN_ONE = 4;
 

@@ -90,6 +90,8 @@ export const botFileSchema = z.strictObject({
     treeCancelled: text,
     nothingToCancel: text,
     nothingToGoBack: text,
+    /** "Sorry, I meant yes": the answer to the step before was changed, and the walk-through goes on from it. */
+    answerChanged: text,
     /** "What do you mean?" after an answer (outside a walk-through): which part, in their words, or a person. */
     unclearAnswer: text,
     handoffAfterFallbacks: text,

@@ -111,10 +111,8 @@ export class ChoiceReader {
    * has not answered, unless not knowing is the answer ("No / not sure").
    */
   private unsureBeside(said: ReadonlyMap<string, number>, choice: DialogChoice | undefined): boolean {
-    const unsure = [...said.keys()].filter(uncertain);
-    if (unsure.length === 0 || !choice) return false;
-    const own = [choice.label, ...choice.examples].map((example) => this.vectorOf(example));
-    return !unsure.some((feature) => own.some((vector) => vector.has(feature)));
+    if (!choice || ![...said.keys()].some(uncertain)) return false;
+    return ![choice.label, ...choice.examples].some((example) => [...this.vectorOf(example).keys()].some(uncertain));
   }
 
   /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { afterContrast, answerClauses, CONTRAST, QUESTION, questionClauses, simplify } from '../../src/bot/messageShape.js';
+import { afterContrast, answerClauses, CONTRAST, correctionOf, QUESTION, questionClauses, simplify } from '../../src/bot/messageShape.js';
 
 describe('the shape of a typed message', () => {
   it('tells a question from a statement by its mark or its opening words', () => {
@@ -28,5 +28,12 @@ describe('the shape of a typed message', () => {
     expect(afterContrast('tried one but then the other, yet same error')).toBe('same error');
     expect(afterContrast('it works now though')).toBeUndefined();
     expect(afterContrast('no change at all')).toBeUndefined();
+  });
+
+  it('finds what a message that takes an answer back meant, and nothing when it takes nothing back or says nothing more', () => {
+    expect(correctionOf("wait, actually no, I'm home")).toBe("no, I'm home");
+    expect(correctionOf('sorry I meant yes, another backup worked')).toBe('yes, another backup worked');
+    expect(correctionOf('the wifi is fine')).toBeUndefined();
+    expect(correctionOf('oops sorry')).toBeUndefined();
   });
 });
