@@ -128,7 +128,10 @@ export class Conversation {
     // Not following the step ("I don't get it") beats a plain yes or no its words half-match, never
     // an answer of this step's own: "no idea what her password is" says the password is not theirs.
     const explainable = intent?.action !== 'explain' || !reading || reading.plain || reading.score < LOOSE_READING;
-    if (command && explainable && !(reading && reading.score >= SURE_READING_OF_A_QUESTION)) {
+    // "All good now, no more popups" is the step's yes, not a goodbye: it ends the walk-through as fixed.
+    const farewellAsYes = intent?.action === 'goodbye' && reading !== null && readsLoosely(reading) && engine.choicesAt(tree)[reading.index]?.means === 'yes';
+    const acts = explainable && !farewellAsYes;
+    if (command && acts && !(reading && reading.score >= SURE_READING_OF_A_QUESTION)) {
       return intent.action === 'resume' ? this.restate(state, tree) : this.act(state, intent);
     }
     const corrected = asking ? undefined : this.correction(state, tree, text);
@@ -145,7 +148,7 @@ export class Conversation {
 
     if (intent?.action === 'reopen') return this.answerNo(state, tree) ?? this.reprompt(state, text);
     if (intent?.action === 'resume') return this.restate(state, tree);
-    if (intent?.action && intent.action !== 'none' && !SMALL_TALK.has(intent.action) && explainable) return this.act(state, intent);
+    if (intent?.action && intent.action !== 'none' && !SMALL_TALK.has(intent.action) && acts) return this.act(state, intent);
 
     const about = new Set([...this.topicsOf(tree.tree), ...engine.aboutAt(tree)]);
     // A statement that reads as one answer only ("way more than that free") is that answer, even when

@@ -302,13 +302,16 @@ const UNCERTAINTY: ReadonlySet<string> = new Set(['know', 'sure', 'understand', 
 /** A feature saying the customer does not know: a negated knowing word, or "idea" ("no idea", "any idea?"). */
 const uncertain = (feature: string): boolean => (feature.startsWith('!') && UNCERTAINTY.has(feature.slice(1))) || feature === stem('idea');
 
+/** Words natural lists as stop words that answer here: "got it" (the alert captured), "it's there now" (the backup found). */
+const ANSWER_WORDS: ReadonlySet<string> = new Set(['got', 'there']);
+
 /**
  * Function words ("it", "has", "the") say nothing about which answer is meant; "no", "not", "still" do
  * and stay. "Either" is not in natural's list, yet in "they don't work either" it only adds weight
  * to a word no answer needs, and it made one example outweigh the message's "not work". Nor does a
  * thank-you: through "thanks that fixed it", a bare "thanks" for the step closed it as fixed.
  */
-const FUNCTION_STEMS: ReadonlySet<string> = new Set([...STOPWORDS, 'either', 'thanks', 'thank'].map(stem));
+const FUNCTION_STEMS: ReadonlySet<string> = new Set([...STOPWORDS, 'either', 'thanks', 'thank'].filter((word) => !ANSWER_WORDS.has(word)).map(stem));
 
 /**
  * Stems, with the ones a negation covers marked ("not work" → not, !work), without function words.
