@@ -12,6 +12,7 @@ export const ERROR_CODES = {
   ERR_CONTENT_UNREACHABLE: 'a dialog node cannot be reached from the start node',
   ERR_CONTENT_DEAD_END: 'a dialog path never reaches a closing or handoff node',
   ERR_CONTENT_EMPTY: 'a content folder holds no content',
+  ERR_CONTENT_UNREADABLE: 'a choice example does not read as its own answer (npm run validate)',
   ERR_CONTENT_UNGROUNDED: 'a menu path or a number in the content does not occur in the source it cites',
   ERR_REQUEST_INVALID: 'an HTTP request body is not a valid activity, or a Direct Line watermark is not a number',
   ERR_REQUEST_MEDIA_TYPE: 'a request body is not JSON, or is compressed (Content-Encoding other than identity)',
