@@ -5,7 +5,7 @@ import type { ChoiceReading } from '../nlu/choiceReader.js';
 import type { InsightEvent } from '../insights/events.js';
 import { keptText } from '../insights/recorder.js';
 import type { Recognition } from '../nlu/recognizer.js';
-import { afterContrast, answerClauses, CONTRAST, correctionOf, QUESTION, questionClauses, simplify } from './messageShape.js';
+import { afterContrast, answerClauses, CONTRAST, correctionOf, PUZZLED, QUESTION, questionClauses, simplify } from './messageShape.js';
 import { restoreEstimate } from './restoreEstimate.js';
 import type { ConversationState, FeedbackFor } from './state.js';
 import type { HandoffRequest, Reply } from './types.js';
@@ -119,6 +119,8 @@ export class Conversation {
     if (engine.yesCloses(tree) && this.deps.reportsDoing(engine.choicesAt(tree), text)) {
       return { state, replies: [{ text: content.phrases.howDidItGo }, this.question(tree)] };
     }
+    const explain = PUZZLED.test(text) ? content.intents.find((item) => item.action === 'explain') : undefined;
+    if (explain) return this.explain(state, explain);
     const reading = this.newsOf(tree, text);
     const asking = QUESTION.test(text);
     const intent = this.matched(recognition);
@@ -587,7 +589,9 @@ export class Conversation {
     // After a walk-through that worked, "no, it's back" re-opens it: that reading comes first.
     if (state.reopen && this.readsNo(state.reopen, text)) return undefined;
     const reading = this.deps.readChoice(this.feedbackChoices, text);
-    if (!reading || reading.score < SURE_READING || reading.margin < READING_MARGIN) return undefined;
+    // A question asks rather than rates: "which backup should I use" shares a stem with "very useful".
+    const sure = QUESTION.test(text) ? SURE_READING_OF_A_QUESTION : SURE_READING;
+    if (!reading || reading.score < sure || reading.margin < READING_MARGIN) return undefined;
     return reading.index === 0;
   }
 

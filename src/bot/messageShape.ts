@@ -9,6 +9,9 @@
  */
 export const QUESTION = /\?\s*$|^\s*(why|how|what|whats|hows|when|where|wheres|which|who|can|could|should|would|will|is|are|do|does|am)\b|\b(why|how|what|when|where|which) (do|does|did|can|could|should|is|are|am|was|were|would|will|long|much|many)\b/i;
 
+/** A lone "?" (or "??"): no words to recognise, and inside a walk-through "what do you mean?" about the step. */
+export const PUZZLED = /^\s*\?+\s*$/;
+
 /** Where one typed message may hold several answers: punctuation, "and", "but", "also", "plus". */
 const CLAUSE_BREAK = /[,;.!]+|\b(?:and|but|also|plus)\b/i;
 /** Words that set one clause against another: the clauses are not a story around one answer. */

@@ -12,6 +12,7 @@ import type { Recognition } from '../nlu/recognizer.js';
 import type { Update } from '../storage/conversationStore.js';
 import type { Conversation, Outcome } from './conversation.js';
 import { withoutHandoff, type HandoffTurns } from './handoffTurns.js';
+import { PUZZLED } from './messageShape.js';
 import { addressOf, type OrderedTurns } from './orderedTurn.js';
 import { recover } from './recovery.js';
 import type { ConversationState } from './state.js';
@@ -253,7 +254,7 @@ export class SupportBot {
     const { state, lost } = recover(saved, this.deps.content);
     if (lost) return { state, replies: [{ text: phrases.contentChanged }, this.conversation.menu()] };
     if (text.length > this.deps.maxMessageChars) return { state, replies: [{ text: phrases.tooLong }] };
-    if (!READABLE.test(text) && !(state.tree && this.yesOrNoWithoutWords(text))) return { state, replies: [{ text: text === '' && hasAttachments ? phrases.nonText : phrases.empty }] };
+    if (!READABLE.test(text) && !(state.tree && (this.yesOrNoWithoutWords(text) || PUZZLED.test(text)))) return { state, replies: [{ text: text === '' && hasAttachments ? phrases.nonText : phrases.empty }] };
     return this.conversation.respond(state, text);
   }
 
