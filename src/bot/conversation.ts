@@ -18,6 +18,8 @@ export interface ConversationDeps {
   readonly readChoice: (choices: readonly DialogChoice[], text: string) => ChoiceReading | null;
   /** Whether a typed message only says the open step was done, not how it went (src/nlu/choiceReader.ts). */
   readonly reportsDoing: (choices: readonly DialogChoice[], text: string) => boolean;
+  /** Whether a question's words all occur in the open step's text (src/nlu/choiceReader.ts). */
+  readonly asksAbout: (step: string, text: string) => boolean;
   /** Masks personal data (REDACT_PII) in the question kept in the state for feedback. */
   readonly redact?: (text: string) => string;
 }
@@ -120,7 +122,7 @@ export class Conversation {
       return { state, replies: [{ text: content.phrases.howDidItGo }, this.question(tree)] };
     }
     const explain = PUZZLED.test(text) ? content.intents.find((item) => item.action === 'explain') : undefined;
-    if (explain) return this.explain(state, explain);
+    if (explain) return this.explainStep(state, tree, explain.answer);
     const reading = this.newsOf(tree, text);
     const asking = QUESTION.test(text);
     const intent = this.matched(recognition);
@@ -161,6 +163,9 @@ export class Conversation {
     // topic's word, whose answer is to erase the device.
     const claimedByStepWords = !asking && reading !== null && !recognition.explanation.matched.some((term) => reading.offStep.includes(term));
     if (intent && !intent.action && !about.has(intent.id) && !answering && !claimedByStepWords) {
+      // "Where is that setting on iOS 7?": a question in the step's own words is about the step.
+      const step = engine.resume(tree).messages.map((message) => message.text).join('\n');
+      if (asking && this.deps.asksAbout(step, text)) return this.explainStep(state, tree, content.phrases.inThisStep);
       // "Actually it just stopped with Cannot Restore Backup": a new problem with a walk-through of
       // its own, told rather than asked, is walked through; asked about, it is answered beside this one.
       const newProblem = !asking && intent.tree !== undefined && intent.tree !== tree.tree;
@@ -433,19 +438,22 @@ export class Conversation {
    * bot can do.
    */
   private explain(state: ConversationState, intent: Intent): Outcome {
-    const { engine, content } = this.deps;
+    const { content } = this.deps;
     const { phrases } = content;
-    const tree = state.tree;
-    if (tree) {
-      const step = engine.resume(tree).messages.map(toReply);
-      const asked = step.at(-1);
-      const choices = [...(asked?.choices ?? []), phrases.handoffChoice].filter((choice, index, all) => all.indexOf(choice) === index);
-      const replies = asked ? [...step.slice(0, -1), { ...asked, choices }] : step;
-      return { state, replies: [{ text: intent.answer }, ...replies], events: [{ kind: 'explained', tree: tree.tree, node: tree.node }] };
-    }
+    if (state.tree) return this.explainStep(state, state.tree, intent.answer);
     if (state.lastIntent) return { state, replies: [{ text: phrases.unclearAnswer, choices: [phrases.handoffChoice] }] };
     const help = content.intents.find((item) => item.action === 'help');
     return { state, replies: [...(help ? [{ text: help.answer }] : []), this.menu()] };
+  }
+
+  /** The whole open step again after `lead`, with a person beside its answers; counted for the insights. */
+  private explainStep(state: ConversationState, tree: TreeState, lead: string): Outcome {
+    const { engine, content } = this.deps;
+    const step = engine.resume(tree).messages.map(toReply);
+    const asked = step.at(-1);
+    const choices = [...(asked?.choices ?? []), content.phrases.handoffChoice].filter((choice, index, all) => all.indexOf(choice) === index);
+    const replies = asked ? [...step.slice(0, -1), { ...asked, choices }] : step;
+    return { state, replies: [{ text: lead }, ...replies], events: [{ kind: 'explained', tree: tree.tree, node: tree.node }] };
   }
 
   /** After small talk inside a tree, the open question is asked again so the customer can carry on. */

@@ -94,6 +94,8 @@ export const botFileSchema = z.strictObject({
     answerChanged: text,
     /** "What do you mean?" after an answer (outside a walk-through): which part, in their words, or a person. */
     unclearAnswer: text,
+    /** "Where is that setting on iOS 7?": a question in the open step's own words, answered by the step again. */
+    inThisStep: text,
     handoffAfterFallbacks: text,
     handoffWaiting: text,
     handoffWithdrawn: text,

@@ -166,6 +166,18 @@ export class ChoiceReader {
     return done;
   }
 
+  /**
+   * Whether every word of the message that says something occurs in `step`, the open step's text:
+   * "where is that setting on iOS 7?" asks about the step that gave the iOS 7 path, however surely
+   * "iOS" names the update topic.
+   */
+  asksAbout(step: string, text: string): boolean {
+    const words = this.analyze(text).stems.filter((stemmed) => !FUNCTION_STEMS.has(stemmed) && !ASKING_WORDS.has(stemmed));
+    if (words.length === 0) return false;
+    const said = new Set(this.analyzer.analyze(step, false).stems);
+    return words.every((stemmed) => said.has(stemmed));
+  }
+
   /** Every word the answers of these choices use: their labels, examples and shared yes or no examples. */
   private wordsOf(choices: readonly DialogChoice[]): ReadonlySet<string> {
     let words = this.wordsByChoices.get(choices);
@@ -301,6 +313,9 @@ const NEGATION_SCOPE = 2;
 const UNCERTAINTY: ReadonlySet<string> = new Set(['know', 'sure', 'understand', 'understood', 'idea', 'remember', 'certain'].map(stem));
 /** A feature saying the customer does not know: a negated knowing word, or "idea" ("no idea", "any idea?"). */
 const uncertain = (feature: string): boolean => (feature.startsWith('!') && UNCERTAINTY.has(feature.slice(1))) || feature === stem('idea');
+
+/** The words that make a question one, which a step's text need not use for a question to be about it. */
+const ASKING_WORDS: ReadonlySet<string> = new Set(['what', 'where', 'why', 'how', 'when', 'which', 'who'].map(stem));
 
 /** Words natural lists as stop words that answer here: "got it" (the alert captured), "it's there now" (the backup found). */
 const ANSWER_WORDS: ReadonlySet<string> = new Set(['got', 'there']);

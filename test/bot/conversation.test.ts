@@ -47,7 +47,9 @@ function conversationWith(
     return reading ? { offStep: [], opensAlike: false, plain: false, ...reading, margin: reading.score, nearestExample: text } : null;
   };
   const reportsDoing = (_choices: unknown, text: string): boolean => doing.includes(text);
-  const conversation = new Conversation({ content, engine, recognize, readChoice, reportsDoing });
+  /** A question in the open step's own words: every word of it is in the step's text. */
+  const asksAbout = (step: string, text: string): boolean => text.split(/\W+/).filter(Boolean).every((word) => step.toLowerCase().includes(word.toLowerCase()));
+  const conversation = new Conversation({ content, engine, recognize, readChoice, reportsDoing, asksAbout });
   let state: ConversationState = initialState();
   let events: readonly InsightEvent[] = [];
   const respond = (text: string) => {
@@ -179,6 +181,13 @@ describe('routing a message inside a walk-through', () => {
     expect(chat.events).toEqual([{ kind: 'explained', tree: 'slow_restore', node: 'intro' }]);
     expect(chat.choices('what do you mean')).toEqual(['Yes', 'No', minimal.phrases.handoffChoice]);
     expect(chat.state.tree?.node).toBe('intro');
+  });
+
+  it('explains the step when a question on another topic is put in the step\'s own words, and answers one that is not', () => {
+    const chat = conversationWith({ slow: 'slow_restore', 'per gigabyte?': 'photos', 'photos?': 'photos' });
+    chat.say('slow');
+    expect(chat.say('per gigabyte?')).toBe('That is in this step.\nIt can take 1 to 4 hours per gigabyte. Are you travelling?');
+    expect(chat.say('photos?')).toBe('Photos come back after your settings.\nCarry on with Slow restore? We were at step 1.');
   });
 
   it('answers small talk and asks the open question again', () => {

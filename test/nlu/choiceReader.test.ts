@@ -124,6 +124,13 @@ describe('reading a typed answer in the context of the open question', () => {
     expect(labelFor('no_backups', 'intro', "i don't know")).toBe('No / not sure');
   });
 
+  it('tells a question put in the open step\'s own words from one on anything else', () => {
+    const step = content.trees.get('cannot_restore')?.nodes.intro?.say ?? '';
+    expect(reader.asksAbout(step, 'where is that setting on iOS 7?')).toBe(true);
+    expect(reader.asksAbout(step, 'what about my photos?')).toBe(false);
+    expect(reader.asksAbout(step, 'why?')).toBe(false);
+  });
+
   it('reads a bare "y" or "n" as the one choice that means yes or no', () => {
     expect(labelFor('slow_restore', 'intro', 'n')).toBe("No, I'm at home");
     expect(labelFor('cannot_restore', 'restart', 'Y!')).toBe('Yes, it worked');
