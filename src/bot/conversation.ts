@@ -50,7 +50,7 @@ const SMALL_TALK = new Set(['greet', 'thanks']);
 /** A topic recognised this surely is asked about, even when the message also reads loosely as an answer. */
 const SURE_TOPIC = 0.85;
 /** Commands that leave or restate the walk-through, and how sure the recogniser must be of one to beat a loose reading. */
-const COMMANDS: ReadonlySet<string> = new Set(['cancel', 'restart', 'resume', 'handoff', 'goodbye', 'back', 'explain']);
+const COMMANDS: ReadonlySet<string> = new Set(['cancel', 'restart', 'resume', 'handoff', 'goodbye', 'back', 'explain', 'progress']);
 const SURE_COMMAND = 0.9;
 /**
  * Below this share of known words, with two or more unknown ones, a message is mostly words the bot
@@ -162,10 +162,11 @@ export class Conversation {
     // about the step, however surely the topic claims it: "already" is also the already-set-up
     // topic's word, whose answer is to erase the device.
     const claimedByStepWords = !asking && reading !== null && !recognition.explanation.matched.some((term) => reading.offStep.includes(term));
+    // "Where is that setting on iOS 7?", "what's Manage Storage?": a question in the step's own words
+    // is about the step, whatever topic or none one of its words names.
+    const inStepWords = asking && this.deps.asksAbout(engine.resume(tree).messages.map((message) => message.text).join('\n'), text);
     if (intent && !intent.action && !about.has(intent.id) && !answering && !claimedByStepWords) {
-      // "Where is that setting on iOS 7?": a question in the step's own words is about the step.
-      const step = engine.resume(tree).messages.map((message) => message.text).join('\n');
-      if (asking && this.deps.asksAbout(step, text)) return this.explainStep(state, tree, content.phrases.inThisStep);
+      if (inStepWords) return this.explainStep(state, tree, content.phrases.inThisStep);
       // "Actually it just stopped with Cannot Restore Backup": a new problem with a walk-through of
       // its own, told rather than asked, is walked through; asked about, it is answered beside this one.
       const newProblem = !asking && intent.tree !== undefined && intent.tree !== tree.tree;
@@ -181,6 +182,7 @@ export class Conversation {
       return { state: { ...state, misses: 0 }, replies: [{ text: subject.answer }, this.question(tree)], events: [{ kind: 'asked', topic: subject.id }, { kind: 'answered', topic: subject.id }] };
     }
     // "What do you mean, stable?": a question with the step's own words is about the step, not out of scope.
+    if (inStepWords) return this.explainStep(state, tree, content.phrases.inThisStep);
     if (asking && reading && reading.score >= LOOSE_READING) return this.reprompt(state, text);
     // A question the out-of-scope class only half-claims may be outside the bot ("who painted the
     // Mona Lisa?") or about the step ("and how am I supposed to check that?"): the scope is said,
@@ -411,6 +413,8 @@ export class Conversation {
         return this.back(state, intent);
       case 'explain':
         return this.explain(state, intent);
+      case 'progress':
+        return this.progress(state, intent);
       default:
         return { state: { ...state, fallbacks: 0 }, replies: [{ text: intent.answer }, ...this.stillAsking(state)] };
     }
@@ -444,6 +448,18 @@ export class Conversation {
     if (state.lastIntent) return { state, replies: [{ text: phrases.unclearAnswer, choices: [phrases.handoffChoice] }] };
     const help = content.intents.find((item) => item.action === 'help');
     return { state, replies: [...(help ? [{ text: help.answer }] : []), this.menu()] };
+  }
+
+  /** "How many steps are left?": where the customer is, how many questions may follow, and the open one again. */
+  private progress(state: ConversationState, intent: Intent): Outcome {
+    const { engine, content } = this.deps;
+    const tree = state.tree;
+    if (!tree) return { state, replies: [{ text: content.phrases.nothingToResume }, this.menu()] };
+    const where = engine.whereAt(tree);
+    const step = where.title ? `step ${where.step}, ${where.title},` : `step ${where.step}`;
+    const here = intent.answer.replace('{step}', step).replace('{tree}', where.tree).trim();
+    const left = content.phrases.questionsLeft.replace('{left}', String(engine.questionsLeft(tree)));
+    return { state, replies: [{ text: `${here} ${left}` }, this.question(tree)] };
   }
 
   /** The whole open step again after `lead`, with a person beside its answers; counted for the insights. */

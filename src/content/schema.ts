@@ -12,7 +12,7 @@ const version = z.literal(1, { error: 'unsupported content version: this bot rea
  * resume: go back to a walk-through a side question interrupted; reopen: a problem a walk-through
  * fixed has come back, so it re-opens at the step after the one that worked.
  */
-export const ACTIONS = ['greet', 'thanks', 'goodbye', 'help', 'cancel', 'restart', 'handoff', 'resume', 'reopen', 'back', 'explain', 'none'] as const;
+export const ACTIONS = ['greet', 'thanks', 'goodbye', 'help', 'cancel', 'restart', 'handoff', 'resume', 'reopen', 'back', 'explain', 'progress', 'none'] as const;
 
 const intentSchema = z.strictObject({
   id,
@@ -96,6 +96,8 @@ export const botFileSchema = z.strictObject({
     unclearAnswer: text,
     /** "Where is that setting on iOS 7?": a question in the open step's own words, answered by the step again. */
     inThisStep: text,
+    /** "How many steps are left?": `{left}` more questions at most, when nothing before then helps. */
+    questionsLeft: text.refine((value) => value.includes('{left}'), 'must give the number of questions left with {left}'),
     handoffAfterFallbacks: text,
     handoffWaiting: text,
     handoffWithdrawn: text,

@@ -95,6 +95,21 @@ export class DialogEngine {
     });
   }
 
+  /** How many more questions follow the open one at most: answering "no" to each, the way a walk-through goes when nothing helps. */
+  questionsLeft(state: TreeState): number {
+    const tree = this.tree(state.tree);
+    let at = state;
+    let left = 0;
+    for (let steps = 0; steps < loopGuard(tree); steps += 1) {
+      const no = this.choicesAt(at).find((choice) => choice.means === 'no');
+      const reached = no ? this.enter(tree, no.next, at.path) : undefined;
+      if (reached?.status !== 'waiting') return left;
+      left += 1;
+      at = reached.state;
+    }
+    return left;
+  }
+
   /** The topics the open question is about, beyond the tree's own. */
   aboutAt(state: TreeState): readonly string[] {
     return this.trees.get(state.tree)?.nodes[state.node]?.about ?? [];

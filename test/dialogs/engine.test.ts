@@ -100,6 +100,15 @@ describe('dialog engine', () => {
     expect(engine.aboutAt(second.state)).toEqual(['wifi']);
   });
 
+  it('counts the questions that may follow the open one, answering no to each, down to none at the last', () => {
+    const started = engine.start('tips');
+    if (started.status !== 'waiting') throw new Error('expected a question');
+    expect(engine.questionsLeft(started.state)).toBe(1);
+    const second = engine.choose(started.state, 1);
+    if (second.status !== 'waiting') throw new Error('expected a question');
+    expect(engine.questionsLeft(second.state)).toBe(0);
+  });
+
   it('knows whether a yes to the open question ends the walk-through, through next links but not at a handoff or another question', () => {
     const node = (id: string, fields: Partial<DialogTree['nodes'][string]>) => ({ id, source: 'conversation', about: [], at, say: id, ...fields });
     const branching: DialogTree = {
