@@ -450,16 +450,19 @@ export class Conversation {
     return { state, replies: [...(help ? [{ text: help.answer }] : []), this.menu()] };
   }
 
-  /** "How many steps are left?": where the customer is, how many questions may follow, and the open one again. */
+  /**
+   * "How many steps are left?": where the customer is and how many questions may follow, then the
+   * open question again, or, for a walk-through kept during a side question, the offer to carry on.
+   */
   private progress(state: ConversationState, intent: Intent): Outcome {
     const { engine, content } = this.deps;
-    const tree = state.tree;
+    const tree = state.tree ?? state.suspended;
     if (!tree) return { state, replies: [{ text: content.phrases.nothingToResume }, this.menu()] };
     const where = engine.whereAt(tree);
     const step = where.title ? `step ${where.step}, ${where.title},` : `step ${where.step}`;
     const here = intent.answer.replace('{step}', step).replace('{tree}', where.tree).trim();
-    const left = content.phrases.questionsLeft.replace('{left}', String(engine.questionsLeft(tree)));
-    return { state, replies: [{ text: `${here} ${left}` }, this.question(tree)] };
+    const told = `${here} ${content.phrases.questionsLeft.replace('{left}', String(engine.questionsLeft(tree)))}`;
+    return { state, replies: state.tree ? [{ text: told }, this.question(tree)] : [{ text: told, choices: [content.phrases.carryOnChoice] }] };
   }
 
   /** The whole open step again after `lead`, with a person beside its answers; counted for the insights. */
