@@ -365,7 +365,7 @@ export class Conversation {
   private sideQuestion(state: ConversationState, tree: TreeState, intent: Intent, said: string): Outcome {
     const { content, engine } = this.deps;
     const where = engine.whereAt(tree);
-    const step = where.title ? `step ${where.step}, ${where.title}` : `step ${where.step}`;
+    const step = stepName(where);
     const offer = content.phrases.carryOn.replace('{tree}', where.tree).replace('{step}', step).trim();
     const { tree: _open, ...rest } = state;
     return {
@@ -459,7 +459,8 @@ export class Conversation {
     const tree = state.tree ?? state.suspended;
     if (!tree) return { state, replies: [{ text: content.phrases.nothingToResume }, this.menu()] };
     const where = engine.whereAt(tree);
-    const step = where.title ? `step ${where.step}, ${where.title},` : `step ${where.step}`;
+    // The title is set off by commas inside the sentence: "at step 2, Wi-Fi, of the … steps".
+    const step = where.title ? `${stepName(where)},` : stepName(where);
     const here = intent.answer.replace('{step}', step).replace('{tree}', where.tree).trim();
     const told = `${here} ${content.phrases.questionsLeft.replace('{left}', String(engine.questionsLeft(tree)))}`;
     return { state, replies: state.tree ? [{ text: told }, this.question(tree)] : [{ text: told, choices: [content.phrases.carryOnChoice] }] };
@@ -671,6 +672,9 @@ const RELATED_AFTER_NOT_HELPFUL = 2;
 const KEPT_QUESTION_CHARS = 200;
 
 const ENDED: readonly InsightEvent[] = [{ kind: 'ended' }];
+
+/** "step 2, Wi-Fi": a step as the customer is told where a walk-through stands. */
+const stepName = (where: { readonly step: number; readonly title?: string }): string => (where.title ? `step ${where.step}, ${where.title}` : `step ${where.step}`);
 
 const unplacedInTree = (tree: TreeState, text: string): InsightEvent => ({ kind: 'unplaced', why: 'in_tree', text, tree: tree.tree, node: tree.node });
 
