@@ -161,7 +161,7 @@ export class Conversation {
     // A statement whose topic rests only on this step's answers' words ("did that twice already") is
     // about the step, however surely the topic claims it: "already" is also the already-set-up
     // topic's word, whose answer is to erase the device.
-    const claimedByStepWords = !asking && reading !== null && !recognition.explanation.matched.some((term) => reading.offStep.includes(term));
+    const claimedByStepWords = !asking && reading !== null && !recognition.explanation.matched.some((term) => reading.offStep.includes(term) || reading.offStep.includes(`!${term}`));
     // "Where is that setting on iOS 7?", "what's Manage Storage?": a question in the step's own words
     // is about the step, whatever topic or none one of its words names.
     const inStepWords = asking && this.deps.asksAbout(engine.resume(tree).messages.map((message) => message.text).join('\n'), text);

@@ -5,9 +5,11 @@
 
 /**
  * A message put as a question ("why does it need Wi-Fi?", "is it ok if I use it?") is asking, not
- * answering.
+ * answering. Inside a sentence "which is" is a relative clause ("it's on 17.5, which is the
+ * latest"), so only an opening "which" asks. A negative opening asks only before its subject:
+ * "won't that delete everything" asks, "won't restore" tells.
  */
-export const QUESTION = /\?\s*$|^\s*(why|how|what|whats|hows|when|where|wheres|which|who|can|could|should|would|will|is|are|do|does|am)\b|\b(why|how|what|when|where|which) (do|does|did|can|could|should|is|are|am|was|were|would|will|long|much|many)\b/i;
+export const QUESTION = /\?\s*$|^\s*(why|how|what|whats|hows|when|where|wheres|which|who|can|could|should|would|will|is|are|do|does|am)\b|^\s*(won|wouldn|shouldn|can|doesn|isn|aren|don)['\u2019]?t (that|this|it|i|you|they|we|my|the)\b|\b(why|how|what|when|where) (do|does|did|can|could|should|is|are|am|was|were|would|will|long|much|many)\b/i;
 
 /** A lone "?" (or "??"): no words to recognise, and inside a walk-through "what do you mean?" about the step. */
 export const PUZZLED = /^\s*\?+\s*$/;

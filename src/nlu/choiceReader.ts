@@ -86,8 +86,9 @@ export class ChoiceReader {
     if (query.size === 0) return this.echoedYes(choices, analysis.tokens) ?? this.bareYesOrNo(choices, text);
     // Words no example knows ("grand", "smashing") cannot be read, so they lower the score instead
     // of vanishing and leaving one known word to decide; by the square root of the known share, as
-    // fillers ("hmm", "lol", "actually") are unknown too and must not sink a clear answer.
-    const informative = analysis.stems.filter((stemmed, index) => this.vectorizer.idfOf(stemmed) !== undefined || !(STOPWORDS.has(analysis.tokens[index] ?? '') || FUNCTION_STEMS.has(stemmed)));
+    // fillers ("hmm", "lol") are unknown too and must not sink a clear answer. Hedges and figures
+    // ("basically", "128gb") never tell one answer from another, so they do not count at all.
+    const informative = analysis.stems.filter((stemmed, index) => this.vectorizer.idfOf(stemmed) !== undefined || !uninformative(analysis.tokens[index] ?? '', stemmed));
     const known = informative.filter((stemmed) => this.vectorizer.idfOf(stemmed) !== undefined).length;
     const coverage = informative.length === 0 ? 0 : Math.sqrt(known / informative.length);
     const best = choices.map((choice) => { const match = this.bestOf(query, said, choice, aboutSubject); return { ...match, score: match.score * coverage }; });
@@ -269,7 +270,7 @@ export class ChoiceReader {
    * recogniser corrects towards topic words, which turns an answer's "fine" into "find".
    */
   private analyze(typed: string): { tokens: readonly string[]; stems: readonly string[] } {
-    const text = typed.replace(BARE_NEGATION, '$1 not');
+    const text = typed.replace(RAISED_NEGATION, '$1$2 not').replace(BARE_NEGATION, '$1 not').replace(CANNOT, 'can not').replace(AMOUNT, '$1 $2');
     const raw = this.analyzer.analyze(text, false);
     const corrected = this.analyzer.analyze(text, true);
     if (raw.stems.length !== corrected.stems.length) return raw;
@@ -293,8 +294,8 @@ const ECHOED_YES = new RegExp(`^(?:(?:${YES_WORDS.join('|')}) )?(?:it|that|this|
 /** Words that say a step was done, whatever came of it; "restarted" and the like are the step's own subject words. */
 const DOING: ReadonlySet<string> = new Set(['done', 'did', 'tried', 'finished', 'completed']);
 const FIX_SUBJECTS: ReadonlySet<string> = new Set(['that', 'this', 'it', 'which']);
-/** Words beside a doing word that say nothing of how it went: "yep, done", "ok all done". */
-const BESIDE_DOING: ReadonlySet<string> = new Set([...YES_WORDS, 'ok', 'okay', 'sure', 'alright', 'right', 'all']);
+/** Words beside a doing word that say nothing of how it went: "yep, done", "ok all done", "restarted twice" ("did it again" is the error again). */
+const BESIDE_DOING: ReadonlySet<string> = new Set([...YES_WORDS, 'ok', 'okay', 'sure', 'alright', 'right', 'all', 'twice', 'times', 'few', 'couple', 'several', 'multiple']);
 
 /** Stems that deny the words after them: "isn't working" is not "working", "none of them work" not "work". */
 const NEGATIONS = new Set(['not', 'never', 'without', 'none', 'noth', 'neither', 'nor']);
@@ -304,6 +305,25 @@ const NEGATIONS = new Set(['not', 'never', 'without', 'none', 'noth', 'neither',
  * decides the answer would be lost ("didnt work" read as "worked").
  */
 const BARE_NEGATION = /\b(did|does|do|is|was|were|are|has|have|had|could|would|should|must|need)nt\b/gi;
+/** "It cannot restore": one word, which the analyzer keeps whole, so without its "not" it read as "it is restoring now". */
+const CANNOT = /\bcannot\b/gi;
+/**
+ * "I don't think the wifi is very good": the denial belongs to what follows the verb ("the wifi is
+ * not very good"), not to the Wi-Fi, which read as "it's not the wifi" answered "my Wi-Fi is fine".
+ * Only when a verb of the clause follows within a few words and no punctuation: in "I don't think
+ * so, the wifi's fine" the customer says something else.
+ */
+const RAISED_NEGATION = /\b(?:do not|don['\u2019]?t)\s+(?:really\s+)?(?:think|believe|reckon|suppose)\s+(?:that\s+)?(?!so\b)((?:[\w'\u2019-]+\s+){0,4}?)(is|are|was|were|has|have|does|do|did|will|can|could)\b/gi;
+/**
+ * Hedges and grades soften an answer without changing it: "it's basically empty", "wifi doesn't
+ * really work" (which, with "really" a feature, read no closer to "the wifi isn't working" than
+ * "wifi is not the problem" did).
+ */
+const HEDGES = ['basically', 'literally', 'really', 'pretty', 'totally', 'actually', 'honestly', 'tbh', 'just', 'quite', 'super', 'definitely', 'absolutely', 'kinda', 'mostly', 'practically', 'seriously', 'genuinely', 'completely'];
+/** A token that neither counts for nor against a reading when no example knows it; figures ("128gb", "17.5") never tell answers apart. */
+const uninformative = (token: string, stemmed: string): boolean => STOPWORDS.has(token) || FUNCTION_STEMS.has(stemmed) || /\d/.test(token);
+/** "2gb free": the figure apart from its unit, which the answers know ("only a few gigabytes left"). */
+const AMOUNT = /(\d)(gb|mb|tb|gigs?)\b/gi;
 /** How many words after a negation it covers: "not really working" as much as "not working". */
 const NEGATION_SCOPE = 2;
 /**
@@ -326,7 +346,7 @@ const ANSWER_WORDS: ReadonlySet<string> = new Set(['got', 'there']);
  * to a word no answer needs, and it made one example outweigh the message's "not work". Nor does a
  * thank-you: through "thanks that fixed it", a bare "thanks" for the step closed it as fixed.
  */
-const FUNCTION_STEMS: ReadonlySet<string> = new Set([...STOPWORDS, 'either', 'thanks', 'thank'].filter((word) => !ANSWER_WORDS.has(word)).map(stem));
+const FUNCTION_STEMS: ReadonlySet<string> = new Set([...STOPWORDS, ...HEDGES, 'either', 'thanks', 'thank'].filter((word) => !ANSWER_WORDS.has(word)).map(stem));
 
 /**
  * Stems, with the ones a negation covers marked ("not work" → not, !work), without function words.

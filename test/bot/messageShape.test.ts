@@ -6,6 +6,11 @@ describe('the shape of a typed message', () => {
     expect(QUESTION.test('is it ok if I use it')).toBe(true);
     expect(QUESTION.test('the wifi is fine?')).toBe(true);
     expect(QUESTION.test('the wifi is fine')).toBe(false);
+    expect(QUESTION.test("it's on ios 17.5 which is the latest")).toBe(false);
+    expect(QUESTION.test('which is the newest backup')).toBe(true);
+    expect(QUESTION.test('ok so what is the next step')).toBe(true);
+    expect(QUESTION.test('wont that delete everything on it')).toBe(true);
+    expect(QUESTION.test("won't restore at all")).toBe(false);
   });
 
   it('breaks a message into two to four clauses, and leaves a single clause or a story whole', () => {

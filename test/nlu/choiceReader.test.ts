@@ -20,6 +20,8 @@ describe('reading a typed answer in the context of the open question', () => {
 
   it('keeps a negation with the word it denies: a Wi-Fi that is not great is the Wi-Fi', () => {
     expect(labelFor('cannot_restore', 'wifi', "the wifi isn't great")).toBe('Wi-Fi is slow or down');
+    expect(labelFor('cannot_restore', 'wifi_fix', 'it cannot restore')).toBe('No, still failing');
+    expect(labelFor('cannot_restore', 'wifi_fix', 'cannot restore backup')).not.toBe("Yes, it's restoring now");
   });
 
   it('reads yes and no in other words through the shared examples', () => {
@@ -73,7 +75,7 @@ describe('reading a typed answer in the context of the open question', () => {
 
   it('tells a message that only says the step was done from one that says how it went', () => {
     const restart = choicesAt('cannot_restore', 'restart');
-    for (const done of ['done that', 'yep done that', 'ok done', 'restarted it', 'yes i restarted it', 'did it', "I've done it now", 'tried it', 'all done'])
+    for (const done of ['done that', 'yep done that', 'ok done', 'restarted it', 'yes i restarted it', 'did it', "I've done it now", 'tried it', 'all done', 'restarted twice', 'restarted it a few times'])
       expect(reader.reportsDoing(restart, done), done).toBe(true);
     for (const said of ['yes', 'the restart fixed it', 'already done that', "did it, didn't help", 'restarted it and nothing changed', 'done, still failing', 'did it again', 'yes that did it', 'it did', 'no'])
       expect(reader.reportsDoing(restart, said), said).toBe(false);
@@ -129,6 +131,20 @@ describe('reading a typed answer in the context of the open question', () => {
     expect(reader.asksAbout(step, 'where is that setting on iOS 7?')).toBe(true);
     expect(reader.asksAbout(step, 'what about my photos?')).toBe(false);
     expect(reader.asksAbout(step, 'why?')).toBe(false);
+  });
+
+  it('denies what follows the verb after "I don\'t think", not the subject before it', () => {
+    expect(labelFor('cannot_restore', 'wifi', "i don't think the wifi is very good here")).toBe('Wi-Fi is slow or down');
+    expect(labelFor('cannot_restore', 'wifi', 'I dont think the wifi is working')).toBe('Wi-Fi is slow or down');
+    expect(labelFor('cannot_restore', 'wifi', "i don't think it's the wifi")).toBe('No, my Wi-Fi is fine');
+    expect(labelFor('cannot_restore', 'wifi', "i don't think so, the wifi is fine")).toBe('No, my Wi-Fi is fine');
+  });
+
+  it('reads past hedges and figures no example knows, and a hedge never separates like answers', () => {
+    expect(labelFor('cannot_restore', 'storage', '128gb and its basically empty')).toBe("No, there's enough space");
+    const reading = reader.read(choicesAt('cannot_restore', 'wifi'), "wifi isn't working");
+    expect(reading && choicesAt('cannot_restore', 'wifi')[reading.index]?.label).toBe('Wi-Fi is slow or down');
+    expect(reading?.margin).toBeGreaterThan(0.08);
   });
 
   it('reads a bare "y" or "n" as the one choice that means yes or no', () => {
