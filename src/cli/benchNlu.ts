@@ -6,7 +6,7 @@ import { runBraun, runClinc, runHint3, seeded, type Timing } from '../nlu-eval/b
 /**
  * `npm run bench:nlu [-- --json] [--data DIR] [--seeds N]`: the recogniser on Braun et al. 2017, CLINC150 and
  * HINT3 v1 (../shared/benchdata/README.md), each figure printed beside the published ones.
- * Every benchmark runs once per seed of the linear model (`--seeds`, default 3), and each figure
+ * Every benchmark runs once per seed of the linear model and of Braun's cross-validation folds (`--seeds`, default 3), and each figure
  * is reported as the mean with its range. `--json` prints only {"seeds":…,"braun2017":…,"clinc150":…,
  * "hint3":…} on stdout, each figure as {mean, min, max, runs}, for CI to compare.
  */
@@ -55,7 +55,7 @@ function main(): void {
   const runs = Array.from({ length: seeds }, (_, index) => {
     const tunings = seeded(index + 1);
     progress(`run ${index + 1} of ${seeds} (seed ${index + 1}): Braun et al. 2017…`);
-    const braun = runBraun(data.braun, { tunings });
+    const braun = runBraun(data.braun, { tunings, seed: index + 1 });
     progress(`run ${index + 1} of ${seeds}: CLINC150 (full)…`);
     const clinc = runClinc(data.clinc, { tunings });
     progress(`run ${index + 1} of ${seeds}: HINT3 v1…`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { calibrated, calibration, fitPlatt } from '../../src/nlu-eval/calibration.js';
-import { crossValidate, recommend, report, sweep, type Prediction } from '../../src/nlu-eval/evaluate.js';
+import { crossValidate, recommend, repeatedCrossValidate, report, sweep, type Prediction } from '../../src/nlu-eval/evaluate.js';
 import { Recognizer, type Recognition } from '../../src/nlu/recognizer.js';
 import type { TrainingData } from '../../src/nlu/trainingData.js';
 
@@ -74,5 +74,22 @@ describe('cross-validation', () => {
     expect(predictions.filter((prediction) => prediction.expected === null).map((prediction) => prediction.text).sort()).toEqual(['book a taxi', 'order a pizza', 'weather today']);
     expect(predictions).toHaveLength(11);
     expect(trained).toEqual([4, 4]);
+  });
+
+  it('repeats cross-validation with the examples in other folds, the first run being the plain one and the shuffles set by the seed', () => {
+    const heldOutTogether = (seed: number) => {
+      const folds: string[][] = [];
+      repeatedCrossValidate(data, 2, 3, (training) => {
+        folds.push(training.intents.flatMap((intent) => intent.examples).sort());
+        return new Recognizer(training, settings);
+      }, seed);
+      return folds;
+    };
+    const pooled = repeatedCrossValidate(data, 2, 3, (training) => new Recognizer(training, settings), 1);
+    expect(pooled).toHaveLength(3 * 8);
+    expect(pooled.slice(0, 8).map((prediction) => prediction.text)).toEqual(crossValidate(data, 2, (training) => new Recognizer(training, settings)).map((prediction) => prediction.text));
+    expect(heldOutTogether(1)).toEqual(heldOutTogether(1));
+    expect(heldOutTogether(1).slice(2)).not.toEqual(heldOutTogether(1).slice(0, 2));
+    expect(heldOutTogether(1).slice(2)).not.toEqual(heldOutTogether(2).slice(2));
   });
 });
