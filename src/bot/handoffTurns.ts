@@ -6,7 +6,8 @@ import { accepted, customerWrote, hubStatus, requireAgent, takeOverOrder, type H
 import type { Standing } from '../handoff/queue.js';
 import { addressKey, type ConversationAddress, type Conversations, type HandBack, type Message } from '../handoff/types.js';
 import type { Update } from '../storage/conversationStore.js';
-import type { Conversation, Outcome } from './conversation.js';
+import type { Conversation } from './conversation.js';
+import type { Outcome } from './outcome.js';
 import { matchTopic } from './matchTopic.js';
 import type { OrderedTurns } from './orderedTurn.js';
 import { initialState, type ConversationState } from './state.js';

@@ -1,0 +1,20 @@
+import type { ChoiceReading } from '../nlu/choiceReader.js';
+
+/**
+ * How close a typed message must be to a choice's examples to count as that answer. A sure reading
+ * wins over any topic the message also mentions; a loose one only when no other topic is clearly
+ * meant. Chosen on our transcripts and tests: paraphrases of an answer score 0.3-0.7, side
+ * questions and small talk under 0.2.
+ */
+export const SURE_READING = 0.3;
+export const LOOSE_READING = 0.22;
+/** A message put as a question (QUESTION) asks rather than answers: it is an answer only this close to one. */
+export const SURE_READING_OF_A_QUESTION = 0.5;
+/** A reading this close to the runner-up choice is a guess between two answers, not an answer. */
+export const READING_MARGIN = 0.08;
+
+/**
+ * A loose reading, or one the message's opening yes or no agrees with: in "nah the wifi at my place
+ * is super fast" the words the step does not know ("place", "super") sink the score, not the answer.
+ */
+export const readsLoosely = (reading: ChoiceReading): boolean => reading.score >= LOOSE_READING || reading.opensAlike;
