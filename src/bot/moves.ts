@@ -124,7 +124,7 @@ export class Moves {
     if (state.tree) return this.explainStep(state, state.tree, intent.answer);
     if (state.lastIntent) return { state, replies: [{ text: phrases.unclearAnswer, choices: [phrases.handoffChoice] }] };
     const help = content.intents.find((item) => item.action === 'help');
-    return { state, replies: [...(help ? [{ text: help.answer }] : []), this.menu()] };
+    return help ? this.act(state, help) : { state, replies: [this.menu()] };
   }
 
   /**
