@@ -99,6 +99,8 @@ export class Conversation {
     const corrected = asking ? undefined : this.correction(state, tree, text);
     if (corrected) return corrected;
     const clauses = answerClauses(text);
+    const told = clauses && !asking && !CONTRAST.test(text) ? this.outcomeAfterDoing(state, tree, clauses) : undefined;
+    if (told) return told;
     if (reading && reading.score >= (asking ? SURE_READING_OF_A_QUESTION : SURE_READING)) {
       // "The other backups fail too and my wifi is fine": words this step's answers do not use may
       // answer the next step, when every clause surely answers the step open at that point.
@@ -195,6 +197,21 @@ export class Conversation {
     if (here && here.score >= there.score) return undefined;
     const outcome = this.moves.advance({ ...state, tree: previous.state }, engine.choose(previous.state, there.index));
     return { ...outcome, replies: [{ text: content.phrases.answerChanged }, ...outcome.replies] };
+  }
+
+  /**
+   * "Tried an older one and it restored": read whole, "tried" made it "tried all three backups".
+   * Clauses that only say what was done leave the answer to the one clause that says how it went,
+   * even where that reads only loosely ("it restored"), and only in this step's words: in "tried an
+   * older backup too, and the connection is fine" the connection answers the next step.
+   */
+  private outcomeAfterDoing(state: ConversationState, tree: TreeState, parts: readonly string[]): Outcome | undefined {
+    const { engine, reportsDoing } = this.deps;
+    const told = parts.filter((part) => !reportsDoing(engine.choicesAt(tree), part));
+    const [outcome] = told;
+    if (told.length !== 1 || parts.length === 1 || !outcome || QUESTION.test(outcome)) return undefined;
+    const reading = this.read(tree, outcome);
+    return reading && readsLoosely(reading) && reading.offStep.length === 0 ? this.moves.advance(state, engine.choose(tree, reading.index)) : undefined;
   }
 
   /**

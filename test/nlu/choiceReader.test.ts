@@ -61,6 +61,12 @@ describe('reading a typed answer in the context of the open question', () => {
     expect(labelFor('alert_screenshot', 'what_says', 'no clue honestly')).toBe('Something else');
   });
 
+  it('reads a connection that drops, an alert that went away and a device almost full through their synonyms', () => {
+    expect(labelFor('alert_screenshot', 'intro', 'no it went away too fast')).toBe("No, it's gone");
+    expect(labelFor('cannot_restore', 'wifi', 'the connection drops all the time')).toBe('Wi-Fi is slow or down');
+    expect(labelFor('cannot_restore', 'storage', "it's nearly full")).toBe('My device is full');
+  });
+
   it('reads an alert that vanished as one that is gone', () => {
     expect(labelFor('alert_screenshot', 'intro', 'it vanished')).toBe("No, it's gone");
   });
