@@ -232,7 +232,9 @@ export class Conversation {
       if (QUESTION.test(part) || (readings[index]?.score ?? 0) >= LOOSE_READING) return false;
       const recognition = this.deps.recognize(part);
       const said = this.matched(recognition);
-      return recognition.verdict === 'out_of_scope' || said?.action === 'none' || SMALL_TALK.has(said?.action ?? '');
+      // A clause no topic claims surely ("ok moved to a better network", unsure between the alerts and
+      // nothing) tells how, like one nothing claims at all.
+      return recognition.verdict === 'out_of_scope' || recognition.verdict === 'unsure' || said?.action === 'none' || SMALL_TALK.has(said?.action ?? '');
     };
     return parts.every(aside) ? this.moves.advance(state, this.deps.engine.choose(tree, answer.index)) : undefined;
   }
