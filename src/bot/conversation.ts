@@ -8,7 +8,7 @@ import { Feedback } from './feedback.js';
 import { afterContrast, answerClauses, CONTRAST, correctionOf, PUZZLED, QUESTION, questionClauses, simplify } from './messageShape.js';
 import { Moves } from './moves.js';
 import { reset, unplacedInTree, withoutFeedback, type Outcome } from './outcome.js';
-import { LOOSE_READING, READING_MARGIN, readsLoosely, SURE_READING, SURE_READING_OF_A_QUESTION } from './readings.js';
+import { LOOSE_READING, READING_MARGIN, readsLoosely, SURE_READING, SURE_READING_OF_A_QUESTION, sureReading } from './readings.js';
 import type { ConversationState, FeedbackFor } from './state.js';
 import type { Reply } from './types.js';
 
@@ -101,7 +101,7 @@ export class Conversation {
     const clauses = answerClauses(text);
     const told = clauses && !asking && !CONTRAST.test(text) ? this.outcomeAfterDoing(state, tree, clauses) : undefined;
     if (told) return told;
-    if (reading && reading.score >= (asking ? SURE_READING_OF_A_QUESTION : SURE_READING)) {
+    if (reading && reading.score >= sureReading(asking)) {
       // "The other backups fail too and my wifi is fine": words this step's answers do not use may
       // answer the next step, when every clause surely answers the step open at that point.
       const several = clauses && reading.offStep.length > 0 ? this.severalAnswers(state, tree, clauses) : undefined;

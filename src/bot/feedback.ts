@@ -3,7 +3,7 @@ import type { InsightEvent } from '../insights/events.js';
 import type { ChoiceReading } from '../nlu/choiceReader.js';
 import { QUESTION, simplify } from './messageShape.js';
 import type { Outcome } from './outcome.js';
-import { READING_MARGIN, SURE_READING, SURE_READING_OF_A_QUESTION } from './readings.js';
+import { READING_MARGIN, sureReading } from './readings.js';
 import type { ConversationState, FeedbackFor } from './state.js';
 
 /** Topics offered after "not helpful", beside a person. */
@@ -35,8 +35,7 @@ export class Feedback {
     if (said === simplify(phrases.notHelpfulChoice)) return false;
     const reading = this.readChoice(this.choices, text);
     // A question asks rather than rates: "which backup should I use" shares a stem with "very useful".
-    const sure = QUESTION.test(text) ? SURE_READING_OF_A_QUESTION : SURE_READING;
-    if (!reading || reading.score < sure || reading.margin < READING_MARGIN) return undefined;
+    if (!reading || reading.score < sureReading(QUESTION.test(text)) || reading.margin < READING_MARGIN) return undefined;
     return reading.index === 0;
   }
 

@@ -10,6 +10,8 @@ export const SURE_READING = 0.3;
 export const LOOSE_READING = 0.22;
 /** A message put as a question (QUESTION) asks rather than answers: it is an answer only this close to one. */
 export const SURE_READING_OF_A_QUESTION = 0.5;
+/** How close a message must be to count surely as an answer, by whether it is put as a question. */
+export const sureReading = (asking: boolean): number => (asking ? SURE_READING_OF_A_QUESTION : SURE_READING);
 /** A reading this close to the runner-up choice is a guess between two answers, not an answer. */
 export const READING_MARGIN = 0.08;
 
