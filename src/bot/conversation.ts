@@ -164,7 +164,8 @@ export class Conversation {
    * reaches. Only when every part reads surely as an answer to the step open at that point, so a
    * side question or an aside in one of them is never dropped. The customer sees the step reached.
    * After the first, a part that reads only as a plain yes or no ("tried another, same error")
-   * says the first answer again; only words about the next step's subject answer it.
+   * says the first answer again, and one with words the next step does not know ("something else,
+   * not network or password") is about the first; only words about the next step's subject answer it.
    */
   private severalAnswers(state: ConversationState, tree: TreeState, parts: readonly string[]): Outcome | undefined {
     let outcome: Outcome | undefined;
@@ -173,7 +174,7 @@ export class Conversation {
       const at = outcome ? outcome.state.tree : tree;
       const reading = at && !QUESTION.test(part) ? this.read(at, part) : null;
       if (!at || !reading || reading.score < SURE_READING) return undefined;
-      if (outcome && reading.plain) return undefined;
+      if (outcome && (reading.plain || reading.offStep.length > 0)) return undefined;
       outcome = this.moves.advance(outcome?.state ?? state, this.deps.engine.choose(at, reading.index));
       events.push(...(outcome.events ?? []));
     }
