@@ -79,7 +79,7 @@ export class Conversation {
     if (engine.yesCloses(tree) && this.deps.reportsDoing(engine.choicesAt(tree), text)) {
       return { state, replies: [{ text: content.phrases.howDidItGo }, this.moves.question(tree)] };
     }
-    const explain = PUZZLED.test(text) ? content.intents.find((item) => item.action === 'explain') : undefined;
+    const explain = PUZZLED.test(text) ? this.moves.intentFor('explain') : undefined;
     if (explain) return this.moves.explainStep(state, tree, explain.answer);
     const reading = this.newsOf(tree, text);
     const asking = QUESTION.test(text);
@@ -374,8 +374,8 @@ export class Conversation {
   private pickOffered(state: ConversationState, text: string): Intent | undefined {
     const { content } = this.deps;
     const said = simplify(text);
-    if (said === simplify(content.phrases.handoffChoice)) return content.intents.find((intent) => intent.action === 'handoff');
-    if (said === simplify(content.phrases.somethingElseChoice)) return content.intents.find((intent) => intent.action === 'help');
+    if (said === simplify(content.phrases.handoffChoice)) return this.moves.intentFor('handoff');
+    if (said === simplify(content.phrases.somethingElseChoice)) return this.moves.intentFor('help');
     const position = state.offered.length > 0 ? ordinalIn(text, state.offered.length) : null;
     if (position !== null) return content.intentById.get(state.offered[position] ?? '');
     const menu = [...state.offered, ...content.phrases.menu].map((id) => content.intentById.get(id));

@@ -1,4 +1,4 @@
-import type { Content, Intent } from '../content/types.js';
+import type { Content, Intent, IntentAction } from '../content/types.js';
 import type { DialogEngine, StepResult, TreeState } from '../dialogs/engine.js';
 import type { InsightEvent } from '../insights/events.js';
 import { keptText } from '../insights/recorder.js';
@@ -123,7 +123,7 @@ export class Moves {
     const { phrases } = content;
     if (state.tree) return this.explainStep(state, state.tree, intent.answer);
     if (state.lastIntent) return { state, replies: [{ text: phrases.unclearAnswer, choices: [phrases.handoffChoice] }] };
-    const help = content.intents.find((item) => item.action === 'help');
+    const help = this.intentFor('help');
     return help ? this.act(state, help) : { state, replies: [this.menu()] };
   }
 
@@ -257,7 +257,7 @@ export class Moves {
       const handedOff: InsightEvent = { kind: 'handedOff', reason: 'repeated_fallback', ...(state.lastIntent ? { topic: state.lastIntent } : {}) };
       return { state: { ...reset(state), fallbacks: 0 }, replies: [{ text: phrases.handoffAfterFallbacks }], handoff: 'repeated_fallback', events: [unplaced, handedOff] };
     }
-    const none = content.intents.find((intent) => intent.action === 'none');
+    const none = this.intentFor('none');
     return { state: { ...state, fallbacks, offered: [] }, replies: [{ text: none?.answer ?? phrases.outOfScope }], events: [unplaced] };
   }
 
@@ -274,6 +274,11 @@ export class Moves {
     return { text: content.phrases.menuPrompt, choices: titles };
   }
 
+
+  /** The intent behind a built-in action ("help", "handoff", "explain"); of the out-of-scope ones, the first. */
+  intentFor(action: IntentAction): Intent | undefined {
+    return this.deps.content.intents.find((intent) => intent.action === action);
+  }
 
   /** A customer's question as the state keeps it for feedback and the inbox: masked, trimmed, bounded. */
   private kept(said: string): string {
