@@ -341,6 +341,17 @@ export class Conversation {
     return this.moves.startTopic(reset(state), intent);
   }
 
+  /**
+   * A person was asked for and nobody can take the chat (no console, hub or agent there): the
+   * walk-through the customer was in, open or kept beside a side question, is where they stay,
+   * its question asked again, rather than lost to a handoff that cannot happen.
+   */
+  keepPlace(before: ConversationState, after: ConversationState): Outcome {
+    const { tree, suspended } = before;
+    const state: ConversationState = { ...after, ...(tree ? { tree } : {}), ...(suspended ? { suspended } : {}) };
+    return { state, replies: tree ? [this.moves.question(tree)] : [] };
+  }
+
   /** An agent hands the conversation back at a chosen node of a tree. */
   resumeAt(state: ConversationState, treeId: string, nodeId: string): Outcome {
     return this.moves.advance(reset(state), this.deps.engine.start(treeId, nodeId), treeId);

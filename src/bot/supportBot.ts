@@ -162,8 +162,10 @@ export class SupportBot {
       const people = await this.deps.people(turn);
       const { phrases } = this.deps.content;
       if (people === 'nobody') {
-        const noPerson = [...pictures.replies, { text: phrases.noPersonAvailable }];
-        return this.transcript.say(outcome.state, { customer: text, ...attachments, replies: noPerson }, { events: events.filter((event) => event.kind !== 'handedOff') });
+        // A walk-through's own last step that offered a person has ended; a person asked for mid-way keeps the customer's place.
+        const kept = outcome.handoff === 'customer_asked' ? this.deps.conversation.keepPlace(state, outcome.state) : { state: outcome.state, replies: [] };
+        const noPerson = [...pictures.replies, { text: phrases.noPersonAvailable }, ...kept.replies];
+        return this.transcript.say(kept.state, { customer: text, ...attachments, replies: noPerson }, { events: events.filter((event) => event.kind !== 'handedOff') });
       }
       if (people === 'later') {
         const context = contextOf(this.summary(state, outcome, []));

@@ -151,6 +151,15 @@ describe('the router and a person', () => {
     expect(await texts(says('my restore is slow'))).toMatch(/per gigabyte/);
   });
 
+  it('keeps the customer in their walk-through, its question asked again, when a person asked for mid-way cannot come', async () => {
+    people = 'nobody';
+    await bot.handle(says('my restore is slow'));
+    const asked = await bot.handle(says('get me a human'));
+    expect(asked.replies.map((reply) => reply.text)).toEqual(['Nobody can take this chat.', 'It can take 1 to 4 hours per gigabyte. Are you travelling?']);
+    expect(asked.replies.at(-1)?.choices).toEqual(['Yes', 'No']);
+    expect(await texts(says('yes'))).toMatch(/slower away from home/);
+  });
+
   it('keeps conversations of two channels apart even when their ids are the same', async () => {
     await bot.handle(says('get me a human'));
     expect(await texts(says('my restore is slow', { channelId: 'msteams', channel: 'teams' }))).toMatch(/per gigabyte/);
