@@ -105,7 +105,7 @@ export class Conversation {
       // "The other backups fail too and my wifi is fine": words this step's answers do not use may
       // answer the next step, when every clause surely answers the step open at that point.
       const several = clauses && reading.offStep.length > 0 ? this.severalAnswers(state, tree, clauses) : undefined;
-      return several ?? this.moves.advance(state, engine.choose(tree, reading.index));
+      return this.withAside(several ?? this.moves.advance(state, engine.choose(tree, reading.index)), tree, text);
     }
     const several = clauses && (this.severalAnswers(state, tree, clauses) ?? (asking || CONTRAST.test(text) ? undefined : this.answerAmidAsides(state, tree, clauses)));
     if (several) return several;
@@ -179,6 +179,21 @@ export class Conversation {
       events.push(...(outcome.events ?? []));
     }
     return outcome && { ...outcome, events };
+  }
+
+  /**
+   * "Yes, an older one worked, but it's missing my recent photos": the answer moves the walk-through
+   * on, and a topic the words after the contrast surely name is answered first, so what the customer
+   * raised is not dropped. Not a topic of this walk-through or of the step reached, whose text says it.
+   */
+  private withAside(outcome: Outcome, tree: TreeState, text: string): Outcome {
+    const after = afterContrast(text);
+    if (!after || (this.read(tree, after)?.score ?? 0) >= SURE_READING) return outcome;
+    const topic = this.matched(this.deps.recognize(after));
+    const reached = outcome.state.tree ? this.deps.engine.aboutAt(outcome.state.tree) : [];
+    if (!topic || topic.action || topic.tree || this.topicsOf(tree.tree).includes(topic.id) || reached.includes(topic.id)) return outcome;
+    const told: InsightEvent[] = [{ kind: 'asked', topic: topic.id }, { kind: 'answered', topic: topic.id }];
+    return { ...outcome, replies: [{ text: topic.answer }, ...outcome.replies], events: [...told, ...(outcome.events ?? [])] };
   }
 
   /**
