@@ -270,7 +270,7 @@ export class ChoiceReader {
    * recogniser corrects towards topic words, which turns an answer's "fine" into "find".
    */
   private analyze(typed: string): { tokens: readonly string[]; stems: readonly string[] } {
-    const text = typed.replace(RAISED_NEGATION, '$1$2 not').replace(BARE_NEGATION, '$1 not').replace(CANNOT, 'can not').replace(AMOUNT, '$1 $2');
+    const text = typed.replace(RAISED_NEGATION, '$1$2 not').replace(BARE_NEGATION, '$1 not').replace(CANNOT, 'can not').replace(AMOUNT, '$1 $2').replace(ELONGATED, '$1$1');
     const raw = this.analyzer.analyze(text, false);
     const corrected = this.analyzer.analyze(text, true);
     if (raw.stems.length !== corrected.stems.length) return raw;
@@ -322,6 +322,8 @@ const RAISED_NEGATION = /\b(?:do not|don['\u2019]?t)\s+(?:really\s+)?(?:think|be
 const HEDGES = ['basically', 'literally', 'really', 'pretty', 'totally', 'actually', 'honestly', 'tbh', 'just', 'quite', 'super', 'definitely', 'absolutely', 'kinda', 'mostly', 'practically', 'seriously', 'genuinely', 'completely', 'perhaps'];
 /** A token that neither counts for nor against a reading when no example knows it; figures ("128gb", "17.5") never tell answers apart. */
 const uninformative = (token: string, stemmed: string): boolean => STOPWORDS.has(token) || FUNCTION_STEMS.has(stemmed) || /\d/.test(token);
+/** "nooo", "yesss": a letter typed three times or more is read as typed twice ("noo" and "yess" are known answers). */
+const ELONGATED = /(\p{L})\1{2,}/gu;
 /** "2gb free": the figure apart from its unit, which the answers know ("only a few gigabytes left"). */
 const AMOUNT = /(\d)(gb|mb|tb|gigs?)\b/gi;
 /** How many words after a negation it covers: "not really working" as much as "not working". */

@@ -153,6 +153,11 @@ describe('reading a typed answer in the context of the open question', () => {
     expect(reading?.margin).toBeGreaterThan(0.08);
   });
 
+  it('reads a yes or no typed with its letters drawn out or one short ("nooo", "nop", "yesss")', () => {
+    for (const no of ['nooo', 'nop', 'noooooo']) expect(labelFor('cannot_restore', 'intro', no), no).toBe('No, still failing');
+    expect(labelFor('cannot_restore', 'intro', 'yesss')).toBe('Yes, that worked');
+  });
+
   it('reads a bare "y" or "n" as the one choice that means yes or no', () => {
     expect(labelFor('slow_restore', 'intro', 'n')).toBe("No, I'm at home");
     expect(labelFor('cannot_restore', 'restart', 'Y!')).toBe('Yes, it worked');
