@@ -135,6 +135,8 @@ describe('reading a typed answer in the context of the open question', () => {
   it('tells a question put in the open step\'s own words from one on anything else', () => {
     const step = content.trees.get('cannot_restore')?.nodes.intro?.say ?? '';
     expect(reader.asksAbout(step, 'where is that setting on iOS 7?')).toBe(true);
+    expect(reader.asksAbout(step, 'where is manage storage on newer ios')).toBe(true);
+    expect(reader.asksAbout(step, 'how long does a restore take?')).toBe(false);
     expect(reader.asksAbout(step, 'what about my photos?')).toBe(false);
     expect(reader.asksAbout(step, 'why?')).toBe(false);
   });
