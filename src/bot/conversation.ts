@@ -7,7 +7,7 @@ import type { Recognition } from '../nlu/recognizer.js';
 import { Feedback } from './feedback.js';
 import { afterContrast, answerClauses, CONTRAST, correctionOf, PUZZLED, QUESTION, questionClauses, simplify } from './messageShape.js';
 import { Moves } from './moves.js';
-import { reset, unplacedInTree, withoutFeedback, type Outcome } from './outcome.js';
+import { askedAndAnswered, reset, unplacedInTree, withoutFeedback, type Outcome } from './outcome.js';
 import { LOOSE_READING, READING_MARGIN, readsLoosely, SURE_READING, SURE_READING_OF_A_QUESTION, sureReading } from './readings.js';
 import type { ConversationState, FeedbackFor } from './state.js';
 import type { Reply } from './types.js';
@@ -139,7 +139,7 @@ export class Conversation {
     // A question on this step's own subject, even one the recogniser is unsure of: answered, and the step's question asked again.
     const subject = ownSubject ? intent : asking ? this.unsureAbout(recognition, engine.aboutAt(tree)) : undefined;
     if (subject) {
-      return { state: { ...state, misses: 0 }, replies: [{ text: subject.answer }, this.moves.question(tree)], events: [{ kind: 'asked', topic: subject.id }, { kind: 'answered', topic: subject.id }] };
+      return { state: { ...state, misses: 0 }, replies: [{ text: subject.answer }, this.moves.question(tree)], events: askedAndAnswered(subject.id) };
     }
     // "What do you mean, stable?": a question with the step's own words is about the step, not out of scope.
     if (inStepWords) return this.moves.explainStep(state, tree, content.phrases.inThisStep);
@@ -192,8 +192,7 @@ export class Conversation {
     const topic = this.matched(this.deps.recognize(after));
     const reached = outcome.state.tree ? this.deps.engine.aboutAt(outcome.state.tree) : [];
     if (!topic || topic.action || topic.tree || this.topicsOf(tree.tree).includes(topic.id) || reached.includes(topic.id)) return outcome;
-    const told: InsightEvent[] = [{ kind: 'asked', topic: topic.id }, { kind: 'answered', topic: topic.id }];
-    return { ...outcome, replies: [{ text: topic.answer }, ...outcome.replies], events: [...told, ...(outcome.events ?? [])] };
+    return { ...outcome, replies: [{ text: topic.answer }, ...outcome.replies], events: [...askedAndAnswered(topic.id), ...(outcome.events ?? [])] };
   }
 
   /**
@@ -342,7 +341,6 @@ export class Conversation {
     const reading = this.read(tree, text);
     return !!reading && reading.score >= SURE_READING && this.deps.engine.choicesAt(tree)[reading.index]?.means === 'no';
   }
-
 
   /** Intents whose walk-through this is: asking about them again is not a side question. */
   private topicsOf(treeId: string): string[] {

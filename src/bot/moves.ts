@@ -4,7 +4,7 @@ import type { InsightEvent } from '../insights/events.js';
 import { keptText } from '../insights/recorder.js';
 import type { Recognition } from '../nlu/recognizer.js';
 import { QUESTION } from './messageShape.js';
-import { ENDED, reachedIn, reset, stepName, toReply, unplacedInTree, type Outcome } from './outcome.js';
+import { askedAndAnswered, ENDED, reachedIn, reset, stepName, toReply, unplacedInTree, type Outcome } from './outcome.js';
 import { restoreEstimate } from './restoreEstimate.js';
 import type { ConversationState, FeedbackFor } from './state.js';
 import type { Reply } from './types.js';
@@ -48,7 +48,7 @@ export class Moves {
     return {
       state: { ...rest, suspended: tree, lastIntent: intent.id, offered: [], misses: 0, fallbacks: 0 },
       replies: [...restoreEstimate(intent, said, content.phrases.sizeEstimate), { text: intent.answer }, { text: offer, choices: [content.phrases.carryOnChoice] }],
-      events: [{ kind: 'asked', topic: intent.id }, { kind: 'answered', topic: intent.id }],
+      events: askedAndAnswered(intent.id),
     };
   }
 
@@ -173,7 +173,7 @@ export class Moves {
     return {
       state: { ...state, lastIntent: intent.id, offered: followUps.map((item) => item.id), feedback },
       replies: [...estimate, reply],
-      events: [asked, { kind: 'answered', topic: intent.id }],
+      events: askedAndAnswered(intent.id),
     };
   }
 

@@ -16,6 +16,9 @@ export interface Outcome {
   readonly events?: readonly InsightEvent[];
 }
 
+/** A topic's answer given: what the insights count for every question answered from the KB. */
+export const askedAndAnswered = (topic: string): InsightEvent[] => [{ kind: 'asked', topic }, { kind: 'answered', topic }];
+
 /** A conversation left its walk-through or topic (cancelled, restarted, said goodbye). */
 export const ENDED: readonly InsightEvent[] = [{ kind: 'ended' }];
 

@@ -63,6 +63,8 @@ export class ChoiceReader {
   private readonly wordsByChoices = new WeakMap<readonly DialogChoice[], ReadonlySet<string>>();
   /** Centroids per list of examples, keyed by the list itself (the content is frozen). */
   private readonly centroids = new Map<readonly string[], Map<string, number>>();
+  /** The stems of each step's text, asked for at every question inside a walk-through; one entry per step of the frozen content. */
+  private readonly stepStems = new Map<string, ReadonlySet<string>>();
 
   constructor(content: Content) {
     const data = trainingDataOf(content);
@@ -174,10 +176,19 @@ export class ChoiceReader {
    */
   asksAbout(step: string, text: string): boolean {
     const words = new Set(this.analyze(text).stems.filter((stemmed) => !FUNCTION_STEMS.has(stemmed) && !ASKING_WORDS.has(stemmed)));
-    const said = new Set(this.analyzer.analyze(step, false).stems);
+    const said = this.stemsOfStep(step);
     const outside = [...words].filter((stemmed) => !said.has(stemmed)).length;
     // One word of its own ("where is Manage Storage on newer iOS?") beside two of the step's still asks about the step.
     return words.size > 0 && (outside === 0 || (outside === 1 && words.size - outside >= 2));
+  }
+
+  private stemsOfStep(step: string): ReadonlySet<string> {
+    let stems = this.stepStems.get(step);
+    if (!stems) {
+      stems = new Set(this.analyzer.analyze(step, false).stems);
+      this.stepStems.set(step, stems);
+    }
+    return stems;
   }
 
   /** Every word the answers of these choices use: their labels, examples and shared yes or no examples. */
