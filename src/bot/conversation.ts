@@ -22,12 +22,14 @@ export interface ConversationDeps {
   readonly reportsDoing: (choices: readonly DialogChoice[], text: string) => boolean;
   /** Whether a question's words all occur in the open step's text (src/nlu/choiceReader.ts). */
   readonly asksAbout: (step: string, text: string) => boolean;
+  /** Whether a message says, in words no topic uses, that the customer is upset (src/nlu/mood.ts). */
+  readonly upset: (text: string) => boolean;
   /** Masks personal data (REDACT_PII) in the question kept in the state for feedback. */
   readonly redact?: (text: string) => string;
 }
 
 /** Small talk answered inside a walk-through, with its question asked again; commands act at once. */
-const SMALL_TALK = new Set(['greet', 'thanks']);
+const SMALL_TALK = new Set(['greet', 'thanks', 'frustration']);
 /** A topic recognised this surely is asked about, even when the message also reads loosely as an answer. */
 const SURE_TOPIC = 0.85;
 /** Commands that leave or restate the walk-through, and how sure the recogniser must be of one to beat a loose reading. */
@@ -83,7 +85,7 @@ export class Conversation {
     if (explain) return this.moves.explainStep(state, tree, explain.answer);
     const reading = this.newsOf(tree, text);
     const asking = QUESTION.test(text);
-    const intent = this.matched(recognition);
+    const intent = this.meant(recognition, text);
     // "start over" shares "start" with "the restore started": a command the recogniser is sure of
     // beats any reading short of a very close one, or the bot would call the problem fixed.
     const command = intent?.action && COMMANDS.has(intent.action) && recognition.confidence >= SURE_COMMAND;
@@ -257,7 +259,7 @@ export class Conversation {
   /** Outside a walk-through: a kept one may be resumed, a fixed one re-opened, else a new topic. */
   private interpret(state: ConversationState, text: string, recognition: Recognition): Outcome {
     const { content } = this.deps;
-    const intent = this.matched(recognition);
+    const intent = this.meant(recognition, text);
     const { suspended, reopen } = state;
     if (suspended) {
       if (intent?.action === 'resume' || (intent?.tree && intent.tree === suspended.tree)) return this.moves.resume(state);
@@ -318,6 +320,19 @@ export class Conversation {
 
   private matched(recognition: Recognition): Intent | undefined {
     return recognition.verdict === 'match' && recognition.intent ? this.deps.content.intentById.get(recognition.intent) : undefined;
+  }
+
+  /**
+   * The recognised intent, or frustration for an upset message no topic claims: the frustration
+   * examples cannot hold every way of saying it ("so annoying", "what a joke"), and told "that's
+   * outside what I can help with", an upset customer is told off as well.
+   */
+  private meant(recognition: Recognition, text: string): Intent | undefined {
+    const intent = this.matched(recognition);
+    if (intent && intent.action !== 'none') return intent;
+    const frustration = this.moves.intentFor('frustration');
+    const noTopic = recognition.verdict === 'out_of_scope' || intent !== undefined || recognition.candidates[0]?.intent === frustration?.id;
+    return frustration && noTopic && this.deps.upset(text) ? frustration : intent;
   }
 
   private read(tree: TreeState, text: string): ChoiceReading | null {

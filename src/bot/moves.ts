@@ -40,16 +40,19 @@ export class Moves {
 
   /** Answered from the KB, and the walk-through kept with an offer to go back to it. */
   sideQuestion(state: ConversationState, tree: TreeState, intent: Intent, said: string): Outcome {
-    const { content, engine } = this.deps;
-    const where = engine.whereAt(tree);
-    const step = stepName(where);
-    const offer = content.phrases.carryOn.replace('{tree}', where.tree).replace('{step}', step).trim();
+    const { content } = this.deps;
+    const offer = this.carryOnOffer(tree);
     const { tree: _open, ...rest } = state;
     return {
       state: { ...rest, suspended: tree, lastIntent: intent.id, offered: [], misses: 0, fallbacks: 0 },
       replies: [...restoreEstimate(intent, said, content.phrases.sizeEstimate), { text: intent.answer }, { text: offer, choices: [content.phrases.carryOnChoice] }],
       events: askedAndAnswered(intent.id),
     };
+  }
+
+  private carryOnOffer(tree: TreeState): string {
+    const where = this.deps.engine.whereAt(tree);
+    return this.deps.content.phrases.carryOn.replace('{tree}', where.tree).replace('{step}', stepName(where)).trim();
   }
 
   resume(state: ConversationState): Outcome {
@@ -92,6 +95,8 @@ export class Moves {
         return this.explain(state, intent);
       case 'progress':
         return this.progress(state, intent);
+      case 'frustration':
+        return this.soothe(state, intent);
       default:
         return { state: { ...state, fallbacks: 0 }, replies: [{ text: intent.answer }, ...this.stillAsking(state)] };
     }
@@ -145,12 +150,32 @@ export class Moves {
 
   /** The whole open step again after `lead`, with a person beside its answers; counted for the insights. */
   explainStep(state: ConversationState, tree: TreeState, lead: string): Outcome {
-    const { engine, content } = this.deps;
+    const { engine } = this.deps;
     const step = engine.resume(tree).messages.map(toReply);
     const asked = step.at(-1);
-    const choices = [...(asked?.choices ?? []), content.phrases.handoffChoice].filter((choice, index, all) => all.indexOf(choice) === index);
-    const replies = asked ? [...step.slice(0, -1), { ...asked, choices }] : step;
+    const replies = asked ? [...step.slice(0, -1), this.withPerson(asked, tree)] : step;
     return { state, replies: [{ text: lead }, ...replies], events: [{ kind: 'explained', tree: tree.tree, node: tree.node }] };
+  }
+
+  /**
+   * "I've been at this for hours", "this is useless": sympathy, and the customer's place kept with a
+   * person offered beside it. Read as a topic, venting about time moved a customer from the Cannot
+   * Restore Backup steps to the slow-restore ones, and as out of scope it was told "that's outside
+   * what I can help with".
+   */
+  private soothe(state: ConversationState, intent: Intent): Outcome {
+    const { phrases } = this.deps.content;
+    const lead: Reply = { text: intent.answer };
+    if (state.tree) return { state, replies: [lead, this.withPerson(this.question(state.tree), state.tree)] };
+    if (state.suspended) return { state, replies: [lead, { text: this.carryOnOffer(state.suspended), choices: [phrases.carryOnChoice, phrases.handoffChoice] }] };
+    return { state, replies: [lead, this.withPerson(this.menu())] };
+  }
+
+  /** A question with "Talk to a person" beside its answers, unless one of them already leads to a person. */
+  private withPerson(reply: Reply, tree?: TreeState): Reply {
+    if (tree && this.deps.engine.offersPerson(tree)) return reply;
+    const choices = [...(reply.choices ?? []), this.deps.content.phrases.handoffChoice];
+    return { ...reply, choices: choices.filter((choice, index) => choices.indexOf(choice) === index) };
   }
 
   /** After small talk inside a tree, the open question is asked again so the customer can carry on. */
@@ -273,7 +298,6 @@ export class Moves {
     const titles = content.phrases.menu.map((id) => content.intentById.get(id)?.title).filter((title): title is string => !!title);
     return { text: content.phrases.menuPrompt, choices: titles };
   }
-
 
   /** The intent behind a built-in action ("help", "handoff", "explain"); of the out-of-scope ones, the first. */
   intentFor(action: IntentAction): Intent | undefined {

@@ -95,6 +95,16 @@ export class DialogEngine {
     });
   }
 
+  /** Whether an answer to the open question already hands the chat to a person ("Yes, get me an agent"). */
+  offersPerson(state: TreeState): boolean {
+    const tree = this.trees.get(state.tree);
+    if (!tree) return false;
+    return this.choicesAt(state).some((choice) => {
+      const reached = this.enter(tree, choice.next, state.path);
+      return reached.status === 'ended' && reached.outcome === 'handoff';
+    });
+  }
+
   /** How many more questions follow the open one at most: answering "no" to each, the way a walk-through goes when nothing helps. */
   questionsLeft(state: TreeState): number {
     const tree = this.tree(state.tree);

@@ -1,4 +1,5 @@
 import type { Content, RecognizerSettings } from '../content/types.js';
+import { MoodReader } from './mood.js';
 import { Recognizer } from './recognizer.js';
 import type { TrainingData } from './trainingData.js';
 
@@ -19,3 +20,7 @@ export const choiceTextsOf = (content: Content): string[] =>
 
 export const buildRecognizer = (content: Content, settings: RecognizerSettings = content.recognizer): Recognizer =>
   new Recognizer(trainingDataOf(content), settings);
+
+/** Words the topics and the walk-throughs' answers use name the problem, so they never count as mood. */
+export const buildMoodReader = (content: Content): MoodReader =>
+  new MoodReader([...content.intents.filter((intent) => !intent.action).flatMap((intent) => intent.examples), ...choiceTextsOf(content)]);

@@ -21,6 +21,7 @@ const extra = [
   intent('go_back', { action: 'back', answer: 'Here it is again.' }),
   intent('clarify', { action: 'explain', answer: 'Sorry, that was not clear.' }),
   intent('help', { action: 'help', answer: 'I help with restores.' }),
+  intent('frustration', { action: 'frustration', answer: 'Sorry, this is stressful.' }),
 ];
 const content: Content = { ...minimal, intents: [...minimal.intents, ...extra], intentById: new Map([...minimal.intentById, ...extra.map((item) => [item.id, item] as const)]) };
 
@@ -49,7 +50,9 @@ function conversationWith(
   const reportsDoing = (_choices: unknown, text: string): boolean => doing.includes(text);
   /** A question in the open step's own words: every word of it is in the step's text. */
   const asksAbout = (step: string, text: string): boolean => text.split(/\W+/).filter(Boolean).every((word) => step.toLowerCase().includes(word.toLowerCase()));
-  const conversation = new Conversation({ content, engine, recognize, readChoice, reportsDoing, asksAbout });
+  /** The mood reader stands in as a word: a message with "useless" in it is upset. */
+  const upset = (text: string): boolean => text.includes('useless');
+  const conversation = new Conversation({ content, engine, recognize, readChoice, reportsDoing, asksAbout, upset });
   let state: ConversationState = initialState();
   let events: readonly InsightEvent[] = [];
   const respond = (text: string) => {
@@ -106,6 +109,21 @@ describe('routing a message inside a walk-through', () => {
     chat.say('slow');
     expect(chat.say('pizza')).toBe('Outside what I cover. Back to where we were.\nIt can take 1 to 4 hours per gigabyte. Are you travelling?');
     expect(chat.choices('pizza')).toEqual(['Yes', 'No', minimal.phrases.handoffChoice]);
+    expect(chat.state.tree?.node).toBe('intro');
+  });
+
+  it('meets an upset message no topic claims with sympathy, the open question again and a person beside its answers', () => {
+    const chat = conversationWith({ slow: 'slow_restore', 'this is useless': 'none' });
+    chat.say('slow');
+    expect(chat.say('this is useless')).toBe('Sorry, this is stressful.\nIt can take 1 to 4 hours per gigabyte. Are you travelling?');
+    expect(chat.choices('this is useless')).toEqual(['Yes', 'No', minimal.phrases.handoffChoice]);
+    expect(chat.state.tree?.node).toBe('intro');
+    expect(chat.state.misses).toBe(0);
+  });
+
+  it('answers an upset message that names a topic as that topic', () => {
+    const chat = conversationWith({ 'useless slow restore': 'slow_restore' });
+    expect(chat.say('useless slow restore')).toContain('Are you travelling?');
     expect(chat.state.tree?.node).toBe('intro');
   });
 

@@ -51,6 +51,17 @@ describe('what a read message leads to', () => {
     expect(second.replies.map((reply) => reply.text)).toEqual(['Passing you to a person.']);
   });
 
+  it('meets frustration with sympathy and a person offered: beside the open question, the offer to carry on, or the menu', () => {
+    const frustration: Intent = { ...side, id: 'frustration', action: 'frustration', answer: 'Sorry, this is stressful.' };
+    const inside = moves.act(inTree(), frustration);
+    expect(inside.replies.map((reply) => reply.text)).toEqual(['Sorry, this is stressful.', 'It can take 1 to 4 hours per gigabyte. Are you travelling?']);
+    expect(inside.replies.at(-1)?.choices).toEqual(['Yes', 'No', 'Talk to a person']);
+    expect(inside.state.tree?.node).toBe('intro');
+    const kept = moves.sideQuestion(inTree(), inTree().tree!, side, 'and my photos?').state;
+    expect(moves.act(kept, frustration).replies.at(-1)?.choices).toEqual(['Carry on', 'Talk to a person']);
+    expect(moves.act(initialState(), frustration).replies.at(-1)?.choices).toEqual([slow.title, 'Talk to a person']);
+  });
+
   it('asks the open question again with a person beside its answers after the second miss in a walk-through', () => {
     const once = moves.reprompt(inTree(), 'purple');
     expect(once.replies.at(-1)?.choices).toEqual(['Yes', 'No']);

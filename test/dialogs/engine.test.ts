@@ -130,6 +130,11 @@ describe('dialog engine', () => {
     expect(engine.yesCloses({ tree: 'tips', node: 'first', path: [] })).toBe(true);
   });
 
+  it('knows whether an answer to the open question already hands the chat to a person', () => {
+    expect(engine.offersPerson({ tree: 'tips', node: 'second', path: [] })).toBe(true);
+    expect(engine.offersPerson({ tree: 'tips', node: 'first', path: [] })).toBe(false);
+  });
+
   it('goes back to the step answered last, with the path before that answer, and nowhere from the first question', () => {
     const started = engine.start('tips');
     if (started.status !== 'waiting') throw new Error('expected a question');
