@@ -5,7 +5,7 @@ import type { ChoiceReading } from '../nlu/choiceReader.js';
 import type { InsightEvent } from '../insights/events.js';
 import type { Recognition } from '../nlu/recognizer.js';
 import { Feedback } from './feedback.js';
-import { afterContrast, answerClauses, CONTRAST, correctionOf, PUZZLED, QUESTION, questionClauses, simplify } from './messageShape.js';
+import { afterContrast, answerClauses, ASKS_HOW, CONTRAST, correctionOf, PUZZLED, QUESTION, questionClauses, requestParts, simplify } from './messageShape.js';
 import { Moves } from './moves.js';
 import { askedAndAnswered, reset, unplacedInTree, withoutFeedback, type Outcome } from './outcome.js';
 import { LOOSE_READING, READING_MARGIN, readsLoosely, SURE_READING, SURE_READING_OF_A_QUESTION, sureReading } from './readings.js';
@@ -35,6 +35,11 @@ const SURE_TOPIC = 0.85;
 /** Commands that leave or restate the walk-through, and how sure the recogniser must be of one to beat a loose reading. */
 const COMMANDS: ReadonlySet<string> = new Set(['cancel', 'restart', 'resume', 'handoff', 'goodbye', 'back', 'explain', 'progress']);
 const SURE_COMMAND = 0.9;
+/**
+ * How sure the recogniser must be that a part of a message asks for a person: "could I talk to
+ * someone please" is 0.87, "let me talk to my husband first" 0.68.
+ */
+const SURE_REQUEST = 0.8;
 
 /**
  * Decides what to say to one customer message. Inside a walk-through the message is first read as
@@ -83,7 +88,7 @@ export class Conversation {
     }
     const explain = PUZZLED.test(text) ? this.moves.intentFor('explain') : undefined;
     if (explain) return this.moves.explainStep(state, tree, explain.answer);
-    const reading = this.newsOf(tree, text);
+    const reading = ASKS_HOW.test(text) ? null : this.newsOf(tree, text);
     const asking = QUESTION.test(text);
     const intent = this.meant(recognition, text);
     // "start over" shares "start" with "the restore started": a command the recogniser is sure of
@@ -98,6 +103,8 @@ export class Conversation {
     if (command && acts && !(reading && reading.score >= SURE_READING_OF_A_QUESTION)) {
       return intent.action === 'resume' ? this.moves.restate(state, tree) : this.moves.act(state, intent);
     }
+    const person = this.askedForPerson(state, text, intent);
+    if (person) return person;
     const corrected = asking ? undefined : this.correction(state, tree, text);
     if (corrected) return corrected;
     const clauses = answerClauses(text);
@@ -143,8 +150,10 @@ export class Conversation {
     if (subject) {
       return { state: { ...state, misses: 0 }, replies: [{ text: subject.answer }, this.moves.question(tree)], events: askedAndAnswered(subject.id) };
     }
-    // "What do you mean, stable?": a question with the step's own words is about the step, not out of scope.
-    if (inStepWords) return this.moves.explainStep(state, tree, content.phrases.inThisStep);
+    // "What do you mean, stable?": a question with the step's own words is about the step, not out of
+    // scope; so is "how do I take a screenshot?" asked about the walk-through's own topic.
+    const ownTopic = asking && intent !== undefined && this.topicsOf(tree.tree).includes(intent.id);
+    if (inStepWords || ownTopic) return this.moves.explainStep(state, tree, content.phrases.inThisStep);
     if (asking && reading && reading.score >= LOOSE_READING) return this.moves.reprompt(state, text);
     // A question the out-of-scope class only half-claims may be outside the bot ("who painted the
     // Mona Lisa?") or about the step ("and how am I supposed to check that?"): the scope is said,
@@ -260,6 +269,8 @@ export class Conversation {
   private interpret(state: ConversationState, text: string, recognition: Recognition): Outcome {
     const { content } = this.deps;
     const intent = this.meant(recognition, text);
+    const person = this.askedForPerson(state, text, intent);
+    if (person) return person;
     const { suspended, reopen } = state;
     if (suspended) {
       if (intent?.action === 'resume' || (intent?.tree && intent.tree === suspended.tree)) return this.moves.resume(state);
@@ -320,6 +331,21 @@ export class Conversation {
 
   private matched(recognition: Recognition): Intent | undefined {
     return recognition.verdict === 'match' && recognition.intent ? this.deps.content.intentById.get(recognition.intent) : undefined;
+  }
+
+  /**
+   * "This restore is taking forever can I speak to someone": a person asked for in one part of a
+   * message is asked for, whatever topic or answer the rest holds, or the topic's answer buries the
+   * request. The topic goes with the handoff, for the person who takes the chat.
+   */
+  private askedForPerson(state: ConversationState, text: string, intent: Intent | undefined): Outcome | undefined {
+    const person = this.moves.intentFor('handoff');
+    if (!person) return undefined;
+    const asked = requestParts(text).some((part) => {
+      const recognition = this.deps.recognize(part);
+      return recognition.verdict === 'match' && recognition.intent === person.id && recognition.confidence >= SURE_REQUEST;
+    });
+    return asked ? this.moves.act(intent && !intent.action ? { ...state, lastIntent: intent.id } : state, person) : undefined;
   }
 
   /**

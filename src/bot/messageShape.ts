@@ -11,6 +11,9 @@
  */
 export const QUESTION = /\?\s*$|^\s*(why|how|what|whats|hows|when|where|wheres|which|who|can|could|should|would|will|is|are|do|does|am)\b|^\s*(won|wouldn|shouldn|can|doesn|isn|aren|don)['\u2019]?t (that|this|it|i|you|they|we|my|the)\b|\b(why|how|what|when|where) (do|does|did|can|could|should|is|are|am|was|were|would|will|long|much|many)\b/i;
 
+/** "How do I take a screenshot?": a request for instructions, never a report of how a step went. */
+export const ASKS_HOW = /^\s*(?:how|where) (?:do|can|could|should|would) (?:i|you|we)\b/i;
+
 /** A lone "?" (or "??"): no words to recognise, and inside a walk-through "what do you mean?" about the step. */
 export const PUZZLED = /^\s*\?+\s*$/;
 
@@ -48,6 +51,22 @@ export function answerClauses(text: string): string[] | undefined {
 
 /** A message's questions: its clauses, a "?" inside it ending one too (and kept with it, as QUESTION reads it). */
 export const questionClauses = (text: string): string[] | undefined => answerClauses(text.replace(/\?\s*(?=\S)/g, '?. '));
+
+/** Where a request may begin inside a run-on message: "taking forever can i speak to someone". */
+const REQUEST_OPENER = /\b(?:can|could|may|pls|please) (?:i|we|you|someone|somebody)\b|\b(?:i want|i'd like|i would like|i need|let me|get me|put me|connect me)\b/gi;
+
+/** "Don't put me through to a person": the request is refused, not made. */
+const DENIED = /\b(?:not|don'?t|do not|never|no)\s*$/i;
+
+/**
+ * The parts of a message that may be a request of their own: its clauses, and what follows a request
+ * opener after its first word, so a run-on message without punctuation still shows one.
+ */
+export function requestParts(text: string): string[] {
+  const opens = (index: number) => index > 0 && !DENIED.test(text.slice(0, index));
+  const tails = [...text.matchAll(REQUEST_OPENER)].filter((match) => opens(match.index ?? 0)).map((match) => text.slice(match.index));
+  return [...(questionClauses(text) ?? []), ...tails];
+}
 
 /** Lower case, punctuation and emoji gone: how a typed label or command is compared with ours. */
 export const simplify = (text: string): string => text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();

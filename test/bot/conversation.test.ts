@@ -22,6 +22,7 @@ const extra = [
   intent('clarify', { action: 'explain', answer: 'Sorry, that was not clear.' }),
   intent('help', { action: 'help', answer: 'I help with restores.' }),
   intent('frustration', { action: 'frustration', answer: 'Sorry, this is stressful.' }),
+  intent('person', { action: 'handoff', answer: 'Passing you to a person.' }),
 ];
 const content: Content = { ...minimal, intents: [...minimal.intents, ...extra], intentById: new Map([...minimal.intentById, ...extra.map((item) => [item.id, item] as const)]) };
 
@@ -119,6 +120,15 @@ describe('routing a message inside a walk-through', () => {
     expect(chat.choices('this is useless')).toEqual(['Yes', 'No', minimal.phrases.handoffChoice]);
     expect(chat.state.tree?.node).toBe('intro');
     expect(chat.state.misses).toBe(0);
+  });
+
+  it('hands over when one part of a message asks for a person, whatever the rest answers, with the topic named', () => {
+    const inside = conversationWith({ slow: 'slow_restore', 'get me a human': 'person' }, { 'yes abroad': { index: 0, score: 0.8 }, 'yes abroad, get me a human': { index: 0, score: 0.6 } });
+    inside.say('slow');
+    expect(inside.say('yes abroad, get me a human')).toBe('Passing you to a person.');
+    const outside = conversationWith({ 'slow restore can i talk to someone': 'slow_restore', 'can i talk to someone': 'person' });
+    expect(outside.say('slow restore can i talk to someone')).toBe('Passing you to a person.');
+    expect(outside.events).toEqual([{ kind: 'handedOff', reason: 'customer_asked', topic: 'slow_restore' }]);
   });
 
   it('answers an upset message that names a topic as that topic', () => {

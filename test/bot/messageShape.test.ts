@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { afterContrast, answerClauses, CONTRAST, correctionOf, QUESTION, questionClauses, simplify } from '../../src/bot/messageShape.js';
+import { afterContrast, answerClauses, ASKS_HOW, CONTRAST, correctionOf, QUESTION, questionClauses, requestParts, simplify } from '../../src/bot/messageShape.js';
 
 describe('the shape of a typed message', () => {
   it('tells a question from a statement by its mark or its opening words', () => {
@@ -11,6 +11,20 @@ describe('the shape of a typed message', () => {
     expect(QUESTION.test('ok so what is the next step')).toBe(true);
     expect(QUESTION.test('wont that delete everything on it')).toBe(true);
     expect(QUESTION.test("won't restore at all")).toBe(false);
+  });
+
+  it('tells a request for instructions from a question about how a step went', () => {
+    expect(ASKS_HOW.test('how do i take a screenshot on iphone')).toBe(true);
+    expect(ASKS_HOW.test('where can i find manage storage')).toBe(true);
+    expect(ASKS_HOW.test('how long does it take')).toBe(false);
+    expect(ASKS_HOW.test('yes, got it')).toBe(false);
+  });
+
+  it('finds the parts of a run-on message that may be a request of their own, but not a refused one', () => {
+    expect(requestParts('this restore is taking forever can i speak to someone')).toEqual(['can i speak to someone']);
+    expect(requestParts('no the others fail too, get me a human')).toEqual(['no the others fail too', 'get me a human', 'get me a human']);
+    expect(requestParts("slow restore, please don't put me through to a person")).toEqual(['slow restore', "please don't put me through to a person"]);
+    expect(requestParts('can i speak to someone')).toEqual([]);
   });
 
   it('breaks a message into two to four clauses, and leaves a single clause or a story whole', () => {
