@@ -5,7 +5,7 @@ import type { ChoiceReading } from '../nlu/choiceReader.js';
 import type { InsightEvent } from '../insights/events.js';
 import type { Recognition } from '../nlu/recognizer.js';
 import { Feedback } from './feedback.js';
-import { afterContrast, answerClauses, ASKS_HOW, CONTRAST, correctionOf, PUZZLED, QUESTION, questionClauses, requestParts, simplify } from './messageShape.js';
+import { afterContrast, answerClauses, ASKS_HOW, CONTRAST, correctionOf, PUZZLED, QUESTION, questionClauses, REFERS_BACK, requestParts, simplify } from './messageShape.js';
 import { Moves } from './moves.js';
 import { askedAndAnswered, reset, unplacedInTree, withoutFeedback, type Outcome } from './outcome.js';
 import { LOOSE_READING, READING_MARGIN, readsLoosely, SURE_READING, SURE_READING_OF_A_QUESTION, sureReading } from './readings.js';
@@ -158,7 +158,8 @@ export class Conversation {
     // A question the out-of-scope class only half-claims may be outside the bot ("who painted the
     // Mona Lisa?") or about the step ("and how am I supposed to check that?"): the scope is said,
     // and the whole step given again, whose instructions may be the answer.
-    if (asking && recognition.verdict === 'out_of_scope' && recognition.confidence < content.recognizer.threshold) {
+    // One that points back at the step ("what if I skip it?") is given it again however surely it is out of scope.
+    if (asking && recognition.verdict === 'out_of_scope' && (recognition.confidence < content.recognizer.threshold || REFERS_BACK.test(text))) {
       return this.moves.reprompt(state, text, content.phrases.unsureInTree);
     }
     if (intent?.action === 'none' || recognition.verdict === 'out_of_scope') {
@@ -180,13 +181,20 @@ export class Conversation {
    */
   private severalAnswers(state: ConversationState, tree: TreeState, parts: readonly string[]): Outcome | undefined {
     let outcome: Outcome | undefined;
+    let last: { at: TreeState; index: number } | undefined;
     const events: InsightEvent[] = [];
     for (const part of parts) {
       const at = outcome ? outcome.state.tree : tree;
       const reading = at && !QUESTION.test(part) ? this.read(at, part) : null;
-      if (!at || !reading || reading.score < SURE_READING) return undefined;
-      if (outcome && (reading.plain || reading.offStep.length > 0)) return undefined;
+      const answers = at && reading && reading.score >= SURE_READING && !(outcome && (reading.plain || reading.offStep.length > 0));
+      if (!at || !reading || !answers) {
+        // "My wifi is fine, it's fast fibre": a part that surely gives the last answer again is more of it.
+        const again = last && !QUESTION.test(part) ? this.read(last.at, part) : null;
+        if (again && again.score >= SURE_READING && again.index === last?.index) continue;
+        return undefined;
+      }
       outcome = this.moves.advance(outcome?.state ?? state, this.deps.engine.choose(at, reading.index));
+      last = { at, index: reading.index };
       events.push(...(outcome.events ?? []));
     }
     return outcome && { ...outcome, events };

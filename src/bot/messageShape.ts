@@ -14,6 +14,9 @@ export const QUESTION = /\?\s*$|^\s*(why|how|what|whats|hows|when|where|wheres|w
 /** "How do I take a screenshot?": a request for instructions, never a report of how a step went. */
 export const ASKS_HOW = /^\s*(?:how|where) (?:do|can|could|should|would) (?:i|you|we)\b/i;
 
+/** "Will I lose the apps if I skip it?": a question that points back at what the bot just said. */
+export const REFERS_BACK = /\b(?:it|that|this|them|those|these)\b/i;
+
 /** A lone "?" (or "??"): no words to recognise, and inside a walk-through "what do you mean?" about the step. */
 export const PUZZLED = /^\s*\?+\s*$/;
 

@@ -282,7 +282,7 @@ export class ChoiceReader {
    * recogniser corrects towards topic words, which turns an answer's "fine" into "find".
    */
   private analyze(typed: string): { tokens: readonly string[]; stems: readonly string[] } {
-    const text = typed.replace(RAISED_NEGATION, '$1$2 not').replace(BARE_NEGATION, '$1 not').replace(CANNOT, 'can not').replace(AMOUNT, '$1 $2').replace(ELONGATED, '$1$1');
+    const text = typed.replace(RAISED_NEGATION, '$1$2 not').replace(BARE_NEGATION, '$1 not').replace(CANNOT, 'can not').replace(AMOUNT, '$1 $2').replace(ELONGATED, '$1$1').replace(NO_MORE, 'nomore');
     const raw = this.analyzer.analyze(text, false);
     const corrected = this.analyzer.analyze(text, true);
     if (raw.stems.length !== corrected.stems.length) return raw;
@@ -291,7 +291,7 @@ export class ChoiceReader {
   }
 
   private features(text: string, correct: boolean): string[] {
-    return answerFeatures(this.analyzer.analyze(text, correct).stems);
+    return answerFeatures(this.analyzer.analyze(text.replace(NO_MORE, 'nomore'), correct).stems);
   }
 }
 
@@ -319,6 +319,8 @@ const NEGATIONS = new Set(['not', 'never', 'without', 'none', 'noth', 'neither',
 const BARE_NEGATION = /\b(did|does|do|is|was|were|are|has|have|had|could|would|should|must|need)nt\b/gi;
 /** "It cannot restore": one word, which the analyzer keeps whole, so without its "not" it read as "it is restoring now". */
 const CANNOT = /\bcannot\b/gi;
+/** "No more popups" says they stopped: its "no" is no answer, so the two words are read as one. */
+const NO_MORE = /\bno (?:more|longer)\b/gi;
 /**
  * "I don't think the wifi is very good": the denial belongs to what follows the verb ("the wifi is
  * not very good"), not to the Wi-Fi, which read as "it's not the wifi" answered "my Wi-Fi is fine".

@@ -42,7 +42,7 @@ function conversationWith(
     const isNone = id === 'none';
     return id && !isNone
       ? { verdict: 'match', intent: id, confidence: 0.9, candidates: [{ intent: id, confidence: 0.9 }], explanation }
-      : { verdict: 'out_of_scope', confidence: 0.1, candidates: [], explanation };
+      : { verdict: 'out_of_scope', confidence: isNone ? 0.9 : 0.1, candidates: [], explanation };
   };
   const readChoice = (_choices: unknown, text: string): ChoiceReading | null => {
     const reading = readings[text];
@@ -129,6 +129,20 @@ describe('routing a message inside a walk-through', () => {
     const outside = conversationWith({ 'slow restore can i talk to someone': 'slow_restore', 'can i talk to someone': 'person' });
     expect(outside.say('slow restore can i talk to someone')).toBe('Passing you to a person.');
     expect(outside.events).toEqual([{ kind: 'handedOff', reason: 'customer_asked', topic: 'slow_restore' }]);
+  });
+
+  it('takes a part that gives the last answer again as more of it, not as an answer to the next step', () => {
+    const readings = { 'yes abroad': { index: 0, score: 0.8 }, 'in spain': { index: 0, score: 0.6 } };
+    const chat = conversationWith({ slow: 'slow_restore' }, readings);
+    chat.say('slow');
+    expect(chat.say('yes abroad, in spain')).toBe('Restores are slower away from home.\nAnything else?');
+  });
+
+  it('gives a question that points back at the step the step again, however surely it is out of scope', () => {
+    const chat = conversationWith({ slow: 'slow_restore', 'what if i skip it?': 'none', 'who painted the mona lisa?': 'none' });
+    chat.say('slow');
+    expect(chat.say('what if i skip it?')).toContain('Maybe outside what I cover. The step again.');
+    expect(chat.say('who painted the mona lisa?')).toContain('Outside what I cover.');
   });
 
   it('answers an upset message that names a topic as that topic', () => {

@@ -24,6 +24,15 @@ describe('reading a typed answer in the context of the open question', () => {
     expect(labelFor('cannot_restore', 'wifi_fix', 'cannot restore backup')).not.toBe("Yes, it's restoring now");
   });
 
+  it('reads "no more popups" as the alerts stopped, its "no" no answer, and "no, more alerts" as still getting them', () => {
+    expect(labelFor('connection_alerts', 'intro', 'ok that worked no more popups')).toBe("Yes, they've stopped");
+    expect(labelFor('connection_alerts', 'intro', 'no, more alerts')).toBe('No, still getting them');
+  });
+
+  it('reads a spotty Wi-Fi as slow or down', () => {
+    expect(labelFor('cannot_restore', 'wifi', 'wifi is super spotty at her apartment')).toBe('Wi-Fi is slow or down');
+  });
+
   it('reads yes and no in other words through the shared examples', () => {
     expect(labelFor('cannot_restore', 'restart', 'sorted, thank you')).toBe('Yes, it worked');
     expect(labelFor('cannot_restore', 'restart', 'switched it off and on but no change')).toBe('No, still failing');
