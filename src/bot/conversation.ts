@@ -5,7 +5,7 @@ import type { ChoiceReading } from '../nlu/choiceReader.js';
 import type { InsightEvent } from '../insights/events.js';
 import type { Recognition } from '../nlu/recognizer.js';
 import { Feedback } from './feedback.js';
-import { afterContrast, answerClauses, ASKS_HOW, CONTRAST, correctionOf, PUZZLED, QUESTION, questionClauses, REFERS_BACK, requestParts, simplify } from './messageShape.js';
+import { afterContrast, afterTakingBack, answerClauses, ASKS_HOW, CONTRAST, correctionOf, PUZZLED, QUESTION, questionClauses, REFERS_BACK, requestParts, simplify } from './messageShape.js';
 import { Moves } from './moves.js';
 import { askedAndAnswered, reset, unplacedInTree, withoutFeedback, type Outcome } from './outcome.js';
 import { LOOSE_READING, READING_MARGIN, readsLoosely, SURE_READING, SURE_READING_OF_A_QUESTION, sureReading } from './readings.js';
@@ -381,7 +381,7 @@ export class Conversation {
    * the alerts keep coming, not the power and Wi-Fi the step asked for.
    */
   private newsOf(tree: TreeState, text: string): ChoiceReading | null {
-    const after = afterContrast(text);
+    const after = afterTakingBack(text) ?? afterContrast(text);
     const news = after && !QUESTION.test(after) ? this.read(tree, after) : null;
     return news && news.score >= SURE_READING ? news : this.read(tree, text);
   }

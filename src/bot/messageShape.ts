@@ -43,6 +43,16 @@ export function correctionOf(text: string): string | undefined {
   return rest !== text.replace(/\s+/g, ' ').trim() && rest.length > 0 ? rest : undefined;
 }
 
+/**
+ * What a message says after it changes its mind midway, "yes it has... no wait, I don't think it ever
+ * finished one" → "I don't think it ever finished one", if it does and says anything after.
+ */
+export function afterTakingBack(text: string): string | undefined {
+  const last = [...text.matchAll(new RegExp(TAKING_BACK.source, 'gi'))].filter((match) => /\p{L}/u.test(text.slice(0, match.index))).at(-1);
+  const after = last?.index === undefined ? '' : text.slice(last.index + last[0].length).replace(/^[\s,;:.!-]+/, '').trim();
+  return after.length > 0 ? after : undefined;
+}
+
 /** More parts than this is a story, not a list of answers. */
 const MAX_ANSWERS_IN_ONE = 4;
 

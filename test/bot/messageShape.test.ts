@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { afterContrast, answerClauses, ASKS_HOW, CONTRAST, correctionOf, QUESTION, questionClauses, requestParts, simplify } from '../../src/bot/messageShape.js';
+import { afterContrast, afterTakingBack, answerClauses, ASKS_HOW, CONTRAST, correctionOf, QUESTION, questionClauses, requestParts, simplify } from '../../src/bot/messageShape.js';
 
 describe('the shape of a typed message', () => {
   it('tells a question from a statement by its mark or its opening words', () => {
@@ -18,6 +18,13 @@ describe('the shape of a typed message', () => {
     expect(ASKS_HOW.test('where can i find manage storage')).toBe(true);
     expect(ASKS_HOW.test('how long does it take')).toBe(false);
     expect(ASKS_HOW.test('yes, got it')).toBe(false);
+  });
+
+  it('finds what a message says after changing its mind midway, and nothing when it opens with the change or ends on it', () => {
+    expect(afterTakingBack('yes it has... no wait actually i dont think it ever finished one')).toBe('i dont think it ever finished one');
+    expect(afterTakingBack("wait, actually no, I'm home")).toBe("no, I'm home");
+    expect(afterTakingBack('yes it has')).toBeUndefined();
+    expect(afterTakingBack('it worked, sorry')).toBeUndefined();
   });
 
   it('finds the parts of a run-on message that may be a request of their own, but not a refused one', () => {
