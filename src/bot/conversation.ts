@@ -24,6 +24,8 @@ export interface ConversationDeps {
   readonly asksAbout: (step: string, text: string) => boolean;
   /** Whether a message says, in words no topic uses, that the customer is upset (src/nlu/mood.ts). */
   readonly upset: (text: string) => boolean;
+  /** Whether a message is only a yes ("ok" too) or a no, with a courtesy at most (src/nlu/choiceReader.ts). */
+  readonly bareAnswer: (text: string) => 'yes' | 'no' | undefined;
   /** Masks personal data (REDACT_PII) in the question kept in the state for feedback. */
   readonly redact?: (text: string) => string;
 }
@@ -280,6 +282,9 @@ export class Conversation {
     const person = this.askedForPerson(state, text, intent);
     if (person) return person;
     const { suspended, reopen } = state;
+    // "No thanks" to "anything else?", "ok" to "shall we carry on?": what the bot asked, answered.
+    const bare = this.deps.bareAnswer(text);
+    if (bare) return this.moves.bareAnswer(state, bare);
     if (suspended) {
       if (intent?.action === 'resume' || (intent?.tree && intent.tree === suspended.tree)) return this.moves.resume(state);
       const reading = this.read(suspended, text);
@@ -386,7 +391,9 @@ export class Conversation {
     return news && news.score >= SURE_READING ? news : this.read(tree, text);
   }
 
+  /** "It failed again", "no luck": the problem is back. A bare "no" answers "anything else?" instead. */
   private readsNo(tree: TreeState, text: string): boolean {
+    if (this.deps.bareAnswer(text)) return false;
     const reading = this.read(tree, text);
     return !!reading && reading.score >= SURE_READING && this.deps.engine.choicesAt(tree)[reading.index]?.means === 'no';
   }

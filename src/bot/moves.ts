@@ -61,6 +61,18 @@ export class Moves {
     return this.advance({ ...rest, tree: suspended }, this.deps.engine.resume(suspended));
   }
 
+  /**
+   * A bare yes or no outside a walk-through answers what the bot last asked: "shall we carry on?"
+   * (a kept walk-through), else "anything else?", which every answer and welcome ends on in effect.
+   */
+  bareAnswer(state: ConversationState, means: 'yes' | 'no'): Outcome {
+    const { phrases } = this.deps.content;
+    const { suspended } = state;
+    if (suspended && means === 'yes') return this.resume(state);
+    if (suspended) return { state, replies: [{ text: phrases.leftForLater.replace('{tree}', this.deps.engine.whereAt(suspended).tree) }] };
+    return means === 'yes' ? { state, replies: [{ text: phrases.goAhead }, this.menu()] } : { state, replies: [{ text: phrases.nothingElse }] };
+  }
+
   /** "Where were we?" inside an open step: the whole step again, its instructions with its question. */
   restate(state: ConversationState, tree: TreeState): Outcome {
     return { state, replies: this.deps.engine.resume(tree).messages.map(toReply) };

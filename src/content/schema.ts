@@ -126,6 +126,12 @@ export const botFileSchema = z.strictObject({
     carryOn: text,
     carryOnChoice: text.max(30),
     nothingToResume: text,
+    /** A bare yes or "ok" outside a walk-through ("anything else?" "yes"): the menu follows. */
+    goAhead: text,
+    /** A bare no outside a walk-through ("anything else?" "no thanks"): the conversation may end here. */
+    nothingElse: text,
+    /** A bare no to "shall we carry on?": `{tree}` is kept for later. */
+    leftForLater: text,
     /** Before the step after the one that had fixed it, when the problem comes back. */
     reopened: text,
     /** `{size}` in GB, the topic's rate `{from}` to `{to}` hours per GB, and the hours it implies, `{low}` to `{high}`. */

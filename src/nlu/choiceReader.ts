@@ -150,6 +150,22 @@ export class ChoiceReader {
   }
 
   /**
+   * "No", "nope, I'm good", "yes please", "ok": a message that is only a yes or a no (an
+   * acknowledgement counts as a yes), with at most a courtesy after it. Outside a walk-through it
+   * answers what the bot last asked ("anything else?", "shall we carry on?"), and read as a question
+   * "no" was the no-backups topic. "No luck" and "no good" say how something went, so they are no bare no.
+   */
+  bareAnswer(text: string): 'yes' | 'no' | undefined {
+    if (BARE_EMOJI.test(text.trim())) return this.openers.get(asOneWord(text));
+    const said = text.toLowerCase().replace(ELONGATED, '$1$1').replace(/['\u2019]/g, '').replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+    if (ACKNOWLEDGEMENTS.test(said)) return 'yes';
+    const [first = '', ...rest] = said.split(' ');
+    const means = this.openers.get(first) ?? (ACKNOWLEDGING_WORDS.has(first) ? 'yes' : undefined);
+    if (!means) return undefined;
+    return (means === 'yes' ? AFTER_YES : AFTER_NO).test(rest.join(' ')) ? means : undefined;
+  }
+
+  /**
    * Whether the message only says the step was done ("done that", "yep, restarted it", "ok did it"):
    * every word is a yes, a word of doing, a function word or the step's subject, and one says it was
    * done. Such a message tells nothing of how it went; "already done that" and "did it, no change"
@@ -302,6 +318,16 @@ const YES_WORDS = ['yes', 'yeah', 'yep', 'yup'];
 /** A first word, then punctuation or the next word. */
 const OPENING = /^\s*([a-z]+)(?:\s*[,.!;:-]+|\s+([a-z]+))/;
 const ECHOED_YES = new RegExp(`^(?:(?:${YES_WORDS.join('|')}) )?(?:it|that|this|they) (?:did|does|do|has|have|is|was|were)$`);
+
+/** Acknowledgements, which say yes to "shall we carry on?" and nothing about how a step went. */
+const ACKNOWLEDGING_WORDS: ReadonlySet<string> = new Set(['ok', 'okay', 'okey', 'k', 'kk', 'alright', 'cool', 'right', 'fine', 'gotcha', 'understood']);
+const ACKNOWLEDGEMENTS = /^(?:got it|i see|all right|sounds good|fair enough)$/;
+/** What may follow a bare yes and add nothing: "yes please", "yeah sure", "yep go on". */
+const AFTER_YES = /^(?:(?:yes|yeah|yep|yup|sure|ok|okay|then|cool|please|pls|plz|go on|go ahead|lets go|lets do it|why not)(?:\s+|$))*$/;
+/** What may follow a bare no and add nothing: "no thanks", "nope I'm good", "nah that's all". */
+const AFTER_NO = /^(?:(?:no|nope|nah|thanks|thank you|thx|ty|im good|im fine|im ok|im okay|im all good|all good|thats all|thats it|thats everything|im done|i am good|i am fine|not now|not right now|maybe later)(?:\s+|$))*$/;
+/** A thumbs up or down sent alone. */
+const BARE_EMOJI = /^\p{Extended_Pictographic}[\u{FE0F}\u{1F3FB}-\u{1F3FF}]*$/u;
 
 /** Words that say a step was done, whatever came of it; "restarted" and the like are the step's own subject words. */
 const DOING: ReadonlySet<string> = new Set(['done', 'did', 'tried', 'finished', 'completed']);

@@ -53,7 +53,9 @@ function conversationWith(
   const asksAbout = (step: string, text: string): boolean => text.split(/\W+/).filter(Boolean).every((word) => step.toLowerCase().includes(word.toLowerCase()));
   /** The mood reader stands in as a word: a message with "useless" in it is upset. */
   const upset = (text: string): boolean => text.includes('useless');
-  const conversation = new Conversation({ content, engine, recognize, readChoice, reportsDoing, asksAbout, upset });
+  /** The choice reader stands in as a list: "no" and "nope" are bare noes, "yes" and "ok" bare yeses. */
+  const bareAnswer = (text: string): 'yes' | 'no' | undefined => (['no', 'nope'].includes(text) ? 'no' : ['yes', 'ok'].includes(text) ? 'yes' : undefined);
+  const conversation = new Conversation({ content, engine, recognize, readChoice, reportsDoing, asksAbout, upset, bareAnswer });
   let state: ConversationState = initialState();
   let events: readonly InsightEvent[] = [];
   const respond = (text: string) => {
@@ -246,6 +248,30 @@ describe('routing a message after a walk-through', () => {
     chat.say('Yes');
     expect(chat.state.reopen?.node).toBe('intro');
     expect(chat.say('it failed again')).toBe(`${minimal.phrases.reopened}\nAnything else?`);
+  });
+
+  it('takes a bare "no" to "anything else?" as nothing else, never the problem back, which still re-opens it later', () => {
+    const chat = conversationWith({ slow: 'slow_restore', 'it failed again': 'failed_again' });
+    chat.say('slow');
+    chat.say('Yes');
+    expect(chat.say('no')).toBe(minimal.phrases.nothingElse);
+    expect(chat.say('it failed again')).toBe(`${minimal.phrases.reopened}\nAnything else?`);
+  });
+
+  it('takes a bare yes or "ok" outside a walk-through as "go ahead", with the menu', () => {
+    const chat = conversationWith({ photos: 'photos' });
+    chat.say('photos');
+    expect(chat.say('ok')).toBe(`${minimal.phrases.goAhead}\nPick a topic.`);
+  });
+
+  it('answers "shall we carry on?" with a bare yes by carrying on, and with a bare no by keeping the walk-through for later', () => {
+    const chat = conversationWith({ slow: 'slow_restore', photos: 'photos' });
+    chat.say('slow');
+    chat.say('photos');
+    expect(chat.say('nope')).toBe('Leaving Slow restore for later.');
+    expect(chat.state.suspended?.node).toBe('intro');
+    expect(chat.say('yes')).toBe('It can take 1 to 4 hours per gigabyte. Are you travelling?');
+    expect(chat.state.tree?.node).toBe('intro');
   });
 
   it('asks which part of an answer was unclear, with a person offered, and before any answer says what the bot does', () => {

@@ -96,6 +96,15 @@ describe('reading a typed answer in the context of the open question', () => {
       expect(reader.reportsDoing(restart, said), said).toBe(false);
   });
 
+  it('tells a bare yes, acknowledgement or no, courtesies beside it, from one that says how something went', () => {
+    for (const yes of ['yes', 'Yeah!', 'yes please', 'ok', 'okay cool', 'sure', 'got it', 'yep go ahead', '👍'])
+      expect(reader.bareAnswer(yes), yes).toBe('yes');
+    for (const no of ['no', 'nope', 'Nooo thanks', "no thanks, I'm good", 'nah thats all', 'no thank you', 'n', '👎'])
+      expect(reader.bareAnswer(no), no).toBe('no');
+    for (const said of ['no luck', 'no good', 'no it failed again', 'no backups', 'yes that worked', 'ok thanks', 'ok restart it', 'not working', 'how long'])
+      expect(reader.bareAnswer(said), said).toBeUndefined();
+  });
+
   it('reads the question\'s verb echoed as a yes ("it did"), and with its "not" as a no', () => {
     expect(labelFor('cannot_restore', 'restart', 'it did!')).toBe('Yes, it worked');
     expect(labelFor('cannot_restore', 'restart', "it didn't")).toBe('No, still failing');
