@@ -445,6 +445,11 @@ export class Conversation {
     return helpful === undefined ? undefined : this.feedback.acknowledge(withoutFeedback(state), about, helpful);
   }
 
+  /** Whether a message is only a yes ("ok" too) or a no, with a courtesy at most. */
+  bareAnswer(text: string): 'yes' | 'no' | undefined {
+    return this.deps.bareAnswer(text);
+  }
+
   /** The topics a customer can pick from when nothing is open. */
   menu(): Reply {
     return this.moves.menu();

@@ -22,6 +22,8 @@ export interface CustomerWriting {
   readonly available: boolean;
   /** Their place in the console's queue, when they are (or are about to be) in it. */
   readonly standing?: Standing;
+  /** The message is only a yes or a no ("ok", "no thanks"). */
+  readonly bare?: 'yes' | 'no';
 }
 
 /** What came with a customer's message besides its words: pictures, and the bot's word on them. */
@@ -54,7 +56,7 @@ export class HandoffTurns implements Conversations {
   customerWrote(state: ConversationState, text: string, about: CustomerWriting, sent: Sent = {}): Update<ConversationState, TurnResult> | undefined {
     const { handoff } = state;
     if (!handoff) throw new AppError('ERR_HANDOFF_STATE', 'no person is involved');
-    const transition = customerWrote(handoff, { now: this.deps.now(), queueTimeoutMs: this.deps.queueTimeoutMs, withdraws: about.withdraws, available: about.available });
+    const transition = customerWrote(handoff, { now: this.deps.now(), queueTimeoutMs: this.deps.queueTimeoutMs, withdraws: about.withdraws, available: about.available, ...(about.bare ? { bare: about.bare } : {}) });
     if (transition.passOn) return undefined;
     const leftMessage = transition.keepMessage ? { text, ...(handoff.context ? { context: handoff.context } : {}) } : undefined;
     const extra = { ...(leftMessage ? { leftMessage } : {}), ...(transition.requestCase ? { requestCase: transition.requestCase } : {}) };

@@ -193,7 +193,8 @@ export class SupportBot {
     const available = (handoff.status === 'queued' || handoff.status === 'offered') && (await this.deps.people(turn)) === 'now';
     const toldPlace = (handoff.status === 'queued' && !handoff.waitingNoticeSent) || (handoff.status === 'offered' && available);
     const standing = toldPlace && this.deps.queue ? await this.deps.queue.standing(addressOf(turn)) : undefined;
-    return this.handoff.customerWrote(state, text, { withdraws: this.withdraws(text), available, ...(standing ? { standing } : {}) }, sent);
+    const bare = this.conversation.bareAnswer(text);
+    return this.handoff.customerWrote(state, text, { withdraws: this.withdraws(text), available, ...(standing ? { standing } : {}), ...(bare ? { bare } : {}) }, sent);
   }
 
   /** Teams' thumbs on an answer: the same acknowledgement as a typed "that helped" or "not helpful". */

@@ -111,8 +111,12 @@ export const botFileSchema = z.strictObject({
     stillQueued: text.refine((value) => value.includes('{position}'), 'must give the place in the queue with {position}'),
     /** Agents exist but none is online: the offer to leave a message (the next message is it). */
     nobodyOnline: text,
+    /** "OK" to `nobodyOnline`: the offer stands, and the next message is the one left. */
+    messagePrompt: text,
     messageLeft: text,
     messageAdded: text,
+    /** A bare yes or no after a message was left: nothing is added to it. */
+    messageStands: text,
     messageFull: text,
     /** A queued customer whose agents all went offline: what they wrote is kept as a message. */
     agentsLeft: text,

@@ -24,7 +24,7 @@ export interface HandoffState {
 }
 
 /** Which of the content's phrases the bot says; the flow never holds wording of its own. */
-export type HandoffPhrase = 'handoffWaiting' | 'handoffWithdrawn' | 'handoffFailed' | 'handoffCompleted' | 'queued' | 'messageLeft' | 'messageAdded' | 'messageFull' | 'agentsLeft';
+export type HandoffPhrase = 'handoffWaiting' | 'handoffWithdrawn' | 'handoffFailed' | 'handoffCompleted' | 'queued' | 'messagePrompt' | 'messageLeft' | 'messageAdded' | 'messageStands' | 'messageFull' | 'agentsLeft';
 
 /** What a transition decided: the new handoff part (undefined: the bot has the chat again). */
 export interface Transition {
@@ -60,13 +60,17 @@ export interface CustomerWroteOptions {
   readonly withdraws: boolean;
   /** Whether a person could answer now; asked only while queued or offered (accepted needs nobody else). */
   readonly available: boolean;
+  /** The message is only a yes or a no ("ok", "no thanks"): an answer to what the bot offered, no message to leave. */
+  readonly bare?: 'yes' | 'no';
 }
 
 /**
  * A customer's message while a person is involved. Accepted: relayed, the bot stays silent.
  * Offered: the message is the one they leave (or, if an agent came online meanwhile, they are
- * queued); an offer older than the queue timeout has lapsed and the bot answers instead.
- * Left a message: each further one is added, up to a bound. Queued: past the queue timeout the
+ * queued); an offer older than the queue timeout has lapsed and the bot answers instead. A bare
+ * "no" to the offer declines it; a bare "ok" accepts it and is no message yet.
+ * Left a message: each further one is added, up to a bound; a bare yes or no ("no thanks" to "want
+ * to add something?") adds nothing. Queued: past the queue timeout the
  * bot gives up; if every agent went offline the customer is told, and what they wrote becomes a
  * message; otherwise one notice that they are waiting, then quiet relaying. "Cancel" (or start
  * over, goodbye) withdraws from any of them but an accepted chat.
@@ -76,12 +80,14 @@ export function customerWrote(handoff: HandoffState, options: CustomerWroteOptio
   const age = options.now.getTime() - Date.parse(handoff.since);
   if (handoff.status === 'offered') {
     if (age > options.queueTimeoutMs) return { handoff: undefined, passOn: true };
-    if (options.withdraws) return { handoff: undefined, say: 'handoffWithdrawn', ended: 'withdrawn' };
+    if (options.withdraws || options.bare === 'no') return { handoff: undefined, say: 'handoffWithdrawn', ended: 'withdrawn' };
+    if (options.bare === 'yes') return { handoff, say: 'messagePrompt' };
     if (options.available && handoff.context) return { handoff: queued(options.now), say: 'queued', requestCase: handoff.context };
     return { handoff: { status: 'message', since: options.now.toISOString(), parts: 1 }, say: 'messageLeft', keepMessage: true };
   }
   if (options.withdraws) return { handoff: undefined, say: 'handoffWithdrawn', closeCase: true, ended: 'withdrawn' };
   if (handoff.status === 'message') {
+    if (options.bare) return { handoff, say: 'messageStands' };
     const parts = handoff.parts ?? 1;
     if (parts >= MAX_MESSAGE_PARTS) return { handoff, say: 'messageFull' };
     return { handoff: { ...handoff, parts: parts + 1 }, say: 'messageAdded', keepMessage: true };

@@ -215,6 +215,23 @@ describe('the router when nobody is online', () => {
     expect(await texts(says('my restore is slow'))).toMatch(/per gigabyte/);
   });
 
+  it('reads a bare "no thanks" to the offer as declining it, and "ok" as no message yet', async () => {
+    people = 'later';
+    await bot.handle(says('get me a human'));
+    expect(await texts(says('ok'))).toBe('Write your message.');
+    expect(await queue.list()).toEqual([]);
+    expect(await texts(says('no thanks'))).toBe('Request cancelled.');
+    expect(await queue.list()).toEqual([]);
+  });
+
+  it('adds no bare "no" to a message left, as an answer to "want to add something?"', async () => {
+    people = 'later';
+    await bot.handle(says('get me a human'));
+    await bot.handle(says('My restore stops at 80%'));
+    expect(await texts(says('nope'))).toBe('Your message stands.');
+    expect((await caseOf())?.leftMessage).toMatchObject({ text: 'My restore stops at 80%', parts: 1 });
+  });
+
   it('keeps no empty message: an emoji after the offer is answered and the offer stands', async () => {
     people = 'later';
     await bot.handle(says('get me a human'));

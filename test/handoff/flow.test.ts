@@ -50,6 +50,16 @@ describe('a customer when nobody is online', () => {
     expect(customerWrote(offer, nobody('2026-12-01T10:02:00Z', true))).toEqual({ handoff: undefined, say: 'handoffWithdrawn', ended: 'withdrawn' });
   });
 
+  it('declines the offer with a bare "no", and with a bare "ok" is asked for the message, nothing kept yet', () => {
+    expect(customerWrote(offer, { ...nobody('2026-12-01T10:02:00Z'), bare: 'no' })).toEqual({ handoff: undefined, say: 'handoffWithdrawn', ended: 'withdrawn' });
+    expect(customerWrote(offer, { ...nobody('2026-12-01T10:02:00Z'), bare: 'yes' })).toEqual({ handoff: offer, say: 'messagePrompt' });
+  });
+
+  it('adds nothing to a left message for a bare yes or no', () => {
+    const left = customerWrote(offer, nobody('2026-12-01T10:02:00Z')).handoff ?? offer;
+    for (const bare of ['yes', 'no'] as const) expect(customerWrote(left, { ...nobody('2026-12-01T10:03:00Z'), bare })).toEqual({ handoff: left, say: 'messageStands' });
+  });
+
   it('finds the offer lapsed after the queue timeout: the bot answers instead', () => {
     expect(customerWrote(offer, nobody('2026-12-01T10:16:00Z'))).toEqual({ handoff: undefined, passOn: true });
   });
