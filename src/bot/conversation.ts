@@ -31,7 +31,7 @@ export interface ConversationDeps {
 }
 
 /** Small talk answered inside a walk-through, with its question asked again; commands act at once. */
-const SMALL_TALK = new Set(['greet', 'thanks', 'frustration']);
+const SMALL_TALK = new Set(['greet', 'thanks', 'frustration', 'describe']);
 /** A topic recognised this surely is asked about, even when the message also reads loosely as an answer. */
 const SURE_TOPIC = 0.85;
 /** Commands that leave or restate the walk-through, and how sure the recogniser must be of one to beat a loose reading. */

@@ -109,6 +109,12 @@ export class Moves {
         return this.progress(state, intent);
       case 'frustration':
         return this.soothe(state, intent);
+      case 'describe':
+        // "It's not working" inside a walk-through is an answer the step could not place; outside
+        // one, the customer is asked what they see, with the most common problems to pick from.
+        return state.tree
+          ? { state, replies: [{ text: phrases.notUnderstoodChoice }, this.question(state.tree)] }
+          : { state: { ...state, fallbacks: 0 }, replies: [{ text: intent.answer }, this.menu()] };
       default:
         return { state: { ...state, fallbacks: 0 }, replies: [{ text: intent.answer }, ...this.stillAsking(state)] };
     }

@@ -12,7 +12,7 @@ const version = z.literal(1, { error: 'unsupported content version: this bot rea
  * resume: go back to a walk-through a side question interrupted; reopen: a problem a walk-through
  * fixed has come back, so it re-opens at the step after the one that worked.
  */
-export const ACTIONS = ['greet', 'thanks', 'goodbye', 'help', 'cancel', 'restart', 'handoff', 'resume', 'reopen', 'back', 'explain', 'progress', 'frustration', 'none'] as const;
+export const ACTIONS = ['greet', 'thanks', 'goodbye', 'help', 'cancel', 'restart', 'handoff', 'resume', 'reopen', 'back', 'explain', 'progress', 'frustration', 'describe', 'none'] as const;
 
 const intentSchema = z.strictObject({
   id,

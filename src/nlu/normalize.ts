@@ -1,8 +1,13 @@
 import { AggressiveTokenizer, PorterStemmer } from './natural.js';
 
-/** Contractions are expanded so "can't restore" and "cannot restore" share tokens. */
+/**
+ * Contractions are expanded so "can't restore" and "cannot restore" share tokens. Customers on a
+ * phone often leave out the apostrophe: "doesnt", "isnt" and "didnt" are expanded too, from a
+ * closed list, as "want" or "went" must stay whole.
+ */
 const CONTRACTIONS: ReadonlyArray<[RegExp, string]> = [
   [/\bcan'?t\b/g, 'can not'],
+  [/\b(do|does|did|is|are|was|were|has|have|had|could|would|should|must|need)nt\b/g, '$1 not'],
   [/\bwon'?t\b/g, 'will not'],
   [/\bain'?t\b/g, 'is not'],
   [/\b(\w+)n't\b/g, '$1 not'],

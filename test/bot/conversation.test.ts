@@ -22,6 +22,7 @@ const extra = [
   intent('clarify', { action: 'explain', answer: 'Sorry, that was not clear.' }),
   intent('help', { action: 'help', answer: 'I help with restores.' }),
   intent('frustration', { action: 'frustration', answer: 'Sorry, this is stressful.' }),
+  intent('vague', { action: 'describe', answer: 'What is happening?' }),
   intent('person', { action: 'handoff', answer: 'Passing you to a person.' }),
 ];
 const content: Content = { ...minimal, intents: [...minimal.intents, ...extra], intentById: new Map([...minimal.intentById, ...extra.map((item) => [item.id, item] as const)]) };
@@ -271,6 +272,14 @@ describe('routing a message after a walk-through', () => {
     expect(chat.say('nope')).toBe('Leaving Slow restore for later.');
     expect(chat.state.suspended?.node).toBe('intro');
     expect(chat.say('yes')).toBe('It can take 1 to 4 hours per gigabyte. Are you travelling?');
+    expect(chat.state.tree?.node).toBe('intro');
+  });
+
+  it('asks what is happening about a problem told in no particular words, with the menu; inside a walk-through the step is asked again', () => {
+    const chat = conversationWith({ 'not working': 'vague', slow: 'slow_restore' });
+    expect(chat.say('not working')).toBe('What is happening?\nPick a topic.');
+    chat.say('slow');
+    expect(chat.say('not working')).toBe(`${minimal.phrases.notUnderstoodChoice}\nIt can take 1 to 4 hours per gigabyte. Are you travelling?`);
     expect(chat.state.tree?.node).toBe('intro');
   });
 

@@ -23,6 +23,11 @@ describe('text preparation', () => {
     expect(tokenize("I can't restore — it won't work!! 😤")).toEqual(['i', 'can', 'not', 'restore', 'it', 'will', 'not', 'work']);
   });
 
+  it('expands a negation typed without its apostrophe, and leaves words that only end like one whole', () => {
+    expect(tokenize('it doesnt work, i didnt change anything')).toEqual(['it', 'does', 'not', 'work', 'i', 'did', 'not', 'change', 'anything']);
+    expect(tokenize('i want the restore i went through')).toEqual(['i', 'want', 'the', 'restore', 'i', 'went', 'through']);
+  });
+
   it('keeps numbers unstemmed', () => {
     expect(stem('180')).toBe('180');
   });
