@@ -98,7 +98,8 @@ export class Conversation {
     const command = intent?.action && COMMANDS.has(intent.action) && recognition.confidence >= SURE_COMMAND;
     // Not following the step ("I don't get it") beats a plain yes or no its words half-match, never
     // an answer of this step's own: "no idea what her password is" says the password is not theirs.
-    const explainable = intent?.action !== 'explain' || !reading || reading.plain || reading.score < LOOSE_READING;
+    // Put as a question ("ok now what"), it beats any reading short of a sure one.
+    const explainable = intent?.action !== 'explain' || !reading || reading.plain || reading.score < (asking ? sureReading(asking) : LOOSE_READING);
     // "All good now, no more popups" is the step's yes, not a goodbye: it ends the walk-through as fixed.
     const farewellAsYes = intent?.action === 'goodbye' && reading !== null && readsLoosely(reading) && engine.choicesAt(tree)[reading.index]?.means === 'yes';
     const acts = explainable && !farewellAsYes;
