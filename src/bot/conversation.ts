@@ -7,6 +7,7 @@ import type { Recognition } from '../nlu/recognizer.js';
 import { Feedback } from './feedback.js';
 import { afterContrast, afterTakingBack, answerClauses, ASKS_HOW, CONTRAST, correctionOf, PUZZLED, QUESTION, questionClauses, REFERS_BACK, requestParts, simplify } from './messageShape.js';
 import { Moves } from './moves.js';
+import { elapsedAnswer } from './restoreEstimate.js';
 import { askedAndAnswered, reset, unplacedInTree, withoutFeedback, type Outcome } from './outcome.js';
 import { LOOSE_READING, READING_MARGIN, readsLoosely, SURE_READING, SURE_READING_OF_A_QUESTION, sureReading } from './readings.js';
 import type { ConversationState, FeedbackFor } from './state.js';
@@ -88,6 +89,8 @@ export class Conversation {
     if (engine.yesCloses(tree) && this.deps.reportsDoing(engine.choicesAt(tree), text)) {
       return { state, replies: [{ text: content.phrases.howDidItGo }, this.moves.question(tree)] };
     }
+    const timed = this.elapsed(state, tree, text);
+    if (timed) return timed;
     const explain = PUZZLED.test(text) ? this.moves.intentFor('explain') : undefined;
     if (explain) return this.moves.explainStep(state, tree, explain.answer);
     const reading = ASKS_HOW.test(text) ? null : this.newsOf(tree, text);
@@ -172,6 +175,20 @@ export class Conversation {
       return { state: { ...state, misses }, replies: [{ text: content.phrases.outOfScopeInTree }, { ...question, choices }], events: [unplacedInTree(tree, text)] };
     }
     return this.moves.reprompt(state, text);
+  }
+
+  /**
+   * "10 hours for 3gb" where the step compares the time a restore has run with its size: worked out,
+   * not read from the words, and the estimate said first so the customer sees why.
+   */
+  private elapsed(state: ConversationState, tree: TreeState, text: string): Outcome | undefined {
+    const { engine, content } = this.deps;
+    const check = engine.elapsedAt(tree);
+    const answer = check ? elapsedAnswer(check, text, state.askedText ?? '', content.phrases.sizeEstimate) : undefined;
+    const index = answer ? engine.choicesAt(tree).findIndex((choice) => choice.label === answer.label) : -1;
+    if (!answer || index < 0) return undefined;
+    const outcome = this.moves.advance(state, engine.choose(tree, index));
+    return { ...outcome, replies: [answer.estimate, ...outcome.replies] };
   }
 
   /**
@@ -286,9 +303,12 @@ export class Conversation {
     // "No thanks" to "anything else?", "ok" to "shall we carry on?": what the bot asked, answered.
     const bare = this.deps.bareAnswer(text);
     if (bare) return this.moves.bareAnswer(state, bare);
+    // "Start over" shares "over" with "way over that": a command the recogniser is sure of is never
+    // read as an answer to a kept step, nor as the problem back after one that worked.
+    const command = intent?.action !== undefined && COMMANDS.has(intent.action) && recognition.confidence >= SURE_COMMAND;
     if (suspended) {
       if (intent?.action === 'resume' || (intent?.tree && intent.tree === suspended.tree)) return this.moves.resume(state);
-      const reading = this.read(suspended, text);
+      const reading = command ? null : this.read(suspended, text);
       if (reading && reading.score >= SURE_READING) return this.moves.advance({ ...state, tree: suspended }, this.deps.engine.choose(suspended, reading.index));
       // Words about the kept step's own subject ("the wifi's fine") answer that step, as if never left.
       if (intent && this.deps.engine.aboutAt(suspended).includes(intent.id)) {
@@ -297,7 +317,7 @@ export class Conversation {
       }
       if (intent && !intent.action) return this.moves.sideQuestion(state, suspended, intent, text);
     }
-    if (reopen && (intent?.action === 'reopen' || (intent?.tree && intent.tree === reopen.tree) || this.readsNo(reopen, text))) {
+    if (reopen && (intent?.action === 'reopen' || (intent?.tree && intent.tree === reopen.tree) || (!command && this.readsNo(reopen, text)))) {
       const reopened = this.moves.answerNo({ ...state, tree: reopen }, reopen);
       if (reopened) return { ...reopened, replies: [{ text: content.phrases.reopened }, ...reopened.replies] };
     }

@@ -1,8 +1,18 @@
-import type { Intent } from '../content/types.js';
+import type { ElapsedCheck, Intent } from '../content/types.js';
 import type { Reply } from './types.js';
+
+type Rate = { readonly from: number; readonly to: number };
 
 /** Sizes a customer gives: "64 GB", "64gb", "1.5 gigs", "1 TB" (1000 GB, as storage is sold). */
 const SIZE = /(\d{1,6}(?:[.,]\d{1,2})?)\s*(gb|gigs?|gigabytes?|tb|terabytes?)\b/i;
+
+/**
+ * Times a customer gives: "10 hours", "10hrs", "2 days", "an hour", "45 mins". A rate they quote
+ * back ("4 hours per gigabyte", "4 hours a gig") is no time the restore has run.
+ */
+const DURATION = /(?<![\w.,])(\d{1,4}(?:[.,]\d{1,2})?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s*(hours?|hrs?|h|days?|minutes?|mins?|weeks?)\b(?!\s*(?:per|an?|\/)\s*(?:gb|gigs?|gigabytes?)\b)/gi;
+const NUMBER_WORDS: Readonly<Record<string, number>> = { a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12 };
+const HOURS_PER: Readonly<Record<string, number>> = { m: 1 / 60, h: 1, d: 24, w: 168 };
 
 function sizeInGigabytes(text: string): number | undefined {
   const match = SIZE.exec(text);
@@ -12,18 +22,44 @@ function sizeInGigabytes(text: string): number | undefined {
   return gigabytes > 0 ? gigabytes : undefined;
 }
 
+/** Every time given, added up ("a day and 5 hours"), in hours. */
+function hoursIn(text: string): number | undefined {
+  let hours: number | undefined;
+  for (const [, amount = '', unit = ''] of text.matchAll(DURATION)) {
+    const value = NUMBER_WORDS[amount.toLowerCase()] ?? Number(amount.replace(',', '.'));
+    hours = (hours ?? 0) + value * (HOURS_PER[unit[0]?.toLowerCase() ?? 'h'] ?? 1);
+  }
+  return hours;
+}
+
 const formatNumber = (value: number): string => value.toLocaleString('en-US', { maximumFractionDigits: 1 });
 
-/** "64 GB" in a question about the restore rate: what the topic's rate (hoursPerGigabyte) means for that size. */
-export function restoreEstimate(intent: Intent, said: string, phrase: string): Reply[] {
-  const rate = intent.hoursPerGigabyte;
-  const size = rate ? sizeInGigabytes(said) : undefined;
-  if (!rate || size === undefined) return [];
+function estimate(rate: Rate, size: number, phrase: string): Reply {
   const text = phrase
     .replace('{size}', formatNumber(size))
     .replace('{from}', formatNumber(rate.from))
     .replace('{to}', formatNumber(rate.to))
     .replace('{low}', formatNumber(size * rate.from))
     .replace('{high}', formatNumber(size * rate.to));
-  return [{ text }];
+  return { text };
+}
+
+/** "64 GB" in a question about the restore rate: what the topic's rate (hoursPerGigabyte) means for that size. */
+export function restoreEstimate(intent: Intent, said: string, phrase: string): Reply[] {
+  const rate = intent.hoursPerGigabyte;
+  const size = rate ? sizeInGigabytes(said) : undefined;
+  return rate && size !== undefined ? [estimate(rate, size, phrase)] : [];
+}
+
+/**
+ * "It's been 10 hours for 3 GB": the step's answer a time and a size give, compared with its rate
+ * (within up to the slow end), with the estimate that decided it. The size may have come with
+ * the words that began the walk-through ("my 64gb restore is taking forever"). Undefined without both.
+ */
+export function elapsedAnswer(check: ElapsedCheck, said: string, earlier: string, phrase: string): { label: string; estimate: Reply } | undefined {
+  const hours = hoursIn(said);
+  const size = sizeInGigabytes(said) ?? sizeInGigabytes(earlier);
+  if (hours === undefined || size === undefined) return undefined;
+  const rate = check.hoursPerGigabyte;
+  return { label: hours <= size * rate.to ? check.within : check.beyond, estimate: estimate(rate, size, phrase) };
 }

@@ -14,6 +14,9 @@ const version = z.literal(1, { error: 'unsupported content version: this bot rea
  */
 export const ACTIONS = ['greet', 'thanks', 'goodbye', 'help', 'cancel', 'restart', 'handoff', 'resume', 'reopen', 'back', 'explain', 'progress', 'frustration', 'describe', 'none'] as const;
 
+/** A restore rate from the source, in hours per gigabyte of backup. */
+const rate = z.strictObject({ from: z.number().positive(), to: z.number().positive() });
+
 const intentSchema = z.strictObject({
   id,
   title: text.max(40, 'titles are button labels: 40 characters at most'),
@@ -25,7 +28,7 @@ const intentSchema = z.strictObject({
   tests: z.array(text).default([]),
   answer: text,
   /** The source's restore rate, when the answer gives it: a size the customer names is worked out with it. */
-  hoursPerGigabyte: z.strictObject({ from: z.number().positive(), to: z.number().positive() }).optional(),
+  hoursPerGigabyte: rate.optional(),
 });
 
 export const intentFileSchema = z.strictObject({
@@ -180,6 +183,12 @@ const nodeSchema = z
     answer: id.optional(),
     /** Topics this step is about: a question on them is read as part of this step, not a topic switch. */
     about: z.array(id).default([]),
+    /**
+     * "It's been 10 hours for 3 GB": a message giving how long it has run, with the backup's size
+     * in it or in the words that began the walk-through, is compared with this rate and answers
+     * the choice labelled `within` or `beyond`.
+     */
+    elapsed: z.strictObject({ hoursPerGigabyte: rate, within: text, beyond: text }).optional(),
     choices: z.array(choiceSchema).min(2, 'offer at least 2 choices').max(6, 'offer at most 6 choices').optional(),
     next: id.optional(),
     end: z.literal(true).optional(),

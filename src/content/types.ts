@@ -37,6 +37,13 @@ export interface DialogChoice {
   readonly next: string;
 }
 
+/** How a step reads a time and a size: against this rate, as the choice `within` or `beyond` (labels). */
+export interface ElapsedCheck {
+  readonly hoursPerGigabyte: { readonly from: number; readonly to: number };
+  readonly within: string;
+  readonly beyond: string;
+}
+
 export interface DialogNode {
   readonly id: string;
   readonly say: string;
@@ -44,6 +51,7 @@ export interface DialogNode {
   readonly source: string;
   readonly answer?: string;
   readonly about: readonly string[];
+  readonly elapsed?: ElapsedCheck;
   readonly choices?: readonly DialogChoice[];
   readonly next?: string;
   readonly end?: true;

@@ -1,4 +1,4 @@
-import type { DialogChoice, DialogNode, DialogTree } from '../content/types.js';
+import type { DialogChoice, DialogNode, DialogTree, ElapsedCheck } from '../content/types.js';
 import { matchChoice, type MatchStrength } from './choiceMatcher.js';
 
 /** Where a customer is in a tree, and how they got there (the handoff summary shows the path). */
@@ -118,6 +118,11 @@ export class DialogEngine {
       at = reached.state;
     }
     return left;
+  }
+
+  /** How the open question reads a time against a size, if it does. */
+  elapsedAt(state: TreeState): ElapsedCheck | undefined {
+    return this.trees.get(state.tree)?.nodes[state.node]?.elapsed;
   }
 
   /** The topics the open question is about, beyond the tree's own. */

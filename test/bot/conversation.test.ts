@@ -18,6 +18,7 @@ const extra = [
   intent('failed_again', { action: 'reopen', answer: 'Which problem is it?' }),
   intent('hello', { action: 'greet', answer: 'Hi!' }),
   intent('bye', { action: 'goodbye', answer: 'Bye!' }),
+  intent('start_over', { action: 'restart', answer: 'Starting over.' }),
   intent('go_back', { action: 'back', answer: 'Here it is again.' }),
   intent('clarify', { action: 'explain', answer: 'Sorry, that was not clear.' }),
   intent('help', { action: 'help', answer: 'I help with restores.' }),
@@ -249,6 +250,14 @@ describe('routing a message after a walk-through', () => {
     chat.say('Yes');
     expect(chat.state.reopen?.node).toBe('intro');
     expect(chat.say('it failed again')).toBe(`${minimal.phrases.reopened}\nAnything else?`);
+  });
+
+  it('never reads a sure command as the problem back, whatever answer of the step its words half-match', () => {
+    const chat = conversationWith({ slow: 'slow_restore', 'start over': 'start_over' }, { 'start over': { index: 1, score: 0.47 } });
+    chat.say('slow');
+    chat.say('Yes');
+    expect(chat.say('start over')).toBe('Starting over.\nPick a topic.');
+    expect(chat.state.reopen).toBeUndefined();
   });
 
   it('takes a bare "no" to "anything else?" as nothing else, never the problem back, which still re-opens it later', () => {

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import type { ElapsedCheck } from '../../src/content/types.js';
+import { elapsedAnswer } from '../../src/bot/restoreEstimate.js';
+
+const check: ElapsedCheck = { hoursPerGigabyte: { from: 1, to: 4 }, within: 'Within', beyond: 'Longer' };
+const phrase = '{size} GB: {low} to {high} hours.';
+const labelFor = (said: string, earlier = '') => elapsedAnswer(check, said, earlier, phrase)?.label;
+
+describe('a time the restore has run, against its size', () => {
+  it('is within the estimate up to its slow end, and beyond it after, with the estimate that decided', () => {
+    expect(elapsedAnswer(check, 'its been like 10 hours for 3gb', '', phrase)).toEqual({ label: 'Within', estimate: { text: '3 GB: 3 to 12 hours.' } });
+    expect(labelFor('13 hours and its only 3 GB')).toBe('Longer');
+    expect(labelFor('about 5 hrs, backup is 20 gigs')).toBe('Within');
+  });
+
+  it('reads days, weeks, minutes and times in words, added up', () => {
+    expect(labelFor('2 days for 10gb')).toBe('Longer');
+    expect(labelFor('a day and 5 hours, 8gb')).toBe('Within');
+    expect(labelFor('45 mins for 1gb')).toBe('Within');
+    expect(labelFor('a week now, 30gb')).toBe('Longer');
+  });
+
+  it('takes the size from the words that began the walk-through when the message has none', () => {
+    expect(labelFor('running for 2 days', 'my 2gb restore is taking forever')).toBe('Longer');
+  });
+
+  it('never takes a rate quoted back for the time it has run, and gives nothing without both a time and a size', () => {
+    expect(labelFor('the estimate says 4 hours per gb and mine is 10gb, its been 3 days')).toBe('Longer');
+    expect(labelFor('it says 4 hours a gig, mine is 10gb')).toBeUndefined();
+    expect(labelFor('its been 10 hours')).toBeUndefined();
+    expect(labelFor('its 64gb')).toBeUndefined();
+  });
+});
