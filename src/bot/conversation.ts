@@ -114,6 +114,7 @@ export class Conversation {
     const corrected = asking ? undefined : this.correction(state, tree, text);
     if (corrected) return corrected;
     const clauses = answerClauses(text);
+    if (!asking && this.onlyDone(tree, reading, clauses ?? [text])) return { state, replies: [{ text: content.phrases.howDidItGo }, this.moves.question(tree)] };
     const told = clauses && !asking && !CONTRAST.test(text) ? this.outcomeAfterDoing(state, tree, clauses) : undefined;
     if (told) return told;
     if (reading && reading.score >= sureReading(asking)) {
@@ -251,6 +252,21 @@ export class Conversation {
     if (here && here.score >= there.score) return undefined;
     const outcome = this.moves.advance({ ...state, tree: previous.state }, engine.choose(previous.state, there.index));
     return { ...outcome, replies: [{ text: content.phrases.answerChanged }, ...outcome.replies] };
+  }
+
+  /**
+   * "Phone is charging and on wifi yeah": a yes heard only loosely, in the shared examples, beside
+   * words of its own, says the step was done, not that it fixed the problem, which would close the
+   * walk-through. Unless one clause says how it went and nothing else: "moved to a better network and it worked".
+   */
+  private onlyDone(tree: TreeState, reading: ChoiceReading | null, parts: readonly string[]): boolean {
+    const { engine } = this.deps;
+    const looseYes = reading?.plain === true && reading.score < SURE_READING && reading.offStep.length > 0 && engine.choicesAt(tree)[reading.index]?.means === 'yes';
+    if (!looseYes || !engine.yesCloses(tree)) return false;
+    return !parts.some((part) => {
+      const said = this.read(tree, part);
+      return said !== null && said.score >= SURE_READING && said.offStep.length === 0;
+    });
   }
 
   /**
