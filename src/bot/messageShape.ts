@@ -7,9 +7,10 @@
  * A message put as a question ("why does it need Wi-Fi?", "is it ok if I use it?") is asking, not
  * answering. Inside a sentence "which is" is a relative clause ("it's on 17.5, which is the
  * latest"), so only an opening "which" asks. A negative opening asks only before its subject:
- * "won't that delete everything" asks, "won't restore" tells. "Ok now what" asks what to do next.
+ * "won't that delete everything" asks, "won't restore" tells. "Ok now what" asks what to do next;
+ * "so can I use it meanwhile" asks after its filler; "should have room" tells (no subject follows).
  */
-export const QUESTION = /\?\s*$|\b(?:now|then|so) what\b|\bwhat (?:now|next)\b|^\s*(why|how|what|whats|hows|when|where|wheres|which|who|can|could|should|would|will|is|are|do|does|am)\b|^\s*(won|wouldn|shouldn|can|doesn|isn|aren|don)['\u2019]?t (that|this|it|i|you|they|we|my|the)\b|\b(why|how|what|when|where) (do|does|did|can|could|should|is|are|am|was|were|would|will|long|much|many)\b/i;
+export const QUESTION = /\?\s*$|\b(?:now|then|so) what\b|\bwhat (?:now|next)\b|^\s*(?:(?:so|and|but|ok|okay|also|oh|hmm|wait|well)[\s,]+){0,3}(?:(?:why|how|what|whats|hows|when|where|wheres|which|who)\b|(?:can|could|should|would|will|is|are|do|does|am)\b(?!\s+(?:have|be|been|do|work|need)\b))|^\s*(won|wouldn|shouldn|can|doesn|isn|aren|don)['\u2019]?t (that|this|it|i|you|they|we|my|the)\b|\b(why|how|what|when|where) (do|does|did|can|could|should|is|are|am|was|were|would|will|long|much|many)\b/i;
 
 /** "How do I take a screenshot?": a request for instructions, never a report of how a step went. */
 export const ASKS_HOW = /^\s*(?:how|where) (?:do|can|could|should|would) (?:i|you|we)\b/i;

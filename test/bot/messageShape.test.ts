@@ -6,6 +6,9 @@ describe('the shape of a typed message', () => {
     expect(QUESTION.test('is it ok if I use it')).toBe(true);
     expect(QUESTION.test('the wifi is fine?')).toBe(true);
     expect(QUESTION.test('the wifi is fine')).toBe(false);
+    expect(QUESTION.test('ok so can i use whatsapp while its going')).toBe(true);
+    expect(QUESTION.test('should have room')).toBe(false);
+    expect(QUESTION.test('will do')).toBe(false);
     expect(QUESTION.test("it's on ios 17.5 which is the latest")).toBe(false);
     expect(QUESTION.test('which is the newest backup')).toBe(true);
     expect(QUESTION.test('ok so what is the next step')).toBe(true);
