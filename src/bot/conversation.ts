@@ -5,7 +5,7 @@ import type { ChoiceReading } from '../nlu/choiceReader.js';
 import type { InsightEvent } from '../insights/events.js';
 import type { Recognition } from '../nlu/recognizer.js';
 import { Feedback } from './feedback.js';
-import { afterContrast, afterTakingBack, answerClauses, ASKS_HOW, CONTRAST, correctionOf, PUZZLED, QUESTION, questionClauses, REFERS_BACK, requestParts, simplify } from './messageShape.js';
+import { afterContrast, afterTakingBack, answerClauses, ASKS_HOW, CONTRAST, correctionOf, PUZZLED, QUESTION, questionClauses, REFERS_BACK, REPEATED, requestParts, simplify } from './messageShape.js';
 import { Moves } from './moves.js';
 import { elapsedAnswer } from './restoreEstimate.js';
 import { askedAndAnswered, reset, unplacedInTree, withoutFeedback, type Outcome } from './outcome.js';
@@ -86,6 +86,10 @@ export class Conversation {
     const { content, engine } = this.deps;
     // "Done that", "yep, restarted it": read as a yes, the walk-through would close as fixed, and "ok
     // done" as a goodbye would end it; neither says how it went, which is what the step asks.
+    // Done again and again ("restarted it 5 times", "restarted twice already"), it did not help.
+    const doneAgain = REPEATED.test(text) && this.deps.reportsDoing(engine.choicesAt(tree), text.replace(/\s*\balready\b/gi, ''));
+    const no = doneAgain && engine.yesCloses(tree) ? this.moves.answerNo(state, tree) : undefined;
+    if (no) return no;
     if (engine.yesCloses(tree) && this.deps.reportsDoing(engine.choicesAt(tree), text)) {
       return { state, replies: [{ text: content.phrases.howDidItGo }, this.moves.question(tree)] };
     }

@@ -18,6 +18,9 @@ export const ASKS_HOW = /^\s*(?:how|where) (?:do|can|could|should|would) (?:i|yo
 /** "Will I lose the apps if I skip it?": a question that points back at what the bot just said. */
 export const REFERS_BACK = /\b(?:it|that|this|them|those|these)\b/i;
 
+/** "Restarted it 5 times", "tried twice already": a step done again and again, which says it did not help. */
+export const REPEATED = /\b(?:twice|(?:\d+|two|three|four|five|several|a few|few|multiple|many|a couple of|couple of|so many|a bunch of) times|again and again|over and over)\b/i;
+
 /** A lone "?" (or "??"): no words to recognise, and inside a walk-through "what do you mean?" about the step. */
 export const PUZZLED = /^\s*\?+\s*$/;
 

@@ -236,6 +236,13 @@ describe('routing a message inside a walk-through', () => {
     expect(chat.say('photos?')).toBe('Photos come back after your settings.\nCarry on with Slow restore? We were at step 1.');
   });
 
+  it('reads a step done again and again as not having helped, and done once as not saying how it went', () => {
+    const chat = conversationWith({ slow: 'slow_restore' }, {}, {}, ['tried it 5 times', 'tried it']);
+    chat.say('slow');
+    expect(chat.say('tried it')).toBe(`${minimal.phrases.howDidItGo}\nIt can take 1 to 4 hours per gigabyte. Are you travelling?`);
+    expect(chat.say('tried it 5 times already')).toBe('Anything else?');
+  });
+
   it('answers small talk and asks the open question again', () => {
     const chat = conversationWith({ slow: 'slow_restore', hi: 'hello' });
     chat.say('slow');
