@@ -7,7 +7,7 @@ import type { Recognition } from '../nlu/recognizer.js';
 import { Feedback } from './feedback.js';
 import { afterContrast, afterTakingBack, answerClauses, ASKS_HOW, CONTRAST, correctionOf, PUZZLED, QUESTION, questionClauses, REFERS_BACK, REPEATED, requestParts, simplify } from './messageShape.js';
 import { Moves } from './moves.js';
-import { elapsedAnswer } from './restoreEstimate.js';
+import { elapsedAnswer, restoreEstimate } from './restoreEstimate.js';
 import { askedAndAnswered, reset, unplacedInTree, withoutFeedback, type Outcome } from './outcome.js';
 import { LOOSE_READING, READING_MARGIN, readsLoosely, SURE_READING, SURE_READING_OF_A_QUESTION, sureReading } from './readings.js';
 import type { ConversationState, FeedbackFor } from './state.js';
@@ -93,7 +93,7 @@ export class Conversation {
     if (engine.yesCloses(tree) && this.deps.reportsDoing(engine.choicesAt(tree), text)) {
       return { state, replies: [{ text: content.phrases.howDidItGo }, this.moves.question(tree)] };
     }
-    const timed = this.elapsed(state, tree, text);
+    const timed = this.elapsed(state, tree, text) ?? this.sizeAsked(state, tree, text);
     if (timed) return timed;
     const explain = PUZZLED.test(text) ? this.moves.intentFor('explain') : undefined;
     if (explain) return this.moves.explainStep(state, tree, explain.answer);
@@ -194,6 +194,18 @@ export class Conversation {
     if (!answer || index < 0) return undefined;
     const outcome = this.moves.advance(state, engine.choose(tree, index));
     return { ...outcome, replies: [answer.estimate, ...outcome.replies] };
+  }
+
+  /**
+   * "So how many hours for 12 gigs roughly?" inside the walk-through of a topic with a restore rate:
+   * the estimate for that size, and the step's question again.
+   */
+  private sizeAsked(state: ConversationState, tree: TreeState, text: string): Outcome | undefined {
+    if (!QUESTION.test(text)) return undefined;
+    const { content } = this.deps;
+    const rated = this.topicsOf(tree.tree).map((id) => content.intentById.get(id)).find((intent) => intent?.hoursPerGigabyte);
+    const [estimate] = rated ? restoreEstimate(rated, text, content.phrases.sizeEstimate) : [];
+    return estimate ? { state, replies: [estimate, this.moves.question(tree)] } : undefined;
   }
 
   /**
