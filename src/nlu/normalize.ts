@@ -3,11 +3,14 @@ import { AggressiveTokenizer, PorterStemmer } from './natural.js';
 /**
  * Contractions are expanded so "can't restore" and "cannot restore" share tokens. Customers on a
  * phone often leave out the apostrophe: "doesnt", "isnt" and "didnt" are expanded too, from a
- * closed list, as "want" or "went" must stay whole.
+ * closed list, as "want" or "went" must stay whole; so are "ill" and "ive", which here are "I'll"
+ * and "I've" far more often than a word of their own (read as "ill", it sounded upset).
  */
 const CONTRACTIONS: ReadonlyArray<[RegExp, string]> = [
   [/\bcan'?t\b/g, 'can not'],
   [/\b(do|does|did|is|are|was|were|has|have|had|could|would|should|must|need)nt\b/g, '$1 not'],
+  [/\bill\b/g, 'i will'],
+  [/\bive\b/g, 'i have'],
   [/\bwon'?t\b/g, 'will not'],
   [/\bain'?t\b/g, 'is not'],
   [/\b(\w+)n't\b/g, '$1 not'],

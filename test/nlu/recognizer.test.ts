@@ -26,6 +26,7 @@ describe('text preparation', () => {
   it('expands a negation typed without its apostrophe, and leaves words that only end like one whole', () => {
     expect(tokenize('it doesnt work, i didnt change anything')).toEqual(['it', 'does', 'not', 'work', 'i', 'did', 'not', 'change', 'anything']);
     expect(tokenize('i want the restore i went through')).toEqual(['i', 'want', 'the', 'restore', 'i', 'went', 'through']);
+    expect(tokenize('ill wait, ive tried')).toEqual(['i', 'will', 'wait', 'i', 'have', 'tried']);
   });
 
   it('keeps numbers unstemmed', () => {
