@@ -85,13 +85,13 @@ export class Conversation {
   private inTree(state: ConversationState, tree: TreeState, text: string, recognition: Recognition): Outcome {
     const { content, engine } = this.deps;
     // "Done that", "yep, restarted it": read as a yes, the walk-through would close as fixed, and "ok
-    // done" as a goodbye would end it; neither says how it went, which is what the step asks.
-    // Done again and again ("restarted it 5 times", "restarted twice already"), it did not help.
-    const doneAgain = REPEATED.test(text) && this.deps.reportsDoing(engine.choicesAt(tree), text.replace(/\s*\balready\b/gi, ''));
-    const no = doneAgain && engine.yesCloses(tree) ? this.moves.answerNo(state, tree) : undefined;
-    if (no) return no;
-    if (engine.yesCloses(tree) && this.deps.reportsDoing(engine.choicesAt(tree), text)) {
-      return { state, replies: [{ text: content.phrases.howDidItGo }, this.moves.question(tree)] };
+    // done" as a goodbye would end it; neither says how it went, which is what the step asks. Done
+    // again and again ("restarted it 5 times", "restarted twice already"), it did not help.
+    if (engine.yesCloses(tree)) {
+      const choices = engine.choicesAt(tree);
+      const no = REPEATED.test(text) && this.deps.reportsDoing(choices, text.replace(/\s*\balready\b/gi, '')) ? this.moves.answerNo(state, tree) : undefined;
+      if (no) return no;
+      if (this.deps.reportsDoing(choices, text)) return this.askHowItWent(state, tree);
     }
     const timed = this.elapsed(state, tree, text) ?? this.sizeAsked(state, tree, text);
     if (timed) return timed;
@@ -118,7 +118,7 @@ export class Conversation {
     const corrected = asking ? undefined : this.correction(state, tree, text);
     if (corrected) return corrected;
     const clauses = answerClauses(text);
-    if (!asking && this.onlyDone(tree, reading, clauses ?? [text])) return { state, replies: [{ text: content.phrases.howDidItGo }, this.moves.question(tree)] };
+    if (!asking && this.onlyDone(tree, reading, clauses ?? [text])) return this.askHowItWent(state, tree);
     const told = clauses && !asking && !CONTRAST.test(text) ? this.outcomeAfterDoing(state, tree, clauses) : undefined;
     if (told) return told;
     if (reading && reading.score >= sureReading(asking)) {
@@ -268,6 +268,10 @@ export class Conversation {
     if (here && here.score >= there.score) return undefined;
     const outcome = this.moves.advance({ ...state, tree: previous.state }, engine.choose(previous.state, there.index));
     return { ...outcome, replies: [{ text: content.phrases.answerChanged }, ...outcome.replies] };
+  }
+
+  private askHowItWent(state: ConversationState, tree: TreeState): Outcome {
+    return { state, replies: [{ text: this.deps.content.phrases.howDidItGo }, this.moves.question(tree)] };
   }
 
   /**

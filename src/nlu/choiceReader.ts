@@ -298,7 +298,7 @@ export class ChoiceReader {
    * recogniser corrects towards topic words, which turns an answer's "fine" into "find".
    */
   private analyze(typed: string): { tokens: readonly string[]; stems: readonly string[] } {
-    const text = typed.replace(RAISED_NEGATION, '$1$2 not').replace(BARE_NEGATION, '$1 not').replace(CANNOT, 'can not').replace(AMOUNT, '$1 $2').replace(ELONGATED, '$1$1').replace(NO_MORE, 'nomore');
+    const text = typed.replace(RAISED_NEGATION, '$1$2 not').replace(CANNOT, 'can not').replace(AMOUNT, '$1 $2').replace(ELONGATED, '$1$1').replace(NO_MORE, 'nomore');
     const raw = this.analyzer.analyze(text, false);
     const corrected = this.analyzer.analyze(text, true);
     if (raw.stems.length !== corrected.stems.length) return raw;
@@ -338,11 +338,6 @@ const BESIDE_DOING: ReadonlySet<string> = new Set([...YES_WORDS, 'ok', 'okay', '
 /** Stems that deny the words after them: "isn't working" is not "working", "none of them work" not "work". */
 const NEGATIONS = new Set(['not', 'never', 'without', 'none', 'noth', 'neither', 'nor']);
 
-/**
- * "didnt", "wasnt", "isnt": typed without the apostrophe the analyzer expands, the "not" that
- * decides the answer would be lost ("didnt work" read as "worked").
- */
-const BARE_NEGATION = /\b(did|does|do|is|was|were|are|has|have|had|could|would|should|must|need)nt\b/gi;
 /** "It cannot restore": one word, which the analyzer keeps whole, so without its "not" it read as "it is restoring now". */
 const CANNOT = /\bcannot\b/gi;
 /** "No more popups" says they stopped: its "no" is no answer, so the two words are read as one. */
