@@ -101,10 +101,14 @@ export class ChoiceReader {
     const stepWords = this.wordsOf(choices);
     const offStep = [...said.keys()].filter((feature) => !stepWords.has(feature));
     const opening = this.openingOf(text);
-    // "Yeah it's full" at the storage step: the words after the yes name a particular answer (the
-    // device is full), which the yes only agrees with; it is no "yes, that fixed it".
+    // "Yeah it's full" at the storage step, "yes connected to wifi obviously" at the Wi-Fi step: the
+    // words beside the yes name a particular answer (the device is full, the Wi-Fi is fine), which
+    // the yes only agrees with; it is no "yes, that fixed it". A no is never turned into a yes
+    // ("no, been at home all week" is not travelling for its "week").
     const rest = opening && this.read(choices, opening.rest);
-    if (rest && choices[rest.index]?.means === undefined && rest.score >= PARTICULAR_SHARE * first.score) return rest;
+    const restMeans = rest ? choices[rest.index]?.means : undefined;
+    const agrees = restMeans === undefined || (opening?.means === 'yes' && restMeans === 'no');
+    if (rest && !rest.plain && agrees && rest.score >= PARTICULAR_SHARE * first.score) return rest;
     const opensAlike = opening !== undefined && choices[first.index]?.means === opening.means && (second === undefined || choices[second.index]?.means !== opening.means);
     return { index: first.index, score: first.score, margin: first.score - (second?.score ?? 0), nearestExample: first.example, offStep, opensAlike, plain: first.plain };
   }
@@ -121,11 +125,15 @@ export class ChoiceReader {
   /**
    * The yes or no a message opens with, when a new clause follows it: "nah, the wifi's fast", "yes it
    * has been on the charger". Not "no wifi where I am" or "no backups", where "no" belongs to a noun.
+   * Or the yes it ends with, after a clause: "on wifi yea", "its connected yes".
    */
   private openingOf(text: string): { means: 'yes' | 'no'; rest: string } | undefined {
+    const closing = CLOSING_YES.exec(text.toLowerCase());
+    if (closing) return { means: 'yes', rest: text.slice(0, closing.index) };
     const opening = OPENING.exec(text.toLowerCase());
     const means = opening?.[1] === undefined ? undefined : this.openers.get(opening[1]);
-    if (!opening || !means || (opening[2] !== undefined && !STOPWORDS.has(opening[2]))) return undefined;
+    // A yes never belongs to the noun after it, as "no" does in "no wifi": "yes connected" opens an answer.
+    if (!opening || !means || (means === 'no' && opening[2] !== undefined && !STOPWORDS.has(opening[2]))) return undefined;
     return { means, rest: text.slice(opening[0].length - (opening[2]?.length ?? 0)) };
   }
 
@@ -317,6 +325,8 @@ const outright = (index: number, said: string): ChoiceReading => ({ index, score
 const YES_WORDS = ['yes', 'yeah', 'yep', 'yup'];
 /** A first word, then punctuation or the next word. */
 const OPENING = /^\s*([a-z]+)(?:\s*[,.!;:-]+|\s+([a-z]+))/;
+/** A yes after at least two words of a clause: "on wifi yea", not "oh yes" nor "not sure". */
+const CLOSING_YES = /(?<=\S+\s+\S+)[\s,.;:-]+(?:yes|yeah|yea|yeh|yep|yup|ya)[\s.!]*$/;
 const ECHOED_YES = new RegExp(`^(?:(?:${YES_WORDS.join('|')}) )?(?:it|that|this|they) (?:did|does|do|has|have|is|was|were)$`);
 
 /** Acknowledgements, which say yes to "shall we carry on?" and nothing about how a step went. */
@@ -345,10 +355,10 @@ const NO_MORE = /\bno (?:more|longer)\b/gi;
 /**
  * "I don't think the wifi is very good": the denial belongs to what follows the verb ("the wifi is
  * not very good"), not to the Wi-Fi, which read as "it's not the wifi" answered "my Wi-Fi is fine".
- * Only when a verb of the clause follows within a few words and no punctuation: in "I don't think
- * so, the wifi's fine" the customer says something else.
+ * Only when a verb of the clause ("it's" too) follows within a few words and no punctuation: in "I
+ * don't think so, the wifi's fine" the customer says something else.
  */
-const RAISED_NEGATION = /\b(?:do not|don['\u2019]?t)\s+(?:really\s+)?(?:think|believe|reckon|suppose)\s+(?:that\s+)?(?!so\b)((?:[\w'\u2019-]+\s+){0,4}?)(is|are|was|were|has|have|does|do|did|will|can|could)\b/gi;
+const RAISED_NEGATION = /\b(?:do not|don['\u2019]?t)\s+(?:really\s+)?(?:think|believe|reckon|suppose)\s+(?:that\s+)?(?!so\b)((?:[\w'\u2019-]+\s+){0,4}?)(is|are|was|were|has|have|does|do|did|will|can|could|[a-z]+['\u2019](?:s|re)|its|thats|theyre)(?![\w'\u2019])/gi;
 /**
  * Hedges and grades soften an answer without changing it: "it's basically empty", "wifi doesn't
  * really work" (which, with "really" a feature, read no closer to "the wifi isn't working" than

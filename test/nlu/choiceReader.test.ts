@@ -29,6 +29,22 @@ describe('reading a typed answer in the context of the open question', () => {
     expect(labelFor('connection_alerts', 'intro', 'no, more alerts')).toBe('No, still getting them');
   });
 
+  it('reads a yes beside the step\'s subject as agreeing with that answer, not as a fixed restore', () => {
+    for (const text of ['yes connected to wifi obviously', 'on wifi yea', 'ya its on wifi', 'yes, it is on the wifi']) {
+      expect(labelFor('cannot_restore', 'wifi', text)).toBe('No, my Wi-Fi is fine');
+    }
+    expect(labelFor('cannot_restore', 'wifi', 'not on wifi')).toBe('Wi-Fi is slow or down');
+    expect(labelFor('cannot_restore', 'wifi', 'i dont think its the wifi')).toBe('No, my Wi-Fi is fine');
+    expect(labelFor('slow_restore', 'intro', 'no, been at home all week')).toBe("No, I'm at home");
+    expect(labelFor('cannot_restore', 'wifi', 'yes it is restoring now')).toBe("Yes, it's restoring now");
+    expect(labelFor('cannot_restore', 'wifi', 'oh yes')).toBe("Yes, it's restoring now");
+  });
+
+  it('reads a Wi-Fi that was fine all along as the alerts still coming', () => {
+    expect(labelFor('connection_alerts', 'intro', 'the wifi is fine tho!! this is so annoying')).toBe('No, still getting them');
+    expect(labelFor('connection_alerts', 'intro', 'everything is fine now')).toBe("Yes, they've stopped");
+  });
+
   it('reads a spotty Wi-Fi as slow or down', () => {
     expect(labelFor('cannot_restore', 'wifi', 'wifi is super spotty at her apartment')).toBe('Wi-Fi is slow or down');
   });
