@@ -5,10 +5,10 @@ import type { ChoiceReading } from '../nlu/choiceReader.js';
 import type { InsightEvent } from '../insights/events.js';
 import type { Recognition } from '../nlu/recognizer.js';
 import { Feedback } from './feedback.js';
-import { afterContrast, afterTakingBack, answerClauses, ASKS_HOW, CONTRAST, correctionOf, PUZZLED, QUESTION, questionClauses, REFERS_BACK, REPEATED, requestParts, simplify } from './messageShape.js';
+import { afterContrast, afterTakingBack, answerClauses, ASKS_HOW, beforeGoOn, CONTRAST, correctionOf, PUZZLED, QUESTION, questionClauses, REFERS_BACK, REPEATED, requestParts, simplify } from './messageShape.js';
 import { Moves } from './moves.js';
 import { elapsedAnswer, restoreEstimate } from './restoreEstimate.js';
-import { askedAndAnswered, reset, unplacedInTree, withoutFeedback, type Outcome } from './outcome.js';
+import { askedAndAnswered, reset, stepName, unplacedInTree, withoutFeedback, type Outcome } from './outcome.js';
 import { LOOSE_READING, READING_MARGIN, readsLoosely, SURE_READING, SURE_READING_OF_A_QUESTION, sureReading } from './readings.js';
 import type { ConversationState, FeedbackFor } from './state.js';
 import type { Reply } from './types.js';
@@ -84,6 +84,9 @@ export class Conversation {
 
   private inTree(state: ConversationState, tree: TreeState, text: string, recognition: Recognition): Outcome {
     const { content, engine } = this.deps;
+    // "Ok theres enough. now what": the answer says what comes next; its "now what" is no question of its own.
+    const answer = beforeGoOn(text);
+    if (answer) return this.inTree(state, tree, answer, this.deps.recognize(answer));
     // "Done that", "yep, restarted it": read as a yes, the walk-through would close as fixed, and "ok
     // done" as a goodbye would end it; neither says how it went, which is what the step asks. Done
     // again and again ("restarted it 5 times", "restarted twice already"), it did not help.
@@ -118,6 +121,8 @@ export class Conversation {
     const corrected = asking ? undefined : this.correction(state, tree, text);
     if (corrected) return corrected;
     const clauses = answerClauses(text);
+    const ahead = asking ? undefined : this.answerAhead(state, tree, text, reading);
+    if (ahead) return ahead;
     if (!asking && this.onlyDone(tree, reading, clauses ?? [text])) return this.askHowItWent(state, tree);
     const told = clauses && !asking && !CONTRAST.test(text) ? this.outcomeAfterDoing(state, tree, clauses) : undefined;
     if (told) return told;
@@ -235,6 +240,30 @@ export class Conversation {
       events.push(...(outcome.events ?? []));
     }
     return outcome && { ...outcome, events };
+  }
+
+  /**
+   * "Wifi is fine, router is right next to me" said at the other-backups step: the customer has moved
+   * on to the next step's subject, so this step did not help, and what they said answers the next
+   * one. Only when the message is no answer of this step's own, and surely a particular answer there
+   * (not "it's restoring now", which would credit a step they never reached).
+   */
+  private answerAhead(state: ConversationState, tree: TreeState, text: string, reading: ChoiceReading | null): Outcome | undefined {
+    const { engine, content } = this.deps;
+    if (reading && !reading.plain && reading.score >= LOOSE_READING) return undefined;
+    const passed = this.moves.answerNo(state, tree);
+    const next = passed?.state.tree;
+    const there = next && engine.choicesAt(next).length > 0 ? this.read(next, text) : null;
+    if (!passed || !next || !there || there.plain || there.score < SURE_READING || engine.choicesAt(next)[there.index]?.means === 'yes') return undefined;
+    // Words of its own ("router is right next to me") may stand beside a clause that says it in the step's words.
+    const said = (answerClauses(text) ?? [text]).some((part) => {
+      const reading = this.read(next, part);
+      return reading?.index === there.index && !reading.plain && reading.offStep.length === 0 && reading.score >= SURE_READING;
+    });
+    if (!said) return undefined;
+    const outcome = this.moves.advance(passed.state, engine.choose(next, there.index));
+    const step = stepName(engine.whereAt(tree));
+    return { ...outcome, replies: [{ text: content.phrases.answeredAhead.replace('{step}', step) }, ...outcome.replies], events: [...(passed.events ?? []), ...(outcome.events ?? [])] };
   }
 
   /**

@@ -12,6 +12,16 @@
  */
 export const QUESTION = /\?\s*$|\b(?:now|then|so) what\b|\bwhat (?:now|next)\b|^\s*(?:(?:so|and|but|ok|okay|also|oh|hmm|wait|well)[\s,]+){0,3}(?:(?:why|how|what|whats|hows|when|where|wheres|which|who)\b|(?:can|could|should|would|will|is|are|do|does|am)\b(?!\s+(?:have|be|been|do|work|need)\b))|^\s*(won|wouldn|shouldn|can|doesn|isn|aren|don)['\u2019]?t (that|this|it|i|you|they|we|my|the)\b|\b(why|how|what|when|where) (do|does|did|can|could|should|is|are|am|was|were|would|will|long|much|many)\b/i;
 
+/** "…, now what?", "…. what next": a request to go on, after an answer that goes on by itself. */
+const GO_ON = /(?:^|[\s,.;:!-]+)(?:(?:so|and|ok|okay)[\s,]+)?(?:now what|what now|then what|what next|whats next|what['\u2019]s next|what do i do now|what should i do now)[\s?!.]*$/i;
+
+/** The answer before a request to go on ("ok theres enough. now what"), when there is one. */
+export function beforeGoOn(text: string): string | undefined {
+  const match = GO_ON.exec(text);
+  const before = match && match.index > 0 ? text.slice(0, match.index).trim() : '';
+  return before.length > 0 ? before : undefined;
+}
+
 /** "How do I take a screenshot?": a request for instructions, never a report of how a step went. */
 export const ASKS_HOW = /^\s*(?:how|where) (?:do|can|could|should|would) (?:i|you|we)\b/i;
 

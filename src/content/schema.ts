@@ -129,6 +129,7 @@ export const botFileSchema = z.strictObject({
     /** A question inside a walk-through that may be out of scope or about the step: followed by the whole step again. */
     unsureInTree: text,
     howDidItGo: text,
+    answeredAhead: text,
     /** After a side question: `{tree}` is the walk-through's title, `{step}` where it stopped. */
     carryOn: text,
     carryOnChoice: text.max(30),

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { afterContrast, afterTakingBack, answerClauses, ASKS_HOW, CONTRAST, correctionOf, QUESTION, questionClauses, requestParts, simplify } from '../../src/bot/messageShape.js';
+import { afterContrast, afterTakingBack, answerClauses, ASKS_HOW, beforeGoOn, CONTRAST, correctionOf, QUESTION, questionClauses, requestParts, simplify } from '../../src/bot/messageShape.js';
 
 describe('the shape of a typed message', () => {
+  it('finds the answer before a request to go on, and nothing when the request stands alone', () => {
+    expect(beforeGoOn('ok theres enough. now what')).toBe('ok theres enough');
+    expect(beforeGoOn("restarted it, what's next?")).toBe('restarted it');
+    expect(beforeGoOn('ok now what')).toBeUndefined();
+    expect(beforeGoOn('what now')).toBeUndefined();
+    expect(beforeGoOn('the wifi is fine')).toBeUndefined();
+  });
+
   it('tells a question from a statement by its mark or its opening words', () => {
     expect(QUESTION.test('is it ok if I use it')).toBe(true);
     expect(QUESTION.test('the wifi is fine?')).toBe(true);
