@@ -288,7 +288,10 @@ export class Moves {
       return { state: { ...state, fallbacks, offered: [] }, replies: [{ text: phrases.unknownWords }, this.menu()], events: [unplaced] };
     }
     if (recognition.verdict !== 'out_of_scope' && topics.length > 0) {
-      const question = recognition.verdict === 'ambiguous' ? phrases.ambiguous : phrases.unsure;
+      // "Can you help me pick a cheaper phone plan?": unsure of a topic, with the out-of-scope class
+      // right behind it, the bot says what it covers before it offers its guesses.
+      const outsideClose = recognition.candidates.slice(0, 2).some((candidate) => content.intentById.get(candidate.intent)?.action === 'none');
+      const question = recognition.verdict === 'ambiguous' ? phrases.ambiguous : outsideClose ? phrases.unsureOutside : phrases.unsure;
       const extra = recognition.verdict === 'ambiguous' ? phrases.somethingElseChoice : phrases.handoffChoice;
       return {
         state: { ...state, fallbacks: recognition.verdict === 'ambiguous' ? state.fallbacks : fallbacks, offered: topics.map((intent) => intent.id) },

@@ -66,6 +66,7 @@ export const botFileSchema = z.strictObject({
     menu: z.array(id).min(1).max(6),
     menuPrompt: text,
     unsure: text,
+    unsureOutside: text,
     ambiguous: text,
     outOfScope: text,
     /** For a message made mostly of words the bot has never seen (another language, gibberish). */

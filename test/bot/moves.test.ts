@@ -51,6 +51,18 @@ describe('what a read message leads to', () => {
     expect(second.replies.map((reply) => reply.text)).toEqual(['Passing you to a person.']);
   });
 
+  it('says what it covers when it is unsure of a topic and out of scope is the runner-up, and only then', () => {
+    const unsure = (second: string): Recognition => ({
+      verdict: 'unsure',
+      confidence: 0.55,
+      candidates: [{ intent: 'slow_restore', score: 0.55 }, { intent: second, score: 0.5 }],
+      explanation: { tokens: [], corrections: [], synonyms: [], stems: [], unknown: [], coverage: 1, matched: [] },
+    });
+    const outsideId = content.intents.find((intent) => intent.action === 'none')?.id ?? '';
+    expect(moves.fallback(initialState(), unsure(outsideId), 'pick me a phone plan').replies[0]?.text).toBe(content.phrases.unsureOutside);
+    expect(moves.fallback(initialState(), unsure('slow_restore'), 'restore crawling').replies[0]?.text).toBe(content.phrases.unsure);
+  });
+
   it('meets frustration with sympathy and a person offered: beside the open question, the offer to carry on, or the menu', () => {
     const frustration: Intent = { ...side, id: 'frustration', action: 'frustration', answer: 'Sorry, this is stressful.' };
     const inside = moves.act(inTree(), frustration);
