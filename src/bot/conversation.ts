@@ -5,7 +5,7 @@ import type { ChoiceReading } from '../nlu/choiceReader.js';
 import type { InsightEvent } from '../insights/events.js';
 import type { Recognition } from '../nlu/recognizer.js';
 import { Feedback } from './feedback.js';
-import { afterContrast, afterTakingBack, answerClauses, ASKS_HOW, beforeGoOn, CONTRAST, correctionOf, PUZZLED, QUESTION, questionClauses, REFERS_BACK, REPEATED, requestParts, simplify } from './messageShape.js';
+import { afterContrast, afterTakingBack, answerClauses, ASKS_HOW, ASKS_IF_NEEDED, beforeGoOn, CONTRAST, correctionOf, PUZZLED, QUESTION, questionClauses, REFERS_BACK, REPEATED, requestParts, simplify } from './messageShape.js';
 import { Moves } from './moves.js';
 import { elapsedAnswer, restoreEstimate } from './restoreEstimate.js';
 import { askedAndAnswered, reset, stepName, unplacedInTree, withoutFeedback, type Outcome } from './outcome.js';
@@ -38,6 +38,8 @@ const SURE_TOPIC = 0.85;
 /** Commands that leave or restate the walk-through, and how sure the recogniser must be of one to beat a loose reading. */
 const COMMANDS: ReadonlySet<string> = new Set(['cancel', 'restart', 'resume', 'handoff', 'goodbye', 'back', 'explain', 'progress']);
 const SURE_COMMAND = 0.9;
+/** Commands whose words also ask about the restore: "do I have to start over?" is no "start over". */
+const UNLESS_ASKED_IF_NEEDED: ReadonlySet<string> = new Set(['restart', 'cancel']);
 /**
  * How sure the recogniser must be that a part of a message asks for a person: "could I talk to
  * someone please" is 0.87, "let me talk to my husband first" 0.68.
@@ -123,6 +125,8 @@ export class Conversation {
     const clauses = answerClauses(text);
     const ahead = asking ? undefined : this.answerAhead(state, tree, text, reading);
     if (ahead) return ahead;
+    const answeredAndAsked = asking && clauses ? this.answerThenAsk(state, tree, clauses) : undefined;
+    if (answeredAndAsked) return answeredAndAsked;
     if (!asking && this.onlyDone(tree, reading, clauses ?? [text])) return this.askHowItWent(state, tree);
     const told = clauses && !asking && !CONTRAST.test(text) ? this.outcomeAfterDoing(state, tree, clauses) : undefined;
     if (told) return told;
@@ -264,6 +268,23 @@ export class Conversation {
     const outcome = this.moves.advance(passed.state, engine.choose(next, there.index));
     const step = stepName(engine.whereAt(tree));
     return { ...outcome, replies: [{ text: content.phrases.answeredAhead.replace('{step}', step) }, ...outcome.replies], events: [...(passed.events ?? []), ...(outcome.events ?? [])] };
+  }
+
+  /**
+   * "Wifi works. btw if it does work how long will it take": answers, then a question on a topic of
+   * its own. The question is answered and the answers move the walk-through on, so neither is lost.
+   */
+  private answerThenAsk(state: ConversationState, tree: TreeState, clauses: readonly string[]): Outcome | undefined {
+    const question = clauses.at(-1);
+    const answers = clauses.slice(0, -1);
+    if (!question || !QUESTION.test(question) || answers.some((part) => QUESTION.test(part))) return undefined;
+    const topic = this.matched(this.deps.recognize(question));
+    if (!topic || topic.action || topic.tree === tree.tree || this.topicsOf(tree.tree).includes(topic.id)) return undefined;
+    const [only] = answers;
+    const reading = answers.length === 1 && only !== undefined ? this.read(tree, only) : null;
+    const answered = reading ? (reading.score >= SURE_READING ? this.moves.advance(state, this.deps.engine.choose(tree, reading.index)) : undefined) : this.severalAnswers(state, tree, answers);
+    if (!answered) return undefined;
+    return { ...answered, replies: [{ text: topic.answer }, ...answered.replies], events: [...askedAndAnswered(topic.id), ...(answered.events ?? [])] };
   }
 
   /**
@@ -454,6 +475,7 @@ export class Conversation {
    */
   private meant(recognition: Recognition, text: string): Intent | undefined {
     const intent = this.matched(recognition);
+    if (intent?.action && UNLESS_ASKED_IF_NEEDED.has(intent.action) && ASKS_IF_NEEDED.test(text)) return undefined;
     if (intent && intent.action !== 'none') return intent;
     const frustration = this.moves.intentFor('frustration');
     const noTopic = recognition.verdict === 'out_of_scope' || intent !== undefined || recognition.candidates[0]?.intent === frustration?.id;
@@ -526,7 +548,9 @@ export class Conversation {
    * that worked, "no, it's back" re-opens it: that reading comes first.
    */
   private typedFeedback(state: ConversationState, about: FeedbackFor, text: string): Outcome | undefined {
-    if (state.reopen && this.readsNo(state.reopen, text)) return undefined;
+    const { reopen } = state;
+    // "Cannot restore backup again" names the problem that was fixed: it is back, however its "cannot" reads as a rating.
+    if (reopen && (this.readsNo(reopen, text) || this.matched(this.deps.recognize(text))?.tree === reopen.tree)) return undefined;
     const helpful = this.feedback.read(text);
     return helpful === undefined ? undefined : this.feedback.acknowledge(withoutFeedback(state), about, helpful);
   }

@@ -22,6 +22,9 @@ export function beforeGoOn(text: string): string | undefined {
   return before.length > 0 ? before : undefined;
 }
 
+/** "Do I have to start over from scratch?", "will I need to cancel it?": asks what the restore needs, commands nothing. */
+export const ASKS_IF_NEEDED = /\b(?:do|does|will|would|should|must|shall)\s+(?:i|we|it|you)\s+(?:have to|need to|got to|gotta|must)?\s*(?:start|restart|begin|cancel|stop|redo|do)\b|\b(?:have|need|got) to (?:start|restart|begin|cancel|stop|redo)\b[^.!]*\?/i;
+
 /** "How do I take a screenshot?": a request for instructions, never a report of how a step went. */
 export const ASKS_HOW = /^\s*(?:how|where) (?:do|can|could|should|would) (?:i|you|we)\b/i;
 

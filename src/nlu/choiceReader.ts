@@ -306,7 +306,7 @@ export class ChoiceReader {
    * recogniser corrects towards topic words, which turns an answer's "fine" into "find".
    */
   private analyze(typed: string): { tokens: readonly string[]; stems: readonly string[] } {
-    const text = typed.replace(RAISED_NEGATION, '$1$2 not').replace(CANNOT, 'can not').replace(AMOUNT, '$1 $2').replace(ELONGATED, '$1$1').replace(NO_MORE, 'nomore');
+    const text = typed.replace(RAISED_NEGATION, '$1$2 not').replace(CANNOT, 'can not').replace(AMOUNT, '$1 $2').replace(ELONGATED, '$1$1').replace(NO_MORE, 'nomore').replace(NEVER_MIND, ' ');
     const raw = this.analyzer.analyze(text, false);
     const corrected = this.analyzer.analyze(text, true);
     if (raw.stems.length !== corrected.stems.length) return raw;
@@ -350,6 +350,8 @@ const NEGATIONS = new Set(['not', 'never', 'without', 'none', 'noth', 'neither',
 
 /** "It cannot restore": one word, which the analyzer keeps whole, so without its "not" it read as "it is restoring now". */
 const CANNOT = /\bcannot\b/gi;
+/** "Oh wait nvm it just started working": taking back what one was about to say denies nothing after it. */
+const NEVER_MIND = /\b(?:never ?mind|nvm|nevermnd)\b/gi;
 /** "No more popups" says they stopped: its "no" is no answer, so the two words are read as one. */
 const NO_MORE = /\bno (?:more|longer)\b/gi;
 /**

@@ -55,7 +55,7 @@ describe('what a read message leads to', () => {
     const unsure = (second: string): Recognition => ({
       verdict: 'unsure',
       confidence: 0.55,
-      candidates: [{ intent: 'slow_restore', score: 0.55 }, { intent: second, score: 0.5 }],
+      candidates: [{ intent: 'slow_restore', confidence: 0.55 }, { intent: second, confidence: 0.5 }],
       explanation: { tokens: [], corrections: [], synonyms: [], stems: [], unknown: [], coverage: 1, matched: [] },
     });
     const outsideId = content.intents.find((intent) => intent.action === 'none')?.id ?? '';
