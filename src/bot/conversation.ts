@@ -7,7 +7,7 @@ import type { Recognition } from '../nlu/recognizer.js';
 import { Feedback } from './feedback.js';
 import { afterContrast, afterTakingBack, answerClauses, ASKS_HOW, ASKS_IF_NEEDED, beforeGoOn, CONTRAST, correctionOf, PUZZLED, QUESTION, questionClauses, REFERS_BACK, REPEATED, requestParts, simplify } from './messageShape.js';
 import { Moves } from './moves.js';
-import { elapsedAnswer, restoreEstimate } from './restoreEstimate.js';
+import { elapsedAnswer, restoreEstimate, tellsElapsed } from './restoreEstimate.js';
 import { askedAndAnswered, reset, stepName, unplacedInTree, withoutFeedback, type Outcome } from './outcome.js';
 import { LOOSE_READING, READING_MARGIN, readsLoosely, SURE_READING, SURE_READING_OF_A_QUESTION, sureReading } from './readings.js';
 import type { ConversationState, FeedbackFor } from './state.js';
@@ -407,6 +407,10 @@ export class Conversation {
       const reopened = this.moves.answerNo({ ...state, tree: reopen }, reopen);
       if (reopened) return { ...reopened, replies: [{ text: content.phrases.reopened }, ...reopened.replies] };
     }
+    // "It's been like 3 hrs and the backup is about 6gb": a time and a size ask how long a restore
+    // takes, whichever topic the other words ("backup") lean to.
+    const rated = intent?.action ? undefined : content.intents.find((topic) => topic.hoursPerGigabyte && topic.tree);
+    if (rated && tellsElapsed(text)) return this.moves.startTopic(reset(state), rated, text);
     if (intent?.action === 'resume') return { state, replies: [{ text: content.phrases.nothingToResume }, this.moves.menu()] };
     if (intent?.action === 'reopen') return { state: reset(state), replies: [{ text: intent.answer }, this.moves.menu()] };
     if (intent?.action && intent.action !== 'none') return this.moves.act(state, intent);

@@ -44,6 +44,9 @@ function estimate(rate: Rate, size: number, phrase: string): Reply {
   return { text };
 }
 
+/** "It's been like 3 hrs and the backup is about 6gb": a time the restore has run and its size, both given. */
+export const tellsElapsed = (text: string): boolean => hoursIn(text) !== undefined && sizeInGigabytes(text) !== undefined;
+
 /** "64 GB" in a question about the restore rate: what the topic's rate (hoursPerGigabyte) means for that size. */
 export function restoreEstimate(intent: Intent, said: string, phrase: string): Reply[] {
   const rate = intent.hoursPerGigabyte;

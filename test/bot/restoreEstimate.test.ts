@@ -1,12 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import type { ElapsedCheck } from '../../src/content/types.js';
-import { elapsedAnswer } from '../../src/bot/restoreEstimate.js';
+import { elapsedAnswer, tellsElapsed } from '../../src/bot/restoreEstimate.js';
 
 const check: ElapsedCheck = { hoursPerGigabyte: { from: 1, to: 4 }, within: 'Within', beyond: 'Longer' };
 const phrase = '{size} GB: {low} to {high} hours.';
 const labelFor = (said: string, earlier = '') => elapsedAnswer(check, said, earlier, phrase)?.label;
 
 describe('a time the restore has run, against its size', () => {
+  it('tells a message with both a time and a size from one with either alone', () => {
+    expect(tellsElapsed('going for 2 hrs now, the backup is 9gb')).toBe(true);
+    expect(tellsElapsed('going for 2 hrs now')).toBe(false);
+    expect(tellsElapsed('the backup is 9gb')).toBe(false);
+    expect(tellsElapsed('it says 4 hours per gigabyte')).toBe(false);
+  });
+
   it('is within the estimate up to its slow end, and beyond it after, with the estimate that decided', () => {
     expect(elapsedAnswer(check, 'its been like 10 hours for 3gb', '', phrase)).toEqual({ label: 'Within', estimate: { text: '3 GB: 3 to 12 hours.' } });
     expect(labelFor('13 hours and its only 3 GB')).toBe('Longer');
