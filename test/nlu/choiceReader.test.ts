@@ -34,6 +34,8 @@ describe('reading a typed answer in the context of the open question', () => {
       expect(labelFor('cannot_restore', 'wifi', text)).toBe('No, my Wi-Fi is fine');
     }
     expect(labelFor('cannot_restore', 'wifi', 'not on wifi')).toBe('Wi-Fi is slow or down');
+    expect(labelFor('cannot_restore', 'wifi', "the wifi's on")).toBe('No, my Wi-Fi is fine');
+    expect(labelFor('cannot_restore', 'wifi', "there's no wifi here, only mobile data")).toBe('Wi-Fi is slow or down');
     expect(labelFor('cannot_restore', 'wifi', 'i dont think its the wifi')).toBe('No, my Wi-Fi is fine');
     expect(labelFor('slow_restore', 'intro', 'no, been at home all week')).toBe("No, I'm at home");
     expect(labelFor('cannot_restore', 'wifi', 'yes it is restoring now')).toBe("Yes, it's restoring now");
