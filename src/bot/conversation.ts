@@ -123,7 +123,7 @@ export class Conversation {
     const corrected = asking ? undefined : this.correction(state, tree, text);
     if (corrected) return corrected;
     const clauses = answerClauses(text);
-    const ahead = asking ? undefined : this.answerAhead(state, tree, text, reading);
+    const ahead = asking ? undefined : this.answerAhead(state, tree, text, reading, intent);
     if (ahead) return ahead;
     const answeredAndAsked = asking && clauses ? this.answerThenAsk(state, tree, clauses) : undefined;
     if (answeredAndAsked) return answeredAndAsked;
@@ -249,14 +249,17 @@ export class Conversation {
   /**
    * "Wifi is fine, router is right next to me" said at the other-backups step: the customer has moved
    * on to the next step's subject, so this step did not help, and what they said answers the next
-   * one. Only when the message is no answer of this step's own, and surely a particular answer there
-   * (not "it's restoring now", which would credit a step they never reached).
+   * one. Only when the message is no answer of this step's own, names the next step's subject (its
+   * topic recognised), and is surely a particular answer there (not "it's restoring now", which would
+   * credit a step they never reached): "its an old ipad, hasnt backed up since 2022" read as an
+   * answer about the iOS version.
    */
-  private answerAhead(state: ConversationState, tree: TreeState, text: string, reading: ChoiceReading | null): Outcome | undefined {
+  private answerAhead(state: ConversationState, tree: TreeState, text: string, reading: ChoiceReading | null, intent: Intent | undefined): Outcome | undefined {
     const { engine, content } = this.deps;
-    if (reading && !reading.plain && reading.score >= LOOSE_READING) return undefined;
+    if (!intent || (reading && !reading.plain && reading.score >= LOOSE_READING)) return undefined;
     const passed = this.moves.answerNo(state, tree);
     const next = passed?.state.tree;
+    if (!next || !engine.aboutAt(next).includes(intent.id) || engine.aboutAt(tree).includes(intent.id)) return undefined;
     const there = next && engine.choicesAt(next).length > 0 ? this.read(next, text) : null;
     if (!passed || !next || !there || there.plain || there.score < SURE_READING || engine.choicesAt(next)[there.index]?.means === 'yes') return undefined;
     // Words of its own ("router is right next to me") may stand beside a clause that says it in the step's words.
