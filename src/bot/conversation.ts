@@ -1,26 +1,19 @@
-import type { Content, DialogChoice, Intent } from '../content/types.js';
+import type { Intent } from '../content/types.js';
 import { ordinalIn } from '../dialogs/choiceMatcher.js';
-import type { DialogEngine, TreeState } from '../dialogs/engine.js';
+import type { TreeState } from '../dialogs/engine.js';
 import type { ChoiceReading } from '../nlu/choiceReader.js';
-import type { InsightEvent } from '../insights/events.js';
 import type { Recognition } from '../nlu/recognizer.js';
 import { Feedback } from './feedback.js';
 import { afterContrast, afterTakingBack, answerClauses, ASKS_HOW, ASKS_IF_NEEDED, beforeGoOn, CONTRAST, correctionOf, PUZZLED, QUESTION, questionClauses, REFERS_BACK, REPEATED, requestParts, simplify } from './messageShape.js';
-import { Moves } from './moves.js';
+import { Moves, SMALL_TALK } from './moves.js';
+import { PartedAnswers, type PartedAnswersDeps } from './partedAnswers.js';
 import { elapsedAnswer, restoreEstimate, tellsElapsed } from './restoreEstimate.js';
-import { askedAndAnswered, reset, stepName, unplacedInTree, withoutFeedback, type Outcome } from './outcome.js';
-import { LOOSE_READING, READING_MARGIN, readsLoosely, SURE_READING, SURE_READING_OF_A_QUESTION, sureReading } from './readings.js';
+import { askedAndAnswered, reset, unplacedInTree, withoutFeedback, type Outcome } from './outcome.js';
+import { decisive, LOOSE_READING, readsLoosely, SURE_READING, SURE_READING_OF_A_QUESTION, sureReading } from './readings.js';
 import type { ConversationState, FeedbackFor } from './state.js';
 import type { Reply } from './types.js';
 
-export interface ConversationDeps {
-  readonly content: Content;
-  readonly engine: DialogEngine;
-  readonly recognize: (text: string) => Recognition;
-  /** Reads a typed message as one of the open question's choices (src/nlu/choiceReader.ts). */
-  readonly readChoice: (choices: readonly DialogChoice[], text: string) => ChoiceReading | null;
-  /** Whether a typed message only says the open step was done, not how it went (src/nlu/choiceReader.ts). */
-  readonly reportsDoing: (choices: readonly DialogChoice[], text: string) => boolean;
+export interface ConversationDeps extends PartedAnswersDeps {
   /** Whether a question's words all occur in the open step's text (src/nlu/choiceReader.ts). */
   readonly asksAbout: (step: string, text: string) => boolean;
   /** Whether a message says, in words no topic uses, that the customer is upset (src/nlu/mood.ts). */
@@ -31,8 +24,6 @@ export interface ConversationDeps {
   readonly redact?: (text: string) => string;
 }
 
-/** Small talk answered inside a walk-through, with its question asked again; commands act at once. */
-const SMALL_TALK = new Set(['greet', 'thanks', 'frustration', 'describe']);
 /** A topic recognised this surely is asked about, even when the message also reads loosely as an answer. */
 const SURE_TOPIC = 0.85;
 /** Commands that leave or restate the walk-through, and how sure the recogniser must be of one to beat a loose reading. */
@@ -53,14 +44,17 @@ const SURE_REQUEST = 0.8;
  * then as something the bot cannot place. Outside one, a kept walk-through can be resumed and a
  * fixed problem that comes back re-opens its walk-through at the next step. This file is the
  * order in which a message is read, top to bottom; what each reading leads to (a step, a topic, a
- * command) is in moves.ts, and feedback on an answer in feedback.ts.
+ * command) is in moves.ts, messages in several parts (two answers, an answer and a question, the
+ * next step's answer given early) in partedAnswers.ts, and feedback on an answer in feedback.ts.
  */
 export class Conversation {
   private readonly moves: Moves;
   private readonly feedback: Feedback;
+  private readonly parts: PartedAnswers;
 
   constructor(private readonly deps: ConversationDeps) {
     this.moves = new Moves(deps);
+    this.parts = new PartedAnswers(deps, this.moves);
     this.feedback = new Feedback(deps.content, deps.readChoice);
   }
 
@@ -123,27 +117,27 @@ export class Conversation {
     const corrected = asking ? undefined : this.correction(state, tree, text);
     if (corrected) return corrected;
     const clauses = answerClauses(text);
-    const ahead = asking ? undefined : this.answerAhead(state, tree, text, reading, intent);
+    const ahead = asking ? undefined : this.parts.answerAhead(state, tree, text, reading, intent);
     if (ahead) return ahead;
-    const answeredAndAsked = asking && clauses ? this.answerThenAsk(state, tree, clauses) : undefined;
+    const answeredAndAsked = asking && clauses ? this.parts.answerThenAsk(state, tree, clauses) : undefined;
     if (answeredAndAsked) return answeredAndAsked;
-    if (!asking && this.onlyDone(tree, reading, clauses ?? [text])) return this.askHowItWent(state, tree);
-    const told = clauses && !asking && !CONTRAST.test(text) ? this.outcomeAfterDoing(state, tree, clauses) : undefined;
+    if (!asking && this.parts.onlyDone(tree, reading, clauses ?? [text])) return this.askHowItWent(state, tree);
+    const told = clauses && !asking && !CONTRAST.test(text) ? this.parts.outcomeAfterDoing(state, tree, clauses) : undefined;
     if (told) return told;
     if (reading && reading.score >= sureReading(asking)) {
       // "The other backups fail too and my wifi is fine": words this step's answers do not use may
       // answer the next step, when every clause surely answers the step open at that point.
-      const several = clauses && reading.offStep.length > 0 ? this.severalAnswers(state, tree, clauses) : undefined;
-      return this.withAside(several ?? this.moves.advance(state, engine.choose(tree, reading.index)), tree, text);
+      const several = clauses && reading.offStep.length > 0 ? this.parts.severalAnswers(state, tree, clauses) : undefined;
+      return this.parts.withAside(several ?? this.moves.advance(state, engine.choose(tree, reading.index)), tree, text);
     }
-    const several = clauses && (this.severalAnswers(state, tree, clauses) ?? (asking || CONTRAST.test(text) ? undefined : this.answerAmidAsides(state, tree, clauses)));
+    const several = clauses && (this.parts.severalAnswers(state, tree, clauses) ?? (asking || CONTRAST.test(text) ? undefined : this.parts.answerAmidAsides(state, tree, clauses)));
     if (several) return several;
 
     if (intent?.action === 'reopen') return this.moves.answerNo(state, tree) ?? this.moves.reprompt(state, text);
     if (intent?.action === 'resume') return this.moves.restate(state, tree);
     if (intent?.action && intent.action !== 'none' && !SMALL_TALK.has(intent.action) && acts) return this.moves.act(state, intent);
 
-    const about = new Set([...this.topicsOf(tree.tree), ...engine.aboutAt(tree)]);
+    const about = new Set([...this.moves.topicsOf(tree.tree), ...engine.aboutAt(tree)]);
     // A statement that reads as one answer only ("way more than that free") is that answer, even when
     // a word of it ("more") half-matches a topic of its own; a clear topic or a question is asked.
     const answering = !asking && reading !== null && readsLoosely(reading) && recognition.confidence < SURE_TOPIC;
@@ -161,7 +155,7 @@ export class Conversation {
       const newProblem = !asking && intent.tree !== undefined && intent.tree !== tree.tree;
       return newProblem ? this.moves.startTopic(reset(state), intent, text) : this.moves.sideQuestion(state, tree, intent, text);
     }
-    const ownSubject = intent && !intent.action && about.has(intent.id) && !this.topicsOf(tree.tree).includes(intent.id);
+    const ownSubject = intent && !intent.action && about.has(intent.id) && !this.moves.topicsOf(tree.tree).includes(intent.id);
     // A question is never read loosely as an answer: "how do I restart it with no home button" is not "no".
     if (reading && readsLoosely(reading) && !asking) return this.moves.advance(state, engine.choose(tree, reading.index));
     if (intent?.action && SMALL_TALK.has(intent.action)) return this.moves.act(state, intent);
@@ -172,7 +166,7 @@ export class Conversation {
     }
     // "What do you mean, stable?": a question with the step's own words is about the step, not out of
     // scope; so is "how do I take a screenshot?" asked about the walk-through's own topic.
-    const ownTopic = asking && intent !== undefined && this.topicsOf(tree.tree).includes(intent.id);
+    const ownTopic = asking && intent !== undefined && this.moves.topicsOf(tree.tree).includes(intent.id);
     if (inStepWords || ownTopic) return this.moves.explainStep(state, tree, content.phrases.inThisStep);
     if (asking && reading && reading.score >= LOOSE_READING) return this.moves.reprompt(state, text);
     // A question the out-of-scope class only half-claims may be outside the bot ("who painted the
@@ -212,96 +206,9 @@ export class Conversation {
   private sizeAsked(state: ConversationState, tree: TreeState, text: string): Outcome | undefined {
     if (!QUESTION.test(text)) return undefined;
     const { content } = this.deps;
-    const rated = this.topicsOf(tree.tree).map((id) => content.intentById.get(id)).find((intent) => intent?.hoursPerGigabyte);
+    const rated = this.moves.topicsOf(tree.tree).map((id) => content.intentById.get(id)).find((intent) => intent?.hoursPerGigabyte);
     const [estimate] = rated ? restoreEstimate(rated, text, content.phrases.sizeEstimate) : [];
     return estimate ? { state, replies: [estimate, this.moves.question(tree)] } : undefined;
-  }
-
-  /**
-   * "Tried the other backups and the wifi's fine": two answers in one message, each to the step it
-   * reaches. Only when every part reads surely as an answer to the step open at that point, so a
-   * side question or an aside in one of them is never dropped. The customer sees the step reached.
-   * After the first, a part that reads only as a plain yes or no ("tried another, same error")
-   * says the first answer again, and one with words the next step does not know ("something else,
-   * not network or password") is about the first; only words about the next step's subject answer it.
-   */
-  private severalAnswers(state: ConversationState, tree: TreeState, parts: readonly string[]): Outcome | undefined {
-    let outcome: Outcome | undefined;
-    let last: { at: TreeState; index: number } | undefined;
-    const events: InsightEvent[] = [];
-    for (const part of parts) {
-      const at = outcome ? outcome.state.tree : tree;
-      const reading = at && !QUESTION.test(part) ? this.read(at, part) : null;
-      const answers = at && reading && reading.score >= SURE_READING && !(outcome && (reading.plain || reading.offStep.length > 0));
-      if (!at || !reading || !answers) {
-        // "My wifi is fine, it's fast fibre": a part that surely gives the last answer again is more of it.
-        const again = last && !QUESTION.test(part) ? this.read(last.at, part) : null;
-        if (again && again.score >= SURE_READING && again.index === last?.index) continue;
-        return undefined;
-      }
-      outcome = this.moves.advance(outcome?.state ?? state, this.deps.engine.choose(at, reading.index));
-      last = { at, index: reading.index };
-      events.push(...(outcome.events ?? []));
-    }
-    return outcome && { ...outcome, events };
-  }
-
-  /**
-   * "Wifi is fine, router is right next to me" said at the other-backups step: the customer has moved
-   * on to the next step's subject, so this step did not help, and what they said answers the next
-   * one. Only when the message is no answer of this step's own, names the next step's subject (its
-   * topic recognised), and is surely a particular answer there (not "it's restoring now", which would
-   * credit a step they never reached): "its an old ipad, hasnt backed up since 2022" read as an
-   * answer about the iOS version.
-   */
-  private answerAhead(state: ConversationState, tree: TreeState, text: string, reading: ChoiceReading | null, intent: Intent | undefined): Outcome | undefined {
-    const { engine, content } = this.deps;
-    if (!intent || (reading && !reading.plain && reading.score >= LOOSE_READING)) return undefined;
-    const passed = this.moves.answerNo(state, tree);
-    const next = passed?.state.tree;
-    if (!next || !engine.aboutAt(next).includes(intent.id) || engine.aboutAt(tree).includes(intent.id)) return undefined;
-    const there = next && engine.choicesAt(next).length > 0 ? this.read(next, text) : null;
-    if (!passed || !next || !there || there.plain || there.score < SURE_READING || engine.choicesAt(next)[there.index]?.means === 'yes') return undefined;
-    // Words of its own ("router is right next to me") may stand beside a clause that says it in the step's words.
-    const said = (answerClauses(text) ?? [text]).some((part) => {
-      const reading = this.read(next, part);
-      return reading?.index === there.index && !reading.plain && reading.offStep.length === 0 && reading.score >= SURE_READING;
-    });
-    if (!said) return undefined;
-    const outcome = this.moves.advance(passed.state, engine.choose(next, there.index));
-    const step = stepName(engine.whereAt(tree));
-    return { ...outcome, replies: [{ text: content.phrases.answeredAhead.replace('{step}', step) }, ...outcome.replies], events: [...(passed.events ?? []), ...(outcome.events ?? [])] };
-  }
-
-  /**
-   * "Wifi works. btw if it does work how long will it take": answers, then a question on a topic of
-   * its own. The question is answered and the answers move the walk-through on, so neither is lost.
-   */
-  private answerThenAsk(state: ConversationState, tree: TreeState, clauses: readonly string[]): Outcome | undefined {
-    const question = clauses.at(-1);
-    const answers = clauses.slice(0, -1);
-    if (!question || !QUESTION.test(question) || answers.some((part) => QUESTION.test(part))) return undefined;
-    const topic = this.matched(this.deps.recognize(question));
-    if (!topic || topic.action || topic.tree === tree.tree || this.topicsOf(tree.tree).includes(topic.id)) return undefined;
-    const [only] = answers;
-    const reading = answers.length === 1 && only !== undefined ? this.read(tree, only) : null;
-    const answered = reading ? (reading.score >= SURE_READING ? this.moves.advance(state, this.deps.engine.choose(tree, reading.index)) : undefined) : this.severalAnswers(state, tree, answers);
-    if (!answered) return undefined;
-    return { ...answered, replies: [{ text: topic.answer }, ...answered.replies], events: [...askedAndAnswered(topic.id), ...(answered.events ?? [])] };
-  }
-
-  /**
-   * "Yes, an older one worked, but it's missing my recent photos": the answer moves the walk-through
-   * on, and a topic the words after the contrast surely name is answered first, so what the customer
-   * raised is not dropped. Not a topic of this walk-through or of the step reached, whose text says it.
-   */
-  private withAside(outcome: Outcome, tree: TreeState, text: string): Outcome {
-    const after = afterContrast(text);
-    if (!after || (this.read(tree, after)?.score ?? 0) >= SURE_READING) return outcome;
-    const topic = this.matched(this.deps.recognize(after));
-    const reached = outcome.state.tree ? this.deps.engine.aboutAt(outcome.state.tree) : [];
-    if (!topic || topic.action || topic.tree || this.topicsOf(tree.tree).includes(topic.id) || reached.includes(topic.id)) return outcome;
-    return { ...outcome, replies: [{ text: topic.answer }, ...outcome.replies], events: [...askedAndAnswered(topic.id), ...(outcome.events ?? [])] };
   }
 
   /**
@@ -325,61 +232,6 @@ export class Conversation {
 
   private askHowItWent(state: ConversationState, tree: TreeState): Outcome {
     return { state, replies: [{ text: this.deps.content.phrases.howDidItGo }, this.moves.question(tree)] };
-  }
-
-  /**
-   * "Phone is charging and on wifi yeah": a yes heard only loosely, in the shared examples, beside
-   * words of its own, says the step was done, not that it fixed the problem, which would close the
-   * walk-through. Unless one clause says how it went and nothing else: "moved to a better network and it worked".
-   */
-  private onlyDone(tree: TreeState, reading: ChoiceReading | null, parts: readonly string[]): boolean {
-    const { engine } = this.deps;
-    const looseYes = reading?.plain === true && reading.score < SURE_READING && reading.offStep.length > 0 && engine.choicesAt(tree)[reading.index]?.means === 'yes';
-    if (!looseYes || !engine.yesCloses(tree)) return false;
-    return !parts.some((part) => {
-      const said = this.read(tree, part);
-      return said !== null && said.score >= SURE_READING && said.offStep.length === 0;
-    });
-  }
-
-  /**
-   * "Tried an older one and it restored": read whole, "tried" made it "tried all three backups".
-   * Clauses that only say what was done leave the answer to the one clause that says how it went,
-   * even where that reads only loosely ("it restored"), and only in this step's words: in "tried an
-   * older backup too, and the connection is fine" the connection answers the next step.
-   */
-  private outcomeAfterDoing(state: ConversationState, tree: TreeState, parts: readonly string[]): Outcome | undefined {
-    const { engine, reportsDoing } = this.deps;
-    const told = parts.filter((part) => !reportsDoing(engine.choicesAt(tree), part));
-    const [outcome] = told;
-    if (told.length !== 1 || parts.length === 1 || !outcome || QUESTION.test(outcome)) return undefined;
-    const reading = this.read(tree, outcome);
-    return reading && readsLoosely(reading) && reading.offStep.length === 0 ? this.moves.advance(state, engine.choose(tree, reading.index)) : undefined;
-  }
-
-  /**
-   * "Moved next to the router and it worked!", "restarted it, no luck": one clause answers, the others only tell how. The
-   * answer counts when no other clause asks, reads as an answer, or names a topic or command of its
-   * own, so nothing the customer reports is lost. Never across a contrast: in "it worked but now it's
-   * stuck at 50%" the news is after the "but", and no clause of it names a topic surely.
-   */
-  private answerAmidAsides(state: ConversationState, tree: TreeState, parts: readonly string[]): Outcome | undefined {
-    // "Yep, did that" only says the step was done: in "yep did that, still broken" its "yep" is no answer.
-    const doing = parts.map((part) => this.deps.reportsDoing(this.deps.engine.choicesAt(tree), part));
-    const readings = parts.map((part, index) => (QUESTION.test(part) || doing[index] ? null : this.read(tree, part)));
-    const answers = readings.filter((reading) => reading && reading.score >= SURE_READING);
-    const answer = answers.length === 1 ? answers[0] : undefined;
-    if (!answer) return undefined;
-    const aside = (part: string, index: number): boolean => {
-      if (readings[index] === answer || doing[index]) return true;
-      if (QUESTION.test(part) || (readings[index]?.score ?? 0) >= LOOSE_READING) return false;
-      const recognition = this.deps.recognize(part);
-      const said = this.matched(recognition);
-      // A clause no topic claims surely ("ok moved to a better network", unsure between the alerts and
-      // nothing) tells how, like one nothing claims at all.
-      return recognition.verdict === 'out_of_scope' || recognition.verdict === 'unsure' || said?.action === 'none' || SMALL_TALK.has(said?.action ?? '');
-    };
-    return parts.every(aside) ? this.moves.advance(state, this.deps.engine.choose(tree, answer.index)) : undefined;
   }
 
   /** Outside a walk-through: a kept one may be resumed, a fixed one re-opened, else a new topic. */
@@ -434,7 +286,7 @@ export class Conversation {
   private severalQuestions(state: ConversationState, text: string, whole: Intent): Outcome | undefined {
     const clauses = questionClauses(text);
     if (!clauses) return undefined;
-    const topics = clauses.map((clause) => ({ clause, intent: this.matched(this.deps.recognize(clause)) }));
+    const topics = clauses.map((clause) => ({ clause, intent: this.moves.matched(this.deps.recognize(clause)) }));
     const ids = new Set(topics.map(({ intent }) => intent?.id));
     const sure = topics.every(({ intent }) => intent && !intent.action) && ids.size === topics.length && ids.has(whole.id);
     if (!sure || topics.filter(({ intent }) => intent?.tree).length > 1) return undefined;
@@ -454,10 +306,6 @@ export class Conversation {
     const first = recognition.candidates[0];
     if (recognition.verdict === 'match' || !first || !topics.includes(first.intent)) return undefined;
     return this.deps.content.intentById.get(first.intent);
-  }
-
-  private matched(recognition: Recognition): Intent | undefined {
-    return recognition.verdict === 'match' && recognition.intent ? this.deps.content.intentById.get(recognition.intent) : undefined;
   }
 
   /**
@@ -481,7 +329,7 @@ export class Conversation {
    * outside what I can help with", an upset customer is told off as well.
    */
   private meant(recognition: Recognition, text: string): Intent | undefined {
-    const intent = this.matched(recognition);
+    const intent = this.moves.matched(recognition);
     if (intent?.action && UNLESS_ASKED_IF_NEEDED.has(intent.action) && ASKS_IF_NEEDED.test(text)) return undefined;
     if (intent && intent.action !== 'none') return intent;
     const frustration = this.moves.intentFor('frustration');
@@ -490,9 +338,7 @@ export class Conversation {
   }
 
   private read(tree: TreeState, text: string): ChoiceReading | null {
-    const reading = this.deps.readChoice(this.deps.engine.choicesAt(tree), text);
-    // Between two close answers, an opening yes or no decides: "no, been at home all week".
-    return reading && (reading.margin >= READING_MARGIN || reading.opensAlike) ? reading : null;
+    return decisive(this.deps.readChoice(this.deps.engine.choicesAt(tree), text));
   }
 
   /**
@@ -511,11 +357,6 @@ export class Conversation {
     if (this.deps.bareAnswer(text)) return false;
     const reading = this.read(tree, text);
     return !!reading && reading.score >= SURE_READING && this.deps.engine.choicesAt(tree)[reading.index]?.means === 'no';
-  }
-
-  /** Intents whose walk-through this is: asking about them again is not a side question. */
-  private topicsOf(treeId: string): string[] {
-    return this.deps.content.intents.filter((intent) => intent.tree === treeId).map((intent) => intent.id);
   }
 
   /** An agent hands the conversation back into a topic: the topic starts as if the customer asked. */
@@ -557,7 +398,7 @@ export class Conversation {
   private typedFeedback(state: ConversationState, about: FeedbackFor, text: string): Outcome | undefined {
     const { reopen } = state;
     // "Cannot restore backup again" names the problem that was fixed: it is back, however its "cannot" reads as a rating.
-    if (reopen && (this.readsNo(reopen, text) || this.matched(this.deps.recognize(text))?.tree === reopen.tree)) return undefined;
+    if (reopen && (this.readsNo(reopen, text) || this.moves.matched(this.deps.recognize(text))?.tree === reopen.tree)) return undefined;
     const helpful = this.feedback.read(text);
     return helpful === undefined ? undefined : this.feedback.acknowledge(withoutFeedback(state), about, helpful);
   }

@@ -9,6 +9,9 @@ import { restoreEstimate } from './restoreEstimate.js';
 import type { ConversationState, FeedbackFor } from './state.js';
 import type { Reply } from './types.js';
 
+/** Small talk answered inside a walk-through, with its question asked again; commands act at once. */
+export const SMALL_TALK: ReadonlySet<string> = new Set(['greet', 'thanks', 'frustration', 'describe']);
+
 export interface MovesDeps {
   readonly content: Content;
   readonly engine: DialogEngine;
@@ -318,6 +321,16 @@ export class Moves {
     const { content } = this.deps;
     const titles = content.phrases.menu.map((id) => content.intentById.get(id)?.title).filter((title): title is string => !!title);
     return { text: content.phrases.menuPrompt, choices: titles };
+  }
+
+  /** The recognised intent, when the recogniser matched one. */
+  matched(recognition: Recognition): Intent | undefined {
+    return recognition.verdict === 'match' && recognition.intent ? this.deps.content.intentById.get(recognition.intent) : undefined;
+  }
+
+  /** Intents whose walk-through this is: asking about them again is not a side question. */
+  topicsOf(treeId: string): string[] {
+    return this.deps.content.intents.filter((intent) => intent.tree === treeId).map((intent) => intent.id);
   }
 
   /** The intent behind a built-in action ("help", "handoff", "explain"); of the out-of-scope ones, the first. */

@@ -20,3 +20,6 @@ export const READING_MARGIN = 0.08;
  * is super fast" the words the step does not know ("place", "super") sink the score, not the answer.
  */
 export const readsLoosely = (reading: ChoiceReading): boolean => reading.score >= LOOSE_READING || reading.opensAlike;
+
+/** A reading that decides: clear of the runner-up, or, between two close answers, the one an opening yes or no agrees with ("no, been at home all week"). */
+export const decisive = (reading: ChoiceReading | null): ChoiceReading | null => (reading && (reading.margin >= READING_MARGIN || reading.opensAlike) ? reading : null);

@@ -1,0 +1,183 @@
+import type { Content, DialogChoice, Intent } from '../content/types.js';
+import type { DialogEngine, TreeState } from '../dialogs/engine.js';
+import type { InsightEvent } from '../insights/events.js';
+import type { ChoiceReading } from '../nlu/choiceReader.js';
+import type { Recognition } from '../nlu/recognizer.js';
+import { afterContrast, answerClauses, QUESTION } from './messageShape.js';
+import { SMALL_TALK, type Moves } from './moves.js';
+import { askedAndAnswered, stepName, type Outcome } from './outcome.js';
+import { decisive, LOOSE_READING, readsLoosely, SURE_READING } from './readings.js';
+import type { ConversationState } from './state.js';
+
+/** What reading the parts needs: the content, the tree engine, the recogniser and the choice reader. */
+export interface PartedAnswersDeps {
+  readonly content: Content;
+  readonly engine: DialogEngine;
+  readonly recognize: (text: string) => Recognition;
+  /** Reads a typed message as one of the open question's choices (src/nlu/choiceReader.ts). */
+  readonly readChoice: (choices: readonly DialogChoice[], text: string) => ChoiceReading | null;
+  /** Whether a typed message only says the open step was done, not how it went (src/nlu/choiceReader.ts). */
+  readonly reportsDoing: (choices: readonly DialogChoice[], text: string) => boolean;
+}
+
+/**
+ * A message in several parts inside a walk-through: answers to more than one step, an answer beside
+ * a question or an aside, an answer to the step after the open one, or only what was done. Each
+ * method says when it applies and leaves the message to the next reading otherwise (undefined).
+ */
+export class PartedAnswers {
+  constructor(
+    private readonly deps: PartedAnswersDeps,
+    private readonly moves: Moves,
+  ) {}
+
+  /**
+   * "Tried the other backups and the wifi's fine": two answers in one message, each to the step it
+   * reaches. Only when every part reads surely as an answer to the step open at that point, so a
+   * side question or an aside in one of them is never dropped. The customer sees the step reached.
+   * After the first, a part that reads only as a plain yes or no ("tried another, same error")
+   * says the first answer again, and one with words the next step does not know ("something else,
+   * not network or password") is about the first; only words about the next step's subject answer it.
+   */
+  severalAnswers(state: ConversationState, tree: TreeState, parts: readonly string[]): Outcome | undefined {
+    let outcome: Outcome | undefined;
+    let last: { at: TreeState; index: number } | undefined;
+    const events: InsightEvent[] = [];
+    for (const part of parts) {
+      const at = outcome ? outcome.state.tree : tree;
+      const reading = at && !QUESTION.test(part) ? this.read(at, part) : null;
+      const answers = at && reading && reading.score >= SURE_READING && !(outcome && (reading.plain || reading.offStep.length > 0));
+      if (!at || !reading || !answers) {
+        // "My wifi is fine, it's fast fibre": a part that surely gives the last answer again is more of it.
+        const again = last && !QUESTION.test(part) ? this.read(last.at, part) : null;
+        if (again && again.score >= SURE_READING && again.index === last?.index) continue;
+        return undefined;
+      }
+      outcome = this.moves.advance(outcome?.state ?? state, this.deps.engine.choose(at, reading.index));
+      last = { at, index: reading.index };
+      events.push(...(outcome.events ?? []));
+    }
+    return outcome && { ...outcome, events };
+  }
+
+  /**
+   * "Wifi is fine, router is right next to me" said at the other-backups step: the customer has moved
+   * on to the next step's subject, so this step did not help, and what they said answers the next
+   * one. Only when the message is no answer of this step's own, names the next step's subject (its
+   * topic recognised), and is surely a particular answer there (not "it's restoring now", which would
+   * credit a step they never reached): "its an old ipad, hasnt backed up since 2022" read as an
+   * answer about the iOS version.
+   */
+  answerAhead(state: ConversationState, tree: TreeState, text: string, reading: ChoiceReading | null, intent: Intent | undefined): Outcome | undefined {
+    const { engine, content } = this.deps;
+    // A reading of this step's own words stands, unless it is a loose "no" beside words of another
+    // subject ("the router is in the same room" is "same error" to the other-backups step).
+    const own = reading && !reading.plain && reading.score >= LOOSE_READING;
+    const looseNo = own && reading.score < SURE_READING && reading.offStep.length > 0 && engine.choicesAt(tree)[reading.index]?.means === 'no';
+    if (!intent || (own && !looseNo)) return undefined;
+    const passed = this.moves.answerNo(state, tree);
+    const next = passed?.state.tree;
+    if (!next || !engine.aboutAt(next).includes(intent.id) || engine.aboutAt(tree).includes(intent.id)) return undefined;
+    const there = next && engine.choicesAt(next).length > 0 ? this.read(next, text) : null;
+    if (!passed || !next || !there || there.plain || there.score < SURE_READING || engine.choicesAt(next)[there.index]?.means === 'yes') return undefined;
+    // Words of its own ("router is right next to me") may stand beside a clause that says it in the step's words.
+    const said = (answerClauses(text) ?? [text]).some((part) => {
+      const reading = this.read(next, part);
+      return reading?.index === there.index && !reading.plain && reading.offStep.length === 0 && reading.score >= SURE_READING;
+    });
+    if (!said) return undefined;
+    const outcome = this.moves.advance(passed.state, engine.choose(next, there.index));
+    const step = stepName(engine.whereAt(tree));
+    return { ...outcome, replies: [{ text: content.phrases.answeredAhead.replace('{step}', step) }, ...outcome.replies], events: [...(passed.events ?? []), ...(outcome.events ?? [])] };
+  }
+
+  /**
+   * "Wifi works. btw if it does work how long will it take": answers, then a question on a topic of
+   * its own. The question is answered and the answers move the walk-through on, so neither is lost.
+   */
+  answerThenAsk(state: ConversationState, tree: TreeState, clauses: readonly string[]): Outcome | undefined {
+    const question = clauses.at(-1);
+    const answers = clauses.slice(0, -1);
+    if (!question || !QUESTION.test(question) || answers.some((part) => QUESTION.test(part))) return undefined;
+    const topic = this.moves.matched(this.deps.recognize(question));
+    if (!topic || topic.action || topic.tree === tree.tree || this.moves.topicsOf(tree.tree).includes(topic.id)) return undefined;
+    const [only] = answers;
+    const reading = answers.length === 1 && only !== undefined ? this.read(tree, only) : null;
+    const answered = reading ? (reading.score >= SURE_READING ? this.moves.advance(state, this.deps.engine.choose(tree, reading.index)) : undefined) : this.severalAnswers(state, tree, answers);
+    if (!answered) return undefined;
+    return { ...answered, replies: [{ text: topic.answer }, ...answered.replies], events: [...askedAndAnswered(topic.id), ...(answered.events ?? [])] };
+  }
+
+  /**
+   * "Yes, an older one worked, but it's missing my recent photos": the answer moves the walk-through
+   * on, and a topic the words after the contrast surely name is answered first, so what the customer
+   * raised is not dropped. Not a topic of this walk-through or of the step reached, whose text says it.
+   */
+  withAside(outcome: Outcome, tree: TreeState, text: string): Outcome {
+    const after = afterContrast(text);
+    if (!after || (this.read(tree, after)?.score ?? 0) >= SURE_READING) return outcome;
+    const topic = this.moves.matched(this.deps.recognize(after));
+    const reached = outcome.state.tree ? this.deps.engine.aboutAt(outcome.state.tree) : [];
+    if (!topic || topic.action || topic.tree || this.moves.topicsOf(tree.tree).includes(topic.id) || reached.includes(topic.id)) return outcome;
+    return { ...outcome, replies: [{ text: topic.answer }, ...outcome.replies], events: [...askedAndAnswered(topic.id), ...(outcome.events ?? [])] };
+  }
+
+  /**
+   * "Phone is charging and on wifi yeah": a yes heard only loosely, in the shared examples, beside
+   * words of its own, says the step was done, not that it fixed the problem, which would close the
+   * walk-through. Unless one clause says how it went and nothing else: "moved to a better network and it worked".
+   */
+  onlyDone(tree: TreeState, reading: ChoiceReading | null, parts: readonly string[]): boolean {
+    const { engine } = this.deps;
+    const looseYes = reading?.plain === true && reading.score < SURE_READING && reading.offStep.length > 0 && engine.choicesAt(tree)[reading.index]?.means === 'yes';
+    if (!looseYes || !engine.yesCloses(tree)) return false;
+    return !parts.some((part) => {
+      const said = this.read(tree, part);
+      return said !== null && said.score >= SURE_READING && said.offStep.length === 0;
+    });
+  }
+
+  /**
+   * "Tried an older one and it restored": read whole, "tried" made it "tried all three backups".
+   * Clauses that only say what was done leave the answer to the one clause that says how it went,
+   * even where that reads only loosely ("it restored"), and only in this step's words: in "tried an
+   * older backup too, and the connection is fine" the connection answers the next step.
+   */
+  outcomeAfterDoing(state: ConversationState, tree: TreeState, parts: readonly string[]): Outcome | undefined {
+    const { engine, reportsDoing } = this.deps;
+    const told = parts.filter((part) => !reportsDoing(engine.choicesAt(tree), part));
+    const [outcome] = told;
+    if (told.length !== 1 || parts.length === 1 || !outcome || QUESTION.test(outcome)) return undefined;
+    const reading = this.read(tree, outcome);
+    return reading && readsLoosely(reading) && reading.offStep.length === 0 ? this.moves.advance(state, engine.choose(tree, reading.index)) : undefined;
+  }
+
+  /**
+   * "Moved next to the router and it worked!", "restarted it, no luck": one clause answers, the others only tell how. The
+   * answer counts when no other clause asks, reads as an answer, or names a topic or command of its
+   * own, so nothing the customer reports is lost. Never across a contrast: in "it worked but now it's
+   * stuck at 50%" the news is after the "but", and no clause of it names a topic surely.
+   */
+  answerAmidAsides(state: ConversationState, tree: TreeState, parts: readonly string[]): Outcome | undefined {
+    // "Yep, did that" only says the step was done: in "yep did that, still broken" its "yep" is no answer.
+    const doing = parts.map((part) => this.deps.reportsDoing(this.deps.engine.choicesAt(tree), part));
+    const readings = parts.map((part, index) => (QUESTION.test(part) || doing[index] ? null : this.read(tree, part)));
+    const answers = readings.filter((reading) => reading && reading.score >= SURE_READING);
+    const answer = answers.length === 1 ? answers[0] : undefined;
+    if (!answer) return undefined;
+    const aside = (part: string, index: number): boolean => {
+      if (readings[index] === answer || doing[index]) return true;
+      if (QUESTION.test(part) || (readings[index]?.score ?? 0) >= LOOSE_READING) return false;
+      const recognition = this.deps.recognize(part);
+      const said = this.moves.matched(recognition);
+      // A clause no topic claims surely ("ok moved to a better network", unsure between the alerts and
+      // nothing) tells how, like one nothing claims at all.
+      return recognition.verdict === 'out_of_scope' || recognition.verdict === 'unsure' || said?.action === 'none' || SMALL_TALK.has(said?.action ?? '');
+    };
+    return parts.every(aside) ? this.moves.advance(state, this.deps.engine.choose(tree, answer.index)) : undefined;
+  }
+
+  private read(tree: TreeState, text: string): ChoiceReading | null {
+    return decisive(this.deps.readChoice(this.deps.engine.choicesAt(tree), text));
+  }
+}

@@ -1,0 +1,64 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Moves } from '../../src/bot/moves.js';
+import { PartedAnswers } from '../../src/bot/partedAnswers.js';
+import { initialState, type ConversationState } from '../../src/bot/state.js';
+import { loadContent } from '../../src/content/load.js';
+import { DialogEngine, type TreeState } from '../../src/dialogs/engine.js';
+import { ChoiceReader } from '../../src/nlu/choiceReader.js';
+import { buildRecognizer } from '../../src/nlu/fromContent.js';
+
+const content = loadContent(path.join(import.meta.dirname, '..', '..'));
+const engine = new DialogEngine(content.trees, (id) => content.intentById.get(id)?.answer);
+const recognizer = buildRecognizer(content);
+const reader = new ChoiceReader(content);
+const deps = {
+  content,
+  engine,
+  recognize: (text: string) => recognizer.recognize(text),
+  readChoice: reader.read.bind(reader),
+  reportsDoing: reader.reportsDoing.bind(reader),
+};
+const moves = new Moves(deps);
+const parts = new PartedAnswers(deps, moves);
+
+/** The Cannot Restore Backup walk-through, open at `node`. */
+function openAt(node: string): { state: ConversationState; tree: TreeState } {
+  const start = engine.start('cannot_restore');
+  if (start.status !== 'waiting') throw new Error('the walk-through asks nothing');
+  const tree: TreeState = { ...start.state, node };
+  return { state: { ...initialState(), tree }, tree };
+}
+const texts = (replies: readonly { text: string }[] | undefined) => (replies ?? []).map((reply) => reply.text).join('\n');
+
+describe('a message in several parts inside a walk-through', () => {
+  it("takes the next step's answer given early as that answer, saying the open step did not help", () => {
+    const { state, tree } = openAt('intro');
+    const text = 'the wifi is fine, the router is in the same room';
+    const outcome = parts.answerAhead(state, tree, text, reader.read(engine.choicesAt(tree), text), content.intentById.get('wifi_connection'));
+    expect(outcome?.state.tree?.node).toBe('storage');
+    expect(texts(outcome?.replies)).toContain("I'll take it that step 1, other backups, didn't help");
+  });
+
+  it("never credits a fix the customer has not reached, nor reads a message the next step's topic does not claim", () => {
+    const { state, tree } = openAt('intro');
+    const restoring = 'it is restoring now';
+    expect(parts.answerAhead(state, tree, restoring, reader.read(engine.choicesAt(tree), restoring), content.intentById.get('wifi_connection'))).toBeUndefined();
+    const fine = 'the wifi is fine';
+    expect(parts.answerAhead(state, tree, fine, reader.read(engine.choicesAt(tree), fine), content.intentById.get('storage_full'))).toBeUndefined();
+  });
+
+  it('answers a question after an answer and moves the walk-through on by the answer', () => {
+    const { state, tree } = openAt('wifi');
+    const outcome = parts.answerThenAsk(state, tree, ['the wifi is fine', 'how long does a restore take?']);
+    expect(outcome?.state.tree?.node).toBe('storage');
+    expect(outcome?.replies[0]?.text).toBe(content.intentById.get('slow_restore')?.answer);
+    expect(outcome?.events).toContainEqual({ kind: 'asked', topic: 'slow_restore' });
+  });
+
+  it("leaves a question on the walk-through's own topic, or one after no sure answer, to the next reading", () => {
+    const { state, tree } = openAt('wifi');
+    expect(parts.answerThenAsk(state, tree, ['the wifi is fine', 'why does it say cannot restore backup?'])).toBeUndefined();
+    expect(parts.answerThenAsk(state, tree, ['hmm', 'how long does a restore take?'])).toBeUndefined();
+  });
+});
