@@ -3,19 +3,22 @@ import { ordinalIn } from '../dialogs/choiceMatcher.js';
 import type { TreeState } from '../dialogs/engine.js';
 import type { ChoiceReading } from '../nlu/choiceReader.js';
 import type { Recognition } from '../nlu/recognizer.js';
+import { AfterAnswer, type AfterAnswerDeps } from './afterAnswer.js';
 import { Feedback } from './feedback.js';
 import { afterContrast, afterTakingBack, answerClauses, ASKS_HOW, ASKS_IF_NEEDED, beforeGoOn, CONTRAST, correctionOf, PUZZLED, QUESTION, questionClauses, REFERS_BACK, REPEATED, requestParts, simplify } from './messageShape.js';
 import { Moves, SMALL_TALK } from './moves.js';
 import { PartedAnswers, type PartedAnswersDeps } from './partedAnswers.js';
-import { elapsedAnswer, restoreEstimate, tellsElapsed } from './restoreEstimate.js';
+import { asksTimeForSize, elapsedAnswer, restoreEstimate, tellsElapsed } from './restoreEstimate.js';
 import { askedAndAnswered, reset, unplacedInTree, withoutFeedback, type Outcome } from './outcome.js';
 import { decisive, LOOSE_READING, readsLoosely, SURE_READING, SURE_READING_OF_A_QUESTION, sureReading } from './readings.js';
 import type { ConversationState, FeedbackFor } from './state.js';
 import type { Reply } from './types.js';
 
-export interface ConversationDeps extends PartedAnswersDeps {
+export interface ConversationDeps extends PartedAnswersDeps, AfterAnswerDeps {
   /** Whether a question's words all occur in the open step's text (src/nlu/choiceReader.ts). */
   readonly asksAbout: (step: string, text: string) => boolean;
+  /** Whether a statement's words all occur in the open step's text, its device aside (src/nlu/choiceReader.ts). */
+  readonly tellsAbout: (step: string, text: string) => boolean;
   /** Whether a message says, in words no topic uses, that the customer is upset (src/nlu/mood.ts). */
   readonly upset: (text: string) => boolean;
   /** Whether a message is only a yes ("ok" too) or a no, with a courtesy at most (src/nlu/choiceReader.ts). */
@@ -45,16 +48,19 @@ const SURE_REQUEST = 0.8;
  * fixed problem that comes back re-opens its walk-through at the next step. This file is the
  * order in which a message is read, top to bottom; what each reading leads to (a step, a topic, a
  * command) is in moves.ts, messages in several parts (two answers, an answer and a question, the
- * next step's answer given early) in partedAnswers.ts, and feedback on an answer in feedback.ts.
+ * next step's answer given early, steps already tried) in partedAnswers.ts, a follow-up on the
+ * answer just given in afterAnswer.ts, and feedback on an answer in feedback.ts.
  */
 export class Conversation {
   private readonly moves: Moves;
   private readonly feedback: Feedback;
   private readonly parts: PartedAnswers;
+  private readonly afterAnswer: AfterAnswer;
 
   constructor(private readonly deps: ConversationDeps) {
     this.moves = new Moves(deps);
     this.parts = new PartedAnswers(deps, this.moves);
+    this.afterAnswer = new AfterAnswer(deps);
     this.feedback = new Feedback(deps.content, deps.readChoice);
   }
 
@@ -66,7 +72,7 @@ export class Conversation {
     const state = withoutFeedback(before);
     const tree = state.tree;
     const exact = tree ? engine.match(tree, text) : null;
-    if (tree && exact) return this.moves.advance(state, engine.choose(tree, exact.index));
+    if (tree && exact) return this.parts.pastToldSteps(tree, this.moves.advance(state, engine.choose(tree, exact.index)));
     if (!tree && state.suspended && simplify(text) === simplify(content.phrases.carryOnChoice)) return this.moves.resume(state);
 
     const picked = this.pickOffered(state, text);
@@ -74,7 +80,7 @@ export class Conversation {
     if (picked) return picked.action === 'handoff' ? this.moves.act(state, picked) : this.moves.startTopic(reset(state), picked);
 
     const recognition = this.deps.recognize(text);
-    const outcome = tree ? this.inTree(state, tree, text, recognition) : this.interpret(state, text, recognition);
+    const outcome = tree ? this.parts.pastToldSteps(tree, this.inTree(state, tree, text, recognition)) : this.interpret(state, text, recognition);
     return { ...outcome, recognition, state: { ...outcome.state, lastCandidates: recognition.candidates } };
   }
 
@@ -144,20 +150,25 @@ export class Conversation {
     // A statement whose topic rests only on this step's answers' words ("did that twice already") is
     // about the step, however surely the topic claims it: "already" is also the already-set-up
     // topic's word, whose answer is to erase the device.
-    const claimedByStepWords = !asking && reading !== null && !recognition.explanation.matched.some((term) => reading.offStep.includes(term) || reading.offStep.includes(`!${term}`));
+    // Unless the customer takes back what they said to tell of another problem with a walk-through
+    // of its own: in "wait, actually it is restoring now, just really slow" the slow restore is news, however
+    // "slow" also answers the Wi-Fi step.
+    const changesProblem = correctionOf(text) !== undefined && intent?.tree !== undefined && intent.tree !== tree.tree;
+    const claimedByStepWords = !asking && reading !== null && !changesProblem && !recognition.explanation.matched.some((term) => reading.offStep.includes(term) || reading.offStep.includes(`!${term}`));
     // "Where is that setting on iOS 7?", "what's Manage Storage?": a question in the step's own words
     // is about the step, whatever topic or none one of its words names.
-    const inStepWords = asking && this.deps.asksAbout(engine.resume(tree).messages.map((message) => message.text).join('\n'), text);
+    const stepText = engine.resume(tree).messages.map((message) => message.text).join('\n');
+    const inStepWords = asking && this.deps.asksAbout(stepText, text);
     if (intent && !intent.action && !about.has(intent.id) && !answering && !claimedByStepWords) {
       if (inStepWords) return this.moves.explainStep(state, tree, content.phrases.inThisStep);
       // "Actually it just stopped with Cannot Restore Backup": a new problem with a walk-through of
       // its own, told rather than asked, is walked through; asked about, it is answered beside this one.
       const newProblem = !asking && intent.tree !== undefined && intent.tree !== tree.tree;
-      return newProblem ? this.moves.startTopic(reset(state), intent, text) : this.moves.sideQuestion(state, tree, intent, text);
+      return newProblem ? (this.parts.startedPastDone(state, intent, text) ?? this.moves.startTopic(reset(state), intent, text)) : this.moves.sideQuestion(state, tree, intent, text);
     }
     const ownSubject = intent && !intent.action && about.has(intent.id) && !this.moves.topicsOf(tree.tree).includes(intent.id);
     // A question is never read loosely as an answer: "how do I restart it with no home button" is not "no".
-    if (reading && readsLoosely(reading) && !asking) return this.moves.advance(state, engine.choose(tree, reading.index));
+    if (reading && readsLoosely(reading) && !asking) return this.parts.withAside(this.moves.advance(state, engine.choose(tree, reading.index)), tree, text);
     if (intent?.action && SMALL_TALK.has(intent.action)) return this.moves.act(state, intent);
     // A question on this step's own subject, even one the recogniser is unsure of: answered, and the step's question asked again.
     const subject = ownSubject ? intent : asking ? this.unsureAbout(recognition, engine.aboutAt(tree)) : undefined;
@@ -176,7 +187,11 @@ export class Conversation {
     if (asking && recognition.verdict === 'out_of_scope' && (recognition.confidence < content.recognizer.threshold || REFERS_BACK.test(text))) {
       return this.moves.reprompt(state, text, content.phrases.unsureInTree);
     }
-    if (intent?.action === 'none' || recognition.verdict === 'out_of_scope') {
+    const outOfScope = intent?.action === 'none' || recognition.verdict === 'out_of_scope';
+    // "It's a macbook", "it's an ipad with a home button": told in the step's own words, it is about
+    // the step (which computer, which buttons), however far the words lie from every topic.
+    if (outOfScope && !asking && this.deps.tellsAbout(stepText, text)) return this.moves.explainStep(state, tree, content.phrases.inThisStep);
+    if (outOfScope) {
       const misses = state.misses + 1;
       const question = this.moves.question(tree);
       const choices = [...(question.choices ?? []), ...(misses >= 2 ? [content.phrases.handoffChoice] : [])];
@@ -201,10 +216,11 @@ export class Conversation {
 
   /**
    * "So how many hours for 12 gigs roughly?" inside the walk-through of a topic with a restore rate:
-   * the estimate for that size, and the step's question again.
+   * the estimate for that size, and the step's question again. Told rather than asked ("backup is
+   * about 12gb"), when it answers nothing here: read as a topic, "backup is" started the no-backups one.
    */
   private sizeAsked(state: ConversationState, tree: TreeState, text: string): Outcome | undefined {
-    if (!QUESTION.test(text)) return undefined;
+    if (!QUESTION.test(text) && (this.read(tree, text)?.score ?? 0) >= LOOSE_READING) return undefined;
     const { content } = this.deps;
     const rated = this.moves.topicsOf(tree.tree).map((id) => content.intentById.get(id)).find((intent) => intent?.hoursPerGigabyte);
     const [estimate] = rated ? restoreEstimate(rated, text, content.phrases.sizeEstimate) : [];
@@ -237,7 +253,7 @@ export class Conversation {
   /** Outside a walk-through: a kept one may be resumed, a fixed one re-opened, else a new topic. */
   private interpret(state: ConversationState, text: string, recognition: Recognition): Outcome {
     const { content } = this.deps;
-    const intent = this.meant(recognition, text);
+    const intent = this.meant(recognition, text) ?? this.afterAnswer.signedOff(recognition, text);
     const person = this.askedForPerson(state, text, intent);
     if (person) return person;
     const { suspended, reopen } = state;
@@ -265,17 +281,21 @@ export class Conversation {
     // "It's been like 3 hrs and the backup is about 6gb": a time and a size ask how long a restore
     // takes, whichever topic the other words ("backup") lean to.
     const rated = intent?.action ? undefined : content.intents.find((topic) => topic.hoursPerGigabyte && topic.tree);
-    if (rated && tellsElapsed(text)) return this.moves.startTopic(reset(state), rated, text);
+    if (rated && (tellsElapsed(text) || asksTimeForSize(text))) return this.moves.startTopic(reset(state), rated, text);
+    const quoted = intent?.action === 'explain' ? this.afterAnswer.quoteLastAnswer(state, text) : undefined;
+    if (quoted) return quoted;
     if (intent?.action === 'resume') return { state, replies: [{ text: content.phrases.nothingToResume }, this.moves.menu()] };
     if (intent?.action === 'reopen') return { state: reset(state), replies: [{ text: intent.answer }, this.moves.menu()] };
     if (intent?.action && intent.action !== 'none') return this.moves.act(state, intent);
     // Two questions in one message often leave the whole between their two topics ("ambiguous"):
     // the leader still names one of the clauses' topics.
     const leader = intent ?? (recognition.verdict === 'ambiguous' ? content.intentById.get(recognition.candidates[0]?.intent ?? '') : undefined);
+    const past = this.parts.startedPastDone(state, leader ?? this.parts.problemPart(text), text);
+    if (past) return past;
     const several = leader && !leader.action ? this.severalQuestions(state, text, leader) : undefined;
     if (several) return several;
     if (intent) return this.moves.startTopic(reset(state), intent, text);
-    return this.moves.fallback(state, recognition, text);
+    return this.afterAnswer.backAtAnswer(state, text, recognition) ?? this.moves.fallback(state, recognition, text);
   }
 
   /**

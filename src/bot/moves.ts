@@ -204,13 +204,14 @@ export class Moves {
     return state.tree ? [this.question(state.tree)] : [];
   }
 
-  startTopic(state: ConversationState, intent: Intent, said = ''): Outcome {
+  /** `onStart` may take a walk-through on from its first step (past the steps the customer says were done). */
+  startTopic(state: ConversationState, intent: Intent, said = '', onStart: (started: Outcome) => Outcome = (started) => started): Outcome {
     if (intent.action) return this.act(state, intent);
     const asked: InsightEvent = { kind: 'asked', topic: intent.id };
     const estimate = restoreEstimate(intent, said, this.deps.content.phrases.sizeEstimate);
     if (intent.tree) {
       const started: ConversationState = { ...state, lastIntent: intent.id, ...(said ? { askedText: this.kept(said) } : {}) };
-      const outcome = this.advance(started, this.deps.engine.start(intent.tree), intent.tree);
+      const outcome = onStart(this.advance(started, this.deps.engine.start(intent.tree), intent.tree));
       return { ...outcome, replies: [...estimate, ...outcome.replies], events: [asked, ...(outcome.events ?? [])] };
     }
     const followUps = intent.followUps.map((id) => this.deps.content.intentById.get(id)).filter((item): item is Intent => item !== undefined);

@@ -5,8 +5,8 @@ import type { ChoiceReading } from '../nlu/choiceReader.js';
 import type { Recognition } from '../nlu/recognizer.js';
 import { afterContrast, answerClauses, QUESTION } from './messageShape.js';
 import { SMALL_TALK, type Moves } from './moves.js';
-import { askedAndAnswered, stepName, type Outcome } from './outcome.js';
-import { decisive, LOOSE_READING, readsLoosely, SURE_READING } from './readings.js';
+import { askedAndAnswered, reset, stepName, type Outcome } from './outcome.js';
+import { decisive, LOOSE_READING, READING_MARGIN, readsLoosely, SURE_READING } from './readings.js';
 import type { ConversationState } from './state.js';
 
 /** What reading the parts needs: the content, the tree engine, the recogniser and the choice reader. */
@@ -58,6 +58,92 @@ export class PartedAnswers {
       events.push(...(outcome.events ?? []));
     }
     return outcome && { ...outcome, events };
+  }
+
+  /**
+   * A walk-through asked for in a message that also says which of its steps were already tried,
+   * started past them; undefined when the message names none. Before several questions are looked
+   * for: "i already went through all three backups" names a step, not the already-set-up topic.
+   */
+  startedPastDone(state: ConversationState, intent: Intent | undefined, text: string): Outcome | undefined {
+    const parts = answerClauses(text);
+    if (!parts || !intent?.tree || intent.action) return undefined;
+    let past: Outcome | undefined;
+    const outcome = this.moves.startTopic(reset(state), intent, text, (started) => {
+      past = this.pastDone(started, parts);
+      return past ?? started;
+    });
+    return past ? outcome : undefined;
+  }
+
+  /**
+   * "Can't restore, went through the older backups, the wifi works": the whole leans to
+   * no topic, but one part surely names a problem with a walk-through of its own.
+   */
+  problemPart(text: string): Intent | undefined {
+    for (const part of answerClauses(text) ?? []) {
+      const intent = this.moves.matched(this.deps.recognize(part));
+      if (intent?.tree && !intent.action) return intent;
+    }
+    return undefined;
+  }
+
+  /**
+   * "I restarted the iphone and tried an older backup, still failing": when the walk-through moves
+   * on to a step the words that began it said was tried, it goes past that step too, as it went
+   * past the first ones, rather than ask for a restart the customer has done.
+   */
+  pastToldSteps(before: TreeState, outcome: Outcome): Outcome {
+    const at = outcome.state.tree;
+    const parts = outcome.state.askedText ? answerClauses(outcome.state.askedText) : undefined;
+    if (!at || !parts || at.tree !== before.tree || at.node === before.node) return outcome;
+    const past = this.pastDone(outcome, parts);
+    if (!past) return outcome;
+    // What this turn said before the step gone past (an aside answered, an estimate) stays.
+    const step = new Set(this.deps.engine.resume(at).messages.map((message) => message.text));
+    return { ...past, replies: [...outcome.replies.filter((reply) => !step.has(reply.text)), ...past.replies] };
+  }
+
+  /**
+   * "Cannot restore backup, I already went through all three backups and the wifi works fine": a walk-through asked for
+   * with some of its steps already behind the customer starts after them, rather than at the first
+   * one they just said failed. A part counts when it surely gives the open step's "no" in that
+   * step's own words, or only says it was done ("tried another backup", said beside the problem it
+   * did not fix); parts may come in any order, and the first step no part answers is where it stops.
+   * Undefined when no part answers the first step.
+   */
+  pastDone(started: Outcome, parts: readonly string[]): Outcome | undefined {
+    const { engine, content } = this.deps;
+    // "Restore failed, it says cannot restore backup": a part naming the problem itself is no step tried.
+    const problem = new Set(started.state.tree ? this.moves.topicsOf(started.state.tree.tree) : []);
+    const left = parts.filter((part) => !QUESTION.test(part) && !problem.has(this.moves.matched(this.deps.recognize(part))?.id ?? ''));
+    const passed: string[] = [];
+    let outcome = started;
+    for (let at = outcome.state.tree; at; at = outcome.state.tree) {
+      const open = at;
+      const index = left.findIndex((part) => this.triedAt(open, part));
+      const next = index < 0 ? undefined : this.moves.answerNo(outcome.state, open);
+      if (!next) break;
+      const where = engine.whereAt(open);
+      passed.push(where.title ?? `step ${where.step}`);
+      left.splice(index, 1);
+      outcome = { ...next, events: [...(outcome.events ?? []), ...(next.events ?? [])] };
+    }
+    if (passed.length === 0) return undefined;
+    const steps = passed.length === 1 ? passed[0] : `${passed.slice(0, -1).join(', ')} and ${passed.at(-1)}`;
+    return { ...outcome, replies: [{ text: content.phrases.alreadyTried.replace('{steps}', steps ?? '') }, ...outcome.replies] };
+  }
+
+  /** Whether a part names this step, in its own words only, as tried: "tried another backup" (without luck, or the customer would not be asking), or its "no" ("all 3 backups fail"). */
+  private triedAt(tree: TreeState, told: string): boolean {
+    const choices = this.deps.engine.choicesAt(tree);
+    // "Restarted the phone" is "restarted it": the device is what every step is done to.
+    const part = told.replace(THE_DEVICE, 'it');
+    if (this.deps.reportsDoing(choices, part)) return true;
+    const reading = this.deps.readChoice(choices, part);
+    if (!reading || reading.plain || reading.offStep.length > 0) return false;
+    if (TRIED.test(part) && reading.score >= LOOSE_READING) return true;
+    return reading.score >= SURE_READING && reading.margin >= READING_MARGIN && choices[reading.index]?.means === 'no';
   }
 
   /**
@@ -181,3 +267,9 @@ export class PartedAnswers {
     return decisive(this.deps.readChoice(this.deps.engine.choicesAt(tree), text));
   }
 }
+
+/** The customer's device, named. */
+const THE_DEVICE = /\b(?:(?:the|my|this|her|his) )?(?:iphone|ipad|ipod(?: touch)?|phone|device)\b/gi;
+
+/** Words saying a step was tried, whatever came of it. */
+const TRIED = /\b(?:tried|done|did|checked)\b/i;

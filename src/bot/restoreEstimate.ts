@@ -47,6 +47,10 @@ function estimate(rate: Rate, size: number, phrase: string): Reply {
 /** "It's been like 3 hrs and the backup is about 6gb": a time the restore has run and its size, both given. */
 export const tellsElapsed = (text: string): boolean => hoursIn(text) !== undefined && sizeInGigabytes(text) !== undefined;
 
+/** "How long will it take for 5gb?": a size, and a question of how long. */
+const ASKS_HOW_LONG = /\bhow (?:long|many (?:hours|days)|much (?:longer|time))\b/i;
+export const asksTimeForSize = (text: string): boolean => ASKS_HOW_LONG.test(text) && sizeInGigabytes(text) !== undefined;
+
 /** "64 GB" in a question about the restore rate: what the topic's rate (hoursPerGigabyte) means for that size. */
 export function restoreEstimate(intent: Intent, said: string, phrase: string): Reply[] {
   const rate = intent.hoursPerGigabyte;

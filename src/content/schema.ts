@@ -131,6 +131,12 @@ export const botFileSchema = z.strictObject({
     unsureInTree: text,
     howDidItGo: text,
     answeredAhead: text,
+    /** A walk-through started past the steps the customer says they have been through: `{steps}` names them. */
+    alreadyTried: text,
+    /** Before the lines of the last answer a follow-up question asks about. */
+    fromLastAnswer: text,
+    /** Before the last answer again, for a question pointing back at it that no topic claims. */
+    unsureAfterAnswer: text,
     /** After a side question: `{tree}` is the walk-through's title, `{step}` where it stopped. */
     carryOn: text,
     carryOnChoice: text.max(30),

@@ -206,6 +206,29 @@ export class ChoiceReader {
     return words.size > 0 && (outside === 0 || (outside === 1 && words.size - outside >= 2));
   }
 
+  /**
+   * Whether a statement tells only of things the step's text names ("it's a macbook", "it's an ipad
+   * with the home button"): every word that says something is in it, the device and its model
+   * number aside. Stricter than `asksAbout`, as a statement asks nothing to be explained.
+   */
+  tellsAbout(step: string, text: string): boolean {
+    const words = new Set(this.analyze(text).stems.filter((stemmed) => !FUNCTION_STEMS.has(stemmed) && !DEVICE_WORDS.has(stemmed) && !/\d/.test(stemmed)));
+    const said = this.stemsOfStep(step);
+    return words.size > 0 && [...words].every((stemmed) => said.has(stemmed));
+  }
+
+  /**
+   * The lines of an earlier answer that hold what a follow-up question asks ("where is that exactly
+   * in settings?" after an answer naming Settings > iCloud > Backup), when `asksAbout` that answer;
+   * else none.
+   */
+  linesAsked(answer: string, text: string): string[] {
+    if (!this.asksAbout(answer, text)) return [];
+    const words = new Set(this.analyze(text).stems);
+    const lines = answer.split('\n').map((line) => line.trim()).filter((line) => line.length > 0);
+    return lines.filter((line) => this.analyzer.analyze(line, false).stems.some((stemmed) => words.has(stemmed) && !FUNCTION_STEMS.has(stemmed) && !DEVICE_WORDS.has(stemmed)));
+  }
+
   private stemsOfStep(step: string): ReadonlySet<string> {
     let stems = this.stepStems.get(step);
     if (!stems) {
@@ -366,7 +389,7 @@ const RAISED_NEGATION = /\b(?:do not|don['\u2019]?t)\s+(?:really\s+)?(?:think|be
  * really work" (which, with "really" a feature, read no closer to "the wifi isn't working" than
  * "wifi is not the problem" did).
  */
-const HEDGES = ['basically', 'literally', 'really', 'pretty', 'totally', 'actually', 'honestly', 'tbh', 'just', 'quite', 'super', 'definitely', 'absolutely', 'kinda', 'mostly', 'practically', 'seriously', 'genuinely', 'completely', 'perhaps'];
+const HEDGES = ['basically', 'literally', 'really', 'exactly', 'pretty', 'totally', 'actually', 'honestly', 'tbh', 'just', 'quite', 'super', 'definitely', 'absolutely', 'kinda', 'mostly', 'practically', 'seriously', 'genuinely', 'completely', 'perhaps'];
 /** A token that neither counts for nor against a reading when no example knows it; figures ("128gb", "17.5") never tell answers apart. */
 const uninformative = (token: string, stemmed: string): boolean => STOPWORDS.has(token) || FUNCTION_STEMS.has(stemmed) || /\d/.test(token);
 /** "nooo", "yesss": a letter typed three times or more is read as typed twice ("noo" and "yess" are known answers). */
@@ -383,8 +406,11 @@ const UNCERTAINTY: ReadonlySet<string> = new Set(['know', 'sure', 'understand', 
 /** A feature saying the customer does not know: a negated knowing word, or "idea" ("no idea", "any idea?"). */
 const uncertain = (feature: string): boolean => (feature.startsWith('!') && UNCERTAINTY.has(feature.slice(1))) || feature === stem('idea');
 
-/** The words that make a question one, which a step's text need not use for a question to be about it. */
-const ASKING_WORDS: ReadonlySet<string> = new Set(['what', 'where', 'why', 'how', 'when', 'which', 'who'].map(stem));
+/** The words that make a question one ("where do I find"), which a step's text need not use for a question to be about it. */
+const ASKING_WORDS: ReadonlySet<string> = new Set(['what', 'where', 'why', 'how', 'when', 'which', 'who', 'find'].map(stem));
+
+/** The customer's device and its model number ("an iphone 8") name what every step is about, not one step. */
+const DEVICE_WORDS: ReadonlySet<string> = new Set(['iphone', 'ipad', 'ipod', 'device', 'phone'].map(stem));
 
 /** Words natural lists as stop words that answer here: "got it" (the alert captured), "it's there now" (the backup found). */
 const ANSWER_WORDS: ReadonlySet<string> = new Set(['got', 'there']);

@@ -53,11 +53,13 @@ function conversationWith(
   const reportsDoing = (_choices: unknown, text: string): boolean => doing.includes(text);
   /** A question in the open step's own words: every word of it is in the step's text. */
   const asksAbout = (step: string, text: string): boolean => text.split(/\W+/).filter(Boolean).every((word) => step.toLowerCase().includes(word.toLowerCase()));
+  /** The lines of an answer holding a word of the follow-up question, when all its words are in it. */
+  const linesAsked = (answer: string, text: string): string[] => (asksAbout(answer, text) ? answer.split('\n').filter((line) => text.split(/\W+/).some((word) => word && line.toLowerCase().includes(word.toLowerCase()))) : []);
   /** The mood reader stands in as a word: a message with "useless" in it is upset. */
   const upset = (text: string): boolean => text.includes('useless');
   /** The choice reader stands in as a list: "no" and "nope" are bare noes, "yes" and "ok" bare yeses. */
   const bareAnswer = (text: string): 'yes' | 'no' | undefined => (['no', 'nope'].includes(text) ? 'no' : ['yes', 'ok'].includes(text) ? 'yes' : undefined);
-  const conversation = new Conversation({ content, engine, recognize, readChoice, reportsDoing, asksAbout, upset, bareAnswer });
+  const conversation = new Conversation({ content, engine, recognize, readChoice, reportsDoing, asksAbout, tellsAbout: asksAbout, linesAsked, upset, bareAnswer });
   let state: ConversationState = initialState();
   let events: readonly InsightEvent[] = [];
   const respond = (text: string) => {

@@ -61,4 +61,18 @@ describe('a message in several parts inside a walk-through', () => {
     expect(parts.answerThenAsk(state, tree, ['the wifi is fine', 'why does it say cannot restore backup?'])).toBeUndefined();
     expect(parts.answerThenAsk(state, tree, ['hmm', 'how long does a restore take?'])).toBeUndefined();
   });
+
+  it('starts a walk-through past the steps the customer names as tried, in any order, and stops at the first they do not', () => {
+    const started = moves.startTopic(initialState(), content.intentById.get('cannot_restore')!);
+    const past = parts.pastDone(started, ['cannot restore backup', 'the wifi works fine', 'tried all three backups']);
+    expect(past?.state.tree?.node).toBe('storage');
+    expect(texts(past?.replies)).toContain("you've already tried other backups and Wi-Fi");
+    expect(past?.events).toContainEqual({ kind: 'asked', topic: 'cannot_restore' });
+  });
+
+  it('never takes a part naming the problem itself, or another step, for a step tried', () => {
+    const started = moves.startTopic(initialState(), content.intentById.get('cannot_restore')!);
+    expect(parts.pastDone(started, ['restore failed', 'it says cannot restore backup'])).toBeUndefined();
+    expect(parts.pastDone(started, ['cannot restore backup', 'i tried wifi'])).toBeUndefined();
+  });
 });

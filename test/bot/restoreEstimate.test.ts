@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ElapsedCheck } from '../../src/content/types.js';
-import { elapsedAnswer, tellsElapsed } from '../../src/bot/restoreEstimate.js';
+import { asksTimeForSize, elapsedAnswer, tellsElapsed } from '../../src/bot/restoreEstimate.js';
 
 const check: ElapsedCheck = { hoursPerGigabyte: { from: 1, to: 4 }, within: 'Within', beyond: 'Longer' };
 const phrase = '{size} GB: {low} to {high} hours.';
@@ -12,6 +12,13 @@ describe('a time the restore has run, against its size', () => {
     expect(tellsElapsed('going for 2 hrs now')).toBe(false);
     expect(tellsElapsed('the backup is 9gb')).toBe(false);
     expect(tellsElapsed('it says 4 hours per gigabyte')).toBe(false);
+  });
+
+  it('tells a question of how long beside a size from a size told or a time asked alone', () => {
+    expect(asksTimeForSize('roughly how long will it take, the backup is 3gb')).toBe(true);
+    expect(asksTimeForSize('how many hours for 12 gigs')).toBe(true);
+    expect(asksTimeForSize('the backup is 3gb')).toBe(false);
+    expect(asksTimeForSize('how long will it take?')).toBe(false);
   });
 
   it('is within the estimate up to its slow end, and beyond it after, with the estimate that decided', () => {

@@ -177,6 +177,19 @@ describe('reading a typed answer in the context of the open question', () => {
     expect(reader.asksAbout(step, 'why?')).toBe(false);
   });
 
+  it('tells a statement of only what the step names, its device and model aside, from one that adds anything', () => {
+    const step = content.trees.get('alert_screenshot')?.nodes.intro?.say ?? '';
+    expect(reader.tellsAbout(step, 'its an iphone 8 with the home button')).toBe(true);
+    expect(reader.tellsAbout(step, 'the home button is broken')).toBe(false);
+    expect(reader.tellsAbout(step, 'its an iphone 8')).toBe(false);
+  });
+
+  it('quotes the lines of an earlier answer a follow-up asks about, and none for a question on anything else', () => {
+    const answer = 'Go to **Settings > iCloud > Backup**.\n\n- The setting is dimmed while it runs.\n\nIt can take hours.';
+    expect(reader.linesAsked(answer, 'where in settings do i find that exactly')).toEqual(['Go to **Settings > iCloud > Backup**.', '- The setting is dimmed while it runs.']);
+    expect(reader.linesAsked(answer, 'how do i pick the right backup next time?')).toEqual([]);
+  });
+
   it('denies what follows the verb after "I don\'t think", not the subject before it', () => {
     expect(labelFor('cannot_restore', 'wifi', "i don't think the wifi is very good here")).toBe('Wi-Fi is slow or down');
     expect(labelFor('cannot_restore', 'wifi', 'I dont think the wifi is working')).toBe('Wi-Fi is slow or down');

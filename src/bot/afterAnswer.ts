@@ -1,0 +1,68 @@
+import type { Content, Intent } from '../content/types.js';
+import type { Recognition } from '../nlu/recognizer.js';
+import { CONTRAST, QUESTION, REFERS_BACK } from './messageShape.js';
+import type { Outcome } from './outcome.js';
+import type { ConversationState } from './state.js';
+
+/** What reading a message after an answer needs: the content, and where in an answer a question's words are. */
+export interface AfterAnswerDeps {
+  readonly content: Content;
+  /** The lines of an earlier answer a follow-up question asks about, none when it asks about something else (src/nlu/choiceReader.ts). */
+  readonly linesAsked: (answer: string, text: string) => string[];
+}
+
+/** The words that make a message a thank-you or a goodbye, whatever else it tells. */
+const SIGN_OFF_WORDS: Readonly<Record<string, RegExp>> = {
+  thanks: /\b(?:thanks|thank you|thank u|thx|ty|cheers)\b/i,
+  goodbye: /\b(?:bye|goodbye|cya|see ya|see you)\b/i,
+};
+
+/**
+ * A message outside a walk-through read against the answer just given (the conversation's last
+ * topic): a follow-up on a part of it, a question pointing back at it, or a thank-you for it. Each
+ * method says when it applies and leaves the message to the next reading otherwise (undefined).
+ */
+export class AfterAnswer {
+  constructor(private readonly deps: AfterAnswerDeps) {}
+
+  /**
+   * "Where in settings do I find that?" after an answer: the part of that answer it asks about,
+   * rather than "which part is unclear?" when the customer has said which.
+   */
+  quoteLastAnswer(state: ConversationState, text: string): Outcome | undefined {
+    const { content } = this.deps;
+    const last = this.lastAnswer(state);
+    const lines = last ? this.deps.linesAsked(last.answer, text) : [];
+    return lines.length > 0 ? { state, replies: [{ text: content.phrases.fromLastAnswer }, { text: lines.join('\n\n') }] } : undefined;
+  }
+
+  /**
+   * "So are they on my old phone then?" after an answer: a question pointing back at it, which no
+   * topic claims, may be about it, as inside a walk-through a question pointing back at the step
+   * is. The scope is said and the answer given again, rather than "outside what I can help with".
+   */
+  backAtAnswer(state: ConversationState, text: string, recognition: Recognition): Outcome | undefined {
+    const { content } = this.deps;
+    const last = this.lastAnswer(state);
+    if (!last || last.tree || recognition.verdict !== 'out_of_scope' || !QUESTION.test(text) || !REFERS_BACK.test(text)) return undefined;
+    return { state, replies: [{ text: content.phrases.unsureAfterAnswer }, { text: last.answer }], events: [{ kind: 'unplaced', why: 'out_of_scope', text }] };
+  }
+
+  /**
+   * "All restored and working again, just saying thanks": the story around a thank-you
+   * or a goodbye leaves the recogniser unsure, but the word itself says what the message is, when
+   * it leans that way and neither asks nor takes anything back ("thanks but it failed again").
+   */
+  signedOff(recognition: Recognition, text: string): Intent | undefined {
+    const first = recognition.candidates[0];
+    const leaning = recognition.verdict === 'unsure' && first ? this.deps.content.intentById.get(first.intent) : undefined;
+    const word = leaning?.action ? SIGN_OFF_WORDS[leaning.action] : undefined;
+    return leaning && word?.test(text) && !QUESTION.test(text) && !CONTRAST.test(text) ? leaning : undefined;
+  }
+
+  /** The topic last answered, not a command ("help", "thanks") the bot carried out. */
+  private lastAnswer(state: ConversationState): Intent | undefined {
+    const last = state.lastIntent ? this.deps.content.intentById.get(state.lastIntent) : undefined;
+    return last && !last.action ? last : undefined;
+  }
+}

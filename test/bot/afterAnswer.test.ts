@@ -1,0 +1,44 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AfterAnswer } from '../../src/bot/afterAnswer.js';
+import { initialState, type ConversationState } from '../../src/bot/state.js';
+import { loadContent } from '../../src/content/load.js';
+import { ChoiceReader } from '../../src/nlu/choiceReader.js';
+import { buildRecognizer } from '../../src/nlu/fromContent.js';
+
+const content = loadContent(path.join(import.meta.dirname, '..', '..'));
+const recognizer = buildRecognizer(content);
+const reader = new ChoiceReader(content);
+const after = new AfterAnswer({ content, linesAsked: (answer, text) => reader.linesAsked(answer, text) });
+const answered = (topic: string): ConversationState => ({ ...initialState(), lastIntent: topic });
+const texts = (replies: readonly { text: string }[] | undefined) => (replies ?? []).map((reply) => reply.text);
+
+describe('a message read against the answer just given', () => {
+  it('quotes the lines of the last answer a follow-up asks about, and nothing when it asks about anything else', () => {
+    const quoted = after.quoteLastAnswer(answered('restore_in_progress'), 'where in settings do i find that exactly');
+    expect(texts(quoted?.replies)[0]).toBe(content.phrases.fromLastAnswer);
+    expect(texts(quoted?.replies)[1]).toContain('Settings > iCloud > Backup');
+    expect(after.quoteLastAnswer(answered('restore_in_progress'), 'how do i pick the right backup next time?')).toBeUndefined();
+    expect(after.quoteLastAnswer(initialState(), 'where in settings do i find that exactly')).toBeUndefined();
+  });
+
+  it('gives the last answer again, with the scope, for a question pointing back at it that no topic claims', () => {
+    const text = 'so are they on my old phone then?';
+    const again = after.backAtAnswer(answered('photos_in_backup'), text, recognizer.recognize(text));
+    expect(texts(again?.replies)).toEqual([content.phrases.unsureAfterAnswer, content.intentById.get('photos_in_backup')?.answer]);
+    expect(again?.events).toEqual([{ kind: 'unplaced', why: 'out_of_scope', text }]);
+    const statement = 'my cat is on the sofa';
+    expect(after.backAtAnswer(answered('photos_in_backup'), statement, recognizer.recognize(statement))).toBeUndefined();
+    expect(after.backAtAnswer(initialState(), text, recognizer.recognize(text))).toBeUndefined();
+  });
+
+  it('takes a story ending in thanks for a thank-you when the recogniser leans that way, never one taking it back', () => {
+    // The recogniser's lean, made unsure: its examples may by now match the story outright.
+    const unsure = (text: string) => ({ ...recognizer.recognize(text), verdict: 'unsure' as const });
+    const thanks = 'all restored and working again, just saying thanks';
+    expect(after.signedOff(unsure(thanks), thanks)?.action).toBe('thanks');
+    const lean = unsure(thanks);
+    expect(after.signedOff({ ...lean, candidates: [{ intent: 'thanks', confidence: 0.5 }] }, 'thanks but it failed again')).toBeUndefined();
+    expect(after.signedOff({ ...lean, candidates: [{ intent: 'thanks', confidence: 0.5 }] }, 'all restored and working again')).toBeUndefined();
+  });
+});
