@@ -1,12 +1,15 @@
 import type { Content, Intent } from '../content/types.js';
+import type { DialogEngine } from '../dialogs/engine.js';
 import type { Recognition } from '../nlu/recognizer.js';
 import { CONTRAST, QUESTION, REFERS_BACK } from './messageShape.js';
-import type { Outcome } from './outcome.js';
+import type { Moves } from './moves.js';
+import { reset, type Outcome } from './outcome.js';
 import type { ConversationState } from './state.js';
 
-/** What reading a message after an answer needs: the content, and where in an answer a question's words are. */
+/** What reading a message after an answer needs: the content, the walk-throughs, and where in an answer a question's words are. */
 export interface AfterAnswerDeps {
   readonly content: Content;
+  readonly engine: DialogEngine;
   /** The lines of an earlier answer a follow-up question asks about, none when it asks about something else (src/nlu/choiceReader.ts). */
   readonly linesAsked: (answer: string, text: string) => string[];
 }
@@ -17,13 +20,42 @@ const SIGN_OFF_WORDS: Readonly<Record<string, RegExp>> = {
   goodbye: /\b(?:bye|goodbye|cya|see ya|see you)\b/i,
 };
 
+/** "Still the same error", "cleared space, didn't help": what was tried left the problem as it was. */
+const STILL_FAILING = /\b(?:still|same|again)\b[^.?!]*\b(?:error|fail(?:s|ed|ing)?|not work\w*|doesn'?t work|didn'?t work|won'?t|cannot|can'?t|stuck)\b|\b(?:didn'?t|did not|doesn'?t|does not) (?:help|work|fix)\b/i;
+
 /**
  * A message outside a walk-through read against the answer just given (the conversation's last
  * topic): a follow-up on a part of it, a question pointing back at it, or a thank-you for it. Each
  * method says when it applies and leaves the message to the next reading otherwise (undefined).
  */
 export class AfterAnswer {
-  constructor(private readonly deps: AfterAnswerDeps) {}
+  constructor(
+    private readonly deps: AfterAnswerDeps,
+    private readonly moves: Moves,
+  ) {}
+
+  /**
+   * "Freed up space but still the same error" after the storage answer: that answer is one step of a
+   * walk-through, so the walk-through carries on from the step after it, rather than give the same
+   * answer again or call the message out of scope. Only when the message says the problem is still
+   * there and names no other topic than the answer's own or a walk-through's.
+   */
+  stepAfterAnswer(state: ConversationState, text: string, intent: Intent | undefined): Outcome | undefined {
+    const { content, engine } = this.deps;
+    const last = this.lastAnswer(state);
+    const named = !intent || intent.id === last?.id || intent.tree !== undefined || intent.action === 'none' || intent.action === 'reopen';
+    if (!last || last.tree || !named || QUESTION.test(text) || !STILL_FAILING.test(text)) return undefined;
+    const trees = [...content.trees.values()].sort((a, b) => Number(b.id === intent?.tree) - Number(a.id === intent?.tree));
+    for (const tree of trees) {
+      const node = Object.values(tree.nodes).find((each) => each.about.includes(last.id) && each.choices?.some((choice) => choice.means === 'no'));
+      const at = node ? engine.start(tree.id, node.id) : undefined;
+      if (!node || at?.status !== 'waiting') continue;
+      const topic = content.intents.find((each) => each.tree === tree.id);
+      const carried = this.moves.answerNo({ ...reset(state), tree: at.state, ...(topic ? { lastIntent: topic.id } : {}) }, at.state);
+      if (carried) return { ...carried, replies: [{ text: content.phrases.stillFailingAfterAnswer.replace('{tree}', tree.title) }, ...carried.replies] };
+    }
+    return undefined;
+  }
 
   /**
    * "Where in settings do I find that?" after an answer: the part of that answer it asks about,

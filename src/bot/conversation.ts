@@ -60,7 +60,7 @@ export class Conversation {
   constructor(private readonly deps: ConversationDeps) {
     this.moves = new Moves(deps);
     this.parts = new PartedAnswers(deps, this.moves);
-    this.afterAnswer = new AfterAnswer(deps);
+    this.afterAnswer = new AfterAnswer(deps, this.moves);
     this.feedback = new Feedback(deps.content, deps.readChoice);
   }
 
@@ -278,6 +278,8 @@ export class Conversation {
       const reopened = this.moves.answerNo({ ...state, tree: reopen }, reopen);
       if (reopened) return { ...reopened, replies: [{ text: content.phrases.reopened }, ...reopened.replies] };
     }
+    const carried = command ? undefined : this.afterAnswer.stepAfterAnswer(state, text, intent);
+    if (carried) return carried;
     // "It's been like 3 hrs and the backup is about 6gb": a time and a size ask how long a restore
     // takes, whichever topic the other words ("backup") lean to.
     const rated = intent?.action ? undefined : content.intents.find((topic) => topic.hoursPerGigabyte && topic.tree);

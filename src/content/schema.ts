@@ -137,6 +137,8 @@ export const botFileSchema = z.strictObject({
     fromLastAnswer: text,
     /** Before the last answer again, for a question pointing back at it that no topic claims. */
     unsureAfterAnswer: text,
+    /** An answer that is one step of a walk-through did not help: `{tree}` is the walk-through carried on. */
+    stillFailingAfterAnswer: text,
     /** After a side question: `{tree}` is the walk-through's title, `{step}` where it stopped. */
     carryOn: text,
     carryOnChoice: text.max(30),

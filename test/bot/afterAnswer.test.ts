@@ -1,15 +1,19 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AfterAnswer } from '../../src/bot/afterAnswer.js';
+import { Moves } from '../../src/bot/moves.js';
 import { initialState, type ConversationState } from '../../src/bot/state.js';
 import { loadContent } from '../../src/content/load.js';
+import { DialogEngine } from '../../src/dialogs/engine.js';
 import { ChoiceReader } from '../../src/nlu/choiceReader.js';
 import { buildRecognizer } from '../../src/nlu/fromContent.js';
 
 const content = loadContent(path.join(import.meta.dirname, '..', '..'));
 const recognizer = buildRecognizer(content);
 const reader = new ChoiceReader(content);
-const after = new AfterAnswer({ content, linesAsked: (answer, text) => reader.linesAsked(answer, text) });
+const engine = new DialogEngine(content.trees, (id) => content.intentById.get(id)?.answer);
+const deps = { content, engine, linesAsked: (answer: string, text: string) => reader.linesAsked(answer, text) };
+const after = new AfterAnswer(deps, new Moves(deps));
 const answered = (topic: string): ConversationState => ({ ...initialState(), lastIntent: topic });
 const texts = (replies: readonly { text: string }[] | undefined) => (replies ?? []).map((reply) => reply.text);
 
@@ -40,5 +44,16 @@ describe('a message read against the answer just given', () => {
     const lean = unsure(thanks);
     expect(after.signedOff({ ...lean, candidates: [{ intent: 'thanks', confidence: 0.5 }] }, 'thanks but it failed again')).toBeUndefined();
     expect(after.signedOff({ ...lean, candidates: [{ intent: 'thanks', confidence: 0.5 }] }, 'all restored and working again')).toBeUndefined();
+  });
+
+  it('carries on from the walk-through step an answer was, when the problem is still there, and not for anything else', () => {
+    const carried = after.stepAfterAnswer(answered('storage_full'), 'cleared some room, same error still', undefined);
+    expect(carried?.state.tree).toMatchObject({ tree: 'cannot_restore', node: 'restart' });
+    expect(carried?.state.lastIntent).toBe('cannot_restore');
+    expect(texts(carried?.replies)[0]).toBe(content.phrases.stillFailingAfterAnswer.replace('{tree}', 'Cannot Restore Backup'));
+    expect(after.stepAfterAnswer(answered('storage_full'), 'cleared some room, it works now', undefined)).toBeUndefined();
+    expect(after.stepAfterAnswer(answered('storage_full'), 'does it still fail if the ipad is full?', undefined)).toBeUndefined();
+    expect(after.stepAfterAnswer(answered('storage_full'), 'still stuck on the photos', content.intentById.get('photos_in_backup'))).toBeUndefined();
+    expect(after.stepAfterAnswer(answered('photos_in_backup'), 'still the same error', undefined)).toBeUndefined();
   });
 });
