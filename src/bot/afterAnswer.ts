@@ -50,8 +50,8 @@ export class AfterAnswer {
       const node = Object.values(tree.nodes).find((each) => each.about.includes(last.id) && each.choices?.some((choice) => choice.means === 'no'));
       const at = node ? engine.start(tree.id, node.id) : undefined;
       if (!node || at?.status !== 'waiting') continue;
-      const topic = content.intents.find((each) => each.tree === tree.id);
-      const carried = this.moves.answerNo({ ...reset(state), tree: at.state, ...(topic ? { lastIntent: topic.id } : {}) }, at.state);
+      const [topic] = this.moves.topicsOf(tree.id);
+      const carried = this.moves.answerNo({ ...reset(state), tree: at.state, ...(topic ? { lastIntent: topic } : {}) }, at.state);
       if (carried) return { ...carried, replies: [{ text: content.phrases.stillFailingAfterAnswer.replace('{tree}', tree.title) }, ...carried.replies] };
     }
     return undefined;

@@ -114,14 +114,16 @@ export class PartedAnswers {
    */
   pastDone(started: Outcome, parts: readonly string[]): Outcome | undefined {
     const { engine, content } = this.deps;
-    // "Restore failed, it says cannot restore backup": a part naming the problem itself is no step tried.
+    // "Restore failed, it says cannot restore backup": a part naming the problem itself is no step
+    // tried. Recognised only for a part that reads as tried: this runs at every step reached.
     const problem = new Set(started.state.tree ? this.moves.topicsOf(started.state.tree.tree) : []);
-    const left = parts.filter((part) => !QUESTION.test(part) && !problem.has(this.moves.matched(this.deps.recognize(part))?.id ?? ''));
+    const namesProblem = (part: string) => problem.has(this.moves.matched(this.deps.recognize(part))?.id ?? '');
+    const left = parts.filter((part) => !QUESTION.test(part));
     const passed: string[] = [];
     let outcome = started;
     for (let at = outcome.state.tree; at; at = outcome.state.tree) {
       const open = at;
-      const index = left.findIndex((part) => this.triedAt(open, part));
+      const index = left.findIndex((part) => this.triedAt(open, part) && !namesProblem(part));
       const next = index < 0 ? undefined : this.moves.answerNo(outcome.state, open);
       if (!next) break;
       const where = engine.whereAt(open);
