@@ -85,6 +85,11 @@ export class AfterAnswer {
    * or a goodbye leaves the recogniser unsure, but the word itself says what the message is, when
    * it leans that way and neither asks nor takes anything back ("thanks but it failed again").
    */
+  /** Whether a message says goodbye in so many words, not only in words a goodbye's examples share ("later"). */
+  saysGoodbye(text: string): boolean {
+    return SIGN_OFF_WORDS.goodbye?.test(text) ?? false;
+  }
+
   signedOff(recognition: Recognition, text: string): Intent | undefined {
     const first = recognition.candidates[0];
     const leaning = recognition.verdict === 'unsure' && first ? this.deps.content.intentById.get(first.intent) : undefined;

@@ -309,6 +309,12 @@ describe('routing a message after a walk-through', () => {
     expect(chat.choices('huh')).toEqual([minimal.phrases.handoffChoice]);
   });
 
+  it('takes a question that leans to goodbye on a word such as "later" for no goodbye, unless it says one', () => {
+    const chat = conversationWith({ 'quick q can i stop it and do it later': 'bye', 'can i go now, bye': 'bye' });
+    expect(chat.say('quick q can i stop it and do it later')).not.toContain('Bye!');
+    expect(chat.say('can i go now, bye')).toBe('Bye!');
+  });
+
   it('has nothing to re-open or resume in a fresh conversation, and says so with the menu', () => {
     const chat = conversationWith({ 'it failed again': 'failed_again', 'lets continue': 'carry_on' });
     expect(chat.say('it failed again')).toBe('Which problem is it?\nPick a topic.');

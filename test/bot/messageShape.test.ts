@@ -15,6 +15,8 @@ describe('the shape of a typed message', () => {
     expect(QUESTION.test('the wifi is fine?')).toBe(true);
     expect(QUESTION.test('the wifi is fine')).toBe(false);
     expect(QUESTION.test('ok so can i use whatsapp while its going')).toBe(true);
+    expect(QUESTION.test('quick q can i stop it and do it later')).toBe(true);
+    expect(QUESTION.test('one more question: where do i see the size')).toBe(true);
     expect(QUESTION.test('should have room')).toBe(false);
     expect(QUESTION.test('will do')).toBe(false);
     expect(QUESTION.test("it's on ios 17.5 which is the latest")).toBe(false);
