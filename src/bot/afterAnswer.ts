@@ -1,7 +1,7 @@
 import type { Content, Intent } from '../content/types.js';
 import type { DialogEngine } from '../dialogs/engine.js';
 import type { Recognition } from '../nlu/recognizer.js';
-import { CONTRAST, QUESTION, REFERS_BACK } from './messageShape.js';
+import { CONTRAST, QUESTION, REFERS_BACK, STILL_FAILING } from './messageShape.js';
 import type { Moves } from './moves.js';
 import { reset, type Outcome } from './outcome.js';
 import type { ConversationState } from './state.js';
@@ -19,9 +19,6 @@ const SIGN_OFF_WORDS: Readonly<Record<string, RegExp>> = {
   thanks: /\b(?:thanks|thank you|thank u|thx|ty|cheers)\b/i,
   goodbye: /\b(?:bye|goodbye|cya|see ya|see you)\b/i,
 };
-
-/** "Still the same error", "cleared space, didn't help": what was tried left the problem as it was. */
-const STILL_FAILING = /\b(?:still|same|again)\b[^.?!]*\b(?:error|fail(?:s|ed|ing)?|not work\w*|doesn'?t work|didn'?t work|won'?t|cannot|can'?t|stuck)\b|\b(?:didn'?t|did not|doesn'?t|does not) (?:help|work|fix)\b/i;
 
 /**
  * A message outside a walk-through read against the answer just given (the conversation's last

@@ -5,7 +5,7 @@ import type { ChoiceReading } from '../nlu/choiceReader.js';
 import type { Recognition } from '../nlu/recognizer.js';
 import { AfterAnswer, type AfterAnswerDeps } from './afterAnswer.js';
 import { Feedback } from './feedback.js';
-import { afterContrast, afterTakingBack, answerClauses, ASKS_HOW, ASKS_IF_NEEDED, beforeGoOn, CONTRAST, correctionOf, PUZZLED, QUESTION, questionClauses, REFERS_BACK, REPEATED, requestParts, simplify } from './messageShape.js';
+import { afterContrast, afterTakingBack, answerClauses, ASKS_HOW, ASKS_IF_NEEDED, beforeContrast, beforeGoOn, CONTRAST, correctionOf, PUZZLED, QUESTION, questionClauses, REFERS_BACK, REPEATED, requestParts, simplify, STILL_FAILING } from './messageShape.js';
 import { Moves, SMALL_TALK } from './moves.js';
 import { PartedAnswers, type PartedAnswersDeps } from './partedAnswers.js';
 import { asksTimeForSize, elapsedAnswer, restoreEstimate, tellsElapsed } from './restoreEstimate.js';
@@ -373,7 +373,13 @@ export class Conversation {
   private newsOf(tree: TreeState, text: string): ChoiceReading | null {
     const after = afterTakingBack(text) ?? afterContrast(text);
     const news = after && !QUESTION.test(after) ? this.read(tree, after) : null;
-    return news && news.score >= SURE_READING ? news : this.read(tree, text);
+    if (news && news.score >= SURE_READING) return news;
+    // "Connected to wifi yeah but it keeps saying the same error": news that the problem is still
+    // there is what a "no" told before it says, however its own words ("keeps") lean elsewhere.
+    const before = after && !afterTakingBack(text) && STILL_FAILING.test(after) ? beforeContrast(text) : undefined;
+    const told = before ? this.read(tree, before) : null;
+    if (told && told.score >= SURE_READING && this.deps.engine.choicesAt(tree)[told.index]?.means === 'no') return told;
+    return this.read(tree, text);
   }
 
   /** "It failed again", "no luck": the problem is back. A bare "no" answers "anything else?" instead. */

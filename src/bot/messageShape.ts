@@ -41,6 +41,16 @@ export const PUZZLED = /^\s*\?+\s*$/;
 const CLAUSE_BREAK = /[,;.!]+|\b(?:and|but|also|plus)\b/i;
 /** Words that set one clause against another: the clauses are not a story around one answer. */
 export const CONTRAST = /\b(?:but|however|though|although|except|yet)\b/i;
+/** "Still the same error", "cleared space, didn't help": what was tried left the problem as it was. */
+export const STILL_FAILING = /\b(?:still|same|again)\b[^.?!]*\b(?:error|fail(?:s|ed|ing)?|not work\w*|doesn'?t work|didn'?t work|won'?t|cannot|can'?t|stuck)\b|\b(?:didn'?t|did not|doesn'?t|does not) (?:help|work|fix)\b/i;
+
+/** What comes before the first contrast ("connected to wifi yeah but same error" → "connected to wifi yeah"), if anything does. */
+export function beforeContrast(text: string): string | undefined {
+  const first = CONTRAST.exec(text);
+  const before = first ? text.slice(0, first.index).replace(/[\s,;:.!-]+$/, '').trim() : '';
+  return before.length > 0 ? before : undefined;
+}
+
 /** What follows the last contrast ("plugged in and on wifi but they keep coming" → "they keep coming"), if anything does. */
 export function afterContrast(text: string): string | undefined {
   const contrasts = [...text.matchAll(new RegExp(CONTRAST.source, 'gi'))];

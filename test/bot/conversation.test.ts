@@ -175,6 +175,14 @@ describe('routing a message inside a walk-through', () => {
     expect(chat.say('booked a hotel, yes abroad')).toBe('Restores are slower away from home.\nAnything else?');
   });
 
+  it('takes a "no" told before news that the problem is still there as the answer, never a "yes" so told', () => {
+    const readings = { 'at home yeah': { index: 1, score: 0.8 }, 'yes abroad': { index: 0, score: 0.8 }, 'at home yeah but it is still failing': { index: 0, score: 0.3 } };
+    const chat = conversationWith({ slow: 'slow_restore' }, readings);
+    chat.say('slow');
+    expect(chat.say('yes abroad but it is still failing')).not.toContain('slower away from home');
+    expect(chat.say('at home yeah but it is still failing')).toBe('Anything else?');
+  });
+
   it('never takes a statement for a side question when the topic rests only on the step\'s answer words, however sure it is', () => {
     const chat = conversationWith(
       { slow: 'slow_restore', 'did that twice already': 'photos', 'photos twice already': 'photos' },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { afterContrast, afterTakingBack, answerClauses, ASKS_HOW, beforeGoOn, CONTRAST, correctionOf, QUESTION, questionClauses, requestParts, simplify } from '../../src/bot/messageShape.js';
+import { afterContrast, afterTakingBack, answerClauses, ASKS_HOW, beforeContrast, beforeGoOn, CONTRAST, correctionOf, QUESTION, questionClauses, requestParts, simplify, STILL_FAILING } from '../../src/bot/messageShape.js';
 
 describe('the shape of a typed message', () => {
   it('finds the answer before a request to go on, and nothing when the request stands alone', () => {
@@ -67,6 +67,18 @@ describe('the shape of a typed message', () => {
     expect(afterContrast('tried one but then the other, yet same error')).toBe('same error');
     expect(afterContrast('it works now though')).toBeUndefined();
     expect(afterContrast('no change at all')).toBeUndefined();
+  });
+
+  it('finds what comes before the first contrast, and nothing when the contrast opens the message', () => {
+    expect(beforeContrast('connected to wifi yeah, but it keeps saying the same error')).toBe('connected to wifi yeah');
+    expect(beforeContrast('but it still fails')).toBeUndefined();
+    expect(beforeContrast('no change at all')).toBeUndefined();
+  });
+
+  it('tells news that the problem is still there from news that it is gone', () => {
+    expect(STILL_FAILING.test('it keeps saying the same error')).toBe(true);
+    expect(STILL_FAILING.test("cleared space, didn't help")).toBe(true);
+    expect(STILL_FAILING.test('it is restoring now')).toBe(false);
   });
 
   it('finds what a message that takes an answer back meant, and nothing when it takes nothing back or says nothing more', () => {
