@@ -5,7 +5,7 @@ import type { ChoiceReading } from '../nlu/choiceReader.js';
 import type { Recognition } from '../nlu/recognizer.js';
 import { AfterAnswer, type AfterAnswerDeps } from './afterAnswer.js';
 import { Feedback } from './feedback.js';
-import { afterContrast, afterTakingBack, answerClauses, ASKS_HOW, ASKS_IF_NEEDED, beforeContrast, beforeGoOn, CONTRAST, correctionOf, PUZZLED, QUESTION, questionClauses, REFERS_BACK, REPEATED, requestParts, simplify, STILL_FAILING } from './messageShape.js';
+import { afterContrast, afterTakingBack, answerClauses, ASKS_HOW, ASKS_IF_NEEDED, beforeContrast, beforeGoOn, CONNECT_ME, CONTRAST, correctionOf, PUZZLED, QUESTION, questionClauses, REFERS_BACK, REPEATED, requestParts, simplify, STILL_FAILING } from './messageShape.js';
 import { Moves, SMALL_TALK } from './moves.js';
 import { PartedAnswers, type PartedAnswersDeps } from './partedAnswers.js';
 import { asksTimeForSize, elapsedAnswer, restoreEstimate, tellsElapsed } from './restoreEstimate.js';
@@ -39,6 +39,8 @@ const UNLESS_ASKED_IF_NEEDED: ReadonlySet<string> = new Set(['restart', 'cancel'
  * someone please" is 0.87, "let me talk to my husband first" 0.68.
  */
 const SURE_REQUEST = 0.8;
+/** An order to be put through leaves nothing else to mean: "yes put me through to them now" is 0.56 for its "now" and "them". */
+const TOLD_TO_CONNECT = 0.5;
 
 /**
  * Decides what to say to one customer message. Inside a walk-through the message is first read as
@@ -189,8 +191,9 @@ export class Conversation {
     }
     const outOfScope = intent?.action === 'none' || recognition.verdict === 'out_of_scope';
     // "It's a macbook", "it's an ipad with a home button": told in the step's own words, it is about
-    // the step (which computer, which buttons), however far the words lie from every topic.
-    if (outOfScope && !asking && this.deps.tellsAbout(stepText, text)) return this.moves.explainStep(state, tree, content.phrases.inThisStep);
+    // the step (which computer, which buttons), however far the words lie from every topic or
+    // however unsure the recogniser is between one and none.
+    if ((outOfScope || recognition.verdict !== 'match') && !asking && this.deps.tellsAbout(stepText, text)) return this.moves.explainStep(state, tree, content.phrases.inThisStep);
     if (outOfScope) {
       const misses = state.misses + 1;
       const question = this.moves.question(tree);
@@ -340,7 +343,8 @@ export class Conversation {
     if (!person) return undefined;
     const asked = requestParts(text).some((part) => {
       const recognition = this.deps.recognize(part);
-      return recognition.verdict === 'match' && recognition.intent === person.id && recognition.confidence >= SURE_REQUEST;
+      const leading = recognition.verdict === 'match' ? recognition.intent : recognition.verdict === 'unsure' ? recognition.candidates[0]?.intent : undefined;
+      return leading === person.id && recognition.confidence >= (CONNECT_ME.test(part) ? TOLD_TO_CONNECT : SURE_REQUEST);
     });
     return asked ? this.moves.act(intent && !intent.action ? { ...state, lastIntent: intent.id } : state, person) : undefined;
   }
@@ -371,6 +375,8 @@ export class Conversation {
    * the alerts keep coming, not the power and Wi-Fi the step asked for.
    */
   private newsOf(tree: TreeState, text: string): ChoiceReading | null {
+    // "How long does it take once it actually works?": inside a question no word takes anything back.
+    if (QUESTION.test(text)) return this.read(tree, text);
     const after = afterTakingBack(text) ?? afterContrast(text);
     const news = after && !QUESTION.test(after) ? this.read(tree, after) : null;
     if (news && news.score >= SURE_READING) return news;

@@ -10,7 +10,7 @@
  * "won't that delete everything" asks, "won't restore" tells. "Ok now what" asks what to do next;
  * "so can I use it meanwhile" asks after its filler; "should have room" tells (no subject follows).
  */
-export const QUESTION = /\?\s*$|\b(?:now|then|so) what\b|\bwhat (?:now|next)\b|^\s*(?:(?:so|and|but|ok|okay|also|oh|hmm|wait|well|(?:quick|one more|another) q(?:uestion)?)[\s,:-]+){0,3}(?:(?:why|how|what|whats|hows|when|where|wheres|which|who)\b|(?:can|could|should|would|will|is|are|do|does|am)\b(?!\s+(?:have|be|been|do|work|need)\b))|^\s*(won|wouldn|shouldn|can|doesn|isn|aren|don)['\u2019]?t (that|this|it|i|you|they|we|my|the)\b|\b(why|how|what|when|where) (do|does|did|can|could|should|is|are|am|was|were|would|will|long|much|many)\b/i;
+export const QUESTION = /\?\s*$|\b(?:now|then|so) what\b|\bwhat (?:now|next)\b|^\s*(?:(?:so|and|but|ok|okay|also|oh|hmm|wait|well|btw|by the way|(?:quick|one more|another) q(?:uestion)?)[\s,:-]+){0,3}(?:(?:why|how|what|whats|hows|when|where|wheres|which|who)\b|(?:can|could|should|would|will|is|are|do|does|am)\b(?!\s+(?:have|be|been|do|work|need)\b))|^\s*(won|wouldn|shouldn|can|doesn|isn|aren|don)['\u2019]?t (that|this|it|i|you|they|we|my|the)\b|\b(why|how|what|when|where) (do|does|did|can|could|should|is|are|am|was|were|would|will|long|much|many)\b/i;
 
 /** "…, now what?", "…. what next": a request to go on, after an answer that goes on by itself. */
 const GO_ON = /(?:^|[\s,.;:!-]+)(?:(?:so|and|ok|okay)[\s,]+)?(?:now what|what now|then what|what next|whats next|what['\u2019]s next|what do i do now|what should i do now)[\s?!.]*$/i;
@@ -103,10 +103,18 @@ const DENIED = /\b(?:not|don'?t|do not|never|no)\s*$/i;
  * opener after its first word, so a run-on message without punctuation still shows one.
  */
 export function requestParts(text: string): string[] {
-  const opens = (index: number) => index > 0 && !DENIED.test(text.slice(0, index));
+  const opens = (index: number) => !DENIED.test(text.slice(0, index));
   const tails = [...text.matchAll(REQUEST_OPENER)].filter((match) => opens(match.index ?? 0)).map((match) => text.slice(match.index));
-  return [...(questionClauses(text) ?? []), ...tails];
+  // "Get me someone who actually knows what they're doing": the request is said before the relative clause dilutes it.
+  const requests = tails.map((tail) => tail.split(RELATIVE)[0]?.trim() ?? tail).filter((request, index) => request !== tails[index]);
+  return [...(questionClauses(text) ?? []), ...tails.filter((tail) => tail !== text), ...requests];
 }
+
+/** Where a relative or reason clause begins, after the request it qualifies. */
+const RELATIVE = /\b(?:who|that|which|because|cause|cos|coz|since)\b/i;
+
+/** An order to be put through ("put me through to them now", "get me someone"): nothing else is asked this way. */
+export const CONNECT_ME = /^(?:put|get|connect|transfer|pass|send) me\b/i;
 
 /** Lower case, punctuation and emoji gone: how a typed label or command is compared with ours. */
 export const simplify = (text: string): string => text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();

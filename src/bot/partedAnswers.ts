@@ -53,7 +53,11 @@ export class PartedAnswers {
         if (again && again.score >= SURE_READING && again.index === last?.index) continue;
         return undefined;
       }
-      outcome = this.moves.advance(outcome?.state ?? state, this.deps.engine.choose(at, reading.index));
+      // "Other ones same, wifi is fine too and i already deleted loads of stuff": listed among steps
+      // that failed, a fix done before this message is one more that did not help, not the fix.
+      const doneBefore = outcome !== undefined && ALREADY.test(part) && this.deps.engine.choicesAt(at)[reading.index]?.means === 'yes';
+      const next = doneBefore ? this.moves.answerNo(outcome?.state ?? state, at) : undefined;
+      outcome = next ?? this.moves.advance(outcome?.state ?? state, this.deps.engine.choose(at, reading.index));
       last = { at, index: reading.index };
       events.push(...(outcome.events ?? []));
     }
@@ -273,5 +277,7 @@ export class PartedAnswers {
 /** The customer's device, named. */
 const THE_DEVICE = /\b(?:(?:the|my|this|her|his) )?(?:iphone|ipad|ipod(?: touch)?|phone|device)\b/gi;
 
+/** A step done before the message that tells it. */
+const ALREADY = /\balready\b/i;
 /** Words saying a step was tried, whatever came of it. */
 const TRIED = /\b(?:tried|done|did|checked)\b/i;

@@ -38,9 +38,11 @@ function conversationWith(
   doing: readonly string[] = [],
 ) {
   const engine = new DialogEngine(content.trees, (id) => content.intentById.get(id)?.answer);
+  /** "person@0.56": the recogniser leans to that topic, unsure, at that confidence. */
   const recognize = (text: string): Recognition => {
-    const id = recognised[text];
+    const [id, unsure] = (recognised[text] ?? '').split('@');
     const explanation = { tokens: [], corrections: [], synonyms: [], stems: [], unknown: [], coverage: 1, matched: matched[text] ?? [] };
+    if (id && unsure) return { verdict: 'unsure', confidence: Number(unsure), candidates: [{ intent: id, confidence: Number(unsure) }], explanation };
     const isNone = id === 'none';
     return id && !isNone
       ? { verdict: 'match', intent: id, confidence: 0.9, candidates: [{ intent: id, confidence: 0.9 }], explanation }
@@ -137,6 +139,12 @@ describe('routing a message inside a walk-through', () => {
     expect(outside.events).toEqual([{ kind: 'handedOff', reason: 'customer_asked', topic: 'slow_restore' }]);
   });
 
+  it('hands over on an order to be put through that the recogniser only leans to, and on no other request so unsure', () => {
+    const chat = conversationWith({ 'put me through to them now': 'person@0.56', 'can i talk to them now': 'person@0.56' });
+    expect(chat.say('yes put me through to them now')).toBe('Passing you to a person.');
+    expect(chat.say('ok can i talk to them now')).not.toBe('Passing you to a person.');
+  });
+
   it('takes a part that gives the last answer again as more of it, not as an answer to the next step', () => {
     const readings = { 'yes abroad': { index: 0, score: 0.8 }, 'in spain': { index: 0, score: 0.6 } };
     const chat = conversationWith({ slow: 'slow_restore' }, readings);
@@ -173,6 +181,14 @@ describe('routing a message inside a walk-through', () => {
     expect(chat.say('yes abroad and the restore is slow')).not.toContain('slower away from home');
     expect(chat.state.tree?.node).toBe('intro');
     expect(chat.say('booked a hotel, yes abroad')).toBe('Restores are slower away from home.\nAnything else?');
+  });
+
+  it('reads a question whole, never as the answer a word inside it seems to take back', () => {
+    const readings = { works: { index: 0, score: 0.9 } };
+    const chat = conversationWith({ slow: 'slow_restore' }, readings);
+    chat.say('slow');
+    expect(chat.say('how long will it take once it actually works')).not.toContain('slower away from home');
+    expect(chat.say('no wait, actually works')).toBe('Restores are slower away from home.\nAnything else?');
   });
 
   it('takes a "no" told before news that the problem is still there as the answer, never a "yes" so told', () => {
@@ -244,6 +260,13 @@ describe('routing a message inside a walk-through', () => {
     chat.say('slow');
     expect(chat.say('per gigabyte?')).toBe('That is in this step.\nIt can take 1 to 4 hours per gigabyte. Are you travelling?');
     expect(chat.say('photos?')).toBe('Photos come back after your settings.\nCarry on with Slow restore? We were at step 1.');
+  });
+
+  it('explains the step when a statement in its own words leaves the recogniser unsure or out of scope', () => {
+    const chat = conversationWith({ slow: 'slow_restore', 'it can take hours': 'photos@0.5', 'it can take 4 hours': 'none' });
+    chat.say('slow');
+    expect(chat.say('it can take hours')).toBe('That is in this step.\nIt can take 1 to 4 hours per gigabyte. Are you travelling?');
+    expect(chat.say('it can take 4 hours')).toBe('That is in this step.\nIt can take 1 to 4 hours per gigabyte. Are you travelling?');
   });
 
   it('reads a step done again and again as not having helped, and done once as not saying how it went', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { afterContrast, afterTakingBack, answerClauses, ASKS_HOW, beforeContrast, beforeGoOn, CONTRAST, correctionOf, QUESTION, questionClauses, requestParts, simplify, STILL_FAILING } from '../../src/bot/messageShape.js';
+import { afterContrast, afterTakingBack, answerClauses, ASKS_HOW, beforeContrast, beforeGoOn, CONNECT_ME, CONTRAST, correctionOf, QUESTION, questionClauses, requestParts, simplify, STILL_FAILING } from '../../src/bot/messageShape.js';
 
 describe('the shape of a typed message', () => {
   it('finds the answer before a request to go on, and nothing when the request stands alone', () => {
@@ -17,6 +17,7 @@ describe('the shape of a typed message', () => {
     expect(QUESTION.test('ok so can i use whatsapp while its going')).toBe(true);
     expect(QUESTION.test('quick q can i stop it and do it later')).toBe(true);
     expect(QUESTION.test('one more question: where do i see the size')).toBe(true);
+    expect(QUESTION.test('btw can i still use my phone')).toBe(true);
     expect(QUESTION.test('should have room')).toBe(false);
     expect(QUESTION.test('will do')).toBe(false);
     expect(QUESTION.test("it's on ios 17.5 which is the latest")).toBe(false);
@@ -45,6 +46,8 @@ describe('the shape of a typed message', () => {
     expect(requestParts('no the others fail too, get me a human')).toEqual(['no the others fail too', 'get me a human', 'get me a human']);
     expect(requestParts("slow restore, please don't put me through to a person")).toEqual(['slow restore', "please don't put me through to a person"]);
     expect(requestParts('can i speak to someone')).toEqual([]);
+    expect(requestParts('get me someone who actually knows what theyre doing')).toEqual(['get me someone']);
+    expect(requestParts('yes put me through to them now')).toEqual(['put me through to them now']);
   });
 
   it('breaks a message into two to four clauses, and leaves a single clause or a story whole', () => {
@@ -67,6 +70,11 @@ describe('the shape of a typed message', () => {
     expect(afterContrast('tried one but then the other, yet same error')).toBe('same error');
     expect(afterContrast('it works now though')).toBeUndefined();
     expect(afterContrast('no change at all')).toBeUndefined();
+  });
+
+  it('tells an order to be put through from other requests', () => {
+    expect(CONNECT_ME.test('put me through to them now')).toBe(true);
+    expect(CONNECT_ME.test('let me talk to my husband first')).toBe(false);
   });
 
   it('finds what comes before the first contrast, and nothing when the contrast opens the message', () => {

@@ -48,6 +48,14 @@ describe('a message in several parts inside a walk-through', () => {
     expect(parts.answerAhead(state, tree, fine, reader.read(engine.choicesAt(tree), fine), content.intentById.get('storage_full'))).toBeUndefined();
   });
 
+  it('takes a fix listed as already done after other answers for one more step that did not help, never for the fix', () => {
+    const { state, tree } = openAt('wifi');
+    const told = parts.severalAnswers(state, tree, ['wifi is fine too', 'i already deleted loads of stuff to make room']);
+    expect(told?.state.tree?.node).toBe('restart');
+    const fixed = parts.severalAnswers(state, tree, ['wifi is fine too', 'deleted loads of stuff and it works now']);
+    expect(fixed?.state.tree).toBeUndefined();
+  });
+
   it('answers a question after an answer and moves the walk-through on by the answer', () => {
     const { state, tree } = openAt('wifi');
     const outcome = parts.answerThenAsk(state, tree, ['the wifi is fine', 'how long does a restore take?']);
