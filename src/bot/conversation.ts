@@ -132,6 +132,8 @@ export class Conversation {
     if (!asking && this.parts.onlyDone(tree, reading, clauses ?? [text])) return this.askHowItWent(state, tree);
     const told = clauses && !asking && !CONTRAST.test(text) ? this.parts.outcomeAfterDoing(state, tree, clauses) : undefined;
     if (told) return told;
+    const story = asking ? undefined : this.parts.storyOutcome(state, tree, text);
+    if (story) return story;
     if (reading && reading.score >= sureReading(asking)) {
       // "The other backups fail too and my wifi is fine": words this step's answers do not use may
       // answer the next step, when every clause surely answers the step open at that point.
@@ -140,6 +142,8 @@ export class Conversation {
     }
     const several = clauses && (this.parts.severalAnswers(state, tree, clauses) ?? (asking || CONTRAST.test(text) ? undefined : this.parts.answerAmidAsides(state, tree, clauses)));
     if (several) return several;
+    const aside = asking ? undefined : this.parts.answerBeforeAside(state, tree, text);
+    if (aside) return aside;
 
     if (intent?.action === 'reopen') return this.moves.answerNo(state, tree) ?? this.moves.reprompt(state, text);
     if (intent?.action === 'resume') return this.moves.restate(state, tree);

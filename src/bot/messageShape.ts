@@ -80,12 +80,15 @@ export function afterTakingBack(text: string): string | undefined {
   return after.length > 0 ? after : undefined;
 }
 
+/** Every clause of a message, however many: a story told step by step. */
+export const storyClauses = (text: string): string[] => text.split(CLAUSE_BREAK).map((part) => part.trim()).filter((part) => part.length > 0);
+
 /** More parts than this is a story, not a list of answers. */
 const MAX_ANSWERS_IN_ONE = 4;
 
 /** The clauses of a message that may hold several answers: undefined for a single clause, or for a story. */
 export function answerClauses(text: string): string[] | undefined {
-  const parts = text.split(CLAUSE_BREAK).map((part) => part.trim()).filter((part) => part.length > 0);
+  const parts = storyClauses(text);
   return parts.length >= 2 && parts.length <= MAX_ANSWERS_IN_ONE ? parts : undefined;
 }
 
