@@ -20,6 +20,9 @@ const SIGN_OFF_WORDS: Readonly<Record<string, RegExp>> = {
   goodbye: /\b(?:bye|goodbye|cya|see ya|see you)\b/i,
 };
 
+/** "What should I try first", "then what do I do", "where do I start": asking for the next thing to do. */
+const WHAT_TO_DO = /\bwhat (?:do|should|can|shall|would) i (?:do|try)\b|\b(?:now|then|so) what\b|\bwhat (?:now|next)\b|\bwhere do i (?:start|begin)\b/i;
+
 /**
  * A message outside a walk-through read against the answer just given (the conversation's last
  * topic): a follow-up on a part of it, a question pointing back at it, or a thank-you for it. Each
@@ -78,15 +81,27 @@ export class AfterAnswer {
   }
 
   /**
-   * "All restored and working again, just saying thanks": the story around a thank-you
-   * or a goodbye leaves the recogniser unsure, but the word itself says what the message is, when
-   * it leans that way and neither asks nor takes anything back ("thanks but it failed again").
+   * "Ok so what should I try first then?" after an answer that points to a walk-through ("say Cannot
+   * Restore Backup and I'll go through them with you"): that walk-through, started, rather than
+   * "which part was unclear?". Only when the message asks what to do and names no topic of its own.
    */
+  walkThroughNext(state: ConversationState, text: string, intent: Intent | undefined): Outcome | undefined {
+    const last = this.lastAnswer(state);
+    const next = last?.followUps.map((id) => this.deps.content.intentById.get(id)).find((followUp) => followUp?.tree !== undefined);
+    if (!next || !WHAT_TO_DO.test(text) || (intent !== undefined && intent.action !== 'explain')) return undefined;
+    return this.moves.startTopic(reset(state), next, text);
+  }
+
   /** Whether a message says goodbye in so many words, not only in words a goodbye's examples share ("later"). */
   saysGoodbye(text: string): boolean {
     return SIGN_OFF_WORDS.goodbye?.test(text) ?? false;
   }
 
+  /**
+   * "All restored and working again, just saying thanks": the story around a thank-you
+   * or a goodbye leaves the recogniser unsure, but the word itself says what the message is, when
+   * it leans that way and neither asks nor takes anything back ("thanks but it failed again").
+   */
   signedOff(recognition: Recognition, text: string): Intent | undefined {
     const first = recognition.candidates[0];
     const leaning = recognition.verdict === 'unsure' && first ? this.deps.content.intentById.get(first.intent) : undefined;

@@ -260,7 +260,7 @@ export class Conversation {
   /** Outside a walk-through: a kept one may be resumed, a fixed one re-opened, else a new topic. */
   private interpret(state: ConversationState, text: string, recognition: Recognition): Outcome {
     const { content } = this.deps;
-    const intent = this.meant(recognition, text) ?? this.afterAnswer.signedOff(recognition, text);
+    const intent = this.meant(recognition, text) ?? this.afterAnswer.signedOff(recognition, text) ?? this.askedPart(text, recognition);
     const person = this.askedForPerson(state, text, intent);
     if (person) return person;
     const { suspended, reopen } = state;
@@ -291,6 +291,8 @@ export class Conversation {
     // takes, whichever topic the other words ("backup") lean to.
     const rated = intent?.action ? undefined : content.intents.find((topic) => topic.hoursPerGigabyte && topic.tree);
     if (rated && (tellsElapsed(text) || asksTimeForSize(text))) return this.moves.startTopic(reset(state), rated, text);
+    const walked = this.afterAnswer.walkThroughNext(state, text, intent);
+    if (walked) return walked;
     const quoted = intent?.action === 'explain' ? this.afterAnswer.quoteLastAnswer(state, text) : undefined;
     if (quoted) return quoted;
     if (intent?.action === 'resume') return { state, replies: [{ text: content.phrases.nothingToResume }, this.moves.menu()] };
@@ -328,6 +330,18 @@ export class Conversation {
       outcome = { ...next, replies: [...earlier, ...next.replies], events: [...(outcome.events ?? []), ...(next.events ?? [])] };
     }
     return outcome;
+  }
+
+  /**
+   * "I picked the wrong backup by accident, how do I cancel the restore": the story before a question
+   * leaves the whole unsure, but its one question surely names the topic the whole leans to.
+   */
+  private askedPart(text: string, recognition: Recognition): Intent | undefined {
+    if (recognition.verdict !== 'unsure' && recognition.verdict !== 'ambiguous') return undefined;
+    const asked = (questionClauses(text) ?? []).filter((clause) => QUESTION.test(clause));
+    const [only] = asked;
+    const intent = asked.length === 1 && only !== undefined ? this.moves.matched(this.deps.recognize(only)) : undefined;
+    return intent && !intent.action && recognition.candidates[0]?.intent === intent.id ? intent : undefined;
   }
 
   /** The recogniser's first guess, when it is unsure but that guess is one of `topics`. */

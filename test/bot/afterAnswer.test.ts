@@ -36,6 +36,14 @@ describe('a message read against the answer just given', () => {
     expect(after.backAtAnswer(initialState(), text, recognizer.recognize(text))).toBeUndefined();
   });
 
+  it('starts the walk-through an answer points to when asked what to do next, and not for another topic or with no answer before', () => {
+    const started = after.walkThroughNext(answered('recovery_tools'), 'ok so what should i try first then', undefined);
+    expect(started?.state.tree?.tree).toBe('cannot_restore');
+    expect(after.walkThroughNext(answered('recovery_tools'), 'so what do i do about slow restores', content.intentById.get('slow_restore'))).toBeUndefined();
+    expect(after.walkThroughNext(answered('recovery_tools'), 'ok thanks', undefined)).toBeUndefined();
+    expect(after.walkThroughNext(initialState(), 'now what', undefined)).toBeUndefined();
+  });
+
   it('takes a story ending in thanks for a thank-you when the recogniser leans that way, never one taking it back', () => {
     // The recogniser's lean, made unsure: its examples may by now match the story outright.
     const unsure = (text: string) => ({ ...recognizer.recognize(text), verdict: 'unsure' as const });

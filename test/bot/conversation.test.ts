@@ -346,6 +346,12 @@ describe('routing a message after a walk-through', () => {
     expect(chat.say('can i go now, bye')).toBe('Bye!');
   });
 
+  it('answers the one question after a story when it surely names the topic the unsure whole leans to, and only then', () => {
+    const chat = conversationWith({ 'i deleted some, what about my photos': 'photos@0.5', 'what about my photos': 'photos', 'i deleted some, what about the slow one': 'photos@0.5', 'what about the slow one': 'slow_restore' });
+    expect(chat.say('i deleted some, what about my photos')).toBe('Photos come back after your settings.');
+    expect(chat.say('i deleted some, what about the slow one')).not.toContain('1 to 4 hours');
+  });
+
   it('has nothing to re-open or resume in a fresh conversation, and says so with the menu', () => {
     const chat = conversationWith({ 'it failed again': 'failed_again', 'lets continue': 'carry_on' });
     expect(chat.say('it failed again')).toBe('Which problem is it?\nPick a topic.');
