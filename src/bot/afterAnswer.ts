@@ -20,6 +20,11 @@ const SIGN_OFF_WORDS: Readonly<Record<string, RegExp>> = {
   goodbye: /\b(?:bye|goodbye|cya|see ya|see you)\b/i,
 };
 
+/** "Where do I find that", "where is it": asking where a setting is. */
+const ASKS_WHERE = /\bwhere\b/i;
+/** A line that gives a path through the Settings app ("Settings > iCloud > Backup"). */
+const MENU_PATH = /\bSettings\b\s*>/;
+
 /** "What should I try first", "then what do I do", "where do I start": asking for the next thing to do. */
 const WHAT_TO_DO = /\bwhat (?:do|should|can|shall|would) i (?:do|try)\b|\b(?:now|then|so) what\b|\bwhat (?:now|next)\b|\bwhere do i (?:start|begin)\b/i;
 
@@ -64,7 +69,10 @@ export class AfterAnswer {
   quoteLastAnswer(state: ConversationState, text: string): Outcome | undefined {
     const { content } = this.deps;
     const last = this.lastAnswer(state);
-    const lines = last ? this.deps.linesAsked(last.answer, text) : [];
+    const asked = last ? this.deps.linesAsked(last.answer, text) : [];
+    // "Where do I find that?" names nothing of the answer but asks for where: its menu paths.
+    const paths = last && asked.length === 0 && ASKS_WHERE.test(text) && REFERS_BACK.test(text) ? last.answer.split('\n').filter((line) => MENU_PATH.test(line)) : [];
+    const lines = [...asked, ...paths].map((line) => line.trim());
     return lines.length > 0 ? { state, replies: [{ text: content.phrases.fromLastAnswer }, { text: lines.join('\n\n') }] } : undefined;
   }
 

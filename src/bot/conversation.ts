@@ -301,7 +301,7 @@ export class Conversation {
     // Two questions in one message often leave the whole between their two topics ("ambiguous"):
     // the leader still names one of the clauses' topics.
     const leader = intent ?? (recognition.verdict === 'ambiguous' ? content.intentById.get(recognition.candidates[0]?.intent ?? '') : undefined);
-    const past = this.parts.startedPastDone(state, leader ?? this.parts.problemPart(text), text);
+    const past = this.parts.startedPastDone(state, leader ?? this.parts.problemPart(text), text) ?? (leader && !leader.tree && !leader.action ? this.parts.problemWithStepsTried(state, text) : undefined);
     if (past) return past;
     const several = leader && !leader.action ? this.severalQuestions(state, text, leader) : undefined;
     if (several) return several;
@@ -319,7 +319,10 @@ export class Conversation {
     if (!clauses) return undefined;
     const topics = clauses.map((clause) => ({ clause, intent: this.moves.matched(this.deps.recognize(clause)) }));
     const ids = new Set(topics.map(({ intent }) => intent?.id));
-    const sure = topics.every(({ intent }) => intent && !intent.action) && ids.size === topics.length && ids.has(whole.id);
+    // Only a walk-through's clause may be told rather than asked ("my restore is slow"): "before you ask
+    // I've already restarted it" is no question about a device already set up, whose answer is to erase it.
+    const asked = topics.every(({ clause, intent }) => intent?.tree !== undefined || QUESTION.test(clause));
+    const sure = asked && topics.every(({ intent }) => intent && !intent.action) && ids.size === topics.length && ids.has(whole.id);
     if (!sure || topics.filter(({ intent }) => intent?.tree).length > 1) return undefined;
     const ordered = [...topics.filter(({ intent }) => !intent?.tree), ...topics.filter(({ intent }) => intent?.tree)];
     let outcome: Outcome = { state: reset(state), replies: [], events: [] };

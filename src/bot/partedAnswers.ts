@@ -3,7 +3,7 @@ import type { DialogEngine, TreeState } from '../dialogs/engine.js';
 import type { InsightEvent } from '../insights/events.js';
 import type { ChoiceReading } from '../nlu/choiceReader.js';
 import type { Recognition } from '../nlu/recognizer.js';
-import { afterContrast, answerClauses, CONTRAST, QUESTION, storyClauses } from './messageShape.js';
+import { afterContrast, answerClauses, CONTRAST, QUESTION, REPEATED, storyClauses } from './messageShape.js';
 import { SMALL_TALK, type Moves } from './moves.js';
 import { askedAndAnswered, reset, stepName, type Outcome } from './outcome.js';
 import { decisive, LOOSE_READING, READING_MARGIN, readsLoosely, SURE_READING } from './readings.js';
@@ -93,6 +93,32 @@ export class PartedAnswers {
   }
 
   /**
+   * "Cant restore backup on my iphone 12. before you ask ive already restarted it twice and its on
+   * the latest ios": a problem with a walk-through of its own, told beside nothing but steps of it
+   * already tried, is that walk-through, however the whole leans to another topic ("already" is the
+   * already-set-up topic's word, whose answer is to erase the device). The steps told are gone past
+   * when the walk-through reaches them.
+   */
+  problemWithStepsTried(state: ConversationState, text: string): Outcome | undefined {
+    const parts = answerClauses(text);
+    const problem = this.problemPart(text);
+    if (!parts || !problem?.tree) return undefined;
+    const steps = this.stepsOf(problem.tree);
+    const rest = parts.filter((part) => this.moves.matched(this.deps.recognize(part))?.id !== problem.id);
+    const tried = rest.length > 0 && rest.every((part) => !QUESTION.test(part) && steps.some((step) => this.triedAt(step, part)));
+    return tried ? this.moves.startTopic(reset(state), problem, text) : undefined;
+  }
+
+  /** Every step of a walk-through that asks something, as if open there. */
+  private stepsOf(treeId: string): TreeState[] {
+    const tree = this.deps.content.trees.get(treeId);
+    return Object.keys(tree?.nodes ?? {}).flatMap((node) => {
+      const at = this.deps.engine.start(treeId, node);
+      return at.status === 'waiting' ? [at.state] : [];
+    });
+  }
+
+  /**
    * "I restarted the iphone and tried an older backup, still failing": when the walk-through moves
    * on to a step the words that began it said was tried, it goes past that step too, as it went
    * past the first ones, rather than ask for a restart the customer has done.
@@ -143,8 +169,9 @@ export class PartedAnswers {
   /** Whether a part names this step, in its own words only, as tried: "tried another backup" (without luck, or the customer would not be asking), or its "no" ("all 3 backups fail"). */
   private triedAt(tree: TreeState, told: string): boolean {
     const choices = this.deps.engine.choicesAt(tree);
-    // "Restarted the phone" is "restarted it": the device is what every step is done to.
-    const part = told.replace(THE_DEVICE, 'it');
+    // "Restarted the phone" is "restarted it": the device is what every step is done to. How often
+    // ("twice") and a preface ("before you ask") say nothing of which step.
+    const part = told.replace(THE_DEVICE, 'it').replace(new RegExp(REPEATED.source, 'gi'), '').replace(PREFACE, '').trim();
     if (this.deps.reportsDoing(choices, part)) return true;
     const reading = this.deps.readChoice(choices, part);
     if (!reading || reading.plain || reading.offStep.length > 0) return false;
@@ -343,6 +370,9 @@ const MIN_STORY_CLAUSES = 3;
 const LEADING_AND = /^(?:and|also|plus|so|then)\s+/i;
 /** A negation with nothing after it to deny. */
 const ENDS_DENYING = /\b(?:not|no|never|nothing|\w+n'?t)\s*$/i;
+
+/** Words that open a message without saying anything of it. */
+const PREFACE = /^(?:before you ask|just so you know|for the record|fyi|btw|by the way)\b[\s,:-]*/i;
 
 /** A step done before the message that tells it. */
 const ALREADY = /\balready\b/i;

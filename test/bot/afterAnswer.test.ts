@@ -26,6 +26,12 @@ describe('a message read against the answer just given', () => {
     expect(after.quoteLastAnswer(initialState(), 'where in settings do i find that exactly')).toBeUndefined();
   });
 
+  it('quotes the menu paths of the last answer for a "where" pointing back at it that names nothing in it', () => {
+    const quoted = after.quoteLastAnswer(answered('restore_in_progress'), 'where do i find that');
+    expect(texts(quoted?.replies)[1]).toMatch(/^To check whether a restore is running, go to \*\*Settings > iCloud > Backup\*\*/);
+    expect(after.quoteLastAnswer(answered('restore_in_progress'), 'why is that')).toBeUndefined();
+  });
+
   it('gives the last answer again, with the scope, for a question pointing back at it that no topic claims', () => {
     const text = 'so are they on my old phone then?';
     const again = after.backAtAnswer(answered('photos_in_backup'), text, recognizer.recognize(text));

@@ -244,6 +244,8 @@ describe('routing a message inside a walk-through', () => {
     expect(chat.state.tree?.node).toBe('intro');
     expect(chat.state.feedback).toBeUndefined();
     expect(conversationWith(recognised).say('photos and stuff')).toBe('Photos come back after your settings.');
+    const told = { 'so slow and my photos are in icloud': 'photos', 'so slow': 'slow_restore', 'my photos are in icloud': 'photos' };
+    expect(conversationWith(told).say('so slow and my photos are in icloud')).toBe('Photos come back after your settings.');
   });
 
   it('explains a step the customer does not follow: the whole step again with a person beside its answers, counted for insights', () => {

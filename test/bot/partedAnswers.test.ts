@@ -93,6 +93,14 @@ describe('a message in several parts inside a walk-through', () => {
     expect(past?.events).toContainEqual({ kind: 'asked', topic: 'cannot_restore' });
   });
 
+  it('starts the walk-through of a problem told beside nothing but steps of it already tried, and not beside anything else', () => {
+    const told = parts.problemWithStepsTried(initialState(), 'cant restore backup on my iphone 12. before you ask ive already restarted it twice and its on the latest ios');
+    expect(told?.state.tree?.tree).toBe('cannot_restore');
+    expect(told?.state.askedText).toContain('restarted it twice');
+    expect(parts.problemWithStepsTried(initialState(), 'cant restore backup on my iphone 12, and my photos are missing')).toBeUndefined();
+    expect(parts.problemWithStepsTried(initialState(), 'i already set up my phone as new, how do i restore')).toBeUndefined();
+  });
+
   it('never takes a part naming the problem itself, or another step, for a step tried', () => {
     const started = moves.startTopic(initialState(), content.intentById.get('cannot_restore')!);
     expect(parts.pastDone(started, ['restore failed', 'it says cannot restore backup'])).toBeUndefined();
