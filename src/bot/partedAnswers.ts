@@ -315,36 +315,43 @@ export class PartedAnswers {
   }
 
   /**
-   * "That didnt do anything either im literally going to cry": an answer followed by words that
-   * answer nothing, which sink the whole message's score. The longest opening part that surely
-   * answers counts, when what follows neither asks, nor reads as an answer, nor names a topic.
+   * An answer beside words that answer nothing, which sink the whole message's score: "that didnt do
+   * anything either im literally going to cry", or the other way round, "it says 50 something gb
+   * available so thats not it". The longest opening part that surely answers counts, then the
+   * longest closing one, when the rest neither asks, nor reads as another answer, nor names a topic.
    */
   answerBeforeAside(state: ConversationState, tree: TreeState, text: string): Outcome | undefined {
     const words = text.trim().split(/\s+/);
     if (QUESTION.test(text) || CONTRAST.test(text) || text.length > MAX_PARTED_LENGTH) return undefined;
-    for (let cut = words.length - MIN_PART_WORDS; cut >= MIN_PART_WORDS; cut--) {
-      const part = words.slice(0, cut).join(' ');
-      // "I don't | know what wifi is": a part ending in a negation is cut from what it denies.
-      const outcome = ENDS_DENYING.test(part) ? undefined : this.answerBeside(state, tree, part, [words.slice(cut).join(' ').replace(LEADING_AND, '')], false);
+    const cuts = Array.from({ length: Math.max(0, words.length - 2 * MIN_PART_WORDS + 1) }, (_, index) => words.length - MIN_PART_WORDS - index);
+    const heads = cuts.map((cut) => ({ part: words.slice(0, cut).join(' '), rest: words.slice(cut).join(' ').replace(LEADING_AND, '') }));
+    const tails = cuts.reverse().map((cut) => ({ part: words.slice(cut).join(' ').replace(LEADING_AND, ''), rest: words.slice(0, cut).join(' ') }));
+    // "I don't | know what wifi is": a part ending in a negation is cut from what it denies.
+    const parts = [...heads, ...tails].filter(({ part, rest }) => !ENDS_DENYING.test(part) && !ENDS_DENYING.test(rest));
+    for (const { part, rest } of parts) {
+      const outcome = this.answerBeside(state, tree, part, [rest], false);
       if (outcome) return outcome;
     }
     return undefined;
   }
 
-  /** The walk-through moved on by `part`, when it surely gives a yes or no of this step in the step's own words and the rest answers nothing. */
+  /** The walk-through moved on by `part`, when it surely gives a yes or no of this step in the step's own words and the rest answers nothing else. */
   private answerBeside(state: ConversationState, tree: TreeState, part: string, rest: readonly string[], told: boolean): Outcome | undefined {
     const reading = this.read(tree, part);
     const answers = reading !== null && reading.score >= SURE_READING && reading.offStep.length === 0 && this.deps.engine.choicesAt(tree)[reading.index]?.means !== undefined;
-    return answers && rest.every((aside) => this.answersNothing(tree, aside, told)) ? this.moves.advance(state, this.deps.engine.choose(tree, reading.index)) : undefined;
+    return answers && rest.every((aside) => this.answersNothing(tree, aside, told, reading.index)) ? this.moves.advance(state, this.deps.engine.choose(tree, reading.index)) : undefined;
   }
 
   /**
    * Whether a part beside an answer neither asks nor surely names a topic of its own, nor, unless it
-   * tells what was done, answers or gives a command: told, "tried again" is no "it failed again",
-   * and "switched it off" names the restart step's own subject.
+   * tells what was done, answers otherwise or gives a command: told, "tried again" is no "it failed
+   * again", and "switched it off" names the restart step's own subject.
    */
-  private answersNothing(tree: TreeState, part: string, told: boolean): boolean {
-    if (QUESTION.test(part) || (!told && (this.read(tree, part)?.score ?? 0) >= LOOSE_READING)) return false;
+  private answersNothing(tree: TreeState, part: string, told: boolean, answer: number): boolean {
+    const reading = told ? null : this.read(tree, part);
+    if (QUESTION.test(part) || (reading && reading.index !== answer && reading.score >= LOOSE_READING)) return false;
+    // "It says 50 gb available" beside "so thats not it": the same answer, in words of its own.
+    if (reading?.index === answer) return true;
     const said = this.moves.matched(this.deps.recognize(part));
     if (!said) return true;
     if (said.action) return told || said.action === 'none' || SMALL_TALK.has(said.action);

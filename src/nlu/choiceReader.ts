@@ -428,6 +428,9 @@ const FUNCTION_STEMS: ReadonlySet<string> = new Set([...STOPWORDS, ...HEDGES, 'e
  * Short answers hinge on a word or two, so word pairs ("my wifi") would weigh more than the word
  * that decides ("fine").
  */
+/** "50", "17.5": no answer's examples hold a figure, so one would only dilute the words that do tell answers apart. */
+const FIGURE = /^\d[\d.,]*$/;
+
 function answerFeatures(stems: readonly string[]): string[] {
   let negated = 0;
   const features: string[] = [];
@@ -435,7 +438,7 @@ function answerFeatures(stems: readonly string[]): string[] {
     if (NEGATIONS.has(stemmed)) {
       negated = NEGATION_SCOPE;
       features.push(stemmed);
-    } else if (!FUNCTION_STEMS.has(stemmed)) {
+    } else if (!FUNCTION_STEMS.has(stemmed) && !FIGURE.test(stemmed)) {
       features.push(negated > 0 ? `!${stemmed}` : stemmed);
       negated = UNCERTAINTY.has(stemmed) ? 0 : Math.max(0, negated - 1);
     }

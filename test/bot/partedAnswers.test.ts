@@ -60,6 +60,8 @@ describe('a message in several parts inside a walk-through', () => {
     const { state, tree } = openAt('restart');
     expect(parts.storyOutcome(state, tree, 'held the buttons, rebooted, tried again and it went through!!! omg')?.state.tree).toBeUndefined();
     expect(parts.answerBeforeAside(state, tree, 'that didnt do anything either im literally going to cry')?.state.tree?.node).toBe('update');
+    const storage = openAt('storage');
+    expect(parts.answerBeforeAside(storage.state, storage.tree, 'it says 50 something gb available so thats not it')?.state.tree?.node).toBe('restart');
   });
 
   it('finds no answer in a story with news of its own, a question, or a negation cut from what it denies', () => {

@@ -18,6 +18,12 @@ describe('reading a typed answer in the context of the open question', () => {
     expect(labelFor('cannot_restore', 'wifi', "connection's fine")).toBe('No, my Wi-Fi is fine');
   });
 
+  it('reads a figure of free space by the words around it, the figure diluting nothing', () => {
+    expect(labelFor('cannot_restore', 'storage', 'it says 50 gb available')).toBe("No, there's enough space");
+    expect(labelFor('cannot_restore', 'storage', 'only 2 gb available')).toBe('My device is full');
+    expect(reader.read(choicesAt('cannot_restore', 'storage'), 'it says 50 gb available')?.score).toBeGreaterThan(0.3);
+  });
+
   it('keeps a negation with the word it denies: a Wi-Fi that is not great is the Wi-Fi', () => {
     expect(labelFor('cannot_restore', 'wifi', "the wifi isn't great")).toBe('Wi-Fi is slow or down');
     expect(labelFor('cannot_restore', 'wifi_fix', 'it cannot restore')).toBe('No, still failing');
