@@ -354,6 +354,12 @@ describe('routing a message after a walk-through', () => {
     expect(chat.say('i deleted some, what about the slow one')).not.toContain('1 to 4 hours');
   });
 
+  it('quotes the last answer for a question no topic claims that is put in that answer\'s words', () => {
+    const chat = conversationWith({ photos: 'photos' });
+    chat.say('photos');
+    expect(chat.say('come back after settings?')).toBe(`${minimal.phrases.fromLastAnswer}\nPhotos come back after your settings.`);
+  });
+
   it('has nothing to re-open or resume in a fresh conversation, and says so with the menu', () => {
     const chat = conversationWith({ 'it failed again': 'failed_again', 'lets continue': 'carry_on' });
     expect(chat.say('it failed again')).toBe('Which problem is it?\nPick a topic.');
