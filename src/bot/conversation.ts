@@ -379,8 +379,13 @@ export class Conversation {
   private meant(recognition: Recognition, text: string): Intent | undefined {
     const intent = this.moves.matched(recognition);
     if (intent?.action && UNLESS_ASKED_IF_NEEDED.has(intent.action) && ASKS_IF_NEEDED.test(text)) return undefined;
-    // "Can I stop it and do it later?" leans to goodbye on "later" alone; asked, it is no goodbye unless it says one.
-    if (intent?.action === 'goodbye' && QUESTION.test(text) && !this.afterAnswer.saysGoodbye(text)) return undefined;
+    // "Can I stop it and do it later?" leans to goodbye on "later" alone; asked, it is no goodbye unless
+    // it says one. "What's a good film to watch tonight?" is then what the runner-up says: out of scope.
+    if (intent?.action === 'goodbye' && QUESTION.test(text) && !this.afterAnswer.saysGoodbye(text)) {
+      const [, next] = recognition.candidates;
+      const outside = next ? this.deps.content.intentById.get(next.intent) : undefined;
+      return outside?.action === 'none' && (next?.confidence ?? 0) >= this.deps.content.recognizer.threshold ? outside : undefined;
+    }
     if (intent && intent.action !== 'none') return intent;
     const frustration = this.moves.intentFor('frustration');
     const noTopic = recognition.verdict === 'out_of_scope' || intent !== undefined || recognition.candidates[0]?.intent === frustration?.id;

@@ -38,14 +38,16 @@ function conversationWith(
   doing: readonly string[] = [],
 ) {
   const engine = new DialogEngine(content.trees, (id) => content.intentById.get(id)?.answer);
-  /** "person@0.56": the recogniser leans to that topic, unsure, at that confidence. */
+  /** "person@0.56": the recogniser leans to that topic, unsure, at that confidence; "bye>none": it matches bye, none a close second. */
   const recognize = (text: string): Recognition => {
-    const [id, unsure] = (recognised[text] ?? '').split('@');
+    const [first, runnerUp] = (recognised[text] ?? '').split('>');
+    const [id, unsure] = (first ?? '').split('@');
     const explanation = { tokens: [], corrections: [], synonyms: [], stems: [], unknown: [], coverage: 1, matched: matched[text] ?? [] };
     if (id && unsure) return { verdict: 'unsure', confidence: Number(unsure), candidates: [{ intent: id, confidence: Number(unsure) }], explanation };
     const isNone = id === 'none';
+    const second = runnerUp ? [{ intent: runnerUp, confidence: 0.7 }] : [];
     return id && !isNone
-      ? { verdict: 'match', intent: id, confidence: 0.9, candidates: [{ intent: id, confidence: 0.9 }], explanation }
+      ? { verdict: 'match', intent: id, confidence: 0.9, candidates: [{ intent: id, confidence: 0.9 }, ...second], explanation }
       : { verdict: 'out_of_scope', confidence: isNone ? 0.9 : 0.1, candidates: [], explanation };
   };
   const readChoice = (_choices: unknown, text: string): ChoiceReading | null => {
@@ -262,6 +264,12 @@ describe('routing a message inside a walk-through', () => {
     chat.say('slow');
     expect(chat.say('per gigabyte?')).toBe('That is in this step.\nIt can take 1 to 4 hours per gigabyte. Are you travelling?');
     expect(chat.say('photos?')).toBe('Photos come back after your settings.\nCarry on with Slow restore? We were at step 1.');
+  });
+
+  it('takes a question that leans to goodbye without saying one for what the runner-up says, out of scope included', () => {
+    const chat = conversationWith({ slow: 'slow_restore', 'whats a good film for tonight': 'bye>none' });
+    chat.say('slow');
+    expect(chat.say('whats a good film for tonight')).toBe('Outside what I cover. Back to where we were.\nIt can take 1 to 4 hours per gigabyte. Are you travelling?');
   });
 
   it('explains the step when a statement in its own words leaves the recogniser unsure or out of scope', () => {
