@@ -338,7 +338,11 @@ export class PartedAnswers {
   /** The walk-through moved on by `part`, when it surely gives a yes or no of this step in the step's own words and the rest answers nothing else. */
   private answerBeside(state: ConversationState, tree: TreeState, part: string, rest: readonly string[], told: boolean): Outcome | undefined {
     const reading = this.read(tree, part);
-    const answers = reading !== null && reading.score >= SURE_READING && reading.offStep.length === 0 && this.deps.engine.choicesAt(tree)[reading.index]?.means !== undefined;
+    const means = reading ? this.deps.engine.choicesAt(tree)[reading.index]?.means : undefined;
+    // "Its on wifi yeah the home one": a yes heard only in the shared examples ("yeah"), beside the
+    // step's words, agrees that the step was done; only a story's last clause says it worked that way.
+    const agreeing = !told && reading?.plain === true && means === 'yes';
+    const answers = reading !== null && reading.score >= SURE_READING && reading.offStep.length === 0 && means !== undefined && !agreeing;
     return answers && rest.every((aside) => this.answersNothing(tree, aside, told, reading.index)) ? this.moves.advance(state, this.deps.engine.choose(tree, reading.index)) : undefined;
   }
 

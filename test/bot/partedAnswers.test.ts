@@ -71,6 +71,7 @@ describe('a message in several parts inside a walk-through', () => {
     const wifi = openAt('wifi');
     expect(parts.answerBeforeAside(wifi.state, wifi.tree, "i don't know what wifi is")).toBeUndefined();
     expect(parts.storyOutcome(wifi.state, wifi.tree, 'ok back to it, wifi is on and working')).toBeUndefined();
+    expect(parts.answerBeforeAside(wifi.state, wifi.tree, 'its on wifi yeah the home one, router is right next to me')?.state.tree).toBeDefined();
   });
 
   it('answers a question after an answer and moves the walk-through on by the answer', () => {
