@@ -29,7 +29,7 @@ export const ASKS_IF_NEEDED = /\b(?:do|does|will|would|should|must|shall)\s+(?:i
 export const ASKS_HOW = /^\s*(?:how|where) (?:do|can|could|should|would) (?:i|you|we)\b/i;
 
 /** "Will I lose the apps if I skip it?": a question that points back at what the bot just said. */
-export const REFERS_BACK = /\b(?:it|that|this|them|those|these|they|theyre)\b/i;
+export const REFERS_BACK = /\b(?:it|its|that|this|them|those|these|they|theyre)\b/i;
 
 /** "Restarted it 5 times", "tried twice already": a step done again and again, which says it did not help. */
 export const REPEATED = /\b(?:twice|(?:\d+|two|three|four|five|several|a few|few|multiple|many|a couple of|couple of|so many|a bunch of) times|again and again|over and over)\b/i;

@@ -37,6 +37,8 @@ describe('a message read against the answer just given', () => {
     const again = after.backAtAnswer(answered('photos_in_backup'), text, recognizer.recognize(text));
     expect(texts(again?.replies)).toEqual([content.phrases.unsureAfterAnswer, content.intentById.get('photos_in_backup')?.answer]);
     expect(again?.events).toEqual([{ kind: 'unplaced', why: 'out_of_scope', text }]);
+    const typed = 'how come tho its the same model phone';
+    expect(texts(after.backAtAnswer(answered('update_ios'), typed, { ...recognizer.recognize(typed), verdict: 'out_of_scope' })?.replies)[1]).toBe(content.intentById.get('update_ios')?.answer);
     const statement = 'my cat is on the sofa';
     expect(after.backAtAnswer(answered('photos_in_backup'), statement, recognizer.recognize(statement))).toBeUndefined();
     expect(after.backAtAnswer(initialState(), text, recognizer.recognize(text))).toBeUndefined();
