@@ -8,6 +8,7 @@ import { Feedback } from './feedback.js';
 import { afterContrast, afterTakingBack, answerClauses, ASKS_HOW, ASKS_IF_NEEDED, beforeContrast, beforeGoOn, CONNECT_ME, CONTRAST, correctionOf, PUZZLED, QUESTION, questionClauses, REFERS_BACK, REPEATED, requestParts, simplify, STILL_FAILING } from './messageShape.js';
 import { Moves, SMALL_TALK } from './moves.js';
 import { PartedAnswers, type PartedAnswersDeps } from './partedAnswers.js';
+import { StoryAnswers } from './storyAnswers.js';
 import { asksTimeForSize, elapsedAnswer, restoreEstimate, tellsElapsed } from './restoreEstimate.js';
 import { askedAndAnswered, reset, unplacedInTree, withoutFeedback, type Outcome } from './outcome.js';
 import { decisive, LOOSE_READING, readsLoosely, SURE_READING, SURE_READING_OF_A_QUESTION, sureReading } from './readings.js';
@@ -50,7 +51,8 @@ const TOLD_TO_CONNECT = 0.5;
  * fixed problem that comes back re-opens its walk-through at the next step. This file is the
  * order in which a message is read, top to bottom; what each reading leads to (a step, a topic, a
  * command) is in moves.ts, messages in several parts (two answers, an answer and a question, the
- * next step's answer given early, steps already tried) in partedAnswers.ts, a follow-up on the
+ * next step's answer given early, steps already tried) in partedAnswers.ts, an answer hidden in a
+ * story or beside an aside in storyAnswers.ts, a follow-up on the
  * answer just given in afterAnswer.ts, and feedback on an answer in feedback.ts.
  */
 export class Conversation {
@@ -58,11 +60,13 @@ export class Conversation {
   private readonly feedback: Feedback;
   private readonly parts: PartedAnswers;
   private readonly afterAnswer: AfterAnswer;
+  private readonly stories: StoryAnswers;
 
   constructor(private readonly deps: ConversationDeps) {
     this.moves = new Moves(deps);
     this.parts = new PartedAnswers(deps, this.moves);
     this.afterAnswer = new AfterAnswer(deps, this.moves);
+    this.stories = new StoryAnswers(deps, this.moves);
     this.feedback = new Feedback(deps.content, deps.readChoice);
   }
 
@@ -132,7 +136,7 @@ export class Conversation {
     if (!asking && this.parts.onlyDone(tree, reading, clauses ?? [text])) return this.askHowItWent(state, tree);
     const told = clauses && !asking && !CONTRAST.test(text) ? this.parts.outcomeAfterDoing(state, tree, clauses) : undefined;
     if (told) return told;
-    const story = asking ? undefined : this.parts.storyOutcome(state, tree, text);
+    const story = asking ? undefined : this.stories.storyOutcome(state, tree, text);
     if (story) return story;
     if (reading && reading.score >= sureReading(asking)) {
       // "The other backups fail too and my wifi is fine": words this step's answers do not use may
@@ -142,7 +146,7 @@ export class Conversation {
     }
     const several = clauses && (this.parts.severalAnswers(state, tree, clauses) ?? (asking || CONTRAST.test(text) ? undefined : this.parts.answerAmidAsides(state, tree, clauses)));
     if (several) return several;
-    const aside = asking ? undefined : this.parts.answerBeforeAside(state, tree, text);
+    const aside = asking ? undefined : this.stories.answerBeforeAside(state, tree, text);
     if (aside) return aside;
 
     if (intent?.action === 'reopen') return this.moves.answerNo(state, tree) ?? this.moves.reprompt(state, text);

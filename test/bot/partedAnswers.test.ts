@@ -56,24 +56,6 @@ describe('a message in several parts inside a walk-through', () => {
     expect(fixed?.state.tree).toBeUndefined();
   });
 
-  it('finds the answer a story ends with, or an answer followed by words that answer nothing', () => {
-    const { state, tree } = openAt('restart');
-    expect(parts.storyOutcome(state, tree, 'held the buttons, rebooted, tried again and it went through!!! omg')?.state.tree).toBeUndefined();
-    expect(parts.answerBeforeAside(state, tree, 'that didnt do anything either im literally going to cry')?.state.tree?.node).toBe('update');
-    const storage = openAt('storage');
-    expect(parts.answerBeforeAside(storage.state, storage.tree, 'it says 50 something gb available so thats not it')?.state.tree?.node).toBe('restart');
-  });
-
-  it('finds no answer in a story with news of its own, a question, or a negation cut from what it denies', () => {
-    const { state, tree } = openAt('restart');
-    expect(parts.storyOutcome(state, tree, 'rebooted, now half my photos are missing from the restore, it went through')).toBeUndefined();
-    expect(parts.answerBeforeAside(state, tree, 'that didnt do anything either how long does a restore take')).toBeUndefined();
-    const wifi = openAt('wifi');
-    expect(parts.answerBeforeAside(wifi.state, wifi.tree, "i don't know what wifi is")).toBeUndefined();
-    expect(parts.storyOutcome(wifi.state, wifi.tree, 'ok back to it, wifi is on and working')).toBeUndefined();
-    expect(parts.answerBeforeAside(wifi.state, wifi.tree, 'its on wifi yeah the home one, router is right next to me')?.state.tree).toBeDefined();
-  });
-
   it('answers a question after an answer and moves the walk-through on by the answer', () => {
     const { state, tree } = openAt('wifi');
     const outcome = parts.answerThenAsk(state, tree, ['the wifi is fine', 'how long does a restore take?']);

@@ -1,0 +1,103 @@
+import type { TreeState } from '../dialogs/engine.js';
+import type { ChoiceReading } from '../nlu/choiceReader.js';
+import { CONTRAST, QUESTION, storyClauses } from './messageShape.js';
+import { SMALL_TALK, type Moves } from './moves.js';
+import type { Outcome } from './outcome.js';
+import type { PartedAnswersDeps } from './partedAnswers.js';
+import { decisive, LOOSE_READING, SURE_READING } from './readings.js';
+import type { ConversationState } from './state.js';
+
+/**
+ * An answer to the open step that the whole message hides, the rest of it sinking the score or
+ * reading as another answer: the end of a story of what was done, or an answer beside words that
+ * answer nothing. Each method leaves the message to the next reading (undefined) unless the part
+ * read alone surely answers and nothing around it asks or names a topic.
+ */
+export class StoryAnswers {
+  constructor(
+    private readonly deps: PartedAnswersDeps,
+    private readonly moves: Moves,
+  ) {}
+
+  /**
+   * "Held the buttons, rebooted, tried again and it went through!!! omg": a story of what was done
+   * ends with how it went. Read whole, its actions ("rebooted") read as the step's "no" examples
+   * ("rebooted already"), so the last clause that reads at all is read alone, and counts when it is
+   * surely a yes or no of this step in its own words and no clause before it asks or names a topic
+   * other than the step's own (the actions told may read as answers and commands).
+   */
+  storyOutcome(state: ConversationState, tree: TreeState, text: string): Outcome | undefined {
+    const clauses = storyClauses(text);
+    if (clauses.length < MIN_STORY_CLAUSES || QUESTION.test(text) || CONTRAST.test(text) || text.length > MAX_PARTED_LENGTH) return undefined;
+    const choices = this.deps.engine.choicesAt(tree);
+    const last = clauses.findLastIndex((part) => this.deps.readChoice(choices, part) !== null);
+    const outcome = clauses[last] ?? '';
+    // "Wifi is on and working": a clause of one word shares the subject of the one before it.
+    if (last < 1 || outcome.split(/\s+/).length < MIN_PART_WORDS) return undefined;
+    return this.answerBeside(state, tree, outcome, clauses.slice(0, last), true);
+  }
+
+  /**
+   * An answer beside words that answer nothing, which sink the whole message's score: "that didnt do
+   * anything either im literally going to cry", or the other way round, "it says 50 something gb
+   * available so thats not it". The longest opening part that surely answers counts, then the
+   * longest closing one, when the rest neither asks, nor reads as another answer, nor names a topic.
+   */
+  answerBeforeAside(state: ConversationState, tree: TreeState, text: string): Outcome | undefined {
+    const words = text.trim().split(/\s+/);
+    if (QUESTION.test(text) || CONTRAST.test(text) || text.length > MAX_PARTED_LENGTH) return undefined;
+    const cuts = Array.from({ length: Math.max(0, words.length - 2 * MIN_PART_WORDS + 1) }, (_, index) => words.length - MIN_PART_WORDS - index);
+    const heads = cuts.map((cut) => ({ part: words.slice(0, cut).join(' '), rest: words.slice(cut).join(' ').replace(LEADING_AND, '') }));
+    const tails = cuts.reverse().map((cut) => ({ part: words.slice(cut).join(' ').replace(LEADING_AND, ''), rest: words.slice(0, cut).join(' ') }));
+    // "I don't | know what wifi is": a part ending in a negation is cut from what it denies.
+    const parts = [...heads, ...tails].filter(({ part, rest }) => !ENDS_DENYING.test(part) && !ENDS_DENYING.test(rest));
+    for (const { part, rest } of parts) {
+      const outcome = this.answerBeside(state, tree, part, [rest], false);
+      if (outcome) return outcome;
+    }
+    return undefined;
+  }
+
+  /** The walk-through moved on by `part`, when it surely gives a yes or no of this step in the step's own words and the rest answers nothing else. */
+  private answerBeside(state: ConversationState, tree: TreeState, part: string, rest: readonly string[], told: boolean): Outcome | undefined {
+    const reading = this.read(tree, part);
+    const means = reading ? this.deps.engine.choicesAt(tree)[reading.index]?.means : undefined;
+    // "Its on wifi yeah the home one": a yes heard only in the shared examples ("yeah"), beside the
+    // step's words, agrees that the step was done; only a story's last clause says it worked that way.
+    const agreeing = !told && reading?.plain === true && means === 'yes';
+    const answers = reading !== null && reading.score >= SURE_READING && reading.offStep.length === 0 && means !== undefined && !agreeing;
+    return answers && rest.every((aside) => this.answersNothing(tree, aside, told, reading.index)) ? this.moves.advance(state, this.deps.engine.choose(tree, reading.index)) : undefined;
+  }
+
+  /**
+   * Whether a part beside an answer neither asks nor surely names a topic of its own, nor, unless it
+   * tells what was done, answers otherwise or gives a command: told, "tried again" is no "it failed
+   * again", and "switched it off" names the restart step's own subject.
+   */
+  private answersNothing(tree: TreeState, part: string, told: boolean, answer: number): boolean {
+    const reading = told ? null : this.read(tree, part);
+    if (QUESTION.test(part) || (reading && reading.index !== answer && reading.score >= LOOSE_READING)) return false;
+    // "It says 50 gb available" beside "so thats not it": the same answer, in words of its own.
+    if (reading?.index === answer) return true;
+    const said = this.moves.matched(this.deps.recognize(part));
+    if (!said) return true;
+    if (said.action) return told || said.action === 'none' || SMALL_TALK.has(said.action);
+    return told && this.deps.engine.aboutAt(tree).includes(said.id);
+  }
+
+  private read(tree: TreeState, text: string): ChoiceReading | null {
+    return decisive(this.deps.readChoice(this.deps.engine.choicesAt(tree), text));
+  }
+}
+
+/** Longer than this, a message is more than an answer with an aside or a short story, and reading its parts one by one costs more than it is worth. */
+const MAX_PARTED_LENGTH = 200;
+/** The shortest answer or aside read alone when an answer is looked for inside a message: one word is a guess. */
+const MIN_PART_WORDS = 2;
+/** Two clauses are an answer and how it was reached (`outcomeAfterDoing`); three or more tell a story. */
+const MIN_STORY_CLAUSES = 3;
+
+/** "And the restore is slow": the conjunction joins the parts and belongs to neither. */
+const LEADING_AND = /^(?:and|also|plus|so|then)\s+/i;
+/** A negation with nothing after it to deny. */
+const ENDS_DENYING = /\b(?:not|no|never|nothing|\w+n'?t)\s*$/i;
