@@ -1,34 +1,9 @@
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Moves } from '../../src/bot/moves.js';
 import { PartedAnswers } from '../../src/bot/partedAnswers.js';
-import { initialState, type ConversationState } from '../../src/bot/state.js';
-import { loadContent } from '../../src/content/load.js';
-import { DialogEngine, type TreeState } from '../../src/dialogs/engine.js';
-import { ChoiceReader } from '../../src/nlu/choiceReader.js';
-import { buildRecognizer } from '../../src/nlu/fromContent.js';
+import { initialState } from '../../src/bot/state.js';
+import { content, deps, engine, moves, openAt, reader } from '../support/shippedContent.js';
 
-const content = loadContent(path.join(import.meta.dirname, '..', '..'));
-const engine = new DialogEngine(content.trees, (id) => content.intentById.get(id)?.answer);
-const recognizer = buildRecognizer(content);
-const reader = new ChoiceReader(content);
-const deps = {
-  content,
-  engine,
-  recognize: (text: string) => recognizer.recognize(text),
-  readChoice: reader.read.bind(reader),
-  reportsDoing: reader.reportsDoing.bind(reader),
-};
-const moves = new Moves(deps);
 const parts = new PartedAnswers(deps, moves);
-
-/** The Cannot Restore Backup walk-through, open at `node`. */
-function openAt(node: string): { state: ConversationState; tree: TreeState } {
-  const start = engine.start('cannot_restore');
-  if (start.status !== 'waiting') throw new Error('the walk-through asks nothing');
-  const tree: TreeState = { ...start.state, node };
-  return { state: { ...initialState(), tree }, tree };
-}
 const texts = (replies: readonly { text: string }[] | undefined) => (replies ?? []).map((reply) => reply.text).join('\n');
 
 describe('a message in several parts inside a walk-through', () => {

@@ -1,34 +1,8 @@
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Moves } from '../../src/bot/moves.js';
 import { StoryAnswers } from '../../src/bot/storyAnswers.js';
-import { initialState, type ConversationState } from '../../src/bot/state.js';
-import { loadContent } from '../../src/content/load.js';
-import { DialogEngine, type TreeState } from '../../src/dialogs/engine.js';
-import { ChoiceReader } from '../../src/nlu/choiceReader.js';
-import { buildRecognizer } from '../../src/nlu/fromContent.js';
+import { deps, moves, openAt } from '../support/shippedContent.js';
 
-const content = loadContent(path.join(import.meta.dirname, '..', '..'));
-const engine = new DialogEngine(content.trees, (id) => content.intentById.get(id)?.answer);
-const recognizer = buildRecognizer(content);
-const reader = new ChoiceReader(content);
-const deps = {
-  content,
-  engine,
-  recognize: (text: string) => recognizer.recognize(text),
-  readChoice: reader.read.bind(reader),
-  reportsDoing: reader.reportsDoing.bind(reader),
-};
-const moves = new Moves(deps);
 const stories = new StoryAnswers(deps, moves);
-
-/** The Cannot Restore Backup walk-through, open at `node`. */
-function openAt(node: string): { state: ConversationState; tree: TreeState } {
-  const start = engine.start('cannot_restore');
-  if (start.status !== 'waiting') throw new Error('the walk-through asks nothing');
-  const tree: TreeState = { ...start.state, node };
-  return { state: { ...initialState(), tree }, tree };
-}
 
 describe('an answer hidden in a story or beside an aside', () => {
   it('finds the answer a story ends with, or an answer followed by words that answer nothing', () => {
