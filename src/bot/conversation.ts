@@ -110,7 +110,10 @@ export class Conversation {
     if (explain) return this.moves.explainStep(state, tree, explain.answer);
     const reading = ASKS_HOW.test(text) ? null : this.newsOf(tree, text);
     const asking = QUESTION.test(text);
-    const intent = this.meant(recognition, text);
+    // "Fibre 500mb and nothing else is using it" shares "nothing else" with the goodbyes that answer
+    // "anything else?", which no step asks: inside a walk-through a goodbye says one, or is sure.
+    const meant = this.meant(recognition, text);
+    const intent = meant?.action === 'goodbye' && !this.afterAnswer.saysGoodbye(text) && recognition.confidence < SURE_COMMAND ? undefined : meant;
     // "start over" shares "start" with "the restore started": a command the recogniser is sure of
     // beats any reading short of a very close one, or the bot would call the problem fixed.
     const command = intent?.action && COMMANDS.has(intent.action) && recognition.confidence >= SURE_COMMAND;

@@ -110,14 +110,19 @@ export function requestParts(text: string): string[] {
   const tails = [...text.matchAll(REQUEST_OPENER)].filter((match) => opens(match.index ?? 0)).map((match) => text.slice(match.index));
   // "Get me someone who actually knows what they're doing": the request is said before the relative clause dilutes it.
   const requests = tails.map((tail) => tail.split(RELATIVE)[0]?.trim() ?? tail).filter((request, index) => request !== tails[index]);
-  return [...(questionClauses(text) ?? []), ...tails.filter((tail) => tail !== text), ...requests];
+  // "Can I just talk to somebody at apple this is taking ages": the request ends with whom it asks for.
+  const people = tails.map((tail) => TO_A_PERSON.exec(tail)?.[0]).filter((request): request is string => request !== undefined && !tails.includes(request));
+  return [...(questionClauses(text) ?? []), ...tails.filter((tail) => tail !== text), ...requests, ...people];
 }
+
+/** A request to talk to someone, up to whom it asks for: a person, not "my husband". */
+const TO_A_PERSON = /^(?:(?:can|could|may) (?:i|we) (?:just |please )?|(?:i want|i need|i'd like|i would like) to |(?:pls|please) (?:let me )?)(?:talk|speak|chat) (?:to|with) (?:an? )?(?:real |actual )?(?:somebody|someone|person|human|agent|representative)\b/i;
 
 /** Where a relative or reason clause begins, after the request it qualifies. */
 const RELATIVE = /\b(?:who|that|which|because|cause|cos|coz|since)\b/i;
 
 /** An order to be put through ("put me through to them now", "get me someone"): nothing else is asked this way. */
-export const CONNECT_ME = /^(?:put|get|connect|transfer|pass|send) me\b/i;
+export const CONNECT_ME = new RegExp(`^(?:put|get|connect|transfer|pass|send) me\\b|${TO_A_PERSON.source}`, 'i');
 
 /** Lower case, punctuation and emoji gone: how a typed label or command is compared with ours. */
 export const simplify = (text: string): string => text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();

@@ -75,6 +75,8 @@ describe('the shape of a typed message', () => {
   it('tells an order to be put through from other requests', () => {
     expect(CONNECT_ME.test('put me through to them now')).toBe(true);
     expect(CONNECT_ME.test('let me talk to my husband first')).toBe(false);
+    expect(CONNECT_ME.test('can i just talk to somebody')).toBe(true);
+    expect(requestParts('honestly can i just talk to somebody at apple this is taking ages')).toContain('can i just talk to somebody');
   });
 
   it('finds what comes before the first contrast, and nothing when the contrast opens the message', () => {
