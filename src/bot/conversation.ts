@@ -11,7 +11,7 @@ import { PartedAnswers, type PartedAnswersDeps } from './partedAnswers.js';
 import { StoryAnswers } from './storyAnswers.js';
 import { asksTimeForSize, elapsedAnswer, restoreEstimate, tellsElapsed } from './restoreEstimate.js';
 import { askedAndAnswered, reset, unplacedInTree, withoutFeedback, type Outcome } from './outcome.js';
-import { decisive, LOOSE_READING, readsLoosely, SURE_READING, SURE_READING_OF_A_QUESTION, sureReading } from './readings.js';
+import { LOOSE_READING, readAt, readsLoosely, SURE_READING, SURE_READING_OF_A_QUESTION, sureReading } from './readings.js';
 import type { ConversationState, FeedbackFor } from './state.js';
 import type { Reply } from './types.js';
 
@@ -234,7 +234,7 @@ export class Conversation {
    * about 12gb"), when it answers nothing here: read as a topic, "backup is" started the no-backups one.
    */
   private sizeAsked(state: ConversationState, tree: TreeState, text: string): Outcome | undefined {
-    if (!QUESTION.test(text) && (this.read(tree, text)?.score ?? 0) >= LOOSE_READING) return undefined;
+    if (!QUESTION.test(text) && (readAt(this.deps, tree, text)?.score ?? 0) >= LOOSE_READING) return undefined;
     const { content } = this.deps;
     const rated = this.moves.topicsOf(tree.tree).map((id) => content.intentById.get(id)).find((intent) => intent?.hoursPerGigabyte);
     const [estimate] = rated ? restoreEstimate(rated, text, content.phrases.sizeEstimate) : [];
@@ -251,8 +251,8 @@ export class Conversation {
     const meant = correctionOf(text);
     const previous = meant ? engine.back(tree) : undefined;
     if (!meant || previous?.status !== 'waiting') return undefined;
-    const there = this.read(previous.state, meant);
-    const here = this.read(tree, meant);
+    const there = readAt(this.deps, previous.state, meant);
+    const here = readAt(this.deps, tree, meant);
     const given = tree.path[previous.state.path.length]?.answer;
     if (!there || there.score < SURE_READING || engine.choicesAt(previous.state)[there.index]?.label === given) return undefined;
     if (here && here.score >= there.score) return undefined;
@@ -279,7 +279,7 @@ export class Conversation {
     const command = intent?.action !== undefined && COMMANDS.has(intent.action) && recognition.confidence >= SURE_COMMAND;
     if (suspended) {
       if (intent?.action === 'resume' || (intent?.tree && intent.tree === suspended.tree)) return this.moves.resume(state);
-      const reading = command ? null : this.read(suspended, text);
+      const reading = command ? null : readAt(this.deps, suspended, text);
       if (reading && reading.score >= SURE_READING) return this.moves.advance({ ...state, tree: suspended }, this.deps.engine.choose(suspended, reading.index));
       // Words about the kept step's own subject ("the wifi's fine") answer that step, as if never left.
       if (intent && this.deps.engine.aboutAt(suspended).includes(intent.id)) {
@@ -399,9 +399,6 @@ export class Conversation {
     return frustration && noTopic && this.deps.upset(text) ? frustration : intent;
   }
 
-  private read(tree: TreeState, text: string): ChoiceReading | null {
-    return decisive(this.deps.readChoice(this.deps.engine.choicesAt(tree), text));
-  }
 
   /**
    * The reading of a message set against itself is the reading of what follows the contrast, when
@@ -410,22 +407,22 @@ export class Conversation {
    */
   private newsOf(tree: TreeState, text: string): ChoiceReading | null {
     // "How long does it take once it actually works?": inside a question no word takes anything back.
-    if (QUESTION.test(text)) return this.read(tree, text);
+    if (QUESTION.test(text)) return readAt(this.deps, tree, text);
     const after = afterTakingBack(text) ?? afterContrast(text);
-    const news = after && !QUESTION.test(after) ? this.read(tree, after) : null;
+    const news = after && !QUESTION.test(after) ? readAt(this.deps, tree, after) : null;
     if (news && news.score >= SURE_READING) return news;
     // "Connected to wifi yeah but it keeps saying the same error": news that the problem is still
     // there is what a "no" told before it says, however its own words ("keeps") lean elsewhere.
     const before = after && !afterTakingBack(text) && STILL_FAILING.test(after) ? beforeContrast(text) : undefined;
-    const told = before ? this.read(tree, before) : null;
+    const told = before ? readAt(this.deps, tree, before) : null;
     if (told && told.score >= SURE_READING && this.deps.engine.choicesAt(tree)[told.index]?.means === 'no') return told;
-    return this.read(tree, text);
+    return readAt(this.deps, tree, text);
   }
 
   /** "It failed again", "no luck": the problem is back. A bare "no" answers "anything else?" instead. */
   private readsNo(tree: TreeState, text: string): boolean {
     if (this.deps.bareAnswer(text)) return false;
-    const reading = this.read(tree, text);
+    const reading = readAt(this.deps, tree, text);
     return !!reading && reading.score >= SURE_READING && this.deps.engine.choicesAt(tree)[reading.index]?.means === 'no';
   }
 

@@ -6,7 +6,7 @@ import type { Recognition } from '../nlu/recognizer.js';
 import { afterContrast, answerClauses, QUESTION, REPEATED } from './messageShape.js';
 import { SMALL_TALK, type Moves } from './moves.js';
 import { askedAndAnswered, reset, stepName, type Outcome } from './outcome.js';
-import { decisive, LOOSE_READING, READING_MARGIN, readsLoosely, SURE_READING } from './readings.js';
+import { LOOSE_READING, readAt, READING_MARGIN, readsLoosely, SURE_READING } from './readings.js';
 import type { ConversationState } from './state.js';
 
 /** What reading the parts needs: the content, the tree engine, the recogniser and the choice reader. */
@@ -45,11 +45,11 @@ export class PartedAnswers {
     const events: InsightEvent[] = [];
     for (const part of parts) {
       const at = outcome ? outcome.state.tree : tree;
-      const reading = at && !QUESTION.test(part) ? this.read(at, part) : null;
+      const reading = at && !QUESTION.test(part) ? readAt(this.deps, at, part) : null;
       const answers = at && reading && reading.score >= SURE_READING && !(outcome && (reading.plain || reading.offStep.length > 0));
       if (!at || !reading || !answers) {
         // "My wifi is fine, it's fast fibre": a part that surely gives the last answer again is more of it.
-        const again = last && !QUESTION.test(part) ? this.read(last.at, part) : null;
+        const again = last && !QUESTION.test(part) ? readAt(this.deps, last.at, part) : null;
         if (again && again.score >= SURE_READING && again.index === last?.index) continue;
         return undefined;
       }
@@ -197,11 +197,11 @@ export class PartedAnswers {
     const passed = this.moves.answerNo(state, tree);
     const next = passed?.state.tree;
     if (!next || !engine.aboutAt(next).includes(intent.id) || engine.aboutAt(tree).includes(intent.id)) return undefined;
-    const there = next && engine.choicesAt(next).length > 0 ? this.read(next, text) : null;
+    const there = next && engine.choicesAt(next).length > 0 ? readAt(this.deps, next, text) : null;
     if (!passed || !next || !there || there.plain || there.score < SURE_READING || engine.choicesAt(next)[there.index]?.means === 'yes') return undefined;
     // Words of its own ("router is right next to me") may stand beside a clause that says it in the step's words.
     const said = (answerClauses(text) ?? [text]).some((part) => {
-      const reading = this.read(next, part);
+      const reading = readAt(this.deps, next, part);
       return reading?.index === there.index && !reading.plain && reading.offStep.length === 0 && reading.score >= SURE_READING;
     });
     if (!said) return undefined;
@@ -221,7 +221,7 @@ export class PartedAnswers {
     const topic = this.moves.matched(this.deps.recognize(question));
     if (!topic || topic.action || topic.tree === tree.tree || this.moves.topicsOf(tree.tree).includes(topic.id)) return undefined;
     const [only] = answers;
-    const reading = answers.length === 1 && only !== undefined ? this.read(tree, only) : null;
+    const reading = answers.length === 1 && only !== undefined ? readAt(this.deps, tree, only) : null;
     const answered = reading ? (reading.score >= SURE_READING ? this.moves.advance(state, this.deps.engine.choose(tree, reading.index)) : undefined) : this.severalAnswers(state, tree, answers);
     if (!answered) return undefined;
     return { ...answered, replies: [{ text: topic.answer }, ...answered.replies], events: [...askedAndAnswered(topic.id), ...(answered.events ?? [])] };
@@ -234,7 +234,7 @@ export class PartedAnswers {
    */
   withAside(outcome: Outcome, tree: TreeState, text: string): Outcome {
     const after = afterContrast(text);
-    if (!after || (this.read(tree, after)?.score ?? 0) >= SURE_READING) return outcome;
+    if (!after || (readAt(this.deps, tree, after)?.score ?? 0) >= SURE_READING) return outcome;
     const topic = this.moves.matched(this.deps.recognize(after));
     const reached = outcome.state.tree ? this.deps.engine.aboutAt(outcome.state.tree) : [];
     if (!topic || topic.action || topic.tree || this.moves.topicsOf(tree.tree).includes(topic.id) || reached.includes(topic.id)) return outcome;
@@ -251,7 +251,7 @@ export class PartedAnswers {
     const looseYes = reading?.plain === true && reading.score < SURE_READING && reading.offStep.length > 0 && engine.choicesAt(tree)[reading.index]?.means === 'yes';
     if (!looseYes || !engine.yesCloses(tree)) return false;
     return !parts.some((part) => {
-      const said = this.read(tree, part);
+      const said = readAt(this.deps, tree, part);
       return said !== null && said.score >= SURE_READING && said.offStep.length === 0;
     });
   }
@@ -267,7 +267,7 @@ export class PartedAnswers {
     const told = parts.filter((part) => !reportsDoing(engine.choicesAt(tree), part));
     const [outcome] = told;
     if (told.length !== 1 || parts.length === 1 || !outcome || QUESTION.test(outcome)) return undefined;
-    const reading = this.read(tree, outcome);
+    const reading = readAt(this.deps, tree, outcome);
     return reading && readsLoosely(reading) && reading.offStep.length === 0 ? this.moves.advance(state, engine.choose(tree, reading.index)) : undefined;
   }
 
@@ -280,7 +280,7 @@ export class PartedAnswers {
   answerAmidAsides(state: ConversationState, tree: TreeState, parts: readonly string[]): Outcome | undefined {
     // "Yep, did that" only says the step was done: in "yep did that, still broken" its "yep" is no answer.
     const doing = parts.map((part) => this.deps.reportsDoing(this.deps.engine.choicesAt(tree), part));
-    const readings = parts.map((part, index) => (QUESTION.test(part) || doing[index] ? null : this.read(tree, part)));
+    const readings = parts.map((part, index) => (QUESTION.test(part) || doing[index] ? null : readAt(this.deps, tree, part)));
     const answers = readings.filter((reading) => reading && reading.score >= SURE_READING);
     const answer = answers.length === 1 ? answers[0] : undefined;
     if (!answer) return undefined;
@@ -296,9 +296,6 @@ export class PartedAnswers {
     return parts.every(aside) ? this.moves.advance(state, this.deps.engine.choose(tree, answer.index)) : undefined;
   }
 
-  private read(tree: TreeState, text: string): ChoiceReading | null {
-    return decisive(this.deps.readChoice(this.deps.engine.choicesAt(tree), text));
-  }
 }
 
 /** The customer's device, named. */

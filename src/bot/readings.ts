@@ -1,3 +1,5 @@
+import type { DialogChoice } from '../content/types.js';
+import type { DialogEngine, TreeState } from '../dialogs/engine.js';
 import type { ChoiceReading } from '../nlu/choiceReader.js';
 
 /**
@@ -23,3 +25,12 @@ export const readsLoosely = (reading: ChoiceReading): boolean => reading.score >
 
 /** A reading that decides: clear of the runner-up, or, between two close answers, the one an opening yes or no agrees with ("no, been at home all week"). */
 export const decisive = (reading: ChoiceReading | null): ChoiceReading | null => (reading && (reading.margin >= READING_MARGIN || reading.opensAlike) ? reading : null);
+
+/** What reading a message at a step needs: the walk-throughs and the choice reader. */
+export interface StepReader {
+  readonly engine: DialogEngine;
+  readonly readChoice: (choices: readonly DialogChoice[], text: string) => ChoiceReading | null;
+}
+
+/** A message read as an answer to the step open in `tree`, when the reading decides. */
+export const readAt = ({ engine, readChoice }: StepReader, tree: TreeState, text: string): ChoiceReading | null => decisive(readChoice(engine.choicesAt(tree), text));

@@ -1,10 +1,9 @@
 import type { TreeState } from '../dialogs/engine.js';
-import type { ChoiceReading } from '../nlu/choiceReader.js';
 import { CONTRAST, QUESTION, storyClauses } from './messageShape.js';
 import { SMALL_TALK, type Moves } from './moves.js';
 import type { Outcome } from './outcome.js';
 import type { PartedAnswersDeps } from './partedAnswers.js';
-import { decisive, LOOSE_READING, SURE_READING } from './readings.js';
+import { LOOSE_READING, readAt, SURE_READING } from './readings.js';
 import type { ConversationState } from './state.js';
 
 /**
@@ -60,7 +59,7 @@ export class StoryAnswers {
 
   /** The walk-through moved on by `part`, when it surely gives a yes or no of this step in the step's own words and the rest answers nothing else. */
   private answerBeside(state: ConversationState, tree: TreeState, part: string, rest: readonly string[], told: boolean): Outcome | undefined {
-    const reading = this.read(tree, part);
+    const reading = readAt(this.deps, tree, part);
     const means = reading ? this.deps.engine.choicesAt(tree)[reading.index]?.means : undefined;
     // "Its on wifi yeah the home one": a yes heard only in the shared examples ("yeah"), beside the
     // step's words, agrees that the step was done; only a story's last clause says it worked that way.
@@ -75,7 +74,7 @@ export class StoryAnswers {
    * again", and "switched it off" names the restart step's own subject.
    */
   private answersNothing(tree: TreeState, part: string, told: boolean, answer: number): boolean {
-    const reading = told ? null : this.read(tree, part);
+    const reading = told ? null : readAt(this.deps, tree, part);
     if (QUESTION.test(part) || (reading && reading.index !== answer && reading.score >= LOOSE_READING)) return false;
     // "It says 50 gb available" beside "so thats not it": the same answer, in words of its own.
     if (reading?.index === answer) return true;
@@ -85,9 +84,6 @@ export class StoryAnswers {
     return told && this.deps.engine.aboutAt(tree).includes(said.id);
   }
 
-  private read(tree: TreeState, text: string): ChoiceReading | null {
-    return decisive(this.deps.readChoice(this.deps.engine.choicesAt(tree), text));
-  }
 }
 
 /** Longer than this, a message is more than an answer with an aside or a short story, and reading its parts one by one costs more than it is worth. */
