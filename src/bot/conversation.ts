@@ -5,55 +5,41 @@ import type { ChoiceReading } from '../nlu/choiceReader.js';
 import type { Recognition } from '../nlu/recognizer.js';
 import { AfterAnswer, type AfterAnswerDeps } from './afterAnswer.js';
 import { Feedback } from './feedback.js';
-import { afterContrast, afterTakingBack, answerClauses, ASKS_HOW, ASKS_IF_NEEDED, beforeContrast, beforeGoOn, CONNECT_ME, CONTRAST, correctionOf, PUZZLED, QUESTION, questionClauses, REFERS_BACK, REPEATED, requestParts, simplify, STILL_FAILING } from './messageShape.js';
+import { Meaning, type MeaningDeps } from './meaning.js';
+import { afterContrast, afterTakingBack, answerClauses, ASKS_HOW, beforeContrast, beforeGoOn, CONTRAST, correctionOf, PUZZLED, QUESTION, REFERS_BACK, REPEATED, simplify, STILL_FAILING } from './messageShape.js';
 import { Moves, SMALL_TALK } from './moves.js';
-import { PartedAnswers, type PartedAnswersDeps } from './partedAnswers.js';
+import { OutsideWalkThrough, type OutsideWalkThroughDeps } from './outsideWalkThrough.js';
+import { PartedAnswers } from './partedAnswers.js';
 import { StoryAnswers } from './storyAnswers.js';
-import { asksTimeForSize, elapsedAnswer, restoreEstimate, tellsElapsed } from './restoreEstimate.js';
+import { elapsedAnswer, restoreEstimate } from './restoreEstimate.js';
 import { askedAndAnswered, reset, unplacedInTree, withoutFeedback, type Outcome } from './outcome.js';
-import { LOOSE_READING, readAt, readsLoosely, SURE_READING, SURE_READING_OF_A_QUESTION, sureReading } from './readings.js';
+import { LOOSE_READING, readAt, readsLoosely, readsNoAt, SURE_READING, SURE_READING_OF_A_QUESTION, sureReading } from './readings.js';
 import type { ConversationState, FeedbackFor } from './state.js';
 import type { Reply } from './types.js';
 
-export interface ConversationDeps extends PartedAnswersDeps, AfterAnswerDeps {
+export interface ConversationDeps extends OutsideWalkThroughDeps, AfterAnswerDeps, MeaningDeps {
   /** Whether a question's words all occur in the open step's text (src/nlu/choiceReader.ts). */
   readonly asksAbout: (step: string, text: string) => boolean;
   /** Whether a statement's words all occur in the open step's text, its device aside (src/nlu/choiceReader.ts). */
   readonly tellsAbout: (step: string, text: string) => boolean;
-  /** Whether a message says, in words no topic uses, that the customer is upset (src/nlu/mood.ts). */
-  readonly upset: (text: string) => boolean;
-  /** Whether a message is only a yes ("ok" too) or a no, with a courtesy at most (src/nlu/choiceReader.ts). */
-  readonly bareAnswer: (text: string) => 'yes' | 'no' | undefined;
   /** Masks personal data (REDACT_PII) in the question kept in the state for feedback. */
   readonly redact?: (text: string) => string;
 }
 
 /** A topic recognised this surely is asked about, even when the message also reads loosely as an answer. */
 const SURE_TOPIC = 0.85;
-/** Commands that leave or restate the walk-through, and how sure the recogniser must be of one to beat a loose reading. */
-const COMMANDS: ReadonlySet<string> = new Set(['cancel', 'restart', 'resume', 'handoff', 'goodbye', 'back', 'explain', 'progress']);
-const SURE_COMMAND = 0.9;
-/** Commands whose words also ask about the restore: "do I have to start over?" is no "start over". */
-const UNLESS_ASKED_IF_NEEDED: ReadonlySet<string> = new Set(['restart', 'cancel']);
-/**
- * How sure the recogniser must be that a part of a message asks for a person: "could I talk to
- * someone please" is 0.87, "let me talk to my husband first" 0.68.
- */
-const SURE_REQUEST = 0.8;
-/** An order to be put through leaves nothing else to mean: "yes put me through to them now" is 0.56 for its "now" and "them". */
-const TOLD_TO_CONNECT = 0.5;
 
 /**
  * Decides what to say to one customer message. Inside a walk-through the message is first read as
  * an answer to the open question (its choices' words, then their examples in context), then as a
  * global command, then as a side question (answered, the walk-through kept for later), and only
- * then as something the bot cannot place. Outside one, a kept walk-through can be resumed and a
- * fixed problem that comes back re-opens its walk-through at the next step. This file is the
- * order in which a message is read, top to bottom; what each reading leads to (a step, a topic, a
- * command) is in moves.ts, messages in several parts (two answers, an answer and a question, the
- * next step's answer given early, steps already tried) in partedAnswers.ts, an answer hidden in a
- * story or beside an aside in storyAnswers.ts, a follow-up on the
- * answer just given in afterAnswer.ts, and feedback on an answer in feedback.ts.
+ * then as something the bot cannot place; outside one, it is read by outsideWalkThrough.ts. This
+ * file is the order in which a message is read inside a walk-through, top to bottom; what a message
+ * means whole (its intent, a person asked for, a sure command) is in meaning.ts, what each reading
+ * leads to (a step, a topic, a command) in moves.ts, messages in several parts (two answers, an
+ * answer and a question, the next step's answer given early, steps already tried) in
+ * partedAnswers.ts, an answer hidden in a story or beside an aside in storyAnswers.ts, a follow-up
+ * on the answer just given in afterAnswer.ts, and feedback on an answer in feedback.ts.
  */
 export class Conversation {
   private readonly moves: Moves;
@@ -61,12 +47,16 @@ export class Conversation {
   private readonly parts: PartedAnswers;
   private readonly afterAnswer: AfterAnswer;
   private readonly stories: StoryAnswers;
+  private readonly meaning: Meaning;
+  private readonly outside: OutsideWalkThrough;
 
   constructor(private readonly deps: ConversationDeps) {
     this.moves = new Moves(deps);
     this.parts = new PartedAnswers(deps, this.moves);
     this.afterAnswer = new AfterAnswer(deps, this.moves);
     this.stories = new StoryAnswers(deps, this.moves);
+    this.meaning = new Meaning(deps, this.moves, this.afterAnswer);
+    this.outside = new OutsideWalkThrough(deps, this.moves, this.meaning, this.parts, this.afterAnswer, (state, tree, text, recognition) => this.inTree(state, tree, text, recognition));
     this.feedback = new Feedback(deps.content, deps.readChoice);
   }
 
@@ -86,7 +76,7 @@ export class Conversation {
     if (picked) return picked.action === 'handoff' ? this.moves.act(state, picked) : this.moves.startTopic(reset(state), picked);
 
     const recognition = this.deps.recognize(text);
-    const outcome = tree ? this.parts.pastToldSteps(tree, this.inTree(state, tree, text, recognition)) : this.interpret(state, text, recognition);
+    const outcome = tree ? this.parts.pastToldSteps(tree, this.inTree(state, tree, text, recognition)) : this.outside.respond(state, text, recognition);
     return { ...outcome, recognition, state: { ...outcome.state, lastCandidates: recognition.candidates } };
   }
 
@@ -110,13 +100,10 @@ export class Conversation {
     if (explain) return this.moves.explainStep(state, tree, explain.answer);
     const reading = ASKS_HOW.test(text) ? null : this.newsOf(tree, text);
     const asking = QUESTION.test(text);
-    // "Fibre 500mb and nothing else is using it" shares "nothing else" with the goodbyes that answer
-    // "anything else?", which no step asks: inside a walk-through a goodbye says one, or is sure.
-    const meant = this.meant(recognition, text);
-    const intent = meant?.action === 'goodbye' && !this.afterAnswer.saysGoodbye(text) && recognition.confidence < SURE_COMMAND ? undefined : meant;
+    const intent = this.meaning.meantInWalkThrough(recognition, text);
     // "start over" shares "start" with "the restore started": a command the recogniser is sure of
     // beats any reading short of a very close one, or the bot would call the problem fixed.
-    const command = intent?.action && COMMANDS.has(intent.action) && recognition.confidence >= SURE_COMMAND;
+    const command = this.meaning.sureCommand(intent, recognition);
     // Not following the step ("I don't get it") beats a plain yes or no its words half-match, never
     // an answer of this step's own: "no idea what her password is" says the password is not theirs.
     // Put as a question ("ok now what"), it beats any reading short of a sure one.
@@ -124,10 +111,10 @@ export class Conversation {
     // "All good now, no more popups" is the step's yes, not a goodbye: it ends the walk-through as fixed.
     const farewellAsYes = intent?.action === 'goodbye' && reading !== null && readsLoosely(reading) && engine.choicesAt(tree)[reading.index]?.means === 'yes';
     const acts = explainable && !farewellAsYes;
-    if (command && acts && !(reading && reading.score >= SURE_READING_OF_A_QUESTION)) {
+    if (intent && command && acts && !(reading && reading.score >= SURE_READING_OF_A_QUESTION)) {
       return intent.action === 'resume' ? this.moves.restate(state, tree) : this.moves.act(state, intent);
     }
-    const person = this.askedForPerson(state, text, intent);
+    const person = this.meaning.askedForPerson(state, text, intent);
     if (person) return person;
     const corrected = asking ? undefined : this.correction(state, tree, text);
     if (corrected) return corrected;
@@ -184,7 +171,7 @@ export class Conversation {
     if (reading && readsLoosely(reading) && !asking) return this.parts.withAside(this.moves.advance(state, engine.choose(tree, reading.index)), tree, text);
     if (intent?.action && SMALL_TALK.has(intent.action)) return this.moves.act(state, intent);
     // A question on this step's own subject, even one the recogniser is unsure of: answered, and the step's question asked again.
-    const subject = ownSubject ? intent : asking ? this.unsureAbout(recognition, engine.aboutAt(tree)) : undefined;
+    const subject = ownSubject ? intent : asking ? this.meaning.unsureAbout(recognition, engine.aboutAt(tree)) : undefined;
     if (subject) {
       return { state: { ...state, misses: 0 }, replies: [{ text: subject.answer }, this.moves.question(tree)], events: askedAndAnswered(subject.id) };
     }
@@ -264,142 +251,6 @@ export class Conversation {
     return { state, replies: [{ text: this.deps.content.phrases.howDidItGo }, this.moves.question(tree)] };
   }
 
-  /** Outside a walk-through: a kept one may be resumed, a fixed one re-opened, else a new topic. */
-  private interpret(state: ConversationState, text: string, recognition: Recognition): Outcome {
-    const { content } = this.deps;
-    const intent = this.meant(recognition, text) ?? this.afterAnswer.signedOff(recognition, text) ?? this.askedPart(text, recognition);
-    const person = this.askedForPerson(state, text, intent);
-    if (person) return person;
-    const { suspended, reopen } = state;
-    // "No thanks" to "anything else?", "ok" to "shall we carry on?": what the bot asked, answered.
-    const bare = this.deps.bareAnswer(text);
-    if (bare) return this.moves.bareAnswer(state, bare);
-    // "Start over" shares "over" with "way over that": a command the recogniser is sure of is never
-    // read as an answer to a kept step, nor as the problem back after one that worked.
-    const command = intent?.action !== undefined && COMMANDS.has(intent.action) && recognition.confidence >= SURE_COMMAND;
-    if (suspended) {
-      if (intent?.action === 'resume' || (intent?.tree && intent.tree === suspended.tree)) return this.moves.resume(state);
-      const reading = command ? null : readAt(this.deps, suspended, text);
-      if (reading && reading.score >= SURE_READING) return this.moves.advance({ ...state, tree: suspended }, this.deps.engine.choose(suspended, reading.index));
-      // Words about the kept step's own subject ("the wifi's fine") answer that step, as if never left.
-      if (intent && this.deps.engine.aboutAt(suspended).includes(intent.id)) {
-        const { suspended: _back, ...rest } = state;
-        return this.inTree({ ...rest, tree: suspended }, suspended, text, recognition);
-      }
-      if (intent && !intent.action) return this.moves.sideQuestion(state, suspended, intent, text);
-    }
-    if (reopen && (intent?.action === 'reopen' || (intent?.tree && intent.tree === reopen.tree) || (!command && this.readsNo(reopen, text)))) {
-      const reopened = this.moves.answerNo({ ...state, tree: reopen }, reopen);
-      if (reopened) return { ...reopened, replies: [{ text: content.phrases.reopened }, ...reopened.replies] };
-    }
-    const carried = command ? undefined : this.afterAnswer.stepAfterAnswer(state, text, intent);
-    if (carried) return carried;
-    // "It's been like 3 hrs and the backup is about 6gb": a time and a size ask how long a restore
-    // takes, whichever topic the other words ("backup") lean to.
-    const rated = intent?.action ? undefined : content.intents.find((topic) => topic.hoursPerGigabyte && topic.tree);
-    if (rated && (tellsElapsed(text) || asksTimeForSize(text))) return this.moves.startTopic(reset(state), rated, text);
-    const walked = this.afterAnswer.walkThroughNext(state, text, intent);
-    if (walked) return walked;
-    // "Do I need to plug it in or anything before?": a question no topic surely claims, in the last answer's own words, is about it.
-    const quoted = intent?.action === 'explain' || (!intent && QUESTION.test(text)) ? this.afterAnswer.quoteLastAnswer(state, text) : undefined;
-    if (quoted) return quoted;
-    if (intent?.action === 'resume') return { state, replies: [{ text: content.phrases.nothingToResume }, this.moves.menu()] };
-    if (intent?.action === 'reopen') return { state: reset(state), replies: [{ text: intent.answer }, this.moves.menu()] };
-    if (intent?.action && intent.action !== 'none') return this.moves.act(state, intent);
-    // Two questions in one message often leave the whole between their two topics ("ambiguous"):
-    // the leader still names one of the clauses' topics.
-    const leader = intent ?? (recognition.verdict === 'ambiguous' ? content.intentById.get(recognition.candidates[0]?.intent ?? '') : undefined);
-    const past = this.parts.startedPastDone(state, leader ?? this.parts.problemPart(text), text) ?? (leader && !leader.tree && !leader.action ? this.parts.problemWithStepsTried(state, text) : undefined);
-    if (past) return past;
-    const several = leader && !leader.action ? this.severalQuestions(state, text, leader) : undefined;
-    if (several) return several;
-    if (intent) return this.moves.startTopic(reset(state), intent, text);
-    return this.afterAnswer.backAtAnswer(state, text, recognition) ?? this.moves.fallback(state, recognition, text);
-  }
-
-  /**
-   * "How long does a restore take and can I use my phone meanwhile?": each clause surely a topic of
-   * its own, one of them the whole message's, gets each answer, a walk-through (at most one) last so
-   * its question is what stays open. Feedback is asked for the last answer only.
-   */
-  private severalQuestions(state: ConversationState, text: string, whole: Intent): Outcome | undefined {
-    const clauses = questionClauses(text);
-    if (!clauses) return undefined;
-    const topics = clauses.map((clause) => ({ clause, intent: this.moves.matched(this.deps.recognize(clause)) }));
-    const ids = new Set(topics.map(({ intent }) => intent?.id));
-    // Only a walk-through's clause may be told rather than asked ("my restore is slow"): "before you ask
-    // I've already restarted it" is no question about a device already set up, whose answer is to erase it.
-    const asked = topics.every(({ clause, intent }) => intent?.tree !== undefined || QUESTION.test(clause));
-    const sure = asked && topics.every(({ intent }) => intent && !intent.action) && ids.size === topics.length && ids.has(whole.id);
-    if (!sure || topics.filter(({ intent }) => intent?.tree).length > 1) return undefined;
-    const ordered = [...topics.filter(({ intent }) => !intent?.tree), ...topics.filter(({ intent }) => intent?.tree)];
-    let outcome: Outcome = { state: reset(state), replies: [], events: [] };
-    for (const { clause, intent } of ordered) {
-      if (!intent) continue;
-      const next = this.moves.startTopic(withoutFeedback(outcome.state), intent, clause);
-      const earlier = outcome.replies.map(({ askFeedback: _only, ...reply }) => reply);
-      outcome = { ...next, replies: [...earlier, ...next.replies], events: [...(outcome.events ?? []), ...(next.events ?? [])] };
-    }
-    return outcome;
-  }
-
-  /**
-   * "I picked the wrong backup by accident, how do I cancel the restore": the story before a question
-   * leaves the whole unsure, but its one question surely names the topic the whole leans to.
-   */
-  private askedPart(text: string, recognition: Recognition): Intent | undefined {
-    if (recognition.verdict !== 'unsure' && recognition.verdict !== 'ambiguous') return undefined;
-    const asked = (questionClauses(text) ?? []).filter((clause) => QUESTION.test(clause));
-    const [only] = asked;
-    const intent = asked.length === 1 && only !== undefined ? this.moves.matched(this.deps.recognize(only)) : undefined;
-    return intent && !intent.action && recognition.candidates[0]?.intent === intent.id ? intent : undefined;
-  }
-
-  /** The recogniser's first guess, when it is unsure but that guess is one of `topics`. */
-  private unsureAbout(recognition: Recognition, topics: readonly string[]): Intent | undefined {
-    const first = recognition.candidates[0];
-    if (recognition.verdict === 'match' || !first || !topics.includes(first.intent)) return undefined;
-    return this.deps.content.intentById.get(first.intent);
-  }
-
-  /**
-   * "This restore is taking forever can I speak to someone": a person asked for in one part of a
-   * message is asked for, whatever topic or answer the rest holds, or the topic's answer buries the
-   * request. The topic goes with the handoff, for the person who takes the chat.
-   */
-  private askedForPerson(state: ConversationState, text: string, intent: Intent | undefined): Outcome | undefined {
-    const person = this.moves.intentFor('handoff');
-    if (!person) return undefined;
-    const asked = requestParts(text).some((part) => {
-      const recognition = this.deps.recognize(part);
-      const leading = recognition.verdict === 'match' ? recognition.intent : recognition.verdict === 'unsure' ? recognition.candidates[0]?.intent : undefined;
-      return leading === person.id && recognition.confidence >= (CONNECT_ME.test(part) ? TOLD_TO_CONNECT : SURE_REQUEST);
-    });
-    return asked ? this.moves.act(intent && !intent.action ? { ...state, lastIntent: intent.id } : state, person) : undefined;
-  }
-
-  /**
-   * The recognised intent, or frustration for an upset message no topic claims: the frustration
-   * examples cannot hold every way of saying it ("so annoying", "what a joke"), and told "that's
-   * outside what I can help with", an upset customer is told off as well.
-   */
-  private meant(recognition: Recognition, text: string): Intent | undefined {
-    const intent = this.moves.matched(recognition);
-    if (intent?.action && UNLESS_ASKED_IF_NEEDED.has(intent.action) && ASKS_IF_NEEDED.test(text)) return undefined;
-    // "Can I stop it and do it later?" leans to goodbye on "later" alone; asked, it is no goodbye unless
-    // it says one. "What's a good film to watch tonight?" is then what the runner-up says: out of scope.
-    if (intent?.action === 'goodbye' && QUESTION.test(text) && !this.afterAnswer.saysGoodbye(text)) {
-      const [, next] = recognition.candidates;
-      const outside = next ? this.deps.content.intentById.get(next.intent) : undefined;
-      return outside?.action === 'none' && (next?.confidence ?? 0) >= this.deps.content.recognizer.threshold ? outside : undefined;
-    }
-    if (intent && intent.action !== 'none') return intent;
-    const frustration = this.moves.intentFor('frustration');
-    const noTopic = recognition.verdict === 'out_of_scope' || intent !== undefined || recognition.candidates[0]?.intent === frustration?.id;
-    return frustration && noTopic && this.deps.upset(text) ? frustration : intent;
-  }
-
-
   /**
    * The reading of a message set against itself is the reading of what follows the contrast, when
    * that part surely answers: in "it's plugged in and on wifi but they keep coming" the news is that
@@ -417,13 +268,6 @@ export class Conversation {
     const told = before ? readAt(this.deps, tree, before) : null;
     if (told && told.score >= SURE_READING && this.deps.engine.choicesAt(tree)[told.index]?.means === 'no') return told;
     return readAt(this.deps, tree, text);
-  }
-
-  /** "It failed again", "no luck": the problem is back. A bare "no" answers "anything else?" instead. */
-  private readsNo(tree: TreeState, text: string): boolean {
-    if (this.deps.bareAnswer(text)) return false;
-    const reading = readAt(this.deps, tree, text);
-    return !!reading && reading.score >= SURE_READING && this.deps.engine.choicesAt(tree)[reading.index]?.means === 'no';
   }
 
   /** An agent hands the conversation back into a topic: the topic starts as if the customer asked. */
@@ -465,7 +309,7 @@ export class Conversation {
   private typedFeedback(state: ConversationState, about: FeedbackFor, text: string): Outcome | undefined {
     const { reopen } = state;
     // "Cannot restore backup again" names the problem that was fixed: it is back, however its "cannot" reads as a rating.
-    if (reopen && (this.readsNo(reopen, text) || this.moves.matched(this.deps.recognize(text))?.tree === reopen.tree)) return undefined;
+    if (reopen && ((!this.deps.bareAnswer(text) && readsNoAt(this.deps, reopen, text)) || this.moves.matched(this.deps.recognize(text))?.tree === reopen.tree)) return undefined;
     const helpful = this.feedback.read(text);
     return helpful === undefined ? undefined : this.feedback.acknowledge(withoutFeedback(state), about, helpful);
   }

@@ -34,3 +34,9 @@ export interface StepReader {
 
 /** A message read as an answer to the step open in `tree`, when the reading decides. */
 export const readAt = ({ engine, readChoice }: StepReader, tree: TreeState, text: string): ChoiceReading | null => decisive(readChoice(engine.choicesAt(tree), text));
+
+/** "It failed again", "no luck": a message read surely as the step's "no", the problem still there. */
+export const readsNoAt = (reader: StepReader, tree: TreeState, text: string): boolean => {
+  const reading = readAt(reader, tree, text);
+  return !!reading && reading.score >= SURE_READING && reader.engine.choicesAt(tree)[reading.index]?.means === 'no';
+};

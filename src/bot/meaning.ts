@@ -1,0 +1,112 @@
+import type { Content, Intent } from '../content/types.js';
+import type { Recognition } from '../nlu/recognizer.js';
+import type { AfterAnswer } from './afterAnswer.js';
+import { ASKS_IF_NEEDED, CONNECT_ME, QUESTION, questionClauses, requestParts } from './messageShape.js';
+import type { Moves } from './moves.js';
+import type { Outcome } from './outcome.js';
+import type { ConversationState } from './state.js';
+
+/** Commands that leave or restate the walk-through, and how sure the recogniser must be of one to beat a loose reading. */
+const COMMANDS: ReadonlySet<string> = new Set(['cancel', 'restart', 'resume', 'handoff', 'goodbye', 'back', 'explain', 'progress']);
+const SURE_COMMAND = 0.9;
+/** Commands whose words also ask about the restore: "do I have to start over?" is no "start over". */
+const UNLESS_ASKED_IF_NEEDED: ReadonlySet<string> = new Set(['restart', 'cancel']);
+/**
+ * How sure the recogniser must be that a part of a message asks for a person: "could I talk to
+ * someone please" is 0.87, "let me talk to my husband first" 0.68.
+ */
+const SURE_REQUEST = 0.8;
+/** An order to be put through leaves nothing else to mean: "yes put me through to them now" is 0.56 for its "now" and "them". */
+const TOLD_TO_CONNECT = 0.5;
+
+/** What reading a message whole needs: the content, the recogniser and the mood reader. */
+export interface MeaningDeps {
+  readonly content: Content;
+  readonly recognize: (text: string) => Recognition;
+  /** Whether a message says, in words no topic uses, that the customer is upset (src/nlu/mood.ts). */
+  readonly upset: (text: string) => boolean;
+}
+
+/**
+ * What a message means as a whole, in and outside a walk-through: the intent it is taken for, a
+ * person asked for in one part of it, a command it surely gives. The readings of its words as an
+ * answer to a step are elsewhere (readings.ts and the modules that use them).
+ */
+export class Meaning {
+  constructor(
+    private readonly deps: MeaningDeps,
+    private readonly moves: Moves,
+    private readonly afterAnswer: AfterAnswer,
+  ) {}
+
+  /**
+   * The recognised intent, or frustration for an upset message no topic claims: the frustration
+   * examples cannot hold every way of saying it ("so annoying", "what a joke"), and told "that's
+   * outside what I can help with", an upset customer is told off as well.
+   */
+  meant(recognition: Recognition, text: string): Intent | undefined {
+    const intent = this.moves.matched(recognition);
+    if (intent?.action && UNLESS_ASKED_IF_NEEDED.has(intent.action) && ASKS_IF_NEEDED.test(text)) return undefined;
+    // "Can I stop it and do it later?" leans to goodbye on "later" alone; asked, it is no goodbye unless
+    // it says one. "What's a good film to watch tonight?" is then what the runner-up says: out of scope.
+    if (intent?.action === 'goodbye' && QUESTION.test(text) && !this.afterAnswer.saysGoodbye(text)) {
+      const [, next] = recognition.candidates;
+      const outside = next ? this.deps.content.intentById.get(next.intent) : undefined;
+      return outside?.action === 'none' && (next?.confidence ?? 0) >= this.deps.content.recognizer.threshold ? outside : undefined;
+    }
+    if (intent && intent.action !== 'none') return intent;
+    const frustration = this.moves.intentFor('frustration');
+    const noTopic = recognition.verdict === 'out_of_scope' || intent !== undefined || recognition.candidates[0]?.intent === frustration?.id;
+    return frustration && noTopic && this.deps.upset(text) ? frustration : intent;
+  }
+
+  /**
+   * The intent meant inside a walk-through. "Fibre 500mb and nothing else is using it" shares "nothing
+   * else" with the goodbyes that answer "anything else?", which no step asks: there a goodbye says
+   * one, or is sure.
+   */
+  meantInWalkThrough(recognition: Recognition, text: string): Intent | undefined {
+    const intent = this.meant(recognition, text);
+    return intent?.action === 'goodbye' && !this.afterAnswer.saysGoodbye(text) && recognition.confidence < SURE_COMMAND ? undefined : intent;
+  }
+
+  /** Whether `intent` is a command the recogniser is sure enough of to beat a loose reading of the message as an answer. */
+  sureCommand(intent: Intent | undefined, recognition: Recognition): boolean {
+    return intent?.action !== undefined && COMMANDS.has(intent.action) && recognition.confidence >= SURE_COMMAND;
+  }
+
+  /**
+   * "This restore is taking forever can I speak to someone": a person asked for in one part of a
+   * message is asked for, whatever topic or answer the rest holds, or the topic's answer buries the
+   * request. The topic goes with the handoff, for the person who takes the chat.
+   */
+  askedForPerson(state: ConversationState, text: string, intent: Intent | undefined): Outcome | undefined {
+    const person = this.moves.intentFor('handoff');
+    if (!person) return undefined;
+    const asked = requestParts(text).some((part) => {
+      const recognition = this.deps.recognize(part);
+      const leading = recognition.verdict === 'match' ? recognition.intent : recognition.verdict === 'unsure' ? recognition.candidates[0]?.intent : undefined;
+      return leading === person.id && recognition.confidence >= (CONNECT_ME.test(part) ? TOLD_TO_CONNECT : SURE_REQUEST);
+    });
+    return asked ? this.moves.act(intent && !intent.action ? { ...state, lastIntent: intent.id } : state, person) : undefined;
+  }
+
+  /**
+   * "I picked the wrong backup by accident, how do I cancel the restore": the story before a question
+   * leaves the whole unsure, but its one question surely names the topic the whole leans to.
+   */
+  askedPart(text: string, recognition: Recognition): Intent | undefined {
+    if (recognition.verdict !== 'unsure' && recognition.verdict !== 'ambiguous') return undefined;
+    const asked = (questionClauses(text) ?? []).filter((clause) => QUESTION.test(clause));
+    const [only] = asked;
+    const intent = asked.length === 1 && only !== undefined ? this.moves.matched(this.deps.recognize(only)) : undefined;
+    return intent && !intent.action && recognition.candidates[0]?.intent === intent.id ? intent : undefined;
+  }
+
+  /** The recogniser's first guess, when it is unsure but that guess is one of `topics`. */
+  unsureAbout(recognition: Recognition, topics: readonly string[]): Intent | undefined {
+    const first = recognition.candidates[0];
+    if (recognition.verdict === 'match' || !first || !topics.includes(first.intent)) return undefined;
+    return this.deps.content.intentById.get(first.intent);
+  }
+}
