@@ -126,7 +126,11 @@ export class Conversation {
     if (!asking && this.parts.onlyDone(tree, reading, clauses ?? [text])) return this.askHowItWent(state, tree);
     const told = clauses && !asking && !CONTRAST.test(text) ? this.parts.outcomeAfterDoing(state, tree, clauses) : undefined;
     if (told) return told;
-    const story = asking ? undefined : this.stories.storyOutcome(state, tree, text);
+    // "I dont remember what the alert said, it vanished": a message that surely names a topic of its own
+    // is no answer hidden in a story or beside an aside, however one of its parts reads ("it vanished").
+    const about = new Set([...this.moves.topicsOf(tree.tree), ...engine.aboutAt(tree)]);
+    const namesOther = intent !== undefined && !intent.action && !about.has(intent.id) && recognition.confidence >= SURE_TOPIC;
+    const story = asking || namesOther ? undefined : this.stories.storyOutcome(state, tree, text);
     if (story) return story;
     if (reading && reading.score >= sureReading(asking)) {
       // "The other backups fail too and my wifi is fine": words this step's answers do not use may
@@ -136,14 +140,13 @@ export class Conversation {
     }
     const several = clauses && (this.parts.severalAnswers(state, tree, clauses) ?? (asking || CONTRAST.test(text) ? undefined : this.parts.answerAmidAsides(state, tree, clauses)));
     if (several) return several;
-    const aside = asking ? undefined : this.stories.answerBeforeAside(state, tree, text);
+    const aside = asking || namesOther ? undefined : this.stories.answerBeforeAside(state, tree, text);
     if (aside) return aside;
 
     if (intent?.action === 'reopen') return this.moves.answerNo(state, tree) ?? this.moves.reprompt(state, text);
     if (intent?.action === 'resume') return this.moves.restate(state, tree);
     if (intent?.action && intent.action !== 'none' && !SMALL_TALK.has(intent.action) && acts) return this.moves.act(state, intent);
 
-    const about = new Set([...this.moves.topicsOf(tree.tree), ...engine.aboutAt(tree)]);
     // A statement that reads as one answer only ("way more than that free") is that answer, even when
     // a word of it ("more") half-matches a topic of its own; a clear topic or a question is asked.
     const answering = !asking && reading !== null && readsLoosely(reading) && recognition.confidence < SURE_TOPIC;
@@ -280,10 +283,17 @@ export class Conversation {
   /**
    * A person was asked for and nobody can take the chat (no console, hub or agent there): the
    * walk-through the customer was in, open or kept beside a side question, is where they stay,
-   * its question asked again, rather than lost to a handoff that cannot happen.
+   * its question asked again, rather than lost to a handoff that cannot happen. Outside one, a
+   * problem told beside the request ("it says cannot restore backup. i want an actual human") is
+   * taken up meanwhile.
    */
-  keepPlace(before: ConversationState, after: ConversationState): Outcome {
+  keepPlace(before: ConversationState, handoff: Outcome): Outcome {
     const { tree, suspended } = before;
+    const after = handoff.state;
+    const asked = handoff.events?.find((event) => event.kind === 'handedOff');
+    const topic = asked?.kind === 'handedOff' && asked.topic !== before.lastIntent ? asked.topic : undefined;
+    const told = tree ? undefined : this.deps.content.intentById.get(topic ?? '');
+    if (told) return this.moves.startTopic(reset(after), told);
     const state: ConversationState = { ...after, ...(tree ? { tree } : {}), ...(suspended ? { suspended } : {}) };
     return { state, replies: tree ? [this.moves.question(tree)] : [] };
   }

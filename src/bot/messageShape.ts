@@ -61,9 +61,10 @@ export function afterContrast(text: string): string | undefined {
 
 /**
  * Words that take an answer back: "wait, actually no", "sorry, I meant yes", "oops". What is left
- * without them is the answer meant.
+ * without them is the answer meant. "Actually" takes back only before a clause or a yes or no:
+ * before a verb ("what the alert actually said", "its actually going through") it only stresses it.
  */
-const TAKING_BACK = /\b(?:i meant|i mean|actually|wait|hold on|hang on|oops|sorry|my bad)\b[\s,.!:-]*/gi;
+const TAKING_BACK = /\b(?:i meant|i mean|actually(?=\s*(?:$|[,.!:;-]|(?:no|nope|nah|yes|yeah|not|i|i'm|im|it|it's|its|the|my|they|that|there|this|we)\b))|wait|hold on|hang on|oops|sorry|my bad)\b[\s,.!:-]*/gi;
 /** What a message that takes an answer back says was meant, if it takes one back and says anything more. */
 export function correctionOf(text: string): string | undefined {
   const rest = text.replace(TAKING_BACK, ' ').replace(/\s+/g, ' ').trim();
@@ -76,7 +77,8 @@ export function correctionOf(text: string): string | undefined {
  */
 export function afterTakingBack(text: string): string | undefined {
   const last = [...text.matchAll(new RegExp(TAKING_BACK.source, 'gi'))].filter((match) => /\p{L}/u.test(text.slice(0, match.index))).at(-1);
-  const after = last?.index === undefined ? '' : text.slice(last.index + last[0].length).replace(/^[\s,;:.!-]+/, '').trim();
+  // "No wait, actually works": an "actually" that only stresses the verb after it goes with the taking back.
+  const after = last?.index === undefined ? '' : text.slice(last.index + last[0].length).replace(/^[\s,;:.!-]+/, '').replace(/^actually\s+/i, '').trim();
   return after.length > 0 ? after : undefined;
 }
 
@@ -90,6 +92,19 @@ const MAX_ANSWERS_IN_ONE = 4;
 export function answerClauses(text: string): string[] | undefined {
   const parts = storyClauses(text);
   return parts.length >= 2 && parts.length <= MAX_ANSWERS_IN_ONE ? parts : undefined;
+}
+
+/** More clauses than this is more than one problem's story: the message is read whole. */
+const MAX_TOLD = 12;
+
+/**
+ * The clauses of a story told in one message ("long story, … it keeps saying Cannot Restore Backup. i
+ * already picked the newest one …"), a "?" inside it ending one too: undefined for a single clause,
+ * or for more than MAX_TOLD.
+ */
+export function toldClauses(text: string): string[] | undefined {
+  const parts = storyClauses(text.replace(/\?\s*(?=\S)/g, '?. '));
+  return parts.length >= 2 && parts.length <= MAX_TOLD ? parts : undefined;
 }
 
 /** A message's questions: its clauses, a "?" inside it ending one too (and kept with it, as QUESTION reads it). */

@@ -3,7 +3,7 @@ import type { TreeState } from '../dialogs/engine.js';
 import type { Recognition } from '../nlu/recognizer.js';
 import type { AfterAnswer } from './afterAnswer.js';
 import type { Meaning } from './meaning.js';
-import { QUESTION, questionClauses } from './messageShape.js';
+import { QUESTION, questionClauses, toldClauses } from './messageShape.js';
 import type { Moves } from './moves.js';
 import { reset, withoutFeedback, type Outcome } from './outcome.js';
 import type { PartedAnswers, PartedAnswersDeps } from './partedAnswers.js';
@@ -16,6 +16,9 @@ export interface OutsideWalkThroughDeps extends PartedAnswersDeps {
   /** Whether a message is only a yes ("ok" too) or a no, with a courtesy at most (src/nlu/choiceReader.ts). */
   readonly bareAnswer: (text: string) => 'yes' | 'no' | undefined;
 }
+
+/** How many of the whole message's first candidates a topic named in one clause of a story must be among. */
+const LEANING = 3;
 
 /** Reads a message inside the walk-through it answers (conversation.ts's reading of a step). */
 export type AnswerInTree = (state: ConversationState, tree: TreeState, text: string, recognition: Recognition) => Outcome;
@@ -38,7 +41,8 @@ export class OutsideWalkThrough {
 
   respond(state: ConversationState, text: string, recognition: Recognition): Outcome {
     const { content } = this.deps;
-    const intent = this.meaning.meant(recognition, text) ?? this.afterAnswer.signedOff(recognition, text) ?? this.meaning.askedPart(text, recognition);
+    const whole = this.meaning.meant(recognition, text) ?? this.afterAnswer.signedOff(recognition, text);
+    const intent = whole ?? this.meaning.askedPart(text, recognition);
     const person = this.meaning.askedForPerson(state, text, intent);
     if (person) return person;
     const { suspended, reopen } = state;
@@ -80,6 +84,10 @@ export class OutsideWalkThrough {
     // Two questions in one message often leave the whole between their two topics ("ambiguous"):
     // the leader still names one of the clauses' topics.
     const leader = intent ?? (recognition.verdict === 'ambiguous' ? content.intentById.get(recognition.candidates[0]?.intent ?? '') : undefined);
+    // A story around the problem is read clause by clause before its first problem, or its one
+    // question, is taken for the whole.
+    const story = whole ? undefined : this.problemInStory(state, text, recognition);
+    if (story) return story;
     const past = this.parts.startedPastDone(state, leader ?? this.parts.problemPart(text), text) ?? (leader && !leader.tree && !leader.action ? this.parts.problemWithStepsTried(state, text) : undefined);
     if (past) return past;
     const several = leader && !leader.action ? this.severalQuestions(state, text, leader) : undefined;
@@ -103,14 +111,51 @@ export class OutsideWalkThrough {
     const asked = topics.every(({ clause, intent }) => intent?.tree !== undefined || QUESTION.test(clause));
     const sure = asked && topics.every(({ intent }) => intent && !intent.action) && ids.size === topics.length && ids.has(whole.id);
     if (!sure || topics.filter(({ intent }) => intent?.tree).length > 1) return undefined;
-    const ordered = [...topics.filter(({ intent }) => !intent?.tree), ...topics.filter(({ intent }) => intent?.tree)];
+    const answered = topics.flatMap(({ clause, intent }) => (intent && !intent.tree ? [{ clause, intent }] : []));
+    const problem = topics.find(({ intent }) => intent?.tree);
+    return this.answeredThen(state, answered, problem?.intent && ((at) => this.moves.startTopic(withoutFeedback(at.state), problem.intent as Intent, problem.clause)));
+  }
+
+  /**
+   * "ok so long story, my husband got me a new iphone … it keeps popping up Cannot Restore Backup. i
+   * already picked the newest one AND the one from two weeks back": a problem told amid a story
+   * leaves the whole unsure, but one clause surely names a walk-through the whole leans to (among its
+   * first LEANING topics). It starts past the steps the story says were tried, after the answer to one
+   * question in the story surely about another topic the whole leans to ("should i just wipe it").
+   * Clauses that tell of a topic without a walk-through ("i already picked the newest one") are steps
+   * tried or story, not questions; two problems, or two questions, leave the message unplaced.
+   */
+  private problemInStory(state: ConversationState, text: string, recognition: Recognition): Outcome | undefined {
+    const clauses = toldClauses(text);
+    if (!clauses || (recognition.verdict !== 'unsure' && recognition.verdict !== 'ambiguous')) return undefined;
+    const leaning = new Set(recognition.candidates.slice(0, LEANING).map((candidate) => candidate.intent));
+    const named = clauses.flatMap((clause) => {
+      const intent = this.moves.matched(this.deps.recognize(clause));
+      return intent && !intent.action && leaning.has(intent.id) ? [{ clause, intent }] : [];
+    });
+    // "ive tried the other backups" names no problem of its own (no backups listed): it is a step tried of the one told.
+    const told = named.filter(({ intent }) => intent.tree);
+    const problems = new Set(told.filter(({ clause, intent }) => !told.some((other) => other.intent.tree !== intent.tree && this.parts.triedIn(other.intent.tree ?? '', clause))).map(({ intent }) => intent));
+    const asked = named.filter(({ clause, intent }) => !intent.tree && QUESTION.test(clause));
+    const [problem] = problems;
+    if (!problem || problems.size > 1 || new Set(asked.map(({ intent }) => intent.id)).size > 1) return undefined;
+    return this.answeredThen(state, asked.slice(0, 1), (at) => {
+      const ready = withoutFeedback(at.state);
+      return this.parts.startedPastDone(ready, problem, text, clauses) ?? this.moves.startTopic(reset(ready), problem, text);
+    });
+  }
+
+  /**
+   * Each asked topic's answer in turn, then the walk-through `thenStart` opens, so that its question is
+   * what stays open. Feedback is asked for the last answer only.
+   */
+  private answeredThen(state: ConversationState, asked: readonly { clause: string; intent: Intent }[], thenStart?: (at: Outcome) => Outcome): Outcome {
     let outcome: Outcome = { state: reset(state), replies: [], events: [] };
-    for (const { clause, intent } of ordered) {
-      if (!intent) continue;
-      const next = this.moves.startTopic(withoutFeedback(outcome.state), intent, clause);
+    const join = (next: Outcome): Outcome => {
       const earlier = outcome.replies.map(({ askFeedback: _only, ...reply }) => reply);
-      outcome = { ...next, replies: [...earlier, ...next.replies], events: [...(outcome.events ?? []), ...(next.events ?? [])] };
-    }
-    return outcome;
+      return { ...next, replies: [...earlier, ...next.replies], events: [...(outcome.events ?? []), ...(next.events ?? [])] };
+    };
+    for (const { clause, intent } of asked) outcome = join(this.moves.startTopic(withoutFeedback(outcome.state), intent, clause));
+    return thenStart ? join(thenStart(outcome)) : outcome;
   }
 }

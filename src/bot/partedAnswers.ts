@@ -3,7 +3,7 @@ import type { DialogEngine, TreeState } from '../dialogs/engine.js';
 import type { InsightEvent } from '../insights/events.js';
 import type { ChoiceReading } from '../nlu/choiceReader.js';
 import type { Recognition } from '../nlu/recognizer.js';
-import { afterContrast, answerClauses, QUESTION, REPEATED } from './messageShape.js';
+import { afterContrast, answerClauses, QUESTION, REPEATED, toldClauses } from './messageShape.js';
 import { SMALL_TALK, type Moves } from './moves.js';
 import { askedAndAnswered, reset, stepName, type Outcome } from './outcome.js';
 import { LOOSE_READING, readAt, READING_MARGIN, readsLoosely, SURE_READING } from './readings.js';
@@ -69,8 +69,7 @@ export class PartedAnswers {
    * started past them; undefined when the message names none. Before several questions are looked
    * for: "i already went through all three backups" names a step, not the already-set-up topic.
    */
-  startedPastDone(state: ConversationState, intent: Intent | undefined, text: string): Outcome | undefined {
-    const parts = answerClauses(text);
+  startedPastDone(state: ConversationState, intent: Intent | undefined, text: string, parts = answerClauses(text)): Outcome | undefined {
     if (!parts || !intent?.tree || intent.action) return undefined;
     let past: Outcome | undefined;
     const outcome = this.moves.startTopic(reset(state), intent, text, (started) => {
@@ -103,10 +102,14 @@ export class PartedAnswers {
     const parts = answerClauses(text);
     const problem = this.problemPart(text);
     if (!parts || !problem?.tree) return undefined;
-    const steps = this.stepsOf(problem.tree);
     const rest = parts.filter((part) => this.moves.matched(this.deps.recognize(part))?.id !== problem.id);
-    const tried = rest.length > 0 && rest.every((part) => !QUESTION.test(part) && steps.some((step) => this.triedAt(step, part)));
+    const tried = rest.length > 0 && rest.every((part) => !QUESTION.test(part) && this.triedIn(problem.tree as string, part));
     return tried ? this.moves.startTopic(reset(state), problem, text) : undefined;
+  }
+
+  /** Whether a part names a step of a walk-through as tried (see triedAt). */
+  triedIn(treeId: string, part: string): boolean {
+    return this.stepsOf(treeId).some((step) => this.triedAt(step, part));
   }
 
   /** Every step of a walk-through that asks something, as if open there. */
@@ -125,7 +128,7 @@ export class PartedAnswers {
    */
   pastToldSteps(before: TreeState, outcome: Outcome): Outcome {
     const at = outcome.state.tree;
-    const parts = outcome.state.askedText ? answerClauses(outcome.state.askedText) : undefined;
+    const parts = outcome.state.askedText ? toldClauses(outcome.state.askedText) : undefined;
     if (!at || !parts || at.tree !== before.tree || at.node === before.node) return outcome;
     const past = this.pastDone(outcome, parts);
     if (!past) return outcome;
@@ -170,10 +173,18 @@ export class PartedAnswers {
   private triedAt(tree: TreeState, told: string): boolean {
     const choices = this.deps.engine.choicesAt(tree);
     // "Restarted the phone" is "restarted it": the device is what every step is done to. How often
-    // ("twice") and a preface ("before you ask") say nothing of which step.
-    const part = told.replace(THE_DEVICE, 'it').replace(new RegExp(REPEATED.source, 'gi'), '').replace(PREFACE, '').trim();
+    // ("twice"), when ("already") and a preface ("before you ask") say nothing of which step.
+    const part = told.replace(THE_DEVICE, 'it').replace(new RegExp(REPEATED.source, 'gi'), '').replace(new RegExp(ALREADY.source, 'gi'), '').replace(PREFACE, '').replace(/\s+/g, ' ').trim();
     if (this.deps.reportsDoing(choices, part)) return true;
     const reading = this.deps.readChoice(choices, part);
+    // "Checked my wifi", "cleared 30gb of space": the subject of a step that asks for something to be
+    // done (its yes closes the walk-through), named beside the problem as done rather than as its
+    // trouble ("my wifi keeps dropping" surely answers the step), did not help.
+    const topic = this.deps.engine.yesCloses(tree) ? this.moves.matched(this.deps.recognize(part)) : undefined;
+    if (topic && this.deps.engine.aboutAt(tree).includes(topic.id)) {
+      const particular = reading && reading.score >= SURE_READING && choices[reading.index]?.means === undefined;
+      return !particular;
+    }
     if (!reading || reading.plain || reading.offStep.length > 0) return false;
     if (TRIED.test(part) && reading.score >= LOOSE_READING) return true;
     return reading.score >= SURE_READING && reading.margin >= READING_MARGIN && choices[reading.index]?.means === 'no';

@@ -163,9 +163,10 @@ export class SupportBot {
       const { phrases } = this.deps.content;
       if (people === 'nobody') {
         // A walk-through's own last step that offered a person has ended; a person asked for mid-way keeps the customer's place.
-        const kept = outcome.handoff === 'customer_asked' ? this.deps.conversation.keepPlace(state, outcome.state) : { state: outcome.state, replies: [] };
-        const noPerson = [...pictures.replies, { text: phrases.noPersonAvailable }, ...kept.replies];
-        return this.transcript.say(kept.state, { customer: text, ...attachments, replies: noPerson }, { events: events.filter((event) => event.kind !== 'handedOff') });
+        const kept = outcome.handoff === 'customer_asked' ? this.deps.conversation.keepPlace(state, outcome) : { state: outcome.state, replies: [] };
+        const noPerson = [...pictures.replies, { text: kept.replies.length > 0 ? phrases.noPersonMeanwhile : phrases.noPersonAvailable }, ...kept.replies];
+        const noHandoff = [...events, ...(kept.events ?? [])].filter((event) => event.kind !== 'handedOff');
+        return this.transcript.say(kept.state, { customer: text, ...attachments, replies: noPerson }, { events: noHandoff });
       }
       if (people === 'later') {
         const context = contextOf(this.summary(state, outcome, []));

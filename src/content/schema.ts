@@ -85,6 +85,8 @@ export const botFileSchema = z.strictObject({
     turnFailed: text,
     storageFailed: text,
     noPersonAvailable: text,
+    /** The same, before the customer's place in a walk-through, or the problem they told, is taken up meanwhile. */
+    noPersonMeanwhile: text,
     agentJoined: text.refine((value) => value.includes('{agent}'), 'must name the agent with {agent}'),
     agentLeft: text.refine((value) => value.includes('{agent}'), 'must name the agent with {agent}'),
     /** An agent closed the chat without handing it back: the bot answers the customer's next message as usual. */

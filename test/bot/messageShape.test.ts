@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { afterContrast, afterTakingBack, answerClauses, ASKS_HOW, beforeContrast, beforeGoOn, CONNECT_ME, CONTRAST, correctionOf, QUESTION, questionClauses, requestParts, simplify, STILL_FAILING } from '../../src/bot/messageShape.js';
+import { afterContrast, afterTakingBack, answerClauses, ASKS_HOW, beforeContrast, beforeGoOn, CONNECT_ME, CONTRAST, correctionOf, QUESTION, questionClauses, requestParts, simplify, STILL_FAILING, toldClauses } from '../../src/bot/messageShape.js';
 
 describe('the shape of a typed message', () => {
   it('finds the answer before a request to go on, and nothing when the request stands alone', () => {
@@ -39,6 +39,19 @@ describe('the shape of a typed message', () => {
     expect(afterTakingBack("wait, actually no, I'm home")).toBe("no, I'm home");
     expect(afterTakingBack('yes it has')).toBeUndefined();
     expect(afterTakingBack('it worked, sorry')).toBeUndefined();
+  });
+
+  it('hears no change of mind in an "actually" that only stresses the verb after it', () => {
+    expect(afterTakingBack('i cant remember what the message actually said, it went away')).toBeUndefined();
+    expect(correctionOf('its actually going through this time')).toBeUndefined();
+    expect(afterTakingBack('no wait, actually works')).toBe('works');
+    expect(afterTakingBack('im on 4g right now actually not wifi')).toBe('not wifi');
+  });
+
+  it('splits a story into its clauses, a question ending one, up to a dozen', () => {
+    expect(toldClauses('long story. my son set it up, now it says cannot restore backup? tried the old ones')).toEqual(['long story', 'my son set it up', 'now it says cannot restore backup?', 'tried the old ones']);
+    expect(toldClauses('cannot restore backup')).toBeUndefined();
+    expect(toldClauses(Array.from({ length: 13 }, (_, index) => `part ${index}`).join(', '))).toBeUndefined();
   });
 
   it('finds the parts of a run-on message that may be a request of their own, but not a refused one', () => {

@@ -53,6 +53,14 @@ describe('a message in several parts inside a walk-through', () => {
     expect(past?.events).toContainEqual({ kind: 'asked', topic: 'cannot_restore' });
   });
 
+  it("takes a step's own subject named as done beside the problem for a step tried, never its trouble told", () => {
+    const started = moves.startTopic(initialState(), content.intentById.get('cannot_restore')!);
+    const done = parts.pastDone(started, ['cannot restore backup', 'already tried another backup', 'checked my wifi', 'cleared 30gb of space']);
+    expect(done?.state.tree?.node).toBe('restart');
+    const trouble = parts.pastDone(started, ['cannot restore backup', 'tried the older backups', 'my wifi keeps dropping']);
+    expect(trouble?.state.tree?.node).toBe('wifi');
+  });
+
   it('starts the walk-through of a problem told beside nothing but steps of it already tried, and not beside anything else', () => {
     const told = parts.problemWithStepsTried(initialState(), 'cant restore backup on my iphone 12. before you ask ive already restarted it twice and its on the latest ios');
     expect(told?.state.tree?.tree).toBe('cannot_restore');

@@ -23,7 +23,7 @@ import { IN_MEMORY, openSqliteStorage } from '../../src/storage/sqlite/openSqlit
  * off a table, so each test says exactly what the bot was told the customer meant.
  */
 const content = loadContent(path.join(import.meta.dirname, '..', 'fixtures', 'router'));
-const MEANT: Record<string, string> = { 'my restore is slow': 'slow_restore', 'get me a human': 'human_agent', cancel: 'cancel', 'never mind': 'cancel' };
+const MEANT: Record<string, string> = { 'my restore is slow': 'slow_restore', 'get me a human': 'human_agent', 'my restore is slow. get me a human': 'slow_restore', cancel: 'cancel', 'never mind': 'cancel' };
 
 function recognize(text: string): Recognition {
   const intent = MEANT[text];
@@ -155,9 +155,17 @@ describe('the router and a person', () => {
     people = 'nobody';
     await bot.handle(says('my restore is slow'));
     const asked = await bot.handle(says('get me a human'));
-    expect(asked.replies.map((reply) => reply.text)).toEqual(['Nobody can take this chat.', 'It can take 1 to 4 hours per gigabyte. Are you travelling?']);
+    expect(asked.replies.map((reply) => reply.text)).toEqual(['Nobody can take this chat; meanwhile, here we are.', 'It can take 1 to 4 hours per gigabyte. Are you travelling?']);
     expect(asked.replies.at(-1)?.choices).toEqual(['Yes', 'No']);
     expect(await texts(says('yes'))).toMatch(/slower away from home/);
+  });
+
+  it('takes up the problem told beside a request for a person who cannot come', async () => {
+    people = 'nobody';
+    const asked = await bot.handle(says('my restore is slow. get me a human'));
+    expect(asked.replies.map((reply) => reply.text)).toEqual(['Nobody can take this chat; meanwhile, here we are.', 'It can take 1 to 4 hours per gigabyte. Are you travelling?']);
+    expect(asked.handoff).toBeUndefined();
+    expect(await queue.list()).toEqual([]);
   });
 
   it('keeps conversations of two channels apart even when their ids are the same', async () => {
