@@ -222,13 +222,19 @@ export class Conversation {
    * "So how many hours for 12 gigs roughly?" inside the walk-through of a topic with a restore rate:
    * the estimate for that size, and the step's question again. Told rather than asked ("backup is
    * about 12gb"), when it answers nothing here: read as a topic, "backup is" started the no-backups one.
+   * Told beside the step's answer ("backup is like 40gb. im at home"), the estimate, then the answer.
    */
   private sizeAsked(state: ConversationState, tree: TreeState, text: string): Outcome | undefined {
     if (!QUESTION.test(text) && (readAt(this.deps, tree, text)?.score ?? 0) >= LOOSE_READING) return undefined;
-    const { content } = this.deps;
+    const { content, engine } = this.deps;
     const rated = this.moves.topicsOf(tree.tree).map((id) => content.intentById.get(id)).find((intent) => intent?.hoursPerGigabyte);
     const [estimate] = rated ? restoreEstimate(rated, text, content.phrases.sizeEstimate) : [];
-    return estimate ? { state, replies: [estimate, this.moves.question(tree)] } : undefined;
+    if (!estimate) return undefined;
+    const told = QUESTION.test(text) ? [] : (answerClauses(text) ?? []).filter((part) => !restoreEstimate(rated as Intent, part, content.phrases.sizeEstimate).length);
+    const answer = told.map((part) => readAt(this.deps, tree, part)).find((reading) => reading && reading.score >= SURE_READING);
+    if (!answer) return { state, replies: [estimate, this.moves.question(tree)] };
+    const moved = this.moves.advance(state, engine.choose(tree, answer.index));
+    return { ...moved, replies: [estimate, ...moved.replies] };
   }
 
   /**
