@@ -118,6 +118,8 @@ export class Conversation {
     if (person) return person;
     const corrected = asking ? undefined : this.correction(state, tree, text);
     if (corrected) return corrected;
+    const listed = asking ? undefined : this.parts.stepsListed(state, tree, text);
+    if (listed) return listed;
     const clauses = answerClauses(text);
     const ahead = asking ? undefined : this.parts.answerAhead(state, tree, text, reading, intent);
     if (ahead) return ahead;

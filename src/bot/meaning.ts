@@ -57,7 +57,10 @@ export class Meaning {
     if (intent && intent.action !== 'none') return intent;
     const frustration = this.moves.intentFor('frustration');
     const noTopic = recognition.verdict === 'out_of_scope' || intent !== undefined || recognition.candidates[0]?.intent === frustration?.id;
-    return frustration && noTopic && this.deps.upset(text) ? frustration : intent;
+    // "Can I just restore it with itunes instead, icloud is being a pain": a question surely outside
+    // the bot asks something, however upset; it is told the scope, not calmed.
+    const askedOutside = QUESTION.test(text) && recognition.verdict === 'out_of_scope' && recognition.confidence >= this.deps.content.recognizer.threshold;
+    return frustration && noTopic && !askedOutside && this.deps.upset(text) ? frustration : intent;
   }
 
   /**
@@ -93,14 +96,23 @@ export class Meaning {
 
   /**
    * "I picked the wrong backup by accident, how do I cancel the restore": the story before a question
-   * leaves the whole unsure, but its one question surely names the topic the whole leans to.
+   * leaves the whole unsure, but its one question surely names the topic the whole leans to. "Is
+   * there a way to see my icloud backups from my computer? my phone is dead atm": an aside the
+   * recogniser is sure of nothing about tips the whole out of scope, when the question's topic is the
+   * runner-up; an aside surely outside ("my samsung is broken") says the question is too.
    */
   askedPart(text: string, recognition: Recognition): Intent | undefined {
-    if (recognition.verdict !== 'unsure' && recognition.verdict !== 'ambiguous') return undefined;
-    const asked = (questionClauses(text) ?? []).filter((clause) => QUESTION.test(clause));
+    if (recognition.verdict === 'match') return undefined;
+    const clauses = questionClauses(text) ?? [];
+    const asked = clauses.filter((clause) => QUESTION.test(clause));
     const [only] = asked;
     const intent = asked.length === 1 && only !== undefined ? this.moves.matched(this.deps.recognize(only)) : undefined;
-    return intent && !intent.action && recognition.candidates[0]?.intent === intent.id ? intent : undefined;
+    if (!intent || intent.action) return undefined;
+    const [first, second] = recognition.candidates;
+    if (recognition.verdict !== 'out_of_scope') return first?.intent === intent.id ? intent : undefined;
+    const { threshold } = this.deps.content.recognizer;
+    const asides = clauses.filter((clause) => clause !== only);
+    return second?.intent === intent.id && asides.every((aside) => this.deps.recognize(aside).confidence < threshold) ? intent : undefined;
   }
 
   /** The recogniser's first guess, when it is unsure but that guess is one of `topics`. */

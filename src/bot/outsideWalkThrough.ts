@@ -41,8 +41,10 @@ export class OutsideWalkThrough {
 
   respond(state: ConversationState, text: string, recognition: Recognition): Outcome {
     const { content } = this.deps;
-    const whole = this.meaning.meant(recognition, text) ?? this.afterAnswer.signedOff(recognition, text);
-    const intent = whole ?? this.meaning.askedPart(text, recognition);
+    const asked = this.meaning.askedPart(text, recognition);
+    // Out of scope as a whole but for an aside, the question is what the message means.
+    const whole = recognition.verdict === 'out_of_scope' && asked ? asked : (this.meaning.meant(recognition, text) ?? this.afterAnswer.signedOff(recognition, text));
+    const intent = whole ?? asked;
     const person = this.meaning.askedForPerson(state, text, intent);
     if (person) return person;
     const { suspended, reopen } = state;

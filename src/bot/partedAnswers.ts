@@ -107,6 +107,17 @@ export class PartedAnswers {
     return tried ? this.moves.startTopic(reset(state), problem, text) : undefined;
   }
 
+  /**
+   * "i already did ALL of that stuff from google. other backups, wifi, freeing space, restarting":
+   * inside a walk-through, a list of its steps told as tried goes past each, from the open one on,
+   * when it names at least three of them in a row. One or two are answers, read as answers are:
+   * "tried that, no good" passes the open step only, its "no good" being no step of its own.
+   */
+  stepsListed(state: ConversationState, tree: TreeState, text: string): Outcome | undefined {
+    const parts = toldClauses(text);
+    return parts && !QUESTION.test(text) ? this.pastDone({ state: { ...state, tree }, replies: [] }, parts, LISTED_STEPS) : undefined;
+  }
+
   /** Whether a part names a step of a walk-through as tried (see triedAt). */
   triedIn(treeId: string, part: string): boolean {
     return this.stepsOf(treeId).some((step) => this.triedAt(step, part));
@@ -145,7 +156,7 @@ export class PartedAnswers {
    * did not fix); parts may come in any order, and the first step no part answers is where it stops.
    * Undefined when no part answers the first step.
    */
-  pastDone(started: Outcome, parts: readonly string[]): Outcome | undefined {
+  pastDone(started: Outcome, parts: readonly string[], fewest = 1): Outcome | undefined {
     const { engine, content } = this.deps;
     // "Restore failed, it says cannot restore backup": a part naming the problem itself is no step
     // tried. Recognised only for a part that reads as tried: this runs at every step reached.
@@ -164,7 +175,7 @@ export class PartedAnswers {
       left.splice(index, 1);
       outcome = { ...next, events: [...(outcome.events ?? []), ...(next.events ?? [])] };
     }
-    if (passed.length === 0) return undefined;
+    if (passed.length < fewest) return undefined;
     const steps = passed.length === 1 ? passed[0] : `${passed.slice(0, -1).join(', ')} and ${passed.at(-1)}`;
     return { ...outcome, replies: [{ text: content.phrases.alreadyTried.replace('{steps}', steps ?? '') }, ...outcome.replies] };
   }
@@ -308,6 +319,9 @@ export class PartedAnswers {
   }
 
 }
+
+/** How many steps a list told as tried must name in a row to be read as that list. */
+const LISTED_STEPS = 3;
 
 /** The customer's device, named. */
 const THE_DEVICE = /\b(?:(?:the|my|this|her|his) )?(?:iphone|ipad|ipod(?: touch)?|phone|device)\b/gi;

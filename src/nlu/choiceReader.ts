@@ -186,8 +186,10 @@ export class ChoiceReader {
     for (const [index, stemmed] of stems.entries()) {
       const token = tokens[index] ?? stemmed;
       // "That did it" says the fix worked: only a doing word the customer is the subject of counts.
+      // "I'm so done with this phone" has had enough of it.
       const byTheFix = FIX_SUBJECTS.has(tokens[index - 1] ?? '');
-      if ((DOING.has(token) && !byTheFix) || (subject.has(stemmed) && token.endsWith('ed'))) done = true;
+      const fedUp = token === 'done' && tokens[index + 1] === 'with';
+      if ((DOING.has(token) && !byTheFix && !fedUp) || (subject.has(stemmed) && token.endsWith('ed'))) done = true;
       else if (!(BESIDE_DOING.has(token) || subject.has(stemmed) || (FUNCTION_STEMS.has(stemmed) && !NEGATIONS.has(stemmed)))) return false;
     }
     return done;

@@ -61,6 +61,15 @@ describe('a message in several parts inside a walk-through', () => {
     expect(trouble?.state.tree?.node).toBe('wifi');
   });
 
+  it('goes past every step a list inside a walk-through tells as tried, when it names three or more', () => {
+    const { state, tree } = openAt('intro');
+    const listed = parts.stepsListed(state, tree, 'been through the lot already: older backups, the wifi, clearing space, restarting it');
+    expect(listed?.state.tree?.node).toBe('update');
+    expect(texts(listed?.replies)).toContain("you've already tried other backups, Wi-Fi, storage on the device and restart");
+    expect(parts.stepsListed(state, tree, 'tried that, no good')).toBeUndefined();
+    expect(parts.stepsListed(state, tree, 'older backups, the wifi and clearing space?')).toBeUndefined();
+  });
+
   it('starts the walk-through of a problem told beside nothing but steps of it already tried, and not beside anything else', () => {
     const told = parts.problemWithStepsTried(initialState(), 'cant restore backup on my iphone 12. before you ask ive already restarted it twice and its on the latest ios');
     expect(told?.state.tree?.tree).toBe('cannot_restore');

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { AfterAnswer } from '../../src/bot/afterAnswer.js';
+import { Meaning } from '../../src/bot/meaning.js';
+import { deps, moves, reader } from '../support/shippedContent.js';
+
+const afterAnswer = new AfterAnswer({ ...deps, linesAsked: reader.linesAsked.bind(reader) }, moves);
+const upsetWords = /\b(?:pain|ridiculous|fed up)\b/i;
+const meaning = new Meaning({ ...deps, upset: (text) => upsetWords.test(text) }, moves, afterAnswer);
+const meant = (text: string) => meaning.meant(deps.recognize(text), text)?.id;
+const askedPart = (text: string) => meaning.askedPart(text, deps.recognize(text))?.id;
+
+describe('what a message means whole', () => {
+  it('takes the one question of a message for what it means when an aside the recogniser is sure of nothing about tips the whole out of scope', () => {
+    const text = 'can i see the icloud backups from my windows laptop? phone is dead atm';
+    expect(deps.recognize(text).verdict).toBe('out_of_scope');
+    expect(askedPart(text)).toBe('no_backups_listed');
+  });
+
+  it('keeps a message out of scope when its aside is surely outside too', () => {
+    expect(askedPart('my samsung is broken, can i restore my icloud backup to it?')).toBeUndefined();
+  });
+
+  it('tells an upset customer asking something surely outside the scope, rather than calming them', () => {
+    expect(meant('can i just restore it through itunes on my laptop instead, icloud is a pain')).toBeUndefined();
+    expect(meant('this is ridiculous and i am fed up')).toBe('frustration');
+  });
+
+  it('hears a goodbye inside a walk-through only when it says one or is sure', () => {
+    const text = 'fibre 500mb and nothing else is using it';
+    expect(meaning.meantInWalkThrough(deps.recognize(text), text)).toBeUndefined();
+    expect(meaning.meantInWalkThrough(deps.recognize('ok bye'), 'ok bye')?.action).toBe('goodbye');
+  });
+});
