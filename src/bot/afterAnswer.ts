@@ -80,12 +80,16 @@ export class AfterAnswer {
    * "So are they on my old phone then?" after an answer: a question pointing back at it, which no
    * topic claims, may be about it, as inside a walk-through a question pointing back at the step
    * is. The scope is said and the answer given again, rather than "outside what I can help with".
+   * One the recogniser is unsure of ("wait will that delete the stuff ive put on it") gets the answer
+   * again without the scope, rather than topics it may not mean.
    */
   backAtAnswer(state: ConversationState, text: string, recognition: Recognition): Outcome | undefined {
     const { content } = this.deps;
     const last = this.lastAnswer(state);
-    if (!last || last.tree || recognition.verdict !== 'out_of_scope' || !QUESTION.test(text) || !REFERS_BACK.test(text)) return undefined;
-    return { state, replies: [{ text: content.phrases.unsureAfterAnswer }, { text: last.answer }], events: [{ kind: 'unplaced', why: 'out_of_scope', text }] };
+    const { verdict } = recognition;
+    if (!last || last.tree || (verdict !== 'out_of_scope' && verdict !== 'unsure') || !QUESTION.test(text) || !REFERS_BACK.test(text)) return undefined;
+    const before = verdict === 'out_of_scope' ? content.phrases.unsureAfterAnswer : content.phrases.againAfterAnswer;
+    return { state, replies: [{ text: before }, { text: last.answer }], events: [{ kind: 'unplaced', why: verdict, text }] };
   }
 
   /**

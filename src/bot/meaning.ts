@@ -57,9 +57,9 @@ export class Meaning {
     if (intent && intent.action !== 'none') return intent;
     const frustration = this.moves.intentFor('frustration');
     const noTopic = recognition.verdict === 'out_of_scope' || intent !== undefined || recognition.candidates[0]?.intent === frustration?.id;
-    // "Can I just restore it with itunes instead, icloud is being a pain": a question surely outside
-    // the bot asks something, however upset; it is told the scope, not calmed.
-    const askedOutside = QUESTION.test(text) && recognition.verdict === 'out_of_scope' && recognition.confidence >= this.deps.content.recognizer.threshold;
+    // "Can I just restore it with itunes instead, icloud is being a pain": a question outside the bot
+    // asks something, however upset; it is told the scope, not calmed.
+    const askedOutside = QUESTION.test(text) && recognition.verdict === 'out_of_scope';
     return frustration && noTopic && !askedOutside && this.deps.upset(text) ? frustration : intent;
   }
 

@@ -18,7 +18,10 @@ export interface OutsideWalkThroughDeps extends PartedAnswersDeps {
 }
 
 /** How many of the whole message's first candidates a topic named in one clause of a story must be among. */
-const LEANING = 3;
+const LEANING = 4;
+/** How surely, and how much more surely than any other, one clause of a story must name a problem for it to be the story's. */
+const SURE_PROBLEM = 0.85;
+const PROBLEM_MARGIN = 0.1;
 
 /** Reads a message inside the walk-through it answers (conversation.ts's reading of a step). */
 export type AnswerInTree = (state: ConversationState, tree: TreeState, text: string, recognition: Recognition) => Outcome;
@@ -90,7 +93,9 @@ export class OutsideWalkThrough {
     // question, is taken for the whole.
     const story = whole ? undefined : this.problemInStory(state, text, recognition);
     if (story) return story;
-    const past = this.parts.startedPastDone(state, leader ?? this.parts.problemPart(text), text) ?? (leader && !leader.tree && !leader.action ? this.parts.problemWithStepsTried(state, text) : undefined);
+    // "Cant restore backup. before you ask ive already restarted it twice": a problem told beside
+    // steps of it tried is that problem, whatever the whole leans to ("already" is the already-set-up topic's word).
+    const past = this.parts.startedPastDone(state, leader ?? this.parts.problemPart(text), text) ?? (leader && !leader.action ? this.parts.problemWithStepsTried(state, text) : undefined);
     if (past) return past;
     const several = leader && !leader.action ? this.severalQuestions(state, text, leader) : undefined;
     if (several) return several;
@@ -125,22 +130,28 @@ export class OutsideWalkThrough {
    * first LEANING topics). It starts past the steps the story says were tried, after the answer to one
    * question in the story surely about another topic the whole leans to ("should i just wipe it").
    * Clauses that tell of a topic without a walk-through ("i already picked the newest one") are steps
-   * tried or story, not questions; two problems, or two questions, leave the message unplaced.
+   * tried or story, not questions. Of two problems named, the one named far more surely is the
+   * problem ("it pops up saying Cannot Restore Backup" beside "picked my backup", which leans to no
+   * backups listed); two as sure, or two questions, leave the message unplaced.
    */
   private problemInStory(state: ConversationState, text: string, recognition: Recognition): Outcome | undefined {
     const clauses = toldClauses(text);
     if (!clauses || (recognition.verdict !== 'unsure' && recognition.verdict !== 'ambiguous')) return undefined;
     const leaning = new Set(recognition.candidates.slice(0, LEANING).map((candidate) => candidate.intent));
     const named = clauses.flatMap((clause) => {
-      const intent = this.moves.matched(this.deps.recognize(clause));
-      return intent && !intent.action && leaning.has(intent.id) ? [{ clause, intent }] : [];
+      const recognized = this.deps.recognize(clause);
+      const intent = this.moves.matched(recognized);
+      return intent && !intent.action && leaning.has(intent.id) ? [{ clause, intent, confidence: recognized.confidence }] : [];
     });
     // "ive tried the other backups" names no problem of its own (no backups listed): it is a step tried of the one told.
     const told = named.filter(({ intent }) => intent.tree);
-    const problems = new Set(told.filter(({ clause, intent }) => !told.some((other) => other.intent.tree !== intent.tree && this.parts.triedIn(other.intent.tree ?? '', clause))).map(({ intent }) => intent));
+    const problems = told.filter(({ clause, intent }) => !told.some((other) => other.intent.tree !== intent.tree && this.parts.triedIn(other.intent.tree ?? '', clause)));
+    const surest = new Map<Intent, number>();
+    for (const { intent, confidence } of problems) surest.set(intent, Math.max(confidence, surest.get(intent) ?? 0));
+    const [[problem, sureness] = [], [, runnerUp] = []] = [...surest].sort(([, a], [, b]) => b - a);
+    const clear = runnerUp === undefined || ((sureness ?? 0) >= SURE_PROBLEM && (sureness ?? 0) - runnerUp >= PROBLEM_MARGIN);
     const asked = named.filter(({ clause, intent }) => !intent.tree && QUESTION.test(clause));
-    const [problem] = problems;
-    if (!problem || problems.size > 1 || new Set(asked.map(({ intent }) => intent.id)).size > 1) return undefined;
+    if (!problem || !clear || new Set(asked.map(({ intent }) => intent.id)).size > 1) return undefined;
     return this.answeredThen(state, asked.slice(0, 1), (at) => {
       const ready = withoutFeedback(at.state);
       return this.parts.startedPastDone(ready, problem, text, clauses) ?? this.moves.startTopic(reset(ready), problem, text);

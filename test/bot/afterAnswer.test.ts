@@ -39,6 +39,8 @@ describe('a message read against the answer just given', () => {
     expect(again?.events).toEqual([{ kind: 'unplaced', why: 'out_of_scope', text }]);
     const typed = 'how come tho its the same model phone';
     expect(texts(after.backAtAnswer(answered('update_ios'), typed, { ...recognizer.recognize(typed), verdict: 'out_of_scope' })?.replies)[1]).toBe(content.intentById.get('update_ios')?.answer);
+    const unsure = 'wait would that wipe what i already put on it?';
+    expect(texts(after.backAtAnswer(answered('erase_device'), unsure, { ...recognizer.recognize(unsure), verdict: 'unsure' })?.replies)).toEqual([content.phrases.againAfterAnswer, content.intentById.get('erase_device')?.answer]);
     const statement = 'my cat is on the sofa';
     expect(after.backAtAnswer(answered('photos_in_backup'), statement, recognizer.recognize(statement))).toBeUndefined();
     expect(after.backAtAnswer(initialState(), text, recognizer.recognize(text))).toBeUndefined();

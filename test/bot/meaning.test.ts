@@ -20,7 +20,7 @@ describe('what a message means whole', () => {
     expect(askedPart('my samsung is broken, can i restore my icloud backup to it?')).toBeUndefined();
   });
 
-  it('tells an upset customer asking something surely outside the scope, rather than calming them', () => {
+  it('tells an upset customer asking something outside the scope what it is, rather than calming them', () => {
     expect(meant('can i just restore it through itunes on my laptop instead, icloud is a pain')).toBeUndefined();
     expect(meant('this is ridiculous and i am fed up')).toBe('frustration');
   });
