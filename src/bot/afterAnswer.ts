@@ -112,13 +112,13 @@ export class AfterAnswer {
   /**
    * "All restored and working again, just saying thanks": the story around a thank-you
    * or a goodbye leaves the recogniser unsure, but the word itself says what the message is, when
-   * it leans that way and neither asks nor takes anything back ("thanks but it failed again").
+   * it leans that way (its first or second guess) and neither asks nor takes anything back ("thanks
+   * but it failed again"): "ok leaving it alone then. cheers" is as near a goodbye as a thank-you.
    */
   signedOff(recognition: Recognition, text: string): Intent | undefined {
-    const first = recognition.candidates[0];
-    const leaning = recognition.verdict === 'unsure' && first ? this.deps.content.intentById.get(first.intent) : undefined;
-    const word = leaning?.action ? SIGN_OFF_WORDS[leaning.action] : undefined;
-    return leaning && word?.test(text) && !QUESTION.test(text) && !CONTRAST.test(text) ? leaning : undefined;
+    if (recognition.verdict !== 'unsure' || QUESTION.test(text) || CONTRAST.test(text)) return undefined;
+    const leanings = recognition.candidates.slice(0, 2).map((candidate) => this.deps.content.intentById.get(candidate.intent));
+    return leanings.find((leaning) => leaning?.action !== undefined && SIGN_OFF_WORDS[leaning.action]?.test(text));
   }
 
   /** The topic last answered, not a command ("help", "thanks") the bot carried out. */

@@ -100,7 +100,7 @@ export class Conversation {
     if (explain) return this.moves.explainStep(state, tree, explain.answer);
     const reading = ASKS_HOW.test(text) ? null : this.newsOf(tree, text);
     const asking = QUESTION.test(text);
-    const intent = this.meaning.meantInWalkThrough(recognition, text);
+    const intent = this.meaning.meantInWalkThrough(recognition, text) ?? this.afterAnswer.signedOff(recognition, text);
     // "start over" shares "start" with "the restore started": a command the recogniser is sure of
     // beats any reading short of a very close one, or the bot would call the problem fixed.
     const command = this.meaning.sureCommand(intent, recognition);
@@ -175,8 +175,11 @@ export class Conversation {
     // A question is never read loosely as an answer: "how do I restart it with no home button" is not "no".
     if (reading && readsLoosely(reading) && !asking) return this.parts.withAside(this.moves.advance(state, engine.choose(tree, reading.index)), tree, text);
     if (intent?.action && SMALL_TALK.has(intent.action)) return this.moves.act(state, intent);
-    // A question on this step's own subject, even one the recogniser is unsure of: answered, and the step's question asked again.
-    const subject = ownSubject ? intent : asking ? this.meaning.unsureAbout(recognition, engine.aboutAt(tree)) : undefined;
+    // A question on this step's own subject, even one the recogniser is unsure of: answered, and the
+    // step's question asked again. Unless the subject rests on what was told before the question:
+    // "its charging and on wifi already. should i just erase it" asks about erasing.
+    const onSubject = ownSubject ? intent : asking ? this.meaning.unsureAbout(recognition, engine.aboutAt(tree)) : undefined;
+    const subject = onSubject && clauses ? (this.askedAfterTelling(tree, text, clauses) ?? onSubject) : onSubject;
     if (subject) {
       return { state: { ...state, misses: 0 }, replies: [{ text: subject.answer }, this.moves.question(tree)], events: askedAndAnswered(subject.id) };
     }
@@ -256,6 +259,19 @@ export class Conversation {
     if (here && here.score >= there.score) return undefined;
     const outcome = this.moves.advance({ ...state, tree: previous.state }, engine.choose(previous.state, there.index));
     return { ...outcome, replies: [{ text: content.phrases.answerChanged }, ...outcome.replies] };
+  }
+
+  /**
+   * The topic the question of a message asks about, from its first question clause on, when things
+   * told come before it and it surely names a topic of its own, with no walk-through, that this step
+   * is not about.
+   */
+  private askedAfterTelling(tree: TreeState, text: string, clauses: readonly string[]): Intent | undefined {
+    const first = clauses.findIndex((clause) => QUESTION.test(clause));
+    const from = first > 0 ? text.indexOf(clauses[first] ?? '') : -1;
+    const topic = from > 0 ? this.moves.matched(this.deps.recognize(text.slice(from))) : undefined;
+    const about = [...this.moves.topicsOf(tree.tree), ...this.deps.engine.aboutAt(tree)];
+    return topic && !topic.action && !topic.tree && !about.includes(topic.id) ? topic : undefined;
   }
 
   private askHowItWent(state: ConversationState, tree: TreeState): Outcome {

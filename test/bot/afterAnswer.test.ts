@@ -46,6 +46,14 @@ describe('a message read against the answer just given', () => {
     expect(after.backAtAnswer(initialState(), text, recognizer.recognize(text))).toBeUndefined();
   });
 
+  it('hears a thank-you in a story the recogniser is unsure of when thanks is its first or second guess', () => {
+    const text = 'ok leaving it be then, cheers';
+    const recognition = { ...recognizer.recognize(text), verdict: 'unsure' as const, candidates: [{ intent: 'goodbye', confidence: 0.52 }, { intent: 'thanks', confidence: 0.51 }, { intent: 'cancel', confidence: 0.5 }] };
+    expect(after.signedOff(recognition, text)?.id).toBe('thanks');
+    expect(after.signedOff({ ...recognition, candidates: [{ intent: 'cancel', confidence: 0.52 }, { intent: 'goodbye', confidence: 0.51 }] }, text)).toBeUndefined();
+    expect(after.signedOff(recognition, 'cheers but it failed again')).toBeUndefined();
+  });
+
   it('starts the walk-through an answer points to when asked what to do next, and not for another topic or with no answer before', () => {
     const started = after.walkThroughNext(answered('recovery_tools'), 'ok so what should i try first then', undefined);
     expect(started?.state.tree?.tree).toBe('cannot_restore');
