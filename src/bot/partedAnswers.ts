@@ -235,6 +235,8 @@ export class PartedAnswers {
   /**
    * "Wifi works. btw if it does work how long will it take": answers, then a question on a topic of
    * its own. The question is answered and the answers move the walk-through on, so neither is lost.
+   * Answers that read as no one step's each ("switched to the home wifi, speed test looks fine, still
+   * cant restore") may read loosely as one together.
    */
   answerThenAsk(state: ConversationState, tree: TreeState, clauses: readonly string[]): Outcome | undefined {
     const question = clauses.at(-1);
@@ -244,7 +246,11 @@ export class PartedAnswers {
     if (!topic || topic.action || topic.tree === tree.tree || this.moves.topicsOf(tree.tree).includes(topic.id)) return undefined;
     const [only] = answers;
     const reading = answers.length === 1 && only !== undefined ? readAt(this.deps, tree, only) : null;
-    const answered = reading ? (reading.score >= SURE_READING ? this.moves.advance(state, this.deps.engine.choose(tree, reading.index)) : undefined) : this.severalAnswers(state, tree, answers);
+    const together = () => {
+      const joined = readAt(this.deps, tree, answers.join(', '));
+      return joined && joined.score >= LOOSE_READING ? this.moves.advance(state, this.deps.engine.choose(tree, joined.index)) : undefined;
+    };
+    const answered = reading ? (reading.score >= SURE_READING ? this.moves.advance(state, this.deps.engine.choose(tree, reading.index)) : undefined) : (this.severalAnswers(state, tree, answers) ?? together());
     if (!answered) return undefined;
     return { ...answered, replies: [{ text: topic.answer }, ...answered.replies], events: [...askedAndAnswered(topic.id), ...(answered.events ?? [])] };
   }

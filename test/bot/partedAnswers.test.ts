@@ -39,6 +39,13 @@ describe('a message in several parts inside a walk-through', () => {
     expect(outcome?.events).toContainEqual({ kind: 'asked', topic: 'slow_restore' });
   });
 
+  it('reads answers that are no one step each as one answer together before the question after them', () => {
+    const { state, tree } = openAt('wifi');
+    const outcome = parts.answerThenAsk(state, tree, ['ok moved to the home wifi', 'the speed test is fine', 'still cant restore', 'how long does a restore take?']);
+    expect(outcome?.state.tree?.node).toBe('storage');
+    expect(outcome?.replies[0]?.text).toBe(content.intentById.get('slow_restore')?.answer);
+  });
+
   it("leaves a question on the walk-through's own topic, or one after no sure answer, to the next reading", () => {
     const { state, tree } = openAt('wifi');
     expect(parts.answerThenAsk(state, tree, ['the wifi is fine', 'why does it say cannot restore backup?'])).toBeUndefined();
