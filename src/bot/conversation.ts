@@ -26,6 +26,9 @@ export interface ConversationDeps extends OutsideWalkThroughDeps, AfterAnswerDep
   readonly redact?: (text: string) => string;
 }
 
+/** "Never tried the others", "i only tried the newest one": a step taken back as not done. */
+const UNTRIED = /\b(?:never|not|didn'?t|did not|haven'?t|have not)\s+(?:\w+\s+)?(?:tried|try|done|do)\b|\bonly (?:tried|did)\b/i;
+
 /** A topic recognised this surely is asked about, even when the message also reads loosely as an answer. */
 const SURE_TOPIC = 0.85;
 
@@ -116,7 +119,7 @@ export class Conversation {
     }
     const person = this.meaning.askedForPerson(state, text, intent);
     if (person) return person;
-    const corrected = asking ? undefined : this.correction(state, tree, text);
+    const corrected = asking ? undefined : (this.untriedStep(state, tree, text) ?? this.correction(state, tree, text));
     if (corrected) return corrected;
     const listed = asking ? undefined : this.parts.stepsListed(state, tree, text);
     if (listed) return listed;
@@ -240,6 +243,27 @@ export class Conversation {
     if (!answer) return { state, replies: [estimate, this.moves.question(tree)] };
     const moved = this.moves.advance(state, engine.choose(tree, answer.index));
     return { ...moved, replies: [estimate, ...moved.replies] };
+  }
+
+  /**
+   * "Wait actually no, i only tried the newest backup, never tried the others": a step gone past, or
+   * the open one, taken back as never tried is where the walk-through goes back to, its question
+   * asked again. The step is the latest one whose subject the words taken back name.
+   */
+  private untriedStep(state: ConversationState, tree: TreeState, text: string): Outcome | undefined {
+    const { engine, content } = this.deps;
+    const meant = afterTakingBack(text) ?? correctionOf(text);
+    if (!meant || !UNTRIED.test(meant)) return undefined;
+    const topic = this.moves.matched(this.deps.recognize(meant));
+    const names = (at: TreeState) => (topic !== undefined && engine.aboutAt(at).includes(topic.id)) || this.parts.triedIn(at.tree, meant, at.node);
+    let at: TreeState | undefined = tree;
+    while (at && !names(at)) {
+      const back = engine.back(at);
+      at = back?.status === 'waiting' ? back.state : undefined;
+    }
+    if (!at) return undefined;
+    const restated = this.moves.restate({ ...state, tree: at }, at);
+    return { ...restated, replies: [{ text: content.phrases.stepUntried }, ...restated.replies] };
   }
 
   /**

@@ -118,9 +118,9 @@ export class PartedAnswers {
     return parts && !QUESTION.test(text) ? this.pastDone({ state: { ...state, tree }, replies: [] }, parts, LISTED_STEPS) : undefined;
   }
 
-  /** Whether a part names a step of a walk-through as tried (see triedAt). */
-  triedIn(treeId: string, part: string): boolean {
-    return this.stepsOf(treeId).some((step) => this.triedAt(step, part));
+  /** Whether a part names a step of a walk-through (the one at `node`, or any) as tried (see triedAt). */
+  triedIn(treeId: string, part: string, node?: string): boolean {
+    return this.stepsOf(treeId).some((step) => (node === undefined || step.node === node) && this.triedAt(step, part));
   }
 
   /** Every step of a walk-through that asks something, as if open there. */
@@ -140,7 +140,8 @@ export class PartedAnswers {
   pastToldSteps(before: TreeState, outcome: Outcome): Outcome {
     const at = outcome.state.tree;
     const parts = outcome.state.askedText ? toldClauses(outcome.state.askedText) : undefined;
-    if (!at || !parts || at.tree !== before.tree || at.node === before.node) return outcome;
+    // Only moving on: a step gone back to ("never tried the others") is no step to go past again.
+    if (!at || !parts || at.tree !== before.tree || at.node === before.node || at.path.length <= before.path.length) return outcome;
     const past = this.pastDone(outcome, parts);
     if (!past) return outcome;
     // What this turn said before the step gone past (an aside answered, an estimate) stays.
