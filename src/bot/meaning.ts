@@ -11,6 +11,8 @@ const COMMANDS: ReadonlySet<string> = new Set(['cancel', 'restart', 'resume', 'h
 const SURE_COMMAND = 0.9;
 /** Commands whose words also ask about the restore: "do I have to start over?" is no "start over". */
 const UNLESS_ASKED_IF_NEEDED: ReadonlySet<string> = new Set(['restart', 'cancel']);
+/** "Can I stop it?", "could we start it again?": asking whether something may be done, not telling the bot to do it. */
+const ASKS_IF_ALLOWED = /\b(?:can|could|may)\s+(?:i|we)\s+(?:just\s+)?(?:stop|cancel|start|restart|pause)\b/i;
 /**
  * How sure the recogniser must be that a part of a message asks for a person: "could I talk to
  * someone please" is 0.87, "let me talk to my husband first" 0.68.
@@ -47,6 +49,11 @@ export class Meaning {
   meant(recognition: Recognition, text: string): Intent | undefined {
     const intent = this.moves.matched(recognition);
     if (intent?.action && UNLESS_ASKED_IF_NEEDED.has(intent.action) && ASKS_IF_NEEDED.test(text)) return undefined;
+    // "Can I stop it?" asks whether the restore can be stopped, when that topic is surely the runner-up;
+    // without one ("can i cancel it"), it is the command.
+    const [, next] = recognition.candidates;
+    const asked = intent?.action && UNLESS_ASKED_IF_NEEDED.has(intent.action) && ASKS_IF_ALLOWED.test(text) ? this.deps.content.intentById.get(next?.intent ?? '') : undefined;
+    if (asked && !asked.action && (next?.confidence ?? 0) >= this.deps.content.recognizer.threshold) return asked;
     // "Can I stop it and do it later?" leans to goodbye on "later" alone; asked, it is no goodbye unless
     // it says one. "What's a good film to watch tonight?" is then what the runner-up says: out of scope.
     if (intent?.action === 'goodbye' && QUESTION.test(text) && !this.afterAnswer.saysGoodbye(text)) {
@@ -106,7 +113,7 @@ export class Meaning {
     const clauses = questionClauses(text) ?? [];
     const asked = clauses.filter((clause) => QUESTION.test(clause));
     const [only] = asked;
-    const intent = asked.length === 1 && only !== undefined ? this.moves.matched(this.deps.recognize(only)) : undefined;
+    const intent = asked.length === 1 && only !== undefined ? this.meant(this.deps.recognize(only), only) : undefined;
     if (!intent || intent.action) return undefined;
     const [first, second] = recognition.candidates;
     if (recognition.verdict !== 'out_of_scope') return first?.intent === intent.id ? intent : undefined;

@@ -25,6 +25,13 @@ describe('what a message means whole', () => {
     expect(meant('this is ridiculous and i am fed up')).toBe('frustration');
   });
 
+  it('takes "can I stop it?" for a question about stopping the restore when that topic is surely the runner-up, and for the command otherwise', () => {
+    expect(meant('can i stop it?')).toBe('restore_in_progress');
+    expect(meant('can i cancel it')).toBe('cancel');
+    expect(meant('stop')).toBe('cancel');
+    expect(askedPart('i chose the wrong backup by mistake and its restoring now. can i stop it?')).toBe('restore_in_progress');
+  });
+
   it('hears a goodbye inside a walk-through only when it says one or is sure', () => {
     const text = 'fibre 500mb and nothing else is using it';
     expect(meaning.meantInWalkThrough(deps.recognize(text), text)).toBeUndefined();
