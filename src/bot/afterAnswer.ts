@@ -1,7 +1,7 @@
 import type { Content, Intent } from '../content/types.js';
 import type { DialogEngine } from '../dialogs/engine.js';
 import type { Recognition } from '../nlu/recognizer.js';
-import { CONTRAST, QUESTION, REFERS_BACK, STILL_FAILING } from './messageShape.js';
+import { CHECKS_MEANING, CONTRAST, QUESTION, REFERS_BACK, STILL_FAILING } from './messageShape.js';
 import type { Moves } from './moves.js';
 import { reset, type Outcome } from './outcome.js';
 import type { ConversationState } from './state.js';
@@ -74,6 +74,16 @@ export class AfterAnswer {
     const paths = last && asked.length === 0 && ASKS_WHERE.test(text) && REFERS_BACK.test(text) ? last.answer.split('\n').filter((line) => MENU_PATH.test(line)) : [];
     const lines = [...asked, ...paths].map((line) => line.trim());
     return lines.length > 0 ? { state, replies: [{ text: content.phrases.fromLastAnswer }, { text: lines.join('\n\n') }] } : undefined;
+  }
+
+  /**
+   * "So theyre not lost?", "ok so i just leave it be?": checking what the last answer meant, which no
+   * topic claims ("explain" at most), is answered by that answer again, not "sorry that didn't help".
+   */
+  checkedAgainstAnswer(state: ConversationState, text: string): Outcome | undefined {
+    const last = this.lastAnswer(state);
+    if (!last || last.tree || !QUESTION.test(text) || !CHECKS_MEANING.test(text)) return undefined;
+    return { state, replies: [{ text: this.deps.content.phrases.againAfterAnswer }, { text: last.answer }] };
   }
 
   /**

@@ -6,7 +6,7 @@ import type { Recognition } from '../nlu/recognizer.js';
 import { AfterAnswer, type AfterAnswerDeps } from './afterAnswer.js';
 import { Feedback } from './feedback.js';
 import { Meaning, type MeaningDeps } from './meaning.js';
-import { afterContrast, afterTakingBack, answerClauses, ASKS_HOW, beforeContrast, beforeGoOn, CONTRAST, correctionOf, PUZZLED, QUESTION, REFERS_BACK, REPEATED, simplify, STILL_FAILING } from './messageShape.js';
+import { afterContrast, afterTakingBack, answerClauses, ASKS_HOW, beforeContrast, beforeGoOn, CHECKS_MEANING, CONTRAST, correctionOf, PUZZLED, QUESTION, REFERS_BACK, REPEATED, simplify, STILL_FAILING } from './messageShape.js';
 import { Moves, SMALL_TALK } from './moves.js';
 import { OutsideWalkThrough, type OutsideWalkThroughDeps } from './outsideWalkThrough.js';
 import { PartedAnswers } from './partedAnswers.js';
@@ -368,6 +368,8 @@ export class Conversation {
     const { reopen } = state;
     // "Cannot restore backup again" names the problem that was fixed: it is back, however its "cannot" reads as a rating.
     if (reopen && ((!this.deps.bareAnswer(text) && readsNoAt(this.deps, reopen, text)) || this.moves.matched(this.deps.recognize(text))?.tree === reopen.tree)) return undefined;
+    // "So theyre not lost?" checks what the answer said: no rating, however its "not" reads.
+    if (QUESTION.test(text) && CHECKS_MEANING.test(text)) return undefined;
     const helpful = this.feedback.read(text);
     return helpful === undefined ? undefined : this.feedback.acknowledge(withoutFeedback(state), about, helpful);
   }

@@ -28,6 +28,9 @@ export const ASKS_IF_NEEDED = /\b(?:do|does|will|would|should|must|shall)\s+(?:i
 /** "How do I take a screenshot?": a request for instructions, never a report of how a step went. */
 export const ASKS_HOW = /^\s*(?:how|where) (?:do|can|could|should|would) (?:i|you|we)\b/i;
 
+/** "So theyre not lost?", "ok so i just leave it?": put as a question, checking what was just said. */
+export const CHECKS_MEANING = /^\s*(?:(?:ok(?:ay)?|right|oh|ah+)[\s,]+)?(?:so|and)\s+(?:they|theyre|it|its|that|thats|this|i|we)\b/i;
+
 /** "Will I lose the apps if I skip it?": a question that points back at what the bot just said. */
 export const REFERS_BACK = /\b(?:it|its|that|this|them|those|these|they|theyre)\b/i;
 

@@ -81,7 +81,8 @@ export class OutsideWalkThrough {
     const walked = this.afterAnswer.walkThroughNext(state, text, intent);
     if (walked) return walked;
     // "Do I need to plug it in or anything before?": a question no topic surely claims, in the last answer's own words, is about it.
-    const quoted = intent?.action === 'explain' || (!intent && QUESTION.test(text)) ? this.afterAnswer.quoteLastAnswer(state, text) : undefined;
+    const unclaimed = intent?.action === 'explain' || (!intent && QUESTION.test(text));
+    const quoted = unclaimed ? (this.afterAnswer.quoteLastAnswer(state, text) ?? this.afterAnswer.checkedAgainstAnswer(state, text)) : undefined;
     if (quoted) return quoted;
     if (intent?.action === 'resume') return { state, replies: [{ text: content.phrases.nothingToResume }, this.moves.menu()] };
     if (intent?.action === 'reopen') return { state: reset(state), replies: [{ text: intent.answer }, this.moves.menu()] };

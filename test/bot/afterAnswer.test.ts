@@ -46,6 +46,14 @@ describe('a message read against the answer just given', () => {
     expect(after.backAtAnswer(initialState(), text, recognizer.recognize(text))).toBeUndefined();
   });
 
+  it('gives the last answer again for a question checking what it said, and nothing for one asking something else', () => {
+    const again = after.checkedAgainstAnswer(answered('photos_in_backup'), 'ah so they are safe then?');
+    expect(texts(again?.replies)).toEqual([content.phrases.againAfterAnswer, content.intentById.get('photos_in_backup')?.answer]);
+    expect(after.checkedAgainstAnswer(answered('photos_in_backup'), 'so they are safe then')).toBeUndefined();
+    expect(after.checkedAgainstAnswer(answered('photos_in_backup'), 'what about my videos?')).toBeUndefined();
+    expect(after.checkedAgainstAnswer(initialState(), 'so they are safe then?')).toBeUndefined();
+  });
+
   it('hears a thank-you in a story the recogniser is unsure of when thanks is its first or second guess', () => {
     const text = 'ok leaving it be then, cheers';
     const recognition = { ...recognizer.recognize(text), verdict: 'unsure' as const, candidates: [{ intent: 'goodbye', confidence: 0.52 }, { intent: 'thanks', confidence: 0.51 }, { intent: 'cancel', confidence: 0.5 }] };
