@@ -11,7 +11,7 @@ import { Moves, SMALL_TALK } from './moves.js';
 import { OutsideWalkThrough, type OutsideWalkThroughDeps } from './outsideWalkThrough.js';
 import { PartedAnswers } from './partedAnswers.js';
 import { StoryAnswers } from './storyAnswers.js';
-import { elapsedAnswer, restoreEstimate } from './restoreEstimate.js';
+import { elapsedAnswer, restoreEstimate, sizeInGigabytes } from './restoreEstimate.js';
 import { askedAndAnswered, reset, unplacedInTree, withoutFeedback, type Outcome } from './outcome.js';
 import { LOOSE_READING, readAt, readsLoosely, readsNoAt, SURE_READING, SURE_READING_OF_A_QUESTION, sureReading } from './readings.js';
 import type { ConversationState, FeedbackFor } from './state.js';
@@ -182,7 +182,7 @@ export class Conversation {
     // step's question asked again. Unless the subject rests on what was told before the question:
     // "its charging and on wifi already. should i just erase it" asks about erasing.
     const onSubject = ownSubject ? intent : asking ? this.meaning.unsureAbout(recognition, engine.aboutAt(tree)) : undefined;
-    const subject = onSubject && clauses ? (this.askedAfterTelling(tree, text, clauses) ?? onSubject) : onSubject;
+    const subject = onSubject && clauses ? (this.askedAfterTelling(text, clauses, about) ?? onSubject) : onSubject;
     if (subject) {
       return { state: { ...state, misses: 0 }, replies: [{ text: subject.answer }, this.moves.question(tree)], events: askedAndAnswered(subject.id) };
     }
@@ -238,7 +238,7 @@ export class Conversation {
     const rated = this.moves.topicsOf(tree.tree).map((id) => content.intentById.get(id)).find((intent) => intent?.hoursPerGigabyte);
     const [estimate] = rated ? restoreEstimate(rated, text, content.phrases.sizeEstimate) : [];
     if (!estimate) return undefined;
-    const told = QUESTION.test(text) ? [] : (answerClauses(text) ?? []).filter((part) => !restoreEstimate(rated as Intent, part, content.phrases.sizeEstimate).length);
+    const told = QUESTION.test(text) ? [] : (answerClauses(text) ?? []).filter((part) => sizeInGigabytes(part) === undefined);
     const answer = told.map((part) => readAt(this.deps, tree, part)).find((reading) => reading && reading.score >= SURE_READING);
     if (!answer) return { state, replies: [estimate, this.moves.question(tree)] };
     const moved = this.moves.advance(state, engine.choose(tree, answer.index));
@@ -255,7 +255,7 @@ export class Conversation {
     const meant = afterTakingBack(text) ?? correctionOf(text);
     if (!meant || !UNTRIED.test(meant)) return undefined;
     const topic = this.moves.matched(this.deps.recognize(meant));
-    const names = (at: TreeState) => (topic !== undefined && engine.aboutAt(at).includes(topic.id)) || this.parts.triedIn(at.tree, meant, at.node);
+    const names = (at: TreeState) => (topic !== undefined && engine.aboutAt(at).includes(topic.id)) || this.parts.triedAt(at, meant);
     let at: TreeState | undefined = tree;
     while (at && !names(at)) {
       const back = engine.back(at);
@@ -287,15 +287,14 @@ export class Conversation {
 
   /**
    * The topic the question of a message asks about, from its first question clause on, when things
-   * told come before it and it surely names a topic of its own, with no walk-through, that this step
-   * is not about.
+   * told come before it and it surely names a topic of its own, with no walk-through, that is not
+   * `about` this step or walk-through.
    */
-  private askedAfterTelling(tree: TreeState, text: string, clauses: readonly string[]): Intent | undefined {
+  private askedAfterTelling(text: string, clauses: readonly string[], about: ReadonlySet<string>): Intent | undefined {
     const first = clauses.findIndex((clause) => QUESTION.test(clause));
     const from = first > 0 ? text.indexOf(clauses[first] ?? '') : -1;
     const topic = from > 0 ? this.moves.matched(this.deps.recognize(text.slice(from))) : undefined;
-    const about = [...this.moves.topicsOf(tree.tree), ...this.deps.engine.aboutAt(tree)];
-    return topic && !topic.action && !topic.tree && !about.includes(topic.id) ? topic : undefined;
+    return topic && !topic.action && !topic.tree && !about.has(topic.id) ? topic : undefined;
   }
 
   private askHowItWent(state: ConversationState, tree: TreeState): Outcome {

@@ -51,15 +51,13 @@ export class Meaning {
     if (intent?.action && UNLESS_ASKED_IF_NEEDED.has(intent.action) && ASKS_IF_NEEDED.test(text)) return undefined;
     // "Can I stop it?" asks whether the restore can be stopped, when that topic is surely the runner-up;
     // without one ("can i cancel it"), it is the command.
-    const [, next] = recognition.candidates;
-    const asked = intent?.action && UNLESS_ASKED_IF_NEEDED.has(intent.action) && ASKS_IF_ALLOWED.test(text) ? this.deps.content.intentById.get(next?.intent ?? '') : undefined;
-    if (asked && !asked.action && (next?.confidence ?? 0) >= this.deps.content.recognizer.threshold) return asked;
+    const asked = intent?.action && UNLESS_ASKED_IF_NEEDED.has(intent.action) && ASKS_IF_ALLOWED.test(text) ? this.sureRunnerUp(recognition) : undefined;
+    if (asked && !asked.action) return asked;
     // "Can I stop it and do it later?" leans to goodbye on "later" alone; asked, it is no goodbye unless
     // it says one. "What's a good film to watch tonight?" is then what the runner-up says: out of scope.
     if (intent?.action === 'goodbye' && QUESTION.test(text) && !this.afterAnswer.saysGoodbye(text)) {
-      const [, next] = recognition.candidates;
-      const outside = next ? this.deps.content.intentById.get(next.intent) : undefined;
-      return outside?.action === 'none' && (next?.confidence ?? 0) >= this.deps.content.recognizer.threshold ? outside : undefined;
+      const outside = this.sureRunnerUp(recognition);
+      return outside?.action === 'none' ? outside : undefined;
     }
     if (intent && intent.action !== 'none') return intent;
     const frustration = this.moves.intentFor('frustration');
@@ -120,6 +118,12 @@ export class Meaning {
     const { threshold } = this.deps.content.recognizer;
     const asides = clauses.filter((clause) => clause !== only);
     return second?.intent === intent.id && asides.every((aside) => this.deps.recognize(aside).confidence < threshold) ? intent : undefined;
+  }
+
+  /** The recogniser's second guess, when it is as sure of it as of a match. */
+  private sureRunnerUp(recognition: Recognition): Intent | undefined {
+    const [, next] = recognition.candidates;
+    return next && next.confidence >= this.deps.content.recognizer.threshold ? this.deps.content.intentById.get(next.intent) : undefined;
   }
 
   /** The recogniser's first guess, when it is unsure but that guess is one of `topics`. */

@@ -44,10 +44,10 @@ export class OutsideWalkThrough {
 
   respond(state: ConversationState, text: string, recognition: Recognition): Outcome {
     const { content } = this.deps;
-    const asked = this.meaning.askedPart(text, recognition);
     // Out of scope as a whole but for an aside, the question is what the message means.
-    const whole = recognition.verdict === 'out_of_scope' && asked ? asked : (this.meaning.meant(recognition, text) ?? this.afterAnswer.signedOff(recognition, text));
-    const intent = whole ?? asked;
+    const outside = recognition.verdict === 'out_of_scope';
+    const whole = (outside ? this.meaning.askedPart(text, recognition) : undefined) ?? this.meaning.meant(recognition, text) ?? this.afterAnswer.signedOff(recognition, text);
+    const intent = whole ?? (outside ? undefined : this.meaning.askedPart(text, recognition));
     const person = this.meaning.askedForPerson(state, text, intent);
     if (person) return person;
     const { suspended, reopen } = state;

@@ -118,9 +118,9 @@ export class PartedAnswers {
     return parts && !QUESTION.test(text) ? this.pastDone({ state: { ...state, tree }, replies: [] }, parts, LISTED_STEPS) : undefined;
   }
 
-  /** Whether a part names a step of a walk-through (the one at `node`, or any) as tried (see triedAt). */
-  triedIn(treeId: string, part: string, node?: string): boolean {
-    return this.stepsOf(treeId).some((step) => (node === undefined || step.node === node) && this.triedAt(step, part));
+  /** Whether a part names a step of a walk-through as tried (see triedAt). */
+  triedIn(treeId: string, part: string): boolean {
+    return this.stepsOf(treeId).some((step) => this.triedAt(step, part));
   }
 
   /** Every step of a walk-through that asks something, as if open there. */
@@ -182,11 +182,11 @@ export class PartedAnswers {
   }
 
   /** Whether a part names this step, in its own words only, as tried: "tried another backup" (without luck, or the customer would not be asking), or its "no" ("all 3 backups fail"). */
-  private triedAt(tree: TreeState, told: string): boolean {
+  triedAt(tree: TreeState, told: string): boolean {
     const choices = this.deps.engine.choicesAt(tree);
     // "Restarted the phone" is "restarted it": the device is what every step is done to. How often
     // ("twice"), when ("already") and a preface ("before you ask") say nothing of which step.
-    const part = told.replace(THE_DEVICE, 'it').replace(new RegExp(REPEATED.source, 'gi'), '').replace(new RegExp(ALREADY.source, 'gi'), '').replace(PREFACE, '').replace(/\s+/g, ' ').trim();
+    const part = told.replace(THE_DEVICE, 'it').replace(EVERY_REPEATED, '').replace(EVERY_ALREADY, '').replace(PREFACE, '').replace(/\s+/g, ' ').trim();
     if (this.deps.reportsDoing(choices, part)) return true;
     const reading = this.deps.readChoice(choices, part);
     // "Checked my wifi", "cleared 30gb of space": the subject of a step that asks for something to be
@@ -338,5 +338,8 @@ const PREFACE = /^(?:before you ask|just so you know|for the record|fyi|btw|by t
 
 /** A step done before the message that tells it. */
 const ALREADY = /\balready\b/i;
+/** Every "twice", "5 times" and every "already" in a part: they say nothing of which step. */
+const EVERY_REPEATED = new RegExp(REPEATED.source, 'gi');
+const EVERY_ALREADY = new RegExp(ALREADY.source, 'gi');
 /** Words saying a step was tried, whatever came of it. */
 const TRIED = /\b(?:tried|done|did|checked)\b/i;

@@ -14,7 +14,8 @@ const DURATION = /(?<![\w.,])(\d{1,4}(?:[.,]\d{1,2})?|an?|one|two|three|four|fiv
 const NUMBER_WORDS: Readonly<Record<string, number>> = { a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12 };
 const HOURS_PER: Readonly<Record<string, number>> = { m: 1 / 60, h: 1, d: 24, w: 168 };
 
-function sizeInGigabytes(text: string): number | undefined {
+/** The size of a backup a message gives, in gigabytes ("64 GB", "12 gigs"). */
+export function sizeInGigabytes(text: string): number | undefined {
   const match = SIZE.exec(text);
   if (!match?.[1] || !match[2]) return undefined;
   const value = Number(match[1].replace(',', '.'));
