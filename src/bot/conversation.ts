@@ -1,19 +1,18 @@
 import type { Intent } from '../content/types.js';
 import { ordinalIn } from '../dialogs/choiceMatcher.js';
 import type { TreeState } from '../dialogs/engine.js';
-import type { ChoiceReading } from '../nlu/choiceReader.js';
 import type { Recognition } from '../nlu/recognizer.js';
 import { AfterAnswer, type AfterAnswerDeps } from './afterAnswer.js';
 import { Feedback } from './feedback.js';
 import { Meaning, type MeaningDeps } from './meaning.js';
-import { afterContrast, afterTakingBack, answerClauses, ASKS_HOW, beforeContrast, beforeGoOn, CHECKS_MEANING, CONTRAST, correctionOf, PUZZLED, QUESTION, REFERS_BACK, REPEATED, simplify, STILL_FAILING } from './messageShape.js';
+import { answerClauses, ASKS_HOW, beforeGoOn, CHECKS_MEANING, CONTRAST, correctionOf, PUZZLED, QUESTION, REFERS_BACK, REPEATED, simplify } from './messageShape.js';
 import { Moves, SMALL_TALK } from './moves.js';
 import { OutsideWalkThrough, type OutsideWalkThroughDeps } from './outsideWalkThrough.js';
 import { PartedAnswers } from './partedAnswers.js';
+import { StepReadings } from './stepReadings.js';
 import { StoryAnswers } from './storyAnswers.js';
-import { elapsedAnswer, restoreEstimate, sizeInGigabytes } from './restoreEstimate.js';
 import { askedAndAnswered, reset, unplacedInTree, withoutFeedback, type Outcome } from './outcome.js';
-import { LOOSE_READING, readAt, readsLoosely, readsNoAt, SURE_READING, SURE_READING_OF_A_QUESTION, sureReading } from './readings.js';
+import { LOOSE_READING, readsLoosely, readsNoAt, SURE_READING_OF_A_QUESTION, sureReading } from './readings.js';
 import type { ConversationState, FeedbackFor } from './state.js';
 import type { Reply } from './types.js';
 
@@ -25,9 +24,6 @@ export interface ConversationDeps extends OutsideWalkThroughDeps, AfterAnswerDep
   /** Masks personal data (REDACT_PII) in the question kept in the state for feedback. */
   readonly redact?: (text: string) => string;
 }
-
-/** "Never tried the others", "i only tried the newest one": a step taken back as not done. */
-const UNTRIED = /\b(?:never|not|didn'?t|did not|haven'?t|have not)\s+(?:\w+\s+)?(?:tried|try|done|do)\b|\bonly (?:tried|did)\b/i;
 
 /** A topic recognised this surely is asked about, even when the message also reads loosely as an answer. */
 const SURE_TOPIC = 0.85;
@@ -41,7 +37,8 @@ const SURE_TOPIC = 0.85;
  * means whole (its intent, a person asked for, a sure command) is in meaning.ts, what each reading
  * leads to (a step, a topic, a command) in moves.ts, messages in several parts (two answers, an
  * answer and a question, the next step's answer given early, steps already tried) in
- * partedAnswers.ts, an answer hidden in a story or beside an aside in storyAnswers.ts, a follow-up
+ * partedAnswers.ts, an answer hidden in a story or beside an aside in storyAnswers.ts, readings its
+ * choices' words miss (a time worked out, a step taken back, a correction) in stepReadings.ts, a follow-up
  * on the answer just given in afterAnswer.ts, and feedback on an answer in feedback.ts.
  */
 export class Conversation {
@@ -52,12 +49,14 @@ export class Conversation {
   private readonly stories: StoryAnswers;
   private readonly meaning: Meaning;
   private readonly outside: OutsideWalkThrough;
+  private readonly steps: StepReadings;
 
   constructor(private readonly deps: ConversationDeps) {
     this.moves = new Moves(deps);
     this.parts = new PartedAnswers(deps, this.moves);
     this.afterAnswer = new AfterAnswer(deps, this.moves);
     this.stories = new StoryAnswers(deps, this.moves);
+    this.steps = new StepReadings(deps, this.moves, this.parts);
     this.meaning = new Meaning(deps, this.moves, this.afterAnswer);
     this.outside = new OutsideWalkThrough(deps, this.moves, this.meaning, this.parts, this.afterAnswer, (state, tree, text, recognition) => this.inTree(state, tree, text, recognition));
     this.feedback = new Feedback(deps.content, deps.readChoice);
@@ -97,11 +96,11 @@ export class Conversation {
       if (no) return no;
       if (this.deps.reportsDoing(choices, text)) return this.askHowItWent(state, tree);
     }
-    const timed = this.elapsed(state, tree, text) ?? this.sizeAsked(state, tree, text);
+    const timed = this.steps.elapsed(state, tree, text) ?? this.steps.sizeAsked(state, tree, text);
     if (timed) return timed;
     const explain = PUZZLED.test(text) ? this.moves.intentFor('explain') : undefined;
     if (explain) return this.moves.explainStep(state, tree, explain.answer);
-    const reading = ASKS_HOW.test(text) ? null : this.newsOf(tree, text);
+    const reading = ASKS_HOW.test(text) ? null : this.steps.newsOf(tree, text);
     const asking = QUESTION.test(text);
     const intent = this.meaning.meantInWalkThrough(recognition, text) ?? this.afterAnswer.signedOff(recognition, text);
     // "start over" shares "start" with "the restore started": a command the recogniser is sure of
@@ -119,7 +118,7 @@ export class Conversation {
     }
     const person = this.meaning.askedForPerson(state, text, intent);
     if (person) return person;
-    const corrected = asking ? undefined : (this.untriedStep(state, tree, text) ?? this.correction(state, tree, text));
+    const corrected = asking ? undefined : (this.steps.untriedStep(state, tree, text) ?? this.steps.correction(state, tree, text));
     if (corrected) return corrected;
     const listed = asking ? undefined : this.parts.stepsListed(state, tree, text);
     if (listed) return listed;
@@ -182,7 +181,7 @@ export class Conversation {
     // step's question asked again. Unless the subject rests on what was told before the question:
     // "its charging and on wifi already. should i just erase it" asks about erasing.
     const onSubject = ownSubject ? intent : asking ? this.meaning.unsureAbout(recognition, engine.aboutAt(tree)) : undefined;
-    const subject = onSubject && clauses ? (this.askedAfterTelling(text, clauses, about) ?? onSubject) : onSubject;
+    const subject = onSubject && clauses ? (this.steps.askedAfterTelling(text, clauses, about) ?? onSubject) : onSubject;
     if (subject) {
       return { state: { ...state, misses: 0 }, replies: [{ text: subject.answer }, this.moves.question(tree)], events: askedAndAnswered(subject.id) };
     }
@@ -212,112 +211,8 @@ export class Conversation {
     return this.moves.reprompt(state, text);
   }
 
-  /**
-   * "10 hours for 3gb" where the step compares the time a restore has run with its size: worked out,
-   * not read from the words, and the estimate said first so the customer sees why.
-   */
-  private elapsed(state: ConversationState, tree: TreeState, text: string): Outcome | undefined {
-    const { engine, content } = this.deps;
-    const check = engine.elapsedAt(tree);
-    const answer = check ? elapsedAnswer(check, text, state.askedText ?? '', content.phrases.sizeEstimate) : undefined;
-    const index = answer ? engine.choicesAt(tree).findIndex((choice) => choice.label === answer.label) : -1;
-    if (!answer || index < 0) return undefined;
-    const outcome = this.moves.advance(state, engine.choose(tree, index));
-    return { ...outcome, replies: [answer.estimate, ...outcome.replies] };
-  }
-
-  /**
-   * "So how many hours for 12 gigs roughly?" inside the walk-through of a topic with a restore rate:
-   * the estimate for that size, and the step's question again. Told rather than asked ("backup is
-   * about 12gb"), when it answers nothing here: read as a topic, "backup is" started the no-backups one.
-   * Told beside the step's answer ("backup is like 40gb. im at home"), the estimate, then the answer.
-   */
-  private sizeAsked(state: ConversationState, tree: TreeState, text: string): Outcome | undefined {
-    if (!QUESTION.test(text) && (readAt(this.deps, tree, text)?.score ?? 0) >= LOOSE_READING) return undefined;
-    const { content, engine } = this.deps;
-    const rated = this.moves.topicsOf(tree.tree).map((id) => content.intentById.get(id)).find((intent) => intent?.hoursPerGigabyte);
-    const [estimate] = rated ? restoreEstimate(rated, text, content.phrases.sizeEstimate) : [];
-    if (!estimate) return undefined;
-    const told = QUESTION.test(text) ? [] : (answerClauses(text) ?? []).filter((part) => sizeInGigabytes(part) === undefined);
-    const answer = told.map((part) => readAt(this.deps, tree, part)).find((reading) => reading && reading.score >= SURE_READING);
-    if (!answer) return { state, replies: [estimate, this.moves.question(tree)] };
-    const moved = this.moves.advance(state, engine.choose(tree, answer.index));
-    return { ...moved, replies: [estimate, ...moved.replies] };
-  }
-
-  /**
-   * "Wait actually no, i only tried the newest backup, never tried the others": a step gone past, or
-   * the open one, taken back as never tried is where the walk-through goes back to, its question
-   * asked again. The step is the latest one whose subject the words taken back name.
-   */
-  private untriedStep(state: ConversationState, tree: TreeState, text: string): Outcome | undefined {
-    const { engine, content } = this.deps;
-    const meant = afterTakingBack(text) ?? correctionOf(text);
-    if (!meant || !UNTRIED.test(meant)) return undefined;
-    const topic = this.moves.matched(this.deps.recognize(meant));
-    const names = (at: TreeState) => (topic !== undefined && engine.aboutAt(at).includes(topic.id)) || this.parts.triedAt(at, meant);
-    let at: TreeState | undefined = tree;
-    while (at && !names(at)) {
-      const back = engine.back(at);
-      at = back?.status === 'waiting' ? back.state : undefined;
-    }
-    if (!at) return undefined;
-    const restated = this.moves.restate({ ...state, tree: at }, at);
-    return { ...restated, replies: [{ text: content.phrases.stepUntried }, ...restated.replies] };
-  }
-
-  /**
-   * "Wait, actually no, I'm home", "sorry, I meant yes, another backup worked": the answer to the
-   * step before, taken back and given again. Only when what was meant reads surely as another
-   * answer than the one given there, and better there than as an answer to the open step.
-   */
-  private correction(state: ConversationState, tree: TreeState, text: string): Outcome | undefined {
-    const { engine, content } = this.deps;
-    const meant = correctionOf(text);
-    const previous = meant ? engine.back(tree) : undefined;
-    if (!meant || previous?.status !== 'waiting') return undefined;
-    const there = readAt(this.deps, previous.state, meant);
-    const here = readAt(this.deps, tree, meant);
-    const given = tree.path[previous.state.path.length]?.answer;
-    if (!there || there.score < SURE_READING || engine.choicesAt(previous.state)[there.index]?.label === given) return undefined;
-    if (here && here.score >= there.score) return undefined;
-    const outcome = this.moves.advance({ ...state, tree: previous.state }, engine.choose(previous.state, there.index));
-    return { ...outcome, replies: [{ text: content.phrases.answerChanged }, ...outcome.replies] };
-  }
-
-  /**
-   * The topic the question of a message asks about, from its first question clause on, when things
-   * told come before it and it surely names a topic of its own, with no walk-through, that is not
-   * `about` this step or walk-through.
-   */
-  private askedAfterTelling(text: string, clauses: readonly string[], about: ReadonlySet<string>): Intent | undefined {
-    const first = clauses.findIndex((clause) => QUESTION.test(clause));
-    const from = first > 0 ? text.indexOf(clauses[first] ?? '') : -1;
-    const topic = from > 0 ? this.moves.matched(this.deps.recognize(text.slice(from))) : undefined;
-    return topic && !topic.action && !topic.tree && !about.has(topic.id) ? topic : undefined;
-  }
-
   private askHowItWent(state: ConversationState, tree: TreeState): Outcome {
     return { state, replies: [{ text: this.deps.content.phrases.howDidItGo }, this.moves.question(tree)] };
-  }
-
-  /**
-   * The reading of a message set against itself is the reading of what follows the contrast, when
-   * that part surely answers: in "it's plugged in and on wifi but they keep coming" the news is that
-   * the alerts keep coming, not the power and Wi-Fi the step asked for.
-   */
-  private newsOf(tree: TreeState, text: string): ChoiceReading | null {
-    // "How long does it take once it actually works?": inside a question no word takes anything back.
-    if (QUESTION.test(text)) return readAt(this.deps, tree, text);
-    const after = afterTakingBack(text) ?? afterContrast(text);
-    const news = after && !QUESTION.test(after) ? readAt(this.deps, tree, after) : null;
-    if (news && news.score >= SURE_READING) return news;
-    // "Connected to wifi yeah but it keeps saying the same error": news that the problem is still
-    // there is what a "no" told before it says, however its own words ("keeps") lean elsewhere.
-    const before = after && !afterTakingBack(text) && STILL_FAILING.test(after) ? beforeContrast(text) : undefined;
-    const told = before ? readAt(this.deps, tree, before) : null;
-    if (told && told.score >= SURE_READING && this.deps.engine.choicesAt(tree)[told.index]?.means === 'no') return told;
-    return readAt(this.deps, tree, text);
   }
 
   /** An agent hands the conversation back into a topic: the topic starts as if the customer asked. */

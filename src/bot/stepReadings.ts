@@ -1,0 +1,131 @@
+import type { Intent } from '../content/types.js';
+import type { TreeState } from '../dialogs/engine.js';
+import type { ChoiceReading } from '../nlu/choiceReader.js';
+import { afterContrast, afterTakingBack, answerClauses, beforeContrast, correctionOf, QUESTION, STILL_FAILING } from './messageShape.js';
+import type { Moves } from './moves.js';
+import type { Outcome } from './outcome.js';
+import type { PartedAnswers, PartedAnswersDeps } from './partedAnswers.js';
+import { elapsedAnswer, restoreEstimate, sizeInGigabytes } from './restoreEstimate.js';
+import { LOOSE_READING, readAt, SURE_READING } from './readings.js';
+import type { ConversationState } from './state.js';
+
+/** "Never tried the others", "i only tried the newest one": a step taken back as not done. */
+const UNTRIED = /\b(?:never|not|didn'?t|did not|haven'?t|have not)\s+(?:\w+\s+)?(?:tried|try|done|do)\b|\bonly (?:tried|did)\b/i;
+
+/**
+ * Readings of a message against the open step that its choices' words alone miss: a time or a size
+ * worked out, a step taken back as never tried, the answer before corrected, the news after a
+ * contrast, and a question asked after things told. Each leaves the message to the next reading
+ * (undefined) unless it applies.
+ */
+export class StepReadings {
+  constructor(
+    private readonly deps: PartedAnswersDeps,
+    private readonly moves: Moves,
+    private readonly parts: PartedAnswers,
+  ) {}
+
+  /**
+   * "10 hours for 3gb" where the step compares the time a restore has run with its size: worked out,
+   * not read from the words, and the estimate said first so the customer sees why.
+   */
+  elapsed(state: ConversationState, tree: TreeState, text: string): Outcome | undefined {
+    const { engine, content } = this.deps;
+    const check = engine.elapsedAt(tree);
+    const answer = check ? elapsedAnswer(check, text, state.askedText ?? '', content.phrases.sizeEstimate) : undefined;
+    const index = answer ? engine.choicesAt(tree).findIndex((choice) => choice.label === answer.label) : -1;
+    if (!answer || index < 0) return undefined;
+    const outcome = this.moves.advance(state, engine.choose(tree, index));
+    return { ...outcome, replies: [answer.estimate, ...outcome.replies] };
+  }
+
+  /**
+   * "So how many hours for 12 gigs roughly?" inside the walk-through of a topic with a restore rate:
+   * the estimate for that size, and the step's question again. Told rather than asked ("backup is
+   * about 12gb"), when it answers nothing here: read as a topic, "backup is" started the no-backups one.
+   * Told beside the step's answer ("backup is like 40gb. im at home"), the estimate, then the answer.
+   */
+  sizeAsked(state: ConversationState, tree: TreeState, text: string): Outcome | undefined {
+    if (!QUESTION.test(text) && (readAt(this.deps, tree, text)?.score ?? 0) >= LOOSE_READING) return undefined;
+    const { content, engine } = this.deps;
+    const rated = this.moves.topicsOf(tree.tree).map((id) => content.intentById.get(id)).find((intent) => intent?.hoursPerGigabyte);
+    const [estimate] = rated ? restoreEstimate(rated, text, content.phrases.sizeEstimate) : [];
+    if (!estimate) return undefined;
+    const told = QUESTION.test(text) ? [] : (answerClauses(text) ?? []).filter((part) => sizeInGigabytes(part) === undefined);
+    const answer = told.map((part) => readAt(this.deps, tree, part)).find((reading) => reading && reading.score >= SURE_READING);
+    if (!answer) return { state, replies: [estimate, this.moves.question(tree)] };
+    const moved = this.moves.advance(state, engine.choose(tree, answer.index));
+    return { ...moved, replies: [estimate, ...moved.replies] };
+  }
+
+  /**
+   * "Wait actually no, i only tried the newest backup, never tried the others": a step gone past, or
+   * the open one, taken back as never tried is where the walk-through goes back to, its question
+   * asked again. The step is the latest one whose subject the words taken back name.
+   */
+  untriedStep(state: ConversationState, tree: TreeState, text: string): Outcome | undefined {
+    const { engine, content } = this.deps;
+    const meant = afterTakingBack(text) ?? correctionOf(text);
+    if (!meant || !UNTRIED.test(meant)) return undefined;
+    const topic = this.moves.matched(this.deps.recognize(meant));
+    const names = (at: TreeState) => (topic !== undefined && engine.aboutAt(at).includes(topic.id)) || this.parts.triedAt(at, meant);
+    let at: TreeState | undefined = tree;
+    while (at && !names(at)) {
+      const back = engine.back(at);
+      at = back?.status === 'waiting' ? back.state : undefined;
+    }
+    if (!at) return undefined;
+    const restated = this.moves.restate({ ...state, tree: at }, at);
+    return { ...restated, replies: [{ text: content.phrases.stepUntried }, ...restated.replies] };
+  }
+
+  /**
+   * "Wait, actually no, I'm home", "sorry, I meant yes, another backup worked": the answer to the
+   * step before, taken back and given again. Only when what was meant reads surely as another
+   * answer than the one given there, and better there than as an answer to the open step.
+   */
+  correction(state: ConversationState, tree: TreeState, text: string): Outcome | undefined {
+    const { engine, content } = this.deps;
+    const meant = correctionOf(text);
+    const previous = meant ? engine.back(tree) : undefined;
+    if (!meant || previous?.status !== 'waiting') return undefined;
+    const there = readAt(this.deps, previous.state, meant);
+    const here = readAt(this.deps, tree, meant);
+    const given = tree.path[previous.state.path.length]?.answer;
+    if (!there || there.score < SURE_READING || engine.choicesAt(previous.state)[there.index]?.label === given) return undefined;
+    if (here && here.score >= there.score) return undefined;
+    const outcome = this.moves.advance({ ...state, tree: previous.state }, engine.choose(previous.state, there.index));
+    return { ...outcome, replies: [{ text: content.phrases.answerChanged }, ...outcome.replies] };
+  }
+
+  /**
+   * The topic the question of a message asks about, from its first question clause on, when things
+   * told come before it and it surely names a topic of its own, with no walk-through, that is not
+   * `about` this step or walk-through.
+   */
+  askedAfterTelling(text: string, clauses: readonly string[], about: ReadonlySet<string>): Intent | undefined {
+    const first = clauses.findIndex((clause) => QUESTION.test(clause));
+    const from = first > 0 ? text.indexOf(clauses[first] ?? '') : -1;
+    const topic = from > 0 ? this.moves.matched(this.deps.recognize(text.slice(from))) : undefined;
+    return topic && !topic.action && !topic.tree && !about.has(topic.id) ? topic : undefined;
+  }
+
+  /**
+   * The reading of a message set against itself is the reading of what follows the contrast, when
+   * that part surely answers: in "it's plugged in and on wifi but they keep coming" the news is that
+   * the alerts keep coming, not the power and Wi-Fi the step asked for.
+   */
+  newsOf(tree: TreeState, text: string): ChoiceReading | null {
+    // "How long does it take once it actually works?": inside a question no word takes anything back.
+    if (QUESTION.test(text)) return readAt(this.deps, tree, text);
+    const after = afterTakingBack(text) ?? afterContrast(text);
+    const news = after && !QUESTION.test(after) ? readAt(this.deps, tree, after) : null;
+    if (news && news.score >= SURE_READING) return news;
+    // "Connected to wifi yeah but it keeps saying the same error": news that the problem is still
+    // there is what a "no" told before it says, however its own words ("keeps") lean elsewhere.
+    const before = after && !afterTakingBack(text) && STILL_FAILING.test(after) ? beforeContrast(text) : undefined;
+    const told = before ? readAt(this.deps, tree, before) : null;
+    if (told && told.score >= SURE_READING && this.deps.engine.choicesAt(tree)[told.index]?.means === 'no') return told;
+    return readAt(this.deps, tree, text);
+  }
+}
