@@ -87,6 +87,8 @@ export class Conversation {
     // "Ok theres enough. now what": the answer says what comes next; its "now what" is no question of its own.
     const answer = beforeGoOn(text);
     if (answer) return this.inTree(state, tree, answer, this.deps.recognize(answer));
+    const planned = this.steps.planned(state, tree, text);
+    if (planned) return planned;
     // "Done that", "yep, restarted it": read as a yes, the walk-through would close as fixed, and "ok
     // done" as a goodbye would end it; neither says how it went, which is what the step asks. Done
     // again and again ("restarted it 5 times", "restarted twice already"), it did not help.

@@ -112,6 +112,11 @@ export class Moves {
         return this.progress(state, intent);
       case 'frustration':
         return this.soothe(state, intent);
+      case 'thanks':
+        // Inside a walk-through a thank-you is no goodbye: "anything else?" would ask past the open step.
+        return state.tree
+          ? { state: { ...state, fallbacks: 0 }, replies: [{ text: phrases.welcomeInTree }, this.question(state.tree)] }
+          : { state: { ...state, fallbacks: 0 }, replies: [{ text: intent.answer }] };
       case 'describe':
         // "It's not working" inside a walk-through is an answer the step could not place; outside
         // one, the customer is asked what they see, with the most common problems to pick from.

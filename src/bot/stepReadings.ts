@@ -1,7 +1,7 @@
 import type { Intent } from '../content/types.js';
 import type { TreeState } from '../dialogs/engine.js';
 import type { ChoiceReading } from '../nlu/choiceReader.js';
-import { afterContrast, afterTakingBack, answerClauses, beforeContrast, correctionOf, QUESTION, STILL_FAILING } from './messageShape.js';
+import { afterContrast, afterTakingBack, answerClauses, beforeContrast, correctionOf, PLANNED, QUESTION, STILL_FAILING, storyClauses } from './messageShape.js';
 import type { Moves } from './moves.js';
 import type { Outcome } from './outcome.js';
 import type { PartedAnswers, PartedAnswersDeps } from './partedAnswers.js';
@@ -11,6 +11,9 @@ import type { ConversationState } from './state.js';
 
 /** "Never tried the others", "i only tried the newest one": a step taken back as not done. */
 const UNTRIED = /\b(?:never|not|didn'?t|did not|haven'?t|have not)\s+(?:\w+\s+)?(?:tried|try|done|do)\b|\bonly (?:tried|did)\b/i;
+
+/** A plan for another time, which leaves the walk-through for now. */
+const LATER = /\b(?:later|tomorrow|tonight|another time|next week|in the morning|after work)\b/i;
 
 /**
  * Readings of a message against the open step that its choices' words alone miss: a time or a size
@@ -24,6 +27,19 @@ export class StepReadings {
     private readonly moves: Moves,
     private readonly parts: PartedAnswers,
   ) {}
+
+  /**
+   * "Ok ill try an older backup and let you know": the step about to be tried, not yet done, so its
+   * question waits. Read as an answer, "another one" in it said that another backup worked. Unless a
+   * clause beside the plan answers ("ill try the older one, the wifi is fine tho"), or the plan is
+   * for later ("ill try again tomorrow"): a goodbye.
+   */
+  planned(state: ConversationState, tree: TreeState, text: string): Outcome | undefined {
+    if (QUESTION.test(text) || !PLANNED.test(text) || LATER.test(text)) return undefined;
+    const told = storyClauses(text).filter((part) => !PLANNED.test(part));
+    if (told.some((part) => (readAt(this.deps, tree, part)?.score ?? 0) >= LOOSE_READING)) return undefined;
+    return { state, replies: [{ text: this.deps.content.phrases.whenTried }, this.moves.question(tree)] };
+  }
 
   /**
    * "10 hours for 3gb" where the step compares the time a restore has run with its size: worked out,

@@ -141,6 +141,8 @@ export const botFileSchema = z.strictObject({
     unsureAfterAnswer: text,
     /** A step the customer takes back as never tried, gone back to. */
     stepUntried: text,
+    welcomeInTree: text,
+    whenTried: text,
     /** The same, for a question the recogniser is unsure of rather than sure is outside the bot. */
     againAfterAnswer: text,
     /** An answer that is one step of a walk-through did not help: `{tree}` is the walk-through carried on. */

@@ -19,6 +19,14 @@ function failedSteps(times: number): TreeState {
 }
 
 describe('readings of a message against the open step beyond its choices words', () => {
+  it('keeps the step open for a step about to be tried, but not for an answer beside the plan, a plan for later or a question', () => {
+    const { state, tree } = openAt('intro');
+    expect(steps.planned(state, tree, 'ok ill try an older backup and let you know')?.replies[0]?.text).toBe(deps.content.phrases.whenTried);
+    expect(steps.planned(state, tree, 'ill try again, same error with all of them')).toBeUndefined();
+    expect(steps.planned(state, tree, "never mind, i'll try again tomorrow")).toBeUndefined();
+    expect(steps.planned(state, tree, 'will it delete my photos')).toBeUndefined();
+  });
+
   it('goes back to a step gone past when it is taken back as never tried, and only then', () => {
     const tree = failedSteps(2);
     expect(tree.node).toBe('storage');
