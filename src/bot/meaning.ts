@@ -11,6 +11,9 @@ const COMMANDS: ReadonlySet<string> = new Set(['cancel', 'restart', 'resume', 'h
 const SURE_COMMAND = 0.9;
 /** Commands whose words also ask about the restore: "do I have to start over?" is no "start over". */
 const UNLESS_ASKED_IF_NEEDED: ReadonlySet<string> = new Set(['restart', 'cancel']);
+/** How sure, and how far above the third, a runner-up must be to be what a command's words asked as a question mean. */
+const CLEAR_RUNNER_UP = 0.45;
+const ABOVE_THE_REST = 0.15;
 /** "Can I stop it?", "could we start it again?": asking whether something may be done, not telling the bot to do it. */
 const ASKS_IF_ALLOWED = /\b(?:can|could|may)\s+(?:i|we)\s+(?:just\s+)?(?:stop|cancel|start|restart|pause)\b/i;
 /**
@@ -49,9 +52,9 @@ export class Meaning {
   meant(recognition: Recognition, text: string): Intent | undefined {
     const intent = this.moves.matched(recognition);
     if (intent?.action && UNLESS_ASKED_IF_NEEDED.has(intent.action) && ASKS_IF_NEEDED.test(text)) return undefined;
-    // "Can I stop it?" asks whether the restore can be stopped, when that topic is surely the runner-up;
-    // without one ("can i cancel it"), it is the command.
-    const asked = intent?.action && UNLESS_ASKED_IF_NEEDED.has(intent.action) && ASKS_IF_ALLOWED.test(text) ? this.sureRunnerUp(recognition) : undefined;
+    // "Can I stop it?" asks whether the restore can be stopped, when that topic is the runner-up well
+    // clear of the rest; without one ("can i cancel it"), it is the command.
+    const asked = intent?.action && UNLESS_ASKED_IF_NEEDED.has(intent.action) && ASKS_IF_ALLOWED.test(text) ? this.clearRunnerUp(recognition) : undefined;
     if (asked && !asked.action) return asked;
     // "Can I stop it and do it later?" leans to goodbye on "later" alone; asked, it is no goodbye unless
     // it says one. "What's a good film to watch tonight?" is then what the runner-up says: out of scope.
@@ -118,6 +121,17 @@ export class Meaning {
     const { threshold } = this.deps.content.recognizer;
     const asides = clauses.filter((clause) => clause !== only);
     return second?.intent === intent.id && asides.every((aside) => this.deps.recognize(aside).confidence < threshold) ? intent : undefined;
+  }
+
+  /**
+   * The recogniser's second guess, when it stands well above the guesses after it: a command's words
+   * asked as a question ("can i stop it tho") leave the topic asked about second, between 0.45 and a
+   * match, with the rest near the floor of about 0.3.
+   */
+  private clearRunnerUp(recognition: Recognition): Intent | undefined {
+    const [, next, third] = recognition.candidates;
+    const clear = next && next.confidence >= CLEAR_RUNNER_UP && next.confidence - (third?.confidence ?? 0) >= ABOVE_THE_REST;
+    return clear ? this.deps.content.intentById.get(next.intent) : undefined;
   }
 
   /** The recogniser's second guess, when it is as sure of it as of a match. */

@@ -22,8 +22,11 @@ export function beforeGoOn(text: string): string | undefined {
   return before.length > 0 ? before : undefined;
 }
 
-/** "Do I have to start over from scratch?", "will I need to cancel it?": asks what the restore needs, commands nothing. */
-export const ASKS_IF_NEEDED = /\b(?:do|does|will|would|should|must|shall)\s+(?:i|we|it|you)\s+(?:have to|need to|got to|gotta|must)?\s*(?:start|restart|begin|cancel|stop|redo|do)\b|\b(?:have|need|got) to (?:start|restart|begin|cancel|stop|redo)\b[^.!]*\?/i;
+/**
+ * "Do I have to start over from scratch?", "will I need to cancel it?", "anything to do before i
+ * start?": asks what the restore needs, commands nothing.
+ */
+export const ASKS_IF_NEEDED = /\bbefore (?:i|we|you) (?:start|begin|restart)\b|\b(?:do|does|will|would|should|must|shall)\s+(?:i|we|it|you)\s+(?:have to|need to|got to|gotta|must)?\s*(?:start|restart|begin|cancel|stop|redo|do)\b|\b(?:have|need|got) to (?:start|restart|begin|cancel|stop|redo)\b[^.!]*\?/i;
 
 /** "How do I take a screenshot?": a request for instructions, never a report of how a step went. */
 export const ASKS_HOW = /^\s*(?:how|where) (?:do|can|could|should|would) (?:i|you|we)\b/i;
@@ -63,11 +66,11 @@ export function afterContrast(text: string): string | undefined {
 }
 
 /**
- * Words that take an answer back: "wait, actually no", "sorry, I meant yes", "oops". What is left
+ * Words that take an answer back: "wait, actually no", "sorry, I meant yes", "oops", "jk". What is left
  * without them is the answer meant. "Actually" takes back only before a clause or a yes or no:
  * before a verb ("what the alert actually said", "its actually going through") it only stresses it.
  */
-const TAKING_BACK = /\b(?:i meant|i mean|actually(?=\s*(?:$|[,.!:;-]|(?:no|nope|nah|yes|yeah|not|i|i'm|im|it|it's|its|the|my|they|that|there|this|we)\b))|wait|hold on|hang on|oops|sorry|my bad)\b[\s,.!:-]*/gi;
+const TAKING_BACK = /\b(?:i meant|i mean|actually(?=\s*(?:$|[,.!:;-]|(?:no|nope|nah|yes|yeah|not|i|i'm|im|it|it's|its|the|my|they|that|there|this|we)\b))|wait|hold on|hang on|oops|sorry|my bad|jk|just kidding|kidding)\b[\s,.!:-]*/gi;
 /** What a message that takes an answer back says was meant, if it takes one back and says anything more. */
 export function correctionOf(text: string): string | undefined {
   const rest = text.replace(TAKING_BACK, ' ').replace(/\s+/g, ' ').trim();

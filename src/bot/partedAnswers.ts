@@ -96,13 +96,16 @@ export class PartedAnswers {
    * the latest ios": a problem with a walk-through of its own, told beside nothing but steps of it
    * already tried, is that walk-through, however the whole leans to another topic ("already" is the
    * already-set-up topic's word, whose answer is to erase the device). The steps told are gone past
-   * when the walk-through reaches them.
+   * when the walk-through reaches them. A greeting or a plea ("pls help") beside them is no topic.
    */
   problemWithStepsTried(state: ConversationState, text: string): Outcome | undefined {
     const parts = answerClauses(text);
     const problem = this.problemPart(text);
     if (!parts || !problem?.tree) return undefined;
-    const rest = parts.filter((part) => this.moves.matched(this.deps.recognize(part))?.id !== problem.id);
+    const rest = parts.filter((part) => {
+      const said = this.moves.matched(this.deps.recognize(part));
+      return said?.id !== problem.id && !(said?.action && (SMALL_TALK.has(said.action) || said.action === 'help'));
+    });
     const tried = rest.length > 0 && rest.every((part) => !QUESTION.test(part) && this.triedIn(problem.tree as string, part));
     return tried ? this.moves.startTopic(reset(state), problem, text) : undefined;
   }
@@ -166,7 +169,9 @@ export class PartedAnswers {
     const left = parts.filter((part) => !QUESTION.test(part));
     const passed: string[] = [];
     let outcome = started;
-    for (let at = outcome.state.tree; at; at = outcome.state.tree) {
+    // Only a fix to try can have been tried: "i cant find the option anywhere" beside a device already
+    // set up is no answer to whether the backup is in the list, which asks what the customer sees.
+    for (let at = outcome.state.tree; at && engine.yesCloses(at); at = outcome.state.tree) {
       const open = at;
       const index = left.findIndex((part) => this.triedAt(open, part) && !namesProblem(part));
       const next = index < 0 ? undefined : this.moves.answerNo(outcome.state, open);

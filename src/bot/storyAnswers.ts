@@ -46,26 +46,30 @@ export class StoryAnswers {
     const words = text.trim().split(/\s+/);
     if (QUESTION.test(text) || CONTRAST.test(text) || text.length > MAX_PARTED_LENGTH) return undefined;
     const cuts = Array.from({ length: Math.max(0, words.length - 2 * MIN_PART_WORDS + 1) }, (_, index) => words.length - MIN_PART_WORDS - index);
-    const heads = cuts.map((cut) => ({ part: words.slice(0, cut).join(' '), rest: words.slice(cut).join(' ').replace(LEADING_AND, '') }));
-    const tails = cuts.reverse().map((cut) => ({ part: words.slice(cut).join(' ').replace(LEADING_AND, ''), rest: words.slice(0, cut).join(' ') }));
+    const heads = cuts.map((cut) => ({ part: words.slice(0, cut).join(' '), rest: words.slice(cut).join(' ').replace(LEADING_AND, ''), after: true }));
+    const tails = cuts.reverse().map((cut) => ({ part: words.slice(cut).join(' ').replace(LEADING_AND, ''), rest: words.slice(0, cut).join(' '), after: false }));
     // "I don't | know what wifi is": a part ending in a negation is cut from what it denies.
     const parts = [...heads, ...tails].filter(({ part, rest }) => !ENDS_DENYING.test(part) && !ENDS_DENYING.test(rest));
-    for (const { part, rest } of parts) {
-      const outcome = this.answerBeside(state, tree, part, [rest], false);
+    for (const { part, rest, after } of parts) {
+      const outcome = this.answerBeside(state, tree, part, [rest], false, after);
       if (outcome) return outcome;
     }
     return undefined;
   }
 
-  /** The walk-through moved on by `part`, when it surely gives a yes or no of this step in the step's own words and the rest answers nothing else. */
-  private answerBeside(state: ConversationState, tree: TreeState, part: string, rest: readonly string[], told: boolean): Outcome | undefined {
+  /**
+   * The walk-through moved on by `part`, when it surely gives a yes or no of this step in the step's
+   * own words and the rest answers nothing else. After the answer, being at a loss ("its up to date
+   * idk what else to do") is no request to have the step explained: that comes before what it asks about.
+   */
+  private answerBeside(state: ConversationState, tree: TreeState, part: string, rest: readonly string[], told: boolean, restAfter = false): Outcome | undefined {
     const reading = readAt(this.deps, tree, part);
     const means = reading ? this.deps.engine.choicesAt(tree)[reading.index]?.means : undefined;
     // "Its on wifi yeah the home one": a yes heard only in the shared examples ("yeah"), beside the
     // step's words, agrees that the step was done; only a story's last clause says it worked that way.
     const agreeing = !told && reading?.plain === true && means === 'yes';
     const answers = reading !== null && reading.score >= SURE_READING && reading.offStep.length === 0 && means !== undefined && !agreeing;
-    return answers && rest.every((aside) => this.answersNothing(tree, aside, told, reading.index)) ? this.moves.advance(state, this.deps.engine.choose(tree, reading.index)) : undefined;
+    return answers && rest.every((aside) => this.answersNothing(tree, aside, told, reading.index, restAfter)) ? this.moves.advance(state, this.deps.engine.choose(tree, reading.index)) : undefined;
   }
 
   /**
@@ -73,14 +77,14 @@ export class StoryAnswers {
    * tells what was done, answers otherwise or gives a command: told, "tried again" is no "it failed
    * again", and "switched it off" names the restart step's own subject.
    */
-  private answersNothing(tree: TreeState, part: string, told: boolean, answer: number): boolean {
+  private answersNothing(tree: TreeState, part: string, told: boolean, answer: number, atALoss: boolean): boolean {
     const reading = told ? null : readAt(this.deps, tree, part);
     if (QUESTION.test(part) || (reading && reading.index !== answer && reading.score >= LOOSE_READING)) return false;
     // "It says 50 gb available" beside "so thats not it": the same answer, in words of its own.
     if (reading?.index === answer) return true;
     const said = this.moves.matched(this.deps.recognize(part));
     if (!said) return true;
-    if (said.action) return told || said.action === 'none' || SMALL_TALK.has(said.action);
+    if (said.action) return told || said.action === 'none' || SMALL_TALK.has(said.action) || (atALoss && said.action === 'explain');
     return told && this.deps.engine.aboutAt(tree).includes(said.id);
   }
 

@@ -81,7 +81,9 @@ export class ChoiceReader {
   /** The best-fitting choice, or null when the message shares nothing with any choice's examples. */
   read(choices: readonly DialogChoice[], text: string): ChoiceReading | null {
     const analysis = this.analyze(text);
-    const said = this.vectorizer.vectorize(answerFeatures(analysis.stems));
+    // A negation covers only its own clause: in "nothing on it, tons of room" the room is not denied.
+    const clauses = text.split(CLAUSE_END).filter((part) => /\w/.test(part));
+    const said = this.vectorizer.vectorize(clauses.length > 1 ? clauses.flatMap((part) => answerFeatures(this.analyze(part).stems)) : answerFeatures(analysis.stems));
     const subjectWords = this.sharedWordsOf(choices);
     const query = damped(new Map(said), subjectWords);
     const aboutSubject = [...said.keys()].some((feature) => subjectWords.has(feature));
@@ -398,6 +400,8 @@ const uninformative = (token: string, stemmed: string): boolean => STOPWORDS.has
 const ELONGATED = /(\p{L})\1{2,}/gu;
 /** "2gb free": the figure apart from its unit, which the answers know ("only a few gigabytes left"). */
 const AMOUNT = /(\d)(gb|mb|tb|gigs?)\b/gi;
+/** Punctuation that ends a clause, and with it the reach of a negation. */
+const CLAUSE_END = /[,;.!?]+/;
 /** How many words after a negation it covers: "not really working" as much as "not working". */
 const NEGATION_SCOPE = 2;
 /**

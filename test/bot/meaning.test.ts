@@ -11,7 +11,7 @@ const askedPart = (text: string) => meaning.askedPart(text, deps.recognize(text)
 
 describe('what a message means whole', () => {
   it('takes the one question of a message for what it means when an aside the recogniser is sure of nothing about tips the whole out of scope', () => {
-    const text = 'can i see the icloud backups from my windows laptop? phone is dead atm';
+    const text = 'can i see the icloud backups from my windows laptop? my phone is dead atm';
     expect(deps.recognize(text).verdict).toBe('out_of_scope');
     expect(askedPart(text)).toBe('no_backups_listed');
   });
@@ -27,6 +27,7 @@ describe('what a message means whole', () => {
 
   it('takes "can I stop it?" for a question about stopping the restore when that topic is surely the runner-up, and for the command otherwise', () => {
     expect(meant('can i stop it?')).toBe('restore_in_progress');
+    expect(meant('can i stop it tho')).toBe('restore_in_progress');
     expect(meant('can i cancel it')).toBe('cancel');
     expect(meant('stop')).toBe('cancel');
     expect(askedPart('i chose the wrong backup by mistake and its restoring now. can i stop it?')).toBe('restore_in_progress');
