@@ -35,4 +35,14 @@ describe('linear SVM', () => {
     const confidence = (cost: number) => new LinearSvm(3, examples, { ...DEFAULT_SVM_OPTIONS, cost }).probabilities(vector('storag', 'full'))[2] ?? 0;
     expect(confidence(0.01)).toBeLessThan(confidence(10));
   });
+
+  it('one-vs-one also favours the class of the features it saw, whatever the order of its examples', () => {
+    const options = { ...DEFAULT_SVM_OPTIONS, multiclass: 'ovo' as const };
+    const forward = new LinearSvm(3, examples, options);
+    const backward = new LinearSvm(3, [...examples].reverse(), options);
+    const probabilities = forward.probabilities(vector('password', 'forgot'));
+    expect(Array.from(probabilities).reduce((sum, value) => sum + value, 0)).toBeCloseTo(1, 12);
+    expect(Math.max(...probabilities)).toBe(probabilities[1]);
+    Array.from(backward.probabilities(vector('storag'))).forEach((probability, label) => expect(probability).toBeCloseTo(forward.probabilities(vector('storag'))[label] ?? -1, 4));
+  });
 });
