@@ -22,6 +22,9 @@ const SIGN_OFF_WORDS: Readonly<Record<string, RegExp>> = {
 
 /** "Where do I find that", "where is it": asking where a setting is. */
 const ASKS_WHERE = /\bwhere\b/i;
+/** "And if it was off?", "what about on ios 7?": the last answer's case turned another way, in a few words. */
+const FOLLOWS_ON = /^\s*(?:(?:and|but|so|ok|okay)[\s,]+)?(?:what |how )?(?:if|about)\b/i;
+const FOLLOW_ON_WORDS = 6;
 /** A line that gives a path through the Settings app ("Settings > iCloud > Backup"). */
 const MENU_PATH = /\bSettings\b\s*>/;
 
@@ -74,6 +77,15 @@ export class AfterAnswer {
     const paths = last && asked.length === 0 && ASKS_WHERE.test(text) && REFERS_BACK.test(text) ? last.answer.split('\n').filter((line) => MENU_PATH.test(line)) : [];
     const lines = [...asked, ...paths].map((line) => line.trim());
     return lines.length > 0 ? { state, replies: [{ text: content.phrases.fromLastAnswer }, { text: lines.join('\n\n') }] } : undefined;
+  }
+
+  /**
+   * "And if it was off?" after an answer that tells both cases: the lines of that answer with its
+   * words, whatever topic a word of it leans to alone ("off" to restarting the device).
+   */
+  followsOn(state: ConversationState, text: string): Outcome | undefined {
+    const short = text.trim().split(/\s+/).length <= FOLLOW_ON_WORDS;
+    return short && QUESTION.test(text) && FOLLOWS_ON.test(text) ? this.quoteLastAnswer(state, text) : undefined;
   }
 
   /**

@@ -78,7 +78,7 @@ export class OutsideWalkThrough {
     // takes, whichever topic the other words ("backup") lean to.
     const rated = intent?.action ? undefined : content.intents.find((topic) => topic.hoursPerGigabyte && topic.tree);
     if (rated && (tellsElapsed(text) || asksTimeForSize(text))) return this.moves.startTopic(reset(state), rated, text);
-    const walked = this.afterAnswer.walkThroughNext(state, text, intent);
+    const walked = this.afterAnswer.walkThroughNext(state, text, intent) ?? (command ? undefined : this.afterAnswer.followsOn(state, text));
     if (walked) return walked;
     // "Do I need to plug it in or anything before?": a question no topic surely claims, in the last answer's own words, is about it.
     const unclaimed = intent?.action === 'explain' || (!intent && QUESTION.test(text));

@@ -137,12 +137,16 @@ export class PartedAnswers {
 
   /**
    * "I restarted the iphone and tried an older backup, still failing": when the walk-through moves
-   * on to a step the words that began it said was tried, it goes past that step too, as it went
-   * past the first ones, rather than ask for a restart the customer has done.
+   * on to a step the words that began it, or the message `said` that moved it ("storage fine, and i
+   * already restarted it"), said was tried, it goes past that step too, as it went past the first
+   * ones, rather than ask for a restart the customer has done.
    */
-  pastToldSteps(before: TreeState, outcome: Outcome): Outcome {
+  pastToldSteps(before: TreeState, outcome: Outcome, said = ''): Outcome {
     const at = outcome.state.tree;
-    const parts = outcome.state.askedText ? toldClauses(outcome.state.askedText) : undefined;
+    // Of the message that moved it, only what it says was already done: its other clauses answered the step it moved from.
+    const done = QUESTION.test(said) ? [] : (toldClauses(said) ?? []).filter((part) => ALREADY.test(part));
+    const told = [...(outcome.state.askedText ? (toldClauses(outcome.state.askedText) ?? []) : []), ...done];
+    const parts = told.length > 0 ? told : undefined;
     // Only moving on: a step gone back to ("never tried the others") is no step to go past again.
     if (!at || !parts || at.tree !== before.tree || at.node === before.node || at.path.length <= before.path.length) return outcome;
     const past = this.pastDone(outcome, parts);
@@ -190,8 +194,8 @@ export class PartedAnswers {
   triedAt(tree: TreeState, told: string): boolean {
     const choices = this.deps.engine.choicesAt(tree);
     // "Restarted the phone" is "restarted it": the device is what every step is done to. How often
-    // ("twice"), when ("already") and a preface ("before you ask") say nothing of which step.
-    const part = told.replace(THE_DEVICE, 'it').replace(EVERY_REPEATED, '').replace(EVERY_ALREADY, '').replace(PREFACE, '').replace(/\s+/g, ' ').trim();
+    // ("twice"), when ("already", "before messaging u") and a preface ("before you ask") say nothing of which step.
+    const part = told.replace(THE_DEVICE, 'it').replace(EVERY_REPEATED, '').replace(EVERY_ALREADY, '').replace(PREFACE, '').replace(BEFORE_ASKING, '').replace(/\s+/g, ' ').trim();
     if (this.deps.reportsDoing(choices, part)) return true;
     const reading = this.deps.readChoice(choices, part);
     // "Checked my wifi", "cleared 30gb of space": the subject of a step that asks for something to be
@@ -340,6 +344,8 @@ const THE_DEVICE = /\b(?:(?:the|my|this|her|his) )?(?:iphone|ipad|ipod(?: touch)
 
 /** Words that open a message without saying anything of it. */
 const PREFACE = /^(?:before you ask|just so you know|for the record|fyi|btw|by the way)\b[\s,:-]*/i;
+/** When something was done, told after it: "restarted it before messaging u" says nothing of which step. */
+const BEFORE_ASKING = /\s*\bbefore (?:i )?(?:messag|contact|writ|text|ask|chatt|com)\w*(?: (?:u|you|here|to you))?\s*$/i;
 
 /** A step done before the message that tells it. */
 const ALREADY = /\balready\b/i;

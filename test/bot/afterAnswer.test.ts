@@ -26,6 +26,13 @@ describe('a message read against the answer just given', () => {
     expect(after.quoteLastAnswer(initialState(), 'where in settings do i find that exactly')).toBeUndefined();
   });
 
+  it('quotes the lines of the last answer a short follow-up turning its case another way asks about, and nothing for a long or told one', () => {
+    const quoted = after.followsOn(answered('photos_in_backup'), 'and if it was off?');
+    expect(texts(quoted?.replies)[1]).toContain('turned off');
+    expect(after.followsOn(answered('photos_in_backup'), 'it was off')).toBeUndefined();
+    expect(after.followsOn(answered('photos_in_backup'), 'and if it was off would the photos from my old ipad come back onto the new phone?')).toBeUndefined();
+  });
+
   it('quotes the menu paths of the last answer for a "where" pointing back at it that names nothing in it', () => {
     const quoted = after.quoteLastAnswer(answered('restore_in_progress'), 'where do i find that');
     expect(texts(quoted?.replies)[1]).toMatch(/^To check whether a restore is running, go to \*\*Settings > iCloud > Backup\*\*/);
