@@ -178,16 +178,10 @@ const ensembled = ({ tunings = TUNINGS, ...rest }: BenchOptions, members: number
 });
 
 /**
- * One more choice for Braun's cross-validation: the first (default) tuning with one-vs-one SVMs,
- * a binary SVM per pair of intents voting, in place of one-vs-rest; each pairwise model learns
- * only what tells two intents apart. Offered beside the four tunings (seeds 1–3), cross-validation
- * on train chose it on AskUbuntu in all three runs and on Chatbot in two (pooled train score
- * 0.942 → 0.943, 0.948 → 0.949, 0.945 → 0.946: one or two of 530–1,000 pooled answers per corpus);
- * on test AskUbuntu went 0.917–0.927 → 0.936, the others unchanged, overall 0.931–0.934 → 0.938 in
- * all three runs. Nested cross-validation of the whole choice on train gained 1, 0 and 0 of 366
- * held-out questions, so the gain is within the folds' noise. Always on (all four tunings
- * one-vs-one) it cost WebApplications 0.864 → 0.780–0.797 (overall 0.920–0.923): its one- and
- * two-example intents give pairwise models almost nothing to learn from.
+ * One more choice for Braun's cross-validation: the default tuning with one-vs-one SVMs, each
+ * pairwise model learning only what tells two intents apart. Offered, not imposed: on
+ * WebApplications' one- and two-example intents pairwise models have almost nothing to learn
+ * from (README, issue #15).
  */
 const ONE_VS_ONE: SvmOptions = { ...DEFAULT_SVM_OPTIONS, multiclass: 'ovo' };
 
