@@ -183,7 +183,11 @@ export class Conversation {
     // step's question asked again. Unless the subject rests on what was told before the question:
     // "its charging and on wifi already. should i just erase it" asks about erasing.
     const onSubject = ownSubject ? intent : asking ? this.meaning.unsureAbout(recognition, engine.aboutAt(tree)) : undefined;
-    const subject = onSubject && clauses ? (this.steps.askedAfterTelling(text, clauses, about) ?? onSubject) : onSubject;
+    // "Before i try, does the restore bring my music back": a question after words that sink the whole
+    // is asked about what it surely names, however unsure the recogniser is of the whole message.
+    const later = !onSubject && clauses?.some((clause) => QUESTION.test(clause)) ? this.steps.askedAfterTelling(text, clauses, about, true) : undefined;
+    if (later?.tree) return this.moves.sideQuestion(state, tree, later, text);
+    const subject = onSubject && clauses ? (this.steps.askedAfterTelling(text, clauses, about) ?? onSubject) : (onSubject ?? later);
     if (subject) {
       return { state: { ...state, misses: 0 }, replies: [{ text: subject.answer }, this.moves.question(tree)], events: askedAndAnswered(subject.id) };
     }
