@@ -12,7 +12,7 @@ import { PartedAnswers } from './partedAnswers.js';
 import { StepReadings } from './stepReadings.js';
 import { StoryAnswers } from './storyAnswers.js';
 import { askedAndAnswered, reset, unplacedInTree, withoutFeedback, type Outcome } from './outcome.js';
-import { LOOSE_READING, readsLoosely, readsNoAt, SURE_READING_OF_A_QUESTION, sureReading } from './readings.js';
+import { LOOSE_READING, READING_MARGIN, readsLoosely, readsNoAt, SURE_READING, SURE_READING_OF_A_QUESTION, sureReading } from './readings.js';
 import type { ConversationState, FeedbackFor } from './state.js';
 import type { Reply } from './types.js';
 
@@ -177,7 +177,11 @@ export class Conversation {
     }
     const ownSubject = intent && !intent.action && about.has(intent.id) && !this.moves.topicsOf(tree.tree).includes(intent.id);
     // A question is never read loosely as an answer: "how do I restart it with no home button" is not "no".
-    if (reading && readsLoosely(reading) && !asking) return this.parts.withAside(this.moves.advance(state, engine.choose(tree, reading.index)), tree, text);
+    // Nor is "it worked" heard in a loose reading barely ahead of "it didn't": "its on the coffee shop
+    // wifi" is no "they've stopped" for a "shop" corrected to "stop", and calling the problem fixed
+    // ends the walk-through.
+    const fixedOnAHunch = reading !== null && reading.score < SURE_READING && reading.margin < 1.5 * READING_MARGIN && !reading.opensAlike && engine.yesCloses(tree) && engine.choicesAt(tree)[reading.index]?.means === 'yes';
+    if (reading && readsLoosely(reading) && !asking && !fixedOnAHunch) return this.parts.withAside(this.moves.advance(state, engine.choose(tree, reading.index)), tree, text);
     if (intent?.action && SMALL_TALK.has(intent.action)) return this.moves.act(state, intent);
     // A question on this step's own subject, even one the recogniser is unsure of: answered, and the
     // step's question asked again. Unless the subject rests on what was told before the question:
