@@ -172,7 +172,8 @@ export class Conversation {
       if (inStepWords) return this.moves.explainStep(state, tree, content.phrases.inThisStep);
       // "Actually it just stopped with Cannot Restore Backup": a new problem with a walk-through of
       // its own, told rather than asked, is walked through; asked about, it is answered beside this one.
-      const newProblem = !asking && intent.tree !== undefined && intent.tree !== tree.tree;
+      // A question in one of its clauses ("before i do that, will i get my music back") asks too.
+      const newProblem = !asking && !clauses?.some((clause) => QUESTION.test(clause)) && intent.tree !== undefined && intent.tree !== tree.tree;
       return newProblem ? (this.parts.startedPastDone(state, intent, text) ?? this.moves.startTopic(reset(state), intent, text)) : this.moves.sideQuestion(state, tree, intent, text);
     }
     const ownSubject = intent && !intent.action && about.has(intent.id) && !this.moves.topicsOf(tree.tree).includes(intent.id);
