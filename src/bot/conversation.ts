@@ -1,18 +1,19 @@
 import type { Intent } from '../content/types.js';
 import { ordinalIn } from '../dialogs/choiceMatcher.js';
 import type { TreeState } from '../dialogs/engine.js';
+import type { ChoiceReading } from '../nlu/choiceReader.js';
 import type { Recognition } from '../nlu/recognizer.js';
 import { AfterAnswer, type AfterAnswerDeps } from './afterAnswer.js';
 import { Feedback } from './feedback.js';
 import { Meaning, type MeaningDeps } from './meaning.js';
-import { answerClauses, ASKS_HOW, beforeGoOn, CHECKS_MEANING, CONTRAST, correctionOf, PUZZLED, QUESTION, REFERS_BACK, REPEATED, simplify } from './messageShape.js';
+import { ALREADY, answerClauses, ASKS_HOW, EVERY_ALREADY, beforeGoOn, CHECKS_MEANING, CONTRAST, correctionOf, PUZZLED, QUESTION, REFERS_BACK, REPEATED, simplify } from './messageShape.js';
 import { Moves, SMALL_TALK } from './moves.js';
 import { OutsideWalkThrough, type OutsideWalkThroughDeps } from './outsideWalkThrough.js';
 import { PartedAnswers } from './partedAnswers.js';
 import { StepReadings } from './stepReadings.js';
 import { StoryAnswers } from './storyAnswers.js';
 import { askedAndAnswered, reset, unplacedInTree, withoutFeedback, type Outcome } from './outcome.js';
-import { LOOSE_READING, READING_MARGIN, readsLoosely, readsNoAt, SURE_READING, SURE_READING_OF_A_QUESTION, sureReading } from './readings.js';
+import { LOOSE_READING, readAt, READING_MARGIN, readsLoosely, readsNoAt, SURE_READING, SURE_READING_OF_A_QUESTION, sureReading } from './readings.js';
 import type { ConversationState, FeedbackFor } from './state.js';
 import type { Reply } from './types.js';
 
@@ -91,12 +92,16 @@ export class Conversation {
     if (planned) return planned;
     // "Done that", "yep, restarted it": read as a yes, the walk-through would close as fixed, and "ok
     // done" as a goodbye would end it; neither says how it went, which is what the step asks. Done
-    // again and again ("restarted it 5 times", "restarted twice already"), it did not help.
+    // again and again ("restarted it 5 times", "restarted twice already"), or already before this
+    // message ("ya did that alredy"), it did not help.
     if (engine.yesCloses(tree)) {
       const choices = engine.choicesAt(tree);
-      const no = REPEATED.test(text) && this.deps.reportsDoing(choices, text.replace(/\s*\balready\b/gi, '')) ? this.moves.answerNo(state, tree) : undefined;
+      const toldDone = (REPEATED.test(text) || ALREADY.test(text)) && this.deps.reportsDoing(choices, text.replace(EVERY_ALREADY, '').replace(/\s+/g, ' ').trim());
+      const no = toldDone ? this.moves.answerNo(state, tree) : undefined;
       if (no) return no;
-      if (this.deps.reportsDoing(choices, text)) return this.askHowItWent(state, tree);
+      // "Tried all 3 backups" is done in the words of the step's own "no" ("tried all three backups"): that answer.
+      const saysNo = (reading: ChoiceReading | null) => reading !== null && reading.score >= SURE_READING && !reading.plain && choices[reading.index]?.means === 'no';
+      if (this.deps.reportsDoing(choices, text) && !saysNo(readAt(this.deps, tree, text))) return this.askHowItWent(state, tree);
     }
     const timed = this.steps.elapsed(state, tree, text) ?? this.steps.sizeAsked(state, tree, text);
     if (timed) return timed;

@@ -38,6 +38,10 @@ export const CHECKS_MEANING = /^\s*(?:(?:ok(?:ay)?|right|oh|ah+)[\s,]+)?(?:so|an
 export const REFERS_BACK = /\b(?:it|its|that|this|them|those|these|they|theyre)\b/i;
 
 /** "Restarted it 5 times", "tried twice already": a step done again and again, which says it did not help. */
+/** "Already", as typed in a hurry ("alredy", "allready"): done before this message. */
+export const ALREADY = /\b(?:already|alread|alredy|allready|alrdy|alr)\b/i;
+export const EVERY_ALREADY = new RegExp(ALREADY.source, 'gi');
+
 export const REPEATED = /\b(?:twice|(?:\d+|two|three|four|five|several|a few|few|multiple|many|a couple of|couple of|so many|a bunch of) times|again and again|over and over)\b/i;
 
 /** A lone "?" (or "??"): no words to recognise, and inside a walk-through "what do you mean?" about the step. */

@@ -3,7 +3,7 @@ import type { DialogEngine, TreeState } from '../dialogs/engine.js';
 import type { InsightEvent } from '../insights/events.js';
 import type { ChoiceReading } from '../nlu/choiceReader.js';
 import type { Recognition } from '../nlu/recognizer.js';
-import { afterContrast, answerClauses, QUESTION, REPEATED, toldClauses } from './messageShape.js';
+import { afterContrast, ALREADY, answerClauses, EVERY_ALREADY, QUESTION, REPEATED, toldClauses } from './messageShape.js';
 import { SMALL_TALK, type Moves } from './moves.js';
 import { askedAndAnswered, reset, stepName, type Outcome } from './outcome.js';
 import { LOOSE_READING, readAt, READING_MARGIN, readsLoosely, SURE_READING } from './readings.js';
@@ -53,9 +53,9 @@ export class PartedAnswers {
         if (again && again.score >= SURE_READING && again.index === last?.index) continue;
         return undefined;
       }
-      // "Other ones same, wifi is fine too and i already deleted loads of stuff": listed among steps
-      // that failed, a fix done before this message is one more that did not help, not the fix.
-      const doneBefore = outcome !== undefined && ALREADY.test(part) && this.deps.engine.choicesAt(at)[reading.index]?.means === 'yes';
+      // "Other ones same, wifi is fine too and i already deleted loads of stuff", "space is fine as
+      // well. restarted.": listed among steps that failed, a fix done is one more that did not help, not the fix.
+      const doneBefore = outcome !== undefined && (ALREADY.test(part) || this.deps.reportsDoing(this.deps.engine.choicesAt(at), part)) && this.deps.engine.choicesAt(at)[reading.index]?.means === 'yes';
       const next = doneBefore ? this.moves.answerNo(outcome?.state ?? state, at) : undefined;
       outcome = next ?? this.moves.advance(outcome?.state ?? state, this.deps.engine.choose(at, reading.index));
       last = { at, index: reading.index };
@@ -348,9 +348,7 @@ const PREFACE = /^(?:before you ask|just so you know|for the record|fyi|btw|by t
 const BEFORE_ASKING = /\s*\bbefore (?:i )?(?:messag|contact|writ|text|ask|chatt|com)\w*(?: (?:u|you|here|to you))?\s*$/i;
 
 /** A step done before the message that tells it. */
-const ALREADY = /\balready\b/i;
-/** Every "twice", "5 times" and every "already" in a part: they say nothing of which step. */
+/** Every "twice" and "5 times" in a part: they say nothing of which step. */
 const EVERY_REPEATED = new RegExp(REPEATED.source, 'gi');
-const EVERY_ALREADY = new RegExp(ALREADY.source, 'gi');
 /** Words saying a step was tried, whatever came of it. */
 const TRIED = /\b(?:tried|done|did|checked)\b/i;

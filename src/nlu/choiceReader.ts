@@ -349,7 +349,7 @@ export class ChoiceReader {
 /** A plain yes or no no example can be compared with ("it did", "y"), read as the choice that means it. */
 const outright = (index: number, said: string): ChoiceReading => ({ index, score: 1, margin: 1, nearestExample: said, offStep: [], opensAlike: false, plain: true });
 
-const YES_WORDS = ['yes', 'yeah', 'yep', 'yup'];
+const YES_WORDS = ['yes', 'yeah', 'yep', 'yup', 'ya', 'yea'];
 /** A first word, then punctuation or the next word. */
 const OPENING = /^\s*([a-z]+)(?:\s*[,.!;:-]+|\s+([a-z]+))/;
 /** A yes after at least two words of a clause: "on wifi yea", not "oh yes" nor "not sure". */
