@@ -333,7 +333,7 @@ export class ChoiceReader {
    * recogniser corrects towards topic words, which turns an answer's "fine" into "find".
    */
   private analyze(typed: string): { tokens: readonly string[]; stems: readonly string[] } {
-    const text = typed.replace(RAISED_NEGATION, '$1$2 not').replace(CANNOT, 'can not').replace(AMOUNT, '$1 $2').replace(ELONGATED, '$1$1').replace(NO_MORE, 'nomore').replace(NEVER_MIND, ' ');
+    const text = typed.replace(RAISED_NEGATION, '$1$2 not').replace(CANNOT, 'can not').replace(ROUGHLY, '$1').replace(AMOUNT, '$1 $2').replace(ELONGATED, '$1$1').replace(NO_MORE, 'nomore').replace(NEVER_MIND, ' ');
     const raw = this.analyzer.analyze(text, false);
     const corrected = this.analyzer.analyze(text, true);
     if (raw.stems.length !== corrected.stems.length) return raw;
@@ -400,6 +400,8 @@ const uninformative = (token: string, stemmed: string): boolean => STOPWORDS.has
 const ELONGATED = /(\p{L})\1{2,}/gu;
 /** "2gb free": the figure apart from its unit, which the answers know ("only a few gigabytes left"). */
 const AMOUNT = /(\d)(gb|mb|tb|gigs?)\b/gi;
+/** "20 something free", "40ish gb": a figure roughly said is still only a figure. */
+const ROUGHLY = /(\d)\s*-?(?:something|odd|ish)\b/gi;
 /** Punctuation that ends a clause, and with it the reach of a negation. */
 const CLAUSE_END = /[,;.!?]+/;
 /** How many words after a negation it covers: "not really working" as much as "not working". */

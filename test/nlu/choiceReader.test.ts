@@ -22,6 +22,11 @@ describe('reading a typed answer in the context of the open question', () => {
     expect(labelFor('cannot_restore', 'storage', 'it says 50 gb available')).toBe("No, there's enough space");
     expect(labelFor('cannot_restore', 'storage', 'only 2 gb available')).toBe('My device is full');
     expect(reader.read(choicesAt('cannot_restore', 'storage'), 'it says 50 gb available')?.score).toBeGreaterThan(0.3);
+    expect(reader.read(choicesAt('cannot_restore', 'storage'), 'a 64gb one with 40 something free')?.score).toBeGreaterThan(0.3);
+  });
+
+  it('ends a negation at the end of its clause: in "nothing on it, plenty of space" the space is not denied', () => {
+    expect(labelFor('cannot_restore', 'storage', 'nothing on it, plenty of space')).toBe("No, there's enough space");
   });
 
   it('keeps a negation with the word it denies: a Wi-Fi that is not great is the Wi-Fi', () => {
