@@ -1,7 +1,6 @@
 import type { Intent } from '../content/types.js';
 import { ordinalIn } from '../dialogs/choiceMatcher.js';
 import type { TreeState } from '../dialogs/engine.js';
-import type { ChoiceReading } from '../nlu/choiceReader.js';
 import type { Recognition } from '../nlu/recognizer.js';
 import { AfterAnswer, type AfterAnswerDeps } from './afterAnswer.js';
 import { Feedback } from './feedback.js';
@@ -13,7 +12,7 @@ import { PartedAnswers } from './partedAnswers.js';
 import { StepReadings } from './stepReadings.js';
 import { StoryAnswers } from './storyAnswers.js';
 import { askedAndAnswered, reset, unplacedInTree, withoutFeedback, type Outcome } from './outcome.js';
-import { LOOSE_READING, readAt, READING_MARGIN, readsLoosely, readsNoAt, SURE_READING, SURE_READING_OF_A_QUESTION, sureReading } from './readings.js';
+import { LOOSE_READING, READING_MARGIN, readsLoosely, readsNoAt, readsOwnNoAt, SURE_READING, SURE_READING_OF_A_QUESTION, sureReading } from './readings.js';
 import type { ConversationState, FeedbackFor } from './state.js';
 import type { Reply } from './types.js';
 
@@ -100,8 +99,7 @@ export class Conversation {
       const no = toldDone ? this.moves.answerNo(state, tree) : undefined;
       if (no) return no;
       // "Tried all 3 backups" is done in the words of the step's own "no" ("tried all three backups"): that answer.
-      const saysNo = (reading: ChoiceReading | null) => reading !== null && reading.score >= SURE_READING && !reading.plain && choices[reading.index]?.means === 'no';
-      if (this.deps.reportsDoing(choices, text) && !saysNo(readAt(this.deps, tree, text))) return this.askHowItWent(state, tree);
+      if (this.deps.reportsDoing(choices, text) && !readsOwnNoAt(this.deps, tree, text)) return this.askHowItWent(state, tree);
     }
     const timed = this.steps.elapsed(state, tree, text) ?? this.steps.sizeAsked(state, tree, text);
     if (timed) return timed;
@@ -195,9 +193,9 @@ export class Conversation {
     const onSubject = ownSubject ? intent : asking ? this.meaning.unsureAbout(recognition, engine.aboutAt(tree)) : undefined;
     // "Before i try, does the restore bring my music back": a question after words that sink the whole
     // is asked about what it surely names, however unsure the recogniser is of the whole message.
-    const later = !onSubject && clauses?.some((clause) => QUESTION.test(clause)) ? this.steps.askedAfterTelling(text, clauses, about, true) : undefined;
-    if (later?.tree) return this.moves.sideQuestion(state, tree, later, text);
-    const subject = onSubject && clauses ? (this.steps.askedAfterTelling(text, clauses, about) ?? onSubject) : (onSubject ?? later);
+    const asked = clauses ? this.steps.askedAfterTelling(text, clauses, about) : undefined;
+    if (!onSubject && asked?.tree) return this.moves.sideQuestion(state, tree, asked, text);
+    const subject = onSubject ? (asked && !asked.tree ? asked : onSubject) : asked;
     if (subject) {
       return { state: { ...state, misses: 0 }, replies: [{ text: subject.answer }, this.moves.question(tree)], events: askedAndAnswered(subject.id) };
     }

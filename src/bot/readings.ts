@@ -35,8 +35,14 @@ export interface StepReader {
 /** A message read as an answer to the step open in `tree`, when the reading decides. */
 export const readAt = ({ engine, readChoice }: StepReader, tree: TreeState, text: string): ChoiceReading | null => decisive(readChoice(engine.choicesAt(tree), text));
 
-/** "It failed again", "no luck": a message read surely as the step's "no", the problem still there. */
-export const readsNoAt = (reader: StepReader, tree: TreeState, text: string): boolean => {
+/** A message's reading at the step open in `tree`, when it is surely the step's "no". */
+const sureNoAt = (reader: StepReader, tree: TreeState, text: string): ChoiceReading | null => {
   const reading = readAt(reader, tree, text);
-  return !!reading && reading.score >= SURE_READING && reader.engine.choicesAt(tree)[reading.index]?.means === 'no';
+  return reading && reading.score >= SURE_READING && reader.engine.choicesAt(tree)[reading.index]?.means === 'no' ? reading : null;
 };
+
+/** "It failed again", "no luck": a message read surely as the step's "no", the problem still there. */
+export const readsNoAt = (reader: StepReader, tree: TreeState, text: string): boolean => sureNoAt(reader, tree, text) !== null;
+
+/** "Tried all three backups": surely the step's "no" in the words of that answer, not only a plain "no". */
+export const readsOwnNoAt = (reader: StepReader, tree: TreeState, text: string): boolean => sureNoAt(reader, tree, text)?.plain === false;

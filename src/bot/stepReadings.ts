@@ -117,13 +117,13 @@ export class StepReadings {
   /**
    * The topic the question of a message asks about, from its first question clause on, when things
    * told come before it and it surely names a topic of its own that is not `about` this step or
-   * walk-through, and has no walk-through unless `withTree`.
+   * walk-through; whether one with a walk-through of its own is kept aside is the caller's to say.
    */
-  askedAfterTelling(text: string, clauses: readonly string[], about: ReadonlySet<string>, withTree = false): Intent | undefined {
+  askedAfterTelling(text: string, clauses: readonly string[], about: ReadonlySet<string>): Intent | undefined {
     const first = clauses.findIndex((clause) => QUESTION.test(clause));
     const from = first > 0 ? text.indexOf(clauses[first] ?? '') : -1;
     const topic = from > 0 ? this.moves.matched(this.deps.recognize(text.slice(from))) : undefined;
-    return topic && !topic.action && (withTree || !topic.tree) && !about.has(topic.id) ? topic : undefined;
+    return topic && !topic.action && !about.has(topic.id) ? topic : undefined;
   }
 
   /**

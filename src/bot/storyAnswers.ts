@@ -75,16 +75,17 @@ export class StoryAnswers {
   /**
    * Whether a part beside an answer neither asks nor surely names a topic of its own, nor, unless it
    * tells what was done, answers otherwise or gives a command: told, "tried again" is no "it failed
-   * again", and "switched it off" names the restart step's own subject.
+   * again", and "switched it off" names the restart step's own subject. `afterAnswer`, a part that
+   * follows the answer, may also be at a loss ("idk what else to do") without asking for the step again.
    */
-  private answersNothing(tree: TreeState, part: string, told: boolean, answer: number, atALoss: boolean): boolean {
+  private answersNothing(tree: TreeState, part: string, told: boolean, answer: number, afterAnswer: boolean): boolean {
     const reading = told ? null : readAt(this.deps, tree, part);
     if (QUESTION.test(part) || (reading && reading.index !== answer && reading.score >= LOOSE_READING)) return false;
     // "It says 50 gb available" beside "so thats not it": the same answer, in words of its own.
     if (reading?.index === answer) return true;
     const said = this.moves.matched(this.deps.recognize(part));
     if (!said) return true;
-    if (said.action) return told || said.action === 'none' || SMALL_TALK.has(said.action) || (atALoss && said.action === 'explain');
+    if (said.action) return told || said.action === 'none' || SMALL_TALK.has(said.action) || (afterAnswer && said.action === 'explain');
     return told && this.deps.engine.aboutAt(tree).includes(said.id);
   }
 
