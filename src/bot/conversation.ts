@@ -130,7 +130,7 @@ export class Conversation {
     const clauses = answerClauses(text);
     const ahead = asking ? undefined : this.parts.answerAhead(state, tree, text, reading, intent);
     if (ahead) return ahead;
-    const answeredAndAsked = asking && clauses ? this.parts.answerThenAsk(state, tree, clauses) : undefined;
+    const answeredAndAsked = asking ? ((clauses && this.parts.answerThenAsk(state, tree, clauses)) ?? this.parts.askThenAnswer(state, tree, text)) : undefined;
     if (answeredAndAsked) return answeredAndAsked;
     if (!asking && this.parts.onlyDone(tree, reading, clauses ?? [text])) return this.askHowItWent(state, tree);
     const told = clauses && !asking && !CONTRAST.test(text) ? this.parts.outcomeAfterDoing(state, tree, clauses) : undefined;

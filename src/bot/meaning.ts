@@ -53,14 +53,16 @@ export class Meaning {
     const intent = this.moves.matched(recognition);
     if (intent?.action && UNLESS_ASKED_IF_NEEDED.has(intent.action) && ASKS_IF_NEEDED.test(text)) return undefined;
     // "Can I stop it?" asks whether the restore can be stopped, when that topic is the runner-up well
-    // clear of the rest; without one ("can i cancel it"), it is the command.
-    const asked = intent?.action && UNLESS_ASKED_IF_NEEDED.has(intent.action) && ASKS_IF_ALLOWED.test(text) ? this.clearRunnerUp(recognition) : undefined;
+    // clear of the rest, however sure the recogniser is of the command; without one ("can i cancel
+    // it"), it is the command.
+    const leader = this.deps.content.intentById.get(recognition.candidates[0]?.intent ?? '');
+    const asked = leader?.action && UNLESS_ASKED_IF_NEEDED.has(leader.action) && ASKS_IF_ALLOWED.test(text) ? this.clearRunnerUp(recognition) : undefined;
     if (asked && !asked.action) return asked;
     // "Can I stop it and do it later?" leans to goodbye on "later" alone; asked, it is no goodbye unless
     // it says one. "What's a good film to watch tonight?" is then what the runner-up says: out of scope.
     if (intent?.action === 'goodbye' && QUESTION.test(text) && !this.afterAnswer.saysGoodbye(text)) {
       const outside = this.sureRunnerUp(recognition);
-      return outside?.action === 'none' ? outside : undefined;
+      return outside?.action === 'none' ? outside : this.askedAfterGoodbye(recognition, text);
     }
     if (intent && intent.action !== 'none') return intent;
     const frustration = this.moves.intentFor('frustration');
@@ -124,14 +126,34 @@ export class Meaning {
   }
 
   /**
+   * A question taken for a goodbye on its "later" alone is about the topic next in line, when that
+   * stands clear of the rest: "can i stop it now and do it later" asks about stopping the restore,
+   * and so does "quick q can i stop it and do it later", past the command its words ask about.
+   */
+  private askedAfterGoodbye(recognition: Recognition, text: string): Intent | undefined {
+    const askedIfAllowed = ASKS_IF_ALLOWED.test(text);
+    const inLine = recognition.candidates.filter(({ intent }) => {
+      const action = this.deps.content.intentById.get(intent)?.action;
+      return action !== 'goodbye' && !(askedIfAllowed && action !== undefined && UNLESS_ASKED_IF_NEEDED.has(action));
+    });
+    const topic = this.clearFirst(inLine);
+    return topic && !topic.action ? topic : undefined;
+  }
+
+  /**
    * The recogniser's second guess, when it stands well above the guesses after it: a command's words
    * asked as a question ("can i stop it tho") leave the topic asked about second, between 0.45 and a
    * match, with the rest near the floor of about 0.3.
    */
   private clearRunnerUp(recognition: Recognition): Intent | undefined {
-    const [, next, third] = recognition.candidates;
-    const clear = next && next.confidence >= CLEAR_RUNNER_UP && next.confidence - (third?.confidence ?? 0) >= ABOVE_THE_REST;
-    return clear ? this.deps.content.intentById.get(next.intent) : undefined;
+    return this.clearFirst(recognition.candidates.slice(1));
+  }
+
+  /** The first of `candidates`, when it stands well above the one after it. */
+  private clearFirst(candidates: Recognition['candidates']): Intent | undefined {
+    const [first, next] = candidates;
+    const clear = first && first.confidence >= CLEAR_RUNNER_UP && first.confidence - (next?.confidence ?? 0) >= ABOVE_THE_REST;
+    return clear ? this.deps.content.intentById.get(first.intent) : undefined;
   }
 
   /** The recogniser's second guess, when it is as sure of it as of a match. */

@@ -3,7 +3,7 @@ import type { DialogEngine, TreeState } from '../dialogs/engine.js';
 import type { InsightEvent } from '../insights/events.js';
 import type { ChoiceReading } from '../nlu/choiceReader.js';
 import type { Recognition } from '../nlu/recognizer.js';
-import { afterContrast, ALREADY, answerClauses, EVERY_ALREADY, QUESTION, REPEATED, toldClauses } from './messageShape.js';
+import { afterContrast, ALREADY, answerClauses, EVERY_ALREADY, QUESTION, questionClauses, REPEATED, toldClauses } from './messageShape.js';
 import { SMALL_TALK, type Moves } from './moves.js';
 import { askedAndAnswered, reset, stepName, type Outcome } from './outcome.js';
 import { LOOSE_READING, readAt, READING_MARGIN, readsLoosely, SURE_READING } from './readings.js';
@@ -240,6 +240,12 @@ export class PartedAnswers {
     const outcome = this.moves.advance(passed.state, engine.choose(next, there.index));
     const step = stepName(engine.whereAt(tree));
     return { ...outcome, replies: [{ text: content.phrases.answeredAhead.replace('{step}', step) }, ...outcome.replies], events: [...(passed.events ?? []), ...(outcome.events ?? [])] };
+  }
+
+  /** "Does it bring my apps back too? anyway the older ones fail the same": the question first, its "?" ending it, then the answers. */
+  askThenAnswer(state: ConversationState, tree: TreeState, text: string): Outcome | undefined {
+    const [question, ...answers] = questionClauses(text) ?? [];
+    return question?.endsWith('?') && answers.length > 0 ? this.answerThenAsk(state, tree, [...answers, question]) : undefined;
   }
 
   /**

@@ -30,7 +30,14 @@ describe('what a message means whole', () => {
     expect(meant('can i stop it tho')).toBe('restore_in_progress');
     expect(meant('can i cancel it')).toBe('cancel');
     expect(meant('stop')).toBe('cancel');
-    expect(askedPart('i chose the wrong backup by mistake and its restoring now. can i stop it?')).toBe('restore_in_progress');
+    expect(meant('i chose the wrong backup by mistake and its restoring now. can i stop it?')).toBe('restore_in_progress');
+  });
+
+  it('takes a question leaning to goodbye on "later" for the topic next in line, past a command its words ask about', () => {
+    expect(deps.recognize('can i stop it and do it later?').intent).toBe('goodbye');
+    expect(meant('can i stop it and do it later?')).toBe('restore_in_progress');
+    expect(deps.recognize('and can i stop it and do this later').candidates.map((candidate) => candidate.intent).slice(0, 3)).toEqual(['goodbye', 'restore_in_progress', 'cancel']);
+    expect(meant('and can i stop it and do this later')).toBe('restore_in_progress');
   });
 
   it('hears a goodbye inside a walk-through only when it says one or is sure', () => {
