@@ -123,7 +123,7 @@ export class Conversation {
     }
     const person = this.meaning.askedForPerson(state, text, intent);
     if (person) return person;
-    const corrected = asking ? undefined : (this.steps.untriedStep(state, tree, text) ?? this.steps.correction(state, tree, text));
+    const corrected = asking ? undefined : (this.steps.untriedStep(state, tree, text) ?? this.steps.correction(state, tree, text) ?? this.steps.partlyTried(state, tree, text));
     if (corrected) return corrected;
     const listed = asking ? undefined : this.parts.stepsListed(state, tree, text);
     if (listed) return listed;
@@ -207,8 +207,10 @@ export class Conversation {
     // A question the out-of-scope class only half-claims may be outside the bot ("who painted the
     // Mona Lisa?") or about the step ("and how am I supposed to check that?"): the scope is said,
     // and the whole step given again, whose instructions may be the answer.
-    // One that points back at the step ("what if I skip it?") is given it again however surely it is out of scope.
-    if (asking && recognition.verdict === 'out_of_scope' && (recognition.confidence < content.recognizer.threshold || REFERS_BACK.test(text))) {
+    // One that points back at the step ("what if I skip it?") is given it again however surely it is out
+    // of scope, and so is one no topic surely claims ("its on 17.something, is that latest?").
+    const surelyOutside = recognition.verdict === 'out_of_scope' && recognition.confidence >= content.recognizer.threshold && !REFERS_BACK.test(text);
+    if (asking && recognition.verdict !== 'match' && !surelyOutside) {
       return this.moves.reprompt(state, text, content.phrases.unsureInTree);
     }
     const outOfScope = intent?.action === 'none' || recognition.verdict === 'out_of_scope';

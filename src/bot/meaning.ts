@@ -51,18 +51,22 @@ export class Meaning {
    */
   meant(recognition: Recognition, text: string): Intent | undefined {
     const intent = this.moves.matched(recognition);
-    if (intent?.action && UNLESS_ASKED_IF_NEEDED.has(intent.action) && ASKS_IF_NEEDED.test(text)) return undefined;
-    // "Can I stop it?" asks whether the restore can be stopped, when that topic is the runner-up well
-    // clear of the rest, however sure the recogniser is of the command; without one ("can i cancel
-    // it"), it is the command.
+    // "Can I stop it?", "and if i need to stop it?" ask whether the restore can or must be stopped, when
+    // that topic is the runner-up well clear of the rest, however sure the recogniser is of the
+    // command; without one, "can i cancel it" is the command, and "do i have to start over?" no command.
     const leader = this.deps.content.intentById.get(recognition.candidates[0]?.intent ?? '');
-    const asked = leader?.action && UNLESS_ASKED_IF_NEEDED.has(leader.action) && ASKS_IF_ALLOWED.test(text) ? this.clearRunnerUp(recognition) : undefined;
+    const commandAsked = leader?.action !== undefined && UNLESS_ASKED_IF_NEEDED.has(leader.action);
+    const ifNeeded = commandAsked && ASKS_IF_NEEDED.test(text);
+    const asked = ifNeeded || (commandAsked && ASKS_IF_ALLOWED.test(text)) ? this.clearRunnerUp(recognition) : undefined;
     if (asked && !asked.action) return asked;
-    // "Can I stop it and do it later?" leans to goodbye on "later" alone; asked, it is no goodbye unless
-    // it says one. "What's a good film to watch tonight?" is then what the runner-up says: out of scope.
-    if (intent?.action === 'goodbye' && QUESTION.test(text) && !this.afterAnswer.saysGoodbye(text)) {
-      const outside = this.sureRunnerUp(recognition);
-      return outside?.action === 'none' ? outside : this.askedAfterGoodbye(recognition, text);
+    if (ifNeeded) return undefined;
+    // "Can I stop it and do it later?" leans to goodbye on "later" alone, surely or not; asked, it is no
+    // goodbye unless it says one. "What's a good film to watch tonight?" is then what the runner-up
+    // says: out of scope.
+    if (leader?.action === 'goodbye' && QUESTION.test(text) && !this.afterAnswer.saysGoodbye(text)) {
+      const outside = intent?.action === 'goodbye' ? this.sureRunnerUp(recognition) : undefined;
+      const topic = outside?.action === 'none' ? outside : this.askedAfterGoodbye(recognition, text);
+      if (topic || intent?.action === 'goodbye') return topic;
     }
     if (intent && intent.action !== 'none') return intent;
     const frustration = this.moves.intentFor('frustration');

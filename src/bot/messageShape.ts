@@ -24,9 +24,9 @@ export function beforeGoOn(text: string): string | undefined {
 
 /**
  * "Do I have to start over from scratch?", "will I need to cancel it?", "anything to do before i
- * start?": asks what the restore needs, commands nothing.
+ * start?", "what if i just skip it?", "so i just leave it be?": asks what the restore needs, commands nothing.
  */
-export const ASKS_IF_NEEDED = /\bbefore (?:i|we|you) (?:start|begin|restart)\b|\b(?:do|does|will|would|should|must|shall)\s+(?:i|we|it|you)\s+(?:have to|need to|got to|gotta|must)?\s*(?:start|restart|begin|cancel|stop|redo|do)\b|\b(?:have|need|got) to (?:start|restart|begin|cancel|stop|redo)\b[^.!]*\?/i;
+export const ASKS_IF_NEEDED = /\bbefore (?:i|we|you) (?:start|begin|restart)\b|\bwhat (?:if|happens if|happens when) (?:i|we) (?:just )?(?:skip|cancel|stop)\b|\b(?:i|we) (?:just )?(?:leave|let) (?:it|this)\b[^.!]*\?|\b(?:do|does|will|would|should|must|shall)\s+(?:i|we|it|you)\s+(?:have to|need to|got to|gotta|must)?\s*(?:start|restart|begin|cancel|stop|redo|do)\b|\b(?:have|need|got) to (?:start|restart|begin|cancel|stop|redo)\b[^.!]*\?/i;
 
 /** "How do I take a screenshot?": a request for instructions, never a report of how a step went. */
 export const ASKS_HOW = /^\s*(?:how|where) (?:do|can|could|should|would) (?:i|you|we)\b/i;

@@ -78,7 +78,7 @@ export class OutsideWalkThrough {
     // takes, whichever topic the other words ("backup") lean to.
     const rated = intent?.action ? undefined : content.intents.find((topic) => topic.hoursPerGigabyte && topic.tree);
     if (rated && (tellsElapsed(text) || asksTimeForSize(text))) return this.moves.startTopic(reset(state), rated, text);
-    const walked = this.afterAnswer.walkThroughNext(state, text, intent) ?? (command ? undefined : this.afterAnswer.followsOn(state, text));
+    const walked = (command ? undefined : this.afterAnswer.followsOn(state, text)) ?? this.afterAnswer.walkThroughNext(state, text, intent);
     if (walked) return walked;
     // "Do I need to plug it in or anything before?": a question no topic surely claims, in the last answer's own words, is about it.
     const unclaimed = intent?.action === 'explain' || (!intent && QUESTION.test(text));
@@ -144,15 +144,19 @@ export class OutsideWalkThrough {
       const intent = this.moves.matched(recognized);
       return intent && !intent.action && leaning.has(intent.id) ? [{ clause, intent, confidence: recognized.confidence }] : [];
     });
-    // "ive tried the other backups" names no problem of its own (no backups listed): it is a step tried of the one told.
-    const told = named.filter(({ intent }) => intent.tree);
+    // "ive tried the other backups" names no problem of its own (no backups listed): it is a step tried
+    // of the one told. "Should i just reset it and set it up as new" asks; its "set it up as new" tells nothing.
+    const asking = text.split(/[,;.!?]+/).filter((part) => QUESTION.test(part.trim()));
+    const told = named.filter(({ clause, intent }) => intent.tree && !asking.some((part) => part.includes(clause)));
     const problems = told.filter(({ clause, intent }) => !told.some((other) => other.intent.tree !== intent.tree && this.parts.triedIn(other.intent.tree ?? '', clause)));
     const surest = new Map<Intent, number>();
     for (const { intent, confidence } of problems) surest.set(intent, Math.max(confidence, surest.get(intent) ?? 0));
     const [[problem, sureness] = [], [, runnerUp] = []] = [...surest].sort(([, a], [, b]) => b - a);
     const clear = runnerUp === undefined || ((sureness ?? 0) >= SURE_PROBLEM && (sureness ?? 0) - runnerUp >= PROBLEM_MARGIN);
     const asked = named.filter(({ clause, intent }) => !intent.tree && QUESTION.test(clause));
-    if (!problem || !clear || new Set(asked.map(({ intent }) => intent.id)).size > 1) return undefined;
+    if (!clear || new Set(asked.map(({ intent }) => intent.id)).size > 1) return undefined;
+    // A story with no problem told but one question it surely asks ("…apps still grey after 5 hrs. should i just reset it") is that question.
+    if (!problem) return asked.length > 0 ? this.answeredThen(state, asked.slice(0, 1)) : undefined;
     return this.answeredThen(state, asked.slice(0, 1), (at) => {
       const ready = withoutFeedback(at.state);
       return this.parts.startedPastDone(ready, problem, text, clauses) ?? this.moves.startTopic(reset(ready), problem, text);

@@ -69,7 +69,7 @@ export class PartedAnswers {
    * started past them; undefined when the message names none. Before several questions are looked
    * for: "i already went through all three backups" names a step, not the already-set-up topic.
    */
-  startedPastDone(state: ConversationState, intent: Intent | undefined, text: string, parts = answerClauses(text)): Outcome | undefined {
+  startedPastDone(state: ConversationState, intent: Intent | undefined, text: string, parts = toldClauses(text)): Outcome | undefined {
     if (!parts || !intent?.tree || intent.action) return undefined;
     let past: Outcome | undefined;
     const outcome = this.moves.startTopic(reset(state), intent, text, (started) => {
@@ -84,7 +84,7 @@ export class PartedAnswers {
    * no topic, but one part surely names a problem with a walk-through of its own.
    */
   problemPart(text: string): Intent | undefined {
-    for (const part of answerClauses(text) ?? []) {
+    for (const part of toldClauses(text) ?? []) {
       const intent = this.moves.matched(this.deps.recognize(part));
       if (intent?.tree && !intent.action) return intent;
     }
@@ -95,8 +95,9 @@ export class PartedAnswers {
    * "Cant restore backup on my iphone 12. before you ask ive already restarted it twice and its on
    * the latest ios": a problem with a walk-through of its own, told beside nothing but steps of it
    * already tried, is that walk-through, however the whole leans to another topic ("already" is the
-   * already-set-up topic's word, whose answer is to erase the device). The steps told are gone past
-   * when the walk-through reaches them. A greeting or a plea ("pls help") beside them is no topic.
+   * already-set-up topic's word, whose answer is to erase the device). The steps told are gone past,
+   * at once when they begin it, else when the walk-through reaches them. A greeting or a plea ("pls
+   * help") beside them is no topic.
    */
   problemWithStepsTried(state: ConversationState, text: string): Outcome | undefined {
     const parts = answerClauses(text);
@@ -107,7 +108,7 @@ export class PartedAnswers {
       return said?.id !== problem.id && !(said?.action && (SMALL_TALK.has(said.action) || said.action === 'help'));
     });
     const tried = rest.length > 0 && rest.every((part) => !QUESTION.test(part) && this.triedIn(problem.tree as string, part));
-    return tried ? this.moves.startTopic(reset(state), problem, text) : undefined;
+    return tried ? (this.startedPastDone(state, problem, text) ?? this.moves.startTopic(reset(state), problem, text)) : undefined;
   }
 
   /**
@@ -349,7 +350,7 @@ const LISTED_STEPS = 3;
 const THE_DEVICE = /\b(?:(?:the|my|this|her|his) )?(?:iphone|ipad|ipod(?: touch)?|phone|device)\b/gi;
 
 /** Words that open a message without saying anything of it. */
-const PREFACE = /^(?:before you ask|just so you know|for the record|fyi|btw|by the way)\b[\s,:-]*/i;
+const PREFACE = /^(?:before (?:you|u) ask|just so you know|for the record|fyi|btw|by the way)\b[\s,:-]*/i;
 /** When something was done, told after it: "restarted it before messaging u" says nothing of which step. */
 const BEFORE_ASKING = /\s*\bbefore (?:i )?(?:messag|contact|writ|text|ask|chatt|com)\w*(?: (?:u|you|here|to you))?\s*$/i;
 

@@ -12,6 +12,9 @@ import type { ConversationState } from './state.js';
 /** "Never tried the others", "i only tried the newest one": a step taken back as not done. */
 const UNTRIED = /\b(?:never|not|didn'?t|did not|haven'?t|have not)\s+(?:\w+\s+)?(?:tried|try|done|do)\b|\bonly (?:tried|did)\b/i;
 
+/** "Tried the top one only", "havent tried the older ones": a step done in part, the rest not yet. */
+const PARTLY_TRIED = /\b(?:only|just) (?:tried|did)\b|\b(?:tried|did) (?:the )?(?:\w+ )?(?:one|ones?) only\b|\b(?:haven'?t|have not|didn'?t|did not|not yet) (?:tried|try)\b/i;
+
 /** A plan for another time, which leaves the walk-through for now. */
 const LATER = /\b(?:later|tomorrow|tonight|another time|next week|in the morning|after work)\b/i;
 
@@ -93,6 +96,22 @@ export class StepReadings {
     if (!at) return undefined;
     const restated = this.moves.restate({ ...state, tree: at }, at);
     return { ...restated, replies: [{ text: content.phrases.stepUntried }, ...restated.replies] };
+  }
+
+  /**
+   * "There are 3 in the list, tried the top one only": the open step, a fix to try, done only in part
+   * is no "no", which would go past a fix still untried. Its instructions again, to try the rest.
+   */
+  partlyTried(state: ConversationState, tree: TreeState, text: string): Outcome | undefined {
+    const { engine, content } = this.deps;
+    if (!engine.yesCloses(tree) || !PARTLY_TRIED.test(text) || correctionOf(text) !== undefined) return undefined;
+    const names = (part: string) => {
+      const topic = this.moves.matched(this.deps.recognize(part));
+      return (topic !== undefined && engine.aboutAt(tree).includes(topic.id)) || this.parts.triedAt(tree, part);
+    };
+    if (!names(text) && !storyClauses(text).some(names)) return undefined;
+    const restated = this.moves.restate(state, tree);
+    return { ...restated, replies: [{ text: content.phrases.stepPartlyTried }, ...restated.replies] };
   }
 
   /**

@@ -141,6 +141,8 @@ export const botFileSchema = z.strictObject({
     unsureAfterAnswer: text,
     /** A step the customer takes back as never tried, gone back to. */
     stepUntried: text,
+    /** The open step, a fix to try, done only in part ("tried the top one only"): before its instructions again. */
+    stepPartlyTried: text,
     welcomeInTree: text,
     whenTried: text,
     /** The same, for a question the recogniser is unsure of rather than sure is outside the bot. */

@@ -37,6 +37,15 @@ describe('readings of a message against the open step beyond its choices words',
     expect(steps.untriedStep(state, tree, 'i tried the older ones too')).toBeUndefined();
   });
 
+  it('gives the open step again when it was done only in part, and not for a step done in full', () => {
+    const { state, tree } = openAt('intro');
+    const again = steps.partlyTried(state, tree, 'only tried the newest backup so far');
+    expect(again?.state.tree?.node).toBe('intro');
+    expect(again?.replies[0]?.text).toBe(deps.content.phrases.stepPartlyTried);
+    expect(steps.partlyTried(state, tree, 'there are two older ones, havent tried them')?.state.tree?.node).toBe('intro');
+    expect(steps.partlyTried(state, tree, 'tried all three backups, same error')).toBeUndefined();
+  });
+
   it('changes the answer before when a correction surely reads as another answer there, not when it repeats it', () => {
     const tree = failedSteps(1);
     const state = { ...openAt('intro').state, tree };
