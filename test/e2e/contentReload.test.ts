@@ -141,7 +141,7 @@ describe('content reload while the bot runs', { timeout: 90_000 }, () => {
     expect(textOf(onStep.replies)).toMatch(/screenshot/);
 
     // The step and the person it led to are cut; "no" now leads straight to more help.
-    edit('dialogs/connection_alerts.yaml', (text) => text.replace('next: still_alerts', 'next: more_help').replace(/ {2}still_alerts:[\s\S]*?(?= {2}more_help:)/, ''));
+    edit('dialogs/connection_alerts.yaml', (text) => text.replaceAll('next: still_alerts', 'next: more_help').replace(/ {2}still_alerts:[\s\S]*?(?= {2}more_help:)/, ''));
     await until(() => reloads(lines) === 1, 'the removal reloaded');
 
     const { phrases } = bot.assembly.content;
@@ -200,11 +200,11 @@ describe('content reload while the bot runs', { timeout: 90_000 }, () => {
     await chat.say('get me a person');
     expect((await agentApi(`/api/agent/conversations/${caseId(chat.id)}/accept`, {})).status).toBe(200);
 
-    edit('dialogs/connection_alerts.yaml', (text) => text.replace('next: still_alerts', 'next: more_help').replace(/ {2}still_alerts:[\s\S]*?(?= {2}more_help:)/, ''));
+    edit('dialogs/connection_alerts.yaml', (text) => text.replaceAll('next: still_alerts', 'next: more_help').replace(/ {2}still_alerts:[\s\S]*?(?= {2}more_help:)/, ''));
     await until(() => reloads(lines) === 1, 'the removal reloaded');
 
     const catalog = await jsonOf(await agentApi('/api/agent/catalog'));
-    expect(catalog.trees.find((tree: { id: string }) => tree.id === 'connection_alerts').nodes).toEqual(['intro', 'more_help', 'resolved']);
+    expect(catalog.trees.find((tree: { id: string }) => tree.id === 'connection_alerts').nodes).toEqual(['intro', 'connect', 'more_help', 'resolved']);
     const refused = await agentApi(`/api/agent/conversations/${caseId(chat.id)}/handback`, { mode: 'node', tree: 'connection_alerts', node: 'still_alerts' });
     expect(refused.status).toBe(400);
     expect((await jsonOf(refused)).error.code).toBe('ERR_HANDOFF_TARGET');

@@ -85,7 +85,7 @@ describe('Teams personal chat', () => {
     const body = card(sent[0]).body as { type: string; text: string; wrap: boolean }[];
     expect(body.every((block) => block.type === 'TextBlock' && block.wrap)).toBe(true);
     expect(body.map((block) => block.text).join('\n')).toContain('\r- **The backup belongs to a different iCloud account.**');
-    expect(card(sent[0]).actions).toEqual(submitButtons(['Yes, it has', 'No / not sure', 'Different iCloud account', 'No backup in months']));
+    expect(card(sent[0]).actions).toEqual(submitButtons(['Yes, it has', 'No / not sure', 'Different iCloud account', 'Found it now', 'No backup in months']));
   });
 
   it('follows a personal-chat card button postback, which has no text, to the next step', async () => {
@@ -200,7 +200,7 @@ describe('Teams channel', () => {
       expect.stringMatching(/^- \*\*No backup ever finished\.\*\*.*\r.*\r.*\r- \*\*The device hasn't backed up for 180 days or more\.\*\*/s),
       expect.stringMatching(/^Let's find which one it is\./),
     ]);
-    expect(content.actions).toEqual(submitButtons(['Yes, it has', 'No / not sure', 'Different iCloud account', 'No backup in months']));
+    expect(content.actions).toEqual(submitButtons(['Yes, it has', 'No / not sure', 'Different iCloud account', 'Found it now', 'No backup in months']));
   });
 
   it('introduces itself once to the team when added (conversationUpdate, then installationUpdate)', async () => {
