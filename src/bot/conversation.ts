@@ -101,7 +101,7 @@ export class Conversation {
       // "Tried all 3 backups" is done in the words of the step's own "no" ("tried all three backups"): that answer.
       if (this.deps.reportsDoing(choices, text) && !readsOwnNoAt(this.deps, tree, text)) return this.askHowItWent(state, tree);
     }
-    const timed = this.steps.elapsed(state, tree, text) ?? this.steps.sizeAsked(state, tree, text);
+    const timed = this.steps.elapsed(state, tree, text) ?? this.steps.sizeAsked(state, tree, text) ?? this.steps.spaceTold(state, tree, text);
     if (timed) return timed;
     const explain = PUZZLED.test(text) ? this.moves.intentFor('explain') : undefined;
     if (explain) return this.moves.explainStep(state, tree, explain.answer);

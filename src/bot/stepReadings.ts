@@ -5,6 +5,7 @@ import { afterContrast, afterTakingBack, answerClauses, beforeContrast, correcti
 import type { Moves } from './moves.js';
 import type { Outcome } from './outcome.js';
 import type { PartedAnswers, PartedAnswersDeps } from './partedAnswers.js';
+import { spaceInWords } from './freeSpace.js';
 import { elapsedAnswer, restoreEstimate, sizeInGigabytes } from './restoreEstimate.js';
 import { LOOSE_READING, readAt, SURE_READING } from './readings.js';
 import type { ConversationState } from './state.js';
@@ -75,6 +76,17 @@ export class StepReadings {
     if (!answer) return { state, replies: [estimate, this.moves.question(tree)] };
     const moved = this.moves.advance(state, engine.choose(tree, answer.index));
     return { ...moved, replies: [estimate, ...moved.replies] };
+  }
+
+  /**
+   * "Says 2.1 gb available of 128": free space told as figures against the capacity is read as the
+   * words it amounts to ("it's almost full"), when those surely answer the step; the figures alone
+   * read as nothing ("2.1 gb available" as plenty, for its "available").
+   */
+  spaceTold(state: ConversationState, tree: TreeState, text: string): Outcome | undefined {
+    const words = QUESTION.test(text) ? undefined : spaceInWords(text);
+    const reading = words ? readAt(this.deps, tree, words) : null;
+    return reading && reading.score >= SURE_READING ? this.moves.advance(state, this.deps.engine.choose(tree, reading.index)) : undefined;
   }
 
   /**

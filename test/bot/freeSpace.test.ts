@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { freeShare, spaceInWords } from '../../src/bot/freeSpace.js';
+
+describe('free space told as figures', () => {
+  it('reads the share free from the amount and the capacity, whichever comes first', () => {
+    expect(freeShare('says 2.1 gb available of 128 lol')).toBeCloseTo(2.1 / 128);
+    expect(freeShare('12 of 64gb free')).toBeCloseTo(12 / 64);
+    expect(freeShare('120 out of 128 gb used')).toBeCloseTo(8 / 128);
+    expect(freeShare('100gb left out of 128')).toBeCloseTo(100 / 128);
+  });
+
+  it('gives no share without both figures, or with an amount larger than the capacity', () => {
+    expect(freeShare('2gb free')).toBeUndefined();
+    expect(freeShare('its a 64gb ipad')).toBeUndefined();
+    expect(freeShare('200 gb free of 128')).toBeUndefined();
+  });
+
+  it('puts a nearly full or a roomy device into the answers words, and leaves the middle alone', () => {
+    expect(spaceInWords('says 2.1 gb available of 128 lol')).toBe("it's almost full");
+    expect(spaceInWords('90gb free out of 128')).toBe('plenty of free space');
+    expect(spaceInWords('30 of 128gb free')).toBeUndefined();
+  });
+});
