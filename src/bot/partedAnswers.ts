@@ -51,6 +51,9 @@ export class PartedAnswers {
         // "My wifi is fine, it's fast fibre": a part that surely gives the last answer again is more of it.
         const again = last && !QUESTION.test(part) ? readAt(this.deps, last.at, part) : null;
         if (again && again.score >= SURE_READING && again.index === last?.index) continue;
+        // "…, restarted already this morning": after the first answer, a step told as already tried is
+        // left to pastToldSteps, which goes past it once the walk-through reaches it.
+        if (outcome && ALREADY.test(part)) continue;
         return undefined;
       }
       // "Other ones same, wifi is fine too and i already deleted loads of stuff", "space is fine as
@@ -196,7 +199,7 @@ export class PartedAnswers {
     const choices = this.deps.engine.choicesAt(tree);
     // "Restarted the phone" is "restarted it": the device is what every step is done to. How often
     // ("twice"), when ("already", "before messaging u") and a preface ("before you ask") say nothing of which step.
-    const part = told.replace(THE_DEVICE, 'it').replace(EVERY_REPEATED, '').replace(EVERY_ALREADY, '').replace(PREFACE, '').replace(BEFORE_ASKING, '').replace(/\s+/g, ' ').trim();
+    const part = told.replace(THE_DEVICE, 'it').replace(EVERY_REPEATED, '').replace(EVERY_ALREADY, '').replace(PREFACE, '').replace(BEFORE_ASKING, '').replace(WHEN_DONE, '').replace(/\s+/g, ' ').trim();
     if (this.deps.reportsDoing(choices, part)) return true;
     const reading = this.deps.readChoice(choices, part);
     // "Checked my wifi", "cleared 30gb of space": the subject of a step that asks for something to be
@@ -351,6 +354,8 @@ const THE_DEVICE = /\b(?:(?:the|my|this|her|his) )?(?:iphone|ipad|ipod(?: touch)
 
 /** Words that open a message without saying anything of it. */
 const PREFACE = /^(?:before (?:you|u) ask|just so you know|for the record|fyi|btw|by the way)\b[\s,:-]*/i;
+/** When something was done: "restarted it this morning", "did that yesterday" says nothing of which step. */
+const WHEN_DONE = /\s*\b(?:(?:this|yesterday|last) (?:morning|afternoon|evening|night)|earlier(?: today)?|yesterday|today|(?:an?|\d+|a few|a couple of) (?:mins?|minutes|hours?|hrs?|days?) ago)\b/gi;
 /** When something was done, told after it: "restarted it before messaging u" says nothing of which step. */
 const BEFORE_ASKING = /\s*\bbefore (?:i )?(?:messag|contact|writ|text|ask|chatt|com)\w*(?: (?:u|you|here|to you))?\s*$/i;
 

@@ -121,9 +121,14 @@ export class StepReadings {
       const topic = this.moves.matched(this.deps.recognize(part));
       return (topic !== undefined && engine.aboutAt(tree).includes(topic.id)) || this.parts.triedAt(tree, part);
     };
-    if (!names(text) && !storyClauses(text).some(names)) return undefined;
+    const clauses = storyClauses(text.replace(/\?\s*(?=\S)/g, '?. '));
+    if (!names(text) && !clauses.some(names)) return undefined;
+    // "Havent tried the older ones. do i lose stuff if i use one": the question is answered first.
+    const asked = clauses.filter((part) => QUESTION.test(part)).map((part) => this.moves.matched(this.deps.recognize(part)));
+    const [topic] = asked;
+    const answer = asked.length === 1 && topic && !topic.action ? [{ text: topic.answer }] : [];
     const restated = this.moves.restate(state, tree);
-    return { ...restated, replies: [{ text: content.phrases.stepPartlyTried }, ...restated.replies] };
+    return { ...restated, replies: [...answer, { text: content.phrases.stepPartlyTried }, ...restated.replies] };
   }
 
   /**
