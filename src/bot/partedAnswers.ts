@@ -130,10 +130,16 @@ export class PartedAnswers {
     return this.stepsOf(treeId).some((step) => this.triedAt(step, part));
   }
 
-  /** Every step of a walk-through that asks something, as if open there. */
+  /**
+   * Every step of a walk-through that asks something, as if open there, on its main line: a step
+   * reached only by a particular answer ("Wi-Fi is slow or down") follows trouble found, so no
+   * fix told as tried ("no wifi here" names the Wi-Fi, as its trouble) is that step.
+   */
   private stepsOf(treeId: string): TreeState[] {
     const tree = this.deps.content.trees.get(treeId);
-    return Object.keys(tree?.nodes ?? {}).flatMap((node) => {
+    const nodes = Object.values(tree?.nodes ?? {});
+    const mainLine = new Set([tree?.start, ...nodes.flatMap((node) => (node.choices ?? []).flatMap((choice) => (choice.means ? [choice.next] : [])))]);
+    return Object.keys(tree?.nodes ?? {}).filter((node) => mainLine.has(node)).flatMap((node) => {
       const at = this.deps.engine.start(treeId, node);
       return at.status === 'waiting' ? [at.state] : [];
     });

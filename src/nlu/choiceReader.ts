@@ -367,10 +367,11 @@ const AFTER_NO = /^(?:(?:no|nope|nah|thanks|thank you|thx|ty|im good|im fine|im 
 const BARE_EMOJI = /^\p{Extended_Pictographic}[\u{FE0F}\u{1F3FB}-\u{1F3FF}]*$/u;
 
 /** Words that say a step was done, whatever came of it; "restarted" and the like are the step's own subject words. */
-const DOING: ReadonlySet<string> = new Set(['done', 'did', 'tried', 'finished', 'completed']);
+/** "Done that", and the doing of freeing space, which no step's subject words say: "cleared some space", "freed up room". */
+const DOING: ReadonlySet<string> = new Set(['done', 'did', 'tried', 'finished', 'completed', 'cleared', 'freed', 'deleted', 'removed', 'offloaded']);
 const FIX_SUBJECTS: ReadonlySet<string> = new Set(['that', 'this', 'it', 'which']);
 /** Words beside a doing word that say nothing of how it went: "yep, done", "ok all done", "restarted twice" ("did it again" is the error again). */
-const BESIDE_DOING: ReadonlySet<string> = new Set([...YES_WORDS, 'ok', 'okay', 'sure', 'alright', 'right', 'all', 'twice', 'times', 'few', 'couple', 'several', 'multiple']);
+const BESIDE_DOING: ReadonlySet<string> = new Set([...YES_WORDS, 'ok', 'okay', 'sure', 'alright', 'right', 'all', 'twice', 'times', 'few', 'couple', 'several', 'multiple', 'up', 'some']);
 
 /** Stems that deny the words after them: "isn't working" is not "working", "none of them work" not "work". */
 const NEGATIONS = new Set(['not', 'never', 'without', 'none', 'noth', 'neither', 'nor']);

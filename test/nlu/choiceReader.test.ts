@@ -123,6 +123,11 @@ describe('reading a typed answer in the context of the open question', () => {
       expect(reader.reportsDoing(restart, done), done).toBe(true);
     for (const said of ['yes', 'the restart fixed it', 'already done that', "did it, didn't help", 'restarted it and nothing changed', 'done, still failing', 'did it again', 'yes that did it', 'it did', 'no', "i'm so done with it"])
       expect(reader.reportsDoing(restart, said), said).toBe(false);
+    const storage = choicesAt('cannot_restore', 'storage');
+    for (const done of ['cleared space', 'freed up some space', 'ok deleted some'])
+      expect(reader.reportsDoing(storage, done), done).toBe(true);
+    for (const said of ['cleared space and it works now', 'freed up space, still the same error'])
+      expect(reader.reportsDoing(storage, said), said).toBe(false);
   });
 
   it('tells a bare yes, acknowledgement or no, courtesies beside it, from one that says how something went', () => {
