@@ -11,9 +11,6 @@ const COMMANDS: ReadonlySet<string> = new Set(['cancel', 'restart', 'resume', 'h
 const SURE_COMMAND = 0.9;
 /** Commands whose words also ask about the restore: "do I have to start over?" is no "start over". */
 const UNLESS_ASKED_IF_NEEDED: ReadonlySet<string> = new Set(['restart', 'cancel']);
-/** How sure, and how far above the third, a runner-up must be to be what a command's words asked as a question mean. */
-const CLEAR_RUNNER_UP = 0.45;
-const ABOVE_THE_REST = 0.15;
 /** "Can I stop it?", "could we start it again?": asking whether something may be done, not telling the bot to do it. */
 const ASKS_IF_ALLOWED = /\b(?:can|could|may)\s+(?:i|we)\s+(?:just\s+)?(?:stop|cancel|start|restart|pause)\b/i;
 /**
@@ -140,7 +137,7 @@ export class Meaning {
       const action = this.deps.content.intentById.get(intent)?.action;
       return action !== 'goodbye' && !(askedIfAllowed && action !== undefined && UNLESS_ASKED_IF_NEEDED.has(action));
     });
-    const topic = this.clearFirst(inLine);
+    const topic = this.moves.clearLeader(inLine);
     return topic && !topic.action ? topic : undefined;
   }
 
@@ -150,14 +147,7 @@ export class Meaning {
    * match, with the rest near the floor of about 0.3.
    */
   private clearRunnerUp(recognition: Recognition): Intent | undefined {
-    return this.clearFirst(recognition.candidates.slice(1));
-  }
-
-  /** The first of `candidates`, when it stands well above the one after it. */
-  private clearFirst(candidates: Recognition['candidates']): Intent | undefined {
-    const [first, next] = candidates;
-    const clear = first && first.confidence >= CLEAR_RUNNER_UP && first.confidence - (next?.confidence ?? 0) >= ABOVE_THE_REST;
-    return clear ? this.deps.content.intentById.get(first.intent) : undefined;
+    return this.moves.clearLeader(recognition.candidates.slice(1));
   }
 
   /** The recogniser's second guess, when it is as sure of it as of a match. */

@@ -268,7 +268,8 @@ export class PartedAnswers {
     const question = clauses.at(-1);
     const answers = clauses.slice(0, -1);
     if (!question || !QUESTION.test(question) || answers.some((part) => QUESTION.test(part))) return undefined;
-    const topic = this.moves.matched(this.deps.recognize(question));
+    const recognition = this.deps.recognize(question);
+    const topic = this.moves.matched(recognition) ?? this.moves.clearLeader(recognition.candidates);
     if (!topic || topic.action || topic.tree === tree.tree || this.moves.topicsOf(tree.tree).includes(topic.id)) return undefined;
     const [only] = answers;
     const reading = answers.length === 1 && only !== undefined ? readAt(this.deps, tree, only) : null;
