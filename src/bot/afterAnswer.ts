@@ -44,11 +44,9 @@ export class AfterAnswer {
 
   /**
    * "Freed up space but still the same error" after the storage answer: that answer is one step of a
-   * walk-through, so the walk-through carries on, rather than give the same answer again or call the
-   * message out of scope: from the step after it when it is the first step, else from the first
-   * step, the steps the message tells of going past when reached (the customer has not said that the
-   * other backups failed). Only when the message says the problem is still there and names no other
-   * topic than the answer's own or a walk-through's.
+   * walk-through, so the walk-through carries on from the step after it, rather than give the same
+   * answer again or call the message out of scope. Only when the message says the problem is still
+   * there and names no other topic than the answer's own or a walk-through's.
    */
   stepAfterAnswer(state: ConversationState, text: string, intent: Intent | undefined): Outcome | undefined {
     const { content, engine } = this.deps;
@@ -61,8 +59,6 @@ export class AfterAnswer {
       const at = node ? engine.start(tree.id, node.id) : undefined;
       if (!node || at?.status !== 'waiting') continue;
       const [topic] = this.moves.topicsOf(tree.id);
-      const problem = node.id === tree.start ? undefined : content.intentById.get(topic ?? '');
-      if (problem) return this.moves.startTopic(reset(state), problem, text);
       const carried = this.moves.answerNo({ ...reset(state), tree: at.state, ...(topic ? { lastIntent: topic } : {}) }, at.state);
       if (carried) return { ...carried, replies: [{ text: content.phrases.stillFailingAfterAnswer.replace('{tree}', tree.title) }, ...carried.replies] };
     }
