@@ -145,7 +145,8 @@ export class Conversation {
       // "The other backups fail too and my wifi is fine": words this step's answers do not use may
       // answer the next step, when every clause surely answers the step open at that point.
       const several = clauses && reading.offStep.length > 0 ? this.parts.severalAnswers(state, tree, clauses) : undefined;
-      return this.parts.withAside(several ?? this.moves.advance(state, engine.choose(tree, reading.index)), tree, text);
+      const moved = several ?? this.moves.advance(state, engine.choose(tree, reading.index));
+      return this.parts.problemBeside(state, tree, moved, text) ?? this.parts.withAside(moved, tree, text);
     }
     const several = clauses && (this.parts.severalAnswers(state, tree, clauses) ?? (asking || CONTRAST.test(text) ? undefined : this.parts.answerAmidAsides(state, tree, clauses)));
     if (several) return several;
@@ -185,7 +186,10 @@ export class Conversation {
     // wifi" is no "they've stopped" for a "shop" corrected to "stop", and calling the problem fixed
     // ends the walk-through.
     const fixedOnAHunch = reading !== null && reading.score < SURE_READING && reading.margin < 1.5 * READING_MARGIN && !reading.opensAlike && engine.yesCloses(tree) && engine.choicesAt(tree)[reading.index]?.means === 'yes';
-    if (reading && readsLoosely(reading) && !asking && !fixedOnAHunch) return this.parts.withAside(this.moves.advance(state, engine.choose(tree, reading.index)), tree, text);
+    if (reading && readsLoosely(reading) && !asking && !fixedOnAHunch) {
+      const moved = this.moves.advance(state, engine.choose(tree, reading.index));
+      return this.parts.problemBeside(state, tree, moved, text) ?? this.parts.withAside(moved, tree, text);
+    }
     if (intent?.action && SMALL_TALK.has(intent.action)) return this.moves.act(state, intent);
     // A question on this step's own subject, even one the recogniser is unsure of: answered, and the
     // step's question asked again. Unless the subject rests on what was told before the question:

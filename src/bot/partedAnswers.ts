@@ -283,6 +283,22 @@ export class PartedAnswers {
   }
 
   /**
+   * "Got it, it says cannot restore backup": the answer to a step that fixes nothing (a screenshot
+   * taken) beside a clause that surely tells of a problem with a walk-through of its own is that
+   * problem, told before the bot asks what the alert says. Never beside the answer to a fix, where
+   * "it worked, no more cannot restore backup" names the problem gone.
+   */
+  problemBeside(state: ConversationState, tree: TreeState, moved: Outcome, text: string): Outcome | undefined {
+    if (this.deps.engine.yesCloses(tree) || !moved.state.tree) return undefined;
+    for (const part of toldClauses(text) ?? []) {
+      const recognition = this.deps.recognize(part);
+      const problem = QUESTION.test(part) ? undefined : this.moves.matched(recognition);
+      if (problem?.tree && !problem.action && problem.tree !== tree.tree && recognition.confidence >= SURE_PROBLEM) return this.moves.startTopic(reset(state), problem, text);
+    }
+    return undefined;
+  }
+
+  /**
    * "Yes, an older one worked, but it's missing my recent photos": the answer moves the walk-through
    * on, and a topic the words after the contrast surely name is answered first, so what the customer
    * raised is not dropped. Not a topic of this walk-through or of the step reached, whose text says it.
@@ -352,6 +368,9 @@ export class PartedAnswers {
   }
 
 }
+
+/** How surely a clause beside an answer must name a problem of its own to be taken up in place of the next step. */
+const SURE_PROBLEM = 0.9;
 
 /** How many steps a list told as tried must name in a row to be read as that list. */
 const LISTED_STEPS = 3;
