@@ -20,6 +20,8 @@ const SIGN_OFF_WORDS: Readonly<Record<string, RegExp>> = {
   goodbye: /\b(?:bye|goodbye|cya|see ya|see you)\b/i,
 };
 
+/** "But i deleted them on tuesday…": the customer's case set against the answer just given. */
+const PUSHES_BACK = /^\s*(?:but|except|only)\b/i;
 /** "Where do I find that", "where is it": asking where a setting is. */
 const ASKS_WHERE = /\bwhere\b/i;
 /** "And if it was off?", "what about on ios 7?": the last answer's case turned another way, in a few words. */
@@ -103,13 +105,17 @@ export class AfterAnswer {
    * topic claims, may be about it, as inside a walk-through a question pointing back at the step
    * is. The scope is said and the answer given again, rather than "outside what I can help with".
    * One the recogniser is unsure of ("wait will that delete the stuff ive put on it") gets the answer
-   * again without the scope, rather than topics it may not mean.
+   * again without the scope, rather than topics it may not mean. So does a "but" that pushes back on
+   * the answer ("but i deleted texts on tues and the newest is from wed"), its topic one of the
+   * recogniser's two guesses.
    */
   backAtAnswer(state: ConversationState, text: string, recognition: Recognition): Outcome | undefined {
     const { content } = this.deps;
     const last = this.lastAnswer(state);
     const { verdict } = recognition;
-    if (!last || last.tree || (verdict !== 'out_of_scope' && verdict !== 'unsure') || !QUESTION.test(text) || !REFERS_BACK.test(text)) return undefined;
+    const pointsBack = QUESTION.test(text) && REFERS_BACK.test(text);
+    const pushesBack = PUSHES_BACK.test(text) && recognition.candidates.slice(0, 2).some((candidate) => candidate.intent === last?.id);
+    if (!last || last.tree || (verdict !== 'out_of_scope' && verdict !== 'unsure') || !(pointsBack || pushesBack)) return undefined;
     const before = verdict === 'out_of_scope' ? content.phrases.unsureAfterAnswer : content.phrases.againAfterAnswer;
     return { state, replies: [{ text: before }, { text: last.answer }], events: [{ kind: 'unplaced', why: verdict, text }] };
   }
