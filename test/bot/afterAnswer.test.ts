@@ -51,6 +51,11 @@ describe('a message read against the answer just given', () => {
     const statement = 'my cat is on the sofa';
     expect(after.backAtAnswer(answered('photos_in_backup'), statement, recognizer.recognize(statement))).toBeUndefined();
     expect(after.backAtAnswer(initialState(), text, recognizer.recognize(text))).toBeUndefined();
+    // A "but" setting the customer's case against the answer, its topic among the two guesses.
+    const pushed = 'but the newest one has the texts i deleted on monday';
+    const guesses = { ...recognizer.recognize(pushed), verdict: 'out_of_scope' as const, candidates: [{ intent: 'none_near', confidence: 0.5 }, { intent: 'which_backup', confidence: 0.43 }] };
+    expect(texts(after.backAtAnswer(answered('which_backup'), pushed, guesses)?.replies)[1]).toBe(content.intentById.get('which_backup')?.answer);
+    expect(after.backAtAnswer(answered('photos_in_backup'), pushed, guesses)).toBeUndefined();
   });
 
   it('gives the last answer again for a question checking what it said, and nothing for one asking something else', () => {
