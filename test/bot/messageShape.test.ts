@@ -25,6 +25,11 @@ describe('the shape of a typed message', () => {
     expect(QUESTION.test('ok so what is the next step')).toBe(true);
     expect(QUESTION.test('wont that delete everything on it')).toBe(true);
     expect(QUESTION.test("won't restore at all")).toBe(false);
+    expect(QUESTION.test('ok were set, anything we need to check first')).toBe(true);
+    expect(QUESTION.test('just tell me which backup to pick')).toBe(true);
+    expect(QUESTION.test('its on sale tho, r u sure')).toBe(true);
+    expect(QUESTION.test('tell me about it, it never works')).toBe(false);
+    expect(QUESTION.test('i did anything i could')).toBe(false);
   });
 
   it('tells a request for instructions from a question about how a step went', () => {
