@@ -1,7 +1,8 @@
 /**
- * Free space told as figures against the device's capacity: "says 2.1 gb available of 128", "12 of
- * 64gb free", "120 out of 128 used". The words of a step's answers know "almost full" and "plenty of
- * space", never a figure, so the share is put into those words for the step to read.
+ * Free space told as figures, against the device's capacity ("says 2.1 gb available of 128", "12 of
+ * 64gb free", "120 out of 128 used") or the backup's size ("like 5 gigs free and the backup is 11").
+ * The words of a step's answers know "almost full" and "not enough room for the backup", never a
+ * figure, so the figures are put into those words for the step to read.
  */
 
 const AMOUNT = String.raw`(\d{1,4}(?:[.,]\d{1,2})?)\s*(?:gb|gigs?|gigabytes?|g)?`;
@@ -17,11 +18,15 @@ const CAPACITY_FIRST = new RegExp(`${AMOUNT}${CAPACITY}\\s*(?:is |are )?${STATE}
 const ALMOST_FULL = 0.1;
 const PLENTY = 0.5;
 
+/** "Its a 64", "on a 128gb one": the device's capacity, one that devices are sold with. */
+const DEVICE_CAPACITY = /\b(?:it'?s|its|on|got|have) an? (\d{1,4})\s*(?:gb|gigs?|g)?(?:\s+(?:one|model|iphone|ipad|ipod))?(?![\w.])/i;
+const CAPACITIES: ReadonlySet<number> = new Set([8, 16, 32, 64, 128, 256, 512, 1024]);
+
 /** The share of the device's capacity told as free, when the message gives both figures. */
 export function freeShare(text: string): number | undefined {
   const stateFirst = STATE_FIRST.exec(text);
   const match = stateFirst ?? CAPACITY_FIRST.exec(text);
-  if (!match) return undefined;
+  if (!match) return freeOfDevice(text);
   const [amount, state, capacity] = stateFirst ? [match[1], match[2], match[3]] : [match[1], match[3], match[2]];
   const told = Number((amount ?? '').replace(',', '.'));
   const total = Number(capacity);
@@ -30,8 +35,36 @@ export function freeShare(text: string): number | undefined {
   return (used ? total - told : told) / total;
 }
 
+/** "5 gigs free", "about 20gb left": the free space alone. */
+const FREE_AMOUNT = new RegExp(`${AMOUNT}\\s*(?:of (?:space|storage) )?(?:free|left|available|remaining)\\b`, 'i');
+/** "the backup is 11", "backup's about 40gb", "backup size 12 gb": the backup's size. */
+const BACKUP_SIZE = /\bbackup(?:'?s| is| size(?: is)?| was)?\s+(?:is\s+)?(?:about|around|like|roughly|nearly|almost|~)?\s*(\d{1,4}(?:[.,]\d{1,2})?)\s*(?:gb|gigs?|gigabytes?|g)?(?![\w.])/i;
+
+const figure = (text: string | undefined): number => Number((text ?? '').replace(',', '.'));
+
+/** Free space and the backup's size told together: whether the backup fits. */
+export function backupFits(text: string): boolean | undefined {
+  const free = FREE_AMOUNT.exec(text);
+  const size = BACKUP_SIZE.exec(text);
+  if (!free || !size) return undefined;
+  const [room, needed] = [figure(free[1]), figure(size[1])];
+  return needed > 0 ? room >= needed : undefined;
+}
+
+/** "Like 5 gigs free lol its a 64": the free space and, apart from it, the device's capacity. */
+function freeOfDevice(text: string): number | undefined {
+  const free = FREE_AMOUNT.exec(text);
+  const capacity = DEVICE_CAPACITY.exec(text);
+  const total = figure(capacity?.[1]);
+  if (!free || !CAPACITIES.has(total)) return undefined;
+  const room = figure(free[1]);
+  return room <= total ? room / total : undefined;
+}
+
 /** What the figures say in the words the answers use, or undefined when they say neither clearly. */
 export function spaceInWords(text: string): string | undefined {
+  const fits = backupFits(text);
+  if (fits !== undefined) return fits ? 'i have the space for it' : 'not enough room for the backup';
   const share = freeShare(text);
   if (share === undefined) return undefined;
   if (share < ALMOST_FULL) return "it's almost full";

@@ -39,11 +39,11 @@ export class PartedAnswers {
    * says the first answer again, and one with words the next step does not know ("something else,
    * not network or password") is about the first; only words about the next step's subject answer it.
    */
-  severalAnswers(state: ConversationState, tree: TreeState, parts: readonly string[]): Outcome | undefined {
+  severalAnswers(state: ConversationState, tree: TreeState, told: readonly string[]): Outcome | undefined {
     let outcome: Outcome | undefined;
     let last: { at: TreeState; index: number } | undefined;
     const events: InsightEvent[] = [];
-    for (const part of parts) {
+    for (const part of this.answersIn(tree, told)) {
       const at = outcome ? outcome.state.tree : tree;
       const reading = at && !QUESTION.test(part) ? readAt(this.deps, at, part) : null;
       const answers = at && reading && reading.score >= SURE_READING && !(outcome && (reading.plain || reading.offStep.length > 0));
@@ -65,6 +65,19 @@ export class PartedAnswers {
       events.push(...(outcome.events ?? []));
     }
     return outcome && { ...outcome, events };
+  }
+
+  /**
+   * The answers among a message's clauses: a preface says nothing ("before u ask: wifi is fine"), and
+   * an opening clause that answers nothing surely is one answer with the next ("tried the older one,
+   * same"), when together they surely answer the open step.
+   */
+  private answersIn(tree: TreeState, told: readonly string[]): string[] {
+    const parts = told.map((part) => part.replace(PREFACE, '').trim()).filter((part) => part.length > 0);
+    const [first, second, ...rest] = parts;
+    if (first === undefined || second === undefined || (readAt(this.deps, tree, first)?.score ?? 0) >= SURE_READING) return parts;
+    const joined = `${first}, ${second}`;
+    return (readAt(this.deps, tree, joined)?.score ?? 0) >= SURE_READING ? [joined, ...rest] : parts;
   }
 
   /**

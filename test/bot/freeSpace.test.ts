@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { freeShare, spaceInWords } from '../../src/bot/freeSpace.js';
+import { backupFits, freeShare, spaceInWords } from '../../src/bot/freeSpace.js';
 
 describe('free space told as figures', () => {
   it('reads the share free from the amount and the capacity, whichever comes first', () => {
@@ -7,12 +7,23 @@ describe('free space told as figures', () => {
     expect(freeShare('12 of 64gb free')).toBeCloseTo(12 / 64);
     expect(freeShare('120 out of 128 gb used')).toBeCloseTo(8 / 128);
     expect(freeShare('100gb left out of 128')).toBeCloseTo(100 / 128);
+    expect(freeShare('idk like 5 gigs free lol its a 64')).toBeCloseTo(5 / 64);
+    expect(freeShare("it's a 12 hour wait, 5gb free")).toBeUndefined();
   });
 
   it('gives no share without both figures, or with an amount larger than the capacity', () => {
     expect(freeShare('2gb free')).toBeUndefined();
     expect(freeShare('its a 64gb ipad')).toBeUndefined();
     expect(freeShare('200 gb free of 128')).toBeUndefined();
+  });
+
+  it('tells whether the backup fits from the free space and the backup size told together', () => {
+    expect(backupFits('like 5 gigs free and the backup is 11 i think')).toBe(false);
+    expect(backupFits("30gb left, the backup's about 12gb")).toBe(true);
+    expect(backupFits('backup size 40 gb, only 8.5 gb free')).toBe(false);
+    expect(backupFits('5 gigs free')).toBeUndefined();
+    expect(backupFits('the backup is 11gb')).toBeUndefined();
+    expect(spaceInWords('like 5 gigs free and the backup is 11 i think')).toBe('not enough room for the backup');
   });
 
   it('puts a nearly full or a roomy device into the answers words, and leaves the middle alone', () => {

@@ -25,6 +25,8 @@ describe('readings of a message against the open step beyond its choices words',
     expect(steps.planned(state, tree, 'ill try again, same error with all of them')).toBeUndefined();
     expect(steps.planned(state, tree, "never mind, i'll try again tomorrow")).toBeUndefined();
     expect(steps.planned(state, tree, 'will it delete my photos')).toBeUndefined();
+    const restart = openAt('restart');
+    expect(steps.planned(restart.state, restart.tree, 'ok restarting it now')?.replies[0]?.text).toBe(deps.content.phrases.whenTried);
   });
 
   it('goes back to a step gone past when it is taken back as never tried, and only then', () => {
