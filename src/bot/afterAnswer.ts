@@ -126,10 +126,14 @@ export class AfterAnswer {
    * "which part was unclear?". Only when the message asks what to do and names no topic of its own.
    */
   walkThroughNext(state: ConversationState, text: string, intent: Intent | undefined): Outcome | undefined {
-    const last = this.lastAnswer(state);
-    const next = last?.followUps.map((id) => this.deps.content.intentById.get(id)).find((followUp) => followUp?.tree !== undefined);
+    const next = this.walkThroughAfter(state);
     if (!next || !WHAT_TO_DO.test(text) || (intent !== undefined && intent.action !== 'explain')) return undefined;
     return this.moves.startTopic(reset(state), next, text);
+  }
+
+  /** The walk-through the last answer points to (its first follow-up with one), if any. */
+  walkThroughAfter(state: ConversationState): Intent | undefined {
+    return this.lastAnswer(state)?.followUps.map((id) => this.deps.content.intentById.get(id)).find((followUp) => followUp?.tree !== undefined);
   }
 
   /** Whether a message says goodbye in so many words, not only in words a goodbye's examples share ("later"). */

@@ -80,6 +80,12 @@ export class OutsideWalkThrough {
     if (rated && (tellsElapsed(text) || asksTimeForSize(text))) return this.moves.startTopic(reset(state), rated, text);
     const walked = (command ? undefined : this.afterAnswer.followsOn(state, text)) ?? this.afterAnswer.walkThroughNext(state, text, intent);
     if (walked) return walked;
+    // "But ive done everything. other backups, wifi, storage, restart, updated ios" after an answer
+    // pointing to a walk-through: that walk-through, past the steps told as tried, whatever one of
+    // them leans to ("updated ios").
+    const pointedTo = intent?.action ? undefined : this.afterAnswer.walkThroughAfter(state);
+    const pastTold = pointedTo ? this.parts.startedPastDone(state, pointedTo, text) : undefined;
+    if (pastTold) return pastTold;
     // "Do I need to plug it in or anything before?": a question no topic surely claims, in the last answer's own words, is about it.
     const unclaimed = intent?.action === 'explain' || (!intent && QUESTION.test(text));
     const quoted = unclaimed ? (this.afterAnswer.quoteLastAnswer(state, text) ?? this.afterAnswer.checkedAgainstAnswer(state, text)) : undefined;

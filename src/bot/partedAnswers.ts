@@ -224,8 +224,10 @@ export class PartedAnswers {
     // "Checked my wifi", "cleared 30gb of space": the subject of a step that asks for something to be
     // done (its yes closes the walk-through), named beside the problem as done rather than as its
     // trouble ("my wifi keeps dropping" surely answers the step), did not help.
-    const topic = this.deps.engine.yesCloses(tree) ? this.moves.matched(this.deps.recognize(part)) : undefined;
-    if (topic && this.deps.engine.aboutAt(tree).includes(topic.id)) {
+    // The subject named surely, if not first: a bare "restart" in a list leans to starting over first.
+    const about = this.deps.engine.aboutAt(tree);
+    const guesses = this.deps.engine.yesCloses(tree) ? this.deps.recognize(part).candidates.slice(0, 2) : [];
+    if (guesses.some(({ intent, confidence }) => about.includes(intent) && confidence >= this.deps.content.recognizer.threshold)) {
       const particular = reading && reading.score >= SURE_READING && choices[reading.index]?.means === undefined;
       return !particular;
     }
