@@ -5,7 +5,7 @@ import type { Recognition } from '../nlu/recognizer.js';
 import { AfterAnswer, type AfterAnswerDeps } from './afterAnswer.js';
 import { Feedback } from './feedback.js';
 import { Meaning, type MeaningDeps } from './meaning.js';
-import { ALREADY, answerClauses, ASKS_HOW, EVERY_ALREADY, beforeGoOn, CHECKS_MEANING, CONTRAST, correctionOf, PUZZLED, QUESTION, REFERS_BACK, REPEATED, simplify } from './messageShape.js';
+import { ALREADY, answerClauses, ASKS_HOW, EVERY_ALREADY, beforeGoOn, CHECKS_MEANING, CONTRAST, correctionOf, PUZZLED, QUESTION, REFERS_BACK, REPEATED, simplify, WHAT_ELSE } from './messageShape.js';
 import { Moves, SMALL_TALK } from './moves.js';
 import { OutsideWalkThrough, type OutsideWalkThroughDeps } from './outsideWalkThrough.js';
 import { PartedAnswers } from './partedAnswers.js';
@@ -103,6 +103,9 @@ export class Conversation {
     }
     const timed = this.steps.elapsed(state, tree, text) ?? this.steps.sizeAsked(state, tree, text) ?? this.steps.spaceTold(state, tree, text);
     if (timed) return timed;
+    // "Id rather get the newest to work, what else can i check": on to the next fix.
+    const onwards = WHAT_ELSE.test(text) && engine.yesCloses(tree) ? this.moves.answerNo(state, tree) : undefined;
+    if (onwards) return onwards;
     const explain = PUZZLED.test(text) ? this.moves.intentFor('explain') : undefined;
     if (explain) return this.moves.explainStep(state, tree, explain.answer);
     const reading = ASKS_HOW.test(text) ? null : this.steps.newsOf(tree, text);

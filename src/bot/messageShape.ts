@@ -15,6 +15,9 @@ export const QUESTION = /\?\s*$|^\s*(?:(?:just|pls|please|so|ok|okay|then)[\s,]+
 /** "…, now what?", "…. what next": a request to go on, after an answer that goes on by itself. */
 const GO_ON = /(?:^|[\s,.;:!-]+)(?:(?:so|and|ok|okay)[\s,]+)?(?:now what|what now|then what|what next|whats next|what['\u2019]s next|what do i do now|what should i do now)[\s?!.]*$/i;
 
+/** "What else can I check?": this fix is not the one the customer will try, or it did nothing. */
+export const WHAT_ELSE = /\bwhat else (?:can|could|should|do|would) (?:i|we|u|you)\b|\banything else (?:i|we) (?:can|could) (?:check|try|do)\b/i;
+
 /** The answer before a request to go on ("ok theres enough. now what"), when there is one. */
 export function beforeGoOn(text: string): string | undefined {
   const match = GO_ON.exec(text);
