@@ -19,6 +19,11 @@ export interface OutsideWalkThroughDeps extends PartedAnswersDeps {
 
 /** How many of the whole message's first candidates a topic named in one clause of a story must be among. */
 const LEANING = 4;
+/** A whole matched below this, told in this many clauses or more, is read clause by clause like an unsure one. */
+const BARE_MATCH = 0.7;
+const STORY_CLAUSES = 4;
+/** "should i?", "right?": a question about the clause before it. */
+const QUESTION_TAIL = /^\s*(?:should i|shall i|can i|right|yeah|ok|okay|or not|is that ok|good idea)\s*\?+\s*$/i;
 /** How surely, and how much more surely than any other, one clause of a story must name a problem for it to be the story's. */
 const SURE_PROBLEM = 0.85;
 const PROBLEM_MARGIN = 0.1;
@@ -98,7 +103,7 @@ export class OutsideWalkThrough {
     const leader = intent ?? (recognition.verdict === 'ambiguous' ? content.intentById.get(recognition.candidates[0]?.intent ?? '') : undefined);
     // A story around the problem is read clause by clause before its first problem, or its one
     // question, is taken for the whole.
-    const story = whole ? undefined : this.problemInStory(state, text, recognition);
+    const story = whole && (whole.action || recognition.confidence >= BARE_MATCH) ? undefined : this.problemInStory(state, text, recognition);
     if (story) return story;
     // "Cant restore backup. before you ask ive already restarted it twice": a problem told beside
     // steps of it tried is that problem, whatever the whole leans to ("already" is the already-set-up topic's word).
@@ -143,7 +148,9 @@ export class OutsideWalkThrough {
    */
   private problemInStory(state: ConversationState, text: string, recognition: Recognition): Outcome | undefined {
     const clauses = toldClauses(text);
-    if (!clauses || (recognition.verdict !== 'unsure' && recognition.verdict !== 'ambiguous')) return undefined;
+    // A whole matched only barely is as much a story as one left unsure.
+    const barely = recognition.verdict === 'match' && recognition.confidence < BARE_MATCH && clauses !== undefined && clauses.length >= STORY_CLAUSES;
+    if (!clauses || (recognition.verdict !== 'unsure' && recognition.verdict !== 'ambiguous' && !barely)) return undefined;
     const leaning = new Set(recognition.candidates.slice(0, LEANING).map((candidate) => candidate.intent));
     const named = clauses.flatMap((clause) => {
       const recognized = this.deps.recognize(clause);
@@ -159,7 +166,9 @@ export class OutsideWalkThrough {
     for (const { intent, confidence } of problems) surest.set(intent, Math.max(confidence, surest.get(intent) ?? 0));
     const [[problem, sureness] = [], [, runnerUp] = []] = [...surest].sort(([, a], [, b]) => b - a);
     const clear = runnerUp === undefined || ((sureness ?? 0) >= SURE_PROBLEM && (sureness ?? 0) - runnerUp >= PROBLEM_MARGIN);
-    const asked = named.filter(({ clause, intent }) => !intent.tree && QUESTION.test(clause));
+    // "Im about to reset the whole thing, should i?": the clause a bare question tail follows is asked.
+    const askedAt = (clause: string) => QUESTION.test(clause) || QUESTION_TAIL.test(clauses[clauses.indexOf(clause) + 1] ?? '');
+    const asked = named.filter(({ clause, intent }) => !intent.tree && askedAt(clause));
     if (!clear || new Set(asked.map(({ intent }) => intent.id)).size > 1) return undefined;
     // A story with no problem told but one question it surely asks ("…apps still grey after 5 hrs. should i just reset it") is that question.
     if (!problem) return asked.length > 0 ? this.answeredThen(state, asked.slice(0, 1)) : undefined;
