@@ -82,12 +82,13 @@ export class Conversation {
     return { ...outcome, recognition, state: { ...outcome.state, lastCandidates: recognition.candidates } };
   }
 
-  private inTree(state: ConversationState, tree: TreeState, text: string, recognition: Recognition): Outcome {
+  private inTree(state: ConversationState, tree: TreeState, text: string, recognition: Recognition, goingOn = false): Outcome {
     const { content, engine } = this.deps;
-    // "Ok theres enough. now what": the answer says what comes next; its "now what" is no question of its own.
+    // "Ok theres enough. now what": the answer says what comes next; its "now what" is no question of
+    // its own. "Updating now. then what" asks what follows the step being done: no plan to wait for.
     const answer = beforeGoOn(text);
-    if (answer) return this.inTree(state, tree, answer, this.deps.recognize(answer));
-    const planned = this.steps.planned(state, tree, text);
+    if (answer) return this.inTree(state, tree, answer, this.deps.recognize(answer), true);
+    const planned = goingOn ? undefined : this.steps.planned(state, tree, text);
     if (planned) return planned;
     // "Done that", "yep, restarted it": read as a yes, the walk-through would close as fixed, and "ok
     // done" as a goodbye would end it; neither says how it went, which is what the step asks. Done
@@ -197,7 +198,9 @@ export class Conversation {
     // A question on this step's own subject, even one the recogniser is unsure of: answered, and the
     // step's question asked again. Unless the subject rests on what was told before the question:
     // "its charging and on wifi already. should i just erase it" asks about erasing.
-    const onSubject = ownSubject ? intent : asking ? this.meaning.unsureAbout(recognition, engine.aboutAt(tree)) : undefined;
+    // So is a statement no answer reads ("the 8 cant go higher than ios 16 tho"), the recogniser clearly leaning to the subject.
+    const toldAbout = !asking && reading === null ? this.moves.clearLeader(recognition.candidates) : undefined;
+    const onSubject = ownSubject ? intent : asking ? this.meaning.unsureAbout(recognition, engine.aboutAt(tree)) : toldAbout && !toldAbout.action && engine.aboutAt(tree).includes(toldAbout.id) ? toldAbout : undefined;
     // "Before i try, does the restore bring my music back": a question after words that sink the whole
     // is asked about what it surely names, however unsure the recogniser is of the whole message.
     const asked = clauses ? this.steps.askedAfterTelling(text, clauses, about) : undefined;

@@ -16,6 +16,9 @@ const UNTRIED = /\b(?:never|not|didn'?t|did not|haven'?t|have not)\s+(?:\w+\s+)?
 /** "Tried the top one only", "havent tried the older ones": a step done in part, the rest not yet. */
 const PARTLY_TRIED = /\b(?:only|just) (?:tried|did)\b|\b(?:tried|did) (?:the )?(?:\w+ )?(?:one|ones?) only\b|\b(?:haven'?t|have not|didn'?t|did not|not yet) (?:tried|try)\b/i;
 
+/** How sure the recogniser must be of a subject for words taken back as never tried to name its step. */
+const LEANS_TO = 0.5;
+
 /** A plan for another time, which leaves the walk-through for now. */
 const LATER = /\b(?:later|tomorrow|tonight|another time|next week|in the morning|after work)\b/i;
 
@@ -98,8 +101,9 @@ export class StepReadings {
     const { engine, content } = this.deps;
     const meant = afterTakingBack(text) ?? correctionOf(text);
     if (!meant || !UNTRIED.test(meant)) return undefined;
-    const topic = this.moves.matched(this.deps.recognize(meant));
-    const names = (at: TreeState) => (topic !== undefined && engine.aboutAt(at).includes(topic.id)) || this.parts.triedAt(at, meant);
+    // The words taken back say "never tried": a subject the recogniser leans to, surely or not, names the step.
+    const leaning = this.deps.recognize(meant).candidates.slice(0, 2).filter(({ confidence }) => confidence >= LEANS_TO).map(({ intent }) => intent);
+    const names = (at: TreeState) => leaning.some((intent) => engine.aboutAt(at).includes(intent)) || this.parts.triedAt(at, meant);
     let at: TreeState | undefined = tree;
     while (at && !names(at)) {
       const back = engine.back(at);
