@@ -149,8 +149,7 @@ export class Conversation {
       // "The other backups fail too and my wifi is fine": words this step's answers do not use may
       // answer the next step, when every clause surely answers the step open at that point.
       const several = clauses && reading.offStep.length > 0 ? this.parts.severalAnswers(state, tree, clauses) : undefined;
-      const moved = several ?? this.moves.advance(state, engine.choose(tree, reading.index));
-      return this.parts.problemBeside(state, tree, moved, text) ?? this.parts.withAside(moved, tree, text);
+      return this.movedOn(state, tree, several ?? this.moves.advance(state, engine.choose(tree, reading.index)), text);
     }
     const several = clauses && (this.parts.severalAnswers(state, tree, clauses) ?? (asking || CONTRAST.test(text) ? undefined : this.parts.answerAmidAsides(state, tree, clauses)));
     if (several) return several;
@@ -190,17 +189,14 @@ export class Conversation {
     // wifi" is no "they've stopped" for a "shop" corrected to "stop", and calling the problem fixed
     // ends the walk-through.
     const fixedOnAHunch = reading !== null && reading.score < SURE_READING && reading.margin < 1.5 * READING_MARGIN && !reading.opensAlike && engine.yesCloses(tree) && engine.choicesAt(tree)[reading.index]?.means === 'yes';
-    if (reading && readsLoosely(reading) && !asking && !fixedOnAHunch) {
-      const moved = this.moves.advance(state, engine.choose(tree, reading.index));
-      return this.parts.problemBeside(state, tree, moved, text) ?? this.parts.withAside(moved, tree, text);
-    }
+    if (reading && readsLoosely(reading) && !asking && !fixedOnAHunch) return this.movedOn(state, tree, this.moves.advance(state, engine.choose(tree, reading.index)), text);
     if (intent?.action && SMALL_TALK.has(intent.action)) return this.moves.act(state, intent);
     // A question on this step's own subject, even one the recogniser is unsure of: answered, and the
     // step's question asked again. Unless the subject rests on what was told before the question:
     // "its charging and on wifi already. should i just erase it" asks about erasing.
     // So is a statement no answer reads ("the 8 cant go higher than ios 16 tho"), the recogniser clearly leaning to the subject.
-    const toldAbout = !asking && reading === null ? this.moves.clearLeader(recognition.candidates) : undefined;
-    const onSubject = ownSubject ? intent : asking ? this.meaning.unsureAbout(recognition, engine.aboutAt(tree)) : toldAbout && !toldAbout.action && engine.aboutAt(tree).includes(toldAbout.id) ? toldAbout : undefined;
+    const toldAbout = reading === null ? this.meaning.clearlyAbout(recognition, engine.aboutAt(tree)) : undefined;
+    const onSubject = ownSubject ? intent : asking ? this.meaning.unsureAbout(recognition, engine.aboutAt(tree)) : toldAbout;
     // "Before i try, does the restore bring my music back": a question after words that sink the whole
     // is asked about what it surely names, however unsure the recogniser is of the whole message.
     const asked = clauses ? this.steps.askedAfterTelling(text, clauses, about) : undefined;
@@ -235,6 +231,11 @@ export class Conversation {
       return { state: { ...state, misses }, replies: [{ text: content.phrases.outOfScopeInTree }, { ...question, choices }], events: [unplacedInTree(tree, text)] };
     }
     return this.moves.reprompt(state, text);
+  }
+
+  /** The walk-through moved on by the message's answer, and what else the message told: a problem of its own, or an aside after a contrast. */
+  private movedOn(state: ConversationState, tree: TreeState, moved: Outcome, text: string): Outcome {
+    return this.parts.problemBeside(state, tree, moved, text) ?? this.parts.withAside(moved, tree, text);
   }
 
   private askHowItWent(state: ConversationState, tree: TreeState): Outcome {

@@ -14,6 +14,13 @@ const STATE_FIRST = new RegExp(`${AMOUNT}\\s*${STATE}${CAPACITY}`, 'i');
 /** The amount and capacity, then what the amount is: "12 of 64gb free". */
 const CAPACITY_FIRST = new RegExp(`${AMOUNT}${CAPACITY}\\s*(?:is |are )?${STATE}`, 'i');
 
+/** "5 gigs free", "about 20gb left": the free space alone. */
+const FREE_AMOUNT = new RegExp(`${AMOUNT}\\s*(?:of (?:space|storage) )?(?:free|left|available|remaining)\\b`, 'i');
+/** "the backup is 11", "backup's about 40gb", "backup size 12 gb": the backup's size. */
+const BACKUP_SIZE = /\bbackup(?:'?s| is| size(?: is)?| was)?\s+(?:is\s+)?(?:about|around|like|roughly|nearly|almost|~)?\s*(\d{1,4}(?:[.,]\d{1,2})?)\s*(?:gb|gigs?|gigabytes?|g)?(?![\w.])/i;
+
+const figure = (text: string | undefined): number => Number((text ?? '').replace(',', '.'));
+
 /** Below this share free a device is almost full; above the other, it has plenty of room. */
 const ALMOST_FULL = 0.1;
 const PLENTY = 0.5;
@@ -28,19 +35,12 @@ export function freeShare(text: string): number | undefined {
   const match = stateFirst ?? CAPACITY_FIRST.exec(text);
   if (!match) return freeOfDevice(text);
   const [amount, state, capacity] = stateFirst ? [match[1], match[2], match[3]] : [match[1], match[3], match[2]];
-  const told = Number((amount ?? '').replace(',', '.'));
-  const total = Number(capacity);
+  const told = figure(amount);
+  const total = figure(capacity);
   if (!(total > 0) || !(told >= 0) || told > total) return undefined;
   const used = /^(?:used|full)$/i.test(state ?? '');
   return (used ? total - told : told) / total;
 }
-
-/** "5 gigs free", "about 20gb left": the free space alone. */
-const FREE_AMOUNT = new RegExp(`${AMOUNT}\\s*(?:of (?:space|storage) )?(?:free|left|available|remaining)\\b`, 'i');
-/** "the backup is 11", "backup's about 40gb", "backup size 12 gb": the backup's size. */
-const BACKUP_SIZE = /\bbackup(?:'?s| is| size(?: is)?| was)?\s+(?:is\s+)?(?:about|around|like|roughly|nearly|almost|~)?\s*(\d{1,4}(?:[.,]\d{1,2})?)\s*(?:gb|gigs?|gigabytes?|g)?(?![\w.])/i;
-
-const figure = (text: string | undefined): number => Number((text ?? '').replace(',', '.'));
 
 /** Free space and the backup's size told together: whether the backup fits. */
 export function backupFits(text: string): boolean | undefined {

@@ -156,6 +156,12 @@ export class Meaning {
     return next && next.confidence >= this.deps.content.recognizer.threshold ? this.deps.content.intentById.get(next.intent) : undefined;
   }
 
+  /** The recogniser's first guess, when it stands clear of the next (a match or not) and is a topic among `topics`. */
+  clearlyAbout(recognition: Recognition, topics: readonly string[]): Intent | undefined {
+    const leader = this.moves.clearLeader(recognition.candidates);
+    return leader && !leader.action && topics.includes(leader.id) ? leader : undefined;
+  }
+
   /** The recogniser's first guess, when it is unsure but that guess is one of `topics`. */
   unsureAbout(recognition: Recognition, topics: readonly string[]): Intent | undefined {
     const first = recognition.candidates[0];

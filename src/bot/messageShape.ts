@@ -40,11 +40,11 @@ export const CHECKS_MEANING = /^\s*(?:(?:ok(?:ay)?|right|oh|ah+)[\s,]+)?(?:so|an
 /** "Will I lose the apps if I skip it?": a question that points back at what the bot just said. */
 export const REFERS_BACK = /\b(?:it|its|that|this|them|those|these|they|theyre)\b/i;
 
-/** "Restarted it 5 times", "tried twice already": a step done again and again, which says it did not help. */
 /** "Already", as typed in a hurry ("alredy", "allready"): done before this message. */
 export const ALREADY = /\b(?:already|alread|alredy|allready|alrdy|alr)\b/i;
 export const EVERY_ALREADY = new RegExp(ALREADY.source, 'gi');
 
+/** "Restarted it 5 times", "tried twice already": a step done again and again, which says it did not help. */
 export const REPEATED = /\b(?:twice|(?:\d+|two|three|four|five|several|a few|few|multiple|many|a couple of|couple of|so many|a bunch of) times|again and again|over and over)\b/i;
 
 /** A lone "?" (or "??"): no words to recognise, and inside a walk-through "what do you mean?" about the step. */
@@ -105,6 +105,9 @@ export const PLANNED = /(?:^|[\s,.;!])(?:i'?ll|i will|i'?m (?:gonna|going to)|go
 /** Every clause of a message, however many: a story told step by step. */
 export const storyClauses = (text: string): string[] => text.split(CLAUSE_BREAK).map((part) => part.trim()).filter((part) => part.length > 0);
 
+/** Every clause, a "?" inside the message ending one too (and kept with it, as QUESTION reads it). */
+export const clausesAsked = (text: string): string[] => storyClauses(text.replace(/\?\s*(?=\S)/g, '?. '));
+
 /** More parts than this is a story, not a list of answers. */
 const MAX_ANSWERS_IN_ONE = 4;
 
@@ -123,12 +126,15 @@ const MAX_TOLD = 12;
  * or for more than MAX_TOLD.
  */
 export function toldClauses(text: string): string[] | undefined {
-  const parts = storyClauses(text.replace(/\?\s*(?=\S)/g, '?. '));
+  const parts = clausesAsked(text);
   return parts.length >= 2 && parts.length <= MAX_TOLD ? parts : undefined;
 }
 
-/** A message's questions: its clauses, a "?" inside it ending one too (and kept with it, as QUESTION reads it). */
-export const questionClauses = (text: string): string[] | undefined => answerClauses(text.replace(/\?\s*(?=\S)/g, '?. '));
+/** A message's questions: its clauses (see clausesAsked), undefined for one, or for more than a list of answers holds. */
+export function questionClauses(text: string): string[] | undefined {
+  const parts = clausesAsked(text);
+  return parts.length >= 2 && parts.length <= MAX_ANSWERS_IN_ONE ? parts : undefined;
+}
 
 /** Where a request may begin inside a run-on message: "taking forever can i speak to someone". */
 const REQUEST_OPENER = /\b(?:can|could|may|pls|please) (?:i|we|you|someone|somebody)\b|\b(?:i want|i'd like|i would like|i need|let me|get me|put me|connect me)\b/gi;

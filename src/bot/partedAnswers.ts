@@ -152,8 +152,8 @@ export class PartedAnswers {
     const tree = this.deps.content.trees.get(treeId);
     const nodes = Object.values(tree?.nodes ?? {});
     const mainLine = new Set([tree?.start, ...nodes.flatMap((node) => (node.choices ?? []).flatMap((choice) => (choice.means ? [choice.next] : [])))]);
-    return Object.keys(tree?.nodes ?? {}).filter((node) => mainLine.has(node)).flatMap((node) => {
-      const at = this.deps.engine.start(treeId, node);
+    return nodes.filter((node) => mainLine.has(node.id)).flatMap((node) => {
+      const at = this.deps.engine.start(treeId, node.id);
       return at.status === 'waiting' ? [at.state] : [];
     });
   }
@@ -400,7 +400,6 @@ const WHEN_DONE = /\s*\b(?:(?:this|yesterday|last) (?:morning|afternoon|evening|
 /** When something was done, told after it: "restarted it before messaging u" says nothing of which step. */
 const BEFORE_ASKING = /\s*\bbefore (?:i )?(?:messag|contact|writ|text|ask|chatt|com)\w*(?: (?:u|you|here|to you))?\s*$/i;
 
-/** A step done before the message that tells it. */
 /** Every "twice" and "5 times" in a part: they say nothing of which step. */
 const EVERY_REPEATED = new RegExp(REPEATED.source, 'gi');
 /** Words saying a step was tried, whatever came of it. */

@@ -1,7 +1,7 @@
 import type { Intent } from '../content/types.js';
 import type { TreeState } from '../dialogs/engine.js';
 import type { ChoiceReading } from '../nlu/choiceReader.js';
-import { afterContrast, afterTakingBack, answerClauses, beforeContrast, correctionOf, PLANNED, QUESTION, STILL_FAILING, storyClauses } from './messageShape.js';
+import { afterContrast, afterTakingBack, answerClauses, beforeContrast, clausesAsked, correctionOf, PLANNED, QUESTION, STILL_FAILING, storyClauses } from './messageShape.js';
 import type { Moves } from './moves.js';
 import type { Outcome } from './outcome.js';
 import type { PartedAnswers, PartedAnswersDeps } from './partedAnswers.js';
@@ -125,7 +125,7 @@ export class StepReadings {
       const topic = this.moves.matched(this.deps.recognize(part));
       return (topic !== undefined && engine.aboutAt(tree).includes(topic.id)) || this.parts.triedAt(tree, part);
     };
-    const clauses = storyClauses(text.replace(/\?\s*(?=\S)/g, '?. '));
+    const clauses = clausesAsked(text);
     if (!names(text) && !clauses.some(names)) return undefined;
     // "Havent tried the older ones. do i lose stuff if i use one": the question is answered first.
     const asked = clauses.filter((part) => QUESTION.test(part)).map((part) => this.moves.matched(this.deps.recognize(part)));

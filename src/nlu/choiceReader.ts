@@ -366,8 +366,10 @@ const AFTER_NO = /^(?:(?:no|nope|nah|thanks|thank you|thx|ty|im good|im fine|im 
 /** A thumbs up or down sent alone. */
 const BARE_EMOJI = /^\p{Extended_Pictographic}[\u{FE0F}\u{1F3FB}-\u{1F3FF}]*$/u;
 
-/** Words that say a step was done, whatever came of it; "restarted" and the like are the step's own subject words. */
-/** "Done that", and the doing of freeing space, which no step's subject words say: "cleared some space", "freed up room". */
+/**
+ * Words that say a step was done, whatever came of it; "restarted" and the like are the step's own
+ * subject words, but freeing space ("cleared some space", "freed up room") is said in words of its own.
+ */
 const DOING: ReadonlySet<string> = new Set(['done', 'did', 'tried', 'finished', 'completed', 'cleared', 'freed', 'deleted', 'removed', 'offloaded']);
 const FIX_SUBJECTS: ReadonlySet<string> = new Set(['that', 'this', 'it', 'which']);
 /** Words beside a doing word that say nothing of how it went: "yep, done", "ok all done", "restarted twice" ("did it again" is the error again). */
