@@ -5,7 +5,7 @@ import type { Recognition } from '../nlu/recognizer.js';
 import { AfterAnswer, type AfterAnswerDeps } from './afterAnswer.js';
 import { Feedback } from './feedback.js';
 import { Meaning, type MeaningDeps } from './meaning.js';
-import { ALREADY, answerClauses, ASKS_HOW, EVERY_ALREADY, beforeGoOn, CHECKS_MEANING, CONTRAST, correctionOf, PUZZLED, QUESTION, REFERS_BACK, REPEATED, simplify, WHAT_ELSE } from './messageShape.js';
+import { ALREADY, answerClauses, ASKS_HOW, EVERY_ALREADY, beforeGoOn, CHECKS_MEANING, CONTRAST, correctionOf, ECHOED, PUZZLED, QUESTION, REFERS_BACK, REPEATED, simplify, WHAT_ELSE, withoutBeforeYouAsk } from './messageShape.js';
 import { Moves, SMALL_TALK } from './moves.js';
 import { OutsideWalkThrough, type OutsideWalkThroughDeps } from './outsideWalkThrough.js';
 import { PartedAnswers } from './partedAnswers.js';
@@ -13,6 +13,7 @@ import { StepReadings } from './stepReadings.js';
 import { StoryAnswers } from './storyAnswers.js';
 import { askedAndAnswered, reset, unplacedInTree, withoutFeedback, type Outcome } from './outcome.js';
 import { LOOSE_READING, READING_MARGIN, readsLoosely, readsNoAt, readsOwnNoAt, SURE_READING, SURE_READING_OF_A_QUESTION, sureReading } from './readings.js';
+import { versionsNamed } from './versionsNamed.js';
 import type { ConversationState, FeedbackFor } from './state.js';
 import type { Reply } from './types.js';
 
@@ -62,8 +63,9 @@ export class Conversation {
     this.feedback = new Feedback(deps.content, deps.readChoice);
   }
 
-  respond(before: ConversationState, text: string): Outcome {
+  respond(before: ConversationState, typed: string): Outcome {
     const { engine, content } = this.deps;
+    const text = versionsNamed(typed);
     // One feedback question per answer: the next message answers it or moves on, never both.
     const feedback = before.feedback ? this.typedFeedback(before, before.feedback, text) : undefined;
     if (feedback) return feedback;
@@ -88,6 +90,8 @@ export class Conversation {
     // its own. "Updating now. then what" asks what follows the step being done: no plan to wait for.
     const answer = beforeGoOn(text);
     if (answer) return this.inTree(state, tree, answer, this.deps.recognize(answer), true);
+    const plain = this.steps.lineInWords(tree, withoutBeforeYouAsk(text));
+    if (plain !== text) return this.inTree(state, tree, plain, this.deps.recognize(plain), goingOn);
     const planned = goingOn ? undefined : this.steps.planned(state, tree, text);
     if (planned) return planned;
     // "Done that", "yep, restarted it": read as a yes, the walk-through would close as fixed, and "ok
@@ -102,13 +106,16 @@ export class Conversation {
       // "Tried all 3 backups" is done in the words of the step's own "no" ("tried all three backups"): that answer.
       if (this.deps.reportsDoing(choices, text) && !readsOwnNoAt(this.deps, tree, text)) return this.askHowItWent(state, tree);
     }
-    const timed = this.steps.elapsed(state, tree, text) ?? this.steps.sizeAsked(state, tree, text) ?? this.steps.spaceTold(state, tree, text);
+    const timed = this.steps.elapsed(state, tree, text) ?? this.steps.sizeAsked(state, tree, text) ?? this.steps.spaceTold(state, tree, text) ?? this.steps.fastLineTold(state, tree, text);
     if (timed) return timed;
     // "Id rather get the newest to work, what else can i check": on to the next fix.
     const onwards = WHAT_ELSE.test(text) && engine.yesCloses(tree) ? this.moves.answerNo(state, tree) : undefined;
     if (onwards) return onwards;
     const explain = PUZZLED.test(text) ? this.moves.intentFor('explain') : undefined;
     if (explain) return this.moves.explainStep(state, tree, explain.answer);
+    // Read as an answer, "what other backups" was the other-backups step's "no, still failing".
+    const echoed = ECHOED.test(text) && this.deps.asksAbout(this.stepText(tree), text);
+    if (echoed) return this.moves.explainStep(state, tree, content.phrases.inThisStep);
     const reading = ASKS_HOW.test(text) ? null : this.steps.newsOf(tree, text);
     const asking = QUESTION.test(text);
     const intent = this.meaning.meantInWalkThrough(recognition, text) ?? this.afterAnswer.signedOff(recognition, text);
@@ -132,7 +139,7 @@ export class Conversation {
     const listed = asking ? undefined : this.parts.stepsListed(state, tree, text);
     if (listed) return listed;
     const clauses = answerClauses(text);
-    const ahead = asking ? undefined : this.parts.answerAhead(state, tree, text, reading, intent);
+    const ahead = asking ? undefined : (this.parts.answerAhead(state, tree, text, reading, intent) ?? this.parts.subjectAhead(state, tree, text, reading));
     if (ahead) return ahead;
     const answeredAndAsked = asking ? ((clauses && this.parts.answerThenAsk(state, tree, clauses)) ?? this.parts.askThenAnswer(state, tree, text)) : undefined;
     if (answeredAndAsked) return answeredAndAsked;
@@ -173,7 +180,7 @@ export class Conversation {
     const claimedByStepWords = !asking && reading !== null && !changesProblem && !recognition.explanation.matched.some((term) => reading.offStep.includes(term) || reading.offStep.includes(`!${term}`));
     // "Where is that setting on iOS 7?", "what's Manage Storage?": a question in the step's own words
     // is about the step, whatever topic or none one of its words names.
-    const stepText = engine.resume(tree).messages.map((message) => message.text).join('\n');
+    const stepText = this.stepText(tree);
     const inStepWords = asking && this.deps.asksAbout(stepText, text);
     if (intent && !intent.action && !about.has(intent.id) && !answering && !claimedByStepWords) {
       if (inStepWords) return this.moves.explainStep(state, tree, content.phrases.inThisStep);
@@ -191,6 +198,10 @@ export class Conversation {
     const fixedOnAHunch = reading !== null && reading.score < SURE_READING && reading.margin < 1.5 * READING_MARGIN && !reading.opensAlike && engine.yesCloses(tree) && engine.choicesAt(tree)[reading.index]?.means === 'yes';
     if (reading && readsLoosely(reading) && !asking && !fixedOnAHunch) return this.movedOn(state, tree, this.moves.advance(state, engine.choose(tree, reading.index)), text);
     if (intent?.action && SMALL_TALK.has(intent.action)) return this.moves.act(state, intent);
+    // "Ok cool" after a side question was answered and the step asked again: a bare acknowledgement no
+    // choice reads is taken, and the step's question waits. Read as a yes it handed the chat to a
+    // person ("shall I pass you to a person?"), or called a fix a success.
+    if (!asking && reading === null && this.deps.bareAnswer(text) === 'yes') return { state, replies: [{ text: content.phrases.acknowledgedInTree }, this.moves.question(tree)] };
     // A question on this step's own subject, even one the recogniser is unsure of: answered, and the
     // step's question asked again. Unless the subject rests on what was told before the question:
     // "its charging and on wifi already. should i just erase it" asks about erasing.
@@ -231,6 +242,10 @@ export class Conversation {
       return { state: { ...state, misses }, replies: [{ text: content.phrases.outOfScopeInTree }, { ...question, choices }], events: [unplacedInTree(tree, text)] };
     }
     return this.moves.reprompt(state, text);
+  }
+
+  private stepText(tree: TreeState): string {
+    return this.deps.engine.resume(tree).messages.map((message) => message.text).join('\n');
   }
 
   /** The walk-through moved on by the message's answer, and what else the message told: a problem of its own, or an aside after a contrast. */

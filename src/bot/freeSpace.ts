@@ -5,7 +5,7 @@
  * figure, so the figures are put into those words for the step to read.
  */
 
-const AMOUNT = String.raw`(\d{1,4}(?:[.,]\d{1,2})?)\s*(?:gb|gigs?|gigabytes?|g)?`;
+const AMOUNT = String.raw`(\d{1,4}(?:[.,]\d{1,2})?)\s*(gb|gigs?|gigabytes?|g|mb|megs?|megabytes?)?`;
 /** Of how much: "of 128", "out of 64 gb", "/256". */
 const CAPACITY = String.raw`\s*(?:of|out of|\/)\s*(\d{1,4})\s*(?:gb|gigs?|gigabytes?|g)?\b`;
 const STATE = String.raw`(free|available|left|remaining|used|full)`;
@@ -20,6 +20,10 @@ const FREE_AMOUNT = new RegExp(`${AMOUNT}\\s*(?:of (?:space|storage) )?(?:free|l
 const BACKUP_SIZE = /\bbackup(?:'?s| is| size(?: is)?| was)?\s+(?:is\s+)?(?:about|around|like|roughly|nearly|almost|~)?\s*(\d{1,4}(?:[.,]\d{1,2})?)\s*(?:gb|gigs?|gigabytes?|g)?(?![\w.])/i;
 
 const figure = (text: string | undefined): number => Number((text ?? '').replace(',', '.'));
+/** An amount in gigabytes: "900mb free out of 16gb" is 0.9 of 16. */
+const gigabytes = (text: string | undefined, unit: string | undefined): number => figure(text) / (/^m/i.test(unit ?? '') ? 1000 : 1);
+/** Under a gigabyte free, no device sold today is anything but almost full. */
+const UNDER_A_GIGABYTE = 1;
 
 /** Below this share free a device is almost full; above the other, it has plenty of room. */
 const ALMOST_FULL = 0.1;
@@ -34,8 +38,8 @@ export function freeShare(text: string): number | undefined {
   const stateFirst = STATE_FIRST.exec(text);
   const match = stateFirst ?? CAPACITY_FIRST.exec(text);
   if (!match) return freeOfDevice(text);
-  const [amount, state, capacity] = stateFirst ? [match[1], match[2], match[3]] : [match[1], match[3], match[2]];
-  const told = figure(amount);
+  const [amount, unit, state, capacity] = stateFirst ? [match[1], match[2], match[3], match[4]] : [match[1], match[2], match[4], match[3]];
+  const told = gigabytes(amount, unit);
   const total = figure(capacity);
   if (!(total > 0) || !(told >= 0) || told > total) return undefined;
   const used = /^(?:used|full)$/i.test(state ?? '');
@@ -47,7 +51,7 @@ export function backupFits(text: string): boolean | undefined {
   const free = FREE_AMOUNT.exec(text);
   const size = BACKUP_SIZE.exec(text);
   if (!free || !size) return undefined;
-  const [room, needed] = [figure(free[1]), figure(size[1])];
+  const [room, needed] = [gigabytes(free[1], free[2]), figure(size[1])];
   return needed > 0 ? room >= needed : undefined;
 }
 
@@ -56,8 +60,9 @@ function freeOfDevice(text: string): number | undefined {
   const free = FREE_AMOUNT.exec(text);
   const capacity = DEVICE_CAPACITY.exec(text);
   const total = figure(capacity?.[1]);
+  const room = gigabytes(free?.[1], free?.[2]);
+  if (free && /^m/i.test(free[2] ?? '') && room < UNDER_A_GIGABYTE) return 0;
   if (!free || !CAPACITIES.has(total)) return undefined;
-  const room = figure(free[1]);
   return room <= total ? room / total : undefined;
 }
 

@@ -1,7 +1,7 @@
 import type { Content, Intent } from '../content/types.js';
 import type { Recognition } from '../nlu/recognizer.js';
 import type { AfterAnswer } from './afterAnswer.js';
-import { ASKS_IF_NEEDED, CONNECT_ME, QUESTION, questionClauses, requestParts } from './messageShape.js';
+import { A_PERSON_ASKED, ASKS_IF_NEEDED, CONNECT_ME, QUESTION, questionClauses, requestParts } from './messageShape.js';
 import type { Moves } from './moves.js';
 import type { Outcome } from './outcome.js';
 import type { ConversationState } from './state.js';
@@ -97,7 +97,10 @@ export class Meaning {
   askedForPerson(state: ConversationState, text: string, intent: Intent | undefined): Outcome | undefined {
     const person = this.moves.intentFor('handoff');
     if (!person) return undefined;
-    const asked = requestParts(text).some((part) => {
+    // Asked of a person, the thing to look at may lead ("can someone look at the screenshot"), a person close behind.
+    const askedOfSomeone = (part: string) => A_PERSON_ASKED.test(part) && this.deps.recognize(part).candidates.slice(0, 2).some(({ intent, confidence }) => intent === person.id && confidence >= TOLD_TO_CONNECT);
+    const asked = askedOfSomeone(text) || requestParts(text).some((part) => {
+      if (A_PERSON_ASKED.test(part)) return askedOfSomeone(part);
       const recognition = this.deps.recognize(part);
       const leading = recognition.verdict === 'match' ? recognition.intent : recognition.verdict === 'unsure' ? recognition.candidates[0]?.intent : undefined;
       return leading === person.id && recognition.confidence >= (CONNECT_ME.test(part) ? TOLD_TO_CONNECT : SURE_REQUEST);

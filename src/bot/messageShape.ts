@@ -10,10 +10,10 @@
  * "won't that delete everything" asks, "won't restore" tells. "Ok now what" asks what to do next;
  * "so can I use it meanwhile" asks after its filler; "should have room" tells (no subject follows).
  */
-export const QUESTION = /\?\s*$|^\s*(?:(?:just|pls|please|so|ok|okay|then)[\s,]+){0,2}(?:tell|show) me (?:which|what|how|where|why|if|whether)\b|\b(?:are you|r u|ru) (?:sure|certain)\b|\banything (?:else )?(?:(?:i|we|u|you) (?:should|shud|need to|must|have to|gotta) |to )(?:know|do|check|try)\b|\b(?:now|then|so) what\b|\bwhat (?:now|next)\b|^\s*(?:(?:so|and|but|ok|okay|also|oh|hmm|ugh|argh|sigh|um|uh|wait|well|btw|by the way|(?:quick|one more|another) q(?:uestion)?)[\s,.:-]+){0,3}(?:(?:why|how|what|whats|hows|when|where|wheres|which|who)\b|(?:can|could|should|would|will|is|are|do|does|am)\b(?!\s+(?:have|be|been|do|work|need)\b))|^\s*(won|wouldn|shouldn|can|doesn|isn|aren|don)['\u2019]?t (that|this|it|i|you|they|we|my|the)\b|\b(why|how|what|when|where) (do|does|did|can|could|should|is|are|am|was|were|would|will|long|much|many)\b/i;
+export const QUESTION = /\?\s*$|^\s*(?:(?:just|pls|please|so|ok|okay|then)[\s,]+){0,2}(?:tell|show) me (?:which|what|how|where|why|if|whether)\b|\b(?:are you|r u|ru) (?:sure|certain)\b|\banything (?:else )?(?:(?:i|we|u|you) (?:should|shud|need to|must|have to|gotta|can|could) |to )(?:know|do|check|try)\b|\b(?:now|then|so) what\b|\bwhat (?:now|next)\b|^\s*(?:(?:so|and|but|ok|okay|also|oh|hmm|ugh|argh|sigh|um|uh|wait|well|btw|by the way|(?:quick|one more|another) q(?:uestion)?)[\s,.:-]+){0,3}(?:(?:why|how|what|wat|wut|whats|hows|when|where|wheres|which|who)\b|(?:can|could|should|would|will|is|are|do|does|am)\b(?!\s+(?:have|be|been|do|work|need)\b))|^\s*(won|wouldn|shouldn|can|doesn|isn|aren|don)['\u2019]?t (that|this|it|i|you|they|we|my|the)\b|\b(why|how|what|when|where) (do|does|did|can|could|should|is|are|am|was|were|would|will|long|much|many)\b/i;
 
 /** "…, now what?", "…. what next": a request to go on, after an answer that goes on by itself. */
-const GO_ON = /(?:^|[\s,.;:!-]+)(?:(?:so|and|ok|okay)[\s,]+)?(?:now what|what now|then what|what next|whats next|what['\u2019]s next|what do i do now|what should i do now)[\s?!.]*$/i;
+const GO_ON = /(?:^|[\s,.;:!-]+)(?:(?:so|and|ok|okay)[\s,]+)?(?:now what|what now|then what|what next|whats next|what['\u2019]s next|what do i do now|what should i do now|anything else (?:i should (?:do|know) )?before i (?:start|begin|go ahead|do it))[\s?!.]*$/i;
 
 /** "What else can I check?": this fix is not the one the customer will try, or it did nothing. */
 export const WHAT_ELSE = /\bwhat else (?:can|could|should|do|would) (?:i|we|u|you)\b|\banything else (?:i|we) (?:can|could) (?:check|try|do)\b/i;
@@ -49,6 +49,13 @@ export const REPEATED = /\b(?:twice|(?:\d+|two|three|four|five|several|a few|few
 
 /** A lone "?" (or "??"): no words to recognise, and inside a walk-through "what do you mean?" about the step. */
 export const PUZZLED = /^\s*\?+\s*$/;
+
+/** "Before you ask", "b4 u ask": said beside answers, it answers nothing itself. */
+const BEFORE_YOU_ASK = /[\s,;:-]*\b(?:before|b4) (?:you|u) ask(?: me)?\b[\s,;:-]*/gi;
+export const withoutBeforeYouAsk = (text: string): string => text.replace(BEFORE_YOU_ASK, ' ').trim() || text;
+
+/** "What other backups?", "which settings": the step's own words echoed back, asking what they mean. */
+export const ECHOED = /^\s*(?:what|wat|wut|which)\s+(?!(?:now|next|else|then|about|if|do|does|did|is|are|was|should|can|would|will)\b)(?:[\w'-]+\s+){0,2}[\w'-]+\s*\?*\s*$/i;
 
 /** Where one typed message may hold several answers: punctuation, "and", "but", "also", "plus". */
 const CLAUSE_BREAK = /[,;.!]+|\b(?:and|but|also|plus)\b/i;
@@ -100,7 +107,7 @@ export function afterTakingBack(text: string): string | undefined {
  * which says nothing yet of how it went. Only the customer's own future: "will it delete my photos"
  * is a question.
  */
-export const PLANNED = /(?:^|[\s,.;!])(?:i'?ll|i will|i'?m (?:gonna|going to)|gonna|let me|lemme|will)\s+(?:(?:just|now|quickly|first|go|and|then|give it a|have a|do a)\s+){0,3}(?:try|check|do|restart|reboot|update|look|see|free|delete|switch|turn|connect|plug|charge|pick|choose|give|test|ask|sign)\b|\b(?:restarting|rebooting|updating|trying)(?: it| again)?(?: now| rn)?\s*[.!]*\s*$/i;
+export const PLANNED = /(?:^|[\s,.;!])(?:i'?ll|i will|i'?m (?:gonna|going to)|gonna|let me|lemme|will)\s+(?:(?:just|now|quickly|first|go|and|then|give it a|have a|do a)\s+){0,3}(?:try|check|do|restart|reboot|update|look|see|free|delete|switch|turn|connect|plug|charge|pick|choose|give|test|ask|sign)\b|\b(?:restarting|rebooting|updating|trying|doing)(?: it| that| this| again)?(?: now| rn)?(?:[\s,.!]+(?:brb|be right back|bbl|one sec|1 sec|back soon))?\s*[.!]*\s*$/i;
 
 /** Every clause of a message, however many: a story told step by step. */
 export const storyClauses = (text: string): string[] => text.split(CLAUSE_BREAK).map((part) => part.trim()).filter((part) => part.length > 0);
@@ -164,6 +171,14 @@ const RELATIVE = /\b(?:who|that|which|because|cause|cos|coz|since)\b/i;
 
 /** An order to be put through ("put me through to them now", "get me someone"): nothing else is asked this way. */
 export const CONNECT_ME = new RegExp(`^(?:put|get|connect|transfer|pass|send) me\\b|${TO_A_PERSON.source}`, 'i');
+
+/**
+ * A person asked to do something, or to be shown something: "can someone actually look at the
+ * screenshot", "can i send it to a real person". The thing named ("screenshot") leans to its own
+ * topic; whom it is asked of says a person is wanted.
+ */
+const SOMEONE = String.raw`(?:someone|somebody|anyone|a (?:real |live |actual )?(?:person|human)|an? (?:agent|human|specialist|technician)|support)`;
+export const A_PERSON_ASKED = new RegExp(String.raw`^(?:(?:can|could|would|will) ${SOMEONE} (?:actually |please |just )?\w+|(?:can|could|may) (?:i|we) (?:just )?(?:send|show|give) (?:it|this|that|the \w+|my \w+) to ${SOMEONE})\b`, 'i');
 
 /** Lower case, punctuation and emoji gone: how a typed label or command is compared with ours. */
 export const simplify = (text: string): string => text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();

@@ -320,6 +320,16 @@ export class Moves {
     return { state: { ...state, fallbacks, offered: [] }, replies: [{ text: none?.answer ?? phrases.outOfScope }], events: [unplaced] };
   }
 
+  /**
+   * The answer that goes on along the walk-through: "no" to a fix (its "yes" ends it as fixed), "yes"
+   * to anything else ("did you manage to capture it?").
+   */
+  answerOnwards(state: ConversationState, tree: TreeState): Outcome | undefined {
+    if (this.deps.engine.yesCloses(tree)) return this.answerNo(state, tree);
+    const index = this.deps.engine.choicesAt(tree).findIndex((choice) => choice.means === 'yes');
+    return index < 0 ? undefined : this.advance(state, this.deps.engine.choose(tree, index));
+  }
+
   /** The open question's "no": the step after, as when the customer says it did not work. */
   answerNo(state: ConversationState, tree: TreeState): Outcome | undefined {
     const index = this.deps.engine.choicesAt(tree).findIndex((choice) => choice.means === 'no');

@@ -8,7 +8,8 @@ import type { Moves } from './moves.js';
 import { reset, withoutFeedback, type Outcome } from './outcome.js';
 import type { PartedAnswers, PartedAnswersDeps } from './partedAnswers.js';
 import { readAt, readsNoAt, SURE_READING } from './readings.js';
-import { asksTimeForSize, tellsElapsed } from './restoreEstimate.js';
+import { tellsFastConnection } from './connectionSpeed.js';
+import { asksTimeForSize, rateOnAFastLine, tellsElapsed } from './restoreEstimate.js';
 import type { ConversationState } from './state.js';
 
 /** What reading a message outside a walk-through needs beyond the parts': whether it is only a yes or a no. */
@@ -83,6 +84,11 @@ export class OutsideWalkThrough {
     // takes, whichever topic the other words ("backup") lean to.
     const rated = intent?.action ? undefined : content.intents.find((topic) => topic.hoursPerGigabyte && topic.tree);
     if (rated && (tellsElapsed(text) || asksTimeForSize(text))) return this.moves.startTopic(reset(state), rated, text);
+    // "My internet is 500mbps fibre tho" after the rate was given: it holds even on a fast line.
+    const answered = state.lastIntent ? content.intentById.get(state.lastIntent) : undefined;
+    const onItsOwn = !intent || (!intent.action && !intent.tree);
+    const fastLine = answered && onItsOwn && tellsFastConnection(text) ? rateOnAFastLine(answered, content.phrases.fastConnection) : undefined;
+    if (fastLine) return { state, replies: [fastLine] };
     const walked = (command ? undefined : this.afterAnswer.followsOn(state, text)) ?? this.afterAnswer.walkThroughNext(state, text, intent);
     if (walked) return walked;
     // "But ive done everything. other backups, wifi, storage, restart, updated ios" after an answer

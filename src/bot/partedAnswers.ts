@@ -100,11 +100,17 @@ export class PartedAnswers {
    * no topic, but one part surely names a problem with a walk-through of its own.
    */
   problemPart(text: string): Intent | undefined {
-    for (const part of toldClauses(text) ?? []) {
+    const parts = toldClauses(text) ?? [];
+    const problems = parts.flatMap((part) => {
       const intent = this.moves.matched(this.deps.recognize(part));
-      if (intent?.tree && !intent.action) return intent;
-    }
-    return undefined;
+      return intent?.tree && !intent.action ? [{ part, intent }] : [];
+    });
+    // "New backup, old backup, wifi, restarted. STILL cannot restore backup": of several, the problem
+    // whose walk-through the other parts tell most steps of, not "old backup" for coming first.
+    if (problems.length < 2) return problems[0]?.intent;
+    const fits = problems.map(({ part, intent }) => parts.filter((other) => other !== part && this.triedIn(intent.tree as string, other)).length);
+    const best = Math.max(...fits);
+    return problems[fits.indexOf(best)]?.intent;
   }
 
   /**
@@ -116,10 +122,11 @@ export class PartedAnswers {
    * help") beside them is no topic.
    */
   problemWithStepsTried(state: ConversationState, text: string): Outcome | undefined {
-    const parts = answerClauses(text);
+    const parts = toldClauses(text);
     const problem = this.problemPart(text);
     if (!parts || !problem?.tree) return undefined;
     const rest = parts.filter((part) => {
+      if (DID_EVERYTHING.test(part)) return false;
       const said = this.moves.matched(this.deps.recognize(part));
       return said?.id !== problem.id && !(said?.action && (SMALL_TALK.has(said.action) || said.action === 'help'));
     });
@@ -219,6 +226,7 @@ export class PartedAnswers {
     // "Restarted the phone" is "restarted it": the device is what every step is done to. How often
     // ("twice"), when ("already", "before messaging u") and a preface ("before you ask") say nothing of which step.
     const part = told.replace(THE_DEVICE, 'it').replace(EVERY_REPEATED, '').replace(EVERY_ALREADY, '').replace(PREFACE, '').replace(BEFORE_ASKING, '').replace(WHEN_DONE, '').replace(/\s+/g, ' ').trim();
+    if (NAMES_NOTHING.test(part)) return false;
     if (this.deps.reportsDoing(choices, part)) return true;
     const reading = this.deps.readChoice(choices, part);
     // "Checked my wifi", "cleared 30gb of space": the subject of a step that asks for something to be
@@ -238,7 +246,8 @@ export class PartedAnswers {
 
   /**
    * "Wifi is fine, router is right next to me" said at the other-backups step: the customer has moved
-   * on to the next step's subject, so this step did not help, and what they said answers the next
+   * on to the next step's subject, so this step did not help (or, asked "did you capture it?", was
+   * done: "it came back, says something about connecting"), and what they said answers the next
    * one. Only when the message is no answer of this step's own, names the next step's subject (its
    * topic recognised), and is surely a particular answer there (not "it's restoring now", which would
    * credit a step they never reached): "its an old ipad, hasnt backed up since 2022" read as an
@@ -250,10 +259,13 @@ export class PartedAnswers {
     // subject ("the router is in the same room" is "same error" to the other-backups step).
     const own = reading && !reading.plain && reading.score >= LOOSE_READING;
     const looseNo = own && reading.score < SURE_READING && reading.offStep.length > 0 && engine.choicesAt(tree)[reading.index]?.means === 'no';
-    if (!intent || (own && !looseNo)) return undefined;
-    const passed = this.moves.answerNo(state, tree);
+    if (own && !looseNo) return undefined;
+    const passed = this.moves.answerOnwards(state, tree);
     const next = passed?.state.tree;
-    if (!next || !engine.aboutAt(next).includes(intent.id) || engine.aboutAt(tree).includes(intent.id)) return undefined;
+    // Named whole, or by one clause: "ok it came back, says something about connecting to the internet".
+    const named = [...(intent ? [intent.id] : []), ...(answerClauses(text) ?? []).flatMap((part) => this.moves.matched(this.deps.recognize(part))?.id ?? [])];
+    const aheadOnly = (id: string) => next !== undefined && engine.aboutAt(next).includes(id) && !engine.aboutAt(tree).includes(id);
+    if (!next || !named.some(aheadOnly)) return undefined;
     const there = next && engine.choicesAt(next).length > 0 ? readAt(this.deps, next, text) : null;
     if (!passed || !next || !there || there.plain || there.score < SURE_READING || engine.choicesAt(next)[there.index]?.means === 'yes') return undefined;
     // Words of its own ("router is right next to me") may stand beside a clause that says it in the step's words.
@@ -263,8 +275,32 @@ export class PartedAnswers {
     });
     if (!said) return undefined;
     const outcome = this.moves.advance(passed.state, engine.choose(next, there.index));
+    // Gone on by a "yes" ("got the screenshot"), the step did its part: nothing to take as failed.
     const step = stepName(engine.whereAt(tree));
-    return { ...outcome, replies: [{ text: content.phrases.answeredAhead.replace('{step}', step) }, ...outcome.replies], events: [...(passed.events ?? []), ...(outcome.events ?? [])] };
+    const failed = engine.yesCloses(tree) ? [{ text: content.phrases.answeredAhead.replace('{step}', step) }] : [];
+    return { ...outcome, replies: [...failed, ...outcome.replies], events: [...(passed.events ?? []), ...(outcome.events ?? [])] };
+  }
+
+  /**
+   * "Hmm i do have 2 apple ids, a gmail one and an icloud one" at the iOS version step: a statement
+   * one clause of which surely names the next step's subject, and nothing this step's, is the
+   * customer ahead of the walk-through. This step did not help, and the next one says what to do with
+   * what they told; read whole, the message was out of scope.
+   */
+  subjectAhead(state: ConversationState, tree: TreeState, text: string, reading: ChoiceReading | null): Outcome | undefined {
+    const { engine, content } = this.deps;
+    // A loose reading beside words of another subject is no answer: "a work one" is not "it worked".
+    const own = reading && !reading.plain && (reading.score >= SURE_READING || (reading.score >= LOOSE_READING && reading.offStep.length === 0));
+    if (own || !engine.yesCloses(tree)) return undefined;
+    const passed = this.moves.answerNo(state, tree);
+    const next = passed?.state.tree;
+    if (!passed || !next) return undefined;
+    const here = new Set([...this.moves.topicsOf(tree.tree), ...engine.aboutAt(tree)]);
+    const named = (answerClauses(text) ?? [text]).map((part) => this.moves.matched(this.deps.recognize(part))?.id);
+    const ahead = named.some((id) => id !== undefined && engine.aboutAt(next).includes(id)) && !named.some((id) => id !== undefined && here.has(id));
+    if (!ahead) return undefined;
+    const step = stepName(engine.whereAt(tree));
+    return { ...passed, replies: [{ text: content.phrases.answeredAhead.replace('{step}', step) }, ...passed.replies] };
   }
 
   /** "Does it bring my apps back too? anyway the older ones fail the same": the question first, its "?" ending it, then the answers. */
@@ -394,13 +430,20 @@ const LISTED_STEPS = 3;
 const THE_DEVICE = /\b(?:(?:the|my|this|her|his) )?(?:iphone|ipad|ipod(?: touch)?|phone|device)\b/gi;
 
 /** Words that open a message without saying anything of it. */
-const PREFACE = /^(?:before (?:you|u) ask|just so you know|for the record|fyi|btw|by the way)\b[\s,:-]*/i;
+const PREFACE = /^(?:(?:before|b4) (?:you|u) ask|just so you know|for the record|fyi|btw|by the way)\b[\s,:-]*/i;
 /** When something was done: "restarted it this morning", "did that yesterday" says nothing of which step. */
 const WHEN_DONE = /\s*\b(?:(?:this|yesterday|last) (?:morning|afternoon|evening|night)|earlier(?: today)?|yesterday|today|(?:an?|\d+|a few|a couple of) (?:mins?|minutes|hours?|hrs?|days?) ago)\b/gi;
 /** When something was done, told after it: "restarted it before messaging u" says nothing of which step. */
-const BEFORE_ASKING = /\s*\bbefore (?:i )?(?:messag|contact|writ|text|ask|chatt|com)\w*(?: (?:u|you|here|to you))?\s*$/i;
+const BEFORE_ASKING = /\s*\b(?:before|b4) (?:i |you |u )?(?:messag|contact|writ|text|ask|chatt|com)\w*(?: (?:u|you|here|to you))?\s*$/i;
 
 /** Every "twice" and "5 times" in a part: they say nothing of which step. */
 const EVERY_REPEATED = new RegExp(REPEATED.source, 'gi');
+/**
+ * "Tried twice", "did it": once how often and when are gone, doing alone names no step. Read as one,
+ * "tried to restore from icloud... tried twice" went past the other backups, never tried.
+ */
+const NAMES_NOTHING = /^(?:i\s+)?(?:have\s+)?(?:tried|did|done|do|checked)(?:\s+(?:it|that|this|so|too|again|all))*[\s.!]*$/i;
+/** "Ive done everything", "tried it all": beside the steps it lists, it names none itself. */
+const DID_EVERYTHING = /^(?:i\s*(?:'?ve|have)?\s+)?(?:already\s+)?(?:tried|done|did)\s+(?:everything|every ?thing|it all|all of (?:it|that|them|this)|all that|all the (?:steps|things|stuff))\b/i;
 /** Words saying a step was tried, whatever came of it. */
 const TRIED = /\b(?:tried|done|did|checked)\b/i;

@@ -48,8 +48,11 @@ function estimate(rate: Rate, size: number, phrase: string): Reply {
 /** "It's been like 3 hrs and the backup is about 6gb": a time the restore has run and its size, both given. */
 export const tellsElapsed = (text: string): boolean => hoursIn(text) !== undefined && sizeInGigabytes(text) !== undefined;
 
-/** "How long will it take for 5gb?": a size, and a question of how long. */
-const ASKS_HOW_LONG = /\bhow (?:long|many (?:hours|days)|much (?:longer|time))\b/i;
+/**
+ * "How long will it take for 5gb?", "is the 1-4 hrs per gb thing for real? my backup is 40gb": a
+ * size, and a question of how long or the rate quoted back.
+ */
+const ASKS_HOW_LONG = /\bhow (?:long|many (?:hours|days)|much (?:longer|time))\b|(?:\d+\s*(?:-|–|to)\s*)?\d+\s*(?:hours?|hrs?|h)\s*(?:per|a|an|\/)\s*(?:gb|gigs?|gigabytes?)\b/i;
 export const asksTimeForSize = (text: string): boolean => ASKS_HOW_LONG.test(text) && sizeInGigabytes(text) !== undefined;
 
 /** "64 GB" in a question about the restore rate: what the topic's rate (hoursPerGigabyte) means for that size. */
@@ -57,6 +60,12 @@ export function restoreEstimate(intent: Intent, said: string, phrase: string): R
   const rate = intent.hoursPerGigabyte;
   const size = rate ? sizeInGigabytes(said) : undefined;
   return rate && size !== undefined ? [estimate(rate, size, phrase)] : [];
+}
+
+/** The topic's rate, said to hold even on a fast connection; undefined for a topic without one. */
+export function rateOnAFastLine(intent: Intent, phrase: string): Reply | undefined {
+  const rate = intent.hoursPerGigabyte;
+  return rate ? { text: phrase.replace('{from}', formatNumber(rate.from)).replace('{to}', formatNumber(rate.to)) } : undefined;
 }
 
 /**

@@ -6,7 +6,8 @@ import type { Moves } from './moves.js';
 import type { Outcome } from './outcome.js';
 import type { PartedAnswers, PartedAnswersDeps } from './partedAnswers.js';
 import { spaceInWords } from './freeSpace.js';
-import { elapsedAnswer, restoreEstimate, sizeInGigabytes } from './restoreEstimate.js';
+import { FAST_LINE_IN_WORDS, tellsFastConnection } from './connectionSpeed.js';
+import { elapsedAnswer, rateOnAFastLine, restoreEstimate, sizeInGigabytes } from './restoreEstimate.js';
 import { LOOSE_READING, readAt, SURE_READING } from './readings.js';
 import type { ConversationState } from './state.js';
 
@@ -18,6 +19,9 @@ const PARTLY_TRIED = /\b(?:only|just) (?:tried|did)\b|\b(?:tried|did) (?:the )?(
 
 /** How sure the recogniser must be of a subject for words taken back as never tried to name its step. */
 const LEANS_TO = 0.5;
+
+/** "Fine", "whatever": giving in before a plan, no answer beside it. */
+const CONCEDED = /^(?:fine|whatever|ok(?:ay)?|alright|anyway|sure)[.!]*$/i;
 
 /** A plan for another time, which leaves the walk-through for now. */
 const LATER = /\b(?:later|tomorrow|tonight|another time|next week|in the morning|after work)\b/i;
@@ -43,7 +47,10 @@ export class StepReadings {
    */
   planned(state: ConversationState, tree: TreeState, text: string): Outcome | undefined {
     if (QUESTION.test(text) || !PLANNED.test(text) || LATER.test(text)) return undefined;
-    const told = storyClauses(text).filter((part) => !PLANNED.test(part));
+    // "The others are older than i want but whatever ill try the one from last month": what the
+    // contrast sets aside is no answer beside the plan, nor is giving in to it.
+    const after = afterContrast(text);
+    const told = storyClauses(after && PLANNED.test(after) ? after : text).filter((part) => !PLANNED.test(part) && !CONCEDED.test(part));
     if (told.some((part) => (readAt(this.deps, tree, part)?.score ?? 0) >= LOOSE_READING)) return undefined;
     return { state, replies: [{ text: this.deps.content.phrases.whenTried }, this.moves.question(tree)] };
   }
@@ -90,6 +97,32 @@ export class StepReadings {
     const words = QUESTION.test(text) ? undefined : spaceInWords(text);
     const reading = words ? readAt(this.deps, tree, words) : null;
     return reading && reading.score >= SURE_READING ? this.moves.advance(state, this.deps.engine.choose(tree, reading.index)) : undefined;
+  }
+
+  /**
+   * "Wifi is good, speedtest says 200 down", "my wifi is fibre": at a step about the connection, each
+   * clause telling of a fast line put into the words the answers use ("the wifi works fine"), which
+   * know no speed ("200 down" read as "Wi-Fi is slow or down", "fibre" as "no Wi-Fi" for sharing only
+   * "wifi" with it); the message as it was elsewhere, or when no clause tells of one.
+   */
+  lineInWords(tree: TreeState, text: string): string {
+    const clauses = clausesAsked(text);
+    if (!clauses.some(tellsFastConnection)) return text;
+    const topic = this.moves.matched(this.deps.recognize(FAST_LINE_IN_WORDS))?.id;
+    if (!topic || !this.deps.engine.aboutAt(tree).includes(topic)) return text;
+    return clauses.map((clause) => (tellsFastConnection(clause) ? FAST_LINE_IN_WORDS : clause)).join(', ');
+  }
+
+  /**
+   * "Seriously?? up to 48 hrs?? my wifi is fibre" in the walk-through of a topic with a restore rate,
+   * at a step that does not ask about the connection: the rate holds even on a fast line, and the
+   * step's question is asked again.
+   */
+  fastLineTold(state: ConversationState, tree: TreeState, text: string): Outcome | undefined {
+    if (!tellsFastConnection(text) || (readAt(this.deps, tree, text)?.score ?? 0) >= SURE_READING) return undefined;
+    const rated = this.moves.topicsOf(tree.tree).map((id) => this.deps.content.intentById.get(id)).find((intent) => intent?.hoursPerGigabyte);
+    const reply = rated ? rateOnAFastLine(rated, this.deps.content.phrases.fastConnection) : undefined;
+    return reply ? { state, replies: [reply, this.moves.question(tree)] } : undefined;
   }
 
   /**
@@ -177,6 +210,14 @@ export class StepReadings {
     const after = afterTakingBack(text) ?? afterContrast(text);
     const news = after && !QUESTION.test(after) ? readAt(this.deps, tree, after) : null;
     if (news && news.score >= SURE_READING) return news;
+    // "Im on a trip wait no actually i live here now, the backup was made here too": what is taken
+    // back is no answer, and the first thing said instead may be, with more told beside it.
+    const taken = afterTakingBack(text);
+    if (taken && !QUESTION.test(taken)) {
+      const [first] = storyClauses(taken);
+      const lead = first && first !== taken ? readAt(this.deps, tree, first) : null;
+      return lead && lead.score >= SURE_READING ? lead : news;
+    }
     // "Connected to wifi yeah but it keeps saying the same error": news that the problem is still
     // there is what a "no" told before it says, however its own words ("keeps") lean elsewhere.
     const before = after && !afterTakingBack(text) && STILL_FAILING.test(after) ? beforeContrast(text) : undefined;

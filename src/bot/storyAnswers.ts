@@ -1,5 +1,5 @@
 import type { TreeState } from '../dialogs/engine.js';
-import { CONTRAST, QUESTION, storyClauses } from './messageShape.js';
+import { afterTakingBack, CONTRAST, QUESTION, storyClauses } from './messageShape.js';
 import { SMALL_TALK, type Moves } from './moves.js';
 import type { Outcome } from './outcome.js';
 import type { PartedAnswersDeps } from './partedAnswers.js';
@@ -44,7 +44,8 @@ export class StoryAnswers {
    */
   answerBeforeAside(state: ConversationState, tree: TreeState, text: string): Outcome | undefined {
     const words = text.trim().split(/\s+/);
-    if (QUESTION.test(text) || CONTRAST.test(text) || text.length > MAX_PARTED_LENGTH) return undefined;
+    // A message that takes something back ("on a trip wait no actually i live here") is read as what it says instead.
+    if (QUESTION.test(text) || CONTRAST.test(text) || afterTakingBack(text) || text.length > MAX_PARTED_LENGTH) return undefined;
     const cuts = Array.from({ length: Math.max(0, words.length - 2 * MIN_PART_WORDS + 1) }, (_, index) => words.length - MIN_PART_WORDS - index);
     const heads = cuts.map((cut) => ({ part: words.slice(0, cut).join(' '), rest: words.slice(cut).join(' ').replace(LEADING_AND, ''), after: true }));
     const tails = cuts.reverse().map((cut) => ({ part: words.slice(cut).join(' ').replace(LEADING_AND, ''), rest: words.slice(0, cut).join(' '), after: false }));

@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline/promises';
 import { stdin, stdout } from 'node:process';
 import { assemble } from '../assemble.js';
 import type { Reply } from '../bot/types.js';
+import { versionsNamed } from '../bot/versionsNamed.js';
 import { loadConfig } from '../config.js';
 import { AppError } from '../errors.js';
 import { createLogger } from '../logger.js';
@@ -39,7 +40,8 @@ async function main(): Promise<void> {
     if (typed === '/quit' || typed === '/exit') break;
     const pressed = /^\d+$/.test(typed) ? buttons[Number(typed) - 1] : undefined;
     const text = pressed ?? typed;
-    if (explain) stdout.write(describe(recognizer.recognize(text)));
+    // What the bot recognises: a bare iOS version named as one, as assemble does.
+    if (explain) stdout.write(describe(recognizer.recognize(versionsNamed(text))));
     const result = await bot.handle({ ...base, kind: 'message', from: { id: 'you' }, text, hasAttachments: false });
     show(result.replies);
     if (result.handoff) stdout.write(`\n     (handoff requested: ${result.handoff.reason}; topic ${result.handoff.summary.topic ?? 'none'})\n`);

@@ -143,6 +143,7 @@ export const botFileSchema = z.strictObject({
     stepUntried: text,
     /** The open step, a fix to try, done only in part ("tried the top one only"): before its instructions again. */
     stepPartlyTried: text,
+    acknowledgedInTree: text,
     welcomeInTree: text,
     whenTried: text,
     /** The same, for a question the recogniser is unsure of rather than sure is outside the bot. */
@@ -162,6 +163,7 @@ export const botFileSchema = z.strictObject({
     /** Before the step after the one that had fixed it, when the problem comes back. */
     reopened: text,
     /** `{size}` in GB, the topic's rate `{from}` to `{to}` hours per GB, and the hours it implies, `{low}` to `{high}`. */
+    fastConnection: text,
     sizeEstimate: text,
     /** At the next message of a conversation whose walk-through or offered topics a content reload removed; the menu follows. */
     contentChanged: text,

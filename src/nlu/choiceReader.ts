@@ -417,8 +417,8 @@ const UNCERTAINTY: ReadonlySet<string> = new Set(['know', 'sure', 'understand', 
 /** A feature saying the customer does not know: a negated knowing word, or "idea" ("no idea", "any idea?"). */
 const uncertain = (feature: string): boolean => (feature.startsWith('!') && UNCERTAINTY.has(feature.slice(1))) || feature === stem('idea');
 
-/** The words that make a question one ("where do I find"), which a step's text need not use for a question to be about it. */
-const ASKING_WORDS: ReadonlySet<string> = new Set(['what', 'where', 'why', 'how', 'when', 'which', 'who', 'find'].map(stem));
+/** The words that make a question one ("where do I find", "is there a way to double check"), which a step's text need not use for a question to be about it. */
+const ASKING_WORDS: ReadonlySet<string> = new Set(['what', 'where', 'why', 'how', 'when', 'which', 'who', 'find', 'way', 'double', 'ok', 'okay'].map(stem));
 
 /** The customer's device and its model number ("an iphone 8") name what every step is about, not one step. */
 const DEVICE_WORDS: ReadonlySet<string> = new Set(['iphone', 'ipad', 'ipod', 'device', 'phone'].map(stem));

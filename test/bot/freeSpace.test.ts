@@ -31,4 +31,11 @@ describe('free space told as figures', () => {
     expect(spaceInWords('90gb free out of 128')).toBe('plenty of free space');
     expect(spaceInWords('30 of 128gb free')).toBeUndefined();
   });
+
+  it('reads megabytes as part of a gigabyte, and under a gigabyte free as almost full on any device', () => {
+    expect(freeShare('like 900mb free out of 16gb')).toBeCloseTo(0.9 / 16);
+    expect(spaceInWords('only 200mb left')).toBe("it's almost full");
+    expect(backupFits('500 mb free and the backup is 3gb')).toBe(false);
+    expect(spaceInWords('1500mb free')).toBeUndefined();
+  });
 });

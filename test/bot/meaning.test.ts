@@ -39,7 +39,9 @@ describe('what a message means whole', () => {
   it('takes a question leaning to goodbye on "later" for the topic next in line, past a command its words ask about', () => {
     expect(deps.recognize('can i stop it and do it later?').intent).toBe('goodbye');
     expect(meant('can i stop it and do it later?')).toBe('restore_in_progress');
-    expect(deps.recognize('and can i stop it and do this later').candidates.map((candidate) => candidate.intent).slice(0, 3)).toEqual(['goodbye', 'restore_in_progress', 'cancel']);
+    const [first, ...next] = deps.recognize('and can i stop it and do this later').candidates.map((candidate) => candidate.intent).slice(0, 3);
+    expect(first).toBe('goodbye');
+    expect(next.sort()).toEqual(['cancel', 'restore_in_progress']);
     expect(meant('and can i stop it and do this later')).toBe('restore_in_progress');
   });
 

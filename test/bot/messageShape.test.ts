@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { afterContrast, afterTakingBack, answerClauses, ASKS_HOW, beforeContrast, beforeGoOn, CONNECT_ME, CONTRAST, correctionOf, QUESTION, questionClauses, requestParts, simplify, STILL_FAILING, toldClauses } from '../../src/bot/messageShape.js';
+import { A_PERSON_ASKED, afterContrast, afterTakingBack, answerClauses, ASKS_HOW, beforeContrast, beforeGoOn, CONNECT_ME, CONTRAST, correctionOf, ECHOED, PLANNED, QUESTION, questionClauses, requestParts, simplify, STILL_FAILING, toldClauses, withoutBeforeYouAsk } from '../../src/bot/messageShape.js';
 
 describe('the shape of a typed message', () => {
   it('finds the answer before a request to go on, and nothing when the request stands alone', () => {
@@ -8,6 +8,7 @@ describe('the shape of a typed message', () => {
     expect(beforeGoOn('ok now what')).toBeUndefined();
     expect(beforeGoOn('what now')).toBeUndefined();
     expect(beforeGoOn('the wifi is fine')).toBeUndefined();
+    expect(beforeGoOn('found one from friday. anything else before i start?')).toBe('found one from friday');
   });
 
   it('tells a question from a statement by its mark or its opening words', () => {
@@ -30,6 +31,35 @@ describe('the shape of a typed message', () => {
     expect(QUESTION.test('its on sale tho, r u sure')).toBe(true);
     expect(QUESTION.test('tell me about it, it never works')).toBe(false);
     expect(QUESTION.test('i did anything i could')).toBe(false);
+    expect(QUESTION.test('ugh. anything i can do to speed it up')).toBe(true);
+    expect(QUESTION.test('wat does that button do')).toBe(true);
+  });
+
+  it("hears the step's own words echoed back as a question, never a request to go on or a question with a verb", () => {
+    expect(ECHOED.test('wat other backups')).toBe(true);
+    expect(ECHOED.test('which settings?')).toBe(true);
+    expect(ECHOED.test('what now')).toBe(false);
+    expect(ECHOED.test('what do i tap')).toBe(false);
+    expect(ECHOED.test('what other backups do i have, it only shows one')).toBe(false);
+  });
+
+  it('hears a step being done now as a plan, a "brb" after it too', () => {
+    expect(PLANNED.test('k doing that now')).toBe(true);
+    expect(PLANNED.test('updating, brb')).toBe(true);
+    expect(PLANNED.test('it keeps updating the same apps')).toBe(false);
+  });
+
+  it('hears a person asked to look at something, or something sent to a person, and not a person only mentioned', () => {
+    expect(A_PERSON_ASKED.test('could someone please check the screenshot')).toBe(true);
+    expect(A_PERSON_ASKED.test('can i show my picture to a real person')).toBe(true);
+    expect(A_PERSON_ASKED.test('someone told me to restart it')).toBe(false);
+    expect(A_PERSON_ASKED.test('can i send the screenshot to my husband')).toBe(false);
+  });
+
+  it('drops "before you ask" however it is typed, and leaves a message that is nothing else', () => {
+    expect(withoutBeforeYouAsk('storage is fine b4 u ask')).toBe('storage is fine');
+    expect(withoutBeforeYouAsk('before you ask, restarted it twice')).toBe('restarted it twice');
+    expect(withoutBeforeYouAsk('before you ask')).toBe('before you ask');
   });
 
   it('tells a request for instructions from a question about how a step went', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ElapsedCheck } from '../../src/content/types.js';
-import { asksTimeForSize, elapsedAnswer, tellsElapsed } from '../../src/bot/restoreEstimate.js';
+import { asksTimeForSize, elapsedAnswer, rateOnAFastLine, tellsElapsed } from '../../src/bot/restoreEstimate.js';
+import type { Intent } from '../../src/content/types.js';
 
 const check: ElapsedCheck = { hoursPerGigabyte: { from: 1, to: 4 }, within: 'Within', beyond: 'Longer' };
 const phrase = '{size} GB: {low} to {high} hours.';
@@ -19,6 +20,14 @@ describe('a time the restore has run, against its size', () => {
     expect(asksTimeForSize('how many hours for 12 gigs')).toBe(true);
     expect(asksTimeForSize('the backup is 3gb')).toBe(false);
     expect(asksTimeForSize('how long will it take?')).toBe(false);
+    expect(asksTimeForSize('does the 1-4 hrs per gb really hold for my 30gb backup')).toBe(true);
+    expect(asksTimeForSize('4 hours a gig, ok')).toBe(false);
+  });
+
+  it("says the topic's rate holds on a fast line, and nothing for a topic without a rate", () => {
+    const rated = { id: 'slow', hoursPerGigabyte: { from: 1, to: 4 } } as unknown as Intent;
+    expect(rateOnAFastLine(rated, 'Even fast: {from} to {to} hours per GB.')).toEqual({ text: 'Even fast: 1 to 4 hours per GB.' });
+    expect(rateOnAFastLine({ id: 'wifi' } as unknown as Intent, '{from}')).toBeUndefined();
   });
 
   it('is within the estimate up to its slow end, and beyond it after, with the estimate that decided', () => {

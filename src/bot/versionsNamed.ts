@@ -1,0 +1,22 @@
+/**
+ * A bare iOS version, as customers type it about a device ("new phone is on 15.2, the old one was on
+ * 17 something"), named as one: the topics' examples always say "iOS", and without it the recogniser
+ * read the message as out of scope. Numbers that are something else ("on 80%", "on 5g", "was on 12
+ * hours") stay as they are.
+ */
+const BARE_VERSION = /\b((?:is|was|were|are|still|now|its|it's|thats|that's|stuck)\s+on|running|came with|updated to|update to|upgraded to)\s+(?!ios\b|ipados\b)(\d{1,2}(?:\.\d{1,2}){0,2})(?![\d.]|\s*(?:%|percent|gb|gigs?|mb|tb|g\b|hours?|hrs?|h\b|mins?|minutes?|days?|weeks?|years?|x\b|times|bars?|of\b|out of|left|free|pro\b|plus\b|max\b|mini\b|gen\b|th\b))/gi;
+/** Versions iOS and iPadOS have had; anything else after "is on" is no version. */
+const FIRST = 4;
+const LAST = 26;
+
+/** "Battery is on 20": a number beside the battery or the signal is a level, never a version. */
+const LEVEL = /\b(?:battery|charge|charging|signal|bars?|volume|brightness)\b/i;
+
+export function versionsNamed(text: string): string {
+  if (LEVEL.test(text)) return text;
+  return text.replace(BARE_VERSION, (whole: string, verb: string, version: string) => {
+    const major = Number(version.split('.')[0]);
+    if (major < FIRST || major > LAST) return whole;
+    return `${verb} ios ${version}`;
+  });
+}

@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+import { versionsNamed } from '../../src/bot/versionsNamed.js';
+
+describe('a bare iOS version named as one', () => {
+  it('names the versions a device is told to be on, run or updated to', () => {
+    expect(versionsNamed('this one is on 16.3 and the old one was on 18')).toBe('this one is on ios 16.3 and the old one was on ios 18');
+    expect(versionsNamed('its on 17, is that ok')).toBe('its on ios 17, is that ok');
+    expect(versionsNamed('updated to 17.1 this morning')).toBe('updated to ios 17.1 this morning');
+  });
+
+  it('leaves numbers that are no version alone', () => {
+    for (const text of ['its on 80%', 'stuck on 40 percent', 'was on 5g all day', 'it was on 12 hours ago', 'battery is on 20', 'phone is on ios 16', 'its on 3']) {
+      expect(versionsNamed(text)).toBe(text);
+    }
+  });
+});
