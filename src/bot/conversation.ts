@@ -80,7 +80,7 @@ export class Conversation {
     if (picked) return picked.action === 'handoff' ? this.moves.act(state, picked) : this.moves.startTopic(reset(state), picked);
 
     const recognition = this.deps.recognize(text);
-    const outcome = tree ? this.parts.pastToldSteps(tree, this.inTree(state, tree, text, recognition), text) : this.outside.respond(state, text, recognition);
+    const outcome = tree ? this.steps.withRateOnAFastLine(tree, text, this.parts.pastToldSteps(tree, this.inTree(state, tree, text, recognition), text)) : this.outside.respond(state, text, recognition);
     return { ...outcome, recognition, state: { ...outcome.state, lastCandidates: recognition.candidates } };
   }
 
@@ -90,7 +90,7 @@ export class Conversation {
     // its own. "Updating now. then what" asks what follows the step being done: no plan to wait for.
     const answer = beforeGoOn(text);
     if (answer) return this.inTree(state, tree, answer, this.deps.recognize(answer), true);
-    const plain = this.steps.lineInWords(tree, withoutBeforeYouAsk(text));
+    const plain = this.parts.lineInWords(tree, withoutBeforeYouAsk(text));
     if (plain !== text) return this.inTree(state, tree, plain, this.deps.recognize(plain), goingOn);
     const planned = goingOn ? undefined : this.steps.planned(state, tree, text);
     if (planned) return planned;

@@ -96,7 +96,9 @@ export function correctionOf(text: string): string | undefined {
  * finished one" → "I don't think it ever finished one", if it does and says anything after.
  */
 export function afterTakingBack(text: string): string | undefined {
-  const last = [...text.matchAll(new RegExp(TAKING_BACK.source, 'gi'))].filter((match) => /\p{L}/u.test(text.slice(0, match.index))).at(-1);
+  // "Its connected, the phone i mean. my pc is on a cable": an "i mean" closing a clause says what it meant, taking nothing back.
+  const closesClause = (match: RegExpMatchArray) => /^i mean/i.test(match[0]) && /^\s*(?:[,.!;:]|$)/.test(text.slice((match.index ?? 0) + 'i mean'.length));
+  const last = [...text.matchAll(new RegExp(TAKING_BACK.source, 'gi'))].filter((match) => /\p{L}/u.test(text.slice(0, match.index)) && !closesClause(match)).at(-1);
   // "No wait, actually works": an "actually" that only stresses the verb after it goes with the taking back.
   const after = last?.index === undefined ? '' : text.slice(last.index + last[0].length).replace(/^[\s,;:.!-]+/, '').replace(/^actually\s+/i, '').trim();
   return after.length > 0 ? after : undefined;

@@ -3,7 +3,8 @@ import type { DialogEngine, TreeState } from '../dialogs/engine.js';
 import type { InsightEvent } from '../insights/events.js';
 import type { ChoiceReading } from '../nlu/choiceReader.js';
 import type { Recognition } from '../nlu/recognizer.js';
-import { afterContrast, ALREADY, answerClauses, EVERY_ALREADY, QUESTION, questionClauses, REPEATED, toldClauses } from './messageShape.js';
+import { FAST_LINE_IN_WORDS, tellsFastConnection } from './connectionSpeed.js';
+import { afterContrast, ALREADY, answerClauses, clausesAsked, EVERY_ALREADY, QUESTION, questionClauses, REPEATED, toldClauses } from './messageShape.js';
 import { SMALL_TALK, type Moves } from './moves.js';
 import { askedAndAnswered, reset, stepName, type Outcome } from './outcome.js';
 import { LOOSE_READING, readAt, READING_MARGIN, readsLoosely, SURE_READING } from './readings.js';
@@ -45,7 +46,7 @@ export class PartedAnswers {
     const events: InsightEvent[] = [];
     for (const part of this.answersIn(tree, told)) {
       const at = outcome ? outcome.state.tree : tree;
-      const reading = at && !QUESTION.test(part) ? readAt(this.deps, at, part) : null;
+      const reading = at && !QUESTION.test(part) ? readAt(this.deps, at, this.lineInWords(at, part)) : null;
       const answers = at && reading && reading.score >= SURE_READING && !(outcome && (reading.plain || reading.offStep.length > 0));
       if (!at || !reading || !answers) {
         // "My wifi is fine, it's fast fibre": a part that surely gives the last answer again is more of it.
@@ -65,6 +66,20 @@ export class PartedAnswers {
       events.push(...(outcome.events ?? []));
     }
     return outcome && { ...outcome, events };
+  }
+
+  /**
+   * "Wifi is good, speedtest says 200 down", "my wifi is fibre": at a step about the connection, each
+   * clause telling of a fast line put into the words the answers use ("the wifi works fine"), which
+   * know no speed ("200 down" read as "Wi-Fi is slow or down", "fibre" as "no Wi-Fi" for sharing only
+   * "wifi" with it); the message as it was elsewhere, or when no clause tells of one.
+   */
+  lineInWords(tree: TreeState, text: string): string {
+    const clauses = clausesAsked(text);
+    if (!clauses.some(tellsFastConnection)) return text;
+    const topic = this.moves.matched(this.deps.recognize(FAST_LINE_IN_WORDS))?.id;
+    if (!topic || !this.deps.engine.aboutAt(tree).includes(topic)) return text;
+    return clauses.map((clause) => (tellsFastConnection(clause) ? FAST_LINE_IN_WORDS : clause)).join(', ');
   }
 
   /**

@@ -6,10 +6,11 @@ import type { Moves } from './moves.js';
 import type { Outcome } from './outcome.js';
 import type { PartedAnswers, PartedAnswersDeps } from './partedAnswers.js';
 import { spaceInWords } from './freeSpace.js';
-import { FAST_LINE_IN_WORDS, tellsFastConnection } from './connectionSpeed.js';
+import { tellsFastConnection } from './connectionSpeed.js';
 import { elapsedAnswer, rateOnAFastLine, restoreEstimate, sizeInGigabytes } from './restoreEstimate.js';
 import { LOOSE_READING, readAt, SURE_READING } from './readings.js';
 import type { ConversationState } from './state.js';
+import type { Reply } from './types.js';
 
 /** "Never tried the others", "i only tried the newest one": a step taken back as not done. */
 const UNTRIED = /\b(?:never|not|didn'?t|did not|haven'?t|have not)\s+(?:\w+\s+)?(?:tried|try|done|do)\b|\bonly (?:tried|did)\b/i;
@@ -100,29 +101,28 @@ export class StepReadings {
   }
 
   /**
-   * "Wifi is good, speedtest says 200 down", "my wifi is fibre": at a step about the connection, each
-   * clause telling of a fast line put into the words the answers use ("the wifi works fine"), which
-   * know no speed ("200 down" read as "Wi-Fi is slow or down", "fibre" as "no Wi-Fi" for sharing only
-   * "wifi" with it); the message as it was elsewhere, or when no clause tells of one.
-   */
-  lineInWords(tree: TreeState, text: string): string {
-    const clauses = clausesAsked(text);
-    if (!clauses.some(tellsFastConnection)) return text;
-    const topic = this.moves.matched(this.deps.recognize(FAST_LINE_IN_WORDS))?.id;
-    if (!topic || !this.deps.engine.aboutAt(tree).includes(topic)) return text;
-    return clauses.map((clause) => (tellsFastConnection(clause) ? FAST_LINE_IN_WORDS : clause)).join(', ');
-  }
-
-  /**
    * "Seriously?? up to 48 hrs?? my wifi is fibre" in the walk-through of a topic with a restore rate,
    * at a step that does not ask about the connection: the rate holds even on a fast line, and the
    * step's question is asked again.
    */
   fastLineTold(state: ConversationState, tree: TreeState, text: string): Outcome | undefined {
-    if (!tellsFastConnection(text) || (readAt(this.deps, tree, text)?.score ?? 0) >= SURE_READING) return undefined;
-    const rated = this.moves.topicsOf(tree.tree).map((id) => this.deps.content.intentById.get(id)).find((intent) => intent?.hoursPerGigabyte);
-    const reply = rated ? rateOnAFastLine(rated, this.deps.content.phrases.fastConnection) : undefined;
+    const reply = (readAt(this.deps, tree, text)?.score ?? 0) >= SURE_READING ? undefined : this.rateOnAFastLine(tree, text);
     return reply ? { state, replies: [reply, this.moves.question(tree)] } : undefined;
+  }
+
+  /**
+   * "Im not travelling and the wifi is fast": whatever the message answered in a walk-through with a
+   * restore rate, a fast line told is told the rate holds on it too, once.
+   */
+  withRateOnAFastLine(tree: TreeState, text: string, outcome: Outcome): Outcome {
+    const reply = this.rateOnAFastLine(tree, text);
+    return reply && !outcome.replies.some(({ text: said }) => said === reply.text) ? { ...outcome, replies: [reply, ...outcome.replies] } : outcome;
+  }
+
+  private rateOnAFastLine(tree: TreeState, text: string): Reply | undefined {
+    if (!tellsFastConnection(text)) return undefined;
+    const rated = this.moves.topicsOf(tree.tree).map((id) => this.deps.content.intentById.get(id)).find((intent) => intent?.hoursPerGigabyte);
+    return rated ? rateOnAFastLine(rated, this.deps.content.phrases.fastConnection) : undefined;
   }
 
   /**

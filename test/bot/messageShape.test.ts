@@ -74,6 +74,8 @@ describe('the shape of a typed message', () => {
     expect(afterTakingBack("wait, actually no, I'm home")).toBe("no, I'm home");
     expect(afterTakingBack('yes it has')).toBeUndefined();
     expect(afterTakingBack('it worked, sorry')).toBeUndefined();
+    expect(afterTakingBack('its charging, the ipad i mean. the laptop is on a cable')).toBeUndefined();
+    expect(afterTakingBack('yes i mean no, never')).toBe('no, never');
   });
 
   it('hears no change of mind in an "actually" that only stresses the verb after it', () => {
