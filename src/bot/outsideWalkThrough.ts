@@ -25,6 +25,14 @@ const BARE_MATCH = 0.7;
 const STORY_CLAUSES = 4;
 /** "should i?", "right?": a question about the clause before it. */
 const QUESTION_TAIL = /^\s*(?:should i|shall i|can i|right|yeah|ok|okay|or not|is that ok|good idea)\s*\?+\s*$/i;
+/** More questions than this in one story are not answered one by one. */
+const MAX_ASKED_IN_STORY = 2;
+
+/** The clauses of the sentence of `text` that holds `clause`: what a tail question ending that sentence asks about. */
+function sentenceOf(text: string, clause: string): string[] {
+  const sentence = text.split(/(?<=[.!?])\s+/).find((part) => part.includes(clause)) ?? clause;
+  return sentence.split(/[,;]+|\b(?:and|but|also|plus)\b/i).map((part) => part.trim()).filter((part) => part.length > 0 && part !== clause);
+}
 /** How surely, and how much more surely than any other, one clause of a story must name a problem for it to be the story's. */
 const SURE_PROBLEM = 0.85;
 const PROBLEM_MARGIN = 0.1;
@@ -172,12 +180,14 @@ export class OutsideWalkThrough {
     for (const { intent, confidence } of problems) surest.set(intent, Math.max(confidence, surest.get(intent) ?? 0));
     const [[problem, sureness] = [], [, runnerUp] = []] = [...surest].sort(([, a], [, b]) => b - a);
     const clear = runnerUp === undefined || ((sureness ?? 0) >= SURE_PROBLEM && (sureness ?? 0) - runnerUp >= PROBLEM_MARGIN);
-    // "Im about to reset the whole thing, should i?": the clause a bare question tail follows is asked.
-    const askedAt = (clause: string) => QUESTION.test(clause) || QUESTION_TAIL.test(clauses[clauses.indexOf(clause) + 1] ?? '');
-    const asked = named.filter(({ clause, intent }) => !intent.tree && askedAt(clause));
-    if (!clear || new Set(asked.map(({ intent }) => intent.id)).size > 1) return undefined;
-    // A story with no problem told but one question it surely asks ("…apps still grey after 5 hrs. should i just reset it") is that question.
-    if (!problem) return asked.length > 0 ? this.answeredThen(state, asked.slice(0, 1)) : undefined;
+    // "Im about to reset the whole thing, should i?": the clause a bare question tail follows is asked,
+    // and so is every clause of the sentence it ends ("im gonna tap stop restoring and erase it and redo it, yeah?").
+    const tailed = (clause: string) => QUESTION_TAIL.test(clauses[clauses.indexOf(clause) + 1] ?? '') || sentenceOf(text, clause).some((part) => QUESTION_TAIL.test(part));
+    const askedAt = (clause: string) => QUESTION.test(clause) || tailed(clause);
+    const asked = named.filter(({ clause, intent }, index) => !intent.tree && askedAt(clause) && named.findIndex((other) => other.intent.id === intent.id) === index);
+    if (!clear || asked.length > MAX_ASKED_IN_STORY) return undefined;
+    // A story with no problem told but questions it surely asks ("…apps still grey after 5 hrs. should i just reset it") is those questions.
+    if (!problem) return asked.length > 0 ? this.answeredThen(state, asked) : undefined;
     return this.answeredThen(state, asked.slice(0, 1), (at) => {
       const ready = withoutFeedback(at.state);
       return this.parts.startedPastDone(ready, problem, text, clauses) ?? this.moves.startTopic(reset(ready), problem, text);

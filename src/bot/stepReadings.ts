@@ -52,7 +52,8 @@ export class StepReadings {
     // contrast sets aside is no answer beside the plan, nor is giving in to it.
     const after = afterContrast(text);
     const told = storyClauses(after && PLANNED.test(after) ? after : text).filter((part) => !PLANNED.test(part) && !CONCEDED.test(part));
-    if (told.some((part) => (readAt(this.deps, tree, part)?.score ?? 0) >= LOOSE_READING)) return undefined;
+    // Heard only in the yes and no every step shares ("its on the wifi already" as "i already did it"), a clause answers nothing here.
+    if (told.some((part) => { const reading = readAt(this.deps, tree, part); return reading !== null && !reading.plain && reading.score >= LOOSE_READING; })) return undefined;
     return { state, replies: [{ text: this.deps.content.phrases.whenTried }, this.moves.question(tree)] };
   }
 

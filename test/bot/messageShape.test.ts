@@ -47,6 +47,10 @@ describe('the shape of a typed message', () => {
     expect(PLANNED.test('k doing that now')).toBe(true);
     expect(PLANNED.test('updating, brb')).toBe(true);
     expect(PLANNED.test('it keeps updating the same apps')).toBe(false);
+    expect(PLANNED.test('ok trying the older one from march')).toBe(true);
+    expect(PLANNED.test('k updating. this will take ages')).toBe(true);
+    expect(PLANNED.test('gonna have him do that now')).toBe(true);
+    expect(PLANNED.test('trying everything and nothing works')).toBe(false);
   });
 
   it('hears a person asked to look at something, or something sent to a person, and not a person only mentioned', () => {
