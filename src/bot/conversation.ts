@@ -5,7 +5,7 @@ import type { Recognition } from '../nlu/recognizer.js';
 import { AfterAnswer, type AfterAnswerDeps } from './afterAnswer.js';
 import { Feedback } from './feedback.js';
 import { Meaning, type MeaningDeps } from './meaning.js';
-import { ALREADY, answerClauses, ASKS_HOW, EVERY_ALREADY, beforeGoOn, CHECKS_MEANING, CONTRAST, correctionOf, ECHOED, PUZZLED, QUESTION, REFERS_BACK, REPEATED, simplify, WHAT_ELSE, withoutBeforeYouAsk } from './messageShape.js';
+import { ALREADY, answerClauses, ASKS_HOW, EVERY_ALREADY, beforeGoOn, CHECKS_MEANING, CONTRAST, correctionOf, ECHOED, PUZZLED, QUESTION, REFERS_BACK, REPEATED, simplify, WHAT_ELSE, withoutBeforeYouAsk, withoutGreeting } from './messageShape.js';
 import { Moves, SMALL_TALK } from './moves.js';
 import { OutsideWalkThrough, type OutsideWalkThroughDeps } from './outsideWalkThrough.js';
 import { PartedAnswers } from './partedAnswers.js';
@@ -65,7 +65,8 @@ export class Conversation {
 
   respond(before: ConversationState, typed: string): Outcome {
     const { engine, content } = this.deps;
-    const text = versionsNamed(typed);
+    // Read as a greeting, "Hello, I started restoring my iPad this morning… is this normal?" was greeted back.
+    const text = versionsNamed(withoutGreeting(typed));
     // One feedback question per answer: the next message answers it or moves on, never both.
     const feedback = before.feedback ? this.typedFeedback(before, before.feedback, text) : undefined;
     if (feedback) return feedback;
@@ -196,7 +197,10 @@ export class Conversation {
     // wifi" is no "they've stopped" for a "shop" corrected to "stop", and calling the problem fixed
     // ends the walk-through.
     const fixedOnAHunch = reading !== null && reading.score < SURE_READING && reading.margin < 1.5 * READING_MARGIN && !reading.opensAlike && engine.yesCloses(tree) && engine.choicesAt(tree)[reading.index]?.means === 'yes';
-    if (reading && readsLoosely(reading) && !asking && !fixedOnAHunch) return this.movedOn(state, tree, this.moves.advance(state, engine.choose(tree, reading.index)), text);
+    // "Yes the backup switch is grey and there's a Stop Restoring button" at "are you travelling?": an
+    // opening yes with nothing else of the step's own is about the subject the rest surely names.
+    const openerOnly = reading !== null && reading.score < LOOSE_READING && ownSubject === true && recognition.confidence >= SURE_TOPIC;
+    if (reading && readsLoosely(reading) && !asking && !fixedOnAHunch && !openerOnly) return this.movedOn(state, tree, this.moves.advance(state, engine.choose(tree, reading.index)), text);
     if (intent?.action && SMALL_TALK.has(intent.action)) return this.moves.act(state, intent);
     // "Ok cool" after a side question was answered and the step asked again: a bare acknowledgement no
     // choice reads is taken, and the step's question waits. Read as a yes it handed the chat to a

@@ -50,6 +50,16 @@ export const REPEATED = /\b(?:twice|(?:\d+|two|three|four|five|several|a few|few
 /** A lone "?" (or "??"): no words to recognise, and inside a walk-through "what do you mean?" about the step. */
 export const PUZZLED = /^\s*\?+\s*$/;
 
+/** "Hello, I started restoring my iPad this morning…": a greeting opening a message that says more. */
+const GREETING_OPENER = /^\s*(?:hi+|hello+|hey+|hiya|yo|good (?:morning|afternoon|evening)|greetings|howdy)(?:\s+(?:there|all|team|guys|folks))?[\s,.!:;-]+/i;
+/** Fewer words than this after a greeting ("hi there, anyone?") leave it a greeting. */
+const MORE_THAN_A_GREETING = 4;
+export function withoutGreeting(text: string): string {
+  const opener = GREETING_OPENER.exec(text);
+  const rest = opener ? text.slice(opener[0].length).trim() : '';
+  return rest.split(/\s+/).length >= MORE_THAN_A_GREETING ? rest : text;
+}
+
 /** "Before you ask", "b4 u ask": said beside answers, it answers nothing itself. */
 const BEFORE_YOU_ASK = /[\s,;:-]*\b(?:before|b4) (?:you|u) ask(?: me)?\b[\s,;:-]*/gi;
 export const withoutBeforeYouAsk = (text: string): string => text.replace(BEFORE_YOU_ASK, ' ').trim() || text;

@@ -277,8 +277,10 @@ export class PartedAnswers {
     if (own && !looseNo) return undefined;
     const passed = this.moves.answerOnwards(state, tree);
     const next = passed?.state.tree;
-    // Named whole, or by one clause: "ok it came back, says something about connecting to the internet".
-    const named = [...(intent ? [intent.id] : []), ...(answerClauses(text) ?? []).flatMap((part) => this.moves.matched(this.deps.recognize(part))?.id ?? [])];
+    // Named whole, or leaned to by one clause ("ok it came back, says something about connecting to the
+    // internet"): the sure particular answer it must also give at the next step is the proof.
+    const leanedTo = (part: string) => this.deps.recognize(part).candidates.slice(0, 2).filter(({ confidence }) => confidence >= CLAUSE_LEANS).map(({ intent: id }) => id);
+    const named = [...(intent ? [intent.id] : []), ...(answerClauses(text) ?? []).flatMap(leanedTo)];
     const aheadOnly = (id: string) => next !== undefined && engine.aboutAt(next).includes(id) && !engine.aboutAt(tree).includes(id);
     if (!next || !named.some(aheadOnly)) return undefined;
     const there = next && engine.choicesAt(next).length > 0 ? readAt(this.deps, next, text) : null;
@@ -458,6 +460,8 @@ const EVERY_REPEATED = new RegExp(REPEATED.source, 'gi');
  * "tried to restore from icloud... tried twice" went past the other backups, never tried.
  */
 const NAMES_NOTHING = /^(?:i\s+)?(?:have\s+)?(?:tried|did|done|do|checked)(?:\s+(?:it|that|this|so|too|again|all))*[\s.!]*$/i;
+/** How surely a clause must lean to the next step's subject for its answer there to be read (see answerAhead). */
+const CLAUSE_LEANS = 0.5;
 /** "Ive done everything", "tried it all": beside the steps it lists, it names none itself. */
 const DID_EVERYTHING = /^(?:i\s*(?:'?ve|have)?\s+)?(?:already\s+)?(?:tried|done|did)\s+(?:everything|every ?thing|it all|all of (?:it|that|them|this)|all that|all the (?:steps|things|stuff))\b/i;
 /** Words saying a step was tried, whatever came of it. */

@@ -23,14 +23,41 @@ export function sizeInGigabytes(text: string): number | undefined {
   return gigabytes > 0 ? gigabytes : undefined;
 }
 
-/** Every time given, added up ("a day and 5 hours"), in hours. */
+/** A time of day: "9", "9:30", "9am", "4 in the afternoon"; never a size, a share or a length ("its 3gb", "at 80%"). */
+const CLOCK = String.raw`(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.|in the morning|this morning|in the afternoon|this afternoon|in the evening|this evening|tonight|last night)?(?!\d|[.,]\d|\s*(?:gb|gigs?|mb|tb|%|percent|hours?|hrs?|mins?|minutes?|days?|weeks?|x\b|times|of\b|out of))`;
+const STARTED_AT = new RegExp(String.raw`\b(?:started|began|start(?:ed)? (?:it|the restore)|since|from)\b[^.?!\d]{0,40}?\bat\s+${CLOCK}|\b(?:started|began)\s+${CLOCK}`, 'i');
+const NOW_AT = new RegExp(String.raw`\b(?:now|its|it's|it is)\s+(?:now\s+)?(?:almost\s+|nearly\s+|past\s+|gone\s+)?${CLOCK}`, 'i');
+const LATER_HALF = /^(?:pm|p\.m\.|in the afternoon|this afternoon|in the evening|this evening|tonight|last night)$/i;
+
+/** A time of day on the 24-hour clock, by its marker; without one, as typed. */
+function onTheClock(hour: string | undefined, minutes: string | undefined, marker: string | undefined): number {
+  const base = Number(hour) % 12 + (marker && LATER_HALF.test(marker) ? 12 : 0) + Number(minutes ?? 0) / 60;
+  return marker || Number(hour) > 12 ? base : Number(hour) + Number(minutes ?? 0) / 60;
+}
+
+/** "Started at 9 this morning and it is now 4 in the afternoon": the hours between two times of day. */
+function hoursBetweenTimes(text: string): number | undefined {
+  const started = STARTED_AT.exec(text);
+  if (!started) return undefined;
+  const [, h1, m1, k1] = started[1] !== undefined ? started : [started[0], started[4], started[5], started[6]];
+  const now = NOW_AT.exec(text.slice((started.index ?? 0) + started[0].length));
+  if (!now) return undefined;
+  const from = onTheClock(h1, m1, k1);
+  let to = onTheClock(now[1], now[2], now[3]);
+  // "At 9 … now 4": without a marker the later time is the afternoon's, and past midnight the next day's.
+  while (to <= from) to += !now[3] && to < 12 ? 12 : 24;
+  const hours = to - from;
+  return hours > 0 && hours < 24 ? hours : undefined;
+}
+
+/** Every time given, added up ("a day and 5 hours"), in hours; or the span between two times of day. */
 function hoursIn(text: string): number | undefined {
   let hours: number | undefined;
   for (const [, amount = '', unit = ''] of text.matchAll(DURATION)) {
     const value = NUMBER_WORDS[amount.toLowerCase()] ?? Number(amount.replace(',', '.'));
     hours = (hours ?? 0) + value * (HOURS_PER[unit[0]?.toLowerCase() ?? 'h'] ?? 1);
   }
-  return hours;
+  return hours ?? hoursBetweenTimes(text);
 }
 
 const formatNumber = (value: number): string => value.toLocaleString('en-US', { maximumFractionDigits: 1 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { A_PERSON_ASKED, afterContrast, afterTakingBack, answerClauses, ASKS_HOW, beforeContrast, beforeGoOn, CONNECT_ME, CONTRAST, correctionOf, ECHOED, PLANNED, QUESTION, questionClauses, requestParts, simplify, STILL_FAILING, toldClauses, withoutBeforeYouAsk } from '../../src/bot/messageShape.js';
+import { A_PERSON_ASKED, afterContrast, afterTakingBack, answerClauses, ASKS_HOW, beforeContrast, beforeGoOn, CONNECT_ME, CONTRAST, correctionOf, ECHOED, PLANNED, QUESTION, questionClauses, requestParts, simplify, STILL_FAILING, toldClauses, withoutBeforeYouAsk, withoutGreeting } from '../../src/bot/messageShape.js';
 
 describe('the shape of a typed message', () => {
   it('finds the answer before a request to go on, and nothing when the request stands alone', () => {
@@ -58,6 +58,13 @@ describe('the shape of a typed message', () => {
     expect(A_PERSON_ASKED.test('can i show my picture to a real person')).toBe(true);
     expect(A_PERSON_ASKED.test('someone told me to restart it')).toBe(false);
     expect(A_PERSON_ASKED.test('can i send the screenshot to my husband')).toBe(false);
+  });
+
+  it('drops a greeting that opens a longer message, and keeps a greeting that is the message', () => {
+    expect(withoutGreeting('Hello, I started restoring my iPad at 9 and it is still going')).toBe('I started restoring my iPad at 9 and it is still going');
+    expect(withoutGreeting('hi there, anyone around?')).toBe('hi there, anyone around?');
+    expect(withoutGreeting('hello')).toBe('hello');
+    expect(withoutGreeting('hiking trip wifi is bad here tbh')).toBe('hiking trip wifi is bad here tbh');
   });
 
   it('drops "before you ask" however it is typed, and leaves a message that is nothing else', () => {

@@ -36,6 +36,15 @@ describe('a time the restore has run, against its size', () => {
     expect(labelFor('about 5 hrs, backup is 20 gigs')).toBe('Within');
   });
 
+  it('reads the hours between two times of day, the later one past noon or midnight when it must be', () => {
+    expect(labelFor('I started it at 9 this morning and it is now 4 in the afternoon, the backup is 3 GB')).toBe('Within');
+    expect(labelFor('started at 11pm last night, its 7am now, 1gb')).toBe('Longer');
+    expect(labelFor('began at 8:30, its nearly 11 now, backup is 2gb')).toBe('Within');
+    expect(labelFor('started at 10, its now 3, 1gb')).toBe('Longer');
+    expect(tellsElapsed('its 3gb and started at 80%')).toBe(false);
+    expect(tellsElapsed('started at 9 this morning, 5gb')).toBe(false);
+  });
+
   it('reads days, weeks, minutes and times in words, added up', () => {
     expect(labelFor('2 days for 10gb')).toBe('Longer');
     expect(labelFor('a day and 5 hours, 8gb')).toBe('Within');
