@@ -160,6 +160,18 @@ export class PartedAnswers {
     return parts && !QUESTION.test(text) ? this.pastDone({ state: { ...state, tree }, replies: [] }, parts, LISTED_STEPS) : undefined;
   }
 
+  /**
+   * Whether a part surely names a problem with a walk-through of its own that the step is not about:
+   * "ok well its not slow, it just fails" tells of the restore's speed, not a Wi-Fi found fine. A part
+   * that says it was tried is a step told.
+   */
+  private namesAnotherProblem(step: TreeState, part: string): boolean {
+    // "Already tried another backup" says it was tried, whatever "already" leans to (the already-set-up topic).
+    if (ALREADY.test(part) || TRIED.test(part)) return false;
+    const named = this.moves.matched(this.deps.recognize(part));
+    return named?.tree !== undefined && !named.action && !this.deps.engine.aboutAt(step).includes(named.id);
+  }
+
   /** Whether a part names a step of a walk-through as tried (see triedAt). */
   triedIn(treeId: string, part: string): boolean {
     return this.stepsOf(treeId).some((step) => this.triedAt(step, part));
@@ -222,7 +234,7 @@ export class PartedAnswers {
     // set up is no answer to whether the backup is in the list, which asks what the customer sees.
     for (let at = outcome.state.tree; at && engine.yesCloses(at); at = outcome.state.tree) {
       const open = at;
-      const index = left.findIndex((part) => this.triedAt(open, part) && !namesProblem(part));
+      const index = left.findIndex((part) => this.triedAt(open, part) && !namesProblem(part) && !this.namesAnotherProblem(open, part));
       const next = index < 0 ? undefined : this.moves.answerNo(outcome.state, open);
       if (!next) break;
       const where = engine.whereAt(open);
@@ -456,10 +468,11 @@ const BEFORE_ASKING = /\s*\b(?:before|b4) (?:i |you |u )?(?:messag|contact|writ|
 /** Every "twice" and "5 times" in a part: they say nothing of which step. */
 const EVERY_REPEATED = new RegExp(REPEATED.source, 'gi');
 /**
- * "Tried twice", "did it": once how often and when are gone, doing alone names no step. Read as one,
- * "tried to restore from icloud... tried twice" went past the other backups, never tried.
+ * "Tried twice", "did it", "it just fails": once how often and when are gone, doing or failing alone
+ * names no step. Read as one, "tried to restore from icloud... tried twice" went past the other
+ * backups, never tried.
  */
-const NAMES_NOTHING = /^(?:i\s+)?(?:have\s+)?(?:tried|did|done|do|checked)(?:\s+(?:it|that|this|so|too|again|all))*[\s.!]*$/i;
+const NAMES_NOTHING = /^(?:i\s+)?(?:have\s+)?(?:tried|did|done|do|checked)(?:\s+(?:it|that|this|so|too|again|all))*[\s.!]*$|^(?:(?:ok|well|but|and|so|it|it's|its|just|still|always|keeps?|only)\s+)*(?:fails?|failing|failed|keeps failing|does not work|doesnt work|not working|won'?t work|no good)[\s.!]*$/i;
 /** How surely a clause must lean to the next step's subject for its answer there to be read (see answerAhead). */
 const CLAUSE_LEANS = 0.5;
 /** "Ive done everything", "tried it all": beside the steps it lists, it names none itself. */
