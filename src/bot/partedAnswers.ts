@@ -48,10 +48,12 @@ export class PartedAnswers {
       const at = outcome ? outcome.state.tree : tree;
       const reading = at && !QUESTION.test(part) ? readAt(this.deps, at, this.lineInWords(at, part)) : null;
       const answers = at && reading && reading.score >= SURE_READING && !(outcome && (reading.plain || reading.offStep.length > 0));
+      // "My wifi is fine, it's fast fibre", "switched it off n on, still cannot restore": a part that
+      // surely gives the last answer again, at least as surely as any answer to the step after, is more of it.
+      const again = last && !QUESTION.test(part) ? readAt(this.deps, last.at, part) : null;
+      // Heard only in the yes and no every step shares, it names no step of its own: it is how the last one went.
+      if (again && again.score >= SURE_READING && again.index === last?.index && (!answers || again.plain || again.score >= (reading?.score ?? 0))) continue;
       if (!at || !reading || !answers) {
-        // "My wifi is fine, it's fast fibre": a part that surely gives the last answer again is more of it.
-        const again = last && !QUESTION.test(part) ? readAt(this.deps, last.at, part) : null;
-        if (again && again.score >= SURE_READING && again.index === last?.index) continue;
         // "…, restarted already this morning": after the first answer, a step told as already tried is
         // left to pastToldSteps, which goes past it once the walk-through reaches it.
         if (outcome && ALREADY.test(part)) continue;

@@ -370,7 +370,7 @@ const BARE_EMOJI = /^\p{Extended_Pictographic}[\u{FE0F}\u{1F3FB}-\u{1F3FF}]*$/u;
  * Words that say a step was done, whatever came of it; "restarted" and the like are the step's own
  * subject words, but freeing space ("cleared some space", "freed up room") is said in words of its own.
  */
-const DOING: ReadonlySet<string> = new Set(['done', 'did', 'tried', 'finished', 'completed', 'cleared', 'freed', 'deleted', 'removed', 'offloaded']);
+const DOING: ReadonlySet<string> = new Set(['done', 'did', 'tried', 'finished', 'completed', 'cleared', 'freed', 'deleted', 'removed', 'offloaded', 'turned', 'switched', 'powered']);
 const FIX_SUBJECTS: ReadonlySet<string> = new Set(['that', 'this', 'it', 'which']);
 /** Words beside a doing word that say nothing of how it went: "yep, done", "ok all done", "restarted twice" ("did it again" is the error again). */
 const BESIDE_DOING: ReadonlySet<string> = new Set([...YES_WORDS, 'ok', 'okay', 'sure', 'alright', 'right', 'all', 'twice', 'times', 'few', 'couple', 'several', 'multiple', 'up', 'some']);
