@@ -212,13 +212,9 @@ export class StepReadings {
     const news = after && !QUESTION.test(after) ? readAt(this.deps, tree, after) : null;
     if (news && news.score >= SURE_READING) return news;
     // "Im on a trip wait no actually i live here now, the backup was made here too": what is taken
-    // back is no answer, and the first thing said instead may be, with more told beside it.
+    // back is no answer; what is said instead is read, in parts where need be, by what follows.
     const taken = afterTakingBack(text);
-    if (taken && !QUESTION.test(taken)) {
-      const [first] = storyClauses(taken);
-      const lead = first && first !== taken ? readAt(this.deps, tree, first) : null;
-      return lead && lead.score >= SURE_READING ? lead : news;
-    }
+    if (taken && !QUESTION.test(taken)) return news;
     // "Connected to wifi yeah but it keeps saying the same error": news that the problem is still
     // there is what a "no" told before it says, however its own words ("keeps") lean elsewhere.
     const before = after && !afterTakingBack(text) && STILL_FAILING.test(after) ? beforeContrast(text) : undefined;
