@@ -12,6 +12,8 @@ import type { Reply } from './types.js';
 /** How sure, and how far above the next, a guess short of a match must be to be taken for what a message means. */
 const CLEAR_LEADER = 0.45;
 const ABOVE_THE_REST = 0.15;
+/** How sure the recogniser must be of a topic, among its first two guesses, to lean to it (see leanedTo). */
+const LEANS_TO = 0.5;
 
 /** Small talk answered inside a walk-through, with its question asked again; commands act at once. */
 export const SMALL_TALK: ReadonlySet<string> = new Set(['greet', 'thanks', 'frustration', 'describe']);
@@ -356,6 +358,14 @@ export class Moves {
     const [first, next] = candidates;
     const clear = first && first.confidence >= CLEAR_LEADER && first.confidence - (next?.confidence ?? 0) >= ABOVE_THE_REST;
     return clear ? this.deps.content.intentById.get(first.intent) : undefined;
+  }
+
+  /**
+   * The topics the recogniser leans to, surely or not: its first two guesses at `LEANS_TO` or above
+   * ("never tried the others" may name the other-backups step however unsure the whole is).
+   */
+  leanedTo(recognition: Recognition): string[] {
+    return recognition.candidates.slice(0, 2).filter(({ confidence }) => confidence >= LEANS_TO).map(({ intent }) => intent);
   }
 
   /** Intents whose walk-through this is: asking about them again is not a side question. */

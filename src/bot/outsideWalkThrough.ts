@@ -3,7 +3,7 @@ import type { TreeState } from '../dialogs/engine.js';
 import type { Recognition } from '../nlu/recognizer.js';
 import type { AfterAnswer } from './afterAnswer.js';
 import type { Meaning } from './meaning.js';
-import { QUESTION, questionClauses, toldClauses } from './messageShape.js';
+import { QUESTION, questionClauses, storyClauses, toldClauses } from './messageShape.js';
 import type { Moves } from './moves.js';
 import { reset, withoutFeedback, type Outcome } from './outcome.js';
 import type { PartedAnswers, PartedAnswersDeps } from './partedAnswers.js';
@@ -31,7 +31,7 @@ const MAX_ASKED_IN_STORY = 2;
 /** The clauses of the sentence of `text` that holds `clause`: what a tail question ending that sentence asks about. */
 function sentenceOf(text: string, clause: string): string[] {
   const sentence = text.split(/(?<=[.!?])\s+/).find((part) => part.includes(clause)) ?? clause;
-  return sentence.split(/[,;]+|\b(?:and|but|also|plus)\b/i).map((part) => part.trim()).filter((part) => part.length > 0 && part !== clause);
+  return storyClauses(sentence).filter((part) => part !== clause);
 }
 /** How surely, and how much more surely than any other, one clause of a story must name a problem for it to be the story's. */
 const SURE_PROBLEM = 0.85;

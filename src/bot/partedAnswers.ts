@@ -9,6 +9,7 @@ import { SMALL_TALK, type Moves } from './moves.js';
 import { askedAndAnswered, reset, stepName, type Outcome } from './outcome.js';
 import { LOOSE_READING, readAt, READING_MARGIN, readsLoosely, SURE_READING } from './readings.js';
 import type { ConversationState } from './state.js';
+import type { Reply } from './types.js';
 
 /** What reading the parts needs: the content, the tree engine, the recogniser and the choice reader. */
 export interface PartedAnswersDeps {
@@ -283,7 +284,7 @@ export class PartedAnswers {
    * answer about the iOS version.
    */
   answerAhead(state: ConversationState, tree: TreeState, text: string, reading: ChoiceReading | null, intent: Intent | undefined): Outcome | undefined {
-    const { engine, content } = this.deps;
+    const { engine } = this.deps;
     // A reading of this step's own words stands, unless it is a loose "no" beside words of another
     // subject ("the router is in the same room" is "same error" to the other-backups step).
     const own = reading && !reading.plain && reading.score >= LOOSE_READING;
@@ -293,8 +294,7 @@ export class PartedAnswers {
     const next = passed?.state.tree;
     // Named whole, or leaned to by one clause ("ok it came back, says something about connecting to the
     // internet"): the sure particular answer it must also give at the next step is the proof.
-    const leanedTo = (part: string) => this.deps.recognize(part).candidates.slice(0, 2).filter(({ confidence }) => confidence >= CLAUSE_LEANS).map(({ intent: id }) => id);
-    const named = [...(intent ? [intent.id] : []), ...(answerClauses(text) ?? []).flatMap(leanedTo)];
+    const named = [...(intent ? [intent.id] : []), ...(answerClauses(text) ?? []).flatMap((part) => this.moves.leanedTo(this.deps.recognize(part)))];
     const aheadOnly = (id: string) => next !== undefined && engine.aboutAt(next).includes(id) && !engine.aboutAt(tree).includes(id);
     if (!next || !named.some(aheadOnly)) return undefined;
     const there = next && engine.choicesAt(next).length > 0 ? readAt(this.deps, next, text) : null;
@@ -307,8 +307,7 @@ export class PartedAnswers {
     if (!said) return undefined;
     const outcome = this.moves.advance(passed.state, engine.choose(next, there.index));
     // Gone on by a "yes" ("got the screenshot"), the step did its part: nothing to take as failed.
-    const step = stepName(engine.whereAt(tree));
-    const failed = engine.yesCloses(tree) ? [{ text: content.phrases.answeredAhead.replace('{step}', step) }] : [];
+    const failed = engine.yesCloses(tree) ? [this.tookAsNoHelp(tree)] : [];
     return { ...outcome, replies: [...failed, ...outcome.replies], events: [...(passed.events ?? []), ...(outcome.events ?? [])] };
   }
 
@@ -319,7 +318,7 @@ export class PartedAnswers {
    * what they told; read whole, the message was out of scope.
    */
   subjectAhead(state: ConversationState, tree: TreeState, text: string, reading: ChoiceReading | null): Outcome | undefined {
-    const { engine, content } = this.deps;
+    const { engine } = this.deps;
     // A loose reading beside words of another subject is no answer: "a work one" is not "it worked".
     const own = reading && !reading.plain && (reading.score >= SURE_READING || (reading.score >= LOOSE_READING && reading.offStep.length === 0));
     if (own || !engine.yesCloses(tree)) return undefined;
@@ -329,9 +328,12 @@ export class PartedAnswers {
     const here = new Set([...this.moves.topicsOf(tree.tree), ...engine.aboutAt(tree)]);
     const named = (answerClauses(text) ?? [text]).map((part) => this.moves.matched(this.deps.recognize(part))?.id);
     const ahead = named.some((id) => id !== undefined && engine.aboutAt(next).includes(id)) && !named.some((id) => id !== undefined && here.has(id));
-    if (!ahead) return undefined;
-    const step = stepName(engine.whereAt(tree));
-    return { ...passed, replies: [{ text: content.phrases.answeredAhead.replace('{step}', step) }, ...passed.replies] };
+    return ahead ? { ...passed, replies: [this.tookAsNoHelp(tree), ...passed.replies] } : undefined;
+  }
+
+  /** "I'll take it that step 2, iOS version, didn't help": said when the customer is ahead of the walk-through. */
+  private tookAsNoHelp(tree: TreeState): Reply {
+    return { text: this.deps.content.phrases.answeredAhead.replace('{step}', stepName(this.deps.engine.whereAt(tree))) };
   }
 
   /** "Does it bring my apps back too? anyway the older ones fail the same": the question first, its "?" ending it, then the answers. */
@@ -475,8 +477,6 @@ const EVERY_REPEATED = new RegExp(REPEATED.source, 'gi');
  * backups, never tried.
  */
 const NAMES_NOTHING = /^(?:i\s+)?(?:have\s+)?(?:tried|did|done|do|checked)(?:\s+(?:it|that|this|so|too|again|all))*[\s.!]*$|^(?:(?:ok|well|but|and|so|it|it's|its|just|still|always|keeps?|only)\s+)*(?:fails?|failing|failed|keeps failing|does not work|doesnt work|not working|won'?t work|no good)[\s.!]*$/i;
-/** How surely a clause must lean to the next step's subject for its answer there to be read (see answerAhead). */
-const CLAUSE_LEANS = 0.5;
 /** "Ive done everything", "tried it all": beside the steps it lists, it names none itself. */
 const DID_EVERYTHING = /^(?:i\s*(?:'?ve|have)?\s+)?(?:already\s+)?(?:tried|done|did)\s+(?:everything|every ?thing|it all|all of (?:it|that|them|this)|all that|all the (?:steps|things|stuff))\b/i;
 /** Words saying a step was tried, whatever came of it. */

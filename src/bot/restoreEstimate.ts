@@ -6,11 +6,13 @@ type Rate = { readonly from: number; readonly to: number };
 /** Sizes a customer gives: "64 GB", "64gb", "1.5 gigs", "1 TB" (1000 GB, as storage is sold). */
 const SIZE = /(\d{1,6}(?:[.,]\d{1,2})?)\s*(gb|gigs?|gigabytes?|tb|terabytes?)\b/i;
 
+/** "Per gigabyte", "a gig", "/gb" after a time: a rate, not a time. */
+const PER_GIGABYTE = String.raw`\s*(?:per|an?|\/)\s*(?:gb|gigs?|gigabytes?)\b`;
 /**
  * Times a customer gives: "10 hours", "10hrs", "2 days", "an hour", "45 mins". A rate they quote
  * back ("4 hours per gigabyte", "4 hours a gig") is no time the restore has run.
  */
-const DURATION = /(?<![\w.,])(\d{1,4}(?:[.,]\d{1,2})?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s*(hours?|hrs?|h|days?|minutes?|mins?|weeks?)\b(?!\s*(?:per|an?|\/)\s*(?:gb|gigs?|gigabytes?)\b)/gi;
+const DURATION = new RegExp(String.raw`(?<![\w.,])(\d{1,4}(?:[.,]\d{1,2})?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s*(hours?|hrs?|h|days?|minutes?|mins?|weeks?)\b(?!${PER_GIGABYTE})`, 'gi');
 const NUMBER_WORDS: Readonly<Record<string, number>> = { a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12 };
 const HOURS_PER: Readonly<Record<string, number>> = { m: 1 / 60, h: 1, d: 24, w: 168 };
 
@@ -62,11 +64,11 @@ function hoursIn(text: string): number | undefined {
 
 const formatNumber = (value: number): string => value.toLocaleString('en-US', { maximumFractionDigits: 1 });
 
+/** A phrase with the rate's figures put in ("{from} to {to} hours per gigabyte"). */
+const withRate = (phrase: string, rate: Rate): string => phrase.replace('{from}', formatNumber(rate.from)).replace('{to}', formatNumber(rate.to));
+
 function estimate(rate: Rate, size: number, phrase: string): Reply {
-  const text = phrase
-    .replace('{size}', formatNumber(size))
-    .replace('{from}', formatNumber(rate.from))
-    .replace('{to}', formatNumber(rate.to))
+  const text = withRate(phrase.replace('{size}', formatNumber(size)), rate)
     .replace('{low}', formatNumber(size * rate.from))
     .replace('{high}', formatNumber(size * rate.to));
   return { text };
@@ -79,7 +81,7 @@ export const tellsElapsed = (text: string): boolean => hoursIn(text) !== undefin
  * "How long will it take for 5gb?", "is the 1-4 hrs per gb thing for real? my backup is 40gb": a
  * size, and a question of how long or the rate quoted back.
  */
-const ASKS_HOW_LONG = /\bhow (?:long|many (?:hours|days)|much (?:longer|time))\b|(?:\d+\s*(?:-|–|to)\s*)?\d+\s*(?:hours?|hrs?|h)\s*(?:per|a|an|\/)\s*(?:gb|gigs?|gigabytes?)\b/i;
+const ASKS_HOW_LONG = new RegExp(String.raw`\bhow (?:long|many (?:hours|days)|much (?:longer|time))\b|(?:\d+\s*(?:-|–|to)\s*)?\d+\s*(?:hours?|hrs?|h)${PER_GIGABYTE}`, 'i');
 export const asksTimeForSize = (text: string): boolean => ASKS_HOW_LONG.test(text) && sizeInGigabytes(text) !== undefined;
 
 /** "64 GB" in a question about the restore rate: what the topic's rate (hoursPerGigabyte) means for that size. */
@@ -92,7 +94,7 @@ export function restoreEstimate(intent: Intent, said: string, phrase: string): R
 /** The topic's rate, said to hold even on a fast connection; undefined for a topic without one. */
 export function rateOnAFastLine(intent: Intent, phrase: string): Reply | undefined {
   const rate = intent.hoursPerGigabyte;
-  return rate ? { text: phrase.replace('{from}', formatNumber(rate.from)).replace('{to}', formatNumber(rate.to)) } : undefined;
+  return rate ? { text: withRate(phrase, rate) } : undefined;
 }
 
 /**

@@ -18,9 +18,6 @@ const UNTRIED = /\b(?:never|not|didn'?t|did not|haven'?t|have not)\s+(?:\w+\s+)?
 /** "Tried the top one only", "havent tried the older ones": a step done in part, the rest not yet. */
 const PARTLY_TRIED = /\b(?:only|just) (?:tried|did)\b|\b(?:tried|did) (?:the )?(?:\w+ )?(?:one|ones?) only\b|\b(?:haven'?t|have not|didn'?t|did not|not yet) (?:tried|try)\b/i;
 
-/** How sure the recogniser must be of a subject for words taken back as never tried to name its step. */
-const LEANS_TO = 0.5;
-
 /** "Fine", "whatever": giving in before a plan, no answer beside it. */
 const CONCEDED = /^(?:fine|whatever|ok(?:ay)?|alright|anyway|sure)[.!]*$/i;
 
@@ -80,7 +77,7 @@ export class StepReadings {
   sizeAsked(state: ConversationState, tree: TreeState, text: string): Outcome | undefined {
     if (!QUESTION.test(text) && (readAt(this.deps, tree, text)?.score ?? 0) >= LOOSE_READING) return undefined;
     const { content, engine } = this.deps;
-    const rated = this.moves.topicsOf(tree.tree).map((id) => content.intentById.get(id)).find((intent) => intent?.hoursPerGigabyte);
+    const rated = this.ratedTopic(tree);
     const [estimate] = rated ? restoreEstimate(rated, text, content.phrases.sizeEstimate) : [];
     if (!estimate) return undefined;
     const told = QUESTION.test(text) ? [] : (answerClauses(text) ?? []).filter((part) => sizeInGigabytes(part) === undefined);
@@ -121,9 +118,13 @@ export class StepReadings {
   }
 
   private rateOnAFastLine(tree: TreeState, text: string): Reply | undefined {
-    if (!tellsFastConnection(text)) return undefined;
-    const rated = this.moves.topicsOf(tree.tree).map((id) => this.deps.content.intentById.get(id)).find((intent) => intent?.hoursPerGigabyte);
+    const rated = tellsFastConnection(text) ? this.ratedTopic(tree) : undefined;
     return rated ? rateOnAFastLine(rated, this.deps.content.phrases.fastConnection) : undefined;
+  }
+
+  /** The topic of this walk-through with a restore rate (hours per gigabyte), if it has one. */
+  private ratedTopic(tree: TreeState): Intent | undefined {
+    return this.moves.topicsOf(tree.tree).map((id) => this.deps.content.intentById.get(id)).find((intent) => intent?.hoursPerGigabyte);
   }
 
   /**
@@ -136,7 +137,7 @@ export class StepReadings {
     const meant = afterTakingBack(text) ?? correctionOf(text);
     if (!meant || !UNTRIED.test(meant)) return undefined;
     // The words taken back say "never tried": a subject the recogniser leans to, surely or not, names the step.
-    const leaning = this.deps.recognize(meant).candidates.slice(0, 2).filter(({ confidence }) => confidence >= LEANS_TO).map(({ intent }) => intent);
+    const leaning = this.moves.leanedTo(this.deps.recognize(meant));
     const names = (at: TreeState) => leaning.some((intent) => engine.aboutAt(at).includes(intent)) || this.parts.triedAt(at, meant);
     let at: TreeState | undefined = tree;
     while (at && !names(at)) {
@@ -208,16 +209,16 @@ export class StepReadings {
   newsOf(tree: TreeState, text: string): ChoiceReading | null {
     // "How long does it take once it actually works?": inside a question no word takes anything back.
     if (QUESTION.test(text)) return readAt(this.deps, tree, text);
-    const after = afterTakingBack(text) ?? afterContrast(text);
+    const taken = afterTakingBack(text);
+    const after = taken ?? afterContrast(text);
     const news = after && !QUESTION.test(after) ? readAt(this.deps, tree, after) : null;
     if (news && news.score >= SURE_READING) return news;
     // "Im on a trip wait no actually i live here now, the backup was made here too": what is taken
     // back is no answer; what is said instead is read, in parts where need be, by what follows.
-    const taken = afterTakingBack(text);
     if (taken && !QUESTION.test(taken)) return news;
     // "Connected to wifi yeah but it keeps saying the same error": news that the problem is still
     // there is what a "no" told before it says, however its own words ("keeps") lean elsewhere.
-    const before = after && !afterTakingBack(text) && STILL_FAILING.test(after) ? beforeContrast(text) : undefined;
+    const before = after && !taken && STILL_FAILING.test(after) ? beforeContrast(text) : undefined;
     const told = before ? readAt(this.deps, tree, before) : null;
     if (told && told.score >= SURE_READING && this.deps.engine.choicesAt(tree)[told.index]?.means === 'no') return told;
     return readAt(this.deps, tree, text);
