@@ -31,10 +31,11 @@ const STARTED_AT = new RegExp(String.raw`\b(?:started|began|start(?:ed)? (?:it|t
 const NOW_AT = new RegExp(String.raw`\b(?:now|its|it's|it is)\s+(?:now\s+)?(?:almost\s+|nearly\s+|past\s+|gone\s+)?${CLOCK}`, 'i');
 const LATER_HALF = /^(?:pm|p\.m\.|in the afternoon|this afternoon|in the evening|this evening|tonight|last night)$/i;
 
-/** A time of day on the 24-hour clock, by its marker; without one, as typed. */
-function onTheClock(hour: string | undefined, minutes: string | undefined, marker: string | undefined): number {
-  const base = Number(hour) % 12 + (marker && LATER_HALF.test(marker) ? 12 : 0) + Number(minutes ?? 0) / 60;
-  return marker || Number(hour) > 12 ? base : Number(hour) + Number(minutes ?? 0) / 60;
+/** A time of day on the 24-hour clock, by its marker; without one, as typed ("14:00" is 14); none past 23:59. */
+function onTheClock(hour: string | undefined, minutes: string | undefined, marker: string | undefined): number | undefined {
+  const [h, m] = [Number(hour), Number(minutes ?? 0)];
+  if (h > 23 || m > 59 || (marker && h > 12)) return undefined;
+  return (marker ? (h % 12) + (LATER_HALF.test(marker) ? 12 : 0) : h) + m / 60;
 }
 
 /** "Started at 9 this morning and it is now 4 in the afternoon": the hours between two times of day. */
@@ -46,6 +47,7 @@ function hoursBetweenTimes(text: string): number | undefined {
   if (!now) return undefined;
   const from = onTheClock(h1, m1, k1);
   let to = onTheClock(now[1], now[2], now[3]);
+  if (from === undefined || to === undefined) return undefined;
   // "At 9 … now 4": without a marker the later time is the afternoon's, and past midnight the next day's.
   while (to <= from) to += !now[3] && to < 12 ? 12 : 24;
   const hours = to - from;

@@ -41,6 +41,10 @@ describe('a time the restore has run, against its size', () => {
     expect(labelFor('started at 11pm last night, its 7am now, 1gb')).toBe('Longer');
     expect(labelFor('began at 8:30, its nearly 11 now, backup is 2gb')).toBe('Within');
     expect(labelFor('started at 10, its now 3, 1gb')).toBe('Longer');
+    expect(labelFor('started at 13:00, its 3pm now, 1gb')).toBe('Within');
+    expect(labelFor('started at 22:00 and its now 3, 1gb')).toBe('Longer');
+    expect(tellsElapsed('started at 25:00, its now 3, 1gb')).toBe(false);
+    expect(tellsElapsed('started at 14pm, its now 3, 1gb')).toBe(false);
     expect(tellsElapsed('its 3gb and started at 80%')).toBe(false);
     expect(tellsElapsed('started at 9 this morning, 5gb')).toBe(false);
   });
