@@ -1,7 +1,7 @@
 import type { Content, Intent } from '../content/types.js';
 import type { Recognition } from '../nlu/recognizer.js';
 import type { AfterAnswer } from './afterAnswer.js';
-import { A_PERSON_ASKED, ASKS_IF_NEEDED, CONNECT_ME, QUESTION, questionClauses, requestParts } from './messageShape.js';
+import { A_PERSON_ASKED, ASKS_IF_NEEDED, ASKS_WHO_ANSWERS, CONNECT_ME, QUESTION, questionClauses, requestParts } from './messageShape.js';
 import type { Moves } from './moves.js';
 import type { Outcome } from './outcome.js';
 import type { ConversationState } from './state.js';
@@ -47,6 +47,9 @@ export class Meaning {
    * outside what I can help with", an upset customer is told off as well.
    */
   meant(recognition: Recognition, text: string): Intent | undefined {
+    // "Is this a real person?" shares "real person" with asking for one: asked who answers, the bot says what it is.
+    const help = this.moves.intentFor('help');
+    if (help && ASKS_WHO_ANSWERS.test(text) && recognition.candidates.slice(0, 2).some(({ intent }) => intent === help.id)) return help;
     const intent = this.moves.matched(recognition);
     // "Can I stop it?", "and if i need to stop it?" ask whether the restore can or must be stopped, when
     // that topic is the runner-up well clear of the rest, however sure the recogniser is of the
@@ -100,6 +103,7 @@ export class Meaning {
     // Asked of a person, the thing to look at may lead ("can someone look at the screenshot"), a person close behind.
     const askedOfSomeone = (part: string) => A_PERSON_ASKED.test(part) && this.deps.recognize(part).candidates.slice(0, 2).some(({ intent, confidence }) => intent === person.id && confidence >= TOLD_TO_CONNECT);
     const asked = askedOfSomeone(text) || requestParts(text).some((part) => {
+      if (ASKS_WHO_ANSWERS.test(part)) return false;
       if (A_PERSON_ASKED.test(part)) return askedOfSomeone(part);
       const recognition = this.deps.recognize(part);
       const leading = recognition.verdict === 'match' ? recognition.intent : recognition.verdict === 'unsure' ? recognition.candidates[0]?.intent : undefined;

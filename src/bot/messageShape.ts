@@ -192,5 +192,11 @@ export const CONNECT_ME = new RegExp(`^(?:put|get|connect|transfer|pass|send) me
 const SOMEONE = String.raw`(?:someone|somebody|anyone|a (?:real |live |actual )?(?:person|human)|an? (?:agent|human|specialist|technician)|support)`;
 export const A_PERSON_ASKED = new RegExp(String.raw`^(?:(?:can|could|would|will) ${SOMEONE} (?:actually |please |just )?\w+|(?:can|could|may) (?:i|we) (?:just )?(?:send|show|give) (?:it|this|that|the \w+|my \w+) to ${SOMEONE})\b`, 'i');
 
+/**
+ * "Is this a real person?", "am i talking to a bot or what": who is answering is asked; no person
+ * is asked for, as "is there a real person i can talk to" asks.
+ */
+export const ASKS_WHO_ANSWERS = /^(?:(?:hi|hello|hey|wait|hang on|hold on|so|ok|um+|sorry|btw)\W+)*(?:is this|is that|are you|am i (?:talking|chatting|speaking|typing) (?:to|with))\s+(?:just\s+)?(?:an?\s+)?(?:real |actual |live |automated )?(?:person|human|bot|robot|machine|ai|computer|chat ?bot)\b/i;
+
 /** Lower case, punctuation and emoji gone: how a typed label or command is compared with ours. */
 export const simplify = (text: string): string => text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();

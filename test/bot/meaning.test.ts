@@ -21,6 +21,12 @@ describe('what a message means whole', () => {
     expect(askedPart('my samsung is broken, can i restore my icloud backup to it?')).toBeUndefined();
   });
 
+  it('takes a question of who is answering for what the bot can do, and a request for a person for one', () => {
+    expect(meant('is this a real person')).toBe('bot_help');
+    expect(meant('wait am i talking to a bot')).toBe('bot_help');
+    expect(meant('is there a real person i can talk to')).toBe('human_agent');
+  });
+
   it('tells an upset customer asking something outside the scope what it is, rather than calming them', () => {
     expect(meant('can i just restore it through itunes on my laptop instead, icloud is a pain')).toBeUndefined();
     expect(meant('this is ridiculous and i am fed up')).toBe('frustration');

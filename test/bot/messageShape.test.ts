@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { A_PERSON_ASKED, afterContrast, afterTakingBack, answerClauses, ASKS_HOW, beforeContrast, beforeGoOn, CONNECT_ME, CONTRAST, correctionOf, ECHOED, PLANNED, QUESTION, questionClauses, requestParts, simplify, STILL_FAILING, toldClauses, withoutBeforeYouAsk, withoutGreeting } from '../../src/bot/messageShape.js';
+import { A_PERSON_ASKED, ASKS_WHO_ANSWERS, afterContrast, afterTakingBack, answerClauses, ASKS_HOW, beforeContrast, beforeGoOn, CONNECT_ME, CONTRAST, correctionOf, ECHOED, PLANNED, QUESTION, questionClauses, requestParts, simplify, STILL_FAILING, toldClauses, withoutBeforeYouAsk, withoutGreeting } from '../../src/bot/messageShape.js';
 
 describe('the shape of a typed message', () => {
   it('finds the answer before a request to go on, and nothing when the request stands alone', () => {
@@ -58,6 +58,14 @@ describe('the shape of a typed message', () => {
     expect(A_PERSON_ASKED.test('can i show my picture to a real person')).toBe(true);
     expect(A_PERSON_ASKED.test('someone told me to restart it')).toBe(false);
     expect(A_PERSON_ASKED.test('can i send the screenshot to my husband')).toBe(false);
+  });
+
+  it('tells a question of who is answering from a request for a person', () => {
+    expect(ASKS_WHO_ANSWERS.test('hi is this a real person?')).toBe(true);
+    expect(ASKS_WHO_ANSWERS.test('am i chatting with a bot')).toBe(true);
+    expect(ASKS_WHO_ANSWERS.test('are you human')).toBe(true);
+    expect(ASKS_WHO_ANSWERS.test('is there a real person i can talk to')).toBe(false);
+    expect(ASKS_WHO_ANSWERS.test('is this a problem with my phone')).toBe(false);
   });
 
   it('drops a greeting that opens a longer message, and keeps a greeting that is the message', () => {
