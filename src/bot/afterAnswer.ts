@@ -30,6 +30,12 @@ const FOLLOW_ON_WORDS = 8;
 /** A line that gives a path through the Settings app ("Settings > iCloud > Backup"). */
 const MENU_PATH = /\bSettings\b\s*>/;
 
+/** "The older one worked!!", "its restoring now": the advice tried, and it did the job. */
+const WORKED = /\b(?:worked|did the (?:trick|job)|fixed it|sorted it|went through|(?:it'?s|its|it is|is) (?:restoring|working)(?: now| fine| again)?)\b/i;
+const NOT_WORKED = /\b(?:not|never|nothing|n'?t|nt)\s+(?:\w+\s+){0,2}(?:worked|work(?:ing)?|restoring|fixed|sorted|went through)\b/i;
+/** A topic the recogniser is this sure of is asked about, whatever the message says worked. */
+const SURE_OTHER_TOPIC = 0.8;
+
 /** "What should I try first", "then what do I do", "where do I start": asking for the next thing to do. */
 const WHAT_TO_DO = /\bwhat (?:do|should|can|shall|would) i (?:do|try)\b|\b(?:now|then|so) what\b|\bwhat (?:now|next)\b|\bwhere do i (?:start|begin)\b/i;
 
@@ -65,6 +71,18 @@ export class AfterAnswer {
       if (carried) return { ...carried, replies: [{ text: content.phrases.stillFailingAfterAnswer.replace('{tree}', tree.title) }, ...carried.replies] };
     }
     return undefined;
+  }
+
+  /**
+   * "The one from 2 days ago worked!! its restoring now" after the answer on which backup to pick:
+   * news that the advice worked, heard as such rather than as the topic its "restoring" leans to
+   * (a slow restore). Not when it asks, sets a "but" against it, or says something still fails.
+   */
+  workedAfterAnswer(state: ConversationState, text: string, recognition: Recognition): Outcome | undefined {
+    const last = this.lastAnswer(state);
+    if (!last || QUESTION.test(text) || CONTRAST.test(text) || STILL_FAILING.test(text) || NOT_WORKED.test(text) || !WORKED.test(text)) return undefined;
+    if (recognition.verdict === 'match' && recognition.confidence >= SURE_OTHER_TOPIC && recognition.intent !== last.id) return undefined;
+    return { state: { ...state, fallbacks: 0 }, replies: [{ text: this.deps.content.phrases.workedAfterAnswer }] };
   }
 
   /**

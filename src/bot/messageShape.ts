@@ -29,7 +29,7 @@ export function beforeGoOn(text: string): string | undefined {
  * "Do I have to start over from scratch?", "will I need to cancel it?", "anything to do before i
  * start?", "what if i just skip it?", "so i just leave it be?": asks what the restore needs, commands nothing.
  */
-export const ASKS_IF_NEEDED = /\bbefore (?:i|we|you) (?:start|begin|restart)\b|\bwhat (?:if|happens if|happens when) (?:i|we) (?:just )?(?:skip|cancel|stop)\b|\b(?:i|we) (?:just )?(?:leave|let) (?:it|this)\b[^.!]*\?|\b(?:do|does|will|would|should|must|shall)\s+(?:i|we|it|you)\s+(?:have to|need to|got to|gotta|must)?\s*(?:start|restart|begin|cancel|stop|redo|do)\b|\b(?:have|need|got) to (?:start|restart|begin|cancel|stop|redo)\b[^.!]*\?/i;
+export const ASKS_IF_NEEDED = /\bbefore (?:i|we|you) (?:start|begin|restart)\b|\bwhat (?:if|happens if|happens when) (?:i|we) (?:just )?(?:skip|cancel|stop)\b|\b(?:i|we) (?:just )?(?:leave|let) (?:it|this)\b[^.!]*\?|\b(?:should|do|must|shall) (?:i|we) (?:just )?(?:leave|keep) (?:it|this)\b|\b(?:do|does|will|would|should|must|shall)\s+(?:i|we|it|you)\s+(?:have to|need to|got to|gotta|must)?\s*(?:start|restart|begin|cancel|stop|redo|do)\b|\b(?:have|need|got) to (?:start|restart|begin|cancel|stop|redo)\b[^.!]*\?/i;
 
 /** "How do I take a screenshot?": a request for instructions, never a report of how a step went. */
 export const ASKS_HOW = /^\s*(?:how|where) (?:do|can|could|should|would) (?:i|you|we)\b/i;
@@ -120,6 +120,12 @@ export function afterTakingBack(text: string): string | undefined {
  * is a question.
  */
 export const PLANNED = /(?:^|[\s,.;!])(?:i'?ll|i will|i'?m (?:gonna|going to)|gonna|let me|lemme|will)\s+(?:(?:just|now|quickly|first|go|and|then|give it a|have a|do a|get (?:her|him|them) to|have (?:her|him|them))\s+){0,3}(?:try|check|do|restart|reboot|update|look|see|free|delete|switch|turn|connect|plug|charge|pick|choose|give|test|ask|sign)\b|\b(?:restarting|rebooting|updating|trying|doing|plugging (?:it )?in)(?: it| that| this| again)?(?: now| rn)?(?:[\s,.!]+(?:brb|be right back|bbl|one sec|1 sec|back soon))?\s*[.!]*\s*$|^\s*(?:(?:ok(?:ay)?|k|alright|right)[\s,.]+)?(?:restarting|rebooting|updating|trying|doing|checking)(?: it| that| this| now| rn| again| the (?:one|older|newer|other|oldest|newest)\b[^.!?]*)?\s*(?:[.!]|$)/i;
+
+/** "Never tried the others", "i only tried the newest one": a step taken back as not done. */
+export const UNTRIED = /\b(?:never|not|didn'?t|did not|haven'?t|have not)\s+(?:\w+\s+)?(?:tried|try|done|do)\b|\bonly (?:tried|did)\b/i;
+
+/** "Fine", "fine whatever": giving in, no answer. */
+export const CONCEDED = /^(?:(?:fine|whatever|ok(?:ay)?|alright|anyway|sure|meh|ugh)[\s,.!]*)+$/i;
 
 /** Every clause of a message, however many: a story told step by step. */
 export const storyClauses = (text: string): string[] => text.split(CLAUSE_BREAK).map((part) => part.trim()).filter((part) => part.length > 0);

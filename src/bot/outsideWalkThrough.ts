@@ -88,6 +88,8 @@ export class OutsideWalkThrough {
     }
     const carried = command ? undefined : this.afterAnswer.stepAfterAnswer(state, text, intent);
     if (carried) return carried;
+    const worked = intent?.action ? undefined : this.afterAnswer.workedAfterAnswer(state, text, recognition);
+    if (worked) return worked;
     // "It's been like 3 hrs and the backup is about 6gb": a time and a size ask how long a restore
     // takes, whichever topic the other words ("backup") lean to.
     const rated = intent?.action ? undefined : content.intents.find((topic) => topic.hoursPerGigabyte && topic.tree);

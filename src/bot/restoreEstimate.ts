@@ -26,7 +26,7 @@ export function sizeInGigabytes(text: string): number | undefined {
 }
 
 /** A time of day: "9", "9:30", "9am", "4 in the afternoon"; never a size, a share or a length ("its 3gb", "at 80%"). */
-const CLOCK = String.raw`(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.|in the morning|this morning|in the afternoon|this afternoon|in the evening|this evening|tonight|last night)?(?!\d|[.,]\d|\s*(?:gb|gigs?|mb|tb|%|percent|hours?|hrs?|mins?|minutes?|days?|weeks?|x\b|times|of\b|out of))`;
+const CLOCK = String.raw`(?:(?:like|about|around|roughly|maybe|approx\.?)\s+)?(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.|in the morning|this morning|in the afternoon|this afternoon|in the evening|this evening|tonight|last night)?(?!\d|[.,]\d|\s*(?:gb|gigs?|mb|tb|%|percent|hours?|hrs?|mins?|minutes?|days?|weeks?|x\b|times|of\b|out of))`;
 const STARTED_AT = new RegExp(String.raw`\b(?:started|began|start(?:ed)? (?:it|the restore)|since|from)\b[^.?!\d]{0,40}?\bat\s+${CLOCK}|\b(?:started|began)\s+${CLOCK}`, 'i');
 const NOW_AT = new RegExp(String.raw`\b(?:now|its|it's|it is)\s+(?:now\s+)?(?:almost\s+|nearly\s+|past\s+|gone\s+)?${CLOCK}`, 'i');
 const LATER_HALF = /^(?:pm|p\.m\.|in the afternoon|this afternoon|in the evening|this evening|tonight|last night)$/i;

@@ -1,7 +1,7 @@
 import type { Intent } from '../content/types.js';
 import type { TreeState } from '../dialogs/engine.js';
 import type { ChoiceReading } from '../nlu/choiceReader.js';
-import { afterContrast, afterTakingBack, answerClauses, beforeContrast, clausesAsked, correctionOf, PLANNED, QUESTION, STILL_FAILING, storyClauses } from './messageShape.js';
+import { afterContrast, afterTakingBack, answerClauses, beforeContrast, clausesAsked, CONCEDED, correctionOf, PLANNED, QUESTION, STILL_FAILING, storyClauses, UNTRIED } from './messageShape.js';
 import type { Moves } from './moves.js';
 import type { Outcome } from './outcome.js';
 import type { PartedAnswers, PartedAnswersDeps } from './partedAnswers.js';
@@ -12,14 +12,9 @@ import { LOOSE_READING, readAt, SURE_READING } from './readings.js';
 import type { ConversationState } from './state.js';
 import type { Reply } from './types.js';
 
-/** "Never tried the others", "i only tried the newest one": a step taken back as not done. */
-const UNTRIED = /\b(?:never|not|didn'?t|did not|haven'?t|have not)\s+(?:\w+\s+)?(?:tried|try|done|do)\b|\bonly (?:tried|did)\b/i;
 
 /** "Tried the top one only", "havent tried the older ones": a step done in part, the rest not yet. */
 const PARTLY_TRIED = /\b(?:only|just) (?:tried|did)\b|\b(?:tried|did) (?:the )?(?:\w+ )?(?:one|ones?) only\b|\b(?:haven'?t|have not|didn'?t|did not|not yet) (?:tried|try)\b/i;
-
-/** "Fine", "whatever": giving in before a plan, no answer beside it. */
-const CONCEDED = /^(?:fine|whatever|ok(?:ay)?|alright|anyway|sure)[.!]*$/i;
 
 /** A plan for another time, which leaves the walk-through for now. */
 const LATER = /\b(?:later|tomorrow|tonight|another time|next week|in the morning|after work)\b/i;
@@ -44,7 +39,8 @@ export class StepReadings {
    * for later ("ill try again tomorrow"): a goodbye.
    */
   planned(state: ConversationState, tree: TreeState, text: string): Outcome | undefined {
-    if (QUESTION.test(text) || !PLANNED.test(text) || LATER.test(text)) return undefined;
+    // "I need it at 9, can i use it while its still doing this": a question in any clause is asked, not planned.
+    if (clausesAsked(text).some((part) => QUESTION.test(part)) || !PLANNED.test(text) || LATER.test(text)) return undefined;
     // "The others are older than i want but whatever ill try the one from last month": what the
     // contrast sets aside is no answer beside the plan, nor is giving in to it.
     const after = afterContrast(text);

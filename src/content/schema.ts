@@ -150,6 +150,7 @@ export const botFileSchema = z.strictObject({
     againAfterAnswer: text,
     /** An answer that is one step of a walk-through did not help: `{tree}` is the walk-through carried on. */
     stillFailingAfterAnswer: text,
+    workedAfterAnswer: text,
     /** After a side question: `{tree}` is the walk-through's title, `{step}` where it stopped. */
     carryOn: text,
     carryOnChoice: text.max(30),

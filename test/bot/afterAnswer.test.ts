@@ -18,6 +18,17 @@ const answered = (topic: string): ConversationState => ({ ...initialState(), las
 const texts = (replies: readonly { text: string }[] | undefined) => (replies ?? []).map((reply) => reply.text);
 
 describe('a message read against the answer just given', () => {
+  it('hears that the advice worked, and not when the news is asked, contrasted or still failing', () => {
+    const worked = (text: string, state = answered('which_backup')) => texts(after.workedAfterAnswer(state, text, recognizer.recognize(text))?.replies)[0];
+    expect(worked('the one from 2 days ago worked!! its restoring now')).toBe(content.phrases.workedAfterAnswer);
+    expect(worked('the older one did the trick')).toBe(content.phrases.workedAfterAnswer);
+    expect(worked('the older one worked?')).toBeUndefined();
+    expect(worked('it worked but now its really slow')).toBeUndefined();
+    expect(worked('the older one never worked')).toBeUndefined();
+    expect(worked('still the same error, nothing worked')).toBeUndefined();
+    expect(worked('the older one worked', initialState())).toBeUndefined();
+  });
+
   it('quotes the lines of the last answer a follow-up asks about, and nothing when it asks about anything else', () => {
     const quoted = after.quoteLastAnswer(answered('restore_in_progress'), 'where in settings do i find that exactly');
     expect(texts(quoted?.replies)[0]).toBe(content.phrases.fromLastAnswer);

@@ -89,5 +89,7 @@ describe('a message in several parts inside a walk-through', () => {
     const started = moves.startTopic(initialState(), content.intentById.get('cannot_restore')!);
     expect(parts.pastDone(started, ['restore failed', 'it says cannot restore backup'])).toBeUndefined();
     expect(parts.pastDone(started, ['cannot restore backup', 'i tried wifi'])).toBeUndefined();
+    // Only the newest tried is the other backups not tried; giving in tells of no step.
+    expect(parts.pastDone(started, ['fine whatever', 'i only tried the newest backup so far'])).toBeUndefined();
   });
 });
