@@ -5,14 +5,14 @@ import type { Recognition } from '../nlu/recognizer.js';
 import { AfterAnswer, type AfterAnswerDeps } from './afterAnswer.js';
 import { Feedback } from './feedback.js';
 import { Meaning, type MeaningDeps } from './meaning.js';
-import { ALREADY, answerClauses, ASKS_HOW, EVERY_ALREADY, beforeGoOn, CHECKS_MEANING, CONTRAST, correctionOf, ECHOED, PUZZLED, QUESTION, REFERS_BACK, REPEATED, simplify, WHAT_ELSE, withoutBeforeYouAsk, withoutGreeting } from './messageShape.js';
+import { ALREADY, answerClauses, ASKS_HOW, ENDS_IN_NO, EVERY_ALREADY, beforeGoOn, CHECKS_MEANING, CONTRAST, correctionOf, ECHOED, PUZZLED, QUESTION, REFERS_BACK, REPEATED, simplify, WHAT_ELSE, withoutBeforeYouAsk, withoutGreeting } from './messageShape.js';
 import { Moves, SMALL_TALK } from './moves.js';
 import { OutsideWalkThrough, type OutsideWalkThroughDeps } from './outsideWalkThrough.js';
 import { PartedAnswers } from './partedAnswers.js';
 import { StepReadings } from './stepReadings.js';
 import { StoryAnswers } from './storyAnswers.js';
 import { askedAndAnswered, reset, unplacedInTree, withoutFeedback, type Outcome } from './outcome.js';
-import { LOOSE_READING, READING_MARGIN, readsLoosely, readsNoAt, readsOwnNoAt, SURE_READING, SURE_READING_OF_A_QUESTION, sureReading } from './readings.js';
+import { LOOSE_READING, readAt, READING_MARGIN, readsLoosely, readsNoAt, readsOwnNoAt, SURE_READING, SURE_READING_OF_A_QUESTION, sureReading } from './readings.js';
 import { versionsNamed } from './versionsNamed.js';
 import type { ConversationState, FeedbackFor } from './state.js';
 import type { Reply } from './types.js';
@@ -85,6 +85,19 @@ export class Conversation {
     return { ...outcome, recognition, state: { ...outcome.state, lastCandidates: recognition.candidates } };
   }
 
+  /**
+   * "Deleted like 15gb of videos and tried again at 8:30, nope": the step's fix done (told as done,
+   * or in the words of its yes), then a bare no saying how it went.
+   */
+  private doneThenNo(tree: TreeState, text: string): boolean {
+    const bareNo = ENDS_IN_NO.exec(text);
+    if (!bareNo) return false;
+    const done = text.slice(0, bareNo.index);
+    const choices = this.deps.engine.choicesAt(tree);
+    const reading = readAt(this.deps, tree, done);
+    return this.deps.reportsDoing(choices, done) || (reading !== null && !reading.plain && reading.score >= LOOSE_READING && choices[reading.index]?.means === 'yes');
+  }
+
   private inTree(state: ConversationState, tree: TreeState, text: string, recognition: Recognition, goingOn = false): Outcome {
     const { content, engine } = this.deps;
     // "Ok theres enough. now what": the answer says what comes next; its "now what" is no question of
@@ -101,7 +114,7 @@ export class Conversation {
     // message ("ya did that alredy"), it did not help.
     if (engine.yesCloses(tree)) {
       const choices = engine.choicesAt(tree);
-      const toldDone = (REPEATED.test(text) || ALREADY.test(text)) && this.deps.reportsDoing(choices, text.replace(EVERY_ALREADY, '').replace(/\s+/g, ' ').trim());
+      const toldDone = ((REPEATED.test(text) || ALREADY.test(text)) && this.deps.reportsDoing(choices, text.replace(EVERY_ALREADY, '').replace(/\s+/g, ' ').trim())) || this.doneThenNo(tree, text);
       const no = toldDone ? this.moves.answerNo(state, tree) : undefined;
       if (no) return no;
       // "Tried all 3 backups" is done in the words of the step's own "no" ("tried all three backups"): that answer.

@@ -119,13 +119,16 @@ export function afterTakingBack(text: string): string | undefined {
  * which says nothing yet of how it went. Only the customer's own future: "will it delete my photos"
  * is a question.
  */
-export const PLANNED = /(?:^|[\s,.;!])(?:i'?ll|i will|i'?m (?:gonna|going to)|gonna|let me|lemme|will)\s+(?:(?:just|now|quickly|first|go|and|then|give it a|have a|do a|get (?:her|him|them) to|have (?:her|him|them))\s+){0,3}(?:try|check|do|restart|reboot|update|look|see|free|delete|switch|turn|connect|plug|charge|pick|choose|give|test|ask|sign)\b|\b(?:restarting|rebooting|updating|trying|doing|plugging (?:it )?in)(?: it| that| this| again)?(?: now| rn)?(?:[\s,.!]+(?:brb|be right back|bbl|one sec|1 sec|back soon))?\s*[.!]*\s*$|^\s*(?:(?:ok(?:ay)?|k|alright|right)[\s,.]+)?(?:restarting|rebooting|updating|trying|doing|checking)(?: it| that| this| now| rn| again| the (?:one|older|newer|other|oldest|newest)\b[^.!?]*)?\s*(?:[.!]|$)/i;
+export const PLANNED = /(?:^|[\s,.;!])(?:i'?ll|i will|i'?m (?:gonna|going to)|gonna|let me|lemme|will)\s+(?:(?:just|now|quickly|first|go|and|then|give it a|have a|do a|get (?:her|him|them) to|have (?:her|him|them))\s+){0,3}(?:try|check|do|restart|reboot|update|look|see|free|delete|switch|turn|connect|plug|charge|pick|choose|give|test|ask|sign|leave)\b|\b(?:restarting|rebooting|updating|trying|doing|plugging (?:it )?in)(?: it| that| this| again)?(?: now| rn)?(?:[\s,.!]+(?:brb|be right back|bbl|one sec|1 sec|back soon))?\s*[.!]*\s*$|^\s*(?:(?:ok(?:ay)?|k|alright|right)[\s,.]+)?(?:restarting|rebooting|updating|trying|doing|checking)(?: it| that| this| now| rn| again| the (?:one|older|newer|other|oldest|newest)\b[^.!?]*)?\s*(?:[.!]|$)/i;
 
 /** "Never tried the others", "i only tried the newest one": a step taken back as not done. */
 export const UNTRIED = /\b(?:never|not|didn'?t|did not|haven'?t|have not)\s+(?:\w+\s+)?(?:tried|try|done|do)\b|\bonly (?:tried|did)\b/i;
 
 /** "Fine", "fine whatever": giving in, no answer. */
 export const CONCEDED = /^(?:(?:fine|whatever|ok(?:ay)?|alright|anyway|sure|meh|ugh)[\s,.!]*)+$/i;
+
+/** "…and tried again at 8:30, nope": a bare no closing what was done, saying how it went. */
+export const ENDS_IN_NO = /[\s,.;:!-]+(?:but\s+|and\s+)?(?:nope|nah|no|no luck|no joy|no change|same|same thing|same again|same error|still the same)[.!]*\s*$/i;
 
 /** Every clause of a message, however many: a story told step by step. */
 export const storyClauses = (text: string): string[] => text.split(CLAUSE_BREAK).map((part) => part.trim()).filter((part) => part.length > 0);

@@ -7,7 +7,7 @@ import type { Outcome } from './outcome.js';
 import type { PartedAnswers, PartedAnswersDeps } from './partedAnswers.js';
 import { spaceInWords } from './freeSpace.js';
 import { tellsFastConnection } from './connectionSpeed.js';
-import { elapsedAnswer, rateOnAFastLine, restoreEstimate, sizeInGigabytes } from './restoreEstimate.js';
+import { asksTimeForSize, elapsedAnswer, rateOnAFastLine, restoreEstimate, sizeInGigabytes } from './restoreEstimate.js';
 import { LOOSE_READING, readAt, SURE_READING } from './readings.js';
 import type { ConversationState } from './state.js';
 import type { Reply } from './types.js';
@@ -17,7 +17,7 @@ import type { Reply } from './types.js';
 const PARTLY_TRIED = /\b(?:only|just) (?:tried|did)\b|\b(?:tried|did) (?:the )?(?:\w+ )?(?:one|ones?) only\b|\b(?:haven'?t|have not|didn'?t|did not|not yet) (?:tried|try)\b/i;
 
 /** A plan for another time, which leaves the walk-through for now. */
-const LATER = /\b(?:later|tomorrow|tonight|another time|next week|in the morning|after work)\b/i;
+const LATER = /\b(?:later|tomorrow|tmrw|tmr|tomoz|2moro|tonight|overnight|another time|next week|in the morning|after work|when i get home|leave it (?:running|going|be|to (?:run|finish))|let it (?:run|finish|go|carry on|do its thing))\b/i;
 
 /**
  * Readings of a message against the open step that its choices' words alone miss: a time or a size
@@ -34,20 +34,22 @@ export class StepReadings {
 
   /**
    * "Ok ill try an older backup and let you know": the step about to be tried, not yet done, so its
-   * question waits. Read as an answer, "another one" in it said that another backup worked. Unless a
-   * clause beside the plan answers ("ill try the older one, the wifi is fine tho"), or the plan is
-   * for later ("ill try again tomorrow"): a goodbye.
+   * question waits. Read as an answer, "another one" in it said that another backup worked ("ok ill
+   * try it tomorrow" was the Wi-Fi step's "ok"). Unless a clause beside the plan answers ("ill try the
+   * older one, the wifi is fine tho"). A plan for later ("ill try again tomorrow", "ill leave it
+   * running overnight") keeps the step for when the customer is back, without asking it again now.
    */
   planned(state: ConversationState, tree: TreeState, text: string): Outcome | undefined {
     // "I need it at 9, can i use it while its still doing this": a question in any clause is asked, not planned.
-    if (clausesAsked(text).some((part) => QUESTION.test(part)) || !PLANNED.test(text) || LATER.test(text)) return undefined;
+    if (clausesAsked(text).some((part) => QUESTION.test(part)) || !PLANNED.test(text)) return undefined;
     // "The others are older than i want but whatever ill try the one from last month": what the
     // contrast sets aside is no answer beside the plan, nor is giving in to it.
     const after = afterContrast(text);
     const told = storyClauses(after && PLANNED.test(after) ? after : text).filter((part) => !PLANNED.test(part) && !CONCEDED.test(part));
     // Heard only in the yes and no every step shares ("its on the wifi already" as "i already did it"), a clause answers nothing here.
     if (told.some((part) => { const reading = readAt(this.deps, tree, part); return reading !== null && !reading.plain && reading.score >= LOOSE_READING; })) return undefined;
-    return { state, replies: [{ text: this.deps.content.phrases.whenTried }, this.moves.question(tree)] };
+    const { phrases } = this.deps.content;
+    return LATER.test(text) ? { state, replies: [{ text: phrases.whenTriedLater }] } : { state, replies: [{ text: phrases.whenTried }, this.moves.question(tree)] };
   }
 
   /**
@@ -65,15 +67,16 @@ export class StepReadings {
   }
 
   /**
-   * "So how many hours for 12 gigs roughly?" inside the walk-through of a topic with a restore rate:
-   * the estimate for that size, and the step's question again. Told rather than asked ("backup is
+   * "So how many hours for 12 gigs roughly?" inside the walk-through of a topic with a restore rate,
+   * or asked in any other: the estimate for that size, and the step's question again. Told rather than asked ("backup is
    * about 12gb"), when it answers nothing here: read as a topic, "backup is" started the no-backups one.
    * Told beside the step's answer ("backup is like 40gb. im at home"), the estimate, then the answer.
    */
   sizeAsked(state: ConversationState, tree: TreeState, text: string): Outcome | undefined {
     if (!QUESTION.test(text) && (readAt(this.deps, tree, text)?.score ?? 0) >= LOOSE_READING) return undefined;
     const { content, engine } = this.deps;
-    const rated = this.ratedTopic(tree);
+    // "How long will 23gb take" asked in another walk-through (a device already set up) is answered by the topic with a rate.
+    const rated = this.ratedTopic(tree) ?? (asksTimeForSize(text) ? content.intents.find((topic) => topic.hoursPerGigabyte) : undefined);
     const [estimate] = rated ? restoreEstimate(rated, text, content.phrases.sizeEstimate) : [];
     if (!estimate) return undefined;
     const told = QUESTION.test(text) ? [] : (answerClauses(text) ?? []).filter((part) => sizeInGigabytes(part) === undefined);

@@ -146,6 +146,7 @@ export const botFileSchema = z.strictObject({
     acknowledgedInTree: text,
     welcomeInTree: text,
     whenTried: text,
+    whenTriedLater: text,
     /** The same, for a question the recogniser is unsure of rather than sure is outside the bot. */
     againAfterAnswer: text,
     /** An answer that is one step of a walk-through did not help: `{tree}` is the walk-through carried on. */

@@ -396,7 +396,7 @@ const RAISED_NEGATION = /\b(?:do not|don['\u2019]?t)\s+(?:really\s+)?(?:think|be
  * really work" (which, with "really" a feature, read no closer to "the wifi isn't working" than
  * "wifi is not the problem" did).
  */
-const HEDGES = ['basically', 'literally', 'really', 'exactly', 'pretty', 'totally', 'actually', 'honestly', 'tbh', 'just', 'quite', 'super', 'definitely', 'absolutely', 'kinda', 'mostly', 'practically', 'seriously', 'genuinely', 'completely', 'perhaps'];
+const HEDGES = ['basically', 'literally', 'really', 'exactly', 'pretty', 'totally', 'actually', 'honestly', 'tbh', 'just', 'quite', 'super', 'definitely', 'absolutely', 'kinda', 'mostly', 'practically', 'seriously', 'genuinely', 'completely', 'perhaps', 'probably', 'def', 'defo', 'deffo'];
 /** A token that neither counts for nor against a reading when no example knows it; figures ("128gb", "17.5") never tell answers apart. */
 const uninformative = (token: string, stemmed: string): boolean => STOPWORDS.has(token) || FUNCTION_STEMS.has(stemmed) || /\d/.test(token);
 /** "nooo", "yesss": a letter typed three times or more is read as typed twice ("noo" and "yess" are known answers). */

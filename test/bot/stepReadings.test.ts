@@ -5,6 +5,7 @@ import type { TreeState } from '../../src/dialogs/engine.js';
 import { deps, engine, moves, openAt } from '../support/shippedContent.js';
 
 const steps = new StepReadings(deps, moves, new PartedAnswers(deps, moves));
+const texts = (outcome: { replies: readonly { text: string }[] } | undefined) => outcome?.replies.map((reply) => reply.text);
 
 /** The Cannot Restore Backup walk-through after answering "No, still failing" `times` times. */
 function failedSteps(times: number): TreeState {
@@ -19,11 +20,12 @@ function failedSteps(times: number): TreeState {
 }
 
 describe('readings of a message against the open step beyond its choices words', () => {
-  it('keeps the step open for a step about to be tried, but not for an answer beside the plan, a plan for later or a question', () => {
+  it('keeps the step open for a step about to be tried, but not for an answer beside the plan, or a question, and keeps it without asking again for a plan for later', () => {
     const { state, tree } = openAt('intro');
     expect(steps.planned(state, tree, 'ok ill try an older backup and let you know')?.replies[0]?.text).toBe(deps.content.phrases.whenTried);
     expect(steps.planned(state, tree, 'ill try again, same error with all of them')).toBeUndefined();
-    expect(steps.planned(state, tree, "never mind, i'll try again tomorrow")).toBeUndefined();
+    expect(texts(steps.planned(state, tree, "never mind, i'll try again tomorrow"))).toEqual([deps.content.phrases.whenTriedLater]);
+    expect(texts(steps.planned(state, tree, 'ok ill leave it running overnight'))).toEqual([deps.content.phrases.whenTriedLater]);
     expect(steps.planned(state, tree, 'will it delete my photos')).toBeUndefined();
     const restart = openAt('restart');
     expect(steps.planned(restart.state, restart.tree, 'ok restarting it now')?.replies[0]?.text).toBe(deps.content.phrases.whenTried);
