@@ -124,6 +124,9 @@ export const PLANNED = /(?:^|[\s,.;!])(?:i'?ll|i will|i'?m (?:gonna|going to)|go
 /** "Never tried the others", "i only tried the newest one": a step taken back as not done. */
 export const UNTRIED = /\b(?:never|not|didn'?t|did not|haven'?t|have not)\s+(?:\w+\s+)?(?:tried|try|done|do)\b|\bonly (?:tried|did)\b/i;
 
+/** "I picked the newest one": the backup the problem began with, no other backup tried. */
+export const NEWEST_ONLY = /^(?:i\s+)?(?:(?:just|only)\s+)?(?:picked|chose|choose|tried|used|selected|went with|clicked|tapped)\s+(?:on\s+)?(?:the\s+)?(?:newest|latest|most recent|last|top|first)(?:\s+(?:one|backup))?(?:\s+(?:on the list|in the list|so far))?[\s.!]*$/i;
+
 /** "Fine", "fine whatever": giving in, no answer. */
 export const CONCEDED = /^(?:(?:fine|whatever|ok(?:ay)?|alright|anyway|sure|meh|ugh)[\s,.!]*)+$/i;
 

@@ -4,7 +4,7 @@ import type { InsightEvent } from '../insights/events.js';
 import type { ChoiceReading } from '../nlu/choiceReader.js';
 import type { Recognition } from '../nlu/recognizer.js';
 import { FAST_LINE_IN_WORDS, tellsFastConnection } from './connectionSpeed.js';
-import { afterContrast, ALREADY, answerClauses, clausesAsked, CONCEDED, EVERY_ALREADY, QUESTION, questionClauses, REPEATED, toldClauses, UNTRIED } from './messageShape.js';
+import { afterContrast, ALREADY, answerClauses, clausesAsked, CONCEDED, EVERY_ALREADY, NEWEST_ONLY, QUESTION, questionClauses, REPEATED, toldClauses, UNTRIED } from './messageShape.js';
 import { SMALL_TALK, type Moves } from './moves.js';
 import { askedAndAnswered, reset, stepName, type Outcome } from './outcome.js';
 import { LOOSE_READING, readAt, READING_MARGIN, readsLoosely, SURE_READING } from './readings.js';
@@ -256,8 +256,8 @@ export class PartedAnswers {
     // "Restarted the phone" is "restarted it": the device is what every step is done to. How often
     // ("twice"), when ("already", "before messaging u") and a preface ("before you ask") say nothing of which step.
     const part = told.replace(THE_DEVICE, 'it').replace(EVERY_REPEATED, '').replace(EVERY_ALREADY, '').replace(PREFACE, '').replace(BEFORE_ASKING, '').replace(WHEN_DONE, '').replace(/\s+/g, ' ').trim();
-    // "I only tried the newest one" has not tried this step; "fine whatever" gives in, and says nothing of one.
-    if (NAMES_NOTHING.test(part) || UNTRIED.test(part) || CONCEDED.test(part)) return false;
+    // "I only tried the newest one", "i picked the newest one" have not tried another; "fine whatever" gives in, and says nothing of a step.
+    if (NAMES_NOTHING.test(part) || UNTRIED.test(part) || CONCEDED.test(part) || NEWEST_ONLY.test(part)) return false;
     if (this.deps.reportsDoing(choices, part)) return true;
     const reading = this.deps.readChoice(choices, part);
     // "Checked my wifi", "cleared 30gb of space": the subject of a step that asks for something to be

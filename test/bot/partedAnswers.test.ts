@@ -91,5 +91,6 @@ describe('a message in several parts inside a walk-through', () => {
     expect(parts.pastDone(started, ['cannot restore backup', 'i tried wifi'])).toBeUndefined();
     // Only the newest tried is the other backups not tried; giving in tells of no step.
     expect(parts.pastDone(started, ['fine whatever', 'i only tried the newest backup so far'])).toBeUndefined();
+    expect(parts.pastDone(started, ['cannot restore backup', 'i picked the newest one'])).toBeUndefined();
   });
 });
