@@ -64,6 +64,13 @@ export function withoutGreeting(text: string): string {
 const BEFORE_YOU_ASK = /[\s,;:-]*\b(?:before|b4) (?:you|u) ask(?: me)?\b[\s,;:-]*/gi;
 export const withoutBeforeYouAsk = (text: string): string => text.replace(BEFORE_YOU_ASK, ' ').trim() || text;
 
+/** "Hows the weather where u are lol. anyway wifi is on": an aside, then "anyway" back to the matter. */
+const ANYWAY = /^(.+?)(?:[.!?,;]+\s*|\s+)(?:anyway|anyways|anyhow)\b[\s,:.!-]*(\S.*)$/i;
+export const besideAnyway = (text: string): { aside: string; matter: string } | undefined => {
+  const [, aside, matter] = ANYWAY.exec(text) ?? [];
+  return aside && matter ? { aside, matter } : undefined;
+};
+
 /** "What other backups?", "which settings": the step's own words echoed back, asking what they mean. */
 export const ECHOED = /^\s*(?:what|wat|wut|which)\s+(?!(?:now|next|else|then|about|if|do|does|did|is|are|was|should|can|would|will)\b)(?:[\w'-]+\s+){0,2}[\w'-]+\s*\?*\s*$/i;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { A_PERSON_ASKED, ASKS_WHO_ANSWERS, afterContrast, afterTakingBack, answerClauses, ASKS_HOW, beforeContrast, beforeGoOn, CONNECT_ME, CONTRAST, correctionOf, ECHOED, PLANNED, QUESTION, questionClauses, requestParts, simplify, STILL_FAILING, toldClauses, withoutBeforeYouAsk, withoutGreeting } from '../../src/bot/messageShape.js';
+import { A_PERSON_ASKED, ASKS_WHO_ANSWERS, afterContrast, besideAnyway, afterTakingBack, answerClauses, ASKS_HOW, beforeContrast, beforeGoOn, CONNECT_ME, CONTRAST, correctionOf, ECHOED, PLANNED, QUESTION, questionClauses, requestParts, simplify, STILL_FAILING, toldClauses, withoutBeforeYouAsk, withoutGreeting } from '../../src/bot/messageShape.js';
 
 describe('the shape of a typed message', () => {
   it('finds the answer before a request to go on, and nothing when the request stands alone', () => {
@@ -58,6 +58,13 @@ describe('the shape of a typed message', () => {
     expect(A_PERSON_ASKED.test('can i show my picture to a real person')).toBe(true);
     expect(A_PERSON_ASKED.test('someone told me to restart it')).toBe(false);
     expect(A_PERSON_ASKED.test('can i send the screenshot to my husband')).toBe(false);
+  });
+
+  it('parts an aside from the matter "anyway" turns back to, and leaves a message without one whole', () => {
+    expect(besideAnyway('hows the weather lol. anyway wifi is on')).toEqual({ aside: 'hows the weather lol', matter: 'wifi is on' });
+    expect(besideAnyway('whatever, anyways the older ones fail too')).toEqual({ aside: 'whatever', matter: 'the older ones fail too' });
+    expect(besideAnyway('anyway wifi is on')).toBeUndefined();
+    expect(besideAnyway('the wifi is on anyway')).toBeUndefined();
   });
 
   it('tells a question of who is answering from a request for a person', () => {
