@@ -18,6 +18,10 @@ const ASKS_IF_ALLOWED = /\b(?:can|could|may)\s+(?:i|we)\s+(?:just\s+)?(?:stop|ca
  * someone please" is 0.87, "let me talk to my husband first" 0.68.
  */
 const SURE_REQUEST = 0.8;
+/** "How do i know its not frozen": asking how to tell, which the "i don't know" of not following shares. */
+const HOW_TO_TELL = /\bhow (?:do|can|would|will|should|could) (?:i|we|you|u) (?:know|tell|check|see)\b/i;
+/** How sure the recogniser must be of the topic behind a question of how to tell. */
+const TOLD_HOW = 0.35;
 /** An order to be put through leaves nothing else to mean: "yes put me through to them now" is 0.56 for its "now" and "them". */
 const TOLD_TO_CONNECT = 0.5;
 
@@ -51,6 +55,12 @@ export class Meaning {
     const help = this.moves.intentFor('help');
     if (help && ASKS_WHO_ANSWERS.test(text) && recognition.candidates.slice(0, 2).some(({ intent }) => intent === help.id)) return help;
     const intent = this.moves.matched(recognition);
+    // "How do i know its not frozen" leans to not following ("i don't know") on its "do i know": it asks
+    // how to tell, about the topic next in line.
+    if (intent?.action === 'explain' && HOW_TO_TELL.test(text)) {
+      const topic = recognition.candidates.slice(1, 4).map(({ intent: id, confidence }) => (confidence >= TOLD_HOW ? this.deps.content.intentById.get(id) : undefined)).find((each) => each !== undefined && !each.action);
+      if (topic) return topic;
+    }
     // "Can I stop it?", "and if i need to stop it?" ask whether the restore can or must be stopped, when
     // that topic is the runner-up well clear of the rest, however sure the recogniser is of the
     // command; without one, "can i cancel it" is the command, and "do i have to start over?" no command.
