@@ -5,6 +5,7 @@ import type { Recognition } from '../nlu/recognizer.js';
 import { AfterAnswer, type AfterAnswerDeps } from './afterAnswer.js';
 import { Feedback } from './feedback.js';
 import { Meaning, type MeaningDeps } from './meaning.js';
+import { withSpaceInWords } from './freeSpace.js';
 import { ALREADY, answerClauses, ASKS_HOW, besideAnyway, ENDS_IN_NO, EVERY_ALREADY, beforeGoOn, CHECKS_MEANING, CONTRAST, correctionOf, ECHOED, PUZZLED, QUESTION, REFERS_BACK, REPEATED, simplify, WHAT_ELSE, withoutBeforeYouAsk, withoutGreeting } from './messageShape.js';
 import { Moves, SMALL_TALK } from './moves.js';
 import { OutsideWalkThrough, type OutsideWalkThroughDeps } from './outsideWalkThrough.js';
@@ -107,7 +108,9 @@ export class Conversation {
     // An aside asked outside the bot's scope, then "anyway" and the matter: the matter is the message.
     const turned = besideAnyway(text);
     if (turned && QUESTION.test(turned.aside) && this.deps.recognize(turned.aside).verdict === 'out_of_scope') return this.inTree(state, tree, turned.matter, this.deps.recognize(turned.matter), goingOn);
-    const plain = this.parts.lineInWords(tree, withoutBeforeYouAsk(text));
+    // A walk-through with a restore rate reads a backup's size for its estimate; elsewhere free space against it is words.
+    const rated = this.moves.topicsOf(tree.tree).some((id) => content.intentById.get(id)?.hoursPerGigabyte);
+    const plain = this.parts.lineInWords(tree, rated ? withoutBeforeYouAsk(text) : withSpaceInWords(withoutBeforeYouAsk(text)));
     if (plain !== text) return this.inTree(state, tree, plain, this.deps.recognize(plain), goingOn);
     const planned = goingOn ? undefined : this.steps.planned(state, tree, text);
     if (planned) return planned;

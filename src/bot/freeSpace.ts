@@ -55,6 +55,21 @@ export function backupFits(text: string): boolean | undefined {
   return needed > 0 ? room >= needed : undefined;
 }
 
+/**
+ * The message with free space and the backup's size, told together, put into the words the answers
+ * use: "wifi good. storage 12gb free, backup is 9gb" reads "wifi good. storage i have the space for
+ * it", so that a list of answers reads the figures as its storage answer, not its comma as two.
+ */
+export function withSpaceInWords(text: string): string {
+  const free = FREE_AMOUNT.exec(text);
+  const size = BACKUP_SIZE.exec(text);
+  const fits = backupFits(text);
+  if (!free || !size || fits === undefined) return text;
+  const start = Math.min(free.index, size.index);
+  const end = Math.max(free.index + free[0].length, size.index + size[0].length);
+  return `${text.slice(0, start)}${fits ? 'i have the space for it' : 'not enough room for the backup'}${text.slice(end)}`;
+}
+
 /** "Like 5 gigs free lol its a 64": the free space and, apart from it, the device's capacity. */
 function freeOfDevice(text: string): number | undefined {
   const free = FREE_AMOUNT.exec(text);

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { backupFits, freeShare, spaceInWords } from '../../src/bot/freeSpace.js';
+import { backupFits, freeShare, spaceInWords, withSpaceInWords } from '../../src/bot/freeSpace.js';
 
 describe('free space told as figures', () => {
+  it('puts free space told against the backup into words inside the message, and leaves any other message as it was', () => {
+    expect(withSpaceInWords('wifi good. storage 12gb free, backup is 9gb')).toBe('wifi good. storage i have the space for it');
+    expect(withSpaceInWords('like 5 gigs free and the backup is 11')).toBe('like not enough room for the backup');
+    expect(withSpaceInWords('wifi good. 12gb free')).toBe('wifi good. 12gb free');
+  });
+
   it('reads the share free from the amount and the capacity, whichever comes first', () => {
     expect(freeShare('says 2.1 gb available of 128 lol')).toBeCloseTo(2.1 / 128);
     expect(freeShare('12 of 64gb free')).toBeCloseTo(12 / 64);
