@@ -22,6 +22,9 @@ const SURE_REQUEST = 0.8;
 const HOW_TO_TELL = /\bhow (?:do|can|would|will|should|could) (?:i|we|you|u) (?:know|tell|check|see)\b/i;
 /** How sure the recogniser must be of the topic behind a question of how to tell. */
 const TOLD_HOW = 0.35;
+/** "Where is that stop thing exactly": where something is, which "where is that?" of not following shares; its thing must name a topic close behind. */
+const WHERE_IS = /\bwhere (?:is|are|r|do i find|can i find|would i find)\b/i;
+const NAMED_WHERE = 0.42;
 /** An order to be put through leaves nothing else to mean: "yes put me through to them now" is 0.56 for its "now" and "them". */
 const TOLD_TO_CONNECT = 0.5;
 
@@ -61,6 +64,9 @@ export class Meaning {
       const topic = recognition.candidates.slice(1, 4).map(({ intent: id, confidence }) => (confidence >= TOLD_HOW ? this.deps.content.intentById.get(id) : undefined)).find((each) => each !== undefined && !each.action);
       if (topic) return topic;
     }
+    const [, next] = recognition.candidates;
+    const named = intent?.action === 'explain' && WHERE_IS.test(text) && next && next.confidence >= NAMED_WHERE ? this.deps.content.intentById.get(next.intent) : undefined;
+    if (named && !named.action) return named;
     // "Can I stop it?", "and if i need to stop it?" ask whether the restore can or must be stopped, when
     // that topic is the runner-up well clear of the rest, however sure the recogniser is of the
     // command; without one, "can i cancel it" is the command, and "do i have to start over?" no command.

@@ -21,10 +21,13 @@ describe('what a message means whole', () => {
     expect(askedPart('my samsung is broken, can i restore my icloud backup to it?')).toBeUndefined();
   });
 
-  it('takes a question of how to tell for the topic behind it, never for not following', () => {
+  it('takes a question of how to tell, or of where a thing it names is, for the topic behind it, never for not following', () => {
     expect(deps.recognize('how do i know its not frozen').intent).toBe('clarify');
     expect(meant('how do i know its not frozen')).toBe('restore_in_progress');
     expect(meant("i don't know what that means")).toBe('clarify');
+    expect(meant('where is that stop thing exactly')).toBe('restore_in_progress');
+    expect(meant('where is that')).toBe('clarify');
+    expect(meant('where is that setting')).toBe('clarify');
   });
 
   it('takes a question of who is answering for what the bot can do, and a request for a person for one', () => {
