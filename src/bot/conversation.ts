@@ -6,7 +6,7 @@ import { AfterAnswer, type AfterAnswerDeps } from './afterAnswer.js';
 import { Feedback } from './feedback.js';
 import { Meaning, type MeaningDeps } from './meaning.js';
 import { withSpaceInWords } from './freeSpace.js';
-import { ALREADY, answerClauses, ASKS_HOW, besideAnyway, ENDS_IN_NO, EVERY_ALREADY, beforeGoOn, CHECKS_MEANING, CONTRAST, correctionOf, ECHOED, PUZZLED, QUESTION, REFERS_BACK, REPEATED, simplify, WHAT_ELSE, withoutBeforeYouAsk, withoutGreeting } from './messageShape.js';
+import { ALREADY, answerClauses, ASKS_HOW, besideAnyway, conclusionOf, ENDS_IN_NO, EVERY_ALREADY, beforeGoOn, CHECKS_MEANING, CONTRAST, correctionOf, ECHOED, PUZZLED, QUESTION, REFERS_BACK, REPEATED, simplify, WHAT_ELSE, withoutBeforeYouAsk, withoutGreeting } from './messageShape.js';
 import { Moves, SMALL_TALK } from './moves.js';
 import { OutsideWalkThrough, type OutsideWalkThroughDeps } from './outsideWalkThrough.js';
 import { PartedAnswers } from './partedAnswers.js';
@@ -111,6 +111,13 @@ export class Conversation {
     // A walk-through with a restore rate reads a backup's size for its estimate; elsewhere free space against it is words.
     const rated = this.moves.topicsOf(tree.tree).some((id) => content.intentById.get(id)?.hoursPerGigabyte);
     const plain = this.parts.lineInWords(tree, rated ? withoutBeforeYouAsk(text) : withSpaceInWords(withoutBeforeYouAsk(text)));
+    // "Its a 64gb and i have loads of videos so prob almost full": the conclusion is the answer, when it surely is one
+    // and the whole reads less surely ("loads" was plenty of room).
+    const concluded = conclusionOf(plain);
+    const byConclusion = concluded !== undefined && !QUESTION.test(text) ? readAt(this.deps, tree, concluded) : null;
+    if (concluded && byConclusion && !byConclusion.plain && byConclusion.score >= SURE_READING && byConclusion.score > (readAt(this.deps, tree, plain)?.score ?? 0)) {
+      return this.inTree(state, tree, concluded, this.deps.recognize(concluded), goingOn);
+    }
     if (plain !== text) return this.inTree(state, tree, plain, this.deps.recognize(plain), goingOn);
     const planned = goingOn ? undefined : this.steps.planned(state, tree, text);
     if (planned) return planned;

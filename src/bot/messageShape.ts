@@ -64,6 +64,10 @@ export function withoutGreeting(text: string): string {
 const BEFORE_YOU_ASK = /[\s,;:-]*\b(?:before|b4) (?:you|u) ask(?: me)?\b[\s,;:-]*/gi;
 export const withoutBeforeYouAsk = (text: string): string => text.replace(BEFORE_YOU_ASK, ' ').trim() || text;
 
+/** "I have loads of videos so prob almost full": what the customer concludes, after a clause that led to it. */
+const CONCLUDED = /\S\s+(?:and\s+)?so\s+(?!(?:far|much|many|long|slow|fast|i|we)\b)([^,.;!?]+?)[\s.!]*$/i;
+export const conclusionOf = (text: string): string | undefined => CONCLUDED.exec(text)?.[1]?.trim();
+
 /** "Hows the weather where u are lol. anyway wifi is on": an aside, then "anyway" back to the matter. */
 const ANYWAY = /^(.+?)(?:[.!?,;]+\s*|\s+)(?:anyway|anyways|anyhow)\b[\s,:.!-]*(\S.*)$/i;
 export const besideAnyway = (text: string): { aside: string; matter: string } | undefined => {

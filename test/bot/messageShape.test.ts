@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { A_PERSON_ASKED, ASKS_WHO_ANSWERS, afterContrast, besideAnyway, afterTakingBack, answerClauses, ASKS_HOW, beforeContrast, beforeGoOn, CONNECT_ME, CONTRAST, correctionOf, ECHOED, PLANNED, QUESTION, questionClauses, requestParts, simplify, STILL_FAILING, toldClauses, withoutBeforeYouAsk, withoutGreeting } from '../../src/bot/messageShape.js';
+import { A_PERSON_ASKED, ASKS_WHO_ANSWERS, afterContrast, besideAnyway, conclusionOf, afterTakingBack, answerClauses, ASKS_HOW, beforeContrast, beforeGoOn, CONNECT_ME, CONTRAST, correctionOf, ECHOED, PLANNED, QUESTION, questionClauses, requestParts, simplify, STILL_FAILING, toldClauses, withoutBeforeYouAsk, withoutGreeting } from '../../src/bot/messageShape.js';
 
 describe('the shape of a typed message', () => {
   it('finds the answer before a request to go on, and nothing when the request stands alone', () => {
@@ -58,6 +58,14 @@ describe('the shape of a typed message', () => {
     expect(A_PERSON_ASKED.test('can i show my picture to a real person')).toBe(true);
     expect(A_PERSON_ASKED.test('someone told me to restart it')).toBe(false);
     expect(A_PERSON_ASKED.test('can i send the screenshot to my husband')).toBe(false);
+  });
+
+  it('finds what a message concludes after "so", never "so far", "so slow" or an opening "so"', () => {
+    expect(conclusionOf('i have loads of videos so prob almost full')).toBe('prob almost full');
+    expect(conclusionOf('its on the same wifi as my laptop so its fine.')).toBe('its fine');
+    expect(conclusionOf('so the wifi is fine')).toBeUndefined();
+    expect(conclusionOf('tried 3 so far')).toBeUndefined();
+    expect(conclusionOf('i tried that so i dont know')).toBeUndefined();
   });
 
   it('parts an aside from the matter "anyway" turns back to, and leaves a message without one whole', () => {
