@@ -16,7 +16,7 @@ export interface AfterAnswerDeps {
 
 /** The words that make a message a thank-you or a goodbye, whatever else it tells. */
 const SIGN_OFF_WORDS: Readonly<Record<string, RegExp>> = {
-  thanks: /\b(?:thanks|thank you|thank u|thx|ty|cheers)\b/i,
+  thanks: /\b(?:thanks|thank you|thank u|thx|ty|cheers|ta)\b/i,
   goodbye: /\b(?:bye|goodbye|cya|see ya|see you)\b/i,
 };
 
@@ -152,6 +152,11 @@ export class AfterAnswer {
   /** The walk-through the last answer points to (its first follow-up with one), if any. */
   walkThroughAfter(state: ConversationState): Intent | undefined {
     return this.lastAnswer(state)?.followUps.map((id) => this.deps.content.intentById.get(id)).find((followUp) => followUp?.tree !== undefined);
+  }
+
+  /** Whether a message says thanks in so many words. */
+  saysThanks(text: string): boolean {
+    return SIGN_OFF_WORDS.thanks?.test(text) ?? false;
   }
 
   /** Whether a message says goodbye in so many words, not only in words a goodbye's examples share ("later"). */

@@ -5,7 +5,7 @@
  * figure, so the figures are put into those words for the step to read.
  */
 
-const AMOUNT = String.raw`(\d{1,4}(?:[.,]\d{1,2})?)\s*(gb|gigs?|gigabytes?|g|mb|megs?|megabytes?)?`;
+const AMOUNT = String.raw`(\d{1,4}(?:[.,]\d{1,2})?)\+?\s*(gb|gigs?|gigabytes?|g|mb|megs?|megabytes?)?`;
 /** Of how much: "of 128", "out of 64 gb", "/256". */
 const CAPACITY = String.raw`\s*(?:of|out of|\/)\s*(\d{1,4})\s*(?:gb|gigs?|gigabytes?|g)?\b`;
 const STATE = String.raw`(free|available|left|remaining|used|full)`;
@@ -30,7 +30,7 @@ const ALMOST_FULL = 0.1;
 const PLENTY = 0.5;
 
 /** "Its a 64", "on a 128gb one": the device's capacity, one that devices are sold with. */
-const DEVICE_CAPACITY = /\b(?:it'?s|its|on|got|have) an? (\d{1,4})\s*(?:gb|gigs?|g)?(?:\s+(?:one|model|iphone|ipad|ipod))?(?![\w.])/i;
+const DEVICE_CAPACITY = /\b(?:it'?s|its|on|got|have) (?:an?|the) (\d{1,4})\s*(?:gb|gigs?|g)?(?:\s+(?:one|model|iphone|ipad|ipod))?(?![\w.])/i;
 const CAPACITIES: ReadonlySet<number> = new Set([8, 16, 32, 64, 128, 256, 512, 1024]);
 
 /** The share of the device's capacity told as free, when the message gives both figures. */

@@ -58,6 +58,9 @@ export class Meaning {
     const help = this.moves.intentFor('help');
     if (help && ASKS_WHO_ANSWERS.test(text) && recognition.candidates.slice(0, 2).some(({ intent }) => intent === help.id)) return help;
     const intent = this.moves.matched(recognition);
+    // "Ok thx for explaining" shares "explaining" with not following: thanked, with thanks close behind, it is thanks.
+    const thanks = this.moves.intentFor('thanks');
+    if (intent?.action === 'explain' && thanks && recognition.candidates[1]?.intent === thanks.id && this.afterAnswer.saysThanks(text) && !QUESTION.test(text)) return thanks;
     // "How do i know its not frozen" leans to not following ("i don't know") on its "do i know": it asks
     // how to tell, about the topic next in line.
     if (intent?.action === 'explain' && HOW_TO_TELL.test(text)) {

@@ -219,7 +219,7 @@ export const A_PERSON_ASKED = new RegExp(String.raw`^(?:(?:can|could|would|will)
  * "Is this a real person?", "am i talking to a bot or what": who is answering is asked; no person
  * is asked for, as "is there a real person i can talk to" asks.
  */
-export const ASKS_WHO_ANSWERS = /^(?:(?:hi|hello|hey|wait|hang on|hold on|so|ok|um+|sorry|btw)\W+)*(?:is this|is that|are you|am i (?:talking|chatting|speaking|typing) (?:to|with))\s+(?:just\s+)?(?:an?\s+)?(?:real |actual |live |automated )?(?:person|human|bot|robot|machine|ai|computer|chat ?bot)\b/i;
+export const ASKS_WHO_ANSWERS = /^(?:(?:hi|hello|hey|wait|hang on|hold on|so|ok|um+|sorry|btw)\W+)*(?:is this|is that|are you|are u|r u|ru|am i (?:talking|chatting|speaking|typing) (?:to|with))\s+(?:just\s+)?(?:an?\s+)?(?:real |actual |live |automated )?(?:person|human|bot|robot|machine|ai|computer|chat ?bot)\b/i;
 
 /** Lower case, punctuation and emoji gone: how a typed label or command is compared with ours. */
 export const simplify = (text: string): string => text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();

@@ -9,7 +9,7 @@ import { reset, withoutFeedback, type Outcome } from './outcome.js';
 import type { PartedAnswers, PartedAnswersDeps } from './partedAnswers.js';
 import { readAt, readsNoAt, SURE_READING } from './readings.js';
 import { tellsFastConnection } from './connectionSpeed.js';
-import { asksTimeForSize, rateOnAFastLine, tellsElapsed } from './restoreEstimate.js';
+import { asksTimeForSize, rateOnAFastLine, tellsElapsed, tellsTimeOrSize } from './restoreEstimate.js';
 import type { ConversationState } from './state.js';
 
 /** What reading a message outside a walk-through needs beyond the parts': whether it is only a yes or a no. */
@@ -93,7 +93,12 @@ export class OutsideWalkThrough {
     // "It's been like 3 hrs and the backup is about 6gb": a time and a size ask how long a restore
     // takes, whichever topic the other words ("backup") lean to.
     const rated = intent?.action ? undefined : content.intents.find((topic) => topic.hoursPerGigabyte && topic.tree);
-    if (rated && (tellsElapsed(text) || asksTimeForSize(text))) return this.moves.startTopic(reset(state), rated, text);
+    // Not when a part giving neither surely names another problem with a walk-through ("took 9 hrs for 4gb but my ipad says no backups").
+    const otherProblem = (toldClauses(text) ?? []).some((part) => {
+      const named = tellsTimeOrSize(part) ? undefined : this.moves.matched(this.deps.recognize(part));
+      return named?.tree !== undefined && named.tree !== rated?.tree && !named.action;
+    });
+    if (rated && !otherProblem && (tellsElapsed(text) || asksTimeForSize(text))) return this.moves.startTopic(reset(state), rated, text);
     // "My internet is 500mbps fibre tho" after the rate was given: it holds even on a fast line.
     const answered = state.lastIntent ? content.intentById.get(state.lastIntent) : undefined;
     const onItsOwn = !intent || (!intent.action && !intent.tree);

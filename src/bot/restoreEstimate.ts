@@ -76,6 +76,9 @@ function estimate(rate: Rate, size: number, phrase: string): Reply {
   return { text };
 }
 
+/** Whether a part of a message gives a time or a size ("took like 9 hrs", "for 4gb"). */
+export const tellsTimeOrSize = (text: string): boolean => hoursIn(text) !== undefined || sizeInGigabytes(text) !== undefined;
+
 /** "It's been like 3 hrs and the backup is about 6gb": a time the restore has run and its size, both given. */
 export const tellsElapsed = (text: string): boolean => hoursIn(text) !== undefined && sizeInGigabytes(text) !== undefined;
 

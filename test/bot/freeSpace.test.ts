@@ -6,6 +6,7 @@ describe('free space told as figures', () => {
     expect(withSpaceInWords('wifi good. storage 12gb free, backup is 9gb')).toBe('wifi good. storage i have the space for it');
     expect(withSpaceInWords('like 5 gigs free and the backup is 11')).toBe('like not enough room for the backup');
     expect(withSpaceInWords('wifi good. 12gb free')).toBe('wifi good. 12gb free');
+    expect(spaceInWords('ipod has 100+ gb free, its the 128 one')).toBe('plenty of free space');
   });
 
   it('reads the share free from the amount and the capacity, whichever comes first', () => {

@@ -25,6 +25,7 @@ describe('what a message means whole', () => {
     expect(deps.recognize('how do i know its not frozen').intent).toBe('clarify');
     expect(meant('how do i know its not frozen')).toBe('restore_in_progress');
     expect(meant("i don't know what that means")).toBe('clarify');
+    expect(meant('ok thx for explaining')).toBe('thanks');
     expect(meant('where is that stop thing exactly')).toBe('restore_in_progress');
     expect(meant('where is that')).toBe('clarify');
     expect(meant('where is that setting')).toBe('clarify');
@@ -33,6 +34,7 @@ describe('what a message means whole', () => {
   it('takes a question of who is answering for what the bot can do, and a request for a person for one', () => {
     expect(meant('is this a real person')).toBe('bot_help');
     expect(meant('wait am i talking to a bot')).toBe('bot_help');
+    expect(meant('r u a real person')).toBe('bot_help');
     expect(meant('is there a real person i can talk to')).toBe('human_agent');
   });
 
