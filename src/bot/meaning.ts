@@ -58,18 +58,8 @@ export class Meaning {
     const help = this.moves.intentFor('help');
     if (help && ASKS_WHO_ANSWERS.test(text) && recognition.candidates.slice(0, 2).some(({ intent }) => intent === help.id)) return help;
     const intent = this.moves.matched(recognition);
-    // "Ok thx for explaining" shares "explaining" with not following: thanked, with thanks close behind, it is thanks.
-    const thanks = this.moves.intentFor('thanks');
-    if (intent?.action === 'explain' && thanks && recognition.candidates[1]?.intent === thanks.id && this.afterAnswer.saysThanks(text) && !QUESTION.test(text)) return thanks;
-    // "How do i know its not frozen" leans to not following ("i don't know") on its "do i know": it asks
-    // how to tell, about the topic next in line.
-    if (intent?.action === 'explain' && HOW_TO_TELL.test(text)) {
-      const topic = recognition.candidates.slice(1, 4).map(({ intent: id, confidence }) => (confidence >= TOLD_HOW ? this.deps.content.intentById.get(id) : undefined)).find((each) => each !== undefined && !each.action);
-      if (topic) return topic;
-    }
-    const [, next] = recognition.candidates;
-    const named = intent?.action === 'explain' && WHERE_IS.test(text) && next && next.confidence >= NAMED_WHERE ? this.deps.content.intentById.get(next.intent) : undefined;
-    if (named && !named.action) return named;
+    const reworded = intent?.action === 'explain' ? this.notFollowingInWords(recognition, text) : undefined;
+    if (reworded) return reworded;
     // "Can I stop it?", "and if i need to stop it?" ask whether the restore can or must be stopped, when
     // that topic is the runner-up well clear of the rest, however sure the recogniser is of the
     // command; without one, "can i cancel it" is the command, and "do i have to start over?" no command.
@@ -109,6 +99,27 @@ export class Meaning {
   /** Whether `intent` is a command the recogniser is sure enough of to beat a loose reading of the message as an answer. */
   sureCommand(intent: Intent | undefined, recognition: Recognition): boolean {
     return intent?.action !== undefined && COMMANDS.has(intent.action) && recognition.confidence >= SURE_COMMAND;
+  }
+
+  /**
+   * What a message taken for not following ("explain that again") says in words it shares with it:
+   * "ok thx for explaining" thanks, with thanks close behind; "how do i know its not frozen" asks how
+   * to tell (its "do i know" is "i don't know"), about the topic next in line; "where is that stop thing
+   * exactly" asks where the thing it names is, a topic close behind.
+   */
+  private notFollowingInWords(recognition: Recognition, text: string): Intent | undefined {
+    const [, next] = recognition.candidates;
+    const thanks = this.moves.intentFor('thanks');
+    if (thanks && next?.intent === thanks.id && this.afterAnswer.saysThanks(text) && !QUESTION.test(text)) return thanks;
+    const topicOf = (id: string | undefined) => {
+      const topic = this.deps.content.intentById.get(id ?? '');
+      return topic && !topic.action ? topic : undefined;
+    };
+    if (HOW_TO_TELL.test(text)) {
+      const told = recognition.candidates.slice(1, 4).find(({ intent, confidence }) => confidence >= TOLD_HOW && topicOf(intent));
+      if (told) return topicOf(told.intent);
+    }
+    return WHERE_IS.test(text) && next && next.confidence >= NAMED_WHERE ? topicOf(next.intent) : undefined;
   }
 
   /**
