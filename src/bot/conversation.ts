@@ -109,8 +109,7 @@ export class Conversation {
     const turned = besideAnyway(text);
     if (turned && QUESTION.test(turned.aside) && this.deps.recognize(turned.aside).verdict === 'out_of_scope') return this.inTree(state, tree, turned.matter, this.deps.recognize(turned.matter), goingOn);
     // A walk-through with a restore rate reads a backup's size for its estimate; elsewhere free space against it is words.
-    const rated = this.moves.topicsOf(tree.tree).some((id) => content.intentById.get(id)?.hoursPerGigabyte);
-    const plain = this.parts.lineInWords(tree, rated ? withoutBeforeYouAsk(text) : withSpaceInWords(withoutBeforeYouAsk(text)));
+    const plain = this.parts.lineInWords(tree, this.steps.ratedTopic(tree) ? withoutBeforeYouAsk(text) : withSpaceInWords(withoutBeforeYouAsk(text)));
     // "Its a 64gb and i have loads of videos so prob almost full": the conclusion is the answer, when it surely is one
     // and the whole reads less surely ("loads" was plenty of room).
     const concluded = conclusionOf(plain);

@@ -46,14 +46,21 @@ export function freeShare(text: string): number | undefined {
   return (used ? total - told : told) / total;
 }
 
-/** Free space and the backup's size told together: whether the backup fits. */
-export function backupFits(text: string): boolean | undefined {
+/** Free space and the backup's size told together: where each is told, and whether the backup fits. */
+function fitTold(text: string): { start: number; end: number; fits: boolean } | undefined {
   const free = FREE_AMOUNT.exec(text);
   const size = BACKUP_SIZE.exec(text);
   if (!free || !size) return undefined;
   const [room, needed] = [gigabytes(free[1], free[2]), figure(size[1])];
-  return needed > 0 ? room >= needed : undefined;
+  const [start, end] = [Math.min(free.index, size.index), Math.max(free.index + free[0].length, size.index + size[0].length)];
+  return needed > 0 ? { start, end, fits: room >= needed } : undefined;
 }
+
+/** Whether the backup fits, in the words the storage answers use. */
+const fitInWords = (fits: boolean): string => (fits ? 'i have the space for it' : 'not enough room for the backup');
+
+/** Free space and the backup's size told together: whether the backup fits. */
+export const backupFits = (text: string): boolean | undefined => fitTold(text)?.fits;
 
 /**
  * The message with free space and the backup's size, told together, put into the words the answers
@@ -61,13 +68,8 @@ export function backupFits(text: string): boolean | undefined {
  * it", so that a list of answers reads the figures as its storage answer, not its comma as two.
  */
 export function withSpaceInWords(text: string): string {
-  const free = FREE_AMOUNT.exec(text);
-  const size = BACKUP_SIZE.exec(text);
-  const fits = backupFits(text);
-  if (!free || !size || fits === undefined) return text;
-  const start = Math.min(free.index, size.index);
-  const end = Math.max(free.index + free[0].length, size.index + size[0].length);
-  return `${text.slice(0, start)}${fits ? 'i have the space for it' : 'not enough room for the backup'}${text.slice(end)}`;
+  const told = fitTold(text);
+  return told ? `${text.slice(0, told.start)}${fitInWords(told.fits)}${text.slice(told.end)}` : text;
 }
 
 /** "Like 5 gigs free lol its a 64": the free space and, apart from it, the device's capacity. */
@@ -84,7 +86,7 @@ function freeOfDevice(text: string): number | undefined {
 /** What the figures say in the words the answers use, or undefined when they say neither clearly. */
 export function spaceInWords(text: string): string | undefined {
   const fits = backupFits(text);
-  if (fits !== undefined) return fits ? 'i have the space for it' : 'not enough room for the backup';
+  if (fits !== undefined) return fitInWords(fits);
   const share = freeShare(text);
   if (share === undefined) return undefined;
   if (share < ALMOST_FULL) return "it's almost full";

@@ -94,11 +94,11 @@ export class OutsideWalkThrough {
     // takes, whichever topic the other words ("backup") lean to.
     const rated = intent?.action ? undefined : content.intents.find((topic) => topic.hoursPerGigabyte && topic.tree);
     // Not when a part giving neither surely names another problem with a walk-through ("took 9 hrs for 4gb but my ipad says no backups").
-    const otherProblem = (toldClauses(text) ?? []).some((part) => {
+    const otherProblem = (tree: string | undefined) => (toldClauses(text) ?? []).some((part) => {
       const named = tellsTimeOrSize(part) ? undefined : this.moves.matched(this.deps.recognize(part));
-      return named?.tree !== undefined && named.tree !== rated?.tree && !named.action;
+      return named?.tree !== undefined && named.tree !== tree && !named.action;
     });
-    if (rated && !otherProblem && (tellsElapsed(text) || asksTimeForSize(text))) return this.moves.startTopic(reset(state), rated, text);
+    if (rated && (tellsElapsed(text) || asksTimeForSize(text)) && !otherProblem(rated.tree)) return this.moves.startTopic(reset(state), rated, text);
     // "My internet is 500mbps fibre tho" after the rate was given: it holds even on a fast line.
     const answered = state.lastIntent ? content.intentById.get(state.lastIntent) : undefined;
     const onItsOwn = !intent || (!intent.action && !intent.tree);

@@ -122,7 +122,7 @@ export class StepReadings {
   }
 
   /** The topic of this walk-through with a restore rate (hours per gigabyte), if it has one. */
-  private ratedTopic(tree: TreeState): Intent | undefined {
+  ratedTopic(tree: TreeState): Intent | undefined {
     return this.moves.topicsOf(tree.tree).map((id) => this.deps.content.intentById.get(id)).find((intent) => intent?.hoursPerGigabyte);
   }
 
