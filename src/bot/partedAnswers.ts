@@ -347,14 +347,17 @@ export class PartedAnswers {
    * "Wifi works. btw if it does work how long will it take": answers, then a question on a topic of
    * its own. The question is answered and the answers move the walk-through on, so neither is lost.
    * Answers that read as no one step's each ("switched to the home wifi, speed test looks fine, still
-   * cant restore") may read loosely as one together.
+   * cant restore") may read loosely as one together. The question is the whole message's topic when
+   * the recogniser is sure of one: "the only other backups are from my old ipad, can i even use one of
+   * those on the iphone?" asks about another device's backup, which its last clause alone leaves out.
    */
-  answerThenAsk(state: ConversationState, tree: TreeState, clauses: readonly string[]): Outcome | undefined {
+  answerThenAsk(state: ConversationState, tree: TreeState, clauses: readonly string[], whole?: Intent): Outcome | undefined {
     const question = clauses.at(-1);
     const answers = clauses.slice(0, -1);
     if (!question || !QUESTION.test(question) || answers.some((part) => QUESTION.test(part))) return undefined;
     const recognition = this.deps.recognize(question);
-    const topic = this.moves.matched(recognition) ?? this.moves.clearLeader(recognition.candidates);
+    const wholeTopic = whole && !whole.action && !whole.tree ? whole : undefined;
+    const topic = wholeTopic ?? this.moves.matched(recognition) ?? this.moves.clearLeader(recognition.candidates);
     if (!topic || topic.action || topic.tree === tree.tree || this.moves.topicsOf(tree.tree).includes(topic.id)) return undefined;
     const [only] = answers;
     const reading = answers.length === 1 && only !== undefined ? readAt(this.deps, tree, only) : null;

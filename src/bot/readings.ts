@@ -1,6 +1,7 @@
 import type { DialogChoice } from '../content/types.js';
 import type { DialogEngine, TreeState } from '../dialogs/engine.js';
 import type { ChoiceReading } from '../nlu/choiceReader.js';
+import { STILL_FAILING } from './messageShape.js';
 
 /**
  * How close a typed message must be to a choice's examples to count as that answer. A sure reading
@@ -32,8 +33,18 @@ export interface StepReader {
   readonly readChoice: (choices: readonly DialogChoice[], text: string) => ChoiceReading | null;
 }
 
-/** A message read as an answer to the step open in `tree`, when the reading decides. */
-export const readAt = ({ engine, readChoice }: StepReader, tree: TreeState, text: string): ChoiceReading | null => decisive(readChoice(engine.choicesAt(tree), text));
+/**
+ * A message read as an answer to the step open in `tree`, when the reading decides. Read as "that
+ * fixed it", a message that says the restore still fails ("cleared out 20 gigs and it still cant
+ * restore") is the step's "no": the words of the fix it tells of are the yes example's words.
+ */
+export const readAt = ({ engine, readChoice }: StepReader, tree: TreeState, text: string): ChoiceReading | null => {
+  const choices = engine.choicesAt(tree);
+  const reading = decisive(readChoice(choices, text));
+  if (!reading || choices[reading.index]?.means !== 'yes' || !STILL_FAILING.test(text) || !engine.yesCloses(tree)) return reading;
+  const no = choices.findIndex((choice) => choice.means === 'no');
+  return no < 0 ? null : { ...reading, index: no, plain: true };
+};
 
 /** A message's reading at the step open in `tree`, when it is surely the step's "no". */
 const sureNoAt = (reader: StepReader, tree: TreeState, text: string): ChoiceReading | null => {

@@ -79,7 +79,9 @@ export class StepReadings {
     const rated = this.ratedTopic(tree) ?? (asksTimeForSize(text) ? content.intents.find((topic) => topic.hoursPerGigabyte) : undefined);
     const [estimate] = rated ? restoreEstimate(rated, text, content.phrases.sizeEstimate) : [];
     if (!estimate) return undefined;
-    const told = QUESTION.test(text) ? [] : (answerClauses(text) ?? []).filter((part) => sizeInGigabytes(part) === undefined);
+    // "wifi's good. random q tho how long is this supposed to take? its about 40gb": the answer told before the question still counts.
+    const clauses = QUESTION.test(text) ? clausesAsked(text).filter((part) => !QUESTION.test(part)) : (answerClauses(text) ?? []);
+    const told = clauses.filter((part) => sizeInGigabytes(part) === undefined);
     const answer = told.map((part) => readAt(this.deps, tree, part)).find((reading) => reading && reading.score >= SURE_READING);
     if (!answer) return { state, replies: [estimate, this.moves.question(tree)] };
     const moved = this.moves.advance(state, engine.choose(tree, answer.index));

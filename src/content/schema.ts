@@ -144,9 +144,11 @@ export const botFileSchema = z.strictObject({
     /** The open step, a fix to try, done only in part ("tried the top one only"): before its instructions again. */
     stepPartlyTried: text,
     acknowledgedInTree: text,
+    sameAsLastAnswer: text,
     welcomeInTree: text,
     whenTried: text,
     whenTriedLater: text,
+    whyThisStep: text,
     /** The same, for a question the recogniser is unsure of rather than sure is outside the bot. */
     againAfterAnswer: text,
     /** An answer that is one step of a walk-through did not help: `{tree}` is the walk-through carried on. */

@@ -34,7 +34,7 @@ export class TextAnalyzer {
     }
     // "They're all mine" answers a walk-through's question: corrected to "mini", it matched a topic.
     for (const text of data.vocabulary ?? []) tokenize(text).forEach((token) => known.add(token));
-    this.speller = new SpellingCorrector(targets, known);
+    this.speller = new SpellingCorrector(targets, known, data.dictionary);
   }
 
   analyze(text: string, correct: boolean): Analysis {

@@ -405,8 +405,8 @@ const ELONGATED = /(\p{L})\1{2,}/gu;
 const AMOUNT = /(\d)(gb|mb|tb|gigs?)\b/gi;
 /** "20 something free", "40ish gb": a figure roughly said is still only a figure. */
 const ROUGHLY = /(\d)\s*-?(?:something|odd|ish)\b/gi;
-/** Punctuation that ends a clause, and with it the reach of a negation. */
-const CLAUSE_END = /[,;.!?]+/;
+/** Punctuation that ends a clause, and with it the reach of a negation; not inside a figure ("1.1gb", "2,000"). */
+const CLAUSE_END = /(?<!\d)[,;.!?]+|[,;.!?]+(?!\d)/;
 /** How many words after a negation it covers: "not really working" as much as "not working". */
 const NEGATION_SCOPE = 2;
 /**

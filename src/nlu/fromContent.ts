@@ -1,3 +1,4 @@
+import { englishWords } from '../content/englishWords.js';
 import type { Content, RecognizerSettings } from '../content/types.js';
 import { MoodReader } from './mood.js';
 import { Recognizer } from './recognizer.js';
@@ -12,6 +13,7 @@ export const trainingDataOf = (content: Content): TrainingData => ({
   })),
   synonyms: content.synonyms,
   vocabulary: [...choiceTextsOf(content), ...Object.values(content.answers).flat()],
+  dictionary: englishWords(),
 });
 
 /** The walk-throughs' answers as customers may type them: every choice's label and examples. */

@@ -24,6 +24,13 @@ const CONTRACTIONS: ReadonlyArray<[RegExp, string]> = [
 
 const tokenizer = new AggressiveTokenizer();
 
+/**
+ * Laughter ("lol", "hahaha", "lmao") says how the customer feels, never what they ask or answer:
+ * "did that twice lol" is the step done twice. Kept, it was an unknown word that sank the answer
+ * and an example's rare word that made it small talk.
+ */
+const LAUGHTER = /^(?:lol+|lmf?ao+|rofl|lulz|(?:ha){2,}h?|(?:he){3,})$/;
+
 /** Lower-cased word tokens, contractions expanded, punctuation and emoji dropped. */
 export function tokenize(text: string): string[] {
   let clean = text.normalize('NFKC').toLowerCase().replace(/[\u2018\u2019\u02bc`´]/g, "'");
@@ -32,7 +39,7 @@ export function tokenize(text: string): string[] {
     .tokenize(clean)
     .flatMap((token) => token.split(/['/]+/))
     .map((token) => token.replace(/^-+|-+$/g, ''))
-    .filter((token) => token.length > 0);
+    .filter((token) => token.length > 0 && !LAUGHTER.test(token));
 }
 
 /**

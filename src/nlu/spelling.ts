@@ -1,14 +1,17 @@
-import { DamerauLevenshteinDistance } from './natural.js';
+import { DamerauLevenshteinDistance, stopwords } from './natural.js';
 
 /** Shortest word worth correcting: shorter ones are too often real words one edit from another. */
 const MIN_LENGTH = 4;
 /** Words at least this long may be two edits away (with the same first letter). */
 const TWO_EDIT_LENGTH = 7;
 const CACHE_LIMIT = 5000;
+/** Function words ("they"), which no dictionary of content words holds, are never typos either. */
+const FUNCTION_WORDS: ReadonlySet<string> = new Set(stopwords);
 
 /**
  * Corrects words the knowledge base never uses towards ones it does ("resotre" → "restore").
- * Ties go to the more frequent word; unknown words with no close match stay as they are.
+ * Ties go to the more frequent word; unknown words with no close match, and English words,
+ * stay as they are.
  */
 export class SpellingCorrector {
   /** Candidates by first letter and length: a typo rarely changes the first letter, and this keeps a search to a few dozen words. */
@@ -18,10 +21,12 @@ export class SpellingCorrector {
   /**
    * @param counts words to correct towards, with how often the knowledge base uses them
    * @param known every word the recogniser has seen, which is never "corrected"
+   * @param english English words, never "corrected" either ("least" is no typo of "last")
    */
   constructor(
     private readonly counts: ReadonlyMap<string, number>,
     private readonly known: ReadonlySet<string>,
+    private readonly english: ReadonlySet<string> = new Set(),
   ) {
     for (const [word, count] of counts) {
       if (word.length < MIN_LENGTH - 1 || /\d/.test(word)) continue;
@@ -33,7 +38,7 @@ export class SpellingCorrector {
   }
 
   knows(word: string): boolean {
-    return this.counts.has(word) || this.known.has(word);
+    return this.counts.has(word) || this.known.has(word) || this.english.has(word) || FUNCTION_WORDS.has(word);
   }
 
   correct(word: string): string | null {

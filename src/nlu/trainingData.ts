@@ -14,4 +14,6 @@ export interface TrainingData {
   readonly synonyms: readonly { canonical: string; variants: readonly string[] }[];
   /** Other texts customers are expected to type (walk-through answers): their words are never "corrected". */
   readonly vocabulary?: readonly string[];
+  /** English words, which the spelling corrector leaves as typed ("least" is no typo of the topics' "last"). */
+  readonly dictionary?: ReadonlySet<string>;
 }

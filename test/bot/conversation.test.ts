@@ -246,8 +246,13 @@ describe('routing a message inside a walk-through', () => {
     expect(chat.state.tree?.node).toBe('intro');
     expect(chat.state.feedback).toBeUndefined();
     expect(conversationWith(recognised).say('photos and stuff')).toBe('Photos come back after your settings.');
+  });
+
+  it('walks through a problem told beside a statement that asks nothing, whatever topic the whole leans to', () => {
     const told = { 'so slow and my photos are in icloud': 'photos', 'so slow': 'slow_restore', 'my photos are in icloud': 'photos' };
-    expect(conversationWith(told).say('so slow and my photos are in icloud')).toBe('Photos come back after your settings.');
+    expect(conversationWith(told).say('so slow and my photos are in icloud')).toBe('It can take 1 to 4 hours per gigabyte. Are you travelling?');
+    const asked = { 'so slow and are my photos in icloud?': 'photos', 'so slow': 'slow_restore', 'are my photos in icloud?': 'photos' };
+    expect(conversationWith(asked).say('so slow and are my photos in icloud?')).toBe('Photos come back after your settings.\nIt can take 1 to 4 hours per gigabyte. Are you travelling?');
   });
 
   it('explains a step the customer does not follow: the whole step again with a person beside its answers, counted for insights', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { A_PERSON_ASKED, ASKS_WHO_ANSWERS, afterContrast, besideAnyway, conclusionOf, afterTakingBack, answerClauses, ASKS_HOW, beforeContrast, beforeGoOn, CONNECT_ME, CONTRAST, correctionOf, ECHOED, PLANNED, QUESTION, questionClauses, requestParts, simplify, STILL_FAILING, toldClauses, withoutBeforeYouAsk, withoutGreeting } from '../../src/bot/messageShape.js';
+import { A_PERSON_ASKED, ASKS_WHO_ANSWERS, ASKS_WHY_IT_HELPS, beforeContext, onlyGoOn, storyClauses, WHAT_ELSE, withoutTaunt, afterContrast, besideAnyway, conclusionOf, afterTakingBack, answerClauses, ASKS_HOW, beforeContrast, beforeGoOn, CONNECT_ME, CONTRAST, correctionOf, ECHOED, PLANNED, QUESTION, questionClauses, requestParts, simplify, STILL_FAILING, toldClauses, withoutBeforeYouAsk, withoutGreeting } from '../../src/bot/messageShape.js';
 
 describe('the shape of a typed message', () => {
   it('finds the answer before a request to go on, and nothing when the request stands alone', () => {
@@ -180,5 +180,36 @@ describe('the shape of a typed message', () => {
     expect(correctionOf('sorry I meant yes, another backup worked')).toBe('yes, another backup worked');
     expect(correctionOf('the wifi is fine')).toBeUndefined();
     expect(correctionOf('oops sorry')).toBeUndefined();
+  });
+
+  it('asks why a step could help only when it asks why it would help, matter or work, never why it still fails', () => {
+    for (const asked of ['why would a different backup work if this one doesnt', 'what does wifi have to do with it', 'and dont say storage, why would that matter on a new phone', 'how would that help']) expect(ASKS_WHY_IT_HELPS.test(asked), asked).toBe(true);
+    for (const other of ['why does it still not work', 'why is my restore so slow', 'how does it work']) expect(ASKS_WHY_IT_HELPS.test(other), other).toBe(false);
+  });
+
+  it('takes the question out of answers before it and a few words about it after it', () => {
+    expect(beforeContext('tried the older 2, nope. also do my photos come back? i have icloud photos on')).toBe('tried the older 2, nope. also do my photos come back?');
+    expect(beforeContext('do my photos come back? i have icloud photos on')).toBeUndefined();
+    expect(beforeContext('tried the older 2, nope. do my photos come back?')).toBeUndefined();
+  });
+
+  it('hears a bare request for the next fix, and "any other ideas", as going on', () => {
+    for (const next of ['next', 'ok next step please', 'skip this one', 'move on']) expect(onlyGoOn(next), next).toBe(true);
+    for (const other of ['now what', 'what next', 'the next backup failed too']) expect(onlyGoOn(other), other).toBe(false);
+    expect(WHAT_ELSE.test('rebooted, nope. any last idea?')).toBe(true);
+    expect(beforeGoOn('18gb free. next')).toBe('18gb free');
+  });
+
+  it('reads a taunt closing a statement as no question', () => {
+    expect(withoutTaunt('ugh ok it has like 100gb free, happy?')).toBe('ugh ok it has like 100gb free');
+    expect(withoutTaunt('are you happy with the answer?')).toBe('are you happy with the answer?');
+  });
+
+  it('never ends a clause inside a figure', () => {
+    expect(storyClauses('oh. only 1.1gb free. thats probably it')).toEqual(['oh', 'only 1.1gb free', 'thats probably it']);
+  });
+
+  it('finds the request for a person to be got, not only to be talked to', () => {
+    expect(requestParts('wifis fine. honestly can i just get a real person, this is taking forever')).toContain('can i just get a real person');
   });
 });

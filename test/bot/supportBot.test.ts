@@ -23,7 +23,7 @@ import { IN_MEMORY, openSqliteStorage } from '../../src/storage/sqlite/openSqlit
  * off a table, so each test says exactly what the bot was told the customer meant.
  */
 const content = loadContent(path.join(import.meta.dirname, '..', 'fixtures', 'router'));
-const MEANT: Record<string, string> = { 'my restore is slow': 'slow_restore', 'get me a human': 'human_agent', 'my restore is slow. get me a human': 'slow_restore', cancel: 'cancel', 'never mind': 'cancel' };
+const MEANT: Record<string, string> = { 'my restore is slow': 'slow_restore', 'get me a human': 'human_agent', 'my restore is slow. get me a human': 'slow_restore', 'my restore is slow. no bots, get me a human': 'human_agent', cancel: 'cancel', 'never mind': 'cancel' };
 
 function recognize(text: string): Recognition {
   const intent = MEANT[text];
@@ -166,6 +166,13 @@ describe('the router and a person', () => {
     expect(asked.replies.map((reply) => reply.text)).toEqual(['Nobody can take this chat; meanwhile, here we are.', 'It can take 1 to 4 hours per gigabyte. Are you travelling?']);
     expect(asked.handoff).toBeUndefined();
     expect(await queue.list()).toEqual([]);
+  });
+
+  it('takes up the problem told in a clause of a message read whole as a request for a person who cannot come', async () => {
+    people = 'nobody';
+    const asked = await bot.handle(says('my restore is slow. no bots, get me a human'));
+    expect(asked.replies.map((reply) => reply.text)).toEqual(['Nobody can take this chat; meanwhile, here we are.', 'It can take 1 to 4 hours per gigabyte. Are you travelling?']);
+    expect(asked.handoff).toBeUndefined();
   });
 
   it('keeps conversations of two channels apart even when their ids are the same', async () => {

@@ -29,6 +29,11 @@ describe('text preparation', () => {
     expect(tokenize('ill wait, ive tried')).toEqual(['i', 'will', 'wait', 'i', 'have', 'tried']);
   });
 
+  it('drops laughter, which says nothing of what is asked', () => {
+    expect(tokenize('did that twice lol, hahaha LMAO')).toEqual(['did', 'that', 'twice']);
+    expect(tokenize('the lolly and the hat')).toEqual(['the', 'lolly', 'and', 'the', 'hat']);
+  });
+
   it('keeps numbers unstemmed', () => {
     expect(stem('180')).toBe('180');
   });
@@ -87,6 +92,17 @@ describe('recogniser', () => {
     expect(new Recognizer(topics, settings).recognize('they are all mine').explanation.corrections).toContainEqual({ from: 'mine', to: 'mini' });
     const answers = new Recognizer({ ...topics, vocabulary: ['both ids are mine'] }, settings);
     expect(answers.recognize('they are all mine').explanation.corrections).not.toContainEqual({ from: 'mine', to: 'mini' });
+  });
+
+  it('never corrects a word of its dictionary, nor a function word, into a word of the topics', () => {
+    const topics: TrainingData = { ...data, intents: [...data.intents, { id: 'last_backup', kind: 'topic', examples: ['restore the last backup', 'the restore had an accident'] }] };
+    expect(new Recognizer(topics, settings).recognize('can they at least restore my ancient ipad').explanation.corrections).toEqual([
+      { from: 'least', to: 'last' },
+      { from: 'ancient', to: 'accident' },
+    ]);
+    const english = new Recognizer({ ...topics, dictionary: new Set(['least', 'ancient']) }, settings);
+    expect(english.recognize('can they at least restore my ancient ipad').explanation.corrections).toEqual([]);
+    expect(english.recognize('can they at least resotre my ancient ipad').explanation.corrections).toEqual([{ from: 'resotre', to: 'restore' }]);
   });
 
   it('keeps confidences in [0, 1] and candidates sorted', () => {

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { englishWords } from '../../content/englishWords.js';
 import type { RecognizerSettings } from '../../content/types.js';
 import { crossValidate, decision, recommend, repeatedCrossValidate, sweep, type Prediction } from '../evaluate.js';
 import { mulberry32 } from '../../nlu/linearModel.js';
@@ -98,7 +99,7 @@ export function toTrainingData(examples: readonly Example[]): TrainingData {
   const intents: TrainingIntent[] = [...byLabel].map(([label, texts]) =>
     label === null ? { id: OUT_OF_SCOPE_INTENT, examples: texts, kind: 'out_of_scope' } : { id: label, examples: texts, kind: 'topic' },
   );
-  return { intents, synonyms: [] };
+  return { intents, synonyms: [], dictionary: englishWords() };
 }
 
 // A cross-validation fold can hold out every example of a tiny intent (WebApplications has
