@@ -22,6 +22,8 @@ const SURE_REQUEST = 0.8;
 const HOW_TO_TELL = /\bhow (?:do|can|would|will|should|could) (?:i|we|you|u) (?:know|tell|check|see)\b/i;
 /** How sure the recogniser must be of the topic behind a question of how to tell. */
 const TOLD_HOW = 0.35;
+/** How sure the recogniser must be of the topic leading a question of how to tell that it is unsure of as a whole. */
+const TOLD_HOW_LEADING = 0.5;
 /** "Where is that stop thing exactly": where something is, which "where is that?" of not following shares; its thing must name a topic close behind. */
 const WHERE_IS = /\bwhere (?:is|are|r|do i find|can i find|would i find)\b/i;
 const NAMED_WHERE = 0.42;
@@ -60,6 +62,10 @@ export class Meaning {
     const intent = this.moves.matched(recognition);
     const reworded = intent?.action === 'explain' ? this.notFollowingInWords(recognition, text) : undefined;
     if (reworded) return reworded;
+    // "fine, how do i know its even still working then": asking how to tell, with a topic leading the
+    // unsure whole, asks about that topic; its other words ("fine", "then") only sink the confidence.
+    const leading = recognition.verdict === 'unsure' && HOW_TO_TELL.test(text) ? this.deps.content.intentById.get(recognition.candidates[0]?.intent ?? '') : undefined;
+    if (leading && !leading.action && (recognition.candidates[0]?.confidence ?? 0) >= TOLD_HOW_LEADING) return leading;
     // "Can I stop it?", "and if i need to stop it?" ask whether the restore can or must be stopped, when
     // that topic is the runner-up well clear of the rest, however sure the recogniser is of the
     // command; without one, "can i cancel it" is the command, and "do i have to start over?" no command.

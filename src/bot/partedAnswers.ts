@@ -352,8 +352,10 @@ export class PartedAnswers {
    * those on the iphone?" asks about another device's backup, which its last clause alone leaves out.
    */
   answerThenAsk(state: ConversationState, tree: TreeState, clauses: readonly string[], whole?: Intent): Outcome | undefined {
-    const question = clauses.at(-1);
-    const answers = clauses.slice(0, -1);
+    // "wifi good. also earlier it asked me for 2 apple id passwords, is that related?": a question pointing back asks about the clause before it.
+    const pointsBack = clauses.length > 2 && POINTS_BACK.test(clauses.at(-1) ?? '');
+    const question = pointsBack ? clauses.slice(-2).join(', ') : clauses.at(-1);
+    const answers = clauses.slice(0, pointsBack ? -2 : -1);
     if (!question || !QUESTION.test(question) || answers.some((part) => QUESTION.test(part))) return undefined;
     const recognition = this.deps.recognize(question);
     const wholeTopic = whole && !whole.action && !whole.tree ? whole : undefined;
@@ -459,6 +461,8 @@ export class PartedAnswers {
 
 /** How surely a clause beside an answer must name a problem of its own to be taken up in place of the next step. */
 const SURE_PROBLEM = 0.9;
+/** "Is that related?", "could that be it?": a short question about what was just told. */
+const POINTS_BACK = /^\s*(?:is|was|could|would|does|did|can|might)\s+(?:that|this|it)\b[^,;.]{0,30}\?\s*$/i;
 
 /** How many steps a list told as tried must name in a row to be read as that list. */
 const LISTED_STEPS = 3;

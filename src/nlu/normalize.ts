@@ -25,11 +25,12 @@ const CONTRACTIONS: ReadonlyArray<[RegExp, string]> = [
 const tokenizer = new AggressiveTokenizer();
 
 /**
- * Laughter ("lol", "hahaha", "lmao") says how the customer feels, never what they ask or answer:
- * "did that twice lol" is the step done twice. Kept, it was an unknown word that sank the answer
- * and an example's rare word that made it small talk.
+ * Laughter ("lol", "hahaha", "lmao") says how the customer feels, and "anyway" only that they go
+ * on, never what they ask or answer: "did that twice lol" is the step done twice. Kept, laughter was
+ * an unknown word that sank the answer and an example's rare word that made it small talk, and
+ * "how many does icloud keep anyway" was unsure.
  */
-const LAUGHTER = /^(?:lol+|lmf?ao+|rofl|lulz|(?:ha){2,}h?|(?:he){3,})$/;
+const FILLER = /^(?:lol+|lmf?ao+|rofl|lulz|(?:ha){2,}h?|(?:he){3,}|anyways?|anyhow)$/;
 
 /** Lower-cased word tokens, contractions expanded, punctuation and emoji dropped. */
 export function tokenize(text: string): string[] {
@@ -39,7 +40,7 @@ export function tokenize(text: string): string[] {
     .tokenize(clean)
     .flatMap((token) => token.split(/['/]+/))
     .map((token) => token.replace(/^-+|-+$/g, ''))
-    .filter((token) => token.length > 0 && !LAUGHTER.test(token));
+    .filter((token) => token.length > 0 && !FILLER.test(token));
 }
 
 /**

@@ -29,8 +29,9 @@ describe('text preparation', () => {
     expect(tokenize('ill wait, ive tried')).toEqual(['i', 'will', 'wait', 'i', 'have', 'tried']);
   });
 
-  it('drops laughter, which says nothing of what is asked', () => {
+  it('drops laughter and "anyway", which say nothing of what is asked', () => {
     expect(tokenize('did that twice lol, hahaha LMAO')).toEqual(['did', 'that', 'twice']);
+    expect(tokenize('how many does icloud keep anyway')).toEqual(['how', 'many', 'does', 'icloud', 'keep']);
     expect(tokenize('the lolly and the hat')).toEqual(['the', 'lolly', 'and', 'the', 'hat']);
   });
 
