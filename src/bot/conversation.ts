@@ -6,7 +6,7 @@ import { AfterAnswer, type AfterAnswerDeps } from './afterAnswer.js';
 import { Feedback } from './feedback.js';
 import { Meaning, type MeaningDeps } from './meaning.js';
 import { withSpaceInWords } from './freeSpace.js';
-import { ALREADY, answerClauses, beforeContext, onlyGoOn, ASKS_HOW, clausesAsked, ASKS_WHY_IT_HELPS, besideAnyway, conclusionOf, ENDS_IN_NO, EVERY_ALREADY, beforeGoOn, CHECKS_MEANING, CONTRAST, correctionOf, ECHOED, PUZZLED, QUESTION, REFERS_BACK, REPEATED, simplify, WHAT_ELSE, withoutBeforeYouAsk, withoutGreeting, withoutTaunt } from './messageShape.js';
+import { ALREADY, answerClauses, beforeContext, lastSentence, onlyGoOn, ASKS_HOW, clausesAsked, ASKS_WHY_IT_HELPS, besideAnyway, conclusionOf, ENDS_IN_NO, EVERY_ALREADY, beforeGoOn, CHECKS_MEANING, CONTRAST, correctionOf, ECHOED, PUZZLED, QUESTION, REFERS_BACK, REPEATED, simplify, WHAT_ELSE, withoutBeforeYouAsk, withoutGreeting, withoutTaunt } from './messageShape.js';
 import { Moves, SMALL_TALK } from './moves.js';
 import { OutsideWalkThrough, type OutsideWalkThroughDeps } from './outsideWalkThrough.js';
 import { PartedAnswers } from './partedAnswers.js';
@@ -144,7 +144,8 @@ export class Conversation {
     const echoed = ECHOED.test(text) && this.deps.asksAbout(this.stepText(tree), text);
     if (echoed) return this.moves.explainStep(state, tree, content.phrases.inThisStep);
     const reading = ASKS_HOW.test(text) ? null : this.steps.newsOf(tree, text);
-    const asking = QUESTION.test(text);
+    // "that is so dumb. can you just get it back for me": a last sentence put as a question asks, whatever came before it.
+    const asking = QUESTION.test(text) || QUESTION.test(lastSentence(text));
     const intent = this.meaning.meantInWalkThrough(recognition, text) ?? this.afterAnswer.signedOff(recognition, text);
     // "start over" shares "start" with "the restore started": a command the recogniser is sure of
     // beats any reading short of a very close one, or the bot would call the problem fixed.

@@ -71,6 +71,9 @@ export function withoutGreeting(text: string): string {
   return rest.split(/\s+/).length >= MORE_THAN_A_GREETING ? rest : text;
 }
 
+/** The message's last sentence, after its last full stop or "!" ("that is so dumb. can you just get it back for me" → "can you just get it back for me"). */
+export const lastSentence = (text: string): string => text.split(/(?<!\d)[.!]+(?!\d)/).map((part) => part.trim()).filter((part) => part.length > 0).at(-1) ?? text;
+
 /** Words after a question that only tell of it are fewer than this ("i have icloud photos on"). */
 const CONTEXT_WORDS = 8;
 
@@ -182,7 +185,14 @@ export const CONCEDED = /^(?:(?:fine|whatever|ok(?:ay)?|alright|anyway|sure|meh|
 export const ENDS_IN_NO = /[\s,.;:!-]+(?:but\s+|and\s+)?(?:nope|nah|no|no luck|no joy|no change|same|same thing|same again|same error|still the same)[.!]*\s*$/i;
 
 /** Every clause of a message, however many: a story told step by step. */
-export const storyClauses = (text: string): string[] => text.split(CLAUSE_BREAK).map((part) => part.trim()).filter((part) => part.length > 0);
+/** A clause of a subject alone ("I" of "I also restarted it"): what the break after it cut off is its own. */
+const SUBJECT_ONLY = /^(?:i|we|u|you|it|he|she|they)$/i;
+export const storyClauses = (text: string): string[] =>
+  text
+    .split(CLAUSE_BREAK)
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0)
+    .reduce<string[]>((parts, part) => (SUBJECT_ONLY.test(parts.at(-1) ?? '') ? [...parts.slice(0, -1), `${parts.at(-1)} ${part}`] : [...parts, part]), []);
 
 /** Every clause, a "?" inside the message ending one too (and kept with it, as QUESTION reads it). */
 export const clausesAsked = (text: string): string[] => storyClauses(text.replace(/\?\s*(?=\S)/g, '?. '));

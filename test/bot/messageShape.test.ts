@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { A_PERSON_ASKED, ASKS_WHO_ANSWERS, ASKS_WHY_IT_HELPS, beforeContext, onlyGoOn, storyClauses, WHAT_ELSE, withoutTaunt, afterContrast, besideAnyway, conclusionOf, afterTakingBack, answerClauses, ASKS_HOW, beforeContrast, beforeGoOn, CONNECT_ME, CONTRAST, correctionOf, ECHOED, PLANNED, QUESTION, questionClauses, requestParts, simplify, STILL_FAILING, toldClauses, withoutBeforeYouAsk, withoutGreeting } from '../../src/bot/messageShape.js';
+import { A_PERSON_ASKED, ASKS_WHO_ANSWERS, ASKS_WHY_IT_HELPS, beforeContext, lastSentence, onlyGoOn, storyClauses, WHAT_ELSE, withoutTaunt, afterContrast, besideAnyway, conclusionOf, afterTakingBack, answerClauses, ASKS_HOW, beforeContrast, beforeGoOn, CONNECT_ME, CONTRAST, correctionOf, ECHOED, PLANNED, QUESTION, questionClauses, requestParts, simplify, STILL_FAILING, toldClauses, withoutBeforeYouAsk, withoutGreeting } from '../../src/bot/messageShape.js';
 
 describe('the shape of a typed message', () => {
   it('finds the answer before a request to go on, and nothing when the request stands alone', () => {
@@ -203,6 +203,15 @@ describe('the shape of a typed message', () => {
   it('reads a taunt closing a statement as no question', () => {
     expect(withoutTaunt('ugh ok it has like 100gb free, happy?')).toBe('ugh ok it has like 100gb free');
     expect(withoutTaunt('are you happy with the answer?')).toBe('are you happy with the answer?');
+  });
+
+  it('finds the last sentence, never cut inside a figure', () => {
+    expect(lastSentence('that is so dumb. can you just get it back for me')).toBe('can you just get it back for me');
+    expect(lastSentence('only 1.1gb free!')).toBe('only 1.1gb free');
+  });
+
+  it('never leaves a subject alone in a clause of its own', () => {
+    expect(storyClauses('storage is fine. I also restarted it')).toEqual(['storage is fine', 'I restarted it']);
   });
 
   it('never ends a clause inside a figure', () => {
