@@ -6,7 +6,7 @@ import { AfterAnswer, type AfterAnswerDeps } from './afterAnswer.js';
 import { Feedback } from './feedback.js';
 import { Meaning, type MeaningDeps } from './meaning.js';
 import { withSpaceInWords } from './freeSpace.js';
-import { ALREADY, answerClauses, beforeContext, lastSentence, onlyGoOn, ASKS_HOW, clausesAsked, ASKS_WHY_IT_HELPS, besideAnyway, conclusionOf, ENDS_IN_NO, EVERY_ALREADY, beforeGoOn, CHECKS_MEANING, CONTRAST, correctionOf, ECHOED, PUZZLED, QUESTION, REFERS_BACK, REPEATED, simplify, WHAT_ELSE, withoutBeforeYouAsk, withoutGreeting, withoutTaunt } from './messageShape.js';
+import { ALREADY, answerClauses, ASKS_HOW, ASKS_WHY_IT_HELPS, beforeContext, beforeGoOn, besideAnyway, CHECKS_MEANING, clausesAsked, conclusionOf, CONTRAST, correctionOf, ECHOED, ENDS_IN_NO, EVERY_ALREADY, lastSentence, onlyGoOn, PUZZLED, QUESTION, REFERS_BACK, REPEATED, simplify, WHAT_ELSE, withoutBeforeYouAsk, withoutGreeting, withoutTaunt } from './messageShape.js';
 import { Moves, SMALL_TALK } from './moves.js';
 import { OutsideWalkThrough, type OutsideWalkThroughDeps } from './outsideWalkThrough.js';
 import { PartedAnswers } from './partedAnswers.js';
@@ -104,7 +104,13 @@ export class Conversation {
     // "Ok theres enough. now what": the answer says what comes next; its "now what" is no question of
     // its own. "Updating now. then what" asks what follows the step being done: no plan to wait for.
     const answer = beforeGoOn(text);
-    if (answer) return this.inTree(state, tree, answer, this.deps.recognize(answer), true);
+    if (answer) {
+      const read = this.inTree(state, tree, answer, this.deps.recognize(answer), true);
+      // "i'd rather not go back to an old one, what else can i check": no answer before it, the request for the next fix still stands.
+      const stayed = read.state.tree?.node === tree.node && read.state.tree.path.length === tree.path.length;
+      const onwards = stayed && WHAT_ELSE.test(text) && engine.yesCloses(tree) ? this.moves.answerNo(state, tree) : undefined;
+      return onwards ?? read;
+    }
     // An aside asked outside the bot's scope, then "anyway" and the matter: the matter is the message.
     const turned = besideAnyway(text);
     if (turned && QUESTION.test(turned.aside) && this.deps.recognize(turned.aside).verdict === 'out_of_scope') return this.inTree(state, tree, turned.matter, this.deps.recognize(turned.matter), goingOn);

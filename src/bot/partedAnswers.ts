@@ -203,8 +203,10 @@ export class PartedAnswers {
    */
   pastToldSteps(before: TreeState, outcome: Outcome, said = ''): Outcome {
     const at = outcome.state.tree;
-    // Of the message that moved it, only what it says was already done: its other clauses answered the step it moved from.
-    const done = QUESTION.test(said) ? [] : (toldClauses(said) ?? []).filter((part) => ALREADY.test(part));
+    // Of the message that moved it, what it says was already done ("…, restarted already"), or a fix
+    // told done after the answer ("theres like 40 gb free. also i restarted it twice before i came on
+    // here"); its other clauses answered the step it moved from ("tried the others but the wifi here is bad").
+    const done = QUESTION.test(said) ? [] : (toldClauses(said) ?? []).filter((part, index) => (ALREADY.test(part) || (index > 0 && FIX_DONE.test(part))) && !QUESTION.test(part));
     const told = [...(outcome.state.askedText ? (toldClauses(outcome.state.askedText) ?? []) : []), ...done];
     const parts = told.length > 0 ? told : undefined;
     // Only moving on: a step gone back to ("never tried the others") is no step to go past again.
@@ -461,6 +463,8 @@ export class PartedAnswers {
 
 /** How surely a clause beside an answer must name a problem of its own to be taken up in place of the next step. */
 const SURE_PROBLEM = 0.9;
+/** A fix told as done: "i restarted it", "updated it last night", "deleted a load of videos". */
+const FIX_DONE = /\b(?:restarted|rebooted|updated|upgraded|deleted|cleared|freed|switched|turned)\b/i;
 /** "Is that related?", "could that be it?": a short question about what was just told. */
 const POINTS_BACK = /^\s*(?:is|was|could|would|does|did|can|might)\s+(?:that|this|it)\b[^,;.]{0,30}\?\s*$/i;
 
