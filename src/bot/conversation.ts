@@ -6,14 +6,14 @@ import { AfterAnswer, type AfterAnswerDeps } from './afterAnswer.js';
 import { Feedback } from './feedback.js';
 import { Meaning, type MeaningDeps } from './meaning.js';
 import { withSpaceInWords } from './freeSpace.js';
-import { ALREADY, answerClauses, ASKS_HOW, ASKS_WHY_IT_HELPS, beforeContext, beforeGoOn, besideAnyway, CHECKS_MEANING, clausesAsked, conclusionOf, CONTRAST, correctionOf, ECHOED, ENDS_IN_NO, EVERY_ALREADY, lastSentence, onlyGoOn, PUZZLED, QUESTION, REFERS_BACK, REPEATED, simplify, WHAT_ELSE, withoutBeforeYouAsk, withoutGreeting, withoutTaunt } from './messageShape.js';
+import { ALREADY, answerClauses, ASKS_HOW, ASKS_WHY_IT_HELPS, beforeContext, beforeGoOn, besideAnyway, CHECKS_MEANING, conclusionOf, CONTRAST, correctionOf, ECHOED, ENDS_IN_NO, EVERY_ALREADY, lastSentence, onlyGoOn, PUZZLED, QUESTION, REFERS_BACK, REPEATED, simplify, toldParts, WHAT_ELSE, withoutBeforeYouAsk, withoutGreeting, withoutTaunt } from './messageShape.js';
 import { Moves, SMALL_TALK } from './moves.js';
 import { OutsideWalkThrough, type OutsideWalkThroughDeps } from './outsideWalkThrough.js';
 import { PartedAnswers } from './partedAnswers.js';
 import { StepReadings } from './stepReadings.js';
 import { StoryAnswers } from './storyAnswers.js';
 import { askedAndAnswered, reset, unplacedInTree, withoutFeedback, type Outcome } from './outcome.js';
-import { LOOSE_READING, readAt, READING_MARGIN, readsLoosely, readsNoAt, readsOwnNoAt, SURE_READING, SURE_READING_OF_A_QUESTION, sureReading } from './readings.js';
+import { LOOSE_READING, readAt, READING_MARGIN, readsLoosely, readsNoAt, readsOwnNoAt, SURE_READING, SURE_READING_OF_A_QUESTION, sureAnswerAmong, sureReading } from './readings.js';
 import { versionsNamed } from './versionsNamed.js';
 import type { ConversationState, FeedbackFor } from './state.js';
 import type { Reply } from './types.js';
@@ -126,7 +126,7 @@ export class Conversation {
     if (plain !== text) return this.inTree(state, tree, plain, this.deps.recognize(plain), goingOn);
     const planned = goingOn ? undefined : this.steps.planned(state, tree, text);
     if (planned) return planned;
-    if (this.saysLastAnswerAgain(tree, text)) return this.moves.explainStep(state, tree, content.phrases.sameAsLastAnswer);
+    if (this.steps.saysLastAnswerAgain(tree, text)) return this.moves.explainStep(state, tree, content.phrases.sameAsLastAnswer);
     // "Done that", "yep, restarted it": read as a yes, the walk-through would close as fixed, and "ok
     // done" as a goodbye would end it; neither says how it went, which is what the step asks. Done
     // again and again ("restarted it 5 times", "restarted twice already"), or already before this
@@ -221,7 +221,7 @@ export class Conversation {
     const inStepWords = asking && this.deps.asksAbout(stepText, text);
     if (asking && ASKS_WHY_IT_HELPS.test(text)) {
       // "decent wifi yeah. and dont say storage, why would that matter": the answer told first moves on, and the next step says why.
-      const told = clausesAsked(text).filter((part) => !QUESTION.test(part)).map((part) => readAt(this.deps, tree, part)).find((told) => told && told.score >= SURE_READING);
+      const told = sureAnswerAmong(this.deps, tree, toldParts(text));
       return told ? this.movedOn(state, tree, this.moves.advance(state, engine.choose(tree, told.index)), text) : this.moves.explainStep(state, tree, content.phrases.whyThisStep);
     }
     if (intent && !intent.action && !about.has(intent.id) && !answering && !claimedByStepWords) {
@@ -296,24 +296,6 @@ export class Conversation {
   /** The walk-through moved on by the message's answer, and what else the message told: a problem of its own, or an aside after a contrast. */
   private movedOn(state: ConversationState, tree: TreeState, moved: Outcome, text: string): Outcome {
     return this.parts.problemBeside(state, tree, moved, text) ?? this.parts.withAside(moved, tree, text);
-  }
-
-  /**
-   * "ok tried the ipad one, same error" at the Wi-Fi step, after "the only other backups are from my
-   * old ipad" moved it on: surely the last step's answer again, in that step's own words, and read
-   * here only as a plain yes or no. Taken as this step's "no", it skipped a fix never tried.
-   */
-  private saysLastAnswerAgain(tree: TreeState, text: string): boolean {
-    const { engine } = this.deps;
-    const last = tree.path.findLast((step) => step.answer !== undefined);
-    const back = engine.back(tree);
-    const before = back?.status === 'waiting' ? back.state : undefined;
-    const here = readAt(this.deps, tree, text);
-    const there = before ? readAt(this.deps, before, text) : null;
-    if (!before || !there || there.plain || there.score < SURE_READING || (here && !here.plain && here.score >= LOOSE_READING)) return false;
-    // In the words of the answer's label ("No, still failing") it is as plain as any "no".
-    const choice = engine.choicesAt(before)[there.index];
-    return choice?.label === last?.answer && there.nearestExample !== choice?.label && there.score > (here?.score ?? 0);
   }
 
   private askHowItWent(state: ConversationState, tree: TreeState): Outcome {

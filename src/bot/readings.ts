@@ -46,6 +46,10 @@ export const readAt = ({ engine, readChoice }: StepReader, tree: TreeState, text
   return no < 0 ? null : { ...reading, index: no, plain: true };
 };
 
+/** The first of a message's parts read surely as an answer to the step open in `tree`, if any. */
+export const sureAnswerAmong = (reader: StepReader, tree: TreeState, parts: readonly string[]): ChoiceReading | undefined =>
+  parts.map((part) => readAt(reader, tree, part)).find((reading): reading is ChoiceReading => reading !== null && reading.score >= SURE_READING);
+
 /** A message's reading at the step open in `tree`, when it is surely the step's "no". */
 const sureNoAt = (reader: StepReader, tree: TreeState, text: string): ChoiceReading | null => {
   const reading = readAt(reader, tree, text);

@@ -1,14 +1,14 @@
 import type { Intent } from '../content/types.js';
 import type { TreeState } from '../dialogs/engine.js';
 import type { ChoiceReading } from '../nlu/choiceReader.js';
-import { afterContrast, afterTakingBack, answerClauses, beforeContrast, clausesAsked, CONCEDED, correctionOf, PLANNED, QUESTION, STILL_FAILING, storyClauses, UNTRIED } from './messageShape.js';
+import { afterContrast, afterTakingBack, answerClauses, beforeContrast, clausesAsked, CONCEDED, correctionOf, PLANNED, QUESTION, STILL_FAILING, storyClauses, toldParts, UNTRIED } from './messageShape.js';
 import type { Moves } from './moves.js';
 import type { Outcome } from './outcome.js';
 import type { PartedAnswers, PartedAnswersDeps } from './partedAnswers.js';
 import { spaceInWords } from './freeSpace.js';
 import { tellsFastConnection } from './connectionSpeed.js';
 import { asksTimeForSize, elapsedAnswer, rateOnAFastLine, restoreEstimate, sizeInGigabytes } from './restoreEstimate.js';
-import { LOOSE_READING, readAt, SURE_READING } from './readings.js';
+import { LOOSE_READING, readAt, SURE_READING, sureAnswerAmong } from './readings.js';
 import type { ConversationState } from './state.js';
 import type { Reply } from './types.js';
 
@@ -80,9 +80,8 @@ export class StepReadings {
     const [estimate] = rated ? restoreEstimate(rated, text, content.phrases.sizeEstimate) : [];
     if (!estimate) return undefined;
     // "wifi's good. random q tho how long is this supposed to take? its about 40gb": the answer told before the question still counts.
-    const clauses = QUESTION.test(text) ? clausesAsked(text).filter((part) => !QUESTION.test(part)) : (answerClauses(text) ?? []);
-    const told = clauses.filter((part) => sizeInGigabytes(part) === undefined);
-    const answer = told.map((part) => readAt(this.deps, tree, part)).find((reading) => reading && reading.score >= SURE_READING);
+    const clauses = QUESTION.test(text) ? toldParts(text) : (answerClauses(text) ?? []);
+    const answer = sureAnswerAmong(this.deps, tree, clauses.filter((part) => sizeInGigabytes(part) === undefined));
     if (!answer) return { state, replies: [estimate, this.moves.question(tree)] };
     const moved = this.moves.advance(state, engine.choose(tree, answer.index));
     return { ...moved, replies: [estimate, ...moved.replies] };
@@ -179,15 +178,37 @@ export class StepReadings {
   correction(state: ConversationState, tree: TreeState, text: string): Outcome | undefined {
     const { engine, content } = this.deps;
     const meant = correctionOf(text);
-    const previous = meant ? engine.back(tree) : undefined;
-    if (!meant || previous?.status !== 'waiting') return undefined;
-    const there = readAt(this.deps, previous.state, meant);
+    const last = meant ? this.atStepBefore(tree, meant) : undefined;
+    if (!meant || !last) return undefined;
+    const { before, there, given } = last;
+    if (!there || there.score < SURE_READING || engine.choicesAt(before)[there.index]?.label === given) return undefined;
     const here = readAt(this.deps, tree, meant);
-    const given = tree.path[previous.state.path.length]?.answer;
-    if (!there || there.score < SURE_READING || engine.choicesAt(previous.state)[there.index]?.label === given) return undefined;
     if (here && here.score >= there.score) return undefined;
-    const outcome = this.moves.advance({ ...state, tree: previous.state }, engine.choose(previous.state, there.index));
+    const outcome = this.moves.advance({ ...state, tree: before }, engine.choose(before, there.index));
     return { ...outcome, replies: [{ text: content.phrases.answerChanged }, ...outcome.replies] };
+  }
+
+  /**
+   * "ok tried the ipad one, same error" at the Wi-Fi step, after "the only other backups are from my
+   * old ipad" moved it on: surely the last step's answer again, in that step's own words, and read
+   * here only as a plain yes or no. Taken as this step's "no", it skipped a fix never tried.
+   */
+  saysLastAnswerAgain(tree: TreeState, text: string): boolean {
+    const last = this.atStepBefore(tree, text);
+    const there = last?.there;
+    if (!last || !there || there.plain || there.score < SURE_READING) return false;
+    const here = readAt(this.deps, tree, text);
+    if (here && !here.plain && here.score >= LOOSE_READING) return false;
+    // In the words of the answer's label ("No, still failing") it is as plain as any "no".
+    const choice = this.deps.engine.choicesAt(last.before)[there.index];
+    return choice?.label === last.given && there.nearestExample !== choice?.label && there.score > (here?.score ?? 0);
+  }
+
+  /** The step answered last, the message's reading there and the answer given there; undefined at the first question. */
+  private atStepBefore(tree: TreeState, text: string): { before: TreeState; there: ChoiceReading | null; given: string | undefined } | undefined {
+    const previous = this.deps.engine.back(tree);
+    if (previous?.status !== 'waiting') return undefined;
+    return { before: previous.state, there: readAt(this.deps, previous.state, text), given: tree.path[previous.state.path.length]?.answer };
   }
 
   /**
