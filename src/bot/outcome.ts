@@ -14,7 +14,20 @@ export interface Outcome {
   readonly finishedTree?: { readonly tree: string; readonly path: readonly { node: string; answer?: string }[] };
   /** What happened, said explicitly for insights and the inbox (src/insights/events.ts). */
   readonly events?: readonly InsightEvent[];
+  /**
+   * The first replies when they answer something asked beside the move (a question, a size): they
+   * stand whatever comes of a handoff the move asks for, which with nobody online replaces the rest.
+   */
+  readonly asides?: readonly Reply[];
 }
+
+/** `outcome` with `answers` said first, as asides ("fine. meanwhile how do i screenshot it" at an offer of a person). */
+export const answeredFirst = (outcome: Outcome, answers: readonly Reply[], events: readonly InsightEvent[] = []): Outcome => ({
+  ...outcome,
+  replies: [...answers, ...outcome.replies],
+  asides: [...answers, ...(outcome.asides ?? [])],
+  ...(events.length > 0 || outcome.events ? { events: [...events, ...(outcome.events ?? [])] } : {}),
+});
 
 /** A topic's answer given: what the insights count for every question answered from the KB. */
 export const askedAndAnswered = (topic: string): InsightEvent[] => [{ kind: 'asked', topic }, { kind: 'answered', topic }];

@@ -6,7 +6,7 @@ import type { Recognition } from '../nlu/recognizer.js';
 import { FAST_LINE_IN_WORDS, tellsFastConnection } from './connectionSpeed.js';
 import { afterContrast, ALREADY, answerClauses, clausesAsked, CONCEDED, EVERY_ALREADY, NEWEST_ONLY, QUESTION, questionClauses, REPEATED, toldClauses, UNTRIED } from './messageShape.js';
 import { SMALL_TALK, type Moves } from './moves.js';
-import { askedAndAnswered, reset, stepName, type Outcome } from './outcome.js';
+import { answeredFirst, askedAndAnswered, reset, stepName, type Outcome } from './outcome.js';
 import { LOOSE_READING, readAt, READING_MARGIN, readsLoosely, SURE_READING } from './readings.js';
 import type { ConversationState } from './state.js';
 import type { Reply } from './types.js';
@@ -371,7 +371,7 @@ export class PartedAnswers {
     };
     const answered = reading ? (reading.score >= SURE_READING ? this.moves.advance(state, this.deps.engine.choose(tree, reading.index)) : undefined) : (this.severalAnswers(state, tree, answers) ?? together());
     if (!answered) return undefined;
-    return { ...answered, replies: [{ text: topic.answer }, ...answered.replies], events: [...askedAndAnswered(topic.id), ...(answered.events ?? [])] };
+    return answeredFirst(answered, [{ text: topic.answer }], askedAndAnswered(topic.id));
   }
 
   /**
@@ -401,7 +401,7 @@ export class PartedAnswers {
     const topic = this.moves.matched(this.deps.recognize(after));
     const reached = outcome.state.tree ? this.deps.engine.aboutAt(outcome.state.tree) : [];
     if (!topic || topic.action || topic.tree || this.moves.topicsOf(tree.tree).includes(topic.id) || reached.includes(topic.id)) return outcome;
-    return { ...outcome, replies: [{ text: topic.answer }, ...outcome.replies], events: [...askedAndAnswered(topic.id), ...(outcome.events ?? [])] };
+    return answeredFirst(outcome, [{ text: topic.answer }], askedAndAnswered(topic.id));
   }
 
   /**

@@ -3,7 +3,7 @@ import type { TreeState } from '../dialogs/engine.js';
 import type { ChoiceReading } from '../nlu/choiceReader.js';
 import { afterContrast, afterTakingBack, answerClauses, beforeContrast, clausesAsked, CONCEDED, correctionOf, PLANNED, QUESTION, STILL_FAILING, storyClauses, toldParts, UNTRIED } from './messageShape.js';
 import type { Moves } from './moves.js';
-import type { Outcome } from './outcome.js';
+import { answeredFirst, type Outcome } from './outcome.js';
 import type { PartedAnswers, PartedAnswersDeps } from './partedAnswers.js';
 import { spaceInWords } from './freeSpace.js';
 import { tellsFastConnection } from './connectionSpeed.js';
@@ -63,7 +63,7 @@ export class StepReadings {
     const index = answer ? engine.choicesAt(tree).findIndex((choice) => choice.label === answer.label) : -1;
     if (!answer || index < 0) return undefined;
     const outcome = this.moves.advance(state, engine.choose(tree, index));
-    return { ...outcome, replies: [answer.estimate, ...outcome.replies] };
+    return answeredFirst(outcome, [answer.estimate]);
   }
 
   /**
@@ -84,7 +84,7 @@ export class StepReadings {
     const answer = sureAnswerAmong(this.deps, tree, clauses.filter((part) => sizeInGigabytes(part) === undefined));
     if (!answer) return { state, replies: [estimate, this.moves.question(tree)] };
     const moved = this.moves.advance(state, engine.choose(tree, answer.index));
-    return { ...moved, replies: [estimate, ...moved.replies] };
+    return answeredFirst(moved, [estimate]);
   }
 
   /**

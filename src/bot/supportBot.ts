@@ -164,13 +164,13 @@ export class SupportBot {
       if (people === 'nobody') {
         // A walk-through's own last step that offered a person has ended; a person asked for mid-way keeps the customer's place.
         const kept = outcome.handoff === 'customer_asked' ? this.deps.conversation.keepPlace(state, outcome) : { state: outcome.state, replies: [] };
-        const noPerson = [...pictures.replies, { text: kept.replies.length > 0 ? phrases.noPersonMeanwhile : phrases.noPersonAvailable }, ...kept.replies];
+        const noPerson = [...pictures.replies, ...(outcome.asides ?? []), { text: kept.replies.length > 0 ? phrases.noPersonMeanwhile : phrases.noPersonAvailable }, ...kept.replies];
         const noHandoff = [...events, ...(kept.events ?? [])].filter((event) => event.kind !== 'handedOff');
         return this.transcript.say(kept.state, { customer: text, ...attachments, replies: noPerson }, { events: noHandoff });
       }
       if (people === 'later') {
         const context = contextOf(this.summary(state, outcome, []));
-        return this.transcript.say({ ...outcome.state, handoff: offered(this.now(), context) }, { customer: text, ...attachments, replies: [...pictures.replies, { text: phrases.nobodyOnline }] }, { events });
+        return this.transcript.say({ ...outcome.state, handoff: offered(this.now(), context) }, { customer: text, ...attachments, replies: [...pictures.replies, ...(outcome.asides ?? []), { text: phrases.nobodyOnline }] }, { events });
       }
       return this.handOff(turn, state, { ...outcome, events, replies: [...pictures.replies, ...outcome.replies] }, text);
     });

@@ -23,7 +23,7 @@ import { IN_MEMORY, openSqliteStorage } from '../../src/storage/sqlite/openSqlit
  * off a table, so each test says exactly what the bot was told the customer meant.
  */
 const content = loadContent(path.join(import.meta.dirname, '..', 'fixtures', 'router'));
-const MEANT: Record<string, string> = { 'my restore is slow': 'slow_restore', 'get me a human': 'human_agent', 'my restore is slow. get me a human': 'slow_restore', 'my restore is slow. no bots, get me a human': 'human_agent', cancel: 'cancel', 'never mind': 'cancel' };
+const MEANT: Record<string, string> = { 'my restore is slow': 'slow_restore', 'get me a human': 'human_agent', 'my restore is slow. get me a human': 'slow_restore', 'my restore is slow. no bots, get me a human': 'human_agent', cancel: 'cancel', 'never mind': 'cancel', 'my restore is stuck': 'stuck_restore', 'how do i take a screenshot?': 'alert_screenshot' };
 
 function recognize(text: string): Recognition {
   const intent = MEANT[text];
@@ -173,6 +173,29 @@ describe('the router and a person', () => {
     const asked = await bot.handle(says('my restore is slow. no bots, get me a human'));
     expect(asked.replies.map((reply) => reply.text)).toEqual(['Nobody can take this chat; meanwhile, here we are.', 'It can take 1 to 4 hours per gigabyte. Are you travelling?']);
     expect(asked.handoff).toBeUndefined();
+  });
+
+  it('answers a question asked beside accepting an offer of a person nobody can take, instead of dropping it', async () => {
+    people = 'nobody';
+    await bot.handle(says('my restore is stuck'));
+    const accepted = await bot.handle(says('yes please. how do i take a screenshot?'));
+    expect(accepted.replies.map((reply) => reply.text)).toEqual(['Press the Home and Lock buttons at the same time.', 'Nobody can take this chat.']);
+    expect(accepted.handoff).toBeUndefined();
+  });
+
+  it('answers a question asked beside accepting an offer of a person while nobody is online, then offers to take a message', async () => {
+    people = 'later';
+    await bot.handle(says('my restore is stuck'));
+    const accepted = await bot.handle(says('yes please. how do i take a screenshot?'));
+    expect(accepted.replies.map((reply) => reply.text)[0]).toBe('Press the Home and Lock buttons at the same time.');
+    expect(accepted.replies.at(-1)?.text).toBe('Nobody is online; write your message.');
+  });
+
+  it('answers a question asked beside accepting an offer of a person, then hands over', async () => {
+    await bot.handle(says('my restore is stuck'));
+    const accepted = await bot.handle(says('yes please. how do i take a screenshot?'));
+    expect(accepted.replies.map((reply) => reply.text).slice(0, 2)).toEqual(['Press the Home and Lock buttons at the same time.', 'Passing you to a person now.']);
+    expect(accepted.handoff?.reason).toBe('tree_handoff');
   });
 
   it('keeps conversations of two channels apart even when their ids are the same', async () => {
