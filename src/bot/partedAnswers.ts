@@ -291,8 +291,12 @@ export class PartedAnswers {
     // A reading of this step's own words stands, unless it is a loose "no" beside words of another
     // subject ("the router is in the same room" is "same error" to the other-backups step).
     const own = reading && !reading.plain && reading.score >= LOOSE_READING;
-    const looseNo = own && reading.score < SURE_READING && reading.offStep.length > 0 && engine.choicesAt(tree)[reading.index]?.means === 'no';
-    if (own && !looseNo) return undefined;
+    const means = reading ? engine.choicesAt(tree)[reading.index]?.means : undefined;
+    const looseNo = own && reading.score < SURE_READING && reading.offStep.length > 0 && means === 'no';
+    // "on wifi yes" at the other-backups step: the yes agrees with the words beside it, which this
+    // step does not know; read as its own, it was "yes, that fixed it".
+    const agreedOnly = own && reading.opensAlike && reading.offStep.length > 0 && means === 'yes' && engine.yesCloses(tree);
+    if (own && !looseNo && !agreedOnly) return undefined;
     const passed = this.moves.answerOnwards(state, tree);
     const next = passed?.state.tree;
     // Named whole, or leaned to by one clause ("ok it came back, says something about connecting to the

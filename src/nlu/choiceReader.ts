@@ -192,7 +192,7 @@ export class ChoiceReader {
       const byTheFix = FIX_SUBJECTS.has(tokens[index - 1] ?? '');
       const fedUp = token === 'done' && tokens[index + 1] === 'with';
       if ((DOING.has(token) && !byTheFix && !fedUp) || (subject.has(stemmed) && token.endsWith('ed'))) done = true;
-      else if (!(BESIDE_DOING.has(token) || subject.has(stemmed) || (FUNCTION_STEMS.has(stemmed) && !NEGATIONS.has(stemmed)))) return false;
+      else if (!(BESIDE_DOING.has(token) || this.openers.get(token) === 'yes' || subject.has(stemmed) || (FUNCTION_STEMS.has(stemmed) && !NEGATIONS.has(stemmed)))) return false;
     }
     return done;
   }
@@ -372,8 +372,8 @@ const BARE_EMOJI = /^\p{Extended_Pictographic}[\u{FE0F}\u{1F3FB}-\u{1F3FF}]*$/u;
  */
 const DOING: ReadonlySet<string> = new Set(['done', 'did', 'tried', 'finished', 'completed', 'cleared', 'freed', 'deleted', 'removed', 'offloaded', 'turned', 'switched', 'powered']);
 const FIX_SUBJECTS: ReadonlySet<string> = new Set(['that', 'this', 'it', 'which']);
-/** Words beside a doing word that say nothing of how it went: "yep, done", "ok all done", "restarted twice" ("did it again" is the error again). */
-const BESIDE_DOING: ReadonlySet<string> = new Set([...YES_WORDS, 'ok', 'okay', 'sure', 'alright', 'right', 'all', 'twice', 'times', 'few', 'couple', 'several', 'multiple', 'up', 'some']);
+/** Words beside a doing word that say nothing of how it went, besides a one-word yes: "ok all done", "restarted twice" ("did it again" is the error again). */
+const BESIDE_DOING: ReadonlySet<string> = new Set(['ok', 'okay', 'sure', 'alright', 'right', 'all', 'twice', 'times', 'few', 'couple', 'several', 'multiple', 'up', 'some']);
 
 /** Stems that deny the words after them: "isn't working" is not "working", "none of them work" not "work". */
 const NEGATIONS = new Set(['not', 'never', 'without', 'none', 'noth', 'neither', 'nor']);

@@ -117,9 +117,9 @@ describe('reading a typed answer in the context of the open question', () => {
     expect(labelFor('cannot_restore', 'restart', 'neither of those worked')).toBe('No, still failing');
   });
 
-  it('tells a message that only says the step was done from one that says how it went', () => {
+  it('tells a message that only says the step was done, beside any one-word yes ("ye did that"), from one that says how it went', () => {
     const restart = choicesAt('cannot_restore', 'restart');
-    for (const done of ['done that', 'yep done that', 'ok done', 'restarted it', 'yes i restarted it', 'did it', "I've done it now", 'tried it', 'all done', 'restarted twice', 'restarted it a few times'])
+    for (const done of ['done that', 'yep done that', 'ok done', 'restarted it', 'yes i restarted it', 'did it', "I've done it now", 'tried it', 'all done', 'restarted twice', 'restarted it a few times', 'ye did that', 'yh done'])
       expect(reader.reportsDoing(restart, done), done).toBe(true);
     for (const said of ['yes', 'the restart fixed it', 'already done that', "did it, didn't help", 'restarted it and nothing changed', 'done, still failing', 'did it again', 'yes that did it', 'it did', 'no', "i'm so done with it"])
       expect(reader.reportsDoing(restart, said), said).toBe(false);
