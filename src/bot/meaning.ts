@@ -161,7 +161,8 @@ export class Meaning {
    * leaves the whole unsure, but its one question surely names the topic the whole leans to. "Is
    * there a way to see my icloud backups from my computer? my phone is dead atm": an aside the
    * recogniser is sure of nothing about tips the whole out of scope, when the question's topic is the
-   * runner-up; an aside surely outside ("my samsung is broken") says the question is too.
+   * runner-up; an aside surely near the domain but outside it ("my samsung is broken") says the
+   * question is there too, while one far from it ("my phone's in for repair atm") is only its setting.
    */
   askedPart(text: string, recognition: Recognition): Intent | undefined {
     if (recognition.verdict === 'match') return undefined;
@@ -174,7 +175,12 @@ export class Meaning {
     if (recognition.verdict !== 'out_of_scope') return first?.intent === intent.id ? intent : undefined;
     const { threshold } = this.deps.content.recognizer;
     const asides = clauses.filter((clause) => clause !== only);
-    return second?.intent === intent.id && asides.every((aside) => this.deps.recognize(aside).confidence < threshold) ? intent : undefined;
+    const setting = (aside: string) => {
+      const recognition = this.deps.recognize(aside);
+      const named = this.deps.content.intentById.get(recognition.candidates[0]?.intent ?? '');
+      return recognition.confidence < threshold || (recognition.verdict === 'out_of_scope' && !named?.nearDomain);
+    };
+    return second?.intent === intent.id && asides.every(setting) ? intent : undefined;
   }
 
   /**

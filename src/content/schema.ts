@@ -29,7 +29,12 @@ const intentSchema = z.strictObject({
   answer: text,
   /** The source's restore rate, when the answer gives it: a size the customer names is worked out with it. */
   hoursPerGigabyte: rate.optional(),
-});
+  /**
+   * Out of scope but near the domain (another phone, another iCloud task): an aside naming it puts a
+   * question beside it there too, where an aside far from it ("my phone's in for repair") does not.
+   */
+  nearDomain: z.literal(true).optional(),
+}).refine((intent) => !intent.nearDomain || intent.action === 'none', { message: 'nearDomain is for out-of-scope intents (action: none)', path: ['nearDomain'] });
 
 export const intentFileSchema = z.strictObject({
   version,

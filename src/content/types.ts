@@ -14,6 +14,8 @@ export interface Intent {
   readonly tests: readonly string[];
   readonly answer: string;
   readonly hoursPerGigabyte?: { readonly from: number; readonly to: number };
+  /** Out of scope but near the domain (kb/none_near.yaml): an aside naming it takes a question beside it there too. */
+  readonly nearDomain?: true;
   readonly at: SourcePosition;
 }
 

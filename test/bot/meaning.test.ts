@@ -17,8 +17,15 @@ describe('what a message means whole', () => {
     expect(meaning.askedPart(text, outside)?.id).toBe('no_backups_listed');
   });
 
-  it('keeps a message out of scope when its aside is surely outside too', () => {
+  it('keeps a message out of scope when its aside is surely outside too, near the domain', () => {
     expect(askedPart('my samsung is broken, can i restore my icloud backup to it?')).toBeUndefined();
+  });
+
+  it('takes the one question for what a message means when its aside is only its setting, far from the domain', () => {
+    const text = 'my phone is in for repair right now. can i look at my icloud backups on my mac?';
+    expect(deps.recognize(text).verdict).toBe('out_of_scope');
+    expect(deps.recognize('my phone is in for repair right now').verdict).toBe('out_of_scope');
+    expect(askedPart(text)).toBe('no_backups_listed');
   });
 
   it('takes a question of how to tell, or of where a thing it names is, for the topic behind it, never for not following', () => {
