@@ -4,7 +4,7 @@ import type { InsightEvent } from '../insights/events.js';
 import type { ChoiceReading } from '../nlu/choiceReader.js';
 import type { Recognition } from '../nlu/recognizer.js';
 import { FAST_LINE_IN_WORDS, tellsFastConnection } from './connectionSpeed.js';
-import { afterContrast, ALREADY, answerClauses, clausesAsked, CONCEDED, EVERY_ALREADY, NEWEST_ONLY, QUESTION, questionClauses, REPEATED, toldClauses, UNTRIED } from './messageShape.js';
+import { afterContrast, ALREADY, answerClauses, clausesAsked, CONCEDED, EVERY_ALREADY, lastSentence, NEWEST_ONLY, QUESTION, questionClauses, REPEATED, toldClauses, UNTRIED } from './messageShape.js';
 import { SMALL_TALK, type Moves } from './moves.js';
 import { answeredFirst, askedAndAnswered, reset, stepName, type Outcome } from './outcome.js';
 import { LOOSE_READING, readAt, READING_MARGIN, readsLoosely, SURE_READING } from './readings.js';
@@ -343,6 +343,18 @@ export class PartedAnswers {
     return { text: this.deps.content.phrases.answeredAhead.replace('{step}', stepName(this.deps.engine.whereAt(tree))) };
   }
 
+  /**
+   * "wifi is good and it is charge. i try again and now in settings i see 'Stop Restoring', what is
+   * mean?": answers told in the sentences before, then a question in a sentence of its own, which is
+   * read whole, so what it asks about ("what is mean?") stays with it, however many clauses there are.
+   */
+  answersThenQuestion(state: ConversationState, tree: TreeState, text: string): Outcome | undefined {
+    const question = lastSentence(text);
+    const told = text.slice(0, text.lastIndexOf(question)).trim();
+    if (told === '' || !QUESTION.test(question) || QUESTION.test(told)) return undefined;
+    return this.answerThenAsk(state, tree, [...(answerClauses(told) ?? [told]), question]);
+  }
+
   /** "Does it bring my apps back too? anyway the older ones fail the same": the question first, its "?" ending it, then the answers. */
   askThenAnswer(state: ConversationState, tree: TreeState, text: string): Outcome | undefined {
     const [question, ...answers] = questionClauses(text) ?? [];
@@ -373,7 +385,13 @@ export class PartedAnswers {
       const joined = readAt(this.deps, tree, answers.join(', '));
       return joined && joined.score >= LOOSE_READING ? this.moves.advance(state, this.deps.engine.choose(tree, joined.index)) : undefined;
     };
-    const answered = reading ? (reading.score >= SURE_READING ? this.moves.advance(state, this.deps.engine.choose(tree, reading.index)) : undefined) : (this.severalAnswers(state, tree, answers) ?? together());
+    // "wifi is good and it is charge. … what is mean?" at the other-backups step: answers to the next step given early.
+    const ahead = () => {
+      const told = answers.join(', ');
+      const recognized = this.deps.recognize(told);
+      return this.answerAhead(state, tree, told, readAt(this.deps, tree, told), recognized.verdict === 'match' ? this.moves.matched(recognized) : undefined);
+    };
+    const answered = (reading ? (reading.score >= SURE_READING ? this.moves.advance(state, this.deps.engine.choose(tree, reading.index)) : undefined) : (this.severalAnswers(state, tree, answers) ?? together())) ?? ahead();
     if (!answered) return undefined;
     return answeredFirst(answered, [{ text: topic.answer }], askedAndAnswered(topic.id));
   }
