@@ -124,9 +124,12 @@ export class Conversation {
       return this.inTree(state, tree, concluded, this.deps.recognize(concluded), goingOn);
     }
     if (plain !== text) return this.inTree(state, tree, plain, this.deps.recognize(plain), goingOn);
+    // "that is so dumb. can you just get it back for me": a last sentence put as a question asks, whatever came before it.
+    const asking = QUESTION.test(text) || QUESTION.test(lastSentence(text));
     const planned = goingOn ? undefined : this.steps.planned(state, tree, text);
     if (planned) return planned;
-    if (this.steps.saysLastAnswerAgain(tree, text)) return this.moves.explainStep(state, tree, content.phrases.sameAsLastAnswer);
+    // "still failing. maybe ill just get that recovery software after all?" asks something beside it.
+    if (!asking && this.steps.saysLastAnswerAgain(tree, text)) return this.moves.explainStep(state, tree, content.phrases.sameAsLastAnswer);
     // "Done that", "yep, restarted it": read as a yes, the walk-through would close as fixed, and "ok
     // done" as a goodbye would end it; neither says how it went, which is what the step asks. Done
     // again and again ("restarted it 5 times", "restarted twice already"), or already before this
@@ -150,8 +153,6 @@ export class Conversation {
     const echoed = ECHOED.test(text) && this.deps.asksAbout(this.stepText(tree), text);
     if (echoed) return this.moves.explainStep(state, tree, content.phrases.inThisStep);
     const reading = ASKS_HOW.test(text) ? null : this.steps.newsOf(tree, text);
-    // "that is so dumb. can you just get it back for me": a last sentence put as a question asks, whatever came before it.
-    const asking = QUESTION.test(text) || QUESTION.test(lastSentence(text));
     const intent = this.meaning.meantInWalkThrough(recognition, text) ?? this.afterAnswer.signedOff(recognition, text);
     // "start over" shares "start" with "the restore started": a command the recogniser is sure of
     // beats any reading short of a very close one, or the bot would call the problem fixed.
