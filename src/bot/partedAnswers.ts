@@ -7,7 +7,7 @@ import { FAST_LINE_IN_WORDS, tellsFastConnection } from './connectionSpeed.js';
 import { afterContrast, ALREADY, answerClauses, clausesAsked, CONCEDED, EVERY_ALREADY, lastSentence, NEWEST_ONLY, QUESTION, questionClauses, REPEATED, toldClauses, UNTRIED } from './messageShape.js';
 import { SMALL_TALK, type Moves } from './moves.js';
 import { answeredFirst, askedAndAnswered, reset, stepName, type Outcome } from './outcome.js';
-import { LOOSE_READING, readAt, READING_MARGIN, readsLoosely, SURE_READING } from './readings.js';
+import { agreesOnly, LOOSE_READING, readAt, READING_MARGIN, readsLoosely, SURE_READING } from './readings.js';
 import type { ConversationState } from './state.js';
 import type { Reply } from './types.js';
 
@@ -48,7 +48,7 @@ export class PartedAnswers {
     for (const part of this.answersIn(tree, told)) {
       const at = outcome ? outcome.state.tree : tree;
       const reading = at && !QUESTION.test(part) ? readAt(this.deps, at, this.lineInWords(at, part)) : null;
-      const answers = at && reading && reading.score >= SURE_READING && !(outcome && (reading.plain || reading.offStep.length > 0));
+      const answers = at && reading && reading.score >= SURE_READING && !(outcome && (reading.plain || reading.offStep.length > 0)) && !agreesOnly(this.deps, at, reading);
       // "My wifi is fine, it's fast fibre", "switched it off n on, still cannot restore": a part that
       // surely gives the last answer again, at least as surely as any answer to the step after, is more of it.
       const again = last && !QUESTION.test(part) ? readAt(this.deps, last.at, part) : null;
@@ -291,12 +291,8 @@ export class PartedAnswers {
     // A reading of this step's own words stands, unless it is a loose "no" beside words of another
     // subject ("the router is in the same room" is "same error" to the other-backups step).
     const own = reading && !reading.plain && reading.score >= LOOSE_READING;
-    const means = reading ? engine.choicesAt(tree)[reading.index]?.means : undefined;
-    const looseNo = own && reading.score < SURE_READING && reading.offStep.length > 0 && means === 'no';
-    // "on wifi yes" at the other-backups step: the yes agrees with the words beside it, which this
-    // step does not know; read as its own, it was "yes, that fixed it".
-    const agreedOnly = own && reading.opensAlike && reading.offStep.length > 0 && means === 'yes' && engine.yesCloses(tree);
-    if (own && !looseNo && !agreedOnly) return undefined;
+    const looseNo = own && reading.score < SURE_READING && reading.offStep.length > 0 && engine.choicesAt(tree)[reading.index]?.means === 'no';
+    if (own && !looseNo && !agreesOnly(this.deps, tree, reading)) return undefined;
     const passed = this.moves.answerOnwards(state, tree);
     const next = passed?.state.tree;
     // Named whole, or leaned to by one clause ("ok it came back, says something about connecting to the
@@ -383,7 +379,7 @@ export class PartedAnswers {
     const reading = answers.length === 1 && only !== undefined ? readAt(this.deps, tree, only) : null;
     const together = () => {
       const joined = readAt(this.deps, tree, answers.join(', '));
-      return joined && joined.score >= LOOSE_READING ? this.moves.advance(state, this.deps.engine.choose(tree, joined.index)) : undefined;
+      return joined && joined.score >= LOOSE_READING && !agreesOnly(this.deps, tree, joined) ? this.moves.advance(state, this.deps.engine.choose(tree, joined.index)) : undefined;
     };
     // "wifi is good and it is charge. … what is mean?" at the other-backups step: answers to the next step given early.
     const ahead = () => {
@@ -391,7 +387,8 @@ export class PartedAnswers {
       const recognized = this.deps.recognize(told);
       return this.answerAhead(state, tree, told, readAt(this.deps, tree, told), recognized.verdict === 'match' ? this.moves.matched(recognized) : undefined);
     };
-    const answered = (reading ? (reading.score >= SURE_READING ? this.moves.advance(state, this.deps.engine.choose(tree, reading.index)) : undefined) : (this.severalAnswers(state, tree, answers) ?? together())) ?? ahead();
+    const own = reading && !agreesOnly(this.deps, tree, reading) ? reading : null;
+    const answered = (reading ? (own && own.score >= SURE_READING ? this.moves.advance(state, this.deps.engine.choose(tree, own.index)) : undefined) : (this.severalAnswers(state, tree, answers) ?? together())) ?? ahead();
     if (!answered) return undefined;
     return answeredFirst(answered, [{ text: topic.answer }], askedAndAnswered(topic.id));
   }

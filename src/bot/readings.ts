@@ -46,6 +46,14 @@ export const readAt = ({ engine, readChoice }: StepReader, tree: TreeState, text
   return no < 0 ? null : { ...reading, index: no, plain: true };
 };
 
+/**
+ * "On wifi yes", "yep on wifi and charging" at the other-backups step: a yes heard only in the yes the
+ * message opens or closes with, beside words this step does not know, agrees with those words; it
+ * is no "yes, that fixed it" at a step whose yes closes the walk-through.
+ */
+export const agreesOnly = ({ engine }: StepReader, tree: TreeState, reading: ChoiceReading | null): boolean =>
+  reading !== null && reading.opensAlike && reading.offStep.length > 0 && engine.choicesAt(tree)[reading.index]?.means === 'yes' && engine.yesCloses(tree);
+
 /** The first of a message's parts read surely as an answer to the step open in `tree`, if any. */
 export const sureAnswerAmong = (reader: StepReader, tree: TreeState, parts: readonly string[]): ChoiceReading | undefined =>
   parts.map((part) => readAt(reader, tree, part)).find((reading): reading is ChoiceReading => reading !== null && reading.score >= SURE_READING);
