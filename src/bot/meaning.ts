@@ -11,6 +11,8 @@ const COMMANDS: ReadonlySet<string> = new Set(['cancel', 'restart', 'resume', 'h
 const SURE_COMMAND = 0.9;
 /** Commands whose words also ask about the restore: "do I have to start over?" is no "start over". */
 const UNLESS_ASKED_IF_NEEDED: ReadonlySet<string> = new Set(['restart', 'cancel']);
+/** "nvm dont wanna cancel", "no need to start over": a command the customer says they do not want. */
+const REFUSES_COMMAND = /\b(?:don'?t|do not|no need to|never)\s+(?:(?:want|wanna|need|have)\s+(?:to\s+)?)?(?:cancel|stop|quit|start over|restart|reset)\b/i;
 /** "Can I stop it?", "could we start it again?": asking whether something may be done, not telling the bot to do it. */
 const ASKS_IF_ALLOWED = /\b(?:can|could|may)\s+(?:i|we)\s+(?:just\s+)?(?:stop|cancel|start|restart|pause)\b/i;
 /**
@@ -75,6 +77,7 @@ export class Meaning {
     const asked = ifNeeded || (commandAsked && ASKS_IF_ALLOWED.test(text)) ? this.clearRunnerUp(recognition) : undefined;
     if (asked && !asked.action) return asked;
     if (ifNeeded) return undefined;
+    if (leader?.action !== undefined && COMMANDS.has(leader.action) && REFUSES_COMMAND.test(text)) return undefined;
     // "Can I stop it and do it later?" leans to goodbye on "later" alone, surely or not; asked, it is no
     // goodbye unless it says one. "What's a good film to watch tonight?" is then what the runner-up
     // says: out of scope.

@@ -17,6 +17,13 @@ describe('what a message means whole', () => {
     expect(meaning.askedPart(text, outside)?.id).toBe('no_backups_listed');
   });
 
+  it('takes no command the customer says they do not want', () => {
+    expect(deps.recognize('ok dont want to cancel anymore').intent).toBe('cancel');
+    expect(meant('ok dont want to cancel anymore')).toBeUndefined();
+    expect(meant('no need to start over')).toBeUndefined();
+    expect(meant('cancel')).toBe('cancel');
+  });
+
   it('keeps a message out of scope when its aside is surely outside too, near the domain', () => {
     expect(askedPart('my samsung is broken, can i restore my icloud backup to it?')).toBeUndefined();
   });
