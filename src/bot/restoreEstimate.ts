@@ -82,6 +82,9 @@ export const tellsTimeOrSize = (text: string): boolean => hoursIn(text) !== unde
 /** "It's been like 3 hrs and the backup is about 6gb": a time the restore has run and its size, both given. */
 export const tellsElapsed = (text: string): boolean => hoursIn(text) !== undefined && sizeInGigabytes(text) !== undefined;
 
+/** "Its been 6 hrs lol": a time told without a size, which the size told before completes. */
+export const tellsTimeOnly = (text: string): boolean => hoursIn(text) !== undefined && sizeInGigabytes(text) === undefined;
+
 /**
  * "How long will it take for 5gb?", "is the 1-4 hrs per gb thing for real? my backup is 40gb": a
  * size, and a question of how long or the rate quoted back.

@@ -7,7 +7,7 @@ import { answeredFirst, type Outcome } from './outcome.js';
 import type { PartedAnswers, PartedAnswersDeps } from './partedAnswers.js';
 import { spaceInWords } from './freeSpace.js';
 import { tellsFastConnection } from './connectionSpeed.js';
-import { asksTimeForSize, elapsedAnswer, rateOnAFastLine, restoreEstimate, sizeInGigabytes } from './restoreEstimate.js';
+import { asksTimeForSize, elapsedAnswer, rateOnAFastLine, restoreEstimate, sizeInGigabytes, tellsTimeOnly } from './restoreEstimate.js';
 import { LOOSE_READING, readAt, SURE_READING, sureAnswerAmong } from './readings.js';
 import type { ConversationState } from './state.js';
 import type { Reply } from './types.js';
@@ -71,13 +71,16 @@ export class StepReadings {
    * or asked in any other: the estimate for that size, and the step's question again. Told rather than asked ("backup is
    * about 12gb"), when it answers nothing here: read as a topic, "backup is" started the no-backups one.
    * Told beside the step's answer ("backup is like 40gb. im at home"), the estimate, then the answer.
+   * A time told alone ("its been 6 hrs") gets the estimate for the size told when the walk-through began.
    */
   sizeAsked(state: ConversationState, tree: TreeState, text: string): Outcome | undefined {
     if (!QUESTION.test(text) && (readAt(this.deps, tree, text)?.score ?? 0) >= LOOSE_READING) return undefined;
     const { content, engine } = this.deps;
     // "How long will 23gb take" asked in another walk-through (a device already set up) is answered by the topic with a rate.
     const rated = this.ratedTopic(tree) ?? (asksTimeForSize(text) ? content.intents.find((topic) => topic.hoursPerGigabyte) : undefined);
-    const [estimate] = rated ? restoreEstimate(rated, text, content.phrases.sizeEstimate) : [];
+    // "its been 6 hrs lol" at a step that compares nothing: the estimate for the size told when the walk-through began, to compare with.
+    const sized = tellsTimeOnly(text) && this.ratedTopic(tree) ? (state.askedText ?? '') : text;
+    const [estimate] = rated ? restoreEstimate(rated, sized, content.phrases.sizeEstimate) : [];
     if (!estimate) return undefined;
     // "wifi's good. random q tho how long is this supposed to take? its about 40gb": the answer told before the question still counts.
     const clauses = QUESTION.test(text) ? toldParts(text) : (answerClauses(text) ?? []);
