@@ -1,10 +1,10 @@
 /**
  * A bare iOS version, as customers type it about a device ("new phone is on 15.2, the old one was on
- * 17 something"), named as one: the topics' examples always say "iOS", and without it the recogniser
+ * 17 something", "backup is from my iphone 11 on 17.5"), named as one: the topics' examples always say "iOS", and without it the recogniser
  * read the message as out of scope. Numbers that are something else ("on 80%", "on 5g", "was on 12
  * hours") stay as they are.
  */
-const BARE_VERSION = /\b((?:is|was|were|are|still|now|its|it's|thats|that's|stuck)\s+on|running|came with|updated to|update to|upgraded to)\s+(?!ios\b|ipados\b)(\d{1,2}(?:\.\d{1,2}){0,2})(?![\d.]|\s*(?:%|percent|gb|gigs?|mb|tb|g\b|hours?|hrs?|h\b|mins?|minutes?|days?|weeks?|years?|x\b|times|bars?|of\b|out of|left|free|pro\b|plus\b|max\b|mini\b|gen\b|th\b))/gi;
+const BARE_VERSION = /\b((?:is|was|were|are|still|now|its|it's|thats|that's|stuck|(?:iphone|ipad|ipod|phone)(?:\s+(?:\d{1,2}|pro|max|mini|plus|air|se|xr|xs|x))*)\s+on|running|came with|updated to|update to|upgraded to)\s+(?!ios\b|ipados\b)(\d{1,2}(?:\.\d{1,2}){0,2})(?!\d|\.\d|\s*(?:%|percent|gb|gigs?|mb|tb|g\b|hours?|hrs?|h\b|mins?|minutes?|days?|weeks?|years?|x\b|times|bars?|of\b|out of|left|free|pro\b|plus\b|max\b|mini\b|gen\b|th\b))/gi;
 /** Versions iOS and iPadOS have had; anything else after "is on" is no version. */
 const FIRST = 4;
 const LAST = 26;

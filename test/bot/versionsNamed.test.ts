@@ -6,10 +6,11 @@ describe('a bare iOS version named as one', () => {
     expect(versionsNamed('this one is on 16.3 and the old one was on 18')).toBe('this one is on ios 16.3 and the old one was on ios 18');
     expect(versionsNamed('its on 17, is that ok')).toBe('its on ios 17, is that ok');
     expect(versionsNamed('updated to 17.1 this morning')).toBe('updated to ios 17.1 this morning');
+    expect(versionsNamed('the backup came from my iphone 12 pro on 17.4. it fails')).toBe('the backup came from my iphone 12 pro on ios 17.4. it fails');
   });
 
   it('leaves numbers that are no version alone', () => {
-    for (const text of ['its on 80%', 'stuck on 40 percent', 'was on 5g all day', 'it was on 12 hours ago', 'battery is on 20', 'phone is on ios 16', 'its on 3']) {
+    for (const text of ['its on 80%', 'stuck on 40 percent', 'was on 5g all day', 'it was on 12 hours ago', 'battery is on 20', 'phone is on ios 16', 'its on 3', 'my iphone 11 on 5g', 'ipad on 80%']) {
       expect(versionsNamed(text)).toBe(text);
     }
   });
