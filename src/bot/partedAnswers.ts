@@ -267,7 +267,8 @@ export class PartedAnswers {
     // trouble ("my wifi keeps dropping" surely answers the step), did not help.
     // The subject named surely, if not first: a bare "restart" in a list leans to starting over first.
     const about = this.deps.engine.aboutAt(tree);
-    const guesses = this.deps.engine.yesCloses(tree) ? this.deps.recognize(part).candidates.slice(0, 2) : [];
+    // "Half my apps are grey and still loading" names the subject as the trouble going on, not as done.
+    const guesses = this.deps.engine.yesCloses(tree) && !ONGOING.test(part) ? this.deps.recognize(part).candidates.slice(0, 2) : [];
     if (guesses.some(({ intent, confidence }) => about.includes(intent) && confidence >= this.deps.content.recognizer.threshold)) {
       const particular = reading && reading.score >= SURE_READING && choices[reading.index]?.means === undefined;
       return !particular;
@@ -482,6 +483,8 @@ export class PartedAnswers {
 
 /** How surely a clause beside an answer must name a problem of its own to be taken up in place of the next step. */
 const SURE_PROBLEM = 0.9;
+/** Trouble still going on: "still loading", "keeps dropping". */
+const ONGOING = /\b(?:still|keeps?)\b/i;
 /** A fix told as done: "i restarted it", "updated it last night", "deleted a load of videos". */
 const FIX_DONE = /\b(?:restarted|rebooted|updated|upgraded|deleted|cleared|freed|switched|turned)\b/i;
 /** "Is that related?", "could that be it?": a short question about what was just told. */
