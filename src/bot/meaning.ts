@@ -11,6 +11,8 @@ const COMMANDS: ReadonlySet<string> = new Set(['cancel', 'restart', 'resume', 'h
 const SURE_COMMAND = 0.9;
 /** Commands whose words also ask about the restore: "do I have to start over?" is no "start over". */
 const UNLESS_ASKED_IF_NEEDED: ReadonlySet<string> = new Set(['restart', 'cancel']);
+/** How surely the one question of a message must name its topic to outweigh a whole matched less surely. */
+const SURE_QUESTION = 0.9;
 /** "nvm dont wanna cancel", "no need to start over": a command the customer says they do not want. */
 const REFUSES_COMMAND = /\b(?:don'?t|do not|no need to|never)\s+(?:(?:want|wanna|need|have)\s+(?:to\s+)?)?(?:cancel|stop|quit|start over|restart|reset)\b/i;
 /** "Can I stop it?", "could we start it again?": asking whether something may be done, not telling the bot to do it. */
@@ -166,14 +168,18 @@ export class Meaning {
    * recogniser is sure of nothing about tips the whole out of scope, when the question's topic is the
    * runner-up; an aside surely near the domain but outside it ("my samsung is broken") says the
    * question is there too, while one far from it ("my phone's in for repair atm") is only its setting.
+   * A whole the recogniser matches less surely than the question is what its asides lean to.
    */
   askedPart(text: string, recognition: Recognition): Intent | undefined {
-    if (recognition.verdict === 'match') return undefined;
     const clauses = questionClauses(text) ?? [];
     const asked = clauses.filter((clause) => QUESTION.test(clause));
     const [only] = asked;
-    const intent = asked.length === 1 && only !== undefined ? this.meant(this.deps.recognize(only), only) : undefined;
+    const question = only !== undefined && asked.length === 1 ? this.deps.recognize(only) : undefined;
+    const intent = question && only !== undefined ? this.meant(question, only) : undefined;
     if (!intent || intent.action) return undefined;
+    // "still got an old iphone 4s on ios 7 as a spare. where do i see its icloud backups on that
+    // version": the question names its topic surely, the whole only the topic its asides lean to.
+    if (recognition.verdict === 'match') return recognition.intent !== intent.id && recognition.confidence < SURE_QUESTION && (question?.confidence ?? 0) >= SURE_QUESTION ? intent : undefined;
     const [first, second] = recognition.candidates;
     if (recognition.verdict !== 'out_of_scope') return first?.intent === intent.id ? intent : undefined;
     const { threshold } = this.deps.content.recognizer;

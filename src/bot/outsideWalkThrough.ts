@@ -58,9 +58,9 @@ export class OutsideWalkThrough {
 
   respond(state: ConversationState, text: string, recognition: Recognition): Outcome {
     const { content } = this.deps;
-    // Out of scope as a whole but for an aside, the question is what the message means.
+    // Out of scope, or matched less surely than its one question, the question is what the message means.
     const outside = recognition.verdict === 'out_of_scope';
-    const whole = (outside ? this.meaning.askedPart(text, recognition) : undefined) ?? this.meaning.meant(recognition, text) ?? this.afterAnswer.signedOff(recognition, text);
+    const whole = (outside || recognition.verdict === 'match' ? this.meaning.askedPart(text, recognition) : undefined) ?? this.meaning.meant(recognition, text) ?? this.afterAnswer.signedOff(recognition, text);
     const intent = whole ?? (outside ? undefined : this.meaning.askedPart(text, recognition));
     const person = this.meaning.askedForPerson(state, text, intent);
     if (person) return person;

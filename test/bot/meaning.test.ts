@@ -17,6 +17,15 @@ describe('what a message means whole', () => {
     expect(meaning.askedPart(text, outside)?.id).toBe('no_backups_listed');
   });
 
+  it('takes the one question for what a message means when it names its topic more surely than the whole names the one its asides lean to', () => {
+    const text = 'theres an old ipad mini on ios 7 in my drawer. where can i find its icloud backups on that version?';
+    expect(deps.recognize(text).intent).toBe('no_backups_listed');
+    expect(askedPart('my phone is old and on ios 12, the backup is from ios 16. should i update it?')).toBeUndefined();
+    const leaning = { ...deps.recognize(text), intent: 'update_ios', confidence: 0.75, candidates: [{ intent: 'update_ios', confidence: 0.75 }] };
+    expect(meaning.askedPart(text, leaning)?.id).toBe('no_backups_listed');
+    expect(meaning.askedPart(text, { ...leaning, confidence: 0.95 })).toBeUndefined();
+  });
+
   it('takes no command the customer says they do not want', () => {
     expect(deps.recognize('ok dont want to cancel anymore').intent).toBe('cancel');
     expect(meant('ok dont want to cancel anymore')).toBeUndefined();
