@@ -267,12 +267,14 @@ export class PartedAnswers {
     // trouble ("my wifi keeps dropping" surely answers the step), did not help.
     // The subject named surely, if not first: a bare "restart" in a list leans to starting over first.
     const about = this.deps.engine.aboutAt(tree);
+    const namesSubject = this.deps.recognize(part).candidates.slice(0, 2).some(({ intent, confidence }) => about.includes(intent) && confidence >= this.deps.content.recognizer.threshold);
     // "Half my apps are grey and still loading" names the subject as the trouble going on, not as done.
-    const guesses = this.deps.engine.yesCloses(tree) && !ONGOING.test(part) ? this.deps.recognize(part).candidates.slice(0, 2) : [];
-    if (guesses.some(({ intent, confidence }) => about.includes(intent) && confidence >= this.deps.content.recognizer.threshold)) {
+    if (namesSubject && this.deps.engine.yesCloses(tree) && !ONGOING.test(part)) {
       const particular = reading && reading.score >= SURE_READING && choices[reading.index]?.means === undefined;
       return !particular;
     }
+    // A word alone that names no step ("great", sarcastic in "'cannot restore backup'. great. super helpful") rates nothing of it.
+    if (!namesSubject && !/\s/.test(part)) return false;
     if (!reading || reading.plain || reading.offStep.length > 0) return false;
     if (TRIED.test(part) && reading.score >= LOOSE_READING) return true;
     return reading.score >= SURE_READING && reading.margin >= READING_MARGIN && choices[reading.index]?.means === 'no';
