@@ -13,8 +13,8 @@
 export const QUESTION = /\?\s*$|^\s*(?:(?:just|pls|please|so|ok|okay|then)[\s,]+){0,2}(?:tell|show) me (?:which|what|how|where|why|if|whether)\b|\b(?:are you|r u|ru) (?:sure|certain)\b|\banything (?:else )?(?:(?:i|we|u|you) (?:should|shud|need to|must|have to|gotta|can|could) |to )(?:know|do|check|try)\b|\b(?:now|then|so) what\b|\bwhat (?:now|next)\b|^\s*(?:(?:so|and|but|ok|okay|also|oh|hmm|ugh|argh|sigh|um|uh|wait|well|btw|by the way|(?:quick|one more|another) q(?:uestion)?)[\s,.:-]+){0,3}(?:(?:why|how|what|wat|wut|whats|hows|when|where|wheres|which|who)\b|(?:can|could|should|would|will|is|are|do|does|am)\b(?!\s+(?:have|be|been|do|work|need)\b))|^\s*(won|wouldn|shouldn|can|doesn|isn|aren|don)['\u2019]?t (that|this|it|i|you|they|we|my|the)\b|\b(why|how|what|when|where) (do|does|did|can|could|should|is|are|am|was|were|would|will|long|much|many)\b/i;
 
 /** "…, now what?", "…. what next", "18gb free. next", "…restarted it. what else ya got": a request to go on, after an answer that goes on by itself. */
-/** "Next", "next step please", "skip this one", "move on": the next fix asked for. */
-const NEXT_FIX = String.raw`next(?: (?:step|one|fix|thing))?(?: pls| please)?|skip(?: it| this(?: one| step)?)?|move on`;
+/** "Next", "next step please", "next brilliant idea", "skip this one", "move on": the next fix asked for. */
+const NEXT_FIX = String.raw`next(?: (?:step|one|fix|thing))?(?: pls| please)?|next (?:\w+ )?(?:idea|suggestion|trick)s?|skip(?: it| this(?: one| step)?)?|move on`;
 const GO_ON = new RegExp(String.raw`(?:^|[\s,.;:!-]+)(?:(?:so|and|ok|okay)[\s,]+)?(?:${NEXT_FIX}|what else(?: (?:ya|you|u) got| is there| (?:can|could|should) i (?:do|try|check))?|any (?:other|more|last|further) (?:ideas?|suggestions?)|now what|what now|then what|what next|whats next|what['\u2019]s next|what do i do now|what should i do now|anything else (?:i should (?:do|know) )?before i (?:start|begin|go ahead|do it))[\s?!.]*$`, 'i');
 
 /** "What else can I check?", "rebooted, nope. any last idea?": this fix is not the one the customer will try, or it did nothing. */

@@ -194,10 +194,11 @@ describe('the shape of a typed message', () => {
   });
 
   it('hears a bare request for the next fix, and "any other ideas", as going on', () => {
-    for (const next of ['next', 'ok next step please', 'skip this one', 'move on']) expect(onlyGoOn(next), next).toBe(true);
+    for (const next of ['next', 'ok next step please', 'next idea', 'so next brilliant idea', 'skip this one', 'move on']) expect(onlyGoOn(next), next).toBe(true);
     for (const other of ['now what', 'what next', 'the next backup failed too']) expect(onlyGoOn(other), other).toBe(false);
     expect(WHAT_ELSE.test('rebooted, nope. any last idea?')).toBe(true);
     expect(beforeGoOn('18gb free. next')).toBe('18gb free');
+    expect(beforeGoOn('256gb and its empty. next brilliant idea?')).toBe('256gb and its empty');
   });
 
   it('reads a taunt closing a statement as no question', () => {
