@@ -9,7 +9,7 @@ import { reset, withoutFeedback, type Outcome } from './outcome.js';
 import type { PartedAnswers, PartedAnswersDeps } from './partedAnswers.js';
 import { readAt, readsNoAt, SURE_READING } from './readings.js';
 import { tellsFastConnection } from './connectionSpeed.js';
-import { asksTimeForSize, rateOnAFastLine, tellsElapsed, tellsTimeOrSize } from './restoreEstimate.js';
+import { asksTimeForSize, rateOnAFastLine, tellsElapsed, tellsRunningFor, tellsTimeOrSize } from './restoreEstimate.js';
 import type { ConversationState } from './state.js';
 
 /** What reading a message outside a walk-through needs beyond the parts': whether it is only a yes or a no. */
@@ -27,6 +27,8 @@ const STORY_CLAUSES = 4;
 const QUESTION_TAIL = /^\s*(?:should i|shall i|can i|right|yeah|ok|okay|or not|is that ok|good idea)\s*\?+\s*$/i;
 /** More questions than this in one story are not answered one by one. */
 const MAX_ASKED_IN_STORY = 2;
+/** The restore named: "restoring", "the restore", "restored". */
+const RESTORING = /\brestor/i;
 
 /** The clauses of the sentence of `text` that holds `clause`: what a tail question ending that sentence asks about. */
 function sentenceOf(text: string, clause: string): string[] {
@@ -99,6 +101,10 @@ export class OutsideWalkThrough {
       return named?.tree !== undefined && named.tree !== tree && !named.action;
     });
     if (rated && (tellsElapsed(text) || asksTimeForSize(text)) && !otherProblem(rated.tree)) return this.moves.startTopic(reset(state), rated, text);
+    // "got a new iphone and already started the restore from icloud, its been 15 hrs already": a
+    // restore running that long is underway and slow, never a device to erase first, however surely
+    // "already" and "new phone" lean to the already-set-up topic.
+    if (rated && intent?.notWhileRestoring && tellsRunningFor(text) && RESTORING.test(text)) return this.moves.startTopic(reset(state), rated, text);
     // "My internet is 500mbps fibre tho" after the rate was given: it holds even on a fast line.
     const answered = state.lastIntent ? content.intentById.get(state.lastIntent) : undefined;
     const onItsOwn = !intent || (!intent.action && !intent.tree);

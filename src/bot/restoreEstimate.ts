@@ -82,6 +82,12 @@ export const tellsTimeOrSize = (text: string): boolean => hoursIn(text) !== unde
 /** "It's been like 3 hrs and the backup is about 6gb": a time the restore has run and its size, both given. */
 export const tellsElapsed = (text: string): boolean => hoursIn(text) !== undefined && sizeInGigabytes(text) !== undefined;
 
+/** "Its been 20 hrs already", "going for 3 days now": how long something has been running. */
+const RUNNING_FOR = /\b(?:been(?: going| running| restoring| at it)?(?: for)?|going for|running for)\s+(?:(?:like|about|around|over|almost|nearly|a good)\s+)?(?:\d+(?:[.,]\d+)?|an?|one|two|three|four|five|six|ten|twelve)\s*(?:h|hrs?|hours?|days?)\b|\b\d+(?:[.,]\d+)?\s*(?:h|hrs?|hours?|days?)\s+(?:already|so far|now)\b/i;
+
+/** Whether a message tells how long something (the restore) has been running. */
+export const tellsRunningFor = (text: string): boolean => RUNNING_FOR.test(text) && hoursIn(text) !== undefined;
+
 /** "Its been 6 hrs lol": a time told without a size, which the size told before completes. */
 export const tellsTimeOnly = (text: string): boolean => hoursIn(text) !== undefined && sizeInGigabytes(text) === undefined;
 

@@ -34,6 +34,8 @@ const intentSchema = z.strictObject({
    * question beside it there too, where an aside far from it ("my phone's in for repair") does not.
    */
   nearDomain: z.literal(true).optional(),
+  /** Never the answer to a restore told as running for hours: its answer is to erase the device. */
+  notWhileRestoring: z.literal(true).optional(),
 }).refine((intent) => !intent.nearDomain || intent.action === 'none', { message: 'nearDomain is for out-of-scope intents (action: none)', path: ['nearDomain'] });
 
 export const intentFileSchema = z.strictObject({

@@ -16,6 +16,8 @@ export interface Intent {
   readonly hoursPerGigabyte?: { readonly from: number; readonly to: number };
   /** Out of scope but near the domain (kb/none_near.yaml): an aside naming it takes a question beside it there too. */
   readonly nearDomain?: true;
+  /** Never the answer to a restore told as running for hours ("its been 15 hrs already"): its answer is to erase the device. */
+  readonly notWhileRestoring?: true;
   readonly at: SourcePosition;
 }
 
