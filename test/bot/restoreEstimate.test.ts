@@ -25,6 +25,8 @@ describe('a time the restore has run, against its size', () => {
   it('tells a question of how long beside a size from a size told or a time asked alone', () => {
     expect(asksTimeForSize('roughly how long will it take, the backup is 3gb')).toBe(true);
     expect(asksTimeForSize('how many hours for 12 gigs')).toBe(true);
+    expect(asksTimeForSize('whats the longest it could take? mine is 7gb')).toBe(true);
+    expect(asksTimeForSize('whats the longest backup in the list, mine is 7gb')).toBe(false);
     expect(asksTimeForSize('the backup is 3gb')).toBe(false);
     expect(asksTimeForSize('how long will it take?')).toBe(false);
     expect(asksTimeForSize('does the 1-4 hrs per gb really hold for my 30gb backup')).toBe(true);
