@@ -185,9 +185,9 @@ export class Meaning {
     const { threshold } = this.deps.content.recognizer;
     const asides = clauses.filter((clause) => clause !== only);
     const setting = (aside: string) => {
-      const recognition = this.deps.recognize(aside);
-      const named = this.deps.content.intentById.get(recognition.candidates[0]?.intent ?? '');
-      return recognition.confidence < threshold || (recognition.verdict === 'out_of_scope' && !named?.nearDomain);
+      const heard = this.deps.recognize(aside);
+      const named = this.deps.content.intentById.get(heard.candidates[0]?.intent ?? '');
+      return heard.confidence < threshold || (heard.verdict === 'out_of_scope' && !named?.nearDomain);
     };
     return second?.intent === intent.id && asides.every(setting) ? intent : undefined;
   }

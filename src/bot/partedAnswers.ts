@@ -267,14 +267,14 @@ export class PartedAnswers {
     // trouble ("my wifi keeps dropping" surely answers the step), did not help.
     // The subject named surely, if not first: a bare "restart" in a list leans to starting over first.
     const about = this.deps.engine.aboutAt(tree);
-    const namesSubject = this.deps.recognize(part).candidates.slice(0, 2).some(({ intent, confidence }) => about.includes(intent) && confidence >= this.deps.content.recognizer.threshold);
+    const namesSubject = () => this.deps.recognize(part).candidates.slice(0, 2).some(({ intent, confidence }) => about.includes(intent) && confidence >= this.deps.content.recognizer.threshold);
     // "Half my apps are grey and still loading" names the subject as the trouble going on, not as done.
-    if (namesSubject && this.deps.engine.yesCloses(tree) && !ONGOING.test(part)) {
+    if (this.deps.engine.yesCloses(tree) && !ONGOING.test(part) && namesSubject()) {
       const particular = reading && reading.score >= SURE_READING && choices[reading.index]?.means === undefined;
       return !particular;
     }
     // A word alone that names no step ("great", sarcastic in "'cannot restore backup'. great. super helpful") rates nothing of it.
-    if (!namesSubject && !/\s/.test(part)) return false;
+    if (!/\s/.test(part) && !namesSubject()) return false;
     if (!reading || reading.plain || reading.offStep.length > 0) return false;
     if (TRIED.test(part) && reading.score >= LOOSE_READING) return true;
     return reading.score >= SURE_READING && reading.margin >= READING_MARGIN && choices[reading.index]?.means === 'no';
@@ -387,11 +387,10 @@ export class PartedAnswers {
     // "wifi is good and it is charge. … what is mean?" at the other-backups step: answers to the next step given early.
     const ahead = () => {
       const told = answers.join(', ');
-      const recognized = this.deps.recognize(told);
-      return this.answerAhead(state, tree, told, readAt(this.deps, tree, told), recognized.verdict === 'match' ? this.moves.matched(recognized) : undefined);
+      return this.answerAhead(state, tree, told, readAt(this.deps, tree, told), this.moves.matched(this.deps.recognize(told)));
     };
-    const own = reading && !agreesOnly(this.deps, tree, reading) ? reading : null;
-    const answered = (reading ? (own && own.score >= SURE_READING ? this.moves.advance(state, this.deps.engine.choose(tree, own.index)) : undefined) : (this.severalAnswers(state, tree, answers) ?? together())) ?? ahead();
+    const sure = reading && reading.score >= SURE_READING && !agreesOnly(this.deps, tree, reading) ? reading : null;
+    const answered = (reading ? sure && this.moves.advance(state, this.deps.engine.choose(tree, sure.index)) : (this.severalAnswers(state, tree, answers) ?? together())) ?? ahead();
     if (!answered) return undefined;
     return answeredFirst(answered, [{ text: topic.answer }], askedAndAnswered(topic.id));
   }

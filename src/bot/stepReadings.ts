@@ -77,9 +77,10 @@ export class StepReadings {
     if (!QUESTION.test(text) && (readAt(this.deps, tree, text)?.score ?? 0) >= LOOSE_READING) return undefined;
     const { content, engine } = this.deps;
     // "How long will 23gb take" asked in another walk-through (a device already set up) is answered by the topic with a rate.
-    const rated = this.ratedTopic(tree) ?? (asksTimeForSize(text) ? content.intents.find((topic) => topic.hoursPerGigabyte) : undefined);
+    const ownRate = this.ratedTopic(tree);
+    const rated = ownRate ?? (asksTimeForSize(text) ? content.intents.find((topic) => topic.hoursPerGigabyte) : undefined);
     // "its been 6 hrs lol" at a step that compares nothing: the estimate for the size told when the walk-through began, to compare with.
-    const sized = tellsTimeOnly(text) && this.ratedTopic(tree) ? (state.askedText ?? '') : text;
+    const sized = tellsTimeOnly(text) && ownRate ? (state.askedText ?? '') : text;
     const [estimate] = rated ? restoreEstimate(rated, sized, content.phrases.sizeEstimate) : [];
     if (!estimate) return undefined;
     // "wifi's good. random q tho how long is this supposed to take? its about 40gb": the answer told before the question still counts.

@@ -74,6 +74,11 @@ const says = (text: string, extra: Partial<MessageTurn> = {}): Turn => ({
   ...extra,
 });
 const texts = async (turn: Turn) => (await bot.handle(turn)).replies.map((reply) => reply.text).join('\n');
+/** The stuck-restore walk-through's offer of a person, accepted with a question beside the yes. */
+const acceptOfferAsking = async () => {
+  await bot.handle(says('my restore is stuck'));
+  return bot.handle(says('yes please. how do i take a screenshot?'));
+};
 
 describe('the router', () => {
   it('starts the topic the recogniser read, and steps its tree on the next answer', async () => {
@@ -177,23 +182,20 @@ describe('the router and a person', () => {
 
   it('answers a question asked beside accepting an offer of a person nobody can take, instead of dropping it', async () => {
     people = 'nobody';
-    await bot.handle(says('my restore is stuck'));
-    const accepted = await bot.handle(says('yes please. how do i take a screenshot?'));
+    const accepted = await acceptOfferAsking();
     expect(accepted.replies.map((reply) => reply.text)).toEqual(['Press the Home and Lock buttons at the same time.', 'Nobody can take this chat.']);
     expect(accepted.handoff).toBeUndefined();
   });
 
   it('answers a question asked beside accepting an offer of a person while nobody is online, then offers to take a message', async () => {
     people = 'later';
-    await bot.handle(says('my restore is stuck'));
-    const accepted = await bot.handle(says('yes please. how do i take a screenshot?'));
+    const accepted = await acceptOfferAsking();
     expect(accepted.replies.map((reply) => reply.text)[0]).toBe('Press the Home and Lock buttons at the same time.');
     expect(accepted.replies.at(-1)?.text).toBe('Nobody is online; write your message.');
   });
 
   it('answers a question asked beside accepting an offer of a person, then hands over', async () => {
-    await bot.handle(says('my restore is stuck'));
-    const accepted = await bot.handle(says('yes please. how do i take a screenshot?'));
+    const accepted = await acceptOfferAsking();
     expect(accepted.replies.map((reply) => reply.text).slice(0, 2)).toEqual(['Press the Home and Lock buttons at the same time.', 'Passing you to a person now.']);
     expect(accepted.handoff?.reason).toBe('tree_handoff');
   });
