@@ -6,7 +6,7 @@ import { AfterAnswer, type AfterAnswerDeps } from './afterAnswer.js';
 import { Feedback } from './feedback.js';
 import { Meaning, type MeaningDeps } from './meaning.js';
 import { withSpaceInWords } from './freeSpace.js';
-import { ALREADY, answerClauses, ASKS_HOW, ASKS_WHY_IT_HELPS, beforeContext, beforeGoOn, besideAnyway, CHECKS_MEANING, conclusionOf, CONTRAST, correctionOf, ECHOED, ENDS_IN_NO, EVERY_ALREADY, lastSentence, onlyGoOn, PUZZLED, QUESTION, REFERS_BACK, REPEATED, simplify, toldParts, WHAT_ELSE, withoutBeforeYouAsk, withoutGreeting, withoutTaunt } from './messageShape.js';
+import { ALREADY, answerClauses, ASKS_HOW, ASKS_WHAT_FIRST, ASKS_WHY_IT_HELPS, beforeContext, beforeGoOn, besideAnyway, CHECKS_MEANING, conclusionOf, CONTRAST, correctionOf, ECHOED, ENDS_IN_NO, EVERY_ALREADY, lastSentence, onlyGoOn, PUZZLED, QUESTION, REFERS_BACK, REPEATED, simplify, toldParts, WHAT_ELSE, withoutBeforeYouAsk, withoutGreeting, withoutTaunt } from './messageShape.js';
 import { Moves, SMALL_TALK } from './moves.js';
 import { OutsideWalkThrough, type OutsideWalkThroughDeps } from './outsideWalkThrough.js';
 import { PartedAnswers } from './partedAnswers.js';
@@ -57,7 +57,7 @@ export class Conversation {
     this.moves = new Moves(deps);
     this.parts = new PartedAnswers(deps, this.moves);
     this.afterAnswer = new AfterAnswer(deps, this.moves);
-    this.stories = new StoryAnswers(deps, this.moves);
+    this.stories = new StoryAnswers(deps, this.moves, this.parts);
     this.steps = new StepReadings(deps, this.moves, this.parts);
     this.meaning = new Meaning(deps, this.moves, this.afterAnswer);
     this.outside = new OutsideWalkThrough(deps, this.moves, this.meaning, this.parts, this.afterAnswer, (state, tree, text, recognition) => this.inTree(state, tree, text, recognition));
@@ -109,7 +109,11 @@ export class Conversation {
       // "i'd rather not go back to an old one, what else can i check": no answer before it, the request for the next fix still stands.
       const stayed = read.state.tree?.node === tree.node && read.state.tree.path.length === tree.path.length;
       const onwards = stayed && WHAT_ELSE.test(text) && engine.yesCloses(tree) ? this.moves.answerNo(state, tree) : undefined;
-      return onwards ?? read;
+      // "well it still shows in the list so whatever. whats next": words that answer nothing, then the
+      // request to go on, which at a step not yet tried is for the step itself, in full.
+      const explain = this.moves.intentFor('explain');
+      const lost = stayed && explain && !QUESTION.test(answer) && read.events?.some((event) => event.kind === 'unplaced') ? this.moves.explainStep(state, tree, explain.answer) : undefined;
+      return onwards ?? lost ?? read;
     }
     // An aside asked outside the bot's scope, then "anyway" and the matter: the matter is the message.
     const turned = besideAnyway(text);
@@ -128,8 +132,9 @@ export class Conversation {
     const asking = QUESTION.test(text) || QUESTION.test(lastSentence(text));
     const planned = goingOn ? undefined : this.steps.planned(state, tree, text);
     if (planned) return planned;
-    // "still failing. maybe ill just get that recovery software after all?" asks something beside it.
-    if (!asking && this.steps.saysLastAnswerAgain(tree, text)) return this.moves.explainStep(state, tree, content.phrases.sameAsLastAnswer);
+    // "still failing. maybe ill just get that recovery software after all?" asks something beside it,
+    // and "didnt help. person pls" asks for a person.
+    if (!asking && this.steps.saysLastAnswerAgain(tree, text)) return this.meaning.askedForPerson(state, text, undefined) ?? this.moves.explainStep(state, tree, content.phrases.sameAsLastAnswer);
     // "Done that", "yep, restarted it": read as a yes, the walk-through would close as fixed, and "ok
     // done" as a goodbye would end it; neither says how it went, which is what the step asks. Done
     // again and again ("restarted it 5 times", "restarted twice already"), or already before this
@@ -149,8 +154,9 @@ export class Conversation {
     if (onwards) return onwards;
     const explain = PUZZLED.test(text) ? this.moves.intentFor('explain') : undefined;
     if (explain) return this.moves.explainStep(state, tree, explain.answer);
-    // Read as an answer, "what other backups" was the other-backups step's "no, still failing".
-    const echoed = ECHOED.test(text) && this.deps.asksAbout(this.stepText(tree), text);
+    // Read as an answer, "what other backups" was the other-backups step's "no, still failing"; and
+    // "k wiping it now. anything else i need to do before i start" was the topic of getting more help.
+    const echoed = (ECHOED.test(text) && this.deps.asksAbout(this.stepText(tree), text)) || ASKS_WHAT_FIRST.test(text);
     if (echoed) return this.moves.explainStep(state, tree, content.phrases.inThisStep);
     const reading = ASKS_HOW.test(text) ? null : this.steps.newsOf(tree, text);
     const intent = this.meaning.meantInWalkThrough(recognition, text) ?? this.afterAnswer.signedOff(recognition, text);
@@ -217,9 +223,12 @@ export class Conversation {
     const changesProblem = correctionOf(text) !== undefined && intent?.tree !== undefined && intent.tree !== tree.tree;
     const claimedByStepWords = !asking && reading !== null && !changesProblem && !recognition.explanation.matched.some((term) => reading.offStep.includes(term) || reading.offStep.includes(`!${term}`));
     // "Where is that setting on iOS 7?", "what's Manage Storage?": a question in the step's own words
-    // is about the step, whatever topic or none one of its words names.
+    // is about the step, whatever topic or none one of its words names. So is the one question of a
+    // message that goes on to say why it asks ("where is it on ios 7? my old ipod is still on 7").
     const stepText = this.stepText(tree);
-    const inStepWords = asking && this.deps.asksAbout(stepText, text);
+    const [question = '', ...why] = text.split(/(?<=\?)\s+/);
+    const askedThenTold = why.length === 1 && !QUESTION.test(why[0] ?? '');
+    const inStepWords = asking && (this.deps.asksAbout(stepText, text) || (askedThenTold && this.deps.asksAbout(stepText, question)));
     if (asking && ASKS_WHY_IT_HELPS.test(text)) {
       // "decent wifi yeah. and dont say storage, why would that matter": the answer told first moves on, and the next step says why.
       const told = sureAnswerAmong(this.deps, tree, toldParts(text));

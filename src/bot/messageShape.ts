@@ -12,10 +12,13 @@
  */
 export const QUESTION = /\?\s*$|^\s*(?:(?:just|pls|please|so|ok|okay|then)[\s,]+){0,2}(?:tell|show) me (?:which|what|how|where|why|if|whether)\b|\b(?:are you|r u|ru) (?:sure|certain)\b|\banything (?:else )?(?:(?:i|we|u|you) (?:should|shud|need to|must|have to|gotta|can|could) |to )(?:know|do|check|try)\b|\b(?:now|then|so) what\b|\bwhat (?:now|next)\b|^\s*(?:(?:so|and|but|ok|okay|also|oh|hmm|ugh|argh|sigh|um|uh|wait|well|btw|by the way|(?:quick|one more|another) q(?:uestion)?)[\s,.:-]+){0,3}(?:(?:why|how|what|wat|wut|whats|hows|when|where|wheres|which|who)\b|(?:can|could|should|would|will|is|are|do|does|am)\b(?!\s+(?:have|be|been|do|work|need)\b))|^\s*(won|wouldn|shouldn|can|doesn|isn|aren|don)['\u2019]?t (that|this|it|i|you|they|we|my|the)\b|\b(why|how|what|when|where) (do|does|did|can|could|should|is|are|am|was|were|would|will|long|much|many)\b/i;
 
-/** "…, now what?", "…. what next", "18gb free. next", "…restarted it. what else ya got": a request to go on, after an answer that goes on by itself. */
+/**
+ * "…, now what?", "…. what next", "18gb free. next", "…restarted it. what else ya got": a request to go
+ * on, after an answer that goes on by itself. Its openers are its own: the "ok" of "ok so whats next" is no answer.
+ */
 /** "Next", "next step please", "next brilliant idea", "skip this one", "move on": the next fix asked for. */
 const NEXT_FIX = String.raw`next(?: (?:step|one|fix|thing))?(?: pls| please)?|next (?:\w+ )?(?:idea|suggestion|trick)s?|skip(?: it| this(?: one| step)?)?|move on`;
-const GO_ON = new RegExp(String.raw`(?:^|[\s,.;:!-]+)(?:(?:so|and|ok|okay)[\s,]+)?(?:${NEXT_FIX}|what else(?: (?:ya|you|u) got| is there| (?:can|could|should) i (?:do|try|check))?|any (?:other|more|last|further) (?:ideas?|suggestions?)|now what|what now|then what|what next|whats next|what['\u2019]s next|what do i do now|what should i do now|anything else (?:i should (?:do|know) )?before i (?:start|begin|go ahead|do it))[\s?!.]*$`, 'i');
+const GO_ON = new RegExp(String.raw`(?:^|[\s,.;:!-]+)(?:(?:so|and|ok|okay|k|alright|right)[\s,]+){0,3}(?:${NEXT_FIX}|what else(?: (?:ya|you|u) got| is there| (?:can|could|should) i (?:do|try|check))?|any (?:other|more|last|further) (?:ideas?|suggestions?)|now what|what now|then what|what next|whats next|what['\u2019]s next|what do i do now|what should i do now|anything else (?:i should (?:do|know) )?before i (?:start|begin|go ahead|do it))[\s?!.]*$`, 'i');
 
 /** "What else can I check?", "rebooted, nope. any last idea?": this fix is not the one the customer will try, or it did nothing. */
 export const WHAT_ELSE = /\bwhat else (?:can|could|should|do|would) (?:i|we|u|you)\b|\banything else (?:i|we) (?:can|could) (?:check|try|do)\b|\bwhat else (?:is there|to try|you got|ya got|have you got)\b|\bany (?:other|more|last|further|new) (?:ideas?|suggestions?|tips?|options?|things? to try)\b/i;
@@ -33,9 +36,10 @@ export function beforeGoOn(text: string): string | undefined {
 
 /**
  * "Do I have to start over from scratch?", "will I need to cancel it?", "anything to do before i
- * start?", "what if i just skip it?", "so i just leave it be?": asks what the restore needs, commands nothing.
+ * start?", "what if i just skip it?", "so i just leave it be?", "should i just wait or cancel it": asks what the
+ * restore needs, commands nothing.
  */
-export const ASKS_IF_NEEDED = /\bbefore (?:i|we|you) (?:start|begin|restart)\b|\bwhat (?:if|happens if|happens when) (?:i|we) (?:just )?(?:skip|cancel|stop)\b|\b(?:i|we) (?:just )?(?:leave|let) (?:it|this)\b[^.!]*\?|\b(?:should|do|must|shall) (?:i|we) (?:just )?(?:leave|keep) (?:it|this)\b|\b(?:do|does|will|would|should|must|shall)\s+(?:i|we|it|you)\s+(?:have to|need to|got to|gotta|must)?\s*(?:start|restart|begin|cancel|stop|redo|do)\b|\b(?:have|need|got) to (?:start|restart|begin|cancel|stop|redo)\b[^.!]*\?/i;
+export const ASKS_IF_NEEDED = /\bbefore (?:i|we|you) (?:start|begin|restart)\b|\bwhat (?:if|happens if|happens when) (?:i|we) (?:just )?(?:skip|cancel|stop)\b|\b(?:i|we) (?:just )?(?:leave|let) (?:it|this)\b[^.!]*\?|\b(?:should|do|must|shall) (?:i|we) (?:just )?(?:leave|keep) (?:it|this)\b|\b(?:do|does|will|would|should|must|shall)\s+(?:i|we|it|you)\s+(?:have to|need to|got to|gotta|must)?\s*(?:just\s+)?(?:start|restart|begin|cancel|stop|redo|do)\b|\b(?:should|shall|do|must)\s+(?:i|we)\s+(?:just\s+)?(?:wait|leave it|keep going|let it run|carry on)\s+or\s+(?:just\s+)?(?:cancel|stop|restart|start over)\b|\b(?:have|need|got) to (?:start|restart|begin|cancel|stop|redo)\b[^.!]*\?/i;
 
 /** "How do I take a screenshot?": a request for instructions, never a report of how a step went. */
 export const ASKS_HOW = /^\s*(?:how|where) (?:do|can|could|should|would) (?:i|you|we)\b/i;
@@ -62,6 +66,26 @@ export const REPEATED = /\b(?:twice|(?:\d+|two|three|four|five|several|a few|few
 
 /** A lone "?" (or "??"): no words to recognise, and inside a walk-through "what do you mean?" about the step. */
 export const PUZZLED = /^\s*\?+\s*$/;
+
+/** "Anything else i need to do before i start?": what the open step asks to have done first is in the step. */
+export const ASKS_WHAT_FIRST = /\b(?:anything|something|what)(?: else)? (?:do |should |must )?(?:i|we|you) (?:need|have|should|must|got|gotta|ought)(?: to)? (?:do|check|know|prepare)\b[^.!?]{0,30}\b(?:before|first|beforehand)\b/i;
+
+/** A line closing a letter ("Kind regards,", "Thanks in advance"), and a mail app's footer ("Sent from my iPhone"). */
+const SIGN_OFF_LINE = /^\s*(?:(?:kind|best|warm|warmest|many)\s+)?(?:regards|wishes)[\s,.!]*$|^\s*(?:(?:many\s+)?thanks|thank you|thx|cheers|sincerely|yours(?:\s+(?:sincerely|truly|faithfully))?)(?:\s+(?:in advance|again|for your help))?[\s,.!]*$/i;
+const MAIL_FOOTER = /^\s*sent from (?:my )?\w+/i;
+/**
+ * "…there are no backups in the list at all.\nKind regards,\nPriya Nair\niPad Air | iPadOS 15.1 | 256GB":
+ * a message written as a letter, without what follows its sign-off: a name and a signature's words
+ * ("Outlook", "256GB") that sink the recogniser. A sign-off on the first line is the whole message.
+ */
+export function withoutSignature(text: string): string {
+  const lines = text.split(/\r?\n/);
+  // A closing thanks with nothing after it ("all restored now\nthanks") is part of the message.
+  const signedAbove = (index: number) => lines.slice(index + 1).some((line) => line.trim().length > 0);
+  const signOff = lines.findIndex((line, index) => index > 0 && (MAIL_FOOTER.test(line) || (SIGN_OFF_LINE.test(line) && signedAbove(index))));
+  const kept = signOff > 0 ? lines.slice(0, signOff).join('\n').trim() : text;
+  return kept.length > 0 ? kept : text;
+}
 
 /** "Hello, I started restoring my iPad this morning…": a greeting opening a message that says more. */
 const GREETING_OPENER = /^\s*(?:hi+|hello+|hey+|hiya|yo|good (?:morning|afternoon|evening)|greetings|howdy)(?:\s+(?:there|all|team|guys|folks))?[\s,.!:;-]+/i;

@@ -27,6 +27,8 @@ const STORY_CLAUSES = 4;
 const QUESTION_TAIL = /^\s*(?:should i|shall i|can i|right|yeah|ok|okay|or not|is that ok|good idea)\s*\?+\s*$/i;
 /** More questions than this in one story are not answered one by one. */
 const MAX_ASKED_IN_STORY = 2;
+/** What follows a clause that a "but" sets against the next one. */
+const BUT_AFTER = /^[\s,]*but\b/i;
 /** The restore named: "restoring", "the restore", "restored". */
 const RESTORING = /\brestor/i;
 
@@ -78,7 +80,11 @@ export class OutsideWalkThrough {
       const reading = command ? null : readAt(this.deps, suspended, text);
       if (reading && reading.score >= SURE_READING) return this.moves.advance({ ...state, tree: suspended }, this.deps.engine.choose(suspended, reading.index));
       // Words about the kept step's own subject ("the wifi's fine") answer that step, as if never left.
-      if (intent && this.deps.engine.aboutAt(suspended).includes(intent.id)) {
+      // So does a question the recogniser is unsure of but leans to that subject first ("can i take
+      // pics in the meantime" at "are you travelling?"), as it would be with the step open.
+      const about = this.deps.engine.aboutAt(suspended);
+      const unsureOnSubject = !intent && QUESTION.test(text) && this.meaning.unsureAbout(recognition, about) !== undefined;
+      if ((intent && about.includes(intent.id)) || unsureOnSubject) {
         const { suspended: _back, ...rest } = state;
         return this.answerInTree({ ...rest, tree: suspended }, suspended, text, recognition);
       }
@@ -123,7 +129,12 @@ export class OutsideWalkThrough {
     const quoted = unclaimed ? (this.afterAnswer.quoteLastAnswer(state, text) ?? this.afterAnswer.checkedAgainstAnswer(state, text)) : undefined;
     if (quoted) return quoted;
     if (intent?.action === 'resume') return { state, replies: [{ text: content.phrases.nothingToResume }, this.moves.menu()] };
-    if (intent?.action === 'reopen') return { state: reset(state), replies: [{ text: intent.answer }, this.moves.menu()] };
+    if (intent?.action === 'reopen') {
+      // "RESTORE FAILED AGAIN ON MY IPHONE 14" with nothing fixed here to come back: the problem with a
+      // walk-through the recogniser leans to beside "again" is walked through, rather than asked which it is.
+      const named = this.moves.leanedTo(recognition).map((id) => content.intentById.get(id)).find((topic) => topic?.tree !== undefined && !topic.action);
+      return named ? this.moves.startTopic(reset(state), named, text) : { state: reset(state), replies: [{ text: intent.answer }, this.moves.menu()] };
+    }
     if (intent?.action && intent.action !== 'none') return this.moves.act(state, intent);
     // Two questions in one message often leave the whole between their two topics ("ambiguous"):
     // the leader still names one of the clauses' topics.
@@ -209,7 +220,13 @@ export class OutsideWalkThrough {
     // "ive tried the other backups" names no problem of its own (no backups listed): it is a step tried
     // of the one told. "Should i just reset it and set it up as new" asks; its "set it up as new" tells nothing.
     const asking = text.split(/[,;.!?]+/).filter((part) => QUESTION.test(part.trim()));
-    const told = named.filter(({ clause, intent }) => intent.tree && !asking.some((part) => part.includes(clause)));
+    // "I tried to set it up from my iCloud backup but after 10 minutes it says Cannot Restore Backup":
+    // what was tried, a "but" and the problem it met tell one problem, not the already-set-up one as well.
+    const triedBeforeProblem = (clause: string) => {
+      const next = named.find((other) => other.clause === clauses[clauses.indexOf(clause) + 1]);
+      return next?.intent.tree !== undefined && BUT_AFTER.test(text.slice(text.indexOf(clause) + clause.length));
+    };
+    const told = named.filter(({ clause, intent }) => intent.tree && !asking.some((part) => part.includes(clause)) && !triedBeforeProblem(clause));
     const problems = told.filter(({ clause, intent }) => !told.some((other) => other.intent.tree !== intent.tree && this.parts.triedIn(other.intent.tree ?? '', clause)));
     const surest = new Map<Intent, number>();
     for (const { intent, confidence } of problems) surest.set(intent, Math.max(confidence, surest.get(intent) ?? 0));

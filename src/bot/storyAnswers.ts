@@ -2,7 +2,7 @@ import type { TreeState } from '../dialogs/engine.js';
 import { afterTakingBack, CONTRAST, QUESTION, storyClauses } from './messageShape.js';
 import { SMALL_TALK, type Moves } from './moves.js';
 import type { Outcome } from './outcome.js';
-import type { PartedAnswersDeps } from './partedAnswers.js';
+import type { PartedAnswers, PartedAnswersDeps } from './partedAnswers.js';
 import { LOOSE_READING, readAt, SURE_READING } from './readings.js';
 import type { ConversationState } from './state.js';
 
@@ -16,6 +16,7 @@ export class StoryAnswers {
   constructor(
     private readonly deps: PartedAnswersDeps,
     private readonly moves: Moves,
+    private readonly parts: PartedAnswers,
   ) {}
 
   /**
@@ -24,6 +25,8 @@ export class StoryAnswers {
    * ("rebooted already"), so the last clause that reads at all is read alone, and counts when it is
    * surely a yes or no of this step in its own words and no clause before it asks or names a topic
    * other than the step's own (the actions told may read as answers and commands).
+   * Clauses after it that surely answer the steps it leads to ("restarted, no change. and its on
+   * 17.4 and settings says thats current") answer them too; otherwise they were only more of the story.
    */
   storyOutcome(state: ConversationState, tree: TreeState, text: string): Outcome | undefined {
     const clauses = storyClauses(text);
@@ -33,7 +36,10 @@ export class StoryAnswers {
     const outcome = clauses[last] ?? '';
     // "Wifi is on and working": a clause of one word shares the subject of the one before it.
     if (last < 1 || outcome.split(/\s+/).length < MIN_PART_WORDS) return undefined;
-    return this.answerBeside(state, tree, outcome, clauses.slice(0, last), true);
+    const moved = this.answerBeside(state, tree, outcome, clauses.slice(0, last), true);
+    const after = clauses.slice(last + 1);
+    const further = moved?.state.tree && after.length > 0 ? this.parts.severalAnswers(moved.state, moved.state.tree, after) : undefined;
+    return further ? { ...further, events: [...(moved?.events ?? []), ...(further.events ?? [])] } : moved;
   }
 
   /**

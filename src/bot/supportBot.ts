@@ -13,7 +13,7 @@ import type { Update } from '../storage/conversationStore.js';
 import type { Conversation } from './conversation.js';
 import type { Outcome } from './outcome.js';
 import { withoutHandoff, type HandoffTurns } from './handoffTurns.js';
-import { PUZZLED } from './messageShape.js';
+import { PUZZLED, withoutSignature } from './messageShape.js';
 import { addressOf, type OrderedTurns } from './orderedTurn.js';
 import { recover } from './recovery.js';
 import type { ConversationState } from './state.js';
@@ -125,7 +125,8 @@ export class SupportBot {
     return this.turns.inTurn(turn, async (saved) => {
       // One character over the limit is enough to ask for a shorter message, and keeps a 200 kB
       // message out of the state and the transcript.
-      const text = turn.text.replace(/\s+/g, ' ').trim().slice(0, this.deps.maxMessageChars + 1);
+      const oneLine = (typed: string) => typed.replace(/\s+/g, ' ').trim().slice(0, this.deps.maxMessageChars + 1);
+      const text = oneLine(turn.text);
       const pictures = await this.aboutPictures(turn, Boolean(saved.handoff));
       const attachments = turn.uploads?.length ? { attachments: turn.uploads } : {};
       // While a person is involved the reply address stays the one the handoff began with: a later
@@ -140,7 +141,8 @@ export class SupportBot {
       // A picture alone is kept and acknowledged; where the customer was (a tree's question) stays as it was.
       if (text === '' && pictures.replies.length > 0) return this.transcript.say(state, { customer: '', ...attachments, replies: pictures.replies }, { events: lapsed });
 
-      const outcome = this.decide(state, text, turn.hasAttachments);
+      // Read without a letter's sign-off and signature, which the transcript keeps for the agent.
+      const outcome = this.decide(state, oneLine(withoutSignature(turn.text)), turn.hasAttachments);
       log.info(
         {
           intent: outcome.recognition?.intent,
@@ -161,6 +163,12 @@ export class SupportBot {
       // console, no hub and no agent in the chat, not even that.
       const people = await this.deps.people(turn);
       const { phrases } = this.deps.content;
+      if (people === 'nobody' && outcome.handoff === 'repeated_fallback') {
+        // Handed over for not being understood twice, not at their asking: with nobody there the customer
+        // hears what the bot covers, never that a person they did not ask for cannot come.
+        const replies = [...pictures.replies, { text: phrases.outOfScope }, this.conversation.menu()];
+        return this.transcript.say(outcome.state, { customer: text, ...attachments, replies }, { events: events.filter((event) => event.kind !== 'handedOff') });
+      }
       if (people === 'nobody') {
         // A walk-through's own last step that offered a person has ended; a person asked for mid-way keeps the customer's place.
         const kept = outcome.handoff === 'customer_asked' ? this.deps.conversation.keepPlace(state, outcome) : { state: outcome.state, replies: [] };

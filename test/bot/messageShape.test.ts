@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { A_PERSON_ASKED, ASKS_WHO_ANSWERS, ASKS_WHY_IT_HELPS, beforeContext, lastSentence, onlyGoOn, storyClauses, WHAT_ELSE, withoutTaunt, afterContrast, besideAnyway, conclusionOf, afterTakingBack, answerClauses, ASKS_HOW, beforeContrast, beforeGoOn, CONNECT_ME, CONTRAST, correctionOf, ECHOED, PLANNED, QUESTION, questionClauses, requestParts, simplify, STILL_FAILING, toldClauses, withoutBeforeYouAsk, withoutGreeting } from '../../src/bot/messageShape.js';
+import { A_PERSON_ASKED, ASKS_WHO_ANSWERS, ASKS_WHY_IT_HELPS, beforeContext, lastSentence, onlyGoOn, storyClauses, WHAT_ELSE, withoutTaunt, afterContrast, besideAnyway, conclusionOf, afterTakingBack, answerClauses, ASKS_HOW, beforeContrast, beforeGoOn, CONNECT_ME, CONTRAST, correctionOf, ECHOED, PLANNED, QUESTION, questionClauses, requestParts, simplify, STILL_FAILING, toldClauses, withoutBeforeYouAsk, withoutGreeting, withoutSignature, ASKS_IF_NEEDED, ASKS_WHAT_FIRST } from '../../src/bot/messageShape.js';
 
 describe('the shape of a typed message', () => {
   it('finds the answer before a request to go on, and nothing when the request stands alone', () => {
@@ -9,6 +9,8 @@ describe('the shape of a typed message', () => {
     expect(beforeGoOn('what now')).toBeUndefined();
     expect(beforeGoOn('the wifi is fine')).toBeUndefined();
     expect(beforeGoOn('found one from friday. anything else before i start?')).toBe('found one from friday');
+    expect(beforeGoOn('ok so whats next')).toBeUndefined();
+    expect(beforeGoOn('k alright what now')).toBeUndefined();
   });
 
   it('tells a question from a statement by its mark or its opening words', () => {
@@ -217,6 +219,27 @@ describe('the shape of a typed message', () => {
 
   it('never ends a clause inside a figure', () => {
     expect(storyClauses('oh. only 1.1gb free. thats probably it')).toEqual(['oh', 'only 1.1gb free', 'thats probably it']);
+  });
+
+  it("reads a letter without its sign-off, signature and mail app's footer, and keeps a closing thanks or a sign-off alone", () => {
+    const letter = 'Hello,\nMy iPad shows no backups.\nKind regards,\nSam Lee\niPad Air | iPadOS 15.1 | 256GB';
+    expect(withoutSignature(letter)).toBe('Hello,\nMy iPad shows no backups.');
+    expect(withoutSignature('restore is stuck at 50%\n\nSent from my iPhone')).toBe('restore is stuck at 50%');
+    expect(withoutSignature('all restored now\nthanks')).toBe('all restored now\nthanks');
+    expect(withoutSignature('thanks\nSam')).toBe('thanks\nSam');
+    expect(withoutSignature('one line, thanks in advance')).toBe('one line, thanks in advance');
+  });
+
+  it('hears a question whether to wait or cancel as asking what the restore needs', () => {
+    expect(ASKS_IF_NEEDED.test('should i just wait or cancel it')).toBe(true);
+    expect(ASKS_IF_NEEDED.test('do i need to just start over?')).toBe(true);
+    expect(ASKS_IF_NEEDED.test('cancel it')).toBe(false);
+  });
+
+  it('hears a question of what to do before starting, never the news that it is done', () => {
+    expect(ASKS_WHAT_FIRST.test('k wiping it now. anything else i need to do before i start')).toBe(true);
+    expect(ASKS_WHAT_FIRST.test('is there something i should check first?')).toBe(true);
+    expect(ASKS_WHAT_FIRST.test('did everything you said first')).toBe(false);
   });
 
   it('finds the request for a person to be got, not only to be talked to', () => {

@@ -156,6 +156,17 @@ describe('the router and a person', () => {
     expect(await texts(says('my restore is slow'))).toMatch(/per gigabyte/);
   });
 
+  it('tells a customer not understood twice what it covers, with the menu, never that a person they did not ask for cannot come', async () => {
+    people = 'nobody';
+    await bot.handle(says('blah blah'));
+    const again = await bot.handle(says('more blah'));
+    expect(again.replies.map((reply) => reply.text)).toEqual(['I only help with restores.', content.phrases.menuPrompt]);
+    expect(again.replies.at(-1)?.choices?.length).toBeGreaterThan(0);
+    expect(again.handoff).toBeUndefined();
+    expect(again.events?.some((event) => event.kind === 'handedOff')).toBe(false);
+    expect(await queue.list()).toEqual([]);
+  });
+
   it('keeps the customer in their walk-through, its question asked again, when a person asked for mid-way cannot come', async () => {
     people = 'nobody';
     await bot.handle(says('my restore is slow'));
