@@ -163,16 +163,13 @@ export class SupportBot {
       // console, no hub and no agent in the chat, not even that.
       const people = await this.deps.people(turn);
       const { phrases } = this.deps.content;
-      if (people === 'nobody' && outcome.handoff === 'repeated_fallback') {
-        // Handed over for not being understood twice, not at their asking: with nobody there the customer
-        // hears what the bot covers, never that a person they did not ask for cannot come.
-        const replies = [...pictures.replies, { text: phrases.outOfScope }, this.conversation.menu()];
-        return this.transcript.say(outcome.state, { customer: text, ...attachments, replies }, { events: events.filter((event) => event.kind !== 'handedOff') });
-      }
       if (people === 'nobody') {
         // A walk-through's own last step that offered a person has ended; a person asked for mid-way keeps the customer's place.
         const kept = outcome.handoff === 'customer_asked' ? this.deps.conversation.keepPlace(state, outcome) : { state: outcome.state, replies: [] };
-        const noPerson = [...pictures.replies, ...(outcome.asides ?? []), { text: kept.replies.length > 0 ? phrases.noPersonMeanwhile : phrases.noPersonAvailable }, ...kept.replies];
+        // Handed over for not being understood twice, not at their asking: the customer hears what the
+        // bot covers, never that a person they did not ask for cannot come.
+        const told = outcome.handoff === 'repeated_fallback' ? [{ text: phrases.outOfScope }, this.conversation.menu()] : [{ text: kept.replies.length > 0 ? phrases.noPersonMeanwhile : phrases.noPersonAvailable }, ...kept.replies];
+        const noPerson = [...pictures.replies, ...(outcome.asides ?? []), ...told];
         const noHandoff = [...events, ...(kept.events ?? [])].filter((event) => event.kind !== 'handedOff');
         return this.transcript.say(kept.state, { customer: text, ...attachments, replies: noPerson }, { events: noHandoff });
       }
