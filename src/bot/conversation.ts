@@ -109,11 +109,13 @@ export class Conversation {
       // "i'd rather not go back to an old one, what else can i check": no answer before it, the request for the next fix still stands.
       const stayed = read.state.tree?.node === tree.node && read.state.tree.path.length === tree.path.length;
       const onwards = stayed && WHAT_ELSE.test(text) && engine.yesCloses(tree) ? this.moves.answerNo(state, tree) : undefined;
-      // "well it still shows in the list so whatever. whats next": words that answer nothing, then the
-      // request to go on, which at a step not yet tried is for the step itself, in full.
+      // "well it still shows in the list so whatever. whats next", "ok thx. so whats next" (after an aside
+      // answered beside the step): words that answer nothing, then the request to go on, which at a
+      // step not yet tried is for the step itself, in full.
       const explain = this.moves.intentFor('explain');
       const lost = stayed && explain && !QUESTION.test(answer) && read.events?.some((event) => event.kind === 'unplaced') ? this.moves.explainStep(state, tree, explain.answer) : undefined;
-      return onwards ?? lost ?? read;
+      const next = stayed && this.deps.acknowledges(answer) ? this.moves.explainStep(state, tree, content.phrases.inThisStep) : undefined;
+      return onwards ?? lost ?? next ?? read;
     }
     // An aside asked outside the bot's scope, then "anyway" and the matter: the matter is the message.
     const turned = besideAnyway(text);
@@ -130,6 +132,9 @@ export class Conversation {
     if (plain !== text) return this.inTree(state, tree, plain, this.deps.recognize(plain), goingOn);
     // "that is so dumb. can you just get it back for me": a last sentence put as a question asks, whatever came before it.
     const asking = QUESTION.test(text) || QUESTION.test(lastSentence(text));
+    // "Ok", "ok thx" after a fix to try: the customer is going to try it, and how it went is still to
+    // come. Read for its words, "ok" was "wifi has been ok", and the Wi-Fi step was passed untried.
+    if (!asking && engine.yesCloses(tree) && this.deps.acknowledges(text)) return { state, replies: [{ text: content.phrases.acknowledgedInTree }, this.moves.question(tree)] };
     const planned = goingOn ? undefined : this.steps.planned(state, tree, text);
     if (planned) return planned;
     // "still failing. maybe ill just get that recovery software after all?" asks something beside it,

@@ -23,11 +23,13 @@ const GO_ON = new RegExp(String.raw`(?:^|[\s,.;:!-]+)(?:(?:so|and|ok|okay|k|alri
 /** "What else can I check?", "rebooted, nope. any last idea?": this fix is not the one the customer will try, or it did nothing. */
 export const WHAT_ELSE = /\bwhat else (?:can|could|should|do|would) (?:i|we|u|you)\b|\banything else (?:i|we) (?:can|could) (?:check|try|do)\b|\bwhat else (?:is there|to try|you got|ya got|have you got)\b|\bany (?:other|more|last|further|new) (?:ideas?|suggestions?|tips?|options?|things? to try)\b/i;
 
-/** The answer before a request to go on ("ok theres enough. now what"), when there is one. */
 /** "Next", "skip this one": only a request for the next fix, this step done or not to be done ("now what" alone is lost). */
 const NEXT_ONLY = new RegExp(String.raw`^\s*(?:(?:ok|okay|k|so|and)[\s,]+)?(?:${NEXT_FIX})[\s.!]*$`, 'i');
 export const onlyGoOn = (text: string): boolean => NEXT_ONLY.test(text);
+/** "Whats next", "ok thx. so whats next", "next pls": a request to go on, whatever comes before it. */
+export const asksToGoOn = (text: string): boolean => GO_ON.test(text);
 
+/** The answer before a request to go on ("ok theres enough. now what"), when there is one. */
 export function beforeGoOn(text: string): string | undefined {
   const match = GO_ON.exec(text);
   const before = match && match.index > 0 ? text.slice(0, match.index).trim() : '';

@@ -33,12 +33,6 @@ export interface MovesDeps {
 const MOSTLY_UNKNOWN = 0.4;
 
 /**
- * The question an answer answered, as much as the inbox needs of it: the state is read and written
- * every turn. It is customer text at rest, so it goes through keptText like every event's.
- */
-const KEPT_QUESTION_CHARS = 200;
-
-/**
  * What a read message leads to (conversation.ts decides which): a step of a walk-through, a topic
  * answered or started, a side question with the walk-through kept, a command (cancel, go back,
  * explain, how many steps are left, a person), the step asked again, or the fallback when nothing
@@ -378,8 +372,13 @@ export class Moves {
     return this.deps.content.intents.find((intent) => intent.action === action);
   }
 
-  /** A customer's question as the state keeps it for feedback and the inbox: masked, trimmed, bounded. */
+  /**
+   * A customer's question as the state keeps it for feedback, the inbox and the steps it tells as
+   * tried: masked, trimmed, bounded like every event's customer text. Whole up to that bound, as a
+   * long first message ("…restarted it like five times, it's on our wifi, 200 GB free…") tells
+   * its steps tried at the end as often as at the start.
+   */
   private kept(said: string): string {
-    return keptText(this.deps.redact ? this.deps.redact(said) : said).slice(0, KEPT_QUESTION_CHARS);
+    return keptText(this.deps.redact ? this.deps.redact(said) : said);
   }
 }

@@ -3,7 +3,7 @@ import type { TreeState } from '../dialogs/engine.js';
 import type { Recognition } from '../nlu/recognizer.js';
 import type { AfterAnswer } from './afterAnswer.js';
 import type { Meaning } from './meaning.js';
-import { QUESTION, questionClauses, storyClauses, toldClauses } from './messageShape.js';
+import { asksToGoOn, beforeGoOn, QUESTION, questionClauses, storyClauses, toldClauses } from './messageShape.js';
 import type { Moves } from './moves.js';
 import { reset, withoutFeedback, type Outcome } from './outcome.js';
 import type { PartedAnswers, PartedAnswersDeps } from './partedAnswers.js';
@@ -16,6 +16,8 @@ import type { ConversationState } from './state.js';
 export interface OutsideWalkThroughDeps extends PartedAnswersDeps {
   /** Whether a message is only a yes ("ok" too) or a no, with a courtesy at most (src/nlu/choiceReader.ts). */
   readonly bareAnswer: (text: string) => 'yes' | 'no' | undefined;
+  /** Whether a message only acknowledges ("ok", "ok thx"), no yes to a question (src/nlu/choiceReader.ts). */
+  readonly acknowledges: (text: string) => boolean;
 }
 
 /** How many of the whole message's first candidates a topic named in one clause of a story must be among. */
@@ -76,7 +78,10 @@ export class OutsideWalkThrough {
     // read as an answer to a kept step, nor as the problem back after one that worked.
     const command = this.meaning.sureCommand(intent, recognition);
     if (suspended) {
-      if (intent?.action === 'resume' || (intent?.tree && intent.tree === suspended.tree)) return this.moves.resume(state);
+      // "ok cheers. whats next" after the side question's answer: on with the walk-through, no thanks to take.
+      const before = beforeGoOn(text);
+      const goOn = asksToGoOn(text) && (before === undefined || this.deps.acknowledges(before));
+      if (goOn || intent?.action === 'resume' || (intent?.tree && intent.tree === suspended.tree)) return this.moves.resume(state);
       const reading = command ? null : readAt(this.deps, suspended, text);
       if (reading && reading.score >= SURE_READING) return this.moves.advance({ ...state, tree: suspended }, this.deps.engine.choose(suspended, reading.index));
       // Words about the kept step's own subject ("the wifi's fine") answer that step, as if never left.
@@ -211,7 +216,10 @@ export class OutsideWalkThrough {
     // A whole matched only barely is as much a story as one left unsure.
     const barely = recognition.verdict === 'match' && recognition.confidence < BARE_MATCH && clauses !== undefined && clauses.length >= STORY_CLAUSES;
     if (!clauses || (recognition.verdict !== 'unsure' && recognition.verdict !== 'ambiguous' && !barely)) return undefined;
-    const leaning = new Set(recognition.candidates.slice(0, LEANING).map((candidate) => candidate.intent));
+    // Among topics only: out of scope and small talk ("none_near", "frustration") lean to no problem,
+    // and a long story about a daughter's old iPad leans to them as much as to its problem.
+    const topics = recognition.candidates.filter((candidate) => !this.deps.content.intentById.get(candidate.intent)?.action);
+    const leaning = new Set(topics.slice(0, LEANING).map((candidate) => candidate.intent));
     const named = clauses.flatMap((clause) => {
       const recognized = this.deps.recognize(clause);
       const intent = this.moves.matched(recognized);

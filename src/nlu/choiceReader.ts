@@ -176,6 +176,17 @@ export class ChoiceReader {
   }
 
   /**
+   * "Ok", "ok thx", "alright got it", "k will do": an acknowledgement with at most thanks after it,
+   * no "yes" (which answers a question) and no word of an answer ("fine" is a Wi-Fi found fine).
+   */
+  acknowledges(text: string): boolean {
+    const said = text.toLowerCase().replace(ELONGATED, '$1$1').replace(/['\u2019]/g, '').replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+    if (ACKNOWLEDGEMENTS.test(said)) return true;
+    const [first = '', ...rest] = said.split(' ');
+    return ACKNOWLEDGING_ONLY.has(first) && AFTER_ACKNOWLEDGING.test(rest.join(' '));
+  }
+
+  /**
    * Whether the message only says the step was done ("done that", "yep, restarted it", "ok did it"):
    * every word is a yes, a word of doing, a function word or the step's subject, and one says it was
    * done. Such a message tells nothing of how it went; "already done that" and "did it, no change"
@@ -359,6 +370,10 @@ const ECHOED_YES = new RegExp(`^(?:(?:${YES_WORDS.join('|')}) )?(?:it|that|this|
 /** Acknowledgements, which say yes to "shall we carry on?" and nothing about how a step went. */
 const ACKNOWLEDGING_WORDS: ReadonlySet<string> = new Set(['ok', 'okay', 'okey', 'k', 'kk', 'alright', 'cool', 'right', 'fine', 'gotcha', 'understood']);
 const ACKNOWLEDGEMENTS = /^(?:got it|i see|all right|sounds good|fair enough)$/;
+/** Acknowledging words that are no answer of any step's ("fine", "right" are: the Wi-Fi is fine, the right account). */
+const ACKNOWLEDGING_ONLY: ReadonlySet<string> = new Set(['ok', 'okay', 'okey', 'k', 'kk', 'alright', 'cool', 'gotcha', 'understood']);
+/** What may follow an acknowledgement and add nothing: "ok thx", "alright got it, will do". */
+const AFTER_ACKNOWLEDGING = /^(?:(?:thanks|thank you|thx|thanx|ty|tnx|cheers|got it|will do|sure|cool|great|then)(?:\s+|$))*$/;
 /** What may follow a bare yes and add nothing: "yes please", "yeah sure", "yep go on". */
 const AFTER_YES = /^(?:(?:yes|yeah|yep|yup|sure|ok|okay|then|cool|please|pls|plz|go on|go ahead|lets go|lets do it|why not)(?:\s+|$))*$/;
 /** What may follow a bare no and add nothing: "no thanks", "nope I'm good", "nah that's all". */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { A_PERSON_ASKED, ASKS_WHO_ANSWERS, ASKS_WHY_IT_HELPS, beforeContext, lastSentence, onlyGoOn, storyClauses, WHAT_ELSE, withoutTaunt, afterContrast, besideAnyway, conclusionOf, afterTakingBack, answerClauses, ASKS_HOW, beforeContrast, beforeGoOn, CONNECT_ME, CONTRAST, correctionOf, ECHOED, PLANNED, QUESTION, questionClauses, requestParts, simplify, STILL_FAILING, toldClauses, withoutBeforeYouAsk, withoutGreeting, withoutSignature, ASKS_IF_NEEDED, ASKS_WHAT_FIRST } from '../../src/bot/messageShape.js';
+import { A_PERSON_ASKED, asksToGoOn, ASKS_WHO_ANSWERS, ASKS_WHY_IT_HELPS, beforeContext, lastSentence, onlyGoOn, storyClauses, WHAT_ELSE, withoutTaunt, afterContrast, besideAnyway, conclusionOf, afterTakingBack, answerClauses, ASKS_HOW, beforeContrast, beforeGoOn, CONNECT_ME, CONTRAST, correctionOf, ECHOED, PLANNED, QUESTION, questionClauses, requestParts, simplify, STILL_FAILING, toldClauses, withoutBeforeYouAsk, withoutGreeting, withoutSignature, ASKS_IF_NEEDED, ASKS_WHAT_FIRST } from '../../src/bot/messageShape.js';
 
 describe('the shape of a typed message', () => {
   it('finds the answer before a request to go on, and nothing when the request stands alone', () => {
@@ -11,6 +11,13 @@ describe('the shape of a typed message', () => {
     expect(beforeGoOn('found one from friday. anything else before i start?')).toBe('found one from friday');
     expect(beforeGoOn('ok so whats next')).toBeUndefined();
     expect(beforeGoOn('k alright what now')).toBeUndefined();
+  });
+
+  it('hears a request to go on at the end of a message, not a question about what comes next', () => {
+    for (const said of ['whats next', 'ok thx. so whats next', 'next pls', 'k alright what now', 'ok cheers. what next?'])
+      expect(asksToGoOn(said), said).toBe(true);
+    for (const said of ['what comes next after the restart?', 'ok thanks', 'is the next step the update'])
+      expect(asksToGoOn(said), said).toBe(false);
   });
 
   it('tells a question from a statement by its mark or its opening words', () => {

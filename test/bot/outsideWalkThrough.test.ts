@@ -9,7 +9,7 @@ import { content, deps, moves, reader } from '../support/shippedContent.js';
 const afterAnswer = new AfterAnswer({ ...deps, linesAsked: reader.linesAsked.bind(reader) }, moves);
 const meaning = new Meaning({ ...deps, upset: () => false }, moves, afterAnswer);
 const parts = new PartedAnswers(deps, moves);
-const outside = new OutsideWalkThrough({ ...deps, bareAnswer: reader.bareAnswer.bind(reader) }, moves, meaning, parts, afterAnswer, () => {
+const outside = new OutsideWalkThrough({ ...deps, bareAnswer: reader.bareAnswer.bind(reader), acknowledges: reader.acknowledges.bind(reader) }, moves, meaning, parts, afterAnswer, () => {
   throw new Error('no walk-through is kept in these tests');
 });
 const respond = (text: string) => outside.respond(initialState(), text, deps.recognize(text));

@@ -51,7 +51,7 @@ beforeEach(() => {
   const turns = new OrderedTurns(store, transcript, logger);
   const engine = new DialogEngine(content.trees, (id) => content.intentById.get(id)?.answer);
   const choiceReader = new ChoiceReader(content);
-  const conversation = new Conversation({ content, engine, recognize, readChoice: (choices, text) => choiceReader.read(choices, text), reportsDoing: (choices, text) => choiceReader.reportsDoing(choices, text), asksAbout: (step, text) => choiceReader.asksAbout(step, text), linesAsked: (answer, text) => choiceReader.linesAsked(answer, text), tellsAbout: (step, text) => choiceReader.tellsAbout(step, text), upset: () => false, bareAnswer: (text) => choiceReader.bareAnswer(text) });
+  const conversation = new Conversation({ content, engine, recognize, readChoice: (choices, text) => choiceReader.read(choices, text), reportsDoing: (choices, text) => choiceReader.reportsDoing(choices, text), asksAbout: (step, text) => choiceReader.asksAbout(step, text), linesAsked: (answer, text) => choiceReader.linesAsked(answer, text), tellsAbout: (step, text) => choiceReader.tellsAbout(step, text), upset: () => false, bareAnswer: (text) => choiceReader.bareAnswer(text), acknowledges: (text) => choiceReader.acknowledges(text) });
   const handoff = new HandoffTurns({ content, conversation, turns, transcript, queueTimeoutMs: 60_000, now });
   queue = new HandoffQueue({ cases: storage.cases, transcripts: storage.transcripts, conversations: handoff, now });
   bot = new SupportBot({ content, recognize, conversation, turns, transcript, handoff, queue, people: async () => people, logger, maxMessageChars: 100, maxUploadBytes: 5 * 1_048_576, now });

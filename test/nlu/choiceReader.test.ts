@@ -139,6 +139,13 @@ describe('reading a typed answer in the context of the open question', () => {
       expect(reader.bareAnswer(said), said).toBeUndefined();
   });
 
+  it('tells an acknowledgement with at most thanks after it from a yes and from words of an answer', () => {
+    for (const said of ['ok', 'ok thanks', 'ok thx', 'Okay, cheers!', 'k will do', 'alright got it', 'cool thank you', 'got it'])
+      expect(reader.acknowledges(said), said).toBe(true);
+    for (const said of ['yes', 'yeah thanks', 'fine', 'right', 'ok the wifi is fine', 'ok it worked', 'ok no luck', 'thanks'])
+      expect(reader.acknowledges(said), said).toBe(false);
+  });
+
   it('reads the question\'s verb echoed as a yes ("it did"), and with its "not" as a no', () => {
     expect(labelFor('cannot_restore', 'restart', 'it did!')).toBe('Yes, it worked');
     expect(labelFor('cannot_restore', 'restart', "it didn't")).toBe('No, still failing');
