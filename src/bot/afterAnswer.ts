@@ -25,7 +25,7 @@ const PUSHES_BACK = /^\s*(?:but|except|only)\b/i;
 /** "Where do I find that", "where is it": asking where a setting is. */
 const ASKS_WHERE = /\bwhere\b/i;
 /** "And if it was off?", "what about on ios 7?": the last answer's case turned another way, in a few words. */
-const FOLLOWS_ON = /^\s*(?:(?:and|but|so|ok|okay)[\s,]+)?(?:what |how )?(?:if|about)\b/i;
+const FOLLOWS_ON = /^\s*(?:(?:and|but|so|ok|okay)[\s,]+){0,2}(?:what |how )?(?:if|about)\b/i;
 const FOLLOW_ON_WORDS = 8;
 /** A line that gives a path through the Settings app ("Settings > iCloud > Backup"). */
 const MENU_PATH = /\bSettings\b\s*>/;

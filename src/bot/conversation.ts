@@ -190,7 +190,7 @@ export class Conversation {
     const askedFirst = asking ? undefined : beforeContext(text);
     const headClauses = askedFirst === undefined ? undefined : answerClauses(askedFirst);
     const sureOfWhole = recognition.verdict === 'match' ? intent : undefined;
-    const answeredAndAsked = asking ? ((clauses && this.parts.answerThenAsk(state, tree, clauses, sureOfWhole)) ?? this.parts.askThenAnswer(state, tree, text) ?? this.parts.answersThenQuestion(state, tree, text)) : headClauses && this.parts.answerThenAsk(state, tree, headClauses);
+    const answeredAndAsked = asking ? ((clauses && this.parts.answerThenAsk(state, tree, clauses, sureOfWhole)) ?? this.parts.askThenAnswer(state, tree, text) ?? this.parts.answersThenQuestion(state, tree, text, intent)) : headClauses && this.parts.answerThenAsk(state, tree, headClauses);
     if (answeredAndAsked) return answeredAndAsked;
     if (!asking && this.parts.onlyDone(tree, reading, clauses ?? [text])) return this.askHowItWent(state, tree);
     const told = clauses && !asking && !CONTRAST.test(text) ? this.parts.outcomeAfterDoing(state, tree, clauses) : undefined;

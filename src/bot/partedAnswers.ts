@@ -4,7 +4,7 @@ import type { InsightEvent } from '../insights/events.js';
 import type { ChoiceReading } from '../nlu/choiceReader.js';
 import type { Recognition } from '../nlu/recognizer.js';
 import { FAST_LINE_IN_WORDS, tellsFastConnection } from './connectionSpeed.js';
-import { afterContrast, ALREADY, answerClauses, clausesAsked, CONCEDED, EVERY_ALREADY, lastSentence, NEWEST_ONLY, QUESTION, questionClauses, REPEATED, toldClauses, UNTRIED } from './messageShape.js';
+import { afterContrast, ALREADY, answerClauses, clausesAsked, CONCEDED, EVERY_ALREADY, lastSentence, NEWEST_ONLY, QUESTION, questionClauses, REPEATED, storyClauses, toldClauses, UNTRIED } from './messageShape.js';
 import { SMALL_TALK, type Moves } from './moves.js';
 import { answeredFirst, askedAndAnswered, reset, stepName, type Outcome } from './outcome.js';
 import { agreesOnly, LOOSE_READING, readAt, READING_MARGIN, readsLoosely, SURE_READING } from './readings.js';
@@ -346,12 +346,14 @@ export class PartedAnswers {
    * "wifi is good and it is charge. i try again and now in settings i see 'Stop Restoring', what is
    * mean?": answers told in the sentences before, then a question in a sentence of its own, which is
    * read whole, so what it asks about ("what is mean?") stays with it, however many clauses there are.
+   * When the question alone names no topic, the one the whole message leans to is what it asks ("found
+   * it. …how do we know its actually doing something" is unsure alone).
    */
-  answersThenQuestion(state: ConversationState, tree: TreeState, text: string): Outcome | undefined {
+  answersThenQuestion(state: ConversationState, tree: TreeState, text: string, leaning?: Intent): Outcome | undefined {
     const question = lastSentence(text);
     const told = text.slice(0, text.lastIndexOf(question)).trim();
     if (told === '' || !QUESTION.test(question) || QUESTION.test(told)) return undefined;
-    return this.answerThenAsk(state, tree, [...(answerClauses(told) ?? [told]), question]);
+    return this.answerThenAsk(state, tree, [...(answerClauses(told) ?? [told]), question], undefined, leaning);
   }
 
   /** "Does it bring my apps back too? anyway the older ones fail the same": the question first, its "?" ending it, then the answers. */
@@ -368,15 +370,15 @@ export class PartedAnswers {
    * the recogniser is sure of one: "the only other backups are from my old ipad, can i even use one of
    * those on the iphone?" asks about another device's backup, which its last clause alone leaves out.
    */
-  answerThenAsk(state: ConversationState, tree: TreeState, clauses: readonly string[], whole?: Intent): Outcome | undefined {
+  answerThenAsk(state: ConversationState, tree: TreeState, clauses: readonly string[], whole?: Intent, leaning?: Intent): Outcome | undefined {
     // "wifi good. also earlier it asked me for 2 apple id passwords, is that related?": a question pointing back asks about the clause before it.
     const pointsBack = clauses.length > 2 && POINTS_BACK.test(clauses.at(-1) ?? '');
     const question = pointsBack ? clauses.slice(-2).join(', ') : clauses.at(-1);
     const answers = clauses.slice(0, pointsBack ? -2 : -1);
     if (!question || !QUESTION.test(question) || answers.some((part) => QUESTION.test(part))) return undefined;
-    const recognition = this.deps.recognize(question);
+    const recognition = this.deps.recognize(this.askedPart(question));
     const wholeTopic = whole && !whole.action && !whole.tree ? whole : undefined;
-    const topic = wholeTopic ?? this.moves.matched(recognition) ?? this.moves.clearLeader(recognition.candidates);
+    const topic = wholeTopic ?? this.moves.matched(recognition) ?? this.moves.clearLeader(recognition.candidates) ?? (leaning?.tree ? undefined : leaning);
     if (!topic || topic.action || topic.tree === tree.tree || this.moves.topicsOf(tree.tree).includes(topic.id)) return undefined;
     const [only] = answers;
     const reading = answers.length === 1 && only !== undefined ? readAt(this.deps, tree, only) : null;
@@ -393,6 +395,19 @@ export class PartedAnswers {
     const answered = (reading ? sure && this.moves.advance(state, this.deps.engine.choose(tree, sure.index)) : (this.severalAnswers(state, tree, answers) ?? together())) ?? ahead();
     if (!answered) return undefined;
     return answeredFirst(answered, [{ text: topic.answer }], askedAndAnswered(topic.id));
+  }
+
+  /**
+   * "How can we tell its really going, my mum keeps asking every 5 minutes lol": what a question asks,
+   * without the clauses after it that ask nothing and name no topic, its story, which left the whole
+   * out of scope.
+   */
+  private askedPart(question: string): string {
+    const parts = storyClauses(question);
+    const asked = parts.findLastIndex((part) => QUESTION.test(part));
+    if (asked < 0 || asked === parts.length - 1) return question;
+    const story = parts.slice(asked + 1).every((part) => this.moves.matched(this.deps.recognize(part)) === undefined);
+    return story ? parts.slice(0, asked + 1).join(', ') : question;
   }
 
   /**
