@@ -275,7 +275,8 @@ export class PartedAnswers {
     }
     // A word alone that names no step ("great", sarcastic in "'cannot restore backup'. great. super helpful") rates nothing of it.
     if (!/\s/.test(part) && !namesSubject()) return false;
-    if (!reading || reading.plain || reading.offStep.length > 0) return false;
+    // How many were tried ("the other two") says nothing of another step.
+    if (!reading || reading.plain || reading.offStep.some((word) => !COUNTS.has(word))) return false;
     if (TRIED.test(part) && reading.score >= LOOSE_READING) return true;
     return reading.score >= SURE_READING && reading.margin >= READING_MARGIN && choices[reading.index]?.means === 'no';
   }
@@ -531,3 +532,5 @@ const NAMES_NOTHING = /^(?:i\s+)?(?:have\s+)?(?:tried|did|done|do|checked)(?:\s+
 const DID_EVERYTHING = /^(?:i\s*(?:'?ve|have)?\s+)?(?:already\s+)?(?:tried|done|did)\s+(?:everything|every ?thing|it all|all of (?:it|that|them|this)|all that|all the (?:steps|things|stuff))\b/i;
 /** Words saying a step was tried, whatever came of it. */
 const TRIED = /\b(?:tried|done|did|checked)\b/i;
+/** Stems of how many: "tried the other two", "both". */
+const COUNTS: ReadonlySet<string> = new Set(['two', 'three', 'both', 'four', 'five']);

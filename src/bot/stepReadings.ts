@@ -1,7 +1,7 @@
 import type { Intent } from '../content/types.js';
 import type { TreeState } from '../dialogs/engine.js';
 import type { ChoiceReading } from '../nlu/choiceReader.js';
-import { afterContrast, afterTakingBack, answerClauses, beforeContrast, clausesAsked, CONCEDED, correctionOf, PLANNED, QUESTION, STILL_FAILING, storyClauses, toldParts, UNTRIED } from './messageShape.js';
+import { afterContrast, afterTakingBack, answerClauses, beforeContrast, clausesAsked, CONCEDED, correctionOf, PLANNED, QUESTION, STILL_FAILING, storyClauses, toldClauses, toldParts, UNTRIED } from './messageShape.js';
 import type { Moves } from './moves.js';
 import { answeredFirst, type Outcome } from './outcome.js';
 import type { PartedAnswers, PartedAnswersDeps } from './partedAnswers.js';
@@ -140,9 +140,12 @@ export class StepReadings {
     const { engine, content } = this.deps;
     const meant = afterTakingBack(text) ?? correctionOf(text);
     if (!meant || !UNTRIED.test(meant)) return undefined;
-    // The words taken back say "never tried": a subject the recogniser leans to, surely or not, names the step.
+    // The words taken back say "never tried": a subject the recogniser leans to, surely or not, names the
+    // step, or the clause that says what was not tried, read as tried ("only tried one of the other
+    // two. the oldest one is from march" is the other-backups step's "tried the other two").
     const leaning = this.moves.leanedTo(this.deps.recognize(meant));
-    const names = (at: TreeState) => leaning.some((intent) => engine.aboutAt(at).includes(intent)) || this.parts.triedAt(at, meant);
+    const untried = ((toldClauses(meant) ?? []).find((part) => UNTRIED.test(part)) ?? meant).replace(UNTRIED, 'tried');
+    const names = (at: TreeState) => leaning.some((intent) => engine.aboutAt(at).includes(intent)) || this.parts.triedAt(at, untried);
     let at: TreeState | undefined = tree;
     while (at && !names(at)) {
       const back = engine.back(at);

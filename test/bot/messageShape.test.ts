@@ -187,6 +187,7 @@ describe('the shape of a typed message', () => {
   it('finds what a message that takes an answer back meant, and nothing when it takes nothing back or says nothing more', () => {
     expect(correctionOf("wait, actually no, I'm home")).toBe("no, I'm home");
     expect(correctionOf('sorry I meant yes, another backup worked')).toBe('yes, another backup worked');
+    expect(correctionOf('oh no i lied, i only tried one of the other two')).toBe('oh no i only tried one of the other two');
     expect(correctionOf('the wifi is fine')).toBeUndefined();
     expect(correctionOf('oops sorry')).toBeUndefined();
   });
