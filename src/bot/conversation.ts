@@ -327,7 +327,8 @@ export class Conversation {
   /**
    * A person was asked for and nobody can take the chat (no console, hub or agent there): the
    * walk-through the customer was in, open or kept beside a side question, is where they stay,
-   * its question asked again, rather than lost to a handoff that cannot happen. Outside one, a
+   * its question asked again, rather than lost to a handoff that cannot happen (at the step that
+   * offered the person, accepted or asked for, the step's "no" follows instead). Outside one, a
    * problem told beside the request ("it says cannot restore backup. i want an actual human") is
    * taken up meanwhile.
    */
@@ -339,6 +340,10 @@ export class Conversation {
     const told = tree ? undefined : this.deps.content.intentById.get(topic ?? '');
     if (told) return this.moves.startTopic(reset(after), told);
     const state: ConversationState = { ...after, ...(tree ? { tree } : {}), ...(suspended ? { suspended } : {}) };
+    // Asked for at the step that offers a person, the offer is not made again: that step's "no" (where
+    // else to get help) is what is left.
+    const declined = tree && this.deps.engine.offersPerson(tree) ? this.moves.answerNo(state, tree) : undefined;
+    if (declined) return declined;
     return { state, replies: tree ? [this.moves.question(tree)] : [] };
   }
 

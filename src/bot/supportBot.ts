@@ -164,8 +164,9 @@ export class SupportBot {
       const people = await this.deps.people(turn);
       const { phrases } = this.deps.content;
       if (people === 'nobody') {
-        // A walk-through's own last step that offered a person has ended; a person asked for mid-way keeps the customer's place.
-        const kept = outcome.handoff === 'customer_asked' ? this.deps.conversation.keepPlace(state, outcome) : { state: outcome.state, replies: [] };
+        // A person asked for mid-way keeps the customer's place; at the step that offered one, accepted or
+        // asked for, that step's "no" (where else to get help) is what is left.
+        const kept = outcome.handoff === 'repeated_fallback' ? { state: outcome.state, replies: [] } : this.deps.conversation.keepPlace(state, outcome);
         // Handed over for not being understood twice, not at their asking: the customer hears what the
         // bot covers, never that a person they did not ask for cannot come.
         const told = outcome.handoff === 'repeated_fallback' ? [{ text: phrases.outOfScope }, this.conversation.menu()] : [{ text: kept.replies.length > 0 ? phrases.noPersonMeanwhile : phrases.noPersonAvailable }, ...kept.replies];

@@ -191,10 +191,18 @@ describe('the router and a person', () => {
     expect(asked.handoff).toBeUndefined();
   });
 
-  it('answers a question asked beside accepting an offer of a person nobody can take, instead of dropping it', async () => {
+  it('never offers again a person nobody can take, asked for at the step that offered one: that step\'s "no" follows', async () => {
+    people = 'nobody';
+    await bot.handle(says('my restore is stuck'));
+    const asked = await bot.handle(says('get me a human'));
+    expect(asked.replies.map((reply) => reply.text)).toEqual(['Nobody can take this chat; meanwhile, here we are.', 'Alright.']);
+    expect(asked.handoff).toBeUndefined();
+  });
+
+  it('answers a question asked beside accepting an offer of a person nobody can take, instead of dropping it, and goes on as if the offer were declined', async () => {
     people = 'nobody';
     const accepted = await acceptOfferAsking();
-    expect(accepted.replies.map((reply) => reply.text)).toEqual(['Press the Home and Lock buttons at the same time.', 'Nobody can take this chat.']);
+    expect(accepted.replies.map((reply) => reply.text)).toEqual(['Press the Home and Lock buttons at the same time.', 'Nobody can take this chat; meanwhile, here we are.', 'Alright.']);
     expect(accepted.handoff).toBeUndefined();
   });
 
