@@ -278,7 +278,8 @@ export class PartedAnswers {
     // How many were tried ("the other two") says nothing of another step.
     if (!reading || reading.plain || reading.offStep.some((word) => !COUNTS.has(word))) return false;
     if (TRIED.test(part) && reading.score >= LOOSE_READING) return true;
-    return reading.score >= SURE_READING && reading.margin >= READING_MARGIN && choices[reading.index]?.means === 'no';
+    // "Apps are grey and wont open": a "no" read from its "not" alone names no step ("it still won't finish").
+    return reading.score >= SURE_READING && reading.margin >= READING_MARGIN && !reading.onlyNegation && choices[reading.index]?.means === 'no';
   }
 
   /**

@@ -37,6 +37,8 @@ export interface ChoiceReading {
   readonly nearestExample: string;
   /** The message's known words (stems) that no answer of this step uses. */
   readonly offStep: readonly string[];
+  /** The message's only words that the step's answers use are negations: "wont open" shares nothing with "it still won't finish" but its "will not". */
+  readonly onlyNegation: boolean;
   /** The message opens with a plain yes or no ("nah, the wifi's fast") that the chosen answer means, and the runner-up does not. */
   readonly opensAlike: boolean;
   /** Read only as a plain yes or no (the shared examples, "y", "it did"): it says nothing of the step's subject. */
@@ -102,6 +104,7 @@ export class ChoiceReader {
     if (this.unsureBeside(said, choices[first.index])) return null;
     const stepWords = this.wordsOf(choices);
     const offStep = [...said.keys()].filter((feature) => !stepWords.has(feature));
+    const onlyNegation = [...said.keys()].filter((feature) => stepWords.has(feature)).every((feature) => NEGATIONS.has(feature) || MODALS.has(feature));
     const opening = this.openingOf(text);
     // "Yeah it's full" at the storage step, "yes connected to wifi obviously" at the Wi-Fi step: the
     // words beside the yes name a particular answer (the device is full, the Wi-Fi is fine), which
@@ -112,7 +115,7 @@ export class ChoiceReader {
     const agrees = restMeans === undefined || (opening?.means === 'yes' && restMeans === 'no');
     if (rest && !rest.plain && agrees && rest.score >= PARTICULAR_SHARE * first.score) return rest;
     const opensAlike = opening !== undefined && choices[first.index]?.means === opening.means && (second === undefined || choices[second.index]?.means !== opening.means);
-    return { index: first.index, score: first.score, margin: first.score - (second?.score ?? 0), nearestExample: first.example, offStep, opensAlike, plain: first.plain };
+    return { index: first.index, score: first.score, margin: first.score - (second?.score ?? 0), nearestExample: first.example, offStep, onlyNegation, opensAlike, plain: first.plain };
   }
 
   /**
@@ -358,7 +361,7 @@ export class ChoiceReader {
 }
 
 /** A plain yes or no no example can be compared with ("it did", "y"), read as the choice that means it. */
-const outright = (index: number, said: string): ChoiceReading => ({ index, score: 1, margin: 1, nearestExample: said, offStep: [], opensAlike: false, plain: true });
+const outright = (index: number, said: string): ChoiceReading => ({ index, score: 1, margin: 1, nearestExample: said, offStep: [], onlyNegation: false, opensAlike: false, plain: true });
 
 const YES_WORDS = ['yes', 'yeah', 'yep', 'yup', 'ya', 'yea'];
 /** A first word, then punctuation or the next word. */
@@ -391,6 +394,8 @@ const FIX_SUBJECTS: ReadonlySet<string> = new Set(['that', 'this', 'it', 'which'
 const BESIDE_DOING: ReadonlySet<string> = new Set(['ok', 'okay', 'sure', 'alright', 'right', 'all', 'twice', 'times', 'few', 'couple', 'several', 'multiple', 'up', 'some']);
 
 /** Stems that deny the words after them: "isn't working" is not "working", "none of them work" not "work". */
+/** Modal verbs, whose "won't", "can't" carry a negation and nothing of a step. */
+const MODALS: ReadonlySet<string> = new Set(['will', 'would', 'can', 'could', 'should', 'shall', 'must']);
 const NEGATIONS = new Set(['not', 'never', 'without', 'none', 'noth', 'neither', 'nor']);
 
 /** "It cannot restore": one word, which the analyzer keeps whole, so without its "not" it read as "it is restoring now". */

@@ -52,7 +52,7 @@ function conversationWith(
   };
   const readChoice = (_choices: unknown, text: string): ChoiceReading | null => {
     const reading = readings[text];
-    return reading ? { offStep: [], opensAlike: false, plain: false, ...reading, margin: reading.score, nearestExample: text } : null;
+    return reading ? { offStep: [], onlyNegation: false, opensAlike: false, plain: false, ...reading, margin: reading.score, nearestExample: text } : null;
   };
   const reportsDoing = (_choices: unknown, text: string): boolean => doing.includes(text);
   /** A question in the open step's own words: every word of it is in the step's text. */

@@ -12,7 +12,7 @@ const content = loadContent(path.join(import.meta.dirname, '..', 'fixtures', 'mi
 const feedbackWith = (readings: Record<string, { index: number; score: number; margin?: number }>) =>
   new Feedback(content, (_choices: readonly DialogChoice[], text: string): ChoiceReading | null => {
     const reading = readings[text];
-    return reading ? { nearestExample: '', offStep: [], opensAlike: false, plain: false, margin: reading.score, ...reading } : null;
+    return reading ? { nearestExample: '', offStep: [], onlyNegation: false, opensAlike: false, plain: false, margin: reading.score, ...reading } : null;
   });
 
 describe('feedback on an answer', () => {

@@ -139,6 +139,12 @@ describe('reading a typed answer in the context of the open question', () => {
       expect(reader.bareAnswer(said), said).toBeUndefined();
   });
 
+  it('says when the only words a message shares with the step are a negation and its modal ("wont open"), not when the step\'s own words follow it', () => {
+    expect(reader.read(choicesAt('connection_alerts', 'intro'), 'wont open')?.onlyNegation).toBe(true);
+    expect(reader.read(choicesAt('connection_alerts', 'intro'), "it still won't finish")?.onlyNegation).toBe(false);
+    expect(reader.read(choicesAt('cannot_restore', 'intro'), 'all of them fail')?.onlyNegation).toBe(false);
+  });
+
   it('tells an acknowledgement with at most thanks after it from a yes and from words of an answer', () => {
     for (const said of ['ok', 'ok thanks', 'ok thx', 'Okay, cheers!', 'k will do', 'alright got it', 'cool thank you', 'got it'])
       expect(reader.acknowledges(said), said).toBe(true);
