@@ -205,7 +205,9 @@ export class ChoiceReader {
       // "I'm so done with this phone" has had enough of it.
       const byTheFix = FIX_SUBJECTS.has(tokens[index - 1] ?? '');
       const fedUp = token === 'done' && tokens[index + 1] === 'with';
-      if ((DOING.has(token) && !byTheFix && !fedUp) || (subject.has(stemmed) && token.endsWith('ed'))) done = true;
+      // "Yep both", "yes to both": the step's things to do, counted, are said done.
+      const counted = token === 'both' || (token === 'all' && COUNTED_AFTER_ALL.has(tokens[index + 1] ?? ''));
+      if ((DOING.has(token) && !byTheFix && !fedUp) || counted || (subject.has(stemmed) && token.endsWith('ed'))) done = true;
       else if (!(BESIDE_DOING.has(token) || this.openers.get(token) === 'yes' || subject.has(stemmed) || (FUNCTION_STEMS.has(stemmed) && !NEGATIONS.has(stemmed)))) return false;
     }
     return done;
@@ -347,7 +349,7 @@ export class ChoiceReader {
    * recogniser corrects towards topic words, which turns an answer's "fine" into "find".
    */
   private analyze(typed: string): { tokens: readonly string[]; stems: readonly string[] } {
-    const text = typed.replace(RAISED_NEGATION, '$1$2 not').replace(CANNOT, 'can not').replace(ROUGHLY, '$1').replace(AMOUNT, '$1 $2').replace(ELONGATED, '$1$1').replace(NO_MORE, 'nomore').replace(NEVER_MIND, ' ');
+    const text = withoutDescribingYes(typed).replace(RAISED_NEGATION, '$1$2 not').replace(CANNOT, 'can not').replace(ROUGHLY, '$1').replace(AMOUNT, '$1 $2').replace(ELONGATED, '$1$1').replace(NO_MORE, 'nomore').replace(NEVER_MIND, ' ');
     const raw = this.analyzer.analyze(text, false);
     const corrected = this.analyzer.analyze(text, true);
     if (raw.stems.length !== corrected.stems.length) return raw;
@@ -356,7 +358,7 @@ export class ChoiceReader {
   }
 
   private features(text: string, correct: boolean): string[] {
-    return answerFeatures(this.analyzer.analyze(text.replace(NO_MORE, 'nomore'), correct).stems);
+    return answerFeatures(this.analyzer.analyze(withoutDescribingYes(text).replace(NO_MORE, 'nomore'), correct).stems);
   }
 }
 
@@ -389,6 +391,7 @@ const BARE_EMOJI = /^\p{Extended_Pictographic}[\u{FE0F}\u{1F3FB}-\u{1F3FF}]*$/u;
  * subject words, but freeing space ("cleared some space", "freed up room") is said in words of its own.
  */
 const DOING: ReadonlySet<string> = new Set(['done', 'did', 'tried', 'finished', 'completed', 'cleared', 'freed', 'deleted', 'removed', 'offloaded', 'turned', 'switched', 'powered']);
+const COUNTED_AFTER_ALL: ReadonlySet<string> = new Set(['of', 'that', 'those', 'these', 'three']);
 const FIX_SUBJECTS: ReadonlySet<string> = new Set(['that', 'this', 'it', 'which']);
 /** Words beside a doing word that say nothing of how it went, besides a one-word yes: "ok all done", "restarted twice" ("did it again" is the error again). */
 const BESIDE_DOING: ReadonlySet<string> = new Set(['ok', 'okay', 'sure', 'alright', 'right', 'all', 'twice', 'times', 'few', 'couple', 'several', 'multiple', 'up', 'some']);
@@ -420,6 +423,18 @@ const HEDGES = ['basically', 'literally', 'really', 'exactly', 'pretty', 'totall
 /** A token that neither counts for nor against a reading when no example knows it; figures ("128gb", "17.5") never tell answers apart. */
 const uninformative = (token: string, stemmed: string): boolean => STOPWORDS.has(token) || FUNCTION_STEMS.has(stemmed) || /\d/.test(token);
 /** "nooo", "yesss": a letter typed three times or more is read as typed twice ("noo" and "yess" are known answers). */
+/**
+ * "Right" and "correct" are a yes ("that's right", "correct, it worked") only on their own: before a
+ * noun ("its the right id and right backup") they describe it, and read as the shared "that's right"
+ * they closed the walk-through as fixed. Followed by a word that is neither a function word nor one
+ * that may follow a yes ("right thanks", "right away"), they are dropped.
+ */
+function withoutDescribingYes(text: string): string {
+  return text.replace(DESCRIBING_YES, (whole, _word: string, next: string) => (STOPWORDS.has(next.toLowerCase()) || AFTER_A_YES.has(next.toLowerCase()) ? whole : next));
+}
+const DESCRIBING_YES = /\b(right|correct)\s+([a-z]+)/gi;
+const AFTER_A_YES: ReadonlySet<string> = new Set(['thanks', 'thank', 'thx', 'ty', 'ta', 'cheers', 'ok', 'okay', 'cool', 'yes', 'yeah', 'yep', 'yup', 'sure', 'lol', 'great', 'perfect', 'good', 'away', 'after', 'before', 'next', 'back', 'sorry', 'mate', 'please', 'pls']);
+
 const ELONGATED = /(\p{L})\1{2,}/gu;
 /** "2gb free": the figure apart from its unit, which the answers know ("only a few gigabytes left"). */
 const AMOUNT = /(\d)(gb|mb|tb|gigs?)\b/gi;

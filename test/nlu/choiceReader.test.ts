@@ -128,6 +128,19 @@ describe('reading a typed answer in the context of the open question', () => {
       expect(reader.reportsDoing(storage, done), done).toBe(true);
     for (const said of ['cleared space and it works now', 'freed up space, still the same error'])
       expect(reader.reportsDoing(storage, said), said).toBe(false);
+    const wifi = choicesAt('cannot_restore', 'wifi');
+    for (const done of ['yep both', 'yes to both', 'did both', 'yes all of that'])
+      expect(reader.reportsDoing(wifi, done), done).toBe(true);
+    for (const said of ['both fine', 'yes both work now', 'all good'])
+      expect(reader.reportsDoing(wifi, said), said).toBe(false);
+  });
+
+  it('hears "right" and "correct" before a noun as describing it, not as a yes', () => {
+    const intro = choicesAt('cannot_restore', 'intro');
+    for (const said of ['right backup', 'its the right id and right backup', 'correct apple id'])
+      expect(reader.read(intro, said)?.plain ?? false, said).toBe(false);
+    for (const yes of ["that's right", 'right, that worked', 'right thanks', 'correct'])
+      expect(labelFor('cannot_restore', 'intro', yes), yes).toBe('Yes, that worked');
   });
 
   it('tells a bare yes, acknowledgement or no, courtesies beside it, from one that says how something went', () => {
