@@ -9,6 +9,8 @@ import type { ConversationState } from './state.js';
 /** Commands that leave or restate the walk-through, and how sure the recogniser must be of one to beat a loose reading. */
 const COMMANDS: ReadonlySet<string> = new Set(['cancel', 'restart', 'resume', 'handoff', 'goodbye', 'back', 'explain', 'progress']);
 const SURE_COMMAND = 0.9;
+/** "Nothing works", "still not working", "none of it helped": told that the fixes failed. */
+const NOTHING_WORKS = /\b(?:nothing|none of (?:it|them|this|that|these|those)|still not|not|never)\b(?:\s+\w+){0,2}?\s+(?:works?|working|worked|helps?|helped|helping|fixe[sd]|fixing)\b/i;
 /** Commands whose words also ask about the restore: "do I have to start over?" is no "start over". */
 const UNLESS_ASKED_IF_NEEDED: ReadonlySet<string> = new Set(['restart', 'cancel']);
 /** How surely the one question of a message must name its topic to outweigh a whole matched less surely. */
@@ -82,8 +84,9 @@ export class Meaning {
     if (leader?.action !== undefined && COMMANDS.has(leader.action) && REFUSES_COMMAND.test(text)) return undefined;
     // "Can I stop it and do it later?" leans to goodbye on "later" alone, surely or not; asked, it is no
     // goodbye unless it says one. "What's a good film to watch tonight?" is then what the runner-up
-    // says: out of scope.
-    if (leader?.action === 'goodbye' && QUESTION.test(text) && !this.afterAnswer.saysGoodbye(text)) {
+    // says: out of scope. Nor is "tried everything nothing works", which shares only "everything"
+    // with "that is everything": a customer telling that nothing works is not leaving.
+    if (leader?.action === 'goodbye' && (QUESTION.test(text) || NOTHING_WORKS.test(text)) && !this.afterAnswer.saysGoodbye(text)) {
       const outside = intent?.action === 'goodbye' ? this.sureRunnerUp(recognition) : undefined;
       const topic = outside?.action === 'none' ? outside : this.askedAfterGoodbye(recognition, text);
       if (topic || intent?.action === 'goodbye') return topic;

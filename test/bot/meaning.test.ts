@@ -85,6 +85,12 @@ describe('what a message means whole', () => {
     expect(meant('and can i stop it and do this later')).toBe('restore_in_progress');
   });
 
+  it('takes no message telling that nothing works for a goodbye, unless it says one', () => {
+    expect(deps.recognize('tried everything nothing works').intent).toBe('goodbye');
+    expect(meant('tried everything nothing works')).toBeUndefined();
+    expect(meant('nothing works, bye')).toBe('goodbye');
+  });
+
   it('hears a goodbye inside a walk-through only when it says one or is sure', () => {
     const text = 'fibre 500mb and nothing else is using it';
     expect(meaning.meantInWalkThrough(deps.recognize(text), text)).toBeUndefined();
