@@ -268,8 +268,9 @@ export class PartedAnswers {
     // The subject named surely, if not first: a bare "restart" in a list leans to starting over first.
     const about = this.deps.engine.aboutAt(tree);
     const namesSubject = () => this.deps.recognize(part).candidates.slice(0, 2).some(({ intent, confidence }) => about.includes(intent) && confidence >= this.deps.content.recognizer.threshold);
-    // "Half my apps are grey and still loading" names the subject as the trouble going on, not as done.
-    if (this.deps.engine.yesCloses(tree) && !ONGOING.test(part) && namesSubject()) {
+    // "Half my apps are grey and still loading" names the subject as the trouble going on, not as done;
+    // "my wife and i share an apple id" names how things are, and nothing done about them.
+    if (this.deps.engine.yesCloses(tree) && !ONGOING.test(part) && !HOW_THINGS_ARE.test(part) && namesSubject()) {
       const particular = reading && reading.score >= SURE_READING && choices[reading.index]?.means === undefined;
       return !particular;
     }
@@ -503,6 +504,11 @@ export class PartedAnswers {
 const SURE_PROBLEM = 0.9;
 /** Trouble still going on: "still loading", "keeps dropping". */
 const ONGOING = /\b(?:still|keeps?)\b/i;
+/**
+ * "My wife and i share an apple id", "we use two accounts": the customer, then a verb in the present
+ * that is no auxiliary ("i have tried", "we already did"), tells how things are.
+ */
+const HOW_THINGS_ARE = /^(?:(?:my|our) [a-z]+ and )?(?:i|we)\s+(?:both\s+|all\s+)?(?!(?:have|had|did|do|already|just|also|went|got|made|put|took|set|ran|gave|was|were)\b)[a-z]+(?<!ed)\b/i;
 /** A fix told as done: "i restarted it", "updated it last night", "deleted a load of videos". */
 const FIX_DONE = /\b(?:restarted|rebooted|updated|upgraded|deleted|cleared|freed|switched|turned)\b/i;
 /** "Is that related?", "could that be it?": a short question about what was just told. */
