@@ -279,6 +279,10 @@ export class Conversation {
     // "What do you mean, stable?": a question with the step's own words is about the step, not out of
     // scope; so is "how do I take a screenshot?" asked about the walk-through's own topic.
     const ownTopic = asking && intent !== undefined && this.moves.topicsOf(tree.tree).includes(intent.id);
+    // Past the step that explained it ("how do you even screenshot" at the offer of a person), the
+    // walk-through's own topic is answered, as the open step does not say it.
+    const explainedEarlier = ownTopic && !inStepWords && intent.answer && tree.node !== content.trees.get(tree.tree)?.start;
+    if (explainedEarlier) return { state: { ...state, misses: 0 }, replies: [{ text: intent.answer }, this.moves.question(tree)], events: askedAndAnswered(intent.id) };
     if (inStepWords || ownTopic) return this.moves.explainStep(state, tree, content.phrases.inThisStep);
     if (asking && reading && reading.score >= LOOSE_READING) return this.moves.reprompt(state, text);
     // A question the out-of-scope class only half-claims may be outside the bot ("who painted the
