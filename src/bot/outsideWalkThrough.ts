@@ -154,7 +154,7 @@ export class OutsideWalkThrough {
     if (past) return past;
     const several = leader && !leader.action ? this.severalQuestions(state, text, leader) : undefined;
     if (several) return several;
-    const beside = this.problemBesideAnother(state, text, intent);
+    const beside = this.problemBesideAnother(state, text, intent) ?? this.problemBesideOutside(state, text, recognition);
     if (beside) return beside;
     if (intent) return this.moves.startTopic(reset(state), intent, text);
     return this.afterAnswer.backAtAnswer(state, text, recognition) ?? this.moves.fallback(state, recognition, text);
@@ -198,6 +198,25 @@ export class OutsideWalkThrough {
       const ready = withoutFeedback(at.state);
       return this.parts.startedPastDone(ready, problem, text, clauses) ?? this.moves.startTopic(reset(ready), problem, text);
     });
+  }
+
+  /**
+   * "My iphone restore failed and also i forgot my screen passcode on my old phone": out of scope as a
+   * whole, but one clause surely names a problem with a walk-through and every other is surely out of
+   * scope. The customer is told that part is outside, and walked through the problem.
+   */
+  private problemBesideOutside(state: ConversationState, text: string, recognition: Recognition): Outcome | undefined {
+    const clauses = toldClauses(text);
+    if (recognition.verdict !== 'out_of_scope' || !clauses) return undefined;
+    const named = clauses.map((clause) => {
+      const recognized = this.deps.recognize(clause);
+      return { clause, outside: recognized.verdict === 'out_of_scope', intent: this.moves.matched(recognized) };
+    });
+    const problems = named.filter(({ intent }) => intent?.tree !== undefined && !intent.action);
+    const [problem] = problems;
+    if (!problem?.intent || problems.length > 1 || !named.every((part) => part === problem || part.outside)) return undefined;
+    const started = this.parts.startedPastDone(reset(state), problem.intent, text, clauses) ?? this.moves.startTopic(reset(state), problem.intent, problem.clause);
+    return { ...started, replies: [{ text: this.deps.content.phrases.partOutOfScope }, ...started.replies] };
   }
 
   /**
