@@ -383,6 +383,9 @@ export class PartedAnswers {
     const wholeTopic = whole && !whole.action && !whole.tree ? whole : undefined;
     const topic = wholeTopic ?? this.moves.matched(recognition) ?? this.moves.clearLeader(recognition.candidates) ?? (leaning?.tree ? undefined : leaning);
     if (!topic || topic.action || topic.tree === tree.tree || this.moves.topicsOf(tree.tree).includes(topic.id)) return undefined;
+    // "theres 2 backups one from march and one from yesterday which do i pick": told before a question on
+    // how to do the step, on its own subject, the words are what the question is about, not the step tried.
+    if (ASKS_HOW_TO_DO.test(question) && this.deps.engine.aboutAt(tree).includes(topic.id)) return undefined;
     const [only] = answers;
     const reading = answers.length === 1 && only !== undefined ? readAt(this.deps, tree, only) : null;
     const together = () => {
@@ -503,6 +506,8 @@ export class PartedAnswers {
 /** How surely a clause beside an answer must name a problem of its own to be taken up in place of the next step. */
 const SURE_PROBLEM = 0.9;
 /** Trouble still going on: "still loading", "keeps dropping". */
+/** "Which do i pick", "how do i choose one": asking how to do what a step asks, so not done yet. */
+const ASKS_HOW_TO_DO = /\b(?:which|how)\b.*\b(?:pick|choose|select|use)\b/i;
 const ONGOING = /\b(?:still|keeps?)\b/i;
 /**
  * "My wife and i share an apple id", "we use two accounts": the customer, then a verb in the present
