@@ -218,12 +218,19 @@ export const ENDS_IN_NO = /[\s,.;:!-]+(?:but\s+|and\s+)?(?:nope|nah|no|no luck|n
 /** Every clause of a message, however many: a story told step by step. */
 /** A clause of a subject alone ("I" of "I also restarted it"): what the break after it cut off is its own. */
 const SUBJECT_ONLY = /^(?:i|we|u|you|it|he|she|they)$/i;
-export const storyClauses = (text: string): string[] =>
-  text
+export const storyClauses = (text: string): string[] => {
+  // "Getting 'There was a problem loading your iCloud backups. Try again, set up as new, or restore from
+  // iTunes backup'": a quoted alert is one thing the customer saw, not clauses of their own ("set up as new").
+  const quotes: string[] = [];
+  const kept = text.replace(QUOTED, (quote: string) => (CLAUSE_BREAK.test(quote) ? `\uE000${quotes.push(quote) - 1}\uE001` : quote));
+  return kept
     .split(CLAUSE_BREAK)
-    .map((part) => part.trim())
+    .map((part) => part.replace(/\uE000(\d+)\uE001/g, (_, index: string) => quotes[Number(index)] ?? '').trim())
     .filter((part) => part.length > 0)
     .reduce<string[]>((parts, part) => (SUBJECT_ONLY.test(parts.at(-1) ?? '') ? [...parts.slice(0, -1), `${parts.at(-1)} ${part}`] : [...parts, part]), []);
+};
+/** Words in quotes, opened after a space and closed before one: an apostrophe inside a word ("can't") closes nothing. */
+const QUOTED = /(?<=^|[\s(:])["\u201C\u2018'][^"\u201C\u201D]*?["\u201D\u2019'](?=[\s,.;:!?)]|$)/g;
 
 /** Every clause, a "?" inside the message ending one too (and kept with it, as QUESTION reads it). */
 export const clausesAsked = (text: string): string[] => storyClauses(text.replace(/\?\s*(?=\S)/g, '?. '));

@@ -227,6 +227,12 @@ describe('the shape of a typed message', () => {
     expect(storyClauses('storage is fine. I also restarted it')).toEqual(['storage is fine', 'I restarted it']);
   });
 
+  it('keeps a quoted alert whole, and an apostrophe inside a word closes no quote', () => {
+    expect(storyClauses("getting 'There was a problem. Try again, set up as new' what does that mean")).toEqual(["getting 'There was a problem. Try again, set up as new' what does that mean"]);
+    expect(storyClauses('it says "cannot restore backup" and i tried the others, no luck')).toEqual(['it says "cannot restore backup"', 'i tried the others', 'no luck']);
+    expect(storyClauses("it's on wifi, i can't restore")).toEqual(["it's on wifi", "i can't restore"]);
+  });
+
   it('never ends a clause inside a figure', () => {
     expect(storyClauses('oh. only 1.1gb free. thats probably it')).toEqual(['oh', 'only 1.1gb free', 'thats probably it']);
   });
