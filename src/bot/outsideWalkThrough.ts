@@ -9,7 +9,7 @@ import { reset, withoutFeedback, type Outcome } from './outcome.js';
 import type { PartedAnswers, PartedAnswersDeps } from './partedAnswers.js';
 import { readAt, readsNoAt, SURE_READING } from './readings.js';
 import { tellsFastConnection } from './connectionSpeed.js';
-import { asksTimeForSize, rateOnAFastLine, tellsElapsed, tellsRunningFor, tellsTimeOrSize } from './restoreEstimate.js';
+import { asksTimeForSize, rateOnAFastLine, tellsElapsed, tellsRunningFor, tellsRunningLong, tellsTimeOrSize } from './restoreEstimate.js';
 import type { ConversationState } from './state.js';
 
 /** What reading a message outside a walk-through needs beyond the parts': whether it is only a yes or a no. */
@@ -116,6 +116,10 @@ export class OutsideWalkThrough {
     // restore running that long is underway and slow, never a device to erase first, however surely
     // "already" and "new phone" lean to the already-set-up topic.
     if (rated && intent?.notWhileRestoring && tellsRunningFor(text) && RESTORING.test(text)) return this.moves.startTopic(reset(state), rated, text);
+    // "yeah its greyed out and theres a stop restoring button. its been like that since yesterday tho":
+    // told after an answer, in its words or none, a restore running that long is a slow one, not that answer again.
+    const sameAgain = intent === undefined || (intent.id === state.lastIntent && intent.id !== rated?.id);
+    if (rated && state.lastIntent && sameAgain && !QUESTION.test(text) && tellsRunningLong(text)) return this.moves.startTopic(reset(state), rated, text);
     // "My internet is 500mbps fibre tho" after the rate was given: it holds even on a fast line.
     const answered = state.lastIntent ? content.intentById.get(state.lastIntent) : undefined;
     const onItsOwn = !intent || (!intent.action && !intent.tree);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ElapsedCheck } from '../../src/content/types.js';
-import { asksTimeForSize, elapsedAnswer, rateOnAFastLine, tellsElapsed, tellsRunningFor, tellsTimeOnly } from '../../src/bot/restoreEstimate.js';
+import { asksTimeForSize, elapsedAnswer, rateOnAFastLine, tellsElapsed, tellsRunningFor, tellsRunningLong, tellsTimeOnly } from '../../src/bot/restoreEstimate.js';
 import type { Intent } from '../../src/content/types.js';
 
 const check: ElapsedCheck = { hoursPerGigabyte: { from: 1, to: 4 }, within: 'Within', beyond: 'Longer' };
@@ -18,6 +18,8 @@ describe('a time the restore has run, against its size', () => {
   it('tells how long something has been running from a time that is past or asked', () => {
     for (const running of ['its been 15 hrs already', 'been going for like 2 days', 'restoring for 6 hours now', 'its been 20 hrs already. the backup was made at home']) expect(tellsRunningFor(running), running).toBe(true);
     for (const other of ['i restored it 3 days ago', 'how many hours will it take', 'my phone has been set up for 2 days', 'it says 4 hours per gigabyte']) expect(tellsRunningFor(other), other).toBe(false);
+    for (const long of ['its been like that since yesterday', 'been stuck all night', 'its been going forever', 'restoring for 6 hours now']) expect(tellsRunningLong(long), long).toBe(true);
+    for (const other of ['i backed it up yesterday', 'the backup from monday', 'how long will it take']) expect(tellsRunningLong(other), other).toBe(false);
     expect(tellsTimeOnly('its been 6 hrs lol')).toBe(true);
     expect(tellsTimeOnly('6 hrs for 8gb')).toBe(false);
   });
