@@ -280,11 +280,11 @@ export function requestParts(text: string): string[] {
   const requests = tails.map((tail) => tail.split(RELATIVE)[0]?.trim() ?? tail).filter((request, index) => request !== tails[index]);
   // "Can I just talk to somebody at apple this is taking ages": the request ends with whom it asks for.
   const people = tails.map((tail) => TO_A_PERSON.exec(tail)?.[0]).filter((request): request is string => request !== undefined && !tails.includes(request));
-  return [...(questionClauses(text) ?? []), ...tails.filter((tail) => tail !== text), ...requests, ...people];
+  return [...new Set([...(questionClauses(text) ?? []), ...tails.filter((tail) => tail !== text), ...requests, ...people])];
 }
 
 /** A request to talk to someone, up to whom it asks for: a person, not "my husband". */
-const TO_A_PERSON = /^(?:(?:can|could|may) (?:i|we) (?:just |please )?|(?:i want|i need|i'd like|i would like) to |(?:pls|please) (?:let me )?)(?:(?:talk|speak|chat) (?:to|with)|get|have) (?:an? )?(?:real |actual )?(?:somebody|someone|person|human|agent|representative)\b/i;
+const TO_A_PERSON = /^(?:(?:can|could|may) (?:i|we) (?:just |please )?|(?:i want|i need|i'd like|i would like) to |(?:pls|please) (?:let me )?)(?:(?:talk|speak|chat) (?:to|with)|get|have) (?:an? )?(?:real |actual )?(?:somebody|someone|person|human|agent|representative)\b|^(?:i want|i need|i'd like|i would like|get me|give me) (?:an? )?(?:real |actual |live )?(?:somebody|someone|person|human|agent|representative)\b/i;
 
 /** Where a relative or reason clause begins, after the request it qualifies. */
 const RELATIVE = /\b(?:who|that|which|because|cause|cos|coz|since)\b/i;

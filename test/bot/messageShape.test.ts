@@ -138,11 +138,12 @@ describe('the shape of a typed message', () => {
 
   it('finds the parts of a run-on message that may be a request of their own, but not a refused one', () => {
     expect(requestParts('this restore is taking forever can i speak to someone')).toEqual(['can i speak to someone']);
-    expect(requestParts('no the others fail too, get me a human')).toEqual(['no the others fail too', 'get me a human', 'get me a human']);
+    expect(requestParts('no the others fail too, get me a human')).toEqual(['no the others fail too', 'get me a human']);
     expect(requestParts("slow restore, please don't put me through to a person")).toEqual(['slow restore', "please don't put me through to a person"]);
     expect(requestParts('can i speak to someone')).toEqual([]);
     expect(requestParts('get me someone who actually knows what theyre doing')).toEqual(['get me someone']);
     expect(requestParts('yes put me through to them now')).toEqual(['put me through to them now']);
+    expect(requestParts('this is useless i need a real person NOW my ipad wont restore')).toEqual(['i need a real person NOW my ipad wont restore', 'i need a real person']);
   });
 
   it('breaks a message into two to four clauses, and leaves a single clause or a story whole', () => {
