@@ -284,6 +284,8 @@ export class Conversation {
     const explainedEarlier = ownTopic && !inStepWords && intent.answer && tree.node !== content.trees.get(tree.tree)?.start;
     if (explainedEarlier) return { state: { ...state, misses: 0 }, replies: [{ text: intent.answer }, this.moves.question(tree)], events: askedAndAnswered(intent.id) };
     if (inStepWords || ownTopic) return this.moves.explainStep(state, tree, content.phrases.inThisStep);
+    const answeredBesideOutside = asking ? this.answerBesideOutside(state, tree, clauses, recognition) : undefined;
+    if (answeredBesideOutside) return answeredBesideOutside;
     if (asking && reading && reading.score >= LOOSE_READING) return this.moves.reprompt(state, text);
     // A question the out-of-scope class only half-claims may be outside the bot ("who painted the
     // Mona Lisa?") or about the step ("and how am I supposed to check that?"): the scope is said,
@@ -306,6 +308,25 @@ export class Conversation {
       return { state: { ...state, misses }, replies: [{ text: content.phrases.outOfScopeInTree }, { ...question, choices }], events: [unplacedInTree(tree, text)] };
     }
     return this.moves.reprompt(state, text);
+  }
+
+  /**
+   * "i dont remember that password at all. how do i reset it": the step answered surely in the words
+   * told first, then a question surely outside the bot. The answer moves the walk-through on, and the
+   * customer is told that part is outside, rather than shown the step as if nothing was said.
+   */
+  private answerBesideOutside(state: ConversationState, tree: TreeState, clauses: readonly string[] | undefined, whole: Recognition): Outcome | undefined {
+    const question = clauses?.at(-1);
+    const told = clauses?.slice(0, -1) ?? [];
+    if (!question || told.length === 0 || told.some((part) => QUESTION.test(part)) || !QUESTION.test(question)) return undefined;
+    // The question alone may say too little to be sure of ("how do i reset it"); then the whole is.
+    const sure = (recognition: Recognition) => recognition.verdict === 'out_of_scope' && recognition.confidence >= this.deps.content.recognizer.threshold;
+    const asked = this.deps.recognize(question);
+    if (!sure(asked) && !(sure(whole) && asked.verdict !== 'match')) return undefined;
+    const reading = readAt(this.deps, tree, told.join(', '));
+    if (!reading || reading.plain || reading.score < SURE_READING || reading.offStep.length > 0) return undefined;
+    const moved = this.moves.advance(state, this.deps.engine.choose(tree, reading.index));
+    return { ...moved, replies: [{ text: this.deps.content.phrases.partOutOfScope }, ...moved.replies] };
   }
 
   private stepText(tree: TreeState): string {
