@@ -58,6 +58,8 @@ describe('the shape of a typed message', () => {
     expect(PLANNED.test('k doing that now')).toBe(true);
     expect(PLANNED.test('updating, brb')).toBe(true);
     expect(PLANNED.test('it keeps updating the same apps')).toBe(false);
+    expect(PLANNED.test('ok so just wait till im home basically')).toBe(true);
+    expect(PLANNED.test('i had to wait until the update finished')).toBe(false);
     expect(PLANNED.test('ok trying the older one from march')).toBe(true);
     expect(PLANNED.test('k updating. this will take ages')).toBe(true);
     expect(PLANNED.test('gonna have him do that now')).toBe(true);
