@@ -48,7 +48,9 @@ export class PartedAnswers {
     for (const part of this.answersIn(tree, told)) {
       const at = outcome ? outcome.state.tree : tree;
       const reading = at && !QUESTION.test(part) ? readAt(this.deps, at, this.lineInWords(at, part)) : null;
-      const answers = at && reading && reading.score >= SURE_READING && !(outcome && (reading.plain || reading.offStep.length > 0)) && !agreesOnly(this.deps, at, reading);
+      // "yeah its charging" at "are you travelling?": a yes beside words of another step agrees with them, and answers nothing here.
+      const agreesElsewhere = reading !== null && reading.plain && reading.offStep.length > 0;
+      const answers = at && reading && reading.score >= SURE_READING && !agreesElsewhere && !(outcome && (reading.plain || reading.offStep.length > 0)) && !agreesOnly(this.deps, at, reading);
       // "My wifi is fine, it's fast fibre", "switched it off n on, still cannot restore": a part that
       // surely gives the last answer again, at least as surely as any answer to the step after, is more of it.
       const again = last && !QUESTION.test(part) ? readAt(this.deps, last.at, part) : null;
@@ -299,15 +301,21 @@ export class PartedAnswers {
     const own = reading && !reading.plain && reading.score >= LOOSE_READING;
     const looseNo = own && reading.score < SURE_READING && reading.offStep.length > 0 && engine.choicesAt(tree)[reading.index]?.means === 'no';
     if (own && !looseNo && !agreesOnly(this.deps, tree, reading)) return undefined;
-    const passed = this.moves.answerOnwards(state, tree);
-    const next = passed?.state.tree;
     // Named whole, or leaned to by one clause ("ok it came back, says something about connecting to the
     // internet"): the sure particular answer it must also give at the next step is the proof.
     const named = [...(intent ? [intent.id] : []), ...(answerClauses(text) ?? []).flatMap((part) => this.moves.leanedTo(this.deps.recognize(part)))];
-    const aheadOnly = (id: string) => next !== undefined && engine.aboutAt(next).includes(id) && !engine.aboutAt(tree).includes(id);
-    if (!next || !named.some(aheadOnly)) return undefined;
+    const aheadOnly = (at: TreeState | undefined) => at !== undefined && named.some((id) => engine.aboutAt(at).includes(id) && !engine.aboutAt(tree).includes(id));
+    // The step the walk-through goes on to; at a question that does not close it ("are you travelling?"),
+    // whichever of its yes and no leads to the subject named ("charging and on wifi": the basics, when at home).
+    const branches = engine.yesCloses(tree) ? [this.moves.answerOnwards(state, tree)] : [this.moves.answerOnwards(state, tree), this.moves.answerNo(state, tree)];
+    const passed = branches.find((branch) => aheadOnly(branch?.state.tree));
+    const next = passed?.state.tree;
+    if (!next) return undefined;
     const there = next && engine.choicesAt(next).length > 0 ? readAt(this.deps, next, text) : null;
-    if (!passed || !next || !there || there.plain || there.score < SURE_READING || engine.choicesAt(next)[there.index]?.means === 'yes') return undefined;
+    // A yes that ends the walk-through there ("it's restoring now") would credit a fix never reached;
+    // one that only moves on ("charging and on wifi" at "were both of those OK?") is told.
+    const closesThere = there !== null && engine.choicesAt(next)[there.index]?.means === 'yes' && engine.yesCloses(next);
+    if (!passed || !next || !there || there.plain || there.score < SURE_READING || closesThere) return undefined;
     // Words of its own ("router is right next to me") may stand beside a clause that says it in the step's words.
     const said = (answerClauses(text) ?? [text]).some((part) => {
       const reading = readAt(this.deps, next, part);
