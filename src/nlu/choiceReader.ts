@@ -186,6 +186,8 @@ export class ChoiceReader {
     const said = text.toLowerCase().replace(ELONGATED, '$1$1').replace(/['\u2019]/g, '').replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
     if (ACKNOWLEDGEMENTS.test(said)) return true;
     const [first = '', ...rest] = said.split(' ');
+    // "Yes got it", "yeah will do": the yes agrees to what was said, and answers no question.
+    if (this.openers.get(first) === 'yes' && TAKEN_IN.test(rest.join(' '))) return true;
     return ACKNOWLEDGING_ONLY.has(first) && AFTER_ACKNOWLEDGING.test(rest.join(' '));
   }
 
@@ -378,6 +380,8 @@ const ACKNOWLEDGEMENTS = /^(?:got it|i see|all right|sounds good|fair enough)$/;
 /** Acknowledging words that are no answer of any step's ("fine", "right" are: the Wi-Fi is fine, the right account). */
 const ACKNOWLEDGING_ONLY: ReadonlySet<string> = new Set(['ok', 'okay', 'okey', 'k', 'kk', 'alright', 'cool', 'gotcha', 'understood']);
 /** What may follow an acknowledgement and add nothing: "ok thx", "alright got it, will do". */
+/** What says only that something was taken in or will be done: "got it", "i got it", "understood", "will do". */
+const TAKEN_IN = /^(?:i )?(?:got it|get it|understood|understand|see|will do|noted|gotcha)(?: (?:thanks|thank you|thx|ty|cheers))?$/;
 const AFTER_ACKNOWLEDGING = /^(?:(?:thanks|thank you|thx|thanx|ty|tnx|cheers|got it|will do|sure|cool|great|then)(?:\s+|$))*$/;
 /** What may follow a bare yes and add nothing: "yes please", "yeah sure", "yep go on". */
 const AFTER_YES = /^(?:(?:yes|yeah|yep|yup|sure|ok|okay|then|cool|please|pls|plz|go on|go ahead|lets go|lets do it|why not)(?:\s+|$))*$/;
