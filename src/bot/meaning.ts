@@ -2,7 +2,7 @@ import type { Content, Intent } from '../content/types.js';
 import type { Recognition } from '../nlu/recognizer.js';
 import type { AfterAnswer } from './afterAnswer.js';
 import { A_PERSON_ASKED, ASKS_IF_NEEDED, ASKS_WHO_ANSWERS, CONNECT_ME, QUESTION, questionClauses, requestParts, toldClauses } from './messageShape.js';
-import type { Moves } from './moves.js';
+import { LEANS_TO, type Moves } from './moves.js';
 import type { Outcome } from './outcome.js';
 import type { ConversationState } from './state.js';
 
@@ -93,7 +93,10 @@ export class Meaning {
     }
     if (intent && intent.action !== 'none') return intent;
     const frustration = this.moves.intentFor('frustration');
-    const noTopic = recognition.verdict === 'out_of_scope' || intent !== undefined || recognition.candidates[0]?.intent === frustration?.id;
+    // "So im screwed basically" leans to nothing much (0.42 for a screenshot, "screwed" read as "screen"):
+    // a first guess below what the bot calls leaning to a topic claims no topic either.
+    const leaning = (recognition.candidates[0]?.confidence ?? 0) >= LEANS_TO;
+    const noTopic = recognition.verdict === 'out_of_scope' || intent !== undefined || recognition.candidates[0]?.intent === frustration?.id || (recognition.verdict === 'unsure' && !leaning);
     // "Can I just restore it with itunes instead, icloud is being a pain": a question outside the bot
     // asks something, however upset; it is told the scope, not calmed.
     const askedOutside = QUESTION.test(text) && recognition.verdict === 'out_of_scope';

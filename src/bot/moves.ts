@@ -13,7 +13,7 @@ import type { Reply } from './types.js';
 const CLEAR_LEADER = 0.45;
 const ABOVE_THE_REST = 0.15;
 /** How sure the recogniser must be of a topic, among its first two guesses, to lean to it (see leanedTo). */
-const LEANS_TO = 0.5;
+export const LEANS_TO = 0.5;
 
 /** Small talk answered inside a walk-through, with its question asked again; commands act at once. */
 export const SMALL_TALK: ReadonlySet<string> = new Set(['greet', 'thanks', 'frustration', 'describe']);

@@ -66,6 +66,13 @@ describe('what a message means whole', () => {
     expect(meant('this is ridiculous and i am fed up')).toBe('frustration');
   });
 
+  it('calms an upset customer whose message leans to no topic much, the recogniser unsure', () => {
+    const recognition = deps.recognize('what a pain honestly');
+    expect(recognition.verdict).toBe('unsure');
+    expect(recognition.candidates[0]?.confidence).toBeLessThan(0.5);
+    expect(meant('what a pain honestly')).toBe('frustration');
+  });
+
   it('takes "can I stop it?" for a question about stopping the restore when that topic is surely the runner-up, and for the command otherwise', () => {
     expect(meant('can i stop it?')).toBe('restore_in_progress');
     expect(meant('can i stop it tho')).toBe('restore_in_progress');
