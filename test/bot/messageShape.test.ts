@@ -28,6 +28,8 @@ describe('the shape of a typed message', () => {
     expect(QUESTION.test('quick q can i stop it and do it later')).toBe(true);
     expect(QUESTION.test('one from march and one from yesterday which do i pick')).toBe(true);
     expect(QUESTION.test('the backup which i made yesterday is gone')).toBe(false);
+    expect(QUESTION.test('if that doesnt work can i just restore hers instead')).toBe(true);
+    expect(QUESTION.test('if that doesnt work')).toBe(false);
     expect(QUESTION.test('one more question: where do i see the size')).toBe(true);
     expect(QUESTION.test('btw can i still use my phone')).toBe(true);
     expect(QUESTION.test('should have room')).toBe(false);
