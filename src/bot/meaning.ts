@@ -94,9 +94,10 @@ export class Meaning {
     if (intent && intent.action !== 'none') return intent;
     const frustration = this.moves.intentFor('frustration');
     // "So im screwed basically" leans to nothing much (0.42 for a screenshot, "screwed" read as "screen"):
-    // a first guess below what the bot calls leaning to a topic claims no topic either.
+    // a first guess below what the bot calls leaning to a topic claims no topic either, unless it asks
+    // ("ugh. so the stuff ive done on it since yesterday is gone?").
     const leaning = (recognition.candidates[0]?.confidence ?? 0) >= LEANS_TO;
-    const noTopic = recognition.verdict === 'out_of_scope' || intent !== undefined || recognition.candidates[0]?.intent === frustration?.id || (recognition.verdict === 'unsure' && !leaning);
+    const noTopic = recognition.verdict === 'out_of_scope' || intent !== undefined || recognition.candidates[0]?.intent === frustration?.id || (recognition.verdict === 'unsure' && !leaning && !QUESTION.test(text));
     // "Can I just restore it with itunes instead, icloud is being a pain": a question outside the bot
     // asks something, however upset; it is told the scope, not calmed.
     const askedOutside = QUESTION.test(text) && recognition.verdict === 'out_of_scope';

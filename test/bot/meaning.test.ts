@@ -67,10 +67,11 @@ describe('what a message means whole', () => {
   });
 
   it('calms an upset customer whose message leans to no topic much, the recogniser unsure', () => {
-    const recognition = deps.recognize('what a pain honestly');
+    const recognition = deps.recognize('such a pain honestly');
     expect(recognition.verdict).toBe('unsure');
     expect(recognition.candidates[0]?.confidence).toBeLessThan(0.5);
-    expect(meant('what a pain honestly')).toBe('frustration');
+    expect(meant('such a pain honestly')).toBe('frustration');
+    expect(meant('ugh. so its all a pain now?')).not.toBe('frustration');
   });
 
   it('takes "can I stop it?" for a question about stopping the restore when that topic is surely the runner-up, and for the command otherwise', () => {
