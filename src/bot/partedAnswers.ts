@@ -310,12 +310,12 @@ export class PartedAnswers {
     const branches = engine.yesCloses(tree) ? [this.moves.answerOnwards(state, tree)] : [this.moves.answerOnwards(state, tree), this.moves.answerNo(state, tree)];
     const passed = branches.find((branch) => aheadOnly(branch?.state.tree));
     const next = passed?.state.tree;
-    if (!next) return undefined;
-    const there = next && engine.choicesAt(next).length > 0 ? readAt(this.deps, next, text) : null;
+    if (!passed || !next) return undefined;
+    const there = engine.choicesAt(next).length > 0 ? readAt(this.deps, next, text) : null;
+    if (!there || there.plain || there.score < SURE_READING) return undefined;
     // A yes that ends the walk-through there ("it's restoring now") would credit a fix never reached;
     // one that only moves on ("charging and on wifi" at "were both of those OK?") is told.
-    const closesThere = there !== null && engine.choicesAt(next)[there.index]?.means === 'yes' && engine.yesCloses(next);
-    if (!passed || !next || !there || there.plain || there.score < SURE_READING || closesThere) return undefined;
+    if (engine.choicesAt(next)[there.index]?.means === 'yes' && engine.yesCloses(next)) return undefined;
     // Words of its own ("router is right next to me") may stand beside a clause that says it in the step's words.
     const said = (answerClauses(text) ?? [text]).some((part) => {
       const reading = readAt(this.deps, next, part);
@@ -513,9 +513,9 @@ export class PartedAnswers {
 
 /** How surely a clause beside an answer must name a problem of its own to be taken up in place of the next step. */
 const SURE_PROBLEM = 0.9;
-/** Trouble still going on: "still loading", "keeps dropping". */
 /** "Which do i pick", "how do i choose one": asking how to do what a step asks, so not done yet. */
 const ASKS_HOW_TO_DO = /\b(?:which|how)\b.*\b(?:pick|choose|select|use)\b/i;
+/** Trouble still going on: "still loading", "keeps dropping". */
 const ONGOING = /\b(?:still|keeps?)\b/i;
 /**
  * "My wife and i share an apple id", "we use two accounts": the customer, then a verb in the present

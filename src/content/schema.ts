@@ -136,6 +136,7 @@ export const botFileSchema = z.strictObject({
     handedBack: text,
     /** Scope reply inside a walk-through, followed by its open question again. */
     outOfScopeInTree: text,
+    /** A message partly outside the bot: said before the part it can help with (a walk-through started or moved on). */
     partOutOfScope: text,
     /** A question inside a walk-through that may be out of scope or about the step: followed by the whole step again. */
     unsureInTree: text,

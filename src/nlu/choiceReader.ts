@@ -379,9 +379,9 @@ const ACKNOWLEDGING_WORDS: ReadonlySet<string> = new Set(['ok', 'okay', 'okey', 
 const ACKNOWLEDGEMENTS = /^(?:got it|i see|all right|sounds good|fair enough)$/;
 /** Acknowledging words that are no answer of any step's ("fine", "right" are: the Wi-Fi is fine, the right account). */
 const ACKNOWLEDGING_ONLY: ReadonlySet<string> = new Set(['ok', 'okay', 'okey', 'k', 'kk', 'alright', 'cool', 'gotcha', 'understood']);
-/** What may follow an acknowledgement and add nothing: "ok thx", "alright got it, will do". */
 /** What says only that something was taken in or will be done: "got it", "i got it", "understood", "will do". */
 const TAKEN_IN = /^(?:i )?(?:got it|get it|understood|understand|see|will do|noted|gotcha)(?: (?:thanks|thank you|thx|ty|cheers))?$/;
+/** What may follow an acknowledgement and add nothing: "ok thx", "alright got it, will do". */
 const AFTER_ACKNOWLEDGING = /^(?:(?:thanks|thank you|thx|thanx|ty|tnx|cheers|got it|will do|sure|cool|great|then)(?:\s+|$))*$/;
 /** What may follow a bare yes and add nothing: "yes please", "yeah sure", "yep go on". */
 const AFTER_YES = /^(?:(?:yes|yeah|yep|yup|sure|ok|okay|then|cool|please|pls|plz|go on|go ahead|lets go|lets do it|why not)(?:\s+|$))*$/;
@@ -395,6 +395,7 @@ const BARE_EMOJI = /^\p{Extended_Pictographic}[\u{FE0F}\u{1F3FB}-\u{1F3FF}]*$/u;
  * subject words, but freeing space ("cleared some space", "freed up room") is said in words of its own.
  */
 const DOING: ReadonlySet<string> = new Set(['done', 'did', 'tried', 'finished', 'completed', 'cleared', 'freed', 'deleted', 'removed', 'offloaded', 'turned', 'switched', 'powered']);
+/** "All of them", "all that": the step's things to do, counted. */
 const COUNTED_AFTER_ALL: ReadonlySet<string> = new Set(['of', 'that', 'those', 'these', 'three']);
 const FIX_SUBJECTS: ReadonlySet<string> = new Set(['that', 'this', 'it', 'which']);
 /** Words beside a doing word that say nothing of how it went, besides a one-word yes: "ok all done", "restarted twice" ("did it again" is the error again). */
@@ -426,7 +427,6 @@ const RAISED_NEGATION = /\b(?:do not|don['\u2019]?t)\s+(?:really\s+)?(?:think|be
 const HEDGES = ['basically', 'literally', 'really', 'exactly', 'pretty', 'totally', 'actually', 'honestly', 'tbh', 'just', 'quite', 'super', 'definitely', 'absolutely', 'kinda', 'mostly', 'practically', 'seriously', 'genuinely', 'completely', 'perhaps', 'probably', 'def', 'defo', 'deffo'];
 /** A token that neither counts for nor against a reading when no example knows it; figures ("128gb", "17.5") never tell answers apart. */
 const uninformative = (token: string, stemmed: string): boolean => STOPWORDS.has(token) || FUNCTION_STEMS.has(stemmed) || /\d/.test(token);
-/** "nooo", "yesss": a letter typed three times or more is read as typed twice ("noo" and "yess" are known answers). */
 /**
  * "Right" and "correct" are a yes ("that's right", "correct, it worked") only on their own: before a
  * noun ("its the right id and right backup") they describe it, and read as the shared "that's right"
@@ -434,11 +434,12 @@ const uninformative = (token: string, stemmed: string): boolean => STOPWORDS.has
  * that may follow a yes ("right thanks", "right away"), they are dropped.
  */
 function withoutDescribingYes(text: string): string {
-  return text.replace(DESCRIBING_YES, (whole, _word: string, next: string) => (STOPWORDS.has(next.toLowerCase()) || AFTER_A_YES.has(next.toLowerCase()) ? whole : next));
+  return text.replace(DESCRIBING_YES, (whole, next: string) => (STOPWORDS.has(next.toLowerCase()) || AFTER_A_YES.has(next.toLowerCase()) ? whole : next));
 }
-const DESCRIBING_YES = /\b(right|correct)\s+([a-z]+)/gi;
+const DESCRIBING_YES = /\b(?:right|correct)\s+([a-z]+)/gi;
 const AFTER_A_YES: ReadonlySet<string> = new Set(['thanks', 'thank', 'thx', 'ty', 'ta', 'cheers', 'ok', 'okay', 'cool', 'yes', 'yeah', 'yep', 'yup', 'sure', 'lol', 'great', 'perfect', 'good', 'away', 'after', 'before', 'next', 'back', 'sorry', 'mate', 'please', 'pls']);
 
+/** "nooo", "yesss": a letter typed three times or more is read as typed twice ("noo" and "yess" are known answers). */
 const ELONGATED = /(\p{L})\1{2,}/gu;
 /** "2gb free": the figure apart from its unit, which the answers know ("only a few gigabytes left"). */
 const AMOUNT = /(\d)(gb|mb|tb|gigs?)\b/gi;
