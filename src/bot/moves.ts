@@ -153,7 +153,10 @@ export class Moves {
     const { content } = this.deps;
     const { phrases } = content;
     if (state.tree) return this.explainStep(state, state.tree, intent.answer);
-    if (state.lastIntent) return { state, replies: [{ text: phrases.unclearAnswer, choices: [phrases.handoffChoice] }] };
+    // After a request for a person ("what am I supposed to do now"), what the bot covers: a person was
+    // either just asked for or could not come, so offering one again helps nobody.
+    const last = state.lastIntent ? content.intentById.get(state.lastIntent) : undefined;
+    if (last && last.action !== 'handoff') return { state, replies: [{ text: phrases.unclearAnswer, choices: [phrases.handoffChoice] }] };
     const help = this.intentFor('help');
     return help ? this.act(state, help) : { state, replies: [this.menu()] };
   }

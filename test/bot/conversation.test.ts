@@ -355,6 +355,12 @@ describe('routing a message after a walk-through', () => {
     expect(chat.choices('huh')).toEqual([minimal.phrases.handoffChoice]);
   });
 
+  it('answers "what now" after a person was asked for with what the bot covers, not with a person again', () => {
+    const chat = conversationWith({ 'get me a human': 'person', 'what am i supposed to do now': 'clarify' });
+    chat.say('get me a human');
+    expect(chat.say('what am i supposed to do now')).toBe('I help with restores.\nPick a topic.');
+  });
+
   it('takes a question that leans to goodbye on a word such as "later" for no goodbye, unless it says one', () => {
     const chat = conversationWith({ 'quick q can i stop it and do it later': 'bye', 'can i go now, bye': 'bye' });
     expect(chat.say('quick q can i stop it and do it later')).not.toContain('Bye!');
