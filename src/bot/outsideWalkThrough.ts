@@ -193,8 +193,13 @@ export class OutsideWalkThrough {
   private problemBesideAnother(state: ConversationState, text: string, whole: Intent | undefined): Outcome | undefined {
     const clauses = toldClauses(text);
     if (!whole || whole.tree || whole.action || !clauses) return undefined;
-    const named = clauses.map((clause) => ({ clause, intent: this.moves.matched(this.deps.recognize(clause)) }));
-    const problems = new Set(named.flatMap(({ clause, intent }) => (intent?.tree && !intent.action && !QUESTION.test(clause) ? [intent] : [])));
+    const named = clauses.map((clause) => {
+      const recognized = this.deps.recognize(clause);
+      return { clause, intent: this.moves.matched(recognized), confidence: recognized.confidence };
+    });
+    // Barely matched, a clause names no problem: "restore finished" just reaches the connection alerts'
+    // topic, and "restore finished but half my photos are missing" asks about photos.
+    const problems = new Set(named.flatMap(({ clause, intent, confidence }) => (intent?.tree && !intent.action && confidence >= BARE_MATCH && !QUESTION.test(clause) ? [intent] : [])));
     const [problem, ...others] = problems;
     const asked = named.filter(({ clause }) => QUESTION.test(clause));
     if (!problem || others.length > 0 || (asked.length > 0 && !asked.some(({ intent }) => intent?.id === whole.id))) return undefined;
