@@ -114,7 +114,7 @@ export function assemble(config: Config, logger: Logger, storage: StorageBackend
     const engine = new DialogEngine(content.trees, (id) => content.intentById.get(id)?.answer);
     const choiceReader = new ChoiceReader(content);
     const mood = buildMoodReader(content);
-    const conversation = new Conversation({ content, engine, recognize, readChoice: (choices, text) => choiceReader.read(choices, text), reportsDoing: (choices, text) => choiceReader.reportsDoing(choices, text), asksAbout: (step, text) => choiceReader.asksAbout(step, text), linesAsked: (answer, text) => choiceReader.linesAsked(answer, text), tellsAbout: (step, text) => choiceReader.tellsAbout(step, text), upset: (text) => mood.upset(text), bareAnswer: (text) => choiceReader.bareAnswer(text), acknowledges: (text) => choiceReader.acknowledges(text), redact });
+    const conversation = new Conversation({ content, engine, recognize, readChoice: (choices, text) => choiceReader.read(choices, text), reportsDoing: (choices, text) => choiceReader.reportsDoing(choices, text), asksAbout: (step, text) => choiceReader.asksAbout(step, text), linesAsked: (answer, text) => choiceReader.linesAsked(answer, text), linesTold: (answer, text) => choiceReader.linesTold(answer, text), tellsAbout: (step, text) => choiceReader.tellsAbout(step, text), upset: (text) => mood.upset(text), bareAnswer: (text) => choiceReader.bareAnswer(text), acknowledges: (text) => choiceReader.acknowledges(text), redact });
     const handoff = new HandoffTurns({ content, conversation, turns, transcript, queueTimeoutMs: config.HANDOFF_QUEUE_TIMEOUT_SECONDS * 1000, now: today, ...(recorder ? { insights: recorder } : {}) });
     const bot = new SupportBot({
       content,

@@ -12,6 +12,8 @@ export interface AfterAnswerDeps {
   readonly engine: DialogEngine;
   /** The lines of an earlier answer a follow-up question asks about, none when it asks about something else (src/nlu/choiceReader.ts). */
   readonly linesAsked: (answer: string, text: string) => string[];
+  /** The lines of an earlier answer that fit the case a customer tells, none when no line stands out (src/nlu/choiceReader.ts). */
+  readonly linesTold: (answer: string, text: string) => string[];
 }
 
 /** The words that make a message a thank-you or a goodbye, whatever else it tells. */
@@ -97,6 +99,17 @@ export class AfterAnswer {
     const paths = last && asked.length === 0 && ASKS_WHERE.test(text) && REFERS_BACK.test(text) ? last.answer.split('\n').filter((line) => MENU_PATH.test(line)) : [];
     const lines = [...asked, ...paths].map((line) => line.trim());
     return lines.length > 0 ? { state, replies: [{ text: content.phrases.fromLastAnswer }, { text: lines.join('\n\n') }] } : undefined;
+  }
+
+  /**
+   * "I dont have the icloud photo library beta on", right after the photos answer: the customer's own
+   * case, told in the answer's words, gets the answer's line for that case, not the whole answer again.
+   */
+  caseOfLastAnswer(state: ConversationState, text: string, intent: Intent | undefined): Outcome | undefined {
+    const last = this.lastAnswer(state);
+    if (!last || last.tree || intent?.id !== last.id || QUESTION.test(text)) return undefined;
+    const lines = this.deps.linesTold(last.answer, text);
+    return lines.length > 0 ? { state, replies: [{ text: this.deps.content.phrases.caseFromLastAnswer }, { text: lines.join('\n\n') }] } : undefined;
   }
 
   /**

@@ -125,7 +125,7 @@ export class OutsideWalkThrough {
     const onItsOwn = !intent || (!intent.action && !intent.tree);
     const fastLine = answered && onItsOwn && tellsFastConnection(text) ? rateOnAFastLine(answered, content.phrases.fastConnection) : undefined;
     if (fastLine) return { state, replies: [fastLine] };
-    const walked = (command ? undefined : this.afterAnswer.followsOn(state, text)) ?? this.afterAnswer.walkThroughNext(state, text, intent);
+    const walked = (command ? undefined : (this.afterAnswer.followsOn(state, text) ?? this.afterAnswer.caseOfLastAnswer(state, text, intent))) ?? this.afterAnswer.walkThroughNext(state, text, intent);
     if (walked) return walked;
     // "But ive done everything. other backups, wifi, storage, restart, updated ios" after an answer
     // pointing to a walk-through: that walk-through, past the steps told as tried, whatever one of

@@ -251,6 +251,20 @@ export class ChoiceReader {
     return lines.filter((line) => this.analyzer.analyze(line, false).stems.some((stemmed) => words.has(stemmed) && !FUNCTION_STEMS.has(stemmed) && !DEVICE_WORDS.has(stemmed)));
   }
 
+  /**
+   * The lines of an earlier answer that fit the case a customer tells in its words ("i dont have the
+   * icloud photo library beta on" after an answer telling the setting on and off): those sharing the
+   * most of the message's words, at least two, and not every line. A setting denied "on" is "off".
+   */
+  linesTold(answer: string, text: string): string[] {
+    const told = new Set(this.analyze(text.replace(DENIED_ON, '$1off')).stems.filter((stemmed) => !FUNCTION_STEMS.has(stemmed) && !DEVICE_WORDS.has(stemmed)));
+    const lines = answer.split('\n').map((line) => line.trim()).filter((line) => line.length > 0);
+    const shared = lines.map((line) => new Set(this.analyzer.analyze(line, false).stems.filter((stemmed) => told.has(stemmed))).size);
+    const most = Math.max(0, ...shared);
+    const fitting = lines.filter((_, index) => shared[index] === most);
+    return most >= MIN_SHARED_WITH_CASE && fitting.length < lines.length ? fitting : [];
+  }
+
   private stemsOfStep(step: string): ReadonlySet<string> {
     let stems = this.stepStems.get(step);
     if (!stems) {
@@ -462,6 +476,11 @@ const ASKING_WORDS: ReadonlySet<string> = new Set(['what', 'where', 'why', 'how'
 
 /** The customer's device and its model number ("an iphone 8") name what every step is about, not one step. */
 const DEVICE_WORDS: ReadonlySet<string> = new Set(['iphone', 'ipad', 'ipod', 'device', 'phone'].map(stem));
+
+/** "Don't have it on", "wasn't turned on": the "on" a negation before it in the clause denies. */
+const DENIED_ON = /(\b(?:dont|don't|don’t|do not|didnt|didn't|did not|never|not|isnt|isn't|wasnt|wasn't|havent|haven't|have not|hadnt|hadn't|had not)\b[^.,;!?]*?\b)on\b/gi;
+/** One shared word ("photos") fits every case of an answer; a case is told in two. */
+const MIN_SHARED_WITH_CASE = 2;
 
 /** Words natural lists as stop words that answer here: "got it" (the alert captured), "it's there now" (the backup found). */
 const ANSWER_WORDS: ReadonlySet<string> = new Set(['got', 'there']);

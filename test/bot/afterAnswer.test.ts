@@ -12,7 +12,7 @@ const content = loadContent(path.join(import.meta.dirname, '..', '..'));
 const recognizer = buildRecognizer(content);
 const reader = new ChoiceReader(content);
 const engine = new DialogEngine(content.trees, (id) => content.intentById.get(id)?.answer);
-const deps = { content, engine, linesAsked: (answer: string, text: string) => reader.linesAsked(answer, text) };
+const deps = { content, engine, linesAsked: (answer: string, text: string) => reader.linesAsked(answer, text), linesTold: (answer: string, text: string) => reader.linesTold(answer, text) };
 const after = new AfterAnswer(deps, new Moves(deps));
 const answered = (topic: string): ConversationState => ({ ...initialState(), lastIntent: topic });
 const texts = (replies: readonly { text: string }[] | undefined) => (replies ?? []).map((reply) => reply.text);

@@ -63,7 +63,7 @@ function conversationWith(
   const upset = (text: string): boolean => text.includes('useless');
   /** The choice reader stands in as a list: "no" and "nope" are bare noes, "yes" and "ok" bare yeses. */
   const bareAnswer = (text: string): 'yes' | 'no' | undefined => (['no', 'nope'].includes(text) ? 'no' : ['yes', 'ok'].includes(text) ? 'yes' : undefined);
-  const conversation = new Conversation({ content, engine, recognize, readChoice, reportsDoing, asksAbout, tellsAbout: asksAbout, linesAsked, upset, bareAnswer, acknowledges: (text) => text === 'ok' });
+  const conversation = new Conversation({ content, engine, recognize, readChoice, reportsDoing, asksAbout, tellsAbout: asksAbout, linesAsked, linesTold: () => [], upset, bareAnswer, acknowledges: (text) => text === 'ok' });
   let state: ConversationState = initialState();
   let events: readonly InsightEvent[] = [];
   const respond = (text: string) => {

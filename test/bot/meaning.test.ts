@@ -3,7 +3,7 @@ import { AfterAnswer } from '../../src/bot/afterAnswer.js';
 import { Meaning } from '../../src/bot/meaning.js';
 import { deps, moves, reader } from '../support/shippedContent.js';
 
-const afterAnswer = new AfterAnswer({ ...deps, linesAsked: reader.linesAsked.bind(reader) }, moves);
+const afterAnswer = new AfterAnswer({ ...deps, linesAsked: reader.linesAsked.bind(reader), linesTold: reader.linesTold.bind(reader) }, moves);
 const upsetWords = /\b(?:pain|ridiculous|fed up)\b/i;
 const meaning = new Meaning({ ...deps, upset: (text) => upsetWords.test(text) }, moves, afterAnswer);
 const meant = (text: string) => meaning.meant(deps.recognize(text), text)?.id;

@@ -6,7 +6,7 @@ import { PartedAnswers } from '../../src/bot/partedAnswers.js';
 import { initialState } from '../../src/bot/state.js';
 import { content, deps, moves, reader } from '../support/shippedContent.js';
 
-const afterAnswer = new AfterAnswer({ ...deps, linesAsked: reader.linesAsked.bind(reader) }, moves);
+const afterAnswer = new AfterAnswer({ ...deps, linesAsked: reader.linesAsked.bind(reader), linesTold: reader.linesTold.bind(reader) }, moves);
 const meaning = new Meaning({ ...deps, upset: () => false }, moves, afterAnswer);
 const parts = new PartedAnswers(deps, moves);
 const outside = new OutsideWalkThrough({ ...deps, bareAnswer: reader.bareAnswer.bind(reader), acknowledges: reader.acknowledges.bind(reader) }, moves, meaning, parts, afterAnswer, () => {

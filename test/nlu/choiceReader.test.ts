@@ -232,6 +232,13 @@ describe('reading a typed answer in the context of the open question', () => {
     expect(reader.linesAsked(answer, 'how do i pick the right backup next time?')).toEqual([]);
   });
 
+  it('picks the lines of an earlier answer that fit a case told in its words, a denied "on" being off, and none when no line stands out', () => {
+    const answer = 'It depends on the setting:\n\n- **Photo sync turned on:** photos stay online.\n- **Photo sync turned off:** photos are in the backup.';
+    expect(reader.linesTold(answer, "i don't have photo sync on")).toEqual(['- **Photo sync turned off:** photos are in the backup.']);
+    expect(reader.linesTold(answer, 'photo sync was on')).toEqual(['- **Photo sync turned on:** photos stay online.', '- **Photo sync turned off:** photos are in the backup.']);
+    expect(reader.linesTold(answer, 'my photos')).toEqual([]);
+  });
+
   it('denies what follows the verb after "I don\'t think", not the subject before it', () => {
     expect(labelFor('cannot_restore', 'wifi', "i don't think the wifi is very good here")).toBe('Wi-Fi is slow or down');
     expect(labelFor('cannot_restore', 'wifi', 'I dont think the wifi is working')).toBe('Wi-Fi is slow or down');
