@@ -211,8 +211,8 @@ export class OutsideWalkThrough {
 
   /**
    * "My iphone restore failed and also i forgot my screen passcode on my old phone": out of scope as a
-   * whole, but one clause surely names a problem with a walk-through and every other is surely out of
-   * scope. The customer is told that part is outside, and walked through the problem.
+   * whole, but one clause surely names a problem with a walk-through, another is surely out of scope
+   * and none surely names anything else. The customer is told that part is outside, and walked through the problem.
    */
   private problemBesideOutside(state: ConversationState, text: string, recognition: Recognition): Outcome | undefined {
     const clauses = toldClauses(text);
@@ -223,7 +223,10 @@ export class OutsideWalkThrough {
     });
     const problems = named.filter(({ intent }) => intent?.tree !== undefined && !intent.action);
     const [problem] = problems;
-    if (!problem?.intent || problems.length > 1 || !named.every((part) => part === problem || part.outside)) return undefined;
+    // The rest surely outside, or of no topic at all ("need to restore my backup to a new one", unsure
+    // between two): "my ipad screen is cracked…, need to restore my backup to a new one but it keeps failing".
+    const rest = named.filter((part) => part !== problem);
+    if (!problem?.intent || problems.length > 1 || !rest.some((part) => part.outside) || !rest.every((part) => part.outside || !part.intent)) return undefined;
     const started = this.parts.startedPastDone(reset(state), problem.intent, text, clauses) ?? this.moves.startTopic(reset(state), problem.intent, problem.clause);
     return { ...started, replies: [{ text: this.deps.content.phrases.partOutOfScope }, ...started.replies] };
   }
