@@ -190,7 +190,7 @@ export class Conversation {
     const askedFirst = asking ? undefined : beforeContext(text);
     const headClauses = askedFirst === undefined ? undefined : answerClauses(askedFirst);
     const sureOfWhole = recognition.verdict === 'match' ? intent : undefined;
-    const answeredAndAsked = asking ? ((clauses && this.parts.answerThenAsk(state, tree, clauses, sureOfWhole)) ?? this.parts.askThenAnswer(state, tree, text) ?? this.parts.answersThenQuestion(state, tree, text, intent)) : headClauses && this.parts.answerThenAsk(state, tree, headClauses);
+    const answeredAndAsked = asking ? ((clauses && this.parts.answerThenAsk(state, tree, clauses, sureOfWhole)) ?? this.parts.askThenAnswer(state, tree, text) ?? this.parts.answersThenQuestion(state, tree, text, intent, sureOfWhole)) : headClauses && this.parts.answerThenAsk(state, tree, headClauses);
     if (answeredAndAsked) return answeredAndAsked;
     if (!asking && this.parts.onlyDone(tree, reading, clauses ?? [text])) return this.askHowItWent(state, tree);
     const told = clauses && !asking && !CONTRAST.test(text) ? this.parts.outcomeAfterDoing(state, tree, clauses) : undefined;
@@ -270,7 +270,7 @@ export class Conversation {
     const onSubject = ownSubject ? intent : asking ? this.meaning.unsureAbout(recognition, engine.aboutAt(tree)) : toldAbout;
     // "Before i try, does the restore bring my music back": a question after words that sink the whole
     // is asked about what it surely names, however unsure the recogniser is of the whole message.
-    const asked = clauses ? this.steps.askedAfterTelling(text, clauses, about) : undefined;
+    const asked = clauses ? this.steps.askedAfterTelling(text, clauses, about, sureOfWhole) : undefined;
     if (!onSubject && asked?.tree) return this.moves.sideQuestion(state, tree, asked, text);
     const subject = onSubject ? (asked && !asked.tree ? asked : onSubject) : asked;
     if (subject) {

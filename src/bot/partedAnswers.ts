@@ -7,7 +7,7 @@ import { FAST_LINE_IN_WORDS, tellsFastConnection } from './connectionSpeed.js';
 import { afterContrast, ALREADY, answerClauses, clausesAsked, CONCEDED, EVERY_ALREADY, lastSentence, NEWEST_ONLY, QUESTION, questionClauses, REPEATED, storyClauses, toldClauses, UNTRIED } from './messageShape.js';
 import { SMALL_TALK, type Moves } from './moves.js';
 import { answeredFirst, askedAndAnswered, reset, stepName, type Outcome } from './outcome.js';
-import { agreesOnly, LOOSE_READING, readAt, READING_MARGIN, readsLoosely, SURE_READING } from './readings.js';
+import { agreesOnly, LOOSE_READING, readAt, READING_MARGIN, readsLoosely, SURE_READING, sureReading } from './readings.js';
 import type { ConversationState } from './state.js';
 import type { Reply } from './types.js';
 
@@ -360,11 +360,15 @@ export class PartedAnswers {
    * When the question alone names no topic, the one the whole message leans to is what it asks ("found
    * it. …how do we know its actually doing something" is unsure alone).
    */
-  answersThenQuestion(state: ConversationState, tree: TreeState, text: string, leaning?: Intent): Outcome | undefined {
+  answersThenQuestion(state: ConversationState, tree: TreeState, text: string, leaning?: Intent, whole?: Intent): Outcome | undefined {
     const question = lastSentence(text);
     const told = text.slice(0, text.lastIndexOf(question)).trim();
     if (told === '' || !QUESTION.test(question) || QUESTION.test(told)) return undefined;
-    return this.answerThenAsk(state, tree, [...(answerClauses(told) ?? [told]), question], undefined, leaning);
+    // The whole message's sure topic, when the question alone has it among its first two: "why three,
+    // i only have one ipad" leans to another device's backup, "there are three backups listed. why
+    // three, …" surely asks which backup.
+    const asked = this.deps.recognize(question).candidates.slice(0, 2).map((candidate) => candidate.intent);
+    return this.answerThenAsk(state, tree, [...(answerClauses(told) ?? [told]), question], whole && asked.includes(whole.id) ? whole : undefined, leaning);
   }
 
   /** "Does it bring my apps back too? anyway the older ones fail the same": the question first, its "?" ending it, then the answers. */
@@ -396,6 +400,9 @@ export class PartedAnswers {
     if (ASKS_HOW_TO_DO.test(question) && this.deps.engine.aboutAt(tree).includes(topic.id)) return undefined;
     const [only] = answers;
     const reading = answers.length === 1 && only !== undefined ? readAt(this.deps, tree, only) : null;
+    // Before a question on the step's own subject, words that read no more surely than a question would
+    // are what it asks about: "there are three backups listed. why three, …" is no "just the one backup".
+    const ownSubject = this.deps.engine.aboutAt(tree).includes(topic.id);
     const together = () => {
       const joined = readAt(this.deps, tree, answers.join(', '));
       return joined && joined.score >= LOOSE_READING && !agreesOnly(this.deps, tree, joined) ? this.moves.advance(state, this.deps.engine.choose(tree, joined.index)) : undefined;
@@ -405,7 +412,7 @@ export class PartedAnswers {
       const told = answers.join(', ');
       return this.answerAhead(state, tree, told, readAt(this.deps, tree, told), this.moves.matched(this.deps.recognize(told)));
     };
-    const sure = reading && reading.score >= SURE_READING && !agreesOnly(this.deps, tree, reading) ? reading : null;
+    const sure = reading && reading.score >= sureReading(ownSubject) && !agreesOnly(this.deps, tree, reading) ? reading : null;
     const answered = (reading ? sure && this.moves.advance(state, this.deps.engine.choose(tree, sure.index)) : (this.severalAnswers(state, tree, answers) ?? together())) ?? ahead();
     if (!answered) return undefined;
     return answeredFirst(answered, [{ text: topic.answer }], askedAndAnswered(topic.id));

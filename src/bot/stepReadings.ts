@@ -223,10 +223,15 @@ export class StepReadings {
    * told come before it and it surely names a topic of its own that is not `about` this step or
    * walk-through; whether one with a walk-through of its own is kept aside is the caller's to say.
    */
-  askedAfterTelling(text: string, clauses: readonly string[], about: ReadonlySet<string>): Intent | undefined {
+  askedAfterTelling(text: string, clauses: readonly string[], about: ReadonlySet<string>, whole?: Intent): Intent | undefined {
     const first = clauses.findIndex((clause) => QUESTION.test(clause));
     const from = first > 0 ? text.indexOf(clauses[first] ?? '') : -1;
-    const topic = from > 0 ? this.moves.matched(this.deps.recognize(text.slice(from))) : undefined;
+    if (from <= 0) return undefined;
+    const recognition = this.deps.recognize(text.slice(from));
+    // "There are three backups listed. why three, i only have one ipad": a question with the whole
+    // message's sure topic among its own first two asks about that, whatever it leans to alone.
+    if (whole && recognition.candidates.slice(0, 2).some((candidate) => candidate.intent === whole.id)) return undefined;
+    const topic = this.moves.matched(recognition);
     return topic && !topic.action && !about.has(topic.id) ? topic : undefined;
   }
 
