@@ -3,7 +3,7 @@ import type { TreeState } from '../dialogs/engine.js';
 import type { Recognition } from '../nlu/recognizer.js';
 import type { AfterAnswer } from './afterAnswer.js';
 import type { Meaning } from './meaning.js';
-import { asksToGoOn, beforeGoOn, QUESTION, questionClauses, storyClauses, toldClauses } from './messageShape.js';
+import { afterWhenScene, asksToGoOn, beforeGoOn, QUESTION, questionClauses, storyClauses, toldClauses } from './messageShape.js';
 import type { Moves } from './moves.js';
 import { reset, withoutFeedback, type Outcome } from './outcome.js';
 import type { PartedAnswers, PartedAnswersDeps } from './partedAnswers.js';
@@ -150,7 +150,7 @@ export class OutsideWalkThrough {
     const leader = intent ?? (recognition.verdict === 'ambiguous' ? content.intentById.get(recognition.candidates[0]?.intent ?? '') : undefined);
     // A story around the problem is read clause by clause before its first problem, or its one
     // question, is taken for the whole.
-    const story = whole && (whole.action || recognition.confidence >= BARE_MATCH) ? undefined : this.problemInStory(state, text, recognition);
+    const story = whole && (whole.action || recognition.confidence >= BARE_MATCH) ? undefined : (this.problemAfterScene(state, text, recognition) ?? this.problemInStory(state, text, recognition));
     if (story) return story;
     // "Cant restore backup. before you ask ive already restarted it twice": a problem told beside
     // steps of it tried is that problem, whatever the whole leans to ("already" is the already-set-up topic's word).
@@ -242,6 +242,21 @@ export class OutsideWalkThrough {
    * problem ("it pops up saying Cannot Restore Backup" beside "picked my backup", which leans to no
    * backups listed); two as sure, or two questions, leave the message unplaced.
    */
+  /**
+   * "ok so i got a new ipad and when i go to restore from icloud my backup just isnt there??": a
+   * when-clause told without a comma sets the scene, and the clause after it is the problem, however
+   * the scene's words ("restore from icloud") lean the whole, unsure or barely matched.
+   */
+  private problemAfterScene(state: ConversationState, text: string, recognition: Recognition): Outcome | undefined {
+    if (recognition.verdict === 'out_of_scope') return undefined;
+    for (const main of (toldClauses(text) ?? [text]).flatMap((clause) => afterWhenScene(clause) ?? [])) {
+      const recognized = this.deps.recognize(main);
+      const problem = this.moves.matched(recognized);
+      if (problem?.tree && !problem.action && recognized.confidence >= SURE_PROBLEM) return this.parts.startedPastDone(reset(state), problem, text) ?? this.moves.startTopic(reset(state), problem, main);
+    }
+    return undefined;
+  }
+
   private problemInStory(state: ConversationState, text: string, recognition: Recognition): Outcome | undefined {
     const clauses = toldClauses(text);
     // A whole matched only barely is as much a story as one left unsure.

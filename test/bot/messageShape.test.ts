@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { A_PERSON_ASKED, asksToGoOn, ASKS_WHO_ANSWERS, ASKS_WHY_IT_HELPS, beforeContext, lastSentence, onlyGoOn, storyClauses, WHAT_ELSE, withoutTaunt, afterContrast, besideAnyway, conclusionOf, afterTakingBack, answerClauses, ASKS_HOW, beforeContrast, beforeGoOn, CONNECT_ME, CONTRAST, correctionOf, ECHOED, PLANNED, QUESTION, questionClauses, requestParts, simplify, STILL_FAILING, toldClauses, withoutBeforeYouAsk, withoutGreeting, withoutSignature, ASKS_IF_NEEDED, ASKS_WHAT_FIRST } from '../../src/bot/messageShape.js';
+import { afterWhenScene, A_PERSON_ASKED, asksToGoOn, ASKS_WHO_ANSWERS, ASKS_WHY_IT_HELPS, beforeContext, lastSentence, onlyGoOn, storyClauses, WHAT_ELSE, withoutTaunt, afterContrast, besideAnyway, conclusionOf, afterTakingBack, answerClauses, ASKS_HOW, beforeContrast, beforeGoOn, CONNECT_ME, CONTRAST, correctionOf, ECHOED, PLANNED, QUESTION, questionClauses, requestParts, simplify, STILL_FAILING, toldClauses, withoutBeforeYouAsk, withoutGreeting, withoutSignature, ASKS_IF_NEEDED, ASKS_WHAT_FIRST } from '../../src/bot/messageShape.js';
 
 describe('the shape of a typed message', () => {
   it('finds the answer before a request to go on, and nothing when the request stands alone', () => {
@@ -265,5 +265,14 @@ describe('the shape of a typed message', () => {
 
   it('finds the request for a person to be got, not only to be talked to', () => {
     expect(requestParts('wifis fine. honestly can i just get a real person, this is taking forever')).toContain('can i just get a real person');
+  });
+});
+
+describe('afterWhenScene', () => {
+  it('finds the clause a when-clause told without a comma sets the scene for, from its subject on', () => {
+    expect(afterWhenScene('ok so when i go to restore from icloud my backup just isnt there??')).toBe('my backup just isnt there??');
+    expect(afterWhenScene('every time i try to restore it says cannot restore backup')).toBe('it says cannot restore backup');
+    expect(afterWhenScene('when will it finish')).toBeUndefined();
+    expect(afterWhenScene('my backup is not there')).toBeUndefined();
   });
 });
