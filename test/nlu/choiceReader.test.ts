@@ -159,9 +159,9 @@ describe('reading a typed answer in the context of the open question', () => {
   });
 
   it('tells an acknowledgement with at most thanks after it from a yes and from words of an answer', () => {
-    for (const said of ['ok', 'ok thanks', 'ok thx', 'Okay, cheers!', 'k will do', 'alright got it', 'cool thank you', 'got it', 'yes got it', 'yeah i got it thanks', 'yep will do'])
+    for (const said of ['ok', 'ok thanks', 'ok thx', 'Okay, cheers!', 'k will do', 'alright got it', 'cool thank you', 'got it', 'yes got it', 'yeah i got it thanks', 'yep will do', 'makes sense ok', 'ah that makes sense'])
       expect(reader.acknowledges(said), said).toBe(true);
-    for (const said of ['yes', 'yeah thanks', 'fine', 'right', 'ok the wifi is fine', 'ok it worked', 'ok no luck', 'thanks', 'yes it stopped', 'yes i got the screenshot'])
+    for (const said of ['yes', 'yeah thanks', 'fine', 'right', 'ok the wifi is fine', 'ok it worked', 'ok no luck', 'thanks', 'yes it stopped', 'yes i got the screenshot', 'that makes no sense'])
       expect(reader.acknowledges(said), said).toBe(false);
   });
 
