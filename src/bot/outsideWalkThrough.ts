@@ -154,7 +154,7 @@ export class OutsideWalkThrough {
     if (story) return story;
     // "Cant restore backup. before you ask ive already restarted it twice": a problem told beside
     // steps of it tried is that problem, whatever the whole leans to ("already" is the already-set-up topic's word).
-    const past = this.parts.startedPastDone(state, leader ?? this.parts.problemPart(text), text) ?? (leader && !leader.action ? this.parts.problemWithStepsTried(state, text) : undefined);
+    const past = this.parts.startedPastDone(state, leader ?? this.parts.problemPart(text), text) ?? (leader && !leader.action ? this.parts.problemWithStepsTried(state, text) : undefined) ?? (leader ? undefined : this.parts.walkThroughListed(state, text));
     if (past) return past;
     const several = leader && !leader.action ? this.severalQuestions(state, text, leader) : undefined;
     if (several) return several;

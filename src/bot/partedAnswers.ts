@@ -166,6 +166,19 @@ export class PartedAnswers {
   }
 
   /**
+   * "already tried everything, restarted, updated, different backup, wifi, nothing works": no problem
+   * named, but at least three steps of one walk-through told as tried name it. That walk-through,
+   * past them; of several, the one they tell most steps of.
+   */
+  walkThroughListed(state: ConversationState, text: string): Outcome | undefined {
+    const parts = toldClauses(text);
+    if (!parts || QUESTION.test(text)) return undefined;
+    const told = this.deps.content.intents.filter((intent) => intent.tree && !intent.action).map((intent) => ({ intent, count: parts.filter((part) => this.triedIn(intent.tree as string, part)).length }));
+    const [most] = told.sort((a, b) => b.count - a.count);
+    return most && most.count >= LISTED_STEPS ? this.startedPastDone(state, most.intent, text, parts) : undefined;
+  }
+
+  /**
    * Whether a part surely names a problem with a walk-through of its own that the step is not about:
    * "ok well its not slow, it just fails" tells of the restore's speed, not a Wi-Fi found fine. A part
    * that says it was tried is a step told.
