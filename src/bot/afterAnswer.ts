@@ -29,6 +29,8 @@ const ASKS_WHERE = /\bwhere\b/i;
 /** "And if it was off?", "what about on ios 7?": the last answer's case turned another way, in a few words. */
 const FOLLOWS_ON = /^\s*(?:(?:and|but|so|ok|okay)[\s,]+){0,2}(?:what |how )?(?:if|about)\b/i;
 const FOLLOW_ON_WORDS = 8;
+/** "Got it, where does it save": the answer taken in, before the question about it. */
+const TAKEN_IN_FIRST = /^\s*(?:(?:ok(?:ay)?|got it|thanks|thx|cool|great|alright|right)[\s,.!]+)+/i;
 /** A line that gives a path through the Settings app ("Settings > iCloud > Backup"). */
 const MENU_PATH = /\bSettings\b\s*>/;
 
@@ -94,7 +96,7 @@ export class AfterAnswer {
   quoteLastAnswer(state: ConversationState, text: string): Outcome | undefined {
     const { content } = this.deps;
     const last = this.lastAnswer(state);
-    const asked = last ? this.deps.linesAsked(last.answer, text) : [];
+    const asked = last ? this.deps.linesAsked(last.answer, text.replace(TAKEN_IN_FIRST, '')) : [];
     // "Where do I find that?" names nothing of the answer but asks for where: its menu paths.
     const paths = last && asked.length === 0 && ASKS_WHERE.test(text) && REFERS_BACK.test(text) ? last.answer.split('\n').filter((line) => MENU_PATH.test(line)) : [];
     const lines = [...asked, ...paths].map((line) => line.trim());
