@@ -149,7 +149,7 @@ const CLAUSE_BREAK = /(?<!\d)[,;.!]+|[,;.!]+(?!\d)|\b(?:and|but|also|plus)\b/i;
 /** Words that set one clause against another: the clauses are not a story around one answer. */
 export const CONTRAST = /\b(?:but|however|though|although|except|yet)\b/i;
 /** "Still the same error", "cleared space, didn't help": what was tried left the problem as it was. */
-export const STILL_FAILING = /\b(?:still|same|again)\b[^.?!]*\b(?:error|fail(?:s|ed|ing)?|not work\w*|doesn'?t work|didn'?t work|won'?t|cannot|can'?t|stuck)\b|\b(?:didn'?t|did not|doesn'?t|does not) (?:help|work|fix)\b/i;
+export const STILL_FAILING = /\b(?:still|same|again)\b[^.?!]*\b(?:error|fail(?:s|ed|ing)?|not work\w*|doesn'?t work|didn'?t work|won'?t|cannot|can'?t|stuck|no good|no luck|no joy|no change|nothing)\b|\b(?:didn'?t|did not|doesn'?t|does not) (?:help|work|fix)\b/i;
 
 /** What comes before the first contrast ("connected to wifi yeah but same error" → "connected to wifi yeah"), if anything does. */
 export function beforeContrast(text: string): string | undefined {

@@ -188,6 +188,7 @@ describe('the shape of a typed message', () => {
   it('tells news that the problem is still there from news that it is gone', () => {
     expect(STILL_FAILING.test('it keeps saying the same error')).toBe(true);
     expect(STILL_FAILING.test("cleared space, didn't help")).toBe(true);
+    for (const said of ['ok plugged it in. still no good', 'restarted, still nothing', 'still no luck']) expect(STILL_FAILING.test(said), said).toBe(true);
     expect(STILL_FAILING.test('it is restoring now')).toBe(false);
   });
 
