@@ -235,8 +235,8 @@ const QUOTED = /(?<=^|[\s(:])["\u201C\u2018'][^"\u201C\u201D]*?["\u201D\u2019'](
 /** Every clause, a "?" inside the message ending one too (and kept with it, as QUESTION reads it). */
 export const clausesAsked = (text: string): string[] => storyClauses(text.replace(/\?\s*(?=\S)/g, '?. '));
 
-/** A when-clause told without a comma, up to the subject of the clause it sets the scene for. */
-const WHEN_SCENE = /^(?:.*?\b)?(?:when|whenever|every time|each time)\s+(?:i|we)\s+(?:\S+\s+){1,6}?(?=(?:my|it|its|it's|there|theres|there's|nothing)\b)/i;
+/** A when-clause opening a clause told without a comma, up to the subject of the clause it sets the scene for. */
+const WHEN_SCENE = /^\s*(?:(?:and|so|but|ok|okay|then)\s+)*(?:when|whenever|every time|each time)\s+(?:i|we)\s+(?:\S+\s+){1,6}?(?=(?:my|it|its|it's|there|theres|there's|nothing)\b)/i;
 
 /** "when i go to restore from icloud my backup just isnt there": the clause after the scene, when there is one. */
 export function afterWhenScene(clause: string): string | undefined {

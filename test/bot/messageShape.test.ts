@@ -271,7 +271,8 @@ describe('the shape of a typed message', () => {
 
 describe('afterWhenScene', () => {
   it('finds the clause a when-clause told without a comma sets the scene for, from its subject on', () => {
-    expect(afterWhenScene('ok so when i go to restore from icloud my backup just isnt there??')).toBe('my backup just isnt there??');
+    expect(afterWhenScene('and when i go to restore from icloud my backup just isnt there??')).toBe('my backup just isnt there??');
+    expect(afterWhenScene('iphone 8 says cannot restore backup when i pick my icloud backup in setup')).toBeUndefined();
     expect(afterWhenScene('every time i try to restore it says cannot restore backup')).toBe('it says cannot restore backup');
     expect(afterWhenScene('when will it finish')).toBeUndefined();
     expect(afterWhenScene('my backup is not there')).toBeUndefined();
