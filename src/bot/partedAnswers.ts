@@ -413,9 +413,10 @@ export class PartedAnswers {
     if (ASKS_HOW_TO_DO.test(question) && this.deps.engine.aboutAt(tree).includes(topic.id)) return undefined;
     const [only] = answers;
     const reading = answers.length === 1 && only !== undefined ? readAt(this.deps, tree, only) : null;
-    // Before a question on the step's own subject, words that read no more surely than a question would
-    // are what it asks about: "there are three backups listed. why three, …" is no "just the one backup".
-    const ownSubject = this.deps.engine.aboutAt(tree).includes(topic.id);
+    // Before a question on the step's own subject that only the whole message names, words that read no
+    // more surely than a question would are what it asks about: "there are three backups listed. why
+    // three, …" is no "just the one backup"; "tried the other 2. quick q: does icloud keep backups forever?" still is.
+    const ownSubject = this.deps.engine.aboutAt(tree).includes(topic.id) && this.moves.matched(recognition)?.id !== topic.id;
     const together = () => {
       const joined = readAt(this.deps, tree, answers.join(', '));
       return joined && joined.score >= LOOSE_READING && !agreesOnly(this.deps, tree, joined) ? this.moves.advance(state, this.deps.engine.choose(tree, joined.index)) : undefined;
