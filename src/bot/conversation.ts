@@ -6,7 +6,7 @@ import { AfterAnswer, type AfterAnswerDeps } from './afterAnswer.js';
 import { Feedback } from './feedback.js';
 import { Meaning, type MeaningDeps } from './meaning.js';
 import { withSpaceInWords } from './freeSpace.js';
-import { ALREADY, answerClauses, ASKS_HOW, ASKS_WHAT_FIRST, ASKS_WHY_IT_HELPS, beforeContext, beforeGoOn, besideAnyway, CHECKS_MEANING, conclusionOf, CONTRAST, correctionOf, ECHOED, STILL_FAILING, ENDS_IN_NO, EVERY_ALREADY, lastSentence, onlyGoOn, PUZZLED, QUESTION, REFERS_BACK, REPEATED, simplify, toldParts, WHAT_ELSE, withoutBeforeYouAsk, withoutGreeting, withoutTaunt } from './messageShape.js';
+import { ALREADY, answerClauses, ASKS_HOW, ASKS_WHAT_FIRST, ASKS_WHY_IT_HELPS, beforeContext, beforeGoOn, besideAnyway, CHECKS_MEANING, conclusionOf, CONTRAST, correctionOf, ECHOED, ENDS_IN_NO, EVERY_ALREADY, lastSentence, onlyGoOn, PUZZLED, QUESTION, REFERS_BACK, REPEATED, simplify, STILL_FAILING, toldParts, WHAT_ELSE, withoutBeforeYouAsk, withoutGreeting, withoutTaunt } from './messageShape.js';
 import { Moves, SMALL_TALK } from './moves.js';
 import { OutsideWalkThrough, type OutsideWalkThroughDeps } from './outsideWalkThrough.js';
 import { PartedAnswers } from './partedAnswers.js';
@@ -257,7 +257,7 @@ export class Conversation {
     // opening yes with nothing else of the step's own is about the subject the rest surely names.
     const openerOnly = reading !== null && reading.score < LOOSE_READING && ownSubject === true && recognition.confidence >= SURE_TOPIC;
     // "ok restarted it, still says cannot restore. this is so annoying": the fix's "no", however few of its examples' words it shares.
-    const stillFailing = reading !== null && !asking && STILL_FAILING.test(text) && engine.yesCloses(tree) && engine.choicesAt(tree)[reading.index]?.means === 'no';
+    const stillFailing = reading !== null && STILL_FAILING.test(text) && engine.yesCloses(tree) && engine.choicesAt(tree)[reading.index]?.means === 'no';
     if (reading && (readsLoosely(reading) || stillFailing) && !asking && !fixedOnAHunch && !openerOnly) return this.movedOn(state, tree, this.moves.advance(state, engine.choose(tree, reading.index)), text);
     if (intent?.action && SMALL_TALK.has(intent.action)) return this.moves.act(state, intent);
     // "Ok cool" after a side question was answered and the step asked again: a bare acknowledgement no

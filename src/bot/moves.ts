@@ -343,6 +343,11 @@ export class Moves {
   }
 
   /** The recognised intent, when the recogniser matched one. */
+  /** Whether `intent` is one of the first two topics the recogniser leans to: a question's own reading that still allows the whole message's topic. */
+  amongFirstTwo(recognition: Recognition, intent: Intent): boolean {
+    return recognition.candidates.slice(0, 2).some((candidate) => candidate.intent === intent.id);
+  }
+
   matched(recognition: Recognition): Intent | undefined {
     return recognition.verdict === 'match' && recognition.intent ? this.deps.content.intentById.get(recognition.intent) : undefined;
   }

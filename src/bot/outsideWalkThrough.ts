@@ -232,17 +232,6 @@ export class OutsideWalkThrough {
   }
 
   /**
-   * "ok so long story, my husband got me a new iphone … it keeps popping up Cannot Restore Backup. i
-   * already picked the newest one AND the one from two weeks back": a problem told amid a story
-   * leaves the whole unsure, but one clause surely names a walk-through the whole leans to (among its
-   * first LEANING topics). It starts past the steps the story says were tried, after the answer to one
-   * question in the story surely about another topic the whole leans to ("should i just wipe it").
-   * Clauses that tell of a topic without a walk-through ("i already picked the newest one") are steps
-   * tried or story, not questions. Of two problems named, the one named far more surely is the
-   * problem ("it pops up saying Cannot Restore Backup" beside "picked my backup", which leans to no
-   * backups listed); two as sure, or two questions, leave the message unplaced.
-   */
-  /**
    * "ok so i got a new ipad and when i go to restore from icloud my backup just isnt there??": a
    * when-clause told without a comma sets the scene, and the clause after it is the problem, however
    * the scene's words ("restore from icloud") lean the whole, unsure or barely matched.
@@ -257,6 +246,17 @@ export class OutsideWalkThrough {
     return undefined;
   }
 
+  /**
+   * "ok so long story, my husband got me a new iphone … it keeps popping up Cannot Restore Backup. i
+   * already picked the newest one AND the one from two weeks back": a problem told amid a story
+   * leaves the whole unsure, but one clause surely names a walk-through the whole leans to (among its
+   * first LEANING topics). It starts past the steps the story says were tried, after the answer to one
+   * question in the story surely about another topic the whole leans to ("should i just wipe it").
+   * Clauses that tell of a topic without a walk-through ("i already picked the newest one") are steps
+   * tried or story, not questions. Of two problems named, the one named far more surely is the
+   * problem ("it pops up saying Cannot Restore Backup" beside "picked my backup", which leans to no
+   * backups listed); two as sure, or two questions, leave the message unplaced.
+   */
   private problemInStory(state: ConversationState, text: string, recognition: Recognition): Outcome | undefined {
     const clauses = toldClauses(text);
     // A whole matched only barely is as much a story as one left unsure.

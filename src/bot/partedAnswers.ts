@@ -380,8 +380,8 @@ export class PartedAnswers {
     // The whole message's sure topic, when the question alone has it among its first two: "why three,
     // i only have one ipad" leans to another device's backup, "there are three backups listed. why
     // three, …" surely asks which backup.
-    const asked = this.deps.recognize(question).candidates.slice(0, 2).map((candidate) => candidate.intent);
-    return this.answerThenAsk(state, tree, [...(answerClauses(told) ?? [told]), question], whole && asked.includes(whole.id) ? whole : undefined, leaning);
+    const sure = whole && this.moves.amongFirstTwo(this.deps.recognize(question), whole) ? whole : undefined;
+    return this.answerThenAsk(state, tree, [...(answerClauses(told) ?? [told]), question], sure, leaning);
   }
 
   /** "Does it bring my apps back too? anyway the older ones fail the same": the question first, its "?" ending it, then the answers. */

@@ -230,7 +230,7 @@ export class StepReadings {
     const recognition = this.deps.recognize(text.slice(from));
     // "There are three backups listed. why three, i only have one ipad": a question with the whole
     // message's sure topic among its own first two asks about that, whatever it leans to alone.
-    if (whole && recognition.candidates.slice(0, 2).some((candidate) => candidate.intent === whole.id)) return undefined;
+    if (whole && this.moves.amongFirstTwo(recognition, whole)) return undefined;
     const topic = this.moves.matched(recognition);
     return topic && !topic.action && !about.has(topic.id) ? topic : undefined;
   }

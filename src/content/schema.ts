@@ -146,6 +146,7 @@ export const botFileSchema = z.strictObject({
     alreadyTried: text,
     /** Before the lines of the last answer a follow-up question asks about. */
     fromLastAnswer: text,
+    /** Before the lines of the last answer that fit the case the customer just told. */
     caseFromLastAnswer: text,
     /** Before the last answer again, for a question pointing back at it that no topic claims. */
     unsureAfterAnswer: text,

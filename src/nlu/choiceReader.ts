@@ -247,8 +247,7 @@ export class ChoiceReader {
   linesAsked(answer: string, text: string): string[] {
     if (!this.asksAbout(answer, text)) return [];
     const words = new Set(this.analyze(text).stems);
-    const lines = answer.split('\n').map((line) => line.trim()).filter((line) => line.length > 0);
-    return lines.filter((line) => this.analyzer.analyze(line, false).stems.some((stemmed) => words.has(stemmed) && !FUNCTION_STEMS.has(stemmed) && !DEVICE_WORDS.has(stemmed)));
+    return linesOf(answer).filter((line) => this.analyzer.analyze(line, false).stems.some((stemmed) => words.has(stemmed) && !FUNCTION_STEMS.has(stemmed) && !DEVICE_WORDS.has(stemmed)));
   }
 
   /**
@@ -258,7 +257,7 @@ export class ChoiceReader {
    */
   linesTold(answer: string, text: string): string[] {
     const told = new Set(this.analyze(text.replace(DENIED_ON, '$1off')).stems.filter((stemmed) => !FUNCTION_STEMS.has(stemmed) && !DEVICE_WORDS.has(stemmed)));
-    const lines = answer.split('\n').map((line) => line.trim()).filter((line) => line.length > 0);
+    const lines = linesOf(answer);
     const shared = lines.map((line) => new Set(this.analyzer.analyze(line, false).stems.filter((stemmed) => told.has(stemmed))).size);
     const most = Math.max(0, ...shared);
     const fitting = lines.filter((_, index) => shared[index] === most);
@@ -476,6 +475,9 @@ const ASKING_WORDS: ReadonlySet<string> = new Set(['what', 'where', 'why', 'how'
 
 /** The customer's device and its model number ("an iphone 8") name what every step is about, not one step. */
 const DEVICE_WORDS: ReadonlySet<string> = new Set(['iphone', 'ipad', 'ipod', 'device', 'phone'].map(stem));
+
+/** An answer's non-empty lines, trimmed. */
+const linesOf = (answer: string): string[] => answer.split('\n').map((line) => line.trim()).filter((line) => line.length > 0);
 
 /** "Don't have it on", "wasn't turned on": the "on" a negation before it in the clause denies. */
 const DENIED_ON = /(\b(?:dont|don't|don’t|do not|didnt|didn't|did not|never|not|isnt|isn't|wasnt|wasn't|havent|haven't|have not|hadnt|hadn't|had not)\b[^.,;!?]*?\b)on\b/gi;
