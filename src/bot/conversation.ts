@@ -3,6 +3,7 @@ import { ordinalIn } from '../dialogs/choiceMatcher.js';
 import type { TreeState } from '../dialogs/engine.js';
 import type { Recognition } from '../nlu/recognizer.js';
 import { AfterAnswer, type AfterAnswerDeps } from './afterAnswer.js';
+import { beyondReach, type BeyondReach } from './beyondReach.js';
 import { Feedback } from './feedback.js';
 import { Meaning, type MeaningDeps } from './meaning.js';
 import { withSpaceInWords } from './freeSpace.js';
@@ -12,7 +13,7 @@ import { OutsideWalkThrough, type OutsideWalkThroughDeps } from './outsideWalkTh
 import { PartedAnswers } from './partedAnswers.js';
 import { StepReadings } from './stepReadings.js';
 import { StoryAnswers } from './storyAnswers.js';
-import { askedAndAnswered, reset, unplacedInTree, withoutFeedback, type Outcome } from './outcome.js';
+import { answeredFirst, askedAndAnswered, reset, unplacedInTree, withoutFeedback, type Outcome } from './outcome.js';
 import { LOOSE_READING, readAt, READING_MARGIN, readsLoosely, readsNoAt, readsOwnNoAt, SURE_READING, SURE_READING_OF_A_QUESTION, sureAnswerAmong, sureReading } from './readings.js';
 import { versionsNamed } from './versionsNamed.js';
 import type { ConversationState, FeedbackFor } from './state.js';
@@ -71,6 +72,8 @@ export class Conversation {
     // One feedback question per answer: the next message answers it or moves on, never both.
     const feedback = before.feedback ? this.typedFeedback(before, before.feedback, text) : undefined;
     if (feedback) return feedback;
+    const beyond = beyondReach(text);
+    if (beyond) return this.beyondReach(before, beyond);
     const state = withoutFeedback(before);
     const tree = state.tree;
     const exact = tree ? engine.match(tree, text) : null;
@@ -84,6 +87,20 @@ export class Conversation {
     const recognition = this.deps.recognize(text);
     const outcome = tree ? this.steps.withRateOnAFastLine(tree, text, this.parts.pastToldSteps(tree, this.inTree(state, tree, text, recognition), text)) : this.outside.respond(state, text, recognition);
     return { ...outcome, recognition, state: { ...outcome.state, lastCandidates: recognition.candidates } };
+  }
+
+  /**
+   * "Restore keeps asking for a password i dont remember, can u reset it for me": what the bot cannot
+   * do is said first, then the rest of the message is answered as if it came alone. With nothing
+   * left, or nothing the bot can place, the customer hears where they were or what to tell the bot.
+   */
+  private beyondReach(before: ConversationState, beyond: BeyondReach): Outcome {
+    const { phrases } = this.deps.content;
+    const told: Reply[] = [{ text: beyond.password ? phrases.keepPasswordPrivate : phrases.cannotActForYou }];
+    const rest = beyond.rest === '' ? undefined : this.respond(before, beyond.rest);
+    if (rest && !rest.events?.some((event) => event.kind === 'unplaced')) return answeredFirst(rest, told);
+    const state = withoutFeedback(before);
+    return { state, replies: [...told, state.tree ? this.moves.question(state.tree) : { text: phrases.walkYouThrough }] };
   }
 
   /**

@@ -1,7 +1,7 @@
 import type { Content, Intent } from '../content/types.js';
 import type { Recognition } from '../nlu/recognizer.js';
 import type { AfterAnswer } from './afterAnswer.js';
-import { A_PERSON_ASKED, ASKS_IF_NEEDED, ASKS_WHO_ANSWERS, CONNECT_ME, QUESTION, questionClauses, requestParts, toldClauses } from './messageShape.js';
+import { A_PERSON_ASKED, ASKS_IF_NEEDED, ASKS_WHEN_SOMEONE_COMES, ASKS_WHO_ANSWERS, CONNECT_ME, QUESTION, questionClauses, requestParts, toldClauses } from './messageShape.js';
 import { LEANS_TO, type Moves } from './moves.js';
 import type { Outcome } from './outcome.js';
 import type { ConversationState } from './state.js';
@@ -65,6 +65,8 @@ export class Meaning {
     // "Is this a real person?" shares "real person" with asking for one: asked who answers, the bot says what it is.
     const help = this.moves.intentFor('help');
     if (help && ASKS_WHO_ANSWERS.test(text) && recognition.candidates.slice(0, 2).some(({ intent }) => intent === help.id)) return help;
+    const person = this.moves.intentFor('handoff');
+    if (person && ASKS_WHEN_SOMEONE_COMES.test(text)) return person;
     const intent = this.moves.matched(recognition);
     const reworded = intent?.action === 'explain' ? this.notFollowingInWords(recognition, text) : undefined;
     if (reworded) return reworded;

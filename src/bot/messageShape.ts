@@ -311,6 +311,15 @@ const SOMEONE = String.raw`(?:someone|somebody|anyone|a (?:real |live |actual )?
 export const A_PERSON_ASKED = new RegExp(String.raw`^(?:(?:can|could|would|will) ${SOMEONE} (?:actually |please |just )?\w+|(?:can|could|may) (?:i|we) (?:just )?(?:send|show|give) (?:it|this|that|the \w+|my \w+) to ${SOMEONE})\b`, 'i');
 
 /**
+ * "fine. how long till someone answers", "is anyone going to reply": when a person will come is
+ * asked, which only the handoff can say ("how long" alone leans to a slow restore).
+ */
+export const ASKS_WHEN_SOMEONE_COMES = new RegExp(
+  String.raw`\bhow long (?:till|until|before|for|will it take for|does it take for) ${SOMEONE} (?:to )?(?:answers?|repl(?:y|ies)|responds?|gets? back|comes?|joins?|picks? up)\b|\bwhen (?:will|does|do|is) ${SOMEONE} (?:going to |gonna )?(?:answer|reply|respond|get back|come|join|pick up)\b|\b(?:is|will) ${SOMEONE} (?:going to |gonna |ever )?(?:answer|reply|respond|get back|come|join|pick up)\b|\bhow long (?:is|will be) the (?:wait|queue)\b`,
+  'i',
+);
+
+/**
  * "Is this a real person?", "am i talking to a bot or what": who is answering is asked; no person
  * is asked for, as "is there a real person i can talk to" asks.
  */

@@ -150,6 +150,12 @@ export const botFileSchema = z.strictObject({
     caseFromLastAnswer: text,
     /** Before the last answer again, for a question pointing back at it that no topic claims. */
     unsureAfterAnswer: text,
+    /** Asked to act on the customer's device or Apple ID ("can u reset it for me"): what the bot can do instead. */
+    cannotActForYou: text,
+    /** A password typed or offered in the chat: never to be shared. */
+    keepPasswordPrivate: text,
+    /** After either, with nothing else to answer outside a walk-through: what to tell the bot. */
+    walkYouThrough: text,
     /** A step the customer takes back as never tried, gone back to. */
     stepUntried: text,
     /** The open step, a fix to try, done only in part ("tried the top one only"): before its instructions again. */

@@ -37,6 +37,17 @@ const DATE_TIME = /(?<!\d[-/.]?)(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{
 const SERIAL = /\b(?=[A-Z0-9]{10}(?:[A-Z0-9]{2})?\b)(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{10,12}\b/g;
 /** Any identifier a customer labels as a serial, IMEI, MEID or UDID, in whatever case. */
 const LABELLED = /\b(serial(?:\s*(?:number|no\.?|#))?|imei|meid|udid)(\s*(?:is|:|=|#)?\s*)((?=[A-Za-z-]*\d)[A-Za-z0-9-]{8,45})\b/gi;
+/**
+ * A password or passcode written after its label ("my password is Hunter2!", "pw: tr0ub4dor",
+ * "apple id passcode 482913"). After a colon or an equals sign, or in quotes, anything is the
+ * secret; after "is", "was" or a space only a word no sentence uses: one with a digit, a symbol or a
+ * capital inside, so "my password is wrong" and "the passcode is not working" stay as typed. A plain
+ * word given as a password ("my password is sunshine") cannot be told from a sentence, and stays too.
+ */
+const PASSWORD = /\b(pass\s?(?:word|code)|pwd?)(\s*[:=]\s*|\s+(?:(?:is|was)\s+)?)("?)([^\s"]{1,64})/gi;
+/** The inside of a secret ("Hunter2", "tr0ub4dor&3", "aBcdefg"), a sentence's last punctuation not counted. */
+const SECRET_LIKE = /\d|[^\p{L}\p{N}]|\p{Ll}\p{Lu}/u;
+const MIN_SECRET_CHARS = 4;
 const IPV4 = /(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?![\d.])/g;
 /** Fewer digits than this are sizes, versions, times and error codes ("64 GB", "iOS 17.2.1", "4013"). */
 const MIN_NUMBER_DIGITS = 9;
@@ -60,7 +71,7 @@ export function createRedactor(options: RedactionOptions): Redactor {
   const country = options.phoneCountry.toUpperCase();
   if (!isSupportedCountry(country)) throw new ConfigError(`REDACT_PHONE_COUNTRY: ${country} is not a country libphonenumber-js knows`);
   return (text) => {
-    if (!/[\d@]/.test(text) && !/\b(serial|imei|meid|udid)\b/i.test(text)) return text;
+    if (!/[\d@]/.test(text) && !/\b(serial|imei|meid|udid|pass\s?(?:word|code)|pwd?)\b/i.test(text)) return text;
     const findings: Finding[] = [];
     const add = (start: number, end: number, mask: string) => {
       if (!findings.some((found) => start < found.end && found.start < end)) findings.push({ start, end, mask });
@@ -71,6 +82,7 @@ export function createRedactor(options: RedactionOptions): Redactor {
       const start = match.index + match[0].length - value.length;
       add(start, start + value.length, /^(imei|meid)$/i.test(match[1] ?? '') ? '[imei]' : '[serial]');
     }
+    for (const secret of passwordsIn(text)) add(secret.start, secret.end, '[password]');
     for (const match of text.matchAll(IPV4)) add(match.index, match.index + match[0].length, '[ip]');
     for (const match of text.matchAll(DATE_TIME)) add(match.index, match.index + match[0].length, match[0]);
     let checks = PHONE_CHECKS;
@@ -83,6 +95,20 @@ export function createRedactor(options: RedactionOptions): Redactor {
       .sort((a, b) => b.start - a.start)
       .reduce((masked, found) => masked.slice(0, found.start) + found.mask + masked.slice(found.end), text);
   };
+}
+
+/** Where a message gives a password or passcode after its label: the bot warns, the redactor masks. */
+export function passwordsIn(text: string): { start: number; end: number }[] {
+  const found: { start: number; end: number }[] = [];
+  for (const match of text.matchAll(PASSWORD)) {
+    const [, , gap = '', quote = '', typed = ''] = match;
+    const value = quote ? typed : typed.replace(/[.,!?;)]+$/, '');
+    const labelled = /[:=]/.test(gap);
+    if (value === '' || value === '[password]' || (!labelled && !quote && (value.length < MIN_SECRET_CHARS || !SECRET_LIKE.test(value)))) continue;
+    const start = match.index + match[0].length - typed.length;
+    found.push({ start, end: start + value.length });
+  }
+  return found;
 }
 
 /**

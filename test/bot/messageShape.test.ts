@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { afterWhenScene, A_PERSON_ASKED, asksToGoOn, ASKS_WHO_ANSWERS, ASKS_WHY_IT_HELPS, beforeContext, lastSentence, onlyGoOn, storyClauses, WHAT_ELSE, withoutTaunt, afterContrast, besideAnyway, conclusionOf, afterTakingBack, answerClauses, ASKS_HOW, beforeContrast, beforeGoOn, CONNECT_ME, CONTRAST, correctionOf, ECHOED, PLANNED, QUESTION, questionClauses, requestParts, simplify, STILL_FAILING, toldClauses, withoutBeforeYouAsk, withoutGreeting, withoutSignature, ASKS_IF_NEEDED, ASKS_WHAT_FIRST } from '../../src/bot/messageShape.js';
+import { afterWhenScene, A_PERSON_ASKED, asksToGoOn, ASKS_WHO_ANSWERS, ASKS_WHY_IT_HELPS, beforeContext, lastSentence, onlyGoOn, storyClauses, WHAT_ELSE, withoutTaunt, afterContrast, besideAnyway, conclusionOf, afterTakingBack, answerClauses, ASKS_HOW, beforeContrast, beforeGoOn, CONNECT_ME, CONTRAST, correctionOf, ECHOED, PLANNED, QUESTION, questionClauses, requestParts, simplify, STILL_FAILING, toldClauses, withoutBeforeYouAsk, withoutGreeting, withoutSignature, ASKS_IF_NEEDED, ASKS_WHAT_FIRST, ASKS_WHEN_SOMEONE_COMES } from '../../src/bot/messageShape.js';
 
 describe('the shape of a typed message', () => {
   it('finds the answer before a request to go on, and nothing when the request stands alone', () => {
@@ -11,6 +11,13 @@ describe('the shape of a typed message', () => {
     expect(beforeGoOn('found one from friday. anything else before i start?')).toBe('found one from friday');
     expect(beforeGoOn('ok so whats next')).toBeUndefined();
     expect(beforeGoOn('k alright what now')).toBeUndefined();
+  });
+
+  it('hears when a person will come asked, not how long the restore takes', () => {
+    for (const said of ['fine. how long till someone answers', 'is anyone going to answer me', 'when will an agent reply', 'how long is the wait'])
+      expect(ASKS_WHEN_SOMEONE_COMES.test(said), said).toBe(true);
+    for (const said of ['how long till its done', 'how long will the restore take', 'when will it finish', 'is it going to work'])
+      expect(ASKS_WHEN_SOMEONE_COMES.test(said), said).toBe(false);
   });
 
   it('hears a request to go on at the end of a message, not a question about what comes next', () => {

@@ -20,6 +20,11 @@ describe('redaction of personal data', () => {
     ['router at 192.168.1.20', 'router at [ip]'],
     ['order number 123456789', 'order number [number]'],
     ['French landline 01 23 45 67 89', 'French landline [number]'],
+    ['my apple id password is Hunter2! can you check', 'my apple id password is [password]! can you check'],
+    ['pw: sunshine', 'pw: [password]'],
+    ['the passcode is 482913.', 'the passcode is [password].'],
+    ['try password "sunshine" then', 'try password "[password]" then'],
+    ['Password=correctHorse', 'Password=[password]'],
   ])('masks %j', (typed, kept) => {
     expect(redact(typed)).toBe(kept);
   });
@@ -36,6 +41,10 @@ describe('redaction of personal data', () => {
     'I have 256GB and 3.5 GB free',
     'serial number unavailable in settings',
     'iOS 16.4.1 (a) on my iPhone 12',
+    'it says my password is wrong.',
+    'the passcode is not working',
+    'restore keeps asking for 2 passwords',
+    'forgot my password, can you reset it',
   ])('keeps what identifies nobody: %j', (typed) => {
     expect(redact(typed)).toBe(typed);
   });
