@@ -151,7 +151,9 @@ export class Conversation {
     const asking = QUESTION.test(text) || QUESTION.test(lastSentence(text));
     // "Ok", "ok thx" after a fix to try: the customer is going to try it, and how it went is still to
     // come. Read for its words, "ok" was "wifi has been ok", and the Wi-Fi step was passed untried.
-    if (!asking && engine.yesCloses(tree) && this.deps.acknowledges(text)) return { state, replies: [{ text: content.phrases.acknowledgedInTree }, this.moves.question(tree)] };
+    // "cool ty" thanks as well: a thank-you is answered as one.
+    const acknowledged = this.afterAnswer.saysThanks(text) ? content.phrases.welcomeInTree : content.phrases.acknowledgedInTree;
+    if (!asking && engine.yesCloses(tree) && this.deps.acknowledges(text)) return { state, replies: [{ text: acknowledged }, this.moves.question(tree)] };
     const planned = goingOn ? undefined : this.steps.planned(state, tree, text);
     if (planned) return planned;
     // "still failing. maybe ill just get that recovery software after all?" asks something beside it,

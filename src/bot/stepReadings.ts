@@ -19,6 +19,9 @@ const PARTLY_TRIED = /\b(?:only|just) (?:tried|did)\b|\b(?:tried|did) (?:the )?(
 /** A plan for another time, which leaves the walk-through for now. */
 const LATER = /\b(?:later|tomorrow|tmrw|tmr|tomoz|2moro|tonight|overnight|another time|next week|in the morning|after work|when i get home|(?:till|til|until) (?:i'?m|i am|i get) (?:home|back)|leave it (?:running|going|be|to (?:run|finish))|let it (?:run|finish|go|carry on|do its thing))\b/i;
 
+/** "ill think about it", "let me think it over": a choice to make, no fix to try. */
+const THINKING = /\bthink\b/i;
+
 /**
  * Readings of a message against the open step that its choices' words alone miss: a time or a size
  * worked out, a step taken back as never tried, the answer before corrected, the news after a
@@ -49,7 +52,8 @@ export class StepReadings {
     // Heard only in the yes and no every step shares ("its on the wifi already" as "i already did it"), a clause answers nothing here.
     if (told.some((part) => { const reading = readAt(this.deps, tree, part); return reading !== null && !reading.plain && reading.score >= LOOSE_READING; })) return undefined;
     const { phrases } = this.deps.content;
-    return LATER.test(text) ? { state, replies: [{ text: phrases.whenTriedLater }] } : { state, replies: [{ text: phrases.whenTried }, this.moves.question(tree)] };
+    if (LATER.test(text)) return { state, replies: [{ text: phrases.whenTriedLater }] };
+    return { state, replies: [{ text: THINKING.test(text) ? phrases.whenDecided : phrases.whenTried }, this.moves.question(tree)] };
   }
 
   /**

@@ -164,6 +164,8 @@ export const botFileSchema = z.strictObject({
     sameAsLastAnswer: text,
     welcomeInTree: text,
     whenTried: text,
+    /** A choice the customer will think over ("ill think about it"): before the open question again. */
+    whenDecided: text,
     whenTriedLater: text,
     whyThisStep: text,
     /** The same, for a question the recogniser is unsure of rather than sure is outside the bot. */
