@@ -7,7 +7,7 @@ import { beyondReach, type BeyondReach } from './beyondReach.js';
 import { Feedback } from './feedback.js';
 import { Meaning, type MeaningDeps } from './meaning.js';
 import { withSpaceInWords } from './freeSpace.js';
-import { ALREADY, answerClauses, ASKS_HOW, ASKS_WHAT_FIRST, ASKS_WHY_IT_HELPS, beforeContext, beforeGoOn, besideAnyway, CHECKS_MEANING, conclusionOf, CONTRAST, correctionOf, ECHOED, ENDS_IN_NO, EVERY_ALREADY, lastSentence, onlyGoOn, PUZZLED, QUESTION, REFERS_BACK, REPEATED, simplify, STILL_FAILING, toldParts, WHAT_ELSE, withoutBeforeYouAsk, withoutGreeting, withoutTaunt } from './messageShape.js';
+import { ALREADY, answerClauses, ASKS_HOW, ASKS_WHAT_FIRST, ASKS_WHY_IT_HELPS, beforeContext, beforeGoOn, besideAnyway, CHECKS_MEANING, conclusionOf, CONTRAST, correctionOf, devicesCorrected, ECHOED, ENDS_IN_NO, EVERY_ALREADY, lastSentence, onlyGoOn, PUZZLED, QUESTION, REFERS_BACK, REPEATED, simplify, STILL_FAILING, toldParts, WHAT_ELSE, withoutBeforeYouAsk, withoutGreeting, withoutTaunt } from './messageShape.js';
 import { Moves, SMALL_TALK } from './moves.js';
 import { OutsideWalkThrough, type OutsideWalkThroughDeps } from './outsideWalkThrough.js';
 import { PartedAnswers } from './partedAnswers.js';
@@ -68,7 +68,7 @@ export class Conversation {
   respond(before: ConversationState, typed: string): Outcome {
     const { engine, content } = this.deps;
     // Read as a greeting, "Hello, I started restoring my iPad this morning… is this normal?" was greeted back.
-    const text = versionsNamed(withoutTaunt(withoutGreeting(typed)));
+    const text = devicesCorrected(versionsNamed(withoutTaunt(withoutGreeting(typed))));
     // One feedback question per answer: the next message answers it or moves on, never both.
     const feedback = before.feedback ? this.typedFeedback(before, before.feedback, text) : undefined;
     if (feedback) return feedback;

@@ -166,6 +166,26 @@ export function afterContrast(text: string): string | undefined {
   return after.length > 0 ? after : undefined;
 }
 
+const DEVICE = String.raw`(?:iphone|ipad|ipod(?: touch)?)`;
+/**
+ * "my ipad wont show my backup, sorry i mean iphone", "sorry i meant ipad not iphone": a device named
+ * wrongly and put right. The correction is no clause of its own (no apology to read, no answer taken
+ * back), and the device it names replaces the other one named before it in the message.
+ */
+const DEVICE_CORRECTED = new RegExp(String.raw`(?:^|[\s,.;!]+)(?:(?:sorry|oops|my bad|oh|wait)[\s,]+)*(?:i mean|i meant|meant)\s+(?:an?\s+|my\s+|the\s+)?(${DEVICE})\b(?:\s+not\s+(?:an?\s+|my\s+|the\s+)?${DEVICE})?(?:\s+lol)?\s*[.!]*`, 'i');
+
+/** The message with a device put right where it was named wrongly, and without the correction. */
+export function devicesCorrected(text: string): string {
+  const match = DEVICE_CORRECTED.exec(text);
+  const meant = match?.[1];
+  if (!match || !meant) return text;
+  const before = text.slice(0, match.index).replace(new RegExp(String.raw`\b${DEVICE}\b`, 'gi'), (named) => (named.toLowerCase() === meant.toLowerCase() ? named : meant));
+  const after = text.slice(match.index + match[0].length);
+  const corrected = `${before}${before && after && !/^[\s,.;!]/.test(after) ? ' ' : ''}${after}`.replace(/^[\s,.;!]+/, '').trim();
+  // "sorry i mean ipad" alone puts right an earlier message: read as any other taking back.
+  return corrected === '' ? text : corrected;
+}
+
 /**
  * Words that take an answer back: "wait, actually no", "sorry, I meant yes", "oops", "jk". What is left
  * without them is the answer meant. "Actually" takes back only before a clause or a yes or no:

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { afterWhenScene, A_PERSON_ASKED, asksToGoOn, ASKS_WHO_ANSWERS, ASKS_WHY_IT_HELPS, beforeContext, lastSentence, onlyGoOn, storyClauses, WHAT_ELSE, withoutTaunt, afterContrast, besideAnyway, conclusionOf, afterTakingBack, answerClauses, ASKS_HOW, beforeContrast, beforeGoOn, CONNECT_ME, CONTRAST, correctionOf, ECHOED, PLANNED, QUESTION, questionClauses, requestParts, simplify, STILL_FAILING, toldClauses, withoutBeforeYouAsk, withoutGreeting, withoutSignature, ASKS_IF_NEEDED, ASKS_WHAT_FIRST, ASKS_WHEN_SOMEONE_COMES } from '../../src/bot/messageShape.js';
+import { afterWhenScene, A_PERSON_ASKED, asksToGoOn, ASKS_WHO_ANSWERS, ASKS_WHY_IT_HELPS, beforeContext, lastSentence, onlyGoOn, storyClauses, WHAT_ELSE, withoutTaunt, afterContrast, besideAnyway, conclusionOf, afterTakingBack, answerClauses, ASKS_HOW, beforeContrast, beforeGoOn, CONNECT_ME, CONTRAST, correctionOf, ECHOED, PLANNED, QUESTION, questionClauses, requestParts, simplify, STILL_FAILING, toldClauses, withoutBeforeYouAsk, withoutGreeting, withoutSignature, ASKS_IF_NEEDED, ASKS_WHAT_FIRST, ASKS_WHEN_SOMEONE_COMES, devicesCorrected } from '../../src/bot/messageShape.js';
 
 describe('the shape of a typed message', () => {
   it('finds the answer before a request to go on, and nothing when the request stands alone', () => {
@@ -11,6 +11,15 @@ describe('the shape of a typed message', () => {
     expect(beforeGoOn('found one from friday. anything else before i start?')).toBe('found one from friday');
     expect(beforeGoOn('ok so whats next')).toBeUndefined();
     expect(beforeGoOn('k alright what now')).toBeUndefined();
+  });
+
+  it('puts a device named wrongly right, and drops the correction', () => {
+    expect(devicesCorrected('my ipad wont show my backup when restoring, sorry i mean iphone, its an iphone 8')).toBe('my iphone wont show my backup when restoring, its an iphone 8');
+    expect(devicesCorrected('sorry i mean ipad not iphone, and it just sits at estimated time remaining forever')).toBe('and it just sits at estimated time remaining forever');
+    expect(devicesCorrected('oops i meant my ipad. the backup is gone')).toBe('the backup is gone');
+    // Nothing else left: the correction is read as any other taking back.
+    expect(devicesCorrected('sorry i mean ipad')).toBe('sorry i mean ipad');
+    for (const said of ['its my iphone, i mean the restore is slow', 'sorry i meant yes']) expect(devicesCorrected(said)).toBe(said);
   });
 
   it('hears when a person will come asked, not how long the restore takes', () => {
