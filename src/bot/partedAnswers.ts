@@ -7,7 +7,7 @@ import { FAST_LINE_IN_WORDS, tellsFastConnection } from './connectionSpeed.js';
 import { afterContrast, ALREADY, answerClauses, clausesAsked, CONCEDED, EVERY_ALREADY, lastSentence, NEWEST_ONLY, QUESTION, questionClauses, REPEATED, storyClauses, toldClauses, UNTRIED } from './messageShape.js';
 import { SMALL_TALK, type Moves } from './moves.js';
 import { answeredFirst, askedAndAnswered, reset, stepName, type Outcome } from './outcome.js';
-import { agreesOnly, LOOSE_READING, readAt, READING_MARGIN, readsLoosely, SURE_READING, sureReading } from './readings.js';
+import { agreesOnly, LOOSE_READING, readAt, READING_MARGIN, readsLoosely, SURE_READING, SURE_READING_OF_A_QUESTION, sureReading } from './readings.js';
 import type { ConversationState } from './state.js';
 import type { Reply } from './types.js';
 
@@ -313,7 +313,9 @@ export class PartedAnswers {
     // subject ("the router is in the same room" is "same error" to the other-backups step).
     const own = reading && !reading.plain && reading.score >= LOOSE_READING;
     const looseNo = own && reading.score < SURE_READING && reading.offStep.length > 0 && engine.choicesAt(tree)[reading.index]?.means === 'no';
-    if (own && !looseNo && !agreesOnly(this.deps, tree, reading)) return undefined;
+    // Nor does a "yes" heard only in words that fit any subject ("wifi is fine" as "that worked").
+    const vagueYes = own && reading.score < SURE_READING_OF_A_QUESTION && reading.offStep.length > 0 && engine.choicesAt(tree)[reading.index]?.means === 'yes';
+    if (own && !looseNo && !vagueYes && !agreesOnly(this.deps, tree, reading)) return undefined;
     // Named whole, or leaned to by one clause ("ok it came back, says something about connecting to the
     // internet"): the sure particular answer it must also give at the next step is the proof.
     const named = [...(intent ? [intent.id] : []), ...(answerClauses(text) ?? []).flatMap((part) => this.moves.leanedTo(this.deps.recognize(part)))];
