@@ -7,7 +7,7 @@ import { beyondReach, type BeyondReach } from './beyondReach.js';
 import { Feedback } from './feedback.js';
 import { Meaning, type MeaningDeps } from './meaning.js';
 import { withSpaceInWords } from './freeSpace.js';
-import { ALREADY, answerClauses, ASKS_HOW, ASKS_WHAT_FIRST, ASKS_WHY_IT_HELPS, beforeContext, beforeGoOn, besideAnyway, CHECKS_MEANING, conclusionOf, CONTRAST, correctionOf, devicesCorrected, ECHOED, ENDS_IN_NO, EVERY_ALREADY, lastSentence, onlyGoOn, PUZZLED, QUESTION, REFERS_BACK, REPEATED, simplify, STILL_FAILING, toldParts, WHAT_ELSE, withoutBeforeYouAsk, withoutGreeting, withoutTaunt } from './messageShape.js';
+import { ALREADY, answerClauses, ASKS_HOW, ASKS_WHAT_FIRST, ASKS_WHY_IT_HELPS, beforeContext, beforeGoOn, besideAnyway, CHECKS_MEANING, conclusionOf, CONTRAST, correctionOf, devicesCorrected, namesOtherAsFine, ECHOED, ENDS_IN_NO, EVERY_ALREADY, lastSentence, onlyGoOn, PUZZLED, QUESTION, REFERS_BACK, REPEATED, simplify, STILL_FAILING, toldParts, WHAT_ELSE, withoutBeforeYouAsk, withoutGreeting, withoutTaunt } from './messageShape.js';
 import { Moves, SMALL_TALK } from './moves.js';
 import { OutsideWalkThrough, type OutsideWalkThroughDeps } from './outsideWalkThrough.js';
 import { PartedAnswers } from './partedAnswers.js';
@@ -220,7 +220,10 @@ export class Conversation {
     const namesOther = intent !== undefined && !intent.action && !about.has(intent.id) && recognition.confidence >= SURE_TOPIC;
     const story = asking || namesOther ? undefined : this.stories.storyOutcome(state, tree, text);
     if (story) return story;
-    if (reading && reading.score >= sureReading(asking)) {
+    // "power is fine", "the account is fine" at the other-backups step: a "yes" heard only in its "fine",
+    // said of something other than the restore, would close the walk-through on a guess that it worked.
+    const guessedFixed = reading !== null && !reading.plain && reading.score < SURE_READING_OF_A_QUESTION && namesOtherAsFine(text) && engine.yesCloses(tree) && engine.choicesAt(tree)[reading.index]?.means === 'yes';
+    if (reading && reading.score >= sureReading(asking) && !guessedFixed) {
       // "The other backups fail too and my wifi is fine": words this step's answers do not use may
       // answer the next step, when every clause surely answers the step open at that point.
       const several = clauses && reading.offStep.length > 0 ? this.parts.severalAnswers(state, tree, clauses) : undefined;
@@ -277,7 +280,7 @@ export class Conversation {
     const openerOnly = reading !== null && reading.score < LOOSE_READING && ownSubject === true && recognition.confidence >= SURE_TOPIC;
     // "ok restarted it, still says cannot restore. this is so annoying": the fix's "no", however few of its examples' words it shares.
     const stillFailing = reading !== null && STILL_FAILING.test(text) && engine.yesCloses(tree) && engine.choicesAt(tree)[reading.index]?.means === 'no';
-    if (reading && (readsLoosely(reading) || stillFailing) && !asking && !fixedOnAHunch && !openerOnly) return this.movedOn(state, tree, this.moves.advance(state, engine.choose(tree, reading.index)), text);
+    if (reading && (readsLoosely(reading) || stillFailing) && !asking && !fixedOnAHunch && !guessedFixed && !openerOnly) return this.movedOn(state, tree, this.moves.advance(state, engine.choose(tree, reading.index)), text);
     if (intent?.action && SMALL_TALK.has(intent.action)) return this.moves.act(state, intent);
     // "Ok cool" after a side question was answered and the step asked again: a bare acknowledgement no
     // choice reads is taken, and the step's question waits. Read as a yes it handed the chat to a

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { afterWhenScene, A_PERSON_ASKED, asksToGoOn, ASKS_WHO_ANSWERS, ASKS_WHY_IT_HELPS, beforeContext, lastSentence, onlyGoOn, storyClauses, WHAT_ELSE, withoutTaunt, afterContrast, besideAnyway, conclusionOf, afterTakingBack, answerClauses, ASKS_HOW, beforeContrast, beforeGoOn, CONNECT_ME, CONTRAST, correctionOf, ECHOED, PLANNED, QUESTION, questionClauses, requestParts, simplify, STILL_FAILING, toldClauses, withoutBeforeYouAsk, withoutGreeting, withoutSignature, ASKS_IF_NEEDED, ASKS_WHAT_FIRST, ASKS_WHEN_SOMEONE_COMES, devicesCorrected } from '../../src/bot/messageShape.js';
+import { afterWhenScene, A_PERSON_ASKED, asksToGoOn, ASKS_WHO_ANSWERS, ASKS_WHY_IT_HELPS, beforeContext, lastSentence, onlyGoOn, storyClauses, WHAT_ELSE, withoutTaunt, afterContrast, besideAnyway, conclusionOf, afterTakingBack, answerClauses, ASKS_HOW, beforeContrast, beforeGoOn, CONNECT_ME, CONTRAST, correctionOf, ECHOED, PLANNED, QUESTION, questionClauses, requestParts, simplify, STILL_FAILING, toldClauses, withoutBeforeYouAsk, withoutGreeting, withoutSignature, ASKS_IF_NEEDED, ASKS_WHAT_FIRST, ASKS_WHEN_SOMEONE_COMES, devicesCorrected, namesOtherAsFine } from '../../src/bot/messageShape.js';
 
 describe('the shape of a typed message', () => {
   it('finds the answer before a request to go on, and nothing when the request stands alone', () => {
@@ -20,6 +20,11 @@ describe('the shape of a typed message', () => {
     // Nothing else left: the correction is read as any other taking back.
     expect(devicesCorrected('sorry i mean ipad')).toBe('sorry i mean ipad');
     for (const said of ['its my iphone, i mean the restore is slow', 'sorry i meant yes']) expect(devicesCorrected(said)).toBe(said);
+  });
+
+  it('hears something other than the restore said to be fine', () => {
+    for (const said of ['power is fine', "wifi's fine", 'the account is ok', 'my apple id seems good']) expect(namesOtherAsFine(said), said).toBe(true);
+    for (const said of ['its fine now', "the restore's ok", 'the older one is fine', 'all good now', 'it worked']) expect(namesOtherAsFine(said), said).toBe(false);
   });
 
   it('hears when a person will come asked, not how long the restore takes', () => {
