@@ -244,7 +244,7 @@ export const NEWEST_ONLY = /^(?:i\s+)?(?:(?:just|only)\s+)?(?:picked|chose|choos
 export const CONCEDED = /^(?:(?:fine|whatever|ok(?:ay)?|alright|anyway|sure|meh|ugh)[\s,.!]*)+$/i;
 
 /** "…and tried again at 8:30, nope": a bare no closing what was done, saying how it went. */
-export const ENDS_IN_NO = /[\s,.;:!-]+(?:but\s+|and\s+)?(?:nope|nah|no|no luck|no joy|no change|same|same thing|same again|same error|still the same)[.!]*\s*$/i;
+export const ENDS_IN_NO = /[\s,.;:!-]+(?:but\s+|and\s+)?(?:nope|nah|no|no good|no dice|no luck|no joy|no change|same|same thing|same again|same error|still the same)[.!]*\s*$/i;
 
 /** Every clause of a message, however many: a story told step by step. */
 /** A clause of a subject alone ("I" of "I also restarted it"): what the break after it cut off is its own. */
