@@ -15,6 +15,8 @@ const NOTHING_WORKS = /\b(?:nothing|none of (?:it|them|this|that|these|those)|st
 const UNLESS_ASKED_IF_NEEDED: ReadonlySet<string> = new Set(['restart', 'cancel']);
 /** How surely the one question of a message must name its topic to outweigh a whole matched less surely. */
 const SURE_QUESTION = 0.9;
+/** Words by which a question points back at what was told before it ("how do i restore it from icloud"). */
+const POINTS_BACK = /\b(?:it|its|that|this|them|those|these|they|one|ones|there)\b/i;
 /** "nvm dont wanna cancel", "no need to start over": a command the customer says they do not want. */
 const REFUSES_COMMAND = /\b(?:don'?t|do not|no need to|never)\s+(?:(?:want|wanna|need|have)\s+(?:to\s+)?)?(?:cancel|stop|quit|start over|restart|reset)\b/i;
 /** "Can I stop it?", "could we start it again?": asking whether something may be done, not telling the bot to do it. */
@@ -198,7 +200,11 @@ export class Meaning {
       const named = this.deps.content.intentById.get(heard.candidates[0]?.intent ?? '');
       return heard.confidence < threshold || (heard.verdict === 'out_of_scope' && !named?.nearDomain);
     };
-    return second?.intent === intent.id && asides.every(setting) ? intent : undefined;
+    // "accidentally deleted a whatsapp chat today, can i restore last nights icloud backup without
+    // erasing my phone": a question that surely names its topic in words of its own, pointing back at
+    // nothing its asides named, stands whatever they are about.
+    const standsAlone = (question?.confidence ?? 0) >= SURE_QUESTION && !POINTS_BACK.test(only ?? '');
+    return second?.intent === intent.id && (standsAlone || asides.every(setting)) ? intent : undefined;
   }
 
   /**
