@@ -7,7 +7,7 @@ import { beyondReach, type BeyondReach } from './beyondReach.js';
 import { Feedback } from './feedback.js';
 import { Meaning, type MeaningDeps } from './meaning.js';
 import { withSpaceInWords } from './freeSpace.js';
-import { ALREADY, answerClauses, ASKS_HOW, ASKS_WHAT_FIRST, ASKS_WHY_IT_HELPS, beforeContext, beforeGoOn, besideAnyway, CHECKS_MEANING, conclusionOf, CONTRAST, correctionOf, devicesCorrected, namesOtherAsFine, ECHOED, ENDS_IN_NO, EVERY_ALREADY, lastSentence, onlyGoOn, PUZZLED, QUESTION, REFERS_BACK, REPEATED, simplify, STILL_FAILING, toldParts, WHAT_ELSE, withoutBeforeYouAsk, withoutGreeting, withoutTaunt } from './messageShape.js';
+import { ALREADY, ALSO_DONE, answerClauses, ASKS_HOW, ASKS_WHAT_FIRST, ASKS_WHY_IT_HELPS, beforeContext, beforeGoOn, besideAnyway, CHECKS_MEANING, conclusionOf, CONTRAST, correctionOf, devicesCorrected, namesOtherAsFine, ECHOED, ENDS_IN_NO, EVERY_ALREADY, lastSentence, onlyGoOn, PUZZLED, QUESTION, REFERS_BACK, REPEATED, simplify, STILL_FAILING, toldParts, WHAT_ELSE, withoutBeforeYouAsk, withoutGreeting, withoutAlso, withoutTaunt } from './messageShape.js';
 import { Moves, SMALL_TALK } from './moves.js';
 import { OutsideWalkThrough, type OutsideWalkThroughDeps } from './outsideWalkThrough.js';
 import { PartedAnswers } from './partedAnswers.js';
@@ -30,6 +30,8 @@ export interface ConversationDeps extends OutsideWalkThroughDeps, AfterAnswerDep
 
 /** A topic recognised this surely is asked about, even when the message also reads loosely as an answer. */
 const SURE_TOPIC = 0.85;
+/** A verb of something done, whatever step it belongs to: "picked", "went with", "cleared". */
+const DID_SOMETHING = /\b(?:picked|chose|chosen|selected|tried|used|went with|did|done|restarted|rebooted|updated|freed|deleted|cleared|moved|plugged|connected|switched|turned)\b/i;
 
 /**
  * Decides what to say to one customer message. Inside a walk-through the message is first read as
@@ -105,7 +107,8 @@ export class Conversation {
 
   /**
    * "Deleted like 15gb of videos and tried again at 8:30, nope": the step's fix done (told as done,
-   * or in the words of its yes), then a bare no saying how it went.
+   * or in the words of its yes), then a bare no saying how it went. "ok picked the one from last week
+   * instead, same error": something done in words of the customer's own, then the same failure.
    */
   private doneThenNo(tree: TreeState, text: string): boolean {
     const bareNo = ENDS_IN_NO.exec(text);
@@ -113,7 +116,8 @@ export class Conversation {
     const done = text.slice(0, bareNo.index);
     const choices = this.deps.engine.choicesAt(tree);
     const reading = readAt(this.deps, tree, done);
-    return this.deps.reportsDoing(choices, done) || (reading !== null && !reading.plain && reading.score >= LOOSE_READING && choices[reading.index]?.means === 'yes');
+    const didThenFailed = DID_SOMETHING.test(done) && STILL_FAILING.test(bareNo[0]) && !CONTRAST.test(text);
+    return this.deps.reportsDoing(choices, done) || didThenFailed || (reading !== null && !reading.plain && reading.score >= LOOSE_READING && choices[reading.index]?.means === 'yes');
   }
 
   private inTree(state: ConversationState, tree: TreeState, text: string, recognition: Recognition, goingOn = false): Outcome {
@@ -165,7 +169,11 @@ export class Conversation {
     // message ("ya did that alredy"), or done with a request for the next fix ("did it. next"), it did not help.
     if (engine.yesCloses(tree)) {
       const choices = engine.choicesAt(tree);
-      const toldDone = ((REPEATED.test(text) || ALREADY.test(text)) && this.deps.reportsDoing(choices, text.replace(EVERY_ALREADY, '').replace(/\s+/g, ' ').trim())) || this.doneThenNo(tree, text) || (goingOn && this.deps.reportsDoing(choices, text));
+      // "storage fine, restarted too": this step done as well as others, last in a list of what did not
+      // help; first in one ("tried an older backup too, and the connection is fine"), what follows is read.
+      const lastPart = answerClauses(text)?.at(-1);
+      const doneToo = lastPart !== undefined && ALSO_DONE.test(lastPart) && this.deps.reportsDoing(choices, withoutAlso(lastPart));
+      const toldDone = ((REPEATED.test(text) || ALREADY.test(text)) && this.deps.reportsDoing(choices, text.replace(EVERY_ALREADY, '').replace(/\s+/g, ' ').trim())) || doneToo || this.doneThenNo(tree, text) || (goingOn && this.deps.reportsDoing(choices, text));
       const no = toldDone ? this.moves.answerNo(state, tree) : undefined;
       if (no) return no;
       // "Tried all 3 backups" is done in the words of the step's own "no" ("tried all three backups"): that answer.

@@ -61,6 +61,9 @@ export const REFERS_BACK = /\b(?:it|its|that|this|them|those|these|they|theyre)\
 
 /** "Already", as typed in a hurry ("alredy", "allready"): done before this message. */
 export const ALREADY = /\b(?:already|alread|alredy|allready|alrdy|alr)\b/i;
+/** "restarted too", "also updated": done besides the other things told. */
+export const ALSO_DONE = /\b(?:too|also|as well)\b/i;
+export const withoutAlso = (text: string): string => text.replace(new RegExp(ALSO_DONE.source, 'gi'), '').replace(/\s+/g, ' ').trim();
 export const EVERY_ALREADY = new RegExp(ALREADY.source, 'gi');
 
 /** "Restarted it 5 times", "tried twice already": a step done again and again, which says it did not help. */

@@ -1,7 +1,7 @@
 import type { Intent } from '../content/types.js';
 import type { TreeState } from '../dialogs/engine.js';
 import type { ChoiceReading } from '../nlu/choiceReader.js';
-import { afterContrast, afterTakingBack, answerClauses, beforeContrast, clausesAsked, CONCEDED, correctionOf, PLANNED, QUESTION, STILL_FAILING, storyClauses, toldClauses, toldParts, UNTRIED } from './messageShape.js';
+import { afterContrast, afterTakingBack, answerClauses, beforeContrast, clausesAsked, CONCEDED, correctionOf, PLANNED, QUESTION, STILL_FAILING, storyClauses, toldClauses, toldParts, UNTRIED, withoutAlso } from './messageShape.js';
 import type { Moves } from './moves.js';
 import { answeredFirst, type Outcome } from './outcome.js';
 import type { PartedAnswers, PartedAnswersDeps } from './partedAnswers.js';
@@ -210,6 +210,8 @@ export class StepReadings {
     if (!last || !there || there.plain || there.score < SURE_READING) return false;
     const here = readAt(this.deps, tree, text);
     if (here && !here.plain && here.score >= LOOSE_READING) return false;
+    // "storage fine, restarted too" at the restart step: a clause reporting this step done is news.
+    if ((answerClauses(text) ?? []).some((part) => this.deps.reportsDoing(this.deps.engine.choicesAt(tree), withoutAlso(part)))) return false;
     // In the words of the answer's label ("No, still failing") it is as plain as any "no".
     const choice = this.deps.engine.choicesAt(last.before)[there.index];
     return choice?.label === last.given && there.nearestExample !== choice?.label && there.score > (here?.score ?? 0);
