@@ -7,7 +7,7 @@ import { beyondReach, type BeyondReach } from './beyondReach.js';
 import { Feedback } from './feedback.js';
 import { Meaning, type MeaningDeps } from './meaning.js';
 import { withSpaceInWords } from './freeSpace.js';
-import { ALREADY, ALSO_DONE, answerClauses, ASKS_HOW, ASKS_WHAT_FIRST, ASKS_WHY_IT_HELPS, beforeContext, beforeGoOn, besideAnyway, CHECKS_MEANING, conclusionOf, CONTRAST, correctionOf, devicesCorrected, namesOtherAsFine, ECHOED, ENDS_IN_NO, EVERY_ALREADY, lastSentence, onlyGoOn, PUZZLED, QUESTION, REFERS_BACK, REPEATED, simplify, STILL_FAILING, toldParts, WHAT_ELSE, withoutBeforeYouAsk, withoutGreeting, withoutAlso, withoutTaunt } from './messageShape.js';
+import { ALREADY, ALSO_DONE, answerClauses, ASKS_HOW, ASKS_WHAT_FIRST, ASKS_WHY_IT_HELPS, beforeContext, beforeGoOn, besideAnyway, CHECKS_MEANING, conclusionOf, CONTRAST, correctionOf, devicesCorrected, namesOtherAsFine, ECHOED, ENDS_IN_NO, EVERY_ALREADY, lastSentence, onlyGoOn, PUZZLED, QUESTION, REFERS_BACK, REPEATED, SAYS_EMPTY, simplify, STILL_FAILING, toldParts, WHAT_ELSE, withoutBeforeYouAsk, withoutGreeting, withoutAlso, withoutTaunt } from './messageShape.js';
 import { Moves, SMALL_TALK } from './moves.js';
 import { OutsideWalkThrough, type OutsideWalkThroughDeps } from './outsideWalkThrough.js';
 import { PartedAnswers } from './partedAnswers.js';
@@ -229,8 +229,9 @@ export class Conversation {
     const story = asking || namesOther ? undefined : this.stories.storyOutcome(state, tree, text);
     if (story) return story;
     // "power is fine", "the account is fine" at the other-backups step: a "yes" heard only in its "fine",
-    // said of something other than the restore, would close the walk-through on a guess that it worked.
-    const guessedFixed = reading !== null && !reading.plain && reading.score < SURE_READING_OF_A_QUESTION && namesOtherAsFine(text) && engine.yesCloses(tree) && engine.choicesAt(tree)[reading.index]?.means === 'yes';
+    // said of something other than the restore, would close the walk-through on a guess that it worked;
+    // so would "found" in "found the backups bit on the mac, its empty too".
+    const guessedFixed = reading !== null && !reading.plain && reading.score < SURE_READING_OF_A_QUESTION && (namesOtherAsFine(text) || SAYS_EMPTY.test(text)) && engine.closesOn(tree, reading.index);
     if (reading && reading.score >= sureReading(asking) && !guessedFixed) {
       // "The other backups fail too and my wifi is fine": words this step's answers do not use may
       // answer the next step, when every clause surely answers the step open at that point.

@@ -60,6 +60,8 @@ export const ASKS_WHY_IT_HELPS = /\bwhy (?:would|does|do|should|will|is|did)\b(?
 export const REFERS_BACK = /\b(?:it|its|that|this|them|those|these|they|theyre)\b/i;
 
 /** "Already", as typed in a hurry ("alredy", "allready"): done before this message. */
+/** "its empty too", "nothing there either": a list or a place found with nothing in it. */
+export const SAYS_EMPTY = /\b(?:empty|blank|nothing (?:there|in (?:it|there)|listed|shows?|showing)|none (?:there|listed|showing)|no backups?)\b/i;
 export const ALREADY = /\b(?:already|alread|alredy|allready|alrdy|alr)\b/i;
 /** "restarted too", "also updated": done besides the other things told. */
 export const ALSO_DONE = /\b(?:too|also|as well)\b/i;

@@ -4,7 +4,7 @@ import type { InsightEvent } from '../insights/events.js';
 import type { ChoiceReading } from '../nlu/choiceReader.js';
 import type { Recognition } from '../nlu/recognizer.js';
 import { FAST_LINE_IN_WORDS, tellsFastConnection } from './connectionSpeed.js';
-import { afterContrast, ALREADY, answerClauses, clausesAsked, CONCEDED, EVERY_ALREADY, lastSentence, NEWEST_ONLY, QUESTION, questionClauses, REPEATED, storyClauses, toldClauses, UNTRIED } from './messageShape.js';
+import { afterContrast, ALREADY, answerClauses, clausesAsked, CONCEDED, EVERY_ALREADY, lastSentence, NEWEST_ONLY, QUESTION, questionClauses, REPEATED, SAYS_EMPTY, storyClauses, toldClauses, UNTRIED } from './messageShape.js';
 import { SMALL_TALK, type Moves } from './moves.js';
 import { answeredFirst, askedAndAnswered, reset, stepName, type Outcome } from './outcome.js';
 import { agreesOnly, LOOSE_READING, readAt, READING_MARGIN, readsLoosely, SURE_READING, SURE_READING_OF_A_QUESTION, sureReading } from './readings.js';
@@ -522,7 +522,8 @@ export class PartedAnswers {
     if (!answer) return undefined;
     const aside = (part: string, index: number): boolean => {
       if (readings[index] === answer || doing[index]) return true;
-      if (QUESTION.test(part) || (readings[index]?.score ?? 0) >= LOOSE_READING) return false;
+      // "found the backups bit on the mac, its empty too": what was found is empty, which is news, not an aside.
+      if (QUESTION.test(part) || (readings[index]?.score ?? 0) >= LOOSE_READING || SAYS_EMPTY.test(part)) return false;
       const recognition = this.deps.recognize(part);
       const said = this.moves.matched(recognition);
       // A clause no topic claims surely ("ok moved to a better network", unsure between the alerts and

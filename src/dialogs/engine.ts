@@ -86,13 +86,16 @@ export class DialogEngine {
 
   /** Whether a yes to the open question ends the walk-through (mostly "did that fix it?"). */
   yesCloses(state: TreeState): boolean {
+    return this.choicesAt(state).some((choice, index) => choice.means === 'yes' && this.closesOn(state, index));
+  }
+
+  /** Whether the answer at `index` ends the walk-through as solved ("Yes, that worked", "Found it now"). */
+  closesOn(state: TreeState, index: number): boolean {
     const tree = this.trees.get(state.tree);
-    if (!tree) return false;
-    return this.choicesAt(state).some((choice) => {
-      if (choice.means !== 'yes') return false;
-      const reached = this.enter(tree, choice.next, state.path);
-      return reached.status === 'ended' && reached.outcome === 'closed';
-    });
+    const choice = this.choicesAt(state)[index];
+    if (!tree || !choice) return false;
+    const reached = this.enter(tree, choice.next, state.path);
+    return reached.status === 'ended' && reached.outcome === 'closed';
   }
 
   /** Whether an answer to the open question already hands the chat to a person ("Yes, get me an agent"). */

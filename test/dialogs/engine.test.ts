@@ -109,7 +109,7 @@ describe('dialog engine', () => {
     expect(engine.questionsLeft(second.state)).toBe(0);
   });
 
-  it('knows whether a yes to the open question ends the walk-through, through next links but not at a handoff or another question', () => {
+  it('knows whether a yes, or any one answer, to the open question ends the walk-through, through next links but not at a handoff or another question', () => {
     const node = (id: string, fields: Partial<DialogTree['nodes'][string]>) => ({ id, source: 'conversation', about: [], at, say: id, ...fields });
     const branching: DialogTree = {
       id: 'branching',
@@ -128,6 +128,10 @@ describe('dialog engine', () => {
     expect(branches.yesCloses({ tree: 'branching', node: 'ask', path: [] })).toBe(false);
     expect(branches.yesCloses({ tree: 'branching', node: 'more', path: [] })).toBe(true);
     expect(engine.yesCloses({ tree: 'tips', node: 'first', path: [] })).toBe(true);
+    // Any answer, whatever it means, may close: "No" at `more` goes back to a question, "Yes" reaches the end.
+    expect(branches.closesOn({ tree: 'branching', node: 'more', path: [] }, 0)).toBe(true);
+    expect(branches.closesOn({ tree: 'branching', node: 'more', path: [] }, 1)).toBe(false);
+    expect(branches.closesOn({ tree: 'branching', node: 'ask', path: [] }, 0)).toBe(false);
   });
 
   it('knows whether an answer to the open question already hands the chat to a person', () => {
