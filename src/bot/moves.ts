@@ -241,7 +241,7 @@ export class Moves {
       const { suspended: _resumed, reopen: _gone, ...rest } = state;
       return { state: { ...rest, tree: step.state, misses: 0, fallbacks: 0, offered: [] }, replies, events };
     }
-    const { tree: _finished, suspended: _kept, reopen: _old, askedText, ...rest } = state;
+    const { tree: _finished, suspended: _kept, reopen: _old, askedText, toldDone: _told, ...rest } = state;
     const node = state.tree?.node ?? step.path.at(-1)?.node ?? '';
     const topic = state.lastIntent ? { topic: state.lastIntent } : {};
     const fixedAt = step.outcome === 'closed' && state.tree && this.saidYes(state.tree, step.path) ? state.tree : undefined;
@@ -386,7 +386,8 @@ export class Moves {
    * long first message ("…restarted it like five times, it's on our wifi, 200 GB free…") tells
    * its steps tried at the end as often as at the start.
    */
-  private kept(said: string): string {
+  /** The customer's words as the state keeps them: masked (REDACT_PII) and bounded. */
+  kept(said: string): string {
     return keptText(this.deps.redact ? this.deps.redact(said) : said);
   }
 }

@@ -62,6 +62,6 @@ export const toReply = (message: DialogMessage): Reply => (message.choices ? { t
 
 /** Nothing open, kept or re-openable: a new topic starts from here. */
 export function reset(state: ConversationState): ConversationState {
-  const { tree: _tree, suspended: _suspended, reopen: _reopen, askedText: _asked, ...rest } = state;
+  const { tree: _tree, suspended: _suspended, reopen: _reopen, askedText: _asked, toldDone: _told, ...rest } = state;
   return { ...rest, offered: [], fallbacks: 0, misses: 0 };
 }

@@ -222,12 +222,15 @@ export class PartedAnswers {
     // told done after the answer ("theres like 40 gb free. also i restarted it twice before i came on
     // here"); its other clauses answered the step it moved from ("tried the others but the wifi here is bad").
     const done = QUESTION.test(said) ? [] : (toldClauses(said) ?? []).filter((part, index) => (ALREADY.test(part) || (index > 0 && FIX_DONE.test(part))) && !QUESTION.test(part));
-    const told = [...(outcome.state.askedText ? (toldClauses(outcome.state.askedText) ?? []) : []), ...done];
+    // Told in an earlier message of this walk-through, a fix counts when the walk-through reaches it.
+    const earlier = outcome.state.toldDone ?? [];
+    const told = [...(outcome.state.askedText ? (toldClauses(outcome.state.askedText) ?? []) : []), ...earlier, ...done];
     const parts = told.length > 0 ? told : undefined;
+    const remembered = at && done.length > 0 ? { ...outcome, state: { ...outcome.state, toldDone: [...earlier, ...done.map((part) => this.moves.kept(part))].slice(-KEPT_TOLD) } } : outcome;
     // Only moving on: a step gone back to ("never tried the others") is no step to go past again.
-    if (!at || !parts || at.tree !== before.tree || at.node === before.node || at.path.length <= before.path.length) return outcome;
-    const past = this.pastDone(outcome, parts);
-    if (!past) return outcome;
+    if (!at || !parts || at.tree !== before.tree || at.node === before.node || at.path.length <= before.path.length) return remembered;
+    const past = this.pastDone(remembered, parts);
+    if (!past) return remembered;
     // What this turn said before the step gone past (an aside answered, an estimate) stays.
     const step = new Set(this.deps.engine.resume(at).messages.map((message) => message.text));
     return { ...past, replies: [...outcome.replies.filter((reply) => !step.has(reply.text)), ...past.replies] };
@@ -535,6 +538,8 @@ export class PartedAnswers {
 
 }
 
+/** How many fixes told as done a walk-through keeps for its later steps. */
+const KEPT_TOLD = 6;
 /** How surely a clause beside an answer must name a problem of its own to be taken up in place of the next step. */
 const SURE_PROBLEM = 0.9;
 /** "Which do i pick", "how do i choose one": asking how to do what a step asks, so not done yet. */

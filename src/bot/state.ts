@@ -22,6 +22,11 @@ export interface ConversationState {
   readonly lastIntent?: string;
   /** The customer's words that started the open walk-through: what its feedback is about. */
   readonly askedText?: string;
+  /**
+   * Fixes told as already done in later messages of the open walk-through ("also already turned it off
+   * and on twice"), masked like `askedText`: a step they name is gone past when the walk-through reaches it.
+   */
+  readonly toldDone?: readonly string[];
   /** The answer just given asked whether it helped; the next message may say. */
   readonly feedback?: FeedbackFor;
   readonly lastCandidates: readonly { intent: string; confidence: number }[];
