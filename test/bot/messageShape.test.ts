@@ -41,6 +41,12 @@ describe('the shape of a typed message', () => {
       expect(asksToGoOn(said), said).toBe(false);
   });
 
+  it('hears "idk how to check other backups" as asking how, and "idk what the alert said" as telling', () => {
+    expect(QUESTION.test('idk how to check other backups')).toBe(true);
+    expect(QUESTION.test('i dont know where to find that')).toBe(true);
+    expect(QUESTION.test('idk what the alert said')).toBe(false);
+  });
+
   it('tells a question from a statement by its mark or its opening words', () => {
     expect(QUESTION.test('is it ok if I use it')).toBe(true);
     expect(QUESTION.test('the wifi is fine?')).toBe(true);
