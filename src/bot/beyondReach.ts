@@ -1,4 +1,4 @@
-import { passwordsIn } from '../privacy/redact.js';
+import { passwordsIn } from '../text.js';
 
 /**
  * What a customer asks that no chat bot can do: act on their device or Apple ID ("can u reset it for

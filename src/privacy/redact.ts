@@ -1,6 +1,7 @@
 import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import type { Config } from '../config.js';
 import { ConfigError } from '../errors.js';
+import { passwordsIn } from '../text.js';
 
 /** Turns a text someone typed into the text that may be kept at rest. */
 export type Redactor = (text: string) => string;
@@ -37,17 +38,6 @@ const DATE_TIME = /(?<!\d[-/.]?)(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{
 const SERIAL = /\b(?=[A-Z0-9]{10}(?:[A-Z0-9]{2})?\b)(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{10,12}\b/g;
 /** Any identifier a customer labels as a serial, IMEI, MEID or UDID, in whatever case. */
 const LABELLED = /\b(serial(?:\s*(?:number|no\.?|#))?|imei|meid|udid)(\s*(?:is|:|=|#)?\s*)((?=[A-Za-z-]*\d)[A-Za-z0-9-]{8,45})\b/gi;
-/**
- * A password or passcode written after its label ("my password is Hunter2!", "pw: tr0ub4dor",
- * "apple id passcode 482913"). After a colon or an equals sign, or in quotes, anything is the
- * secret; after "is", "was" or a space only a word no sentence uses: one with a digit, a symbol or a
- * capital inside, so "my password is wrong" and "the passcode is not working" stay as typed. A plain
- * word given as a password ("my password is sunshine") cannot be told from a sentence, and stays too.
- */
-const PASSWORD = /\b(pass\s?(?:word|code)|pwd?)(\s*[:=]\s*|\s+(?:(?:is|was)\s+)?)("?)([^\s"]{1,64})/gi;
-/** The inside of a secret ("Hunter2", "tr0ub4dor&3", "aBcdefg"), a sentence's last punctuation not counted. */
-const SECRET_LIKE = /\d|[^\p{L}\p{N}]|\p{Ll}\p{Lu}/u;
-const MIN_SECRET_CHARS = 4;
 const IPV4 = /(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?![\d.])/g;
 /** Fewer digits than this are sizes, versions, times and error codes ("64 GB", "iOS 17.2.1", "4013"). */
 const MIN_NUMBER_DIGITS = 9;
@@ -95,20 +85,6 @@ export function createRedactor(options: RedactionOptions): Redactor {
       .sort((a, b) => b.start - a.start)
       .reduce((masked, found) => masked.slice(0, found.start) + found.mask + masked.slice(found.end), text);
   };
-}
-
-/** Where a message gives a password or passcode after its label: the bot warns, the redactor masks. */
-export function passwordsIn(text: string): { start: number; end: number }[] {
-  const found: { start: number; end: number }[] = [];
-  for (const match of text.matchAll(PASSWORD)) {
-    const [, , gap = '', quote = '', typed = ''] = match;
-    const value = quote ? typed : typed.replace(/[.,!?;)]+$/, '');
-    const labelled = /[:=]/.test(gap);
-    if (value === '' || value === '[password]' || (!labelled && !quote && (value.length < MIN_SECRET_CHARS || !SECRET_LIKE.test(value)))) continue;
-    const start = match.index + match[0].length - typed.length;
-    found.push({ start, end: start + value.length });
-  }
-  return found;
 }
 
 /**
