@@ -3,24 +3,19 @@ import { beyondReach } from '../../src/bot/beyondReach.js';
 
 describe('what a customer asks that the bot cannot do', () => {
   it.each([
-    ['restore keeps asking me for an apple id password i dont remember, can u reset it for me', 'restore keeps asking me for an apple id password i dont remember'],
-    ['can u remotely restore it for me im not good with this stuff', ''],
-    ['pls fix it for me, also does it delete my photos?', 'also does it delete my photos?'],
-    ['could you restore from the older backup for me', ''],
-    ['can you reset my apple id password?', ''],
-    ['can you sign in to my icloud. the list is empty', 'the list is empty'],
-    ['just do it for me', ''],
-  ])('hears a request to act on the device or account in %j, and keeps the rest', (typed, rest) => {
-    expect(beyondReach(typed)).toEqual({ password: false, rest });
-  });
-
-  it.each([
-    ['can u log into my icloud and see whats wrong with the backup, ill give u my password', ''],
-    ['do you need my apple id password', ''],
-    ['my password is Hunter2! still wont work', 'still wont work'],
-    ["here's my login: jane / tr0ub4dor", ''],
-  ])('hears a password given or offered in %j', (typed, rest) => {
-    expect(beyondReach(typed)).toEqual({ password: true, rest });
+    ['restore keeps asking me for an apple id password i dont remember, can u reset it for me', false, 'restore keeps asking me for an apple id password i dont remember'],
+    ['can u remotely restore it for me im not good with this stuff', false, ''],
+    ['pls fix it for me, also does it delete my photos?', false, 'also does it delete my photos?'],
+    ['could you restore from the older backup for me', false, ''],
+    ['can you reset my apple id password?', false, ''],
+    ['can you sign in to my icloud. the list is empty', false, 'the list is empty'],
+    ['just do it for me', false, ''],
+    ['can u log into my icloud and see whats wrong with the backup, ill give u my password', true, ''],
+    ['do you need my apple id password', true, ''],
+    ['my password is Hunter2! still wont work', true, 'still wont work'],
+    ["here's my login: jane / tr0ub4dor", true, ''],
+  ])('hears in %j a request to act on the device or account (or a password given or offered: %s), and keeps the rest', (typed, password, rest) => {
+    expect(beyondReach(typed)).toEqual({ password, rest });
   });
 
   it.each([
