@@ -41,10 +41,12 @@ describe('the shape of a typed message', () => {
       expect(asksToGoOn(said), said).toBe(false);
   });
 
-  it('hears "idk how to check other backups" as asking how, and "idk what the alert said" as telling', () => {
+  it('hears "idk how to check other backups" and "…, is that also normal" as asking, and "idk what the alert said" as telling', () => {
     expect(QUESTION.test('idk how to check other backups')).toBe(true);
     expect(QUESTION.test('i dont know where to find that')).toBe(true);
     expect(QUESTION.test('idk what the alert said')).toBe(false);
+    expect(QUESTION.test('also it asked for my own password like 3 times, is that also normal')).toBe(true);
+    expect(QUESTION.test('it is normal')).toBe(false);
   });
 
   it('tells a question from a statement by its mark or its opening words', () => {
