@@ -19,7 +19,9 @@ export const bearerToken = (header: string | readonly string[] | undefined): str
  * capital inside, so "my password is wrong" and "the passcode is not working" stay as typed. A plain
  * word given as a password ("my password is sunshine") cannot be told from a sentence, and stays too.
  */
-const PASSWORD = /\b(pass\s?(?:word|code)|pwd?)(\s*[:=]\s*|\s+(?:(?:is|was)\s+)?)("?)([^\s"]{1,64})/gi;
+/** The words that label a password: the redactor looks for them before it looks for what follows. */
+export const PASSWORD_LABEL = String.raw`pass\s?(?:word|code)|pwd?`;
+const PASSWORD = new RegExp(String.raw`\b(${PASSWORD_LABEL})(\s*[:=]\s*|\s+(?:(?:is|was)\s+)?)("?)([^\s"]{1,64})`, 'gi');
 /** The inside of a secret ("Hunter2", "tr0ub4dor&3", "aBcdefg"), a sentence's last punctuation not counted. */
 const SECRET_LIKE = /\d|[^\p{L}\p{N}]|\p{Ll}\p{Lu}/u;
 const MIN_SECRET_CHARS = 4;

@@ -1,7 +1,7 @@
 import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import type { Config } from '../config.js';
 import { ConfigError } from '../errors.js';
-import { passwordsIn } from '../text.js';
+import { PASSWORD_LABEL, passwordsIn } from '../text.js';
 
 /** Turns a text someone typed into the text that may be kept at rest. */
 export type Redactor = (text: string) => string;
@@ -38,6 +38,8 @@ const DATE_TIME = /(?<!\d[-/.]?)(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{
 const SERIAL = /\b(?=[A-Z0-9]{10}(?:[A-Z0-9]{2})?\b)(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{10,12}\b/g;
 /** Any identifier a customer labels as a serial, IMEI, MEID or UDID, in whatever case. */
 const LABELLED = /\b(serial(?:\s*(?:number|no\.?|#))?|imei|meid|udid)(\s*(?:is|:|=|#)?\s*)((?=[A-Za-z-]*\d)[A-Za-z0-9-]{8,45})\b/gi;
+/** Labels that can stand before what is masked in a text with no digit or "@": passwords and the identifiers above. */
+const LABELS = new RegExp(String.raw`\b(?:serial|imei|meid|udid|${PASSWORD_LABEL})\b`, 'i');
 const IPV4 = /(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?![\d.])/g;
 /** Fewer digits than this are sizes, versions, times and error codes ("64 GB", "iOS 17.2.1", "4013"). */
 const MIN_NUMBER_DIGITS = 9;
@@ -61,7 +63,7 @@ export function createRedactor(options: RedactionOptions): Redactor {
   const country = options.phoneCountry.toUpperCase();
   if (!isSupportedCountry(country)) throw new ConfigError(`REDACT_PHONE_COUNTRY: ${country} is not a country libphonenumber-js knows`);
   return (text) => {
-    if (!/[\d@]/.test(text) && !/\b(serial|imei|meid|udid|pass\s?(?:word|code)|pwd?)\b/i.test(text)) return text;
+    if (!/[\d@]/.test(text) && !LABELS.test(text)) return text;
     const findings: Finding[] = [];
     const add = (start: number, end: number, mask: string) => {
       if (!findings.some((found) => start < found.end && found.start < end)) findings.push({ start, end, mask });
