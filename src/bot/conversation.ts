@@ -87,7 +87,7 @@ export class Conversation {
     if (picked) return picked.action === 'handoff' ? this.moves.act(state, picked) : this.moves.startTopic(reset(state), picked);
 
     const recognition = this.deps.recognize(text);
-    const outcome = tree ? this.steps.withRateOnAFastLine(tree, text, this.parts.pastToldSteps(tree, this.inTree(state, tree, text, recognition), text)) : this.outside.respond(state, text, recognition);
+    const outcome = tree ? this.steps.withRateOnAFastLine(tree, text, this.parts.pastToldSteps(tree, this.inTree(state, tree, text, recognition), text)) : this.parts.answeredInOpening(this.outside.respond(state, text, recognition));
     return { ...outcome, recognition, state: { ...outcome.state, lastCandidates: recognition.candidates } };
   }
 

@@ -116,6 +116,34 @@ export class PartedAnswers {
   }
 
   /**
+   * "Restore has been going 5 hrs… im in portugal on holiday": a walk-through just begun whose first
+   * step asks how things are (`toldUpFront`) is already answered when one told part of the message
+   * that began it surely reads as one of its answers, in words of its own rather than a bare yes or
+   * no; asked anyway, the customer hears a question they answered. Parts naming the problem itself,
+   * and parts that answer differently, leave the step asked.
+   */
+  answeredInOpening(outcome: Outcome): Outcome {
+    const { engine } = this.deps;
+    const at = outcome.state.tree;
+    const said = outcome.state.askedText;
+    if (!at || !said || !engine.toldUpFront(at)) return outcome;
+    const problem = new Set(this.moves.topicsOf(at.tree));
+    const readings = (toldClauses(said) ?? [])
+      .filter((part) => !QUESTION.test(part) && !problem.has(this.moves.matched(this.deps.recognize(part))?.id ?? ''))
+      .map((part) => readAt(this.deps, at, part))
+      .filter((reading): reading is ChoiceReading => reading !== null && !reading.plain && reading.score >= SURE_READING_OF_A_QUESTION);
+    const [first] = readings;
+    if (!first || readings.some((reading) => reading.index !== first.index)) return outcome;
+    const next = this.moves.advance(outcome.state, engine.choose(at, first.index));
+    // The step's own words before its question (the topic's answer) stay; the question answered goes.
+    const [step] = engine.resume(at).messages;
+    const question = engine.question(at).text;
+    const before = (step?.text ?? '').slice(0, (step?.text ?? '').lastIndexOf(question)).trim();
+    const kept = outcome.replies.flatMap((reply) => (reply.text !== step?.text ? [reply] : before ? [{ text: before }] : []));
+    return { ...next, replies: [...kept, ...next.replies], events: [...(outcome.events ?? []), ...(next.events ?? [])] };
+  }
+
+  /**
    * "Can't restore, went through the older backups, the wifi works": the whole leans to
    * no topic, but one part surely names a problem with a walk-through of its own.
    */

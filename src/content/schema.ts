@@ -235,6 +235,12 @@ const nodeSchema = z
      */
     elapsed: z.strictObject({ hoursPerGigabyte: rate, within: text, beyond: text }).optional(),
     choices: z.array(choiceSchema).min(2, 'offer at least 2 choices').max(6, 'offer at most 6 choices').optional(),
+    /**
+     * The question asks how things already are ("are you travelling?"), not how something the step
+     * asks for went: a customer may tell it in the message that starts the walk-through, and told
+     * surely there, the walk-through's first step is taken as answered.
+     */
+    toldUpFront: z.literal(true).optional(),
     next: id.optional(),
     end: z.literal(true).optional(),
     handoff: z.literal(true).optional(),
@@ -247,6 +253,7 @@ const nodeSchema = z
         message: 'a node needs exactly one of: choices, next, end: true, handoff: true',
       });
     }
+    if (node.toldUpFront && !node.choices) ctx.addIssue({ code: 'custom', path: ['toldUpFront'], message: 'toldUpFront is for a question: give the node choices' });
   });
 
 export const treeFileSchema = z.strictObject({

@@ -57,6 +57,7 @@ export interface DialogNode {
   readonly about: readonly string[];
   readonly elapsed?: ElapsedCheck;
   readonly choices?: readonly DialogChoice[];
+  readonly toldUpFront?: true;
   readonly next?: string;
   readonly end?: true;
   readonly handoff?: true;
