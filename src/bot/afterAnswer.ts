@@ -1,7 +1,7 @@
 import type { Content, Intent } from '../content/types.js';
 import type { DialogEngine } from '../dialogs/engine.js';
 import type { Recognition } from '../nlu/recognizer.js';
-import { CHECKS_MEANING, CONTRAST, QUESTION, REFERS_BACK, STILL_FAILING } from './messageShape.js';
+import { CHECKS_MEANING, CONTRAST, QUESTION, REFERS_BACK, STILL_FAILING, WHAT_TO_DO } from './messageShape.js';
 import type { Moves } from './moves.js';
 import { reset, type Outcome } from './outcome.js';
 import type { ConversationState } from './state.js';
@@ -40,8 +40,6 @@ const NOT_WORKED = /\b(?:not|never|nothing|n'?t|nt)\s+(?:\w+\s+){0,2}(?:worked|w
 /** A topic the recogniser is this sure of is asked about, whatever the message says worked. */
 const SURE_OTHER_TOPIC = 0.8;
 
-/** "What should I try first", "then what do I do", "where do I start", "whats the free way then": asking for the next thing to do. */
-const WHAT_TO_DO = /\bwhat (?:do|should|can|shall|would) i (?:do|try)\b|\b(?:now|then|so) what\b|\bwhat (?:now|next)\b|\bwhere do i (?:start|begin)\b|\bwhat(?:'?s| is| are) the (?:\w+ )?(?:way|steps|alternatives?|options?)\b/i;
 
 /**
  * A message outside a walk-through read against the answer just given (the conversation's last

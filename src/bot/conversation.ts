@@ -7,7 +7,7 @@ import { beyondReach, type BeyondReach } from './beyondReach.js';
 import { Feedback } from './feedback.js';
 import { Meaning, type MeaningDeps } from './meaning.js';
 import { withSpaceInWords } from './freeSpace.js';
-import { ALREADY, ALSO_DONE, answerClauses, ASKS_HOW, ASKS_WHAT_FIRST, ASKS_WHY_IT_HELPS, beforeContext, beforeGoOn, besideAnyway, CHECKS_MEANING, conclusionOf, CONTRAST, correctionOf, devicesCorrected, namesOtherAsFine, ECHOED, ENDS_IN_NO, EVERY_ALREADY, lastSentence, onlyGoOn, PUZZLED, QUESTION, REFERS_BACK, REPEATED, SAYS_EMPTY, simplify, STILL_FAILING, toldParts, WHAT_ELSE, withoutBeforeYouAsk, withoutGreeting, withoutAlso, withoutTaunt } from './messageShape.js';
+import { ALREADY, ALSO_DONE, answerClauses, ASKS_HOW, ASKS_WHAT_FIRST, ASKS_WHY_IT_HELPS, beforeContext, beforeGoOn, besideAnyway, CHECKS_MEANING, conclusionOf, CONTRAST, correctionOf, devicesCorrected, namesOtherAsFine, ECHOED, ENDS_IN_NO, EVERY_ALREADY, lastSentence, onlyGoOn, PUZZLED, QUESTION, REFERS_BACK, REPEATED, SAYS_EMPTY, simplify, STILL_FAILING, toldParts, WHAT_ELSE, WHAT_TO_DO, withoutBeforeYouAsk, withoutGreeting, withoutAlso, withoutTaunt } from './messageShape.js';
 import { Moves, SMALL_TALK } from './moves.js';
 import { OutsideWalkThrough, type OutsideWalkThroughDeps } from './outsideWalkThrough.js';
 import { PartedAnswers } from './partedAnswers.js';
@@ -232,6 +232,14 @@ export class Conversation {
     // said of something other than the restore, would close the walk-through on a guess that it worked;
     // so would "found" in "found the backups bit on the mac, its empty too".
     const guessedFixed = reading !== null && !reading.plain && reading.score < SURE_READING_OF_A_QUESTION && (namesOtherAsFine(text) || SAYS_EMPTY.test(text)) && engine.closesOn(tree, reading.index);
+    // "The backups are all greyed out" at the other-backups step: a subject of the step the recogniser is
+    // sure of, told in one breath in words the step's answers do not know ("greyed out"), is what stands in
+    // the way of the step, not its "no" heard in a reading barely sure for the word they share ("backups");
+    // its answer is given and the step's question waits.
+    const toldSubject = intent !== undefined && !intent.action && engine.aboutAt(tree).includes(intent.id) && recognition.confidence >= SURE_TOPIC;
+    if (toldSubject && !asking && !clauses && reading !== null && !reading.plain && reading.offStep.length > 0 && reading.score < SURE_READING_OF_A_QUESTION) {
+      return { state: { ...state, misses: 0 }, replies: [{ text: intent.answer }, this.moves.question(tree)], events: askedAndAnswered(intent.id) };
+    }
     if (reading && reading.score >= sureReading(asking) && !guessedFixed) {
       // "The other backups fail too and my wifi is fine": words this step's answers do not use may
       // answer the next step, when every clause surely answers the step open at that point.
@@ -326,6 +334,8 @@ export class Conversation {
     // One that points back at the step ("what if I skip it?") is given it again however surely it is out
     // of scope, and so is one no topic surely claims ("its on 17.something, is that latest?").
     const surelyOutside = recognition.verdict === 'out_of_scope' && recognition.confidence >= content.recognizer.threshold && !REFERS_BACK.test(text);
+    // "ill try it myself first, what do i do": asked what to do, at a step that says what to do, the step is the answer.
+    if (asking && WHAT_TO_DO.test(lastSentence(text))) return this.moves.explainStep(state, tree, content.phrases.whatToDoHere);
     if (asking && recognition.verdict !== 'match' && !surelyOutside) {
       return this.moves.reprompt(state, text, content.phrases.unsureInTree);
     }

@@ -365,3 +365,6 @@ export const ASKS_WHO_ANSWERS = /^(?:(?:hi|hello|hey|wait|hang on|hold on|so|ok|
 
 /** Lower case, punctuation and emoji gone: how a typed label or command is compared with ours. */
 export const simplify = (text: string): string => text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+
+/** "What should I try first", "then what do I do", "where do I start", "whats the free way then": asking for the next thing to do. */
+export const WHAT_TO_DO = /\bwhat (?:do|should|can|shall|would) i (?:do|try)\b|\b(?:now|then|so) what\b|\bwhat (?:now|next)\b|\bwhere do i (?:start|begin)\b|\bwhat(?:'?s| is| are) the (?:\w+ )?(?:way|steps|alternatives?|options?)\b/i;

@@ -166,6 +166,8 @@ export const botFileSchema = z.strictObject({
     whenTried: text,
     /** A choice the customer will think over ("ill think about it"): before the open question again. */
     whenDecided: text,
+    /** Asked what to do ("ill try it myself, what do i do") at a step that says it: before the step in full. */
+    whatToDoHere: text,
     whenTriedLater: text,
     whyThisStep: text,
     /** The same, for a question the recogniser is unsure of rather than sure is outside the bot. */
