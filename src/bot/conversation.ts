@@ -91,6 +91,15 @@ export class Conversation {
     return { ...outcome, recognition, state: { ...outcome.state, lastCandidates: recognition.candidates } };
   }
 
+  /** The lines of the bot's replies to the last message, bar the open step's question, that fit the case `text` tells. */
+  private linesOfLastWords(state: ConversationState, tree: TreeState, text: string): string[] {
+    const question = this.moves.question(tree).text;
+    const said: string[] = [];
+    for (let at = state.recent.length - 1; at >= 0 && state.recent[at]?.from === 'bot'; at -= 1) said.unshift(state.recent[at]?.text ?? '');
+    const answer = said.filter((line) => line !== question).join('\n\n');
+    return answer ? this.deps.linesTold(answer, text) : [];
+  }
+
   /**
    * "Restore keeps asking for a password i dont remember, can u reset it for me": what the bot cannot
    * do is said first, then the rest of the message is answered as if it came alone. With nothing
@@ -344,6 +353,10 @@ export class Conversation {
     // the step (which computer, which buttons), however far the words lie from every topic or
     // however unsure the recogniser is between one and none.
     if ((outOfScope || recognition.verdict !== 'match') && !asking && this.deps.tellsAbout(stepText, text)) return this.moves.explainStep(state, tree, content.phrases.inThisStep);
+    // "id rather look on my laptop, its a windows one" after an answer beside the step that tells each
+    // computer's way: the lines of the bot's last words that fit the case told, and the question again.
+    const fitting = asking ? [] : this.linesOfLastWords(state, tree, text);
+    if (fitting.length > 0) return { state: { ...state, misses: 0 }, replies: [{ text: content.phrases.caseFromLastAnswer }, { text: fitting.join('\n\n') }, this.moves.question(tree)] };
     if (outOfScope) {
       const misses = state.misses + 1;
       const question = this.moves.question(tree);

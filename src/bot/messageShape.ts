@@ -12,7 +12,7 @@
  * "idk how to check other backups" asks how, put as what the customer does not know; "…3 times, is
  * that also normal" asks at its end, with no mark.
  */
-export const QUESTION = /\?\s*$|\b(?:is|was|are|were) (?:that|this|it|they) (?:also |even |really |still )?(?:normal|ok|okay|expected|right|safe|bad|a problem|related)\s*$|\b(?:idk|i don'?t know|i do not know|dunno|not sure|no idea) (?:how|where) (?:to|do i|can i)\b|^\s*(?:(?:just|pls|please|so|ok|okay|then)[\s,]+){0,2}(?:tell|show) me (?:which|what|how|where|why|if|whether)\b|\b(?:are you|r u|ru) (?:sure|certain)\b|\banything (?:else )?(?:(?:i|we|u|you) (?:should|shud|need to|must|have to|gotta|can|could) |to )(?:know|do|check|try)\b|\b(?:now|then|so) what\b|\bwhat (?:now|next)\b|^\s*(?:(?:so|and|but|ok|okay|also|oh|hmm|ugh|argh|sigh|um|uh|wait|well|btw|by the way|(?:quick|one more|another) q(?:uestion)?)[\s,.:-]+){0,3}(?:(?:why|how|what|wat|wut|whats|hows|when|where|wheres|which|who)\b|(?:can|could|should|would|will|is|are|do|does|am)\b(?!\s+(?:have|be|been|do|work|need)\b))|^\s*(won|wouldn|shouldn|can|doesn|isn|aren|don)['\u2019]?t (that|this|it|i|you|they|we|my|the)\b|\b(why|how|what|when|where) (do|does|did|can|could|should|is|are|am|was|were|would|will|long|much|many)\b|\bwhich(?: one| backup| of them| of the two)? (?:do|should|shall|would|can|could) (?:i|we|u|you)\b|^\s*(?:and |but |so )?(?:if|when|once)\b[^,.?!]{0,60}?[\s,]+(?:can|could|should|shall|do|does|will|would|is|are) (?:i|we|u|you|it)\b/i;
+export const QUESTION = /\?\s*$|\b(?:is|was|are|were) (?:that|this|it|they) (?:also |even |really |still )?(?:normal|ok|okay|expected|right|safe|bad|a problem|related)\s*$|\b(?:idk|i don'?t know|i do not know|dunno|not sure|no idea) (?:how|where) (?:to|do i|can i)\b|^\s*(?:(?:just|pls|please|so|ok|okay|then)[\s,]+){0,2}(?:tell|show) me (?:which|what|how|where|why|if|whether)\b|\b(?:are you|r u|ru) (?:sure|certain)\b|\banything (?:else )?(?:(?:i|we|u|you) (?:should|shud|need to|must|have to|gotta|can|could) |to )(?:know|do|check|try)\b|\b(?:now|then|so) what\b|\bwhat (?:now|next)\b|^\s*(?:(?:so|and|but|ok|okay|also|oh|hmm|ugh|argh|sigh|um|uh|wait|well|btw|by the way|(?:quick|one more|another) q(?:uestion)?)[\s,.:-]+){0,3}(?:(?:why|how|what|wat|wut|whats|hows|when|where|wheres|which|who)\b|(?:can|could|should|would|will|is|are|do|does|am)\b(?!\s+(?:have|be|been|do|work|need)\b))|[,;]\s*(?:do|does|will|would|can|could|should|shall|is|are|am)\s+(?:i|we|u|you|it|they|my|the|this|that)\s+\w+[^,.;!?]*$|^\s*(won|wouldn|shouldn|can|doesn|isn|aren|don)['\u2019]?t (that|this|it|i|you|they|we|my|the)\b|\b(why|how|what|when|where) (do|does|did|can|could|should|is|are|am|was|were|would|will|long|much|many)\b|\bwhich(?: one| backup| of them| of the two)? (?:do|should|shall|would|can|could) (?:i|we|u|you)\b|^\s*(?:and |but |so )?(?:if|when|once)\b[^,.?!]{0,60}?[\s,]+(?:can|could|should|shall|do|does|will|would|is|are) (?:i|we|u|you|it)\b/i;
 
 /**
  * "…, now what?", "…. what next", "18gb free. next", "…restarted it. what else ya got": a request to go
@@ -135,6 +135,18 @@ export const withoutTaunt = (text: string): string => text.replace(TAUNT, '').tr
 /** "Before you ask", "b4 u ask": said beside answers, it answers nothing itself. */
 const BEFORE_YOU_ASK = /[\s,;:-]*\b(?:before|b4) (?:you|u) ask(?: me)?\b[\s,;:-]*/gi;
 export const withoutBeforeYouAsk = (text: string): string => text.replace(BEFORE_YOU_ASK, ' ').trim() || text;
+
+/** A sentence that opens with "before you ask" ("and b4 u ask the wifi is fine"): what was checked, told ahead. */
+const TOLD_AHEAD = /^(?:(?:and|also|oh|ok|plus)[\s,]+)?(?:before|b4) (?:you|u) ask\b/i;
+/**
+ * "ipad wont finish restoring, keeps erroring out. and before u ask the wifi is fine": the message
+ * without its sentences told ahead, when it has one and something else; undefined otherwise.
+ */
+export function withoutToldAhead(text: string): string | undefined {
+  const sentences = text.split(/(?<=[.!?])\s+/);
+  const rest = sentences.filter((sentence) => !TOLD_AHEAD.test(sentence.trim()));
+  return rest.length > 0 && rest.length < sentences.length ? rest.join(' ') : undefined;
+}
 
 /** "I have loads of videos so prob almost full": what the customer concludes, after a clause that led to it. */
 const CONCLUDED = /\S\s+(?:and\s+)?so\s+(?!(?:far|much|many|long|slow|fast|i|we)\b)([^,.;!?]+?)[\s.!]*$/i;

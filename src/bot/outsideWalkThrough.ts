@@ -3,7 +3,7 @@ import type { TreeState } from '../dialogs/engine.js';
 import type { Recognition } from '../nlu/recognizer.js';
 import type { AfterAnswer } from './afterAnswer.js';
 import type { Meaning } from './meaning.js';
-import { afterWhenScene, asksToGoOn, beforeGoOn, QUESTION, questionClauses, storyClauses, toldClauses } from './messageShape.js';
+import { afterWhenScene, asksToGoOn, beforeGoOn, QUESTION, questionClauses, storyClauses, toldClauses, withoutToldAhead } from './messageShape.js';
 import type { Moves } from './moves.js';
 import { reset, withoutFeedback, type Outcome } from './outcome.js';
 import type { PartedAnswers, PartedAnswersDeps } from './partedAnswers.js';
@@ -99,6 +99,12 @@ export class OutsideWalkThrough {
       const reopened = this.moves.answerNo({ ...state, tree: reopen }, reopen);
       if (reopened) return { ...reopened, replies: [{ text: content.phrases.reopened }, ...reopened.replies] };
     }
+    // "ipad wont finish restoring, keeps erroring out. and before u ask the wifi is fine": what is told
+    // ahead is steps of the problem, not a topic of its own ("wifi"); the rest surely names the problem,
+    // whose walk-through goes past what was told when it gets there.
+    const matter = command ? undefined : withoutToldAhead(text);
+    const problem = matter === undefined ? undefined : this.moves.matched(this.deps.recognize(matter));
+    if (problem?.tree && !problem.action) return this.parts.startedPastDone(state, problem, text) ?? this.moves.startTopic(reset(state), problem, text);
     const carried = command ? undefined : this.afterAnswer.stepAfterAnswer(state, text, intent);
     if (carried) return carried;
     const worked = intent?.action ? undefined : this.afterAnswer.workedAfterAnswer(state, text, recognition);

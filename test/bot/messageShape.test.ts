@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { afterWhenScene, A_PERSON_ASKED, asksToGoOn, ASKS_WHO_ANSWERS, ASKS_WHY_IT_HELPS, beforeContext, lastSentence, onlyGoOn, storyClauses, WHAT_ELSE, withoutTaunt, afterContrast, besideAnyway, conclusionOf, afterTakingBack, answerClauses, ASKS_HOW, beforeContrast, beforeGoOn, CONNECT_ME, CONTRAST, correctionOf, ECHOED, PLANNED, QUESTION, questionClauses, requestParts, simplify, STILL_FAILING, toldClauses, withoutBeforeYouAsk, withoutGreeting, withoutSignature, ASKS_IF_NEEDED, ASKS_WHAT_FIRST, ASKS_WHEN_SOMEONE_COMES, devicesCorrected, namesOtherAsFine } from '../../src/bot/messageShape.js';
+import { afterWhenScene, A_PERSON_ASKED, asksToGoOn, ASKS_WHO_ANSWERS, ASKS_WHY_IT_HELPS, beforeContext, lastSentence, onlyGoOn, storyClauses, WHAT_ELSE, withoutTaunt, afterContrast, besideAnyway, conclusionOf, afterTakingBack, answerClauses, ASKS_HOW, beforeContrast, beforeGoOn, CONNECT_ME, CONTRAST, correctionOf, ECHOED, PLANNED, QUESTION, questionClauses, requestParts, simplify, STILL_FAILING, toldClauses, withoutBeforeYouAsk, withoutToldAhead, withoutGreeting, withoutSignature, ASKS_IF_NEEDED, ASKS_WHAT_FIRST, ASKS_WHEN_SOMEONE_COMES, devicesCorrected, namesOtherAsFine } from '../../src/bot/messageShape.js';
 
 describe('the shape of a typed message', () => {
   it('finds the answer before a request to go on, and nothing when the request stands alone', () => {
@@ -47,6 +47,14 @@ describe('the shape of a typed message', () => {
     expect(QUESTION.test('idk what the alert said')).toBe(false);
     expect(QUESTION.test('also it asked for my own password like 3 times, is that also normal')).toBe(true);
     expect(QUESTION.test('it is normal')).toBe(false);
+  });
+
+  it('hears a question closing a statement after a comma ("thats scary, do i lose the stuff ive added"), not an answer that goes on ("nope, did it twice")', () => {
+    expect(QUESTION.test('thats scary, do i lose the stuff ive added since then')).toBe(true);
+    expect(QUESTION.test('storage is fine, is it the wifi then')).toBe(true);
+    expect(QUESTION.test('nope, did it twice')).toBe(false);
+    expect(QUESTION.test('its charging, will try again later')).toBe(false);
+    expect(QUESTION.test('no, it is fine')).toBe(false);
   });
 
   it('tells a question from a statement by its mark or its opening words', () => {
@@ -138,6 +146,13 @@ describe('the shape of a typed message', () => {
     expect(withoutBeforeYouAsk('storage is fine b4 u ask')).toBe('storage is fine');
     expect(withoutBeforeYouAsk('before you ask, restarted it twice')).toBe('restarted it twice');
     expect(withoutBeforeYouAsk('before you ask')).toBe('before you ask');
+  });
+
+  it('finds the matter of a message beside a sentence told ahead ("and before u ask the wifi is fine"), and none without one or without anything else', () => {
+    expect(withoutToldAhead('ipad wont restore, keeps erroring out. and before u ask the wifi is fine')).toBe('ipad wont restore, keeps erroring out.');
+    expect(withoutToldAhead('b4 u ask, ive restarted it. restore keeps failing')).toBe('restore keeps failing');
+    expect(withoutToldAhead('ipad wont restore, before you ask the wifi is fine')).toBeUndefined();
+    expect(withoutToldAhead('before you ask, the wifi is fine.')).toBeUndefined();
   });
 
   it('tells a request for instructions from a question about how a step went', () => {
