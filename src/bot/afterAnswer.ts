@@ -22,8 +22,8 @@ const SIGN_OFF_WORDS: Readonly<Record<string, RegExp>> = {
   goodbye: /\b(?:bye|goodbye|cya|see ya|see you)\b/i,
 };
 
-/** "But i deleted them on tuesday…": the customer's case set against the answer just given. */
-const PUSHES_BACK = /^\s*(?:but|except|only)\b/i;
+/** "But i deleted them on tuesday…", "the newest is from after it got glitchy tho": the customer's case set against the answer just given. */
+const PUSHES_BACK = /^\s*(?:but|except|only)\b|\b(?:tho|though)\b/i;
 /** "Where do I find that", "where is it": asking where a setting is. */
 const ASKS_WHERE = /\bwhere\b/i;
 /** "And if it was off?", "what about on ios 7?": the last answer's case turned another way, in a few words. */
@@ -136,8 +136,8 @@ export class AfterAnswer {
    * topic claims, may be about it, as inside a walk-through a question pointing back at the step
    * is. The scope is said and the answer given again, rather than "outside what I can help with".
    * One the recogniser is unsure of ("wait will that delete the stuff ive put on it") gets the answer
-   * again without the scope, rather than topics it may not mean. So does a "but" that pushes back on
-   * the answer ("but i deleted texts on tues and the newest is from wed"), its topic one of the
+   * again without the scope, rather than topics it may not mean. So does a "but" or "tho" that pushes
+   * back on the answer ("but i deleted texts on tues and the newest is from wed"), its topic one of the
    * recogniser's two guesses.
    */
   backAtAnswer(state: ConversationState, text: string, recognition: Recognition): Outcome | undefined {
