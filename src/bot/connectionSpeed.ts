@@ -29,5 +29,18 @@ export function tellsFastConnection(text: string): boolean {
   return told && !NOT_FAST.test(text.replace(NOT_SLOW, ''));
 }
 
+/** "Slow internet", "the wifi is really slow": a line told as slow in words. */
+const SLOW_WORDS = /\bslow\s+(?:wi-?fi|internet|connection|broadband)\b|\b(?:wi-?fi|wifis|internet|connection|broadband)(?:\s+is|'s|\s+s)?\s+(?:really\s+|so\s+|very\s+|pretty\s+|super\s+)?slow\b/i;
+
+/** Whether a message tells of a slow connection: a speed below a fast one's ("my internet is only like 10mbps"), or "slow internet". */
+export function tellsSlowConnection(text: string): boolean {
+  const speed = SPEED.exec(text);
+  const slowSpeed = speed !== null && LINE.test(text) && Number(speed[1]) < FAST_MEGABITS;
+  return (slowSpeed || SLOW_WORDS.test(text.replace(NOT_SLOW, ''))) && !tellsFastConnection(text);
+}
+
+/** The connection a message tells of, by its speed: what the restore rate is said on. */
+export const lineTold = (text: string): 'fast' | 'slow' | undefined => (tellsFastConnection(text) ? 'fast' : tellsSlowConnection(text) ? 'slow' : undefined);
+
 /** What a fast connection says in the words the steps' answers use. */
 export const FAST_LINE_IN_WORDS = 'the wifi works fine';

@@ -8,8 +8,8 @@ import type { Moves } from './moves.js';
 import { reset, withoutFeedback, type Outcome } from './outcome.js';
 import type { PartedAnswers, PartedAnswersDeps } from './partedAnswers.js';
 import { readAt, readsNoAt, SURE_READING } from './readings.js';
-import { tellsFastConnection } from './connectionSpeed.js';
-import { asksTimeForSize, rateOnAFastLine, tellsElapsed, tellsRunningFor, tellsRunningLong, tellsTimeOrSize } from './restoreEstimate.js';
+import { lineTold } from './connectionSpeed.js';
+import { asksTimeForSize, rateOnTheLine, tellsElapsed, tellsRunningFor, tellsRunningLong, tellsTimeOrSize } from './restoreEstimate.js';
 import type { ConversationState } from './state.js';
 
 /** What reading a message outside a walk-through needs beyond the parts': whether it is only a yes or a no. */
@@ -126,11 +126,13 @@ export class OutsideWalkThrough {
     // told after an answer, in its words or none, a restore running that long is a slow one, not that answer again.
     const sameAgain = intent === undefined || (intent.id === state.lastIntent && intent.id !== rated?.id);
     if (rated && state.lastIntent && sameAgain && !QUESTION.test(text) && tellsRunningLong(text)) return this.moves.startTopic(reset(state), rated, text);
-    // "My internet is 500mbps fibre tho" after the rate was given: it holds even on a fast line.
+    // "My internet is 500mbps fibre tho" after the rate was given: it holds even on a fast line; "its only
+    // 10mbps": on a slow one it takes longer.
     const answered = state.lastIntent ? content.intentById.get(state.lastIntent) : undefined;
     const onItsOwn = !intent || (!intent.action && !intent.tree);
-    const fastLine = answered && onItsOwn && tellsFastConnection(text) ? rateOnAFastLine(answered, content.phrases.fastConnection) : undefined;
-    if (fastLine) return { state, replies: [fastLine] };
+    const line = answered && onItsOwn ? lineTold(text) : undefined;
+    const rate = answered && line ? rateOnTheLine(answered, line === 'fast' ? content.phrases.fastConnection : content.phrases.slowConnection) : undefined;
+    if (rate) return { state, replies: [rate] };
     const walked = (command ? undefined : (this.afterAnswer.followsOn(state, text) ?? this.afterAnswer.caseOfLastAnswer(state, text, intent))) ?? this.afterAnswer.walkThroughNext(state, text, intent);
     if (walked) return walked;
     // "But ive done everything. other backups, wifi, storage, restart, updated ios" after an answer

@@ -111,8 +111,8 @@ export function restoreEstimate(intent: Intent, said: string, phrase: string): R
   return rate && size !== undefined ? [estimate(rate, size, phrase)] : [];
 }
 
-/** The topic's rate, said to hold even on a fast connection; undefined for a topic without one. */
-export function rateOnAFastLine(intent: Intent, phrase: string): Reply | undefined {
+/** The topic's rate, said in a phrase for the connection told (even a fast one, or a slow one); undefined for a topic without one. */
+export function rateOnTheLine(intent: Intent, phrase: string): Reply | undefined {
   const rate = intent.hoursPerGigabyte;
   return rate ? { text: withRate(phrase, rate) } : undefined;
 }

@@ -6,8 +6,8 @@ import type { Moves } from './moves.js';
 import { answeredFirst, type Outcome } from './outcome.js';
 import type { PartedAnswers, PartedAnswersDeps } from './partedAnswers.js';
 import { spaceInWords } from './freeSpace.js';
-import { tellsFastConnection } from './connectionSpeed.js';
-import { asksTimeForSize, elapsedAnswer, rateOnAFastLine, restoreEstimate, sizeInGigabytes, tellsTimeOnly } from './restoreEstimate.js';
+import { lineTold } from './connectionSpeed.js';
+import { asksTimeForSize, elapsedAnswer, rateOnTheLine, restoreEstimate, sizeInGigabytes, tellsTimeOnly } from './restoreEstimate.js';
 import { LOOSE_READING, readAt, SURE_READING, sureAnswerAmong } from './readings.js';
 import type { ConversationState } from './state.js';
 import type { Reply } from './types.js';
@@ -107,27 +107,29 @@ export class StepReadings {
   }
 
   /**
-   * "Seriously?? up to 48 hrs?? my wifi is fibre" in the walk-through of a topic with a restore rate,
-   * at a step that does not ask about the connection: the rate holds even on a fast line, and the
-   * step's question is asked again.
+   * "Seriously?? up to 48 hrs?? my wifi is fibre", "my internet is only like 10mbps" in the walk-through
+   * of a topic with a restore rate, at a step that does not ask about the connection: the rate holds
+   * even on a fast line, and a slow one takes longer; the step's question is asked again.
    */
-  fastLineTold(state: ConversationState, tree: TreeState, text: string): Outcome | undefined {
-    const reply = (readAt(this.deps, tree, text)?.score ?? 0) >= SURE_READING ? undefined : this.rateOnAFastLine(tree, text);
+  lineTold(state: ConversationState, tree: TreeState, text: string): Outcome | undefined {
+    const reply = (readAt(this.deps, tree, text)?.score ?? 0) >= SURE_READING ? undefined : this.rateOnTheLine(tree, text);
     return reply ? { state, replies: [reply, this.moves.question(tree)] } : undefined;
   }
 
   /**
    * "Im not travelling and the wifi is fast": whatever the message answered in a walk-through with a
-   * restore rate, a fast line told is told the rate holds on it too, once.
+   * restore rate, a fast line told is told the rate holds on it too, and a slow one what it means, once.
    */
-  withRateOnAFastLine(tree: TreeState, text: string, outcome: Outcome): Outcome {
-    const reply = this.rateOnAFastLine(tree, text);
+  withRateOnTheLine(tree: TreeState, text: string, outcome: Outcome): Outcome {
+    const reply = this.rateOnTheLine(tree, text);
     return reply && !outcome.replies.some(({ text: said }) => said === reply.text) ? { ...outcome, replies: [reply, ...outcome.replies] } : outcome;
   }
 
-  private rateOnAFastLine(tree: TreeState, text: string): Reply | undefined {
-    const rated = tellsFastConnection(text) ? this.ratedTopic(tree) : undefined;
-    return rated ? rateOnAFastLine(rated, this.deps.content.phrases.fastConnection) : undefined;
+  private rateOnTheLine(tree: TreeState, text: string): Reply | undefined {
+    const line = lineTold(text);
+    const rated = line ? this.ratedTopic(tree) : undefined;
+    const { fastConnection, slowConnection } = this.deps.content.phrases;
+    return rated ? rateOnTheLine(rated, line === 'fast' ? fastConnection : slowConnection) : undefined;
   }
 
   /** The topic of this walk-through with a restore rate (hours per gigabyte), if it has one. */

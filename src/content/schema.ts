@@ -189,6 +189,8 @@ export const botFileSchema = z.strictObject({
     reopened: text,
     /** `{size}` in GB, the topic's rate `{from}` to `{to}` hours per GB, and the hours it implies, `{low}` to `{high}`. */
     fastConnection: text,
+    /** A slow connection told in a walk-through with a restore rate: the rate, with {from} and {to}, said to be longer on it. */
+    slowConnection: text,
     sizeEstimate: text,
     /** At the next message of a conversation whose walk-through or offered topics a content reload removed; the menu follows. */
     contentChanged: text,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tellsFastConnection } from '../../src/bot/connectionSpeed.js';
+import { lineTold, tellsFastConnection, tellsSlowConnection } from '../../src/bot/connectionSpeed.js';
 
 describe('a fast connection told in figures or names', () => {
   it('hears a speed beside the line it comes over, and fast lines by name', () => {
@@ -20,5 +20,27 @@ describe('a fast connection told in figures or names', () => {
 
   it('takes slowness denied for no slow line', () => {
     expect(tellsFastConnection('its fibre, so not slow internet')).toBe(true);
+  });
+});
+
+describe('a slow connection told in figures or words', () => {
+  it('hears a speed below a fast one beside the line it comes over, and a line called slow', () => {
+    expect(tellsSlowConnection('my internet is only like 10mbps')).toBe(true);
+    expect(tellsSlowConnection('wifi is 10mbps at best')).toBe(true);
+    expect(tellsSlowConnection('the wifi is really slow here')).toBe(true);
+    expect(tellsSlowConnection('we just have slow broadband')).toBe(true);
+  });
+
+  it('hears no slow line in storage, a fast line, slowness denied, or a broken line', () => {
+    expect(tellsSlowConnection('only 30mb free')).toBe(false);
+    expect(tellsSlowConnection('our broadband does 350 mbps')).toBe(false);
+    expect(tellsSlowConnection('its fibre, so not slow internet')).toBe(false);
+    expect(tellsSlowConnection('the wifi keeps dropping')).toBe(false);
+  });
+
+  it('names the line told, fast before slow', () => {
+    expect(lineTold('500mbps fibre')).toBe('fast');
+    expect(lineTold('10mbps internet')).toBe('slow');
+    expect(lineTold('the wifi is fine')).toBeUndefined();
   });
 });

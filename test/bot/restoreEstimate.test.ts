@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ElapsedCheck } from '../../src/content/types.js';
-import { asksTimeForSize, elapsedAnswer, rateOnAFastLine, tellsElapsed, tellsRunningFor, tellsRunningLong, tellsTimeOnly } from '../../src/bot/restoreEstimate.js';
+import { asksTimeForSize, elapsedAnswer, rateOnTheLine, tellsElapsed, tellsRunningFor, tellsRunningLong, tellsTimeOnly } from '../../src/bot/restoreEstimate.js';
 import type { Intent } from '../../src/content/types.js';
 
 const check: ElapsedCheck = { hoursPerGigabyte: { from: 1, to: 4 }, within: 'Within', beyond: 'Longer' };
@@ -37,8 +37,8 @@ describe('a time the restore has run, against its size', () => {
 
   it("says the topic's rate holds on a fast line, and nothing for a topic without a rate", () => {
     const rated = { id: 'slow', hoursPerGigabyte: { from: 1, to: 4 } } as unknown as Intent;
-    expect(rateOnAFastLine(rated, 'Even fast: {from} to {to} hours per GB.')).toEqual({ text: 'Even fast: 1 to 4 hours per GB.' });
-    expect(rateOnAFastLine({ id: 'wifi' } as unknown as Intent, '{from}')).toBeUndefined();
+    expect(rateOnTheLine(rated, 'Even fast: {from} to {to} hours per GB.')).toEqual({ text: 'Even fast: 1 to 4 hours per GB.' });
+    expect(rateOnTheLine({ id: 'wifi' } as unknown as Intent, '{from}')).toBeUndefined();
   });
 
   it('is within the estimate up to its slow end, and beyond it after, with the estimate that decided', () => {
