@@ -48,8 +48,8 @@ export const ASKS_IF_NEEDED = /\bbefore (?:i|we|you) (?:start|begin|restart)\b|\
 /** "How do I take a screenshot?": a request for instructions, never a report of how a step went. */
 export const ASKS_HOW = /^\s*(?:how|where) (?:do|can|could|should|would) (?:i|you|we)\b/i;
 
-/** "So theyre not lost?", "ok so i just leave it?", "r u sure": put as a question, checking what was just said. */
-export const CHECKS_MEANING = /^\s*(?:(?:ok(?:ay)?|right|oh|ah+)[\s,]+)?(?:so|and)\s+(?:they|theyre|it|its|that|thats|this|i|we)\b|\b(?:are you|r u|ru|you|u) (?:sure|certain)\b/i;
+/** "So theyre not lost?", "ok so i just leave it?", "r u sure", "why wouldnt it": put as a question, checking what was just said. */
+export const CHECKS_MEANING = /^\s*(?:(?:ok(?:ay)?|right|oh|ah+)[\s,]+)?(?:so|and)\s+(?:they|theyre|it|its|that|thats|this|i|we)\b|\b(?:are you|r u|ru|you|u) (?:sure|certain)\b|\bwhy (?:would|wouldn'?t|wouldnt|does|doesn'?t|doesnt|won'?t|wont|can'?t|cant|not)\s+(?:it|they|that|this|those|them|i)\b/i;
 
 /** "Will I lose the apps if I skip it?": a question that points back at what the bot just said. */
 /**
