@@ -257,7 +257,7 @@ export const PLANNED = /\bwait (?:till|til|until) (?:i'?m|i am|i get) (?:home|ba
 export const UNTRIED = /\b(?:never|not|didn'?t|did not|haven'?t|have not)\s+(?:\w+\s+)?(?:tried|try|done|do)\b|\bonly (?:tried|did)\b/i;
 
 /** "I picked the newest one": the backup the problem began with, no other backup tried. */
-export const NEWEST_ONLY = /^(?:i\s+)?(?:(?:just|only)\s+)?(?:picked|chose|choose|tried|used|selected|went with|clicked|tapped)\s+(?:on\s+)?(?:the\s+)?(?:newest|latest|most recent|last|top|first)(?:\s+(?:one|backup))?(?:\s+(?:on the list|in the list|so far))?[\s.!]*$/i;
+export const NEWEST_ONLY = /^(?:i\s+)?(?:(?:just|only)\s+)?(?:(?:ever|really|actually)\s+)?(?:picked|chose|choose|tried|used|selected|went with|clicked|tapped)\s+(?:on\s+)?(?:the\s+)?(?:newest|latest|most recent|last|top|first)(?:\s+(?:one|backup))?(?:\s+(?:on the list|in the list|so far))?(?:\s+(?:tbh|honestly|to be honest))?[\s.!]*$/i;
 
 /** "Fine", "fine whatever": giving in, no answer. */
 export const CONCEDED = /^(?:(?:fine|whatever|ok(?:ay)?|alright|anyway|sure|meh|ugh)[\s,.!]*)+$/i;
