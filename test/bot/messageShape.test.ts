@@ -64,6 +64,7 @@ describe('the shape of a typed message', () => {
   it('hears a question closing a statement after a comma ("thats scary, do i lose the stuff ive added"), not an answer that goes on ("nope, did it twice")', () => {
     expect(QUESTION.test('thats scary, do i lose the stuff ive added since then')).toBe(true);
     expect(QUESTION.test('storage is fine, is it the wifi then')).toBe(true);
+    expect(QUESTION.test('all fine now, so do i just leave it running')).toBe(true);
     expect(QUESTION.test('nope, did it twice')).toBe(false);
     expect(QUESTION.test('its charging, will try again later')).toBe(false);
     expect(QUESTION.test('no, it is fine')).toBe(false);
