@@ -1,7 +1,7 @@
 import type { Content, Intent } from '../content/types.js';
 import type { DialogEngine } from '../dialogs/engine.js';
 import type { Recognition } from '../nlu/recognizer.js';
-import { CHECKS_MEANING, CONTRAST, QUESTION, REFERS_BACK, STILL_FAILING, WHAT_TO_DO } from './messageShape.js';
+import { CHECKS_MEANING, CONTRAST, QUESTION, REFERS_BACK, STILL_FAILING, UNTRIED, WHAT_TO_DO } from './messageShape.js';
 import type { Moves } from './moves.js';
 import { reset, type Outcome } from './outcome.js';
 import type { ConversationState } from './state.js';
@@ -154,12 +154,18 @@ export class AfterAnswer {
   /**
    * "Ok so what should I try first then?" after an answer that points to a walk-through ("say Cannot
    * Restore Backup and I'll go through them with you"): that walk-through, started, rather than
-   * "which part was unclear?". Only when the message asks what to do and names no topic of its own.
+   * "which part was unclear?". So does "no i havent tried anything yet": none of its steps tried, they
+   * are all still to go. Only when the message names no topic of its own.
    */
   walkThroughNext(state: ConversationState, text: string, intent: Intent | undefined): Outcome | undefined {
     const next = this.walkThroughAfter(state);
-    if (!next || !WHAT_TO_DO.test(text) || (intent !== undefined && intent.action !== 'explain')) return undefined;
+    if (!next || !(WHAT_TO_DO.test(text) || this.nothingTried(state, text)) || (intent !== undefined && intent.action !== 'explain')) return undefined;
     return this.moves.startTopic(reset(state), next, text);
+  }
+
+  /** Whether a message says none of the steps the last answer points to were tried ("havent tried anything yet"): no rating of that answer. */
+  nothingTried(state: ConversationState, text: string): boolean {
+    return !QUESTION.test(text) && UNTRIED.test(text) && this.walkThroughAfter(state) !== undefined;
   }
 
   /** The walk-through the last answer points to (its first follow-up with one), if any. */

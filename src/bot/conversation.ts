@@ -450,8 +450,9 @@ export class Conversation {
     const { reopen } = state;
     // "Cannot restore backup again" names the problem that was fixed: it is back, however its "cannot" reads as a rating.
     if (reopen && ((!this.deps.bareAnswer(text) && readsNoAt(this.deps, reopen, text)) || this.moves.matched(this.deps.recognize(text))?.tree === reopen.tree)) return undefined;
-    // "So theyre not lost?" checks what the answer said: no rating, however its "not" reads.
-    if (QUESTION.test(text) && CHECKS_MEANING.test(text)) return undefined;
+    // "So theyre not lost?" checks what the answer said, and "no i havent tried anything yet" says where
+    // the customer is with the steps it points to: no rating, however its "not" or "no" reads.
+    if ((QUESTION.test(text) && CHECKS_MEANING.test(text)) || this.afterAnswer.nothingTried(state, text)) return undefined;
     const helpful = this.feedback.read(text);
     return helpful === undefined ? undefined : this.feedback.acknowledge(withoutFeedback(state), about, helpful);
   }
