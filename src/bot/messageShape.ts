@@ -20,10 +20,10 @@ export const QUESTION = /\?\s*$|\b(?:is|was|are|were) (?:that|this|it|they) (?:a
  */
 /** "Next", "next step please", "next brilliant idea", "skip this one", "move on": the next fix asked for. */
 const NEXT_FIX = String.raw`next(?: (?:step|one|fix|thing))?(?: pls| please)?|next (?:\w+ )?(?:idea|suggestion|trick)s?|skip(?: it| this(?: one| step)?)?|move on`;
-const GO_ON = new RegExp(String.raw`(?:^|[\s,.;:!-]+)(?:(?:so|and|ok|okay|k|alright|right)[\s,]+){0,3}(?:${NEXT_FIX}|what else(?: (?:ya|you|u) got| is there| (?:can|could|should) i (?:do|try|check))?|any (?:other|more|last|further) (?:ideas?|suggestions?)|now what|what now|then what|what next|whats next|what['\u2019]s next|what do i do now|what should i do now|anything else (?:i should (?:do|know) )?before i (?:start|begin|go ahead|do it))[\s?!.]*$`, 'i');
+const GO_ON = new RegExp(String.raw`(?:^|[\s,.;:!-]+)(?:(?:so|and|ok|okay|k|alright|right)[\s,]+){0,3}(?:${NEXT_FIX}|what else(?: (?:ya|you|u) got| is there| (?:can|could|should) i (?:do|try|check))?|any (?:other|more|last|further) (?:ideas?|suggestions?)|now what|what now|then what|what next|whats next|what['\u2019]?s left|what is left|anything left(?: to try)?|what['\u2019]s next|what do i do now|what should i do now|anything else (?:i should (?:do|know) )?before i (?:start|begin|go ahead|do it))[\s?!.]*$`, 'i');
 
-/** "What else can I check?", "rebooted, nope. any last idea?": this fix is not the one the customer will try, or it did nothing. */
-export const WHAT_ELSE = /\bwhat else (?:can|could|should|do|would) (?:i|we|u|you)\b|\banything else (?:i|we) (?:can|could) (?:check|try|do)\b|\bwhat else (?:is there|to try|you got|ya got|have you got)\b|\bany (?:other|more|last|further|new) (?:ideas?|suggestions?|tips?|options?|things? to try)\b/i;
+/** "What else can I check?", "rebooted, nope. any last idea?", "whats left": this fix is not the one the customer will try, or it did nothing. */
+export const WHAT_ELSE = /\bwhat else (?:can|could|should|do|would) (?:i|we|u|you)\b|\banything else (?:i|we) (?:can|could) (?:check|try|do)\b|\bwhat else (?:is there|to try|you got|ya got|have you got)\b|\bany (?:other|more|last|further|new) (?:ideas?|suggestions?|tips?|options?|things? to try)\b|\bwhat(?:'?s| is) left\b|\banything left\b/i;
 
 /** "Next", "skip this one": only a request for the next fix, this step done or not to be done ("now what" alone is lost). */
 const NEXT_ONLY = new RegExp(String.raw`^\s*(?:(?:ok|okay|k|so|and)[\s,]+)?(?:${NEXT_FIX})[\s.!]*$`, 'i');
@@ -353,12 +353,12 @@ const RELATIVE = /\b(?:who|that|which|because|cause|cos|coz|since)\b/i;
 export const CONNECT_ME = new RegExp(`^(?:put|get|connect|transfer|pass|send) me\\b|${TO_A_PERSON.source}`, 'i');
 
 /**
- * A person asked to do something, or to be shown something: "can someone actually look at the
- * screenshot", "can i send it to a real person". The thing named ("screenshot") leans to its own
+ * A person asked to do something, or to be shown something, or for one to talk to: "can someone
+ * actually look at the screenshot", "can i send it to a real person", "anyone i can actually speak to?". The thing named ("screenshot") leans to its own
  * topic; whom it is asked of says a person is wanted.
  */
 const SOMEONE = String.raw`(?:someone|somebody|anyone|a (?:real |live |actual )?(?:person|human)|an? (?:agent|human|specialist|technician)|support)`;
-export const A_PERSON_ASKED = new RegExp(String.raw`^(?:(?:can|could|would|will) ${SOMEONE} (?:actually |please |just )?\w+|(?:can|could|may) (?:i|we) (?:just )?(?:send|show|give) (?:it|this|that|the \w+|my \w+) to ${SOMEONE})\b`, 'i');
+export const A_PERSON_ASKED = new RegExp(String.raw`^(?:(?:can|could|would|will) ${SOMEONE} (?:actually |please |just )?\w+|(?:can|could|may) (?:i|we) (?:just )?(?:send|show|give) (?:it|this|that|the \w+|my \w+) to ${SOMEONE}|(?:(?:is|are) there )?${SOMEONE} (?:i|we) (?:can|could) (?:actually |please |just )?(?:speak|talk|chat|write) (?:to|with))\b`, 'i');
 
 /**
  * "fine. how long till someone answers", "is anyone going to reply": when a person will come is
