@@ -1,7 +1,7 @@
 import type { Content, Intent } from '../content/types.js';
 import type { DialogEngine } from '../dialogs/engine.js';
 import type { Recognition } from '../nlu/recognizer.js';
-import { CHECKS_MEANING, CONTRAST, QUESTION, REFERS_BACK, STILL_FAILING, UNTRIED, WHAT_TO_DO } from './messageShape.js';
+import { CHECKS_MEANING, CONTRAST, correctionOf, QUESTION, REFERS_BACK, STILL_FAILING, UNTRIED, WHAT_TO_DO } from './messageShape.js';
 import type { Moves } from './moves.js';
 import { reset, type Outcome } from './outcome.js';
 import type { ConversationState } from './state.js';
@@ -137,15 +137,15 @@ export class AfterAnswer {
    * is. The scope is said and the answer given again, rather than "outside what I can help with".
    * One the recogniser is unsure of ("wait will that delete the stuff ive put on it") gets the answer
    * again without the scope, rather than topics it may not mean. So does a "but" or "tho" that pushes
-   * back on the answer ("but i deleted texts on tues and the newest is from wed"), its topic one of the
-   * recogniser's two guesses.
+   * back on the answer ("but i deleted texts on tues and the newest is from wed"), or a mind changed
+   * ("actually scrap that, the latest one then"), its topic one of the recogniser's two guesses.
    */
   backAtAnswer(state: ConversationState, text: string, recognition: Recognition): Outcome | undefined {
     const { content } = this.deps;
     const last = this.lastAnswer(state);
     const { verdict } = recognition;
     const pointsBack = QUESTION.test(text) && REFERS_BACK.test(text);
-    const pushesBack = PUSHES_BACK.test(text) && recognition.candidates.slice(0, 2).some((candidate) => candidate.intent === last?.id);
+    const pushesBack = (PUSHES_BACK.test(text) || correctionOf(text) !== undefined) && recognition.candidates.slice(0, 2).some((candidate) => candidate.intent === last?.id);
     if (!last || last.tree || (verdict !== 'out_of_scope' && verdict !== 'unsure') || !(pointsBack || pushesBack)) return undefined;
     const before = verdict === 'out_of_scope' ? content.phrases.unsureAfterAnswer : content.phrases.againAfterAnswer;
     return { state, replies: [{ text: before }, { text: last.answer }], events: [{ kind: 'unplaced', why: verdict, text }] };

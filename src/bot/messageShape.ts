@@ -221,7 +221,7 @@ export function namesOtherAsFine(text: string): boolean {
  * without them is the answer meant. "Actually" takes back only before a clause or a yes or no:
  * before a verb ("what the alert actually said", "its actually going through") it only stresses it.
  */
-const TAKING_BACK = /\b(?:i meant|i mean|actually(?=\s*(?:$|[,.!:;-]|(?:no|nope|nah|yes|yeah|not|i|i'm|im|it|it's|its|the|my|they|that|there|this|we)\b))|wait|hold on|i lied|hang on|oops|sorry|my bad|jk|just kidding|kidding)\b[\s,.!:-]*/gi;
+const TAKING_BACK = /\b(?:i meant|i mean|actually(?=\s*(?:$|[,.!:;-]|(?:no|nope|nah|yes|yeah|not|i|i'm|im|it|it's|its|the|my|they|that|there|this|we|scrap|forget|ignore)\b))|wait|hold on|i lied|hang on|oops|sorry|my bad|jk|just kidding|kidding|scrap that|forget that|ignore that)\b[\s,.!:-]*/gi;
 /** What a message that takes an answer back says was meant, if it takes one back and says anything more. */
 export function correctionOf(text: string): string | undefined {
   const rest = text.replace(TAKING_BACK, ' ').replace(/\s+/g, ' ').trim();

@@ -61,6 +61,12 @@ describe('the shape of a typed message', () => {
     expect(CHECKS_MEANING.test('why is it so slow')).toBe(false);
   });
 
+  it('hears "scrap that" and "actually forget that" as taking back what was said', () => {
+    expect(correctionOf('actually scrap that use the newest')).toBe('use the newest');
+    expect(correctionOf('forget that, the older one')).toBe('the older one');
+    expect(correctionOf('actually the storage is fine')).toBe('the storage is fine');
+  });
+
   it('hears a question closing a statement after a comma ("thats scary, do i lose the stuff ive added"), not an answer that goes on ("nope, did it twice")', () => {
     expect(QUESTION.test('thats scary, do i lose the stuff ive added since then')).toBe(true);
     expect(QUESTION.test('storage is fine, is it the wifi then')).toBe(true);
