@@ -282,8 +282,8 @@ export const storyClauses = (text: string): string[] => {
 /** Words in quotes, opened after a space and closed before one: an apostrophe inside a word ("can't") closes nothing. */
 const QUOTED = /(?<=^|[\s(:])["\u201C\u2018'][^"\u201C\u201D]*?["\u201D\u2019'](?=[\s,.;:!?)]|$)/g;
 
-/** Every clause, a "?" inside the message ending one too (and kept with it, as QUESTION reads it). */
-export const clausesAsked = (text: string): string[] => storyClauses(text.replace(/\?\s*(?=\S)/g, '?. '));
+/** Every clause, a "?" inside the message ending one too (and kept with it, as QUESTION reads it); "??" and "?!" end it once. */
+export const clausesAsked = (text: string): string[] => storyClauses(text.replace(/\?[?!]+/g, '?').replace(/\?\s*(?=\S)/g, '?. '));
 
 /** A when-clause opening a clause told without a comma, up to the subject of the clause it sets the scene for. */
 const WHEN_SCENE = /^\s*(?:(?:and|so|but|ok|okay|then)\s+)*(?:when|whenever|every time|each time)\s+(?:i|we)\s+(?:\S+\s+){1,6}?(?=(?:my|it|its|it's|there|theres|there's|nothing)\b)/i;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { afterWhenScene, A_PERSON_ASKED, asksToGoOn, ASKS_WHO_ANSWERS, ASKS_WHY_IT_HELPS, beforeContext, CHECKS_MEANING, lastSentence, onlyGoOn, storyClauses, WHAT_ELSE, withoutTaunt, afterContrast, besideAnyway, conclusionOf, afterTakingBack, answerClauses, ASKS_HOW, beforeContrast, beforeGoOn, CONNECT_ME, CONTRAST, correctionOf, ECHOED, PLANNED, QUESTION, questionClauses, requestParts, simplify, STILL_FAILING, toldClauses, withoutBeforeYouAsk, withoutToldAhead, NEWEST_ONLY, withoutGreeting, withoutSignature, ASKS_IF_NEEDED, ASKS_WHAT_FIRST, ASKS_WHEN_SOMEONE_COMES, devicesCorrected, namesOtherAsFine } from '../../src/bot/messageShape.js';
+import { afterWhenScene, A_PERSON_ASKED, asksToGoOn, ASKS_WHO_ANSWERS, ASKS_WHY_IT_HELPS, beforeContext, CHECKS_MEANING, lastSentence, onlyGoOn, storyClauses, WHAT_ELSE, withoutTaunt, afterContrast, besideAnyway, conclusionOf, afterTakingBack, answerClauses, ASKS_HOW, beforeContrast, beforeGoOn, CONNECT_ME, CONTRAST, correctionOf, ECHOED, PLANNED, QUESTION, questionClauses, requestParts, simplify, STILL_FAILING, toldClauses, withoutBeforeYouAsk, withoutToldAhead, NEWEST_ONLY, clausesAsked, withoutGreeting, withoutSignature, ASKS_IF_NEEDED, ASKS_WHAT_FIRST, ASKS_WHEN_SOMEONE_COMES, devicesCorrected, namesOtherAsFine } from '../../src/bot/messageShape.js';
 
 describe('the shape of a typed message', () => {
   it('finds the answer before a request to go on, and nothing when the request stands alone', () => {
@@ -59,6 +59,11 @@ describe('the shape of a typed message', () => {
     expect(CHECKS_MEANING.test('why wouldnt they come over, theyre mine')).toBe(true);
     expect(CHECKS_MEANING.test("why won't it restore")).toBe(true);
     expect(CHECKS_MEANING.test('why is it so slow')).toBe(false);
+  });
+
+  it('ends a clause once at "??" or "?!", leaving no clause of marks alone', () => {
+    expect(clausesAsked('none of my photos came back?? the apps did')).toEqual(['none of my photos came back?', 'the apps did']);
+    expect(clausesAsked('why?!? it was fine')).toEqual(['why?', 'it was fine']);
   });
 
   it('hears "scrap that" and "actually forget that" as taking back what was said', () => {
