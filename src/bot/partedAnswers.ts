@@ -119,17 +119,17 @@ export class PartedAnswers {
    * "Restore has been going 5 hrs… im in portugal on holiday": a walk-through just begun whose first
    * step asks how things are (`toldUpFront`) is already answered when one told part of the message
    * that began it surely reads as one of its answers, in words of its own rather than a bare yes or
-   * no; asked anyway, the customer hears a question they answered. Parts naming the problem itself,
-   * and parts that answer differently, leave the step asked.
+   * no; asked anyway, the customer hears a question they answered. Parts that answer differently leave
+   * the step asked.
    */
   answeredInOpening(outcome: Outcome): Outcome {
     const { engine } = this.deps;
     const at = outcome.state.tree;
     const said = outcome.state.askedText;
     if (!at || !said || !engine.toldUpFront(at)) return outcome;
-    const problem = new Set(this.moves.topicsOf(at.tree));
+    // "im on holiday abroad" names the slow restore's topic too: a part is read for the step whatever topic it leans to.
     const readings = (toldClauses(said) ?? [])
-      .filter((part) => !QUESTION.test(part) && !problem.has(this.moves.matched(this.deps.recognize(part))?.id ?? ''))
+      .filter((part) => !QUESTION.test(part))
       .map((part) => readAt(this.deps, at, part))
       .filter((reading): reading is ChoiceReading => reading !== null && !reading.plain && reading.score >= SURE_READING_OF_A_QUESTION);
     const [first] = readings;
