@@ -188,7 +188,7 @@ export class Conversation {
       // "Tried all 3 backups" is done in the words of the step's own "no" ("tried all three backups"): that answer.
       if (this.deps.reportsDoing(choices, text) && !readsOwnNoAt(this.deps, tree, text)) return this.askHowItWent(state, tree);
     }
-    const timed = this.steps.elapsed(state, tree, text) ?? this.steps.sizeAsked(state, tree, text) ?? this.steps.spaceTold(state, tree, text) ?? this.steps.lineTold(state, tree, text);
+    const timed = this.steps.elapsed(state, tree, text) ?? this.steps.aged(state, tree, text) ?? this.steps.sizeAsked(state, tree, text) ?? this.steps.spaceTold(state, tree, text) ?? this.steps.lineTold(state, tree, text);
     if (timed) return timed;
     // "Id rather get the newest to work, what else can i check": on to the next fix.
     const onwards = (WHAT_ELSE.test(text) || onlyGoOn(text)) && engine.yesCloses(tree) ? this.moves.answerNo(state, tree) : undefined;

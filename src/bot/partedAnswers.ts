@@ -3,6 +3,7 @@ import type { DialogEngine, TreeState } from '../dialogs/engine.js';
 import type { InsightEvent } from '../insights/events.js';
 import type { ChoiceReading } from '../nlu/choiceReader.js';
 import type { Recognition } from '../nlu/recognizer.js';
+import { ageAnswer } from './backupAge.js';
 import { FAST_LINE_IN_WORDS, tellsFastConnection } from './connectionSpeed.js';
 import { afterContrast, ALREADY, answerClauses, clausesAsked, CONCEDED, EVERY_ALREADY, lastSentence, NEWEST_ONLY, QUESTION, questionClauses, REPEATED, SAYS_EMPTY, storyClauses, toldClauses, UNTRIED } from './messageShape.js';
 import { SMALL_TALK, type Moves } from './moves.js';
@@ -128,13 +129,24 @@ export class PartedAnswers {
     const said = outcome.state.askedText;
     if (!at || !said || !engine.toldUpFront(at)) return outcome;
     // "im on holiday abroad" names the slow restore's topic too: a part is read for the step whatever topic it leans to.
-    const readings = (toldClauses(said) ?? [])
-      .filter((part) => !QUESTION.test(part))
-      .map((part) => readAt(this.deps, at, part))
-      .filter((reading): reading is ChoiceReading => reading !== null && !reading.plain && reading.score >= SURE_READING_OF_A_QUESTION);
-    const [first] = readings;
-    if (!first || readings.some((reading) => reading.index !== first.index)) return outcome;
-    const next = this.moves.advance(outcome.state, engine.choose(at, first.index));
+    // A time told ("back in 2022") answers a step that checks how long ago, whatever its words read as.
+    const check = engine.ageAt(at);
+    // A message of one clause names the problem: only a time told in it answers. A time told goes
+    // before any reading of words ("theres no backups" reads as "there's the backup").
+    const parts = toldClauses(said);
+    const told = (parts ?? [said]).filter((part) => !QUESTION.test(part));
+    const aged = told.flatMap((part) => {
+      const index = check ? ageAnswer(check, engine.choicesAt(at), part) : undefined;
+      return index === undefined ? [] : [index];
+    });
+    const read = told.flatMap((part) => {
+      const reading = parts ? readAt(this.deps, at, part) : null;
+      return reading && !reading.plain && reading.score >= SURE_READING_OF_A_QUESTION ? [reading.index] : [];
+    });
+    const answers = aged.length > 0 ? aged : read;
+    const [first] = answers;
+    if (first === undefined || answers.some((index) => index !== first)) return outcome;
+    const next = this.moves.advance(outcome.state, engine.choose(at, first));
     // The step's own words before its question (the topic's answer) stay; the question answered goes.
     const [step] = engine.resume(at).messages;
     const question = engine.question(at).text;

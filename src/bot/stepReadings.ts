@@ -6,6 +6,7 @@ import type { Moves } from './moves.js';
 import { answeredFirst, type Outcome } from './outcome.js';
 import type { PartedAnswers, PartedAnswersDeps } from './partedAnswers.js';
 import { spaceInWords } from './freeSpace.js';
+import { ageAnswer } from './backupAge.js';
 import { lineTold } from './connectionSpeed.js';
 import { asksTimeForSize, elapsedAnswer, rateOnTheLine, restoreEstimate, sizeInGigabytes, tellsTimeOnly } from './restoreEstimate.js';
 import { LOOSE_READING, readAt, SURE_READING, sureAnswerAmong } from './readings.js';
@@ -68,6 +69,17 @@ export class StepReadings {
     if (!answer || index < 0) return undefined;
     const outcome = this.moves.advance(state, engine.choose(tree, index));
     return answeredFirst(outcome, [answer.estimate]);
+  }
+
+  /**
+   * "It backed up last month", "my old phone broke like 8 months ago": at a step that asks whether the
+   * device backed up lately, the time told is compared with the step's days, not read from its words.
+   */
+  aged(state: ConversationState, tree: TreeState, text: string): Outcome | undefined {
+    const { engine } = this.deps;
+    const check = engine.ageAt(tree);
+    const index = check ? ageAnswer(check, engine.choicesAt(tree), text) : undefined;
+    return index === undefined ? undefined : this.moves.advance(state, engine.choose(tree, index));
   }
 
   /**

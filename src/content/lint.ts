@@ -136,10 +136,12 @@ function checkTree(source: YamlSource<TreeFile>, intentIds: ReadonlySet<string>)
     if (node.next && !nodes[node.next]) {
       issues.push(issue(source.at(['nodes', id, 'next']), 'ERR_CONTENT_REF', `unknown node '${node.next}'`));
     }
-    for (const side of ['within', 'beyond'] as const) {
-      const label = node.elapsed?.[side];
-      if (label !== undefined && !node.choices?.some((choice) => choice.label === label)) {
-        issues.push(issue(source.at(['nodes', id, 'elapsed', side]), 'ERR_CONTENT_REF', `no choice of this node is labelled '${label}'`));
+    for (const check of ['elapsed', 'age'] as const) {
+      for (const side of ['within', 'beyond'] as const) {
+        const label = node[check]?.[side];
+        if (label !== undefined && !node.choices?.some((choice) => choice.label === label)) {
+          issues.push(issue(source.at(['nodes', id, check, side]), 'ERR_CONTENT_REF', `no choice of this node is labelled '${label}'`));
+        }
       }
     }
     node.choices?.forEach((choice, index) => {

@@ -238,6 +238,12 @@ const nodeSchema = z
      * the choice labelled `within` or `beyond`.
      */
     elapsed: z.strictObject({ hoursPerGigabyte: rate, within: text, beyond: text }).optional(),
+    /**
+     * "It backed up last month", "not since 2022": a message telling how long ago the thing the step
+     * asks about last happened is compared with `days` and answers the choice labelled `within` or
+     * `beyond`, whatever its words read as.
+     */
+    age: z.strictObject({ days: z.number().int().positive(), within: text, beyond: text }).optional(),
     choices: z.array(choiceSchema).min(2, 'offer at least 2 choices').max(6, 'offer at most 6 choices').optional(),
     /**
      * The question asks how things already are ("are you travelling?"), not how something the step

@@ -48,6 +48,12 @@ export interface ElapsedCheck {
   readonly beyond: string;
 }
 
+export interface AgeCheck {
+  readonly days: number;
+  readonly within: string;
+  readonly beyond: string;
+}
+
 export interface DialogNode {
   readonly id: string;
   readonly say: string;
@@ -56,6 +62,7 @@ export interface DialogNode {
   readonly answer?: string;
   readonly about: readonly string[];
   readonly elapsed?: ElapsedCheck;
+  readonly age?: AgeCheck;
   readonly choices?: readonly DialogChoice[];
   readonly toldUpFront?: true;
   readonly next?: string;

@@ -1,4 +1,4 @@
-import type { DialogChoice, DialogNode, DialogTree, ElapsedCheck } from '../content/types.js';
+import type { AgeCheck, DialogChoice, DialogNode, DialogTree, ElapsedCheck } from '../content/types.js';
 import { matchChoice, type MatchStrength } from './choiceMatcher.js';
 
 /** Where a customer is in a tree, and how they got there (the handoff summary shows the path). */
@@ -126,6 +126,11 @@ export class DialogEngine {
   /** How the open question reads a time against a size, if it does. */
   elapsedAt(state: TreeState): ElapsedCheck | undefined {
     return this.trees.get(state.tree)?.nodes[state.node]?.elapsed;
+  }
+
+  /** The open step's check of how long ago something last happened, if it has one. */
+  ageAt(state: TreeState): AgeCheck | undefined {
+    return this.trees.get(state.tree)?.nodes[state.node]?.age;
   }
 
   /** The topics the open question is about, beyond the tree's own. */
