@@ -239,8 +239,9 @@ export class Conversation {
     if (story) return story;
     // "power is fine", "the account is fine" at the other-backups step: a "yes" heard only in its "fine",
     // said of something other than the restore, would close the walk-through on a guess that it worked;
-    // so would "found" in "found the backups bit on the mac, its empty too".
-    const guessedFixed = reading !== null && !reading.plain && reading.score < SURE_READING_OF_A_QUESTION && (namesOtherAsFine(text) || SAYS_EMPTY.test(text)) && engine.closesOn(tree, reading.index);
+    // so would "found" in "found the backups bit on the mac, its empty too", and in "found it, its empty"
+    // however sure, read clause by clause too.
+    const guessedFixed = reading !== null && !reading.plain && ((reading.score < SURE_READING_OF_A_QUESTION && namesOtherAsFine(text)) || SAYS_EMPTY.test(text)) && engine.closesOn(tree, reading.index);
     // "The backups are all greyed out" at the other-backups step: a subject of the step the recogniser is
     // sure of, told in one breath in words the step's answers do not know ("greyed out"), is what stands in
     // the way of the step, not its "no" heard in a reading barely sure for the word they share ("backups");
@@ -255,7 +256,7 @@ export class Conversation {
       const several = clauses && reading.offStep.length > 0 ? this.parts.severalAnswers(state, tree, clauses) : undefined;
       return this.movedOn(state, tree, several ?? this.moves.advance(state, engine.choose(tree, reading.index)), text);
     }
-    const several = clauses && (this.parts.severalAnswers(state, tree, clauses) ?? (asking || CONTRAST.test(text) ? undefined : this.parts.answerAmidAsides(state, tree, clauses)));
+    const several = clauses && !guessedFixed && (this.parts.severalAnswers(state, tree, clauses) ?? (asking || CONTRAST.test(text) ? undefined : this.parts.answerAmidAsides(state, tree, clauses)));
     if (several) return several;
     const aside = asking || namesOther ? undefined : this.stories.answerBeforeAside(state, tree, text);
     if (aside) return aside;
