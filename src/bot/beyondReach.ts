@@ -19,8 +19,9 @@ const ACCOUNT = String.raw`(?:icloud|apple\s*id|account|phone|iphone|ipad|device
 /** A request that the bot itself does something on the customer's device or account. */
 const ASKS_TO_ACT = new RegExp(
   [
-    // "can u reset it for me", "could you just restore it remotely", "can you fix it from your end"
-    String.raw`\b${YOU}(?:remotely\s+)?(?:reset|restore|recover|fix|unlock|change|sort(?:\s+out)?|handle|erase|wipe|delete|update|undo|retrieve|get\s+back|do)\b[^.?!,;]{0,30}?\b(?:for\s+me|remotely|from\s+(?:there|your\s+(?:end|side))|on\s+my\s+behalf)\b`,
+    // "can u reset it for me", "could you just restore it remotely", "can you fix it from your end",
+    // "can u get it back from apples servers", "can u check on apples side"
+    String.raw`\b${YOU}(?:remotely\s+)?(?:reset|restore|recover|fix|unlock|change|sort(?:\s+out)?|handle|erase|wipe|delete|update|undo|retrieve|get\s+(?:(?:it|them|this|that)\s+)?back|check|do)\b[^.?!,;]{0,30}?\b(?:for\s+me|remotely|from\s+(?:there|your\s+(?:end|side))|(?:from|on)\s+(?:apple'?s?|their)\s+(?:servers?|side|end)|on\s+my\s+behalf)\b`,
     // "can you log into my icloud", "can u sign in to my apple id"
     String.raw`\b${YOU}(?:remotely\s+)?(?:log|sign|get)\s*(?:in|on)(?:\s*to)?\s+${THEIRS}${ACCOUNT}\b`,
     // "can you access my phone", "can you look at my account", "can u reset my password"

@@ -129,30 +129,48 @@ export class PartedAnswers {
     const said = outcome.state.askedText;
     if (!at || !said || !engine.toldUpFront(at)) return outcome;
     // "im on holiday abroad" names the slow restore's topic too: a part is read for the step whatever topic it leans to.
-    // A time told ("back in 2022") answers a step that checks how long ago, whatever its words read as.
-    const check = engine.ageAt(at);
     // A message of one clause names the problem: only a time told in it answers. A time told goes
     // before any reading of words ("theres no backups" reads as "there's the backup").
     const parts = toldClauses(said);
     const told = (parts ?? [said]).filter((part) => !QUESTION.test(part));
-    const aged = told.flatMap((part) => {
-      const index = check ? ageAnswer(check, engine.choicesAt(at), part) : undefined;
-      return index === undefined ? [] : [index];
-    });
     const read = told.flatMap((part) => {
       const reading = parts ? readAt(this.deps, at, part) : null;
       return reading && !reading.plain && reading.score >= SURE_READING_OF_A_QUESTION ? [reading.index] : [];
     });
-    const answers = aged.length > 0 ? aged : read;
-    const [first] = answers;
-    if (first === undefined || answers.some((index) => index !== first)) return outcome;
-    const next = this.moves.advance(outcome.state, engine.choose(at, first));
+    const first = this.agedAnswer(at, told) ?? (read.every((index) => index === read[0]) ? read[0] : undefined);
+    if (first === undefined) return outcome;
     // The step's own words before its question (the topic's answer) stay; the question answered goes.
     const [step] = engine.resume(at).messages;
-    const question = engine.question(at).text;
-    const before = (step?.text ?? '').slice(0, (step?.text ?? '').lastIndexOf(question)).trim();
-    const kept = outcome.replies.flatMap((reply) => (reply.text !== step?.text ? [reply] : before ? [{ text: before }] : []));
-    return { ...next, replies: [...kept, ...next.replies], events: [...(outcome.events ?? []), ...(next.events ?? [])] };
+    const kept = outcome.replies.flatMap((reply) => (reply.text !== step?.text ? [reply] : this.beforeQuestion(at)));
+    let moved: Outcome = { ...outcome, replies: kept };
+    let open: TreeState | undefined = at;
+    let index: number | undefined = first;
+    // "havent used my old ipad in over a year": the time told answers every step on from it that checks how long ago.
+    while (open && index !== undefined) {
+      const step: TreeState = open;
+      const next = this.moves.advance(moved.state, engine.choose(step, index));
+      // A later step answered too keeps its words before its question, as the first does.
+      const shown = step === at ? moved.replies : [...moved.replies.filter((reply) => reply.text !== engine.resume(step).messages[0]?.text), ...this.beforeQuestion(step)];
+      moved = { ...next, replies: [...shown, ...next.replies], events: [...(moved.events ?? []), ...(next.events ?? [])] };
+      open = moved.state.tree;
+      index = open ? this.agedAnswer(open, told) : undefined;
+    }
+    return moved;
+  }
+
+  /** The one answer a time told in `told` gives at a step that checks how long ago, if it gives one. */
+  private agedAnswer(at: TreeState, told: readonly string[]): number | undefined {
+    const check = this.deps.engine.ageAt(at);
+    const aged = check ? told.flatMap((part) => ageAnswer(check, this.deps.engine.choicesAt(at), part) ?? []) : [];
+    return aged.length > 0 && aged.every((index) => index === aged[0]) ? aged[0] : undefined;
+  }
+
+  /** A step's own words before its question, as a reply: what stays when the question is answered. */
+  private beforeQuestion(at: TreeState): Reply[] {
+    const [step] = this.deps.engine.resume(at).messages;
+    const text = step?.text ?? '';
+    const before = text.slice(0, text.lastIndexOf(this.deps.engine.question(at).text)).trim();
+    return before ? [{ text: before }] : [];
   }
 
   /**

@@ -14,6 +14,8 @@ describe('what a customer asks that the bot cannot do', () => {
     ['do you need my apple id password', true, ''],
     ['my password is Hunter2! still wont work', true, 'still wont work'],
     ["here's my login: jane / tr0ub4dor", true, ''],
+    ['so can you get them back from apples servers', false, ''],
+    ['is there a way, could u check on their side', false, 'is there a way'],
   ])('hears in %j a request to act on the device or account (or a password given or offered: %s), and keeps the rest', (typed, password, rest) => {
     expect(beyondReach(typed)).toEqual({ password, rest });
   });
@@ -25,6 +27,7 @@ describe('what a customer asks that the bot cannot do', () => {
     'can you break it down for me',
     'can you walk me through it',
     'can u put me through to someone',
+    'can you check my wifi is the problem',
     'it says my password is wrong',
     'how do i see my backups',
     'i forgot my password',
