@@ -47,6 +47,8 @@ describe('the shape of a typed message', () => {
     expect(QUESTION.test('idk what the alert said')).toBe(false);
     expect(QUESTION.test('also it asked for my own password like 3 times, is that also normal')).toBe(true);
     expect(QUESTION.test('it is normal')).toBe(false);
+    expect(QUESTION.test('my sister put her music on it, is that why it wants her login')).toBe(true);
+    expect(QUESTION.test('that is why i asked')).toBe(false);
   });
 
   it('hears the newest backup tried alone, with "ever" or "tbh" around it, and not another backup tried', () => {
