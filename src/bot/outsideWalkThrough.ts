@@ -24,6 +24,8 @@ export interface OutsideWalkThroughDeps extends PartedAnswersDeps {
 const LEANING = 4;
 /** A whole matched below this, told in this many clauses or more, is read clause by clause like an unsure one. */
 const BARE_MATCH = 0.7;
+/** "Apps are there", "everything else came back", "restore finished": what went well, no problem of its own. */
+const NO_TROUBLE = /(?<!\b(?:none|nothing|not|never|isn'?t|aren'?t|hasn'?t|haven'?t|didn'?t)\b.{0,30})(?:\b(?:is|are|was|were)\s+(?:all\s+)?(?:there|here|fine|back)\b|\b(?:came|come)\s+back\b)|^\s*(?:the\s+|my\s+)?(?:restore|restoring|it)\s+(?:is\s+|has\s+|was\s+)?(?:finished|done|completed|complete)[\s.!]*$/i;
 const STORY_CLAUSES = 4;
 /** "should i?", "right?": a question about the clause before it. */
 const QUESTION_TAIL = /^\s*(?:should i|shall i|can i|right|yeah|ok|okay|or not|is that ok|good idea)\s*\?+\s*$/i;
@@ -206,8 +208,9 @@ export class OutsideWalkThrough {
       return { clause, intent: this.moves.matched(recognized), confidence: recognized.confidence };
     });
     // Barely matched, a clause names no problem: "restore finished" just reaches the connection alerts'
-    // topic, and "restore finished but half my photos are missing" asks about photos.
-    const problems = new Set(named.flatMap(({ clause, intent, confidence }) => (intent?.tree && !intent.action && confidence >= BARE_MATCH && !QUESTION.test(clause) ? [intent] : [])));
+    // topic, and "restore finished but half my photos are missing" asks about photos. Nor does one
+    // telling what went well ("my contacts and apps are there" leaned to the alerts for "apps").
+    const problems = new Set(named.flatMap(({ clause, intent, confidence }) => (intent?.tree && !intent.action && confidence >= BARE_MATCH && !QUESTION.test(clause) && !NO_TROUBLE.test(clause) ? [intent] : [])));
     const [problem, ...others] = problems;
     const asked = named.filter(({ clause }) => QUESTION.test(clause));
     if (!problem || others.length > 0 || (asked.length > 0 && !asked.some(({ intent }) => intent?.id === whole.id))) return undefined;
@@ -288,7 +291,8 @@ export class OutsideWalkThrough {
       const next = named.find((other) => other.clause === clauses[clauses.indexOf(clause) + 1]);
       return next?.intent.tree !== undefined && BUT_AFTER.test(text.slice(text.indexOf(clause) + clause.length));
     };
-    const told = named.filter(({ clause, intent }) => intent.tree && !asking.some((part) => part.includes(clause)) && !triedBeforeProblem(clause));
+    // Nor does a clause telling what went well ("apps are there", "restore finished").
+    const told = named.filter(({ clause, intent }) => intent.tree && !asking.some((part) => part.includes(clause)) && !triedBeforeProblem(clause) && !NO_TROUBLE.test(clause));
     const problems = told.filter(({ clause, intent }) => !told.some((other) => other.intent.tree !== intent.tree && this.parts.triedIn(other.intent.tree ?? '', clause)));
     const surest = new Map<Intent, number>();
     for (const { intent, confidence } of problems) surest.set(intent, Math.max(confidence, surest.get(intent) ?? 0));
