@@ -33,6 +33,10 @@ const QUESTION_TAIL = /^\s*(?:should i|shall i|can i|right|yeah|ok|okay|or not|i
 const MAX_ASKED_IN_STORY = 2;
 /** What follows a clause that a "but" sets against the next one. */
 const BUT_AFTER = /^[\s,]*but\b/i;
+/** What follows a clause joined to the next by "and" or "but". */
+const AND_AFTER = /^[\s,]*(?:and|but)\b/i;
+/** "restoring my backup from the uk": what the customer is doing, the scene of the problem told next. */
+const DOING_THE_RESTORE = /^\s*(?:(?:i'?m|im|i am|we'?re|was|been)\s+)?(?:trying\s+to\s+restore|restoring)\b/i;
 /** The restore named: "restoring", "the restore", "restored". */
 const RESTORING = /\brestor/i;
 
@@ -287,9 +291,11 @@ export class OutsideWalkThrough {
     const asking = text.split(/[,;.!?]+/).filter((part) => QUESTION.test(part.trim()));
     // "I tried to set it up from my iCloud backup but after 10 minutes it says Cannot Restore Backup":
     // what was tried, a "but" and the problem it met tell one problem, not the already-set-up one as well.
+    // So do the restore being done and the problem joined to it ("restoring my backup from the uk and its crawling").
     const triedBeforeProblem = (clause: string) => {
       const next = named.find((other) => other.clause === clauses[clauses.indexOf(clause) + 1]);
-      return next?.intent.tree !== undefined && BUT_AFTER.test(text.slice(text.indexOf(clause) + clause.length));
+      const after = text.slice(text.indexOf(clause) + clause.length);
+      return next?.intent.tree !== undefined && (BUT_AFTER.test(after) || (DOING_THE_RESTORE.test(clause) && AND_AFTER.test(after)));
     };
     // Nor does a clause telling what went well ("apps are there", "restore finished").
     const told = named.filter(({ clause, intent }) => intent.tree && !asking.some((part) => part.includes(clause)) && !triedBeforeProblem(clause) && !NO_TROUBLE.test(clause));
