@@ -30,6 +30,8 @@ export interface ConversationDeps extends OutsideWalkThroughDeps, AfterAnswerDep
 
 /** A topic recognised this surely is asked about, even when the message also reads loosely as an answer. */
 const SURE_TOPIC = 0.85;
+/** "Only one backup shows up", "just the 1": how many there are. */
+const ONE_ONLY = /\b(?:only|just)\s+(?:(?:the\s+)?one|1|a single)\b/i;
 /** A verb of something done, whatever step it belongs to: "picked", "went with", "cleared". */
 const DID_SOMETHING = /\b(?:picked|chose|chosen|selected|tried|used|went with|did|done|restarted|rebooted|updated|freed|deleted|cleared|moved|plugged|connected|switched|turned)\b/i;
 
@@ -247,7 +249,8 @@ export class Conversation {
     // the way of the step, not its "no" heard in a reading barely sure for the word they share ("backups");
     // its answer is given and the step's question waits.
     const toldSubject = intent !== undefined && !intent.action && engine.aboutAt(tree).includes(intent.id) && recognition.confidence >= SURE_TOPIC;
-    if (toldSubject && !asking && !clauses && reading !== null && !reading.plain && reading.offStep.length > 0 && reading.score < SURE_READING_OF_A_QUESTION) {
+    // "Only one backup shows up" says how many there are: no others to try, the step's own "no".
+    if (toldSubject && !asking && !clauses && !ONE_ONLY.test(text) && reading !== null && !reading.plain && reading.offStep.length > 0 && reading.score < SURE_READING_OF_A_QUESTION) {
       return { state: { ...state, misses: 0 }, replies: [{ text: intent.answer }, this.moves.question(tree)], events: askedAndAnswered(intent.id) };
     }
     if (reading && reading.score >= sureReading(asking) && !guessedFixed) {
