@@ -4,7 +4,7 @@ import type { Recognition } from '../nlu/recognizer.js';
 import { CHECKS_MEANING, CONTRAST, correctionOf, QUESTION, REFERS_BACK, STILL_FAILING, UNTRIED, WHAT_TO_DO } from './messageShape.js';
 import type { Moves } from './moves.js';
 import { reset, type Outcome } from './outcome.js';
-import type { ConversationState } from './state.js';
+import { lastReplies, type ConversationState } from './state.js';
 
 /** What reading a message after an answer needs: the content, the walk-throughs, and where in an answer a question's words are. */
 export interface AfterAnswerDeps {
@@ -146,9 +146,11 @@ export class AfterAnswer {
     const { verdict } = recognition;
     const pointsBack = QUESTION.test(text) && REFERS_BACK.test(text);
     const pushesBack = (PUSHES_BACK.test(text) || correctionOf(text) !== undefined) && recognition.candidates.slice(0, 2).some((candidate) => candidate.intent === last?.id);
-    if (!last || last.tree || (verdict !== 'out_of_scope' && verdict !== 'unsure') || !(pointsBack || pushesBack)) return undefined;
+    // After a walk-through that ended, what it said last is the answer pointed back at ("so its gone for good??" after "the backups may have been deleted").
+    const answer = last?.tree ? (state.tree || state.suspended ? undefined : lastReplies(state).at(-1)) : last?.answer;
+    if (!answer || (verdict !== 'out_of_scope' && verdict !== 'unsure') || !(pointsBack || pushesBack)) return undefined;
     const before = verdict === 'out_of_scope' ? content.phrases.unsureAfterAnswer : content.phrases.againAfterAnswer;
-    return { state, replies: [{ text: before }, { text: last.answer }], events: [{ kind: 'unplaced', why: verdict, text }] };
+    return { state, replies: [{ text: before }, { text: answer }], events: [{ kind: 'unplaced', why: verdict, text }] };
   }
 
   /**

@@ -16,7 +16,7 @@ import { StoryAnswers } from './storyAnswers.js';
 import { answeredFirst, askedAndAnswered, reset, unplacedInTree, withoutFeedback, type Outcome } from './outcome.js';
 import { LOOSE_READING, readAt, READING_MARGIN, readsLoosely, readsNoAt, readsOwnNoAt, SURE_READING, SURE_READING_OF_A_QUESTION, sureAnswerAmong, sureReading } from './readings.js';
 import { versionsNamed } from './versionsNamed.js';
-import type { ConversationState, FeedbackFor } from './state.js';
+import { lastReplies, type ConversationState, type FeedbackFor } from './state.js';
 import type { Reply } from './types.js';
 
 export interface ConversationDeps extends OutsideWalkThroughDeps, AfterAnswerDeps, MeaningDeps {
@@ -96,9 +96,7 @@ export class Conversation {
   /** The lines of the bot's replies to the last message, bar the open step's question, that fit the case `text` tells. */
   private linesOfLastWords(state: ConversationState, tree: TreeState, text: string): string[] {
     const question = this.moves.question(tree).text;
-    const said: string[] = [];
-    for (let at = state.recent.length - 1; at >= 0 && state.recent[at]?.from === 'bot'; at -= 1) said.unshift(state.recent[at]?.text ?? '');
-    const answer = said.filter((line) => line !== question).join('\n\n');
+    const answer = lastReplies(state).filter((line) => line !== question).join('\n\n');
     return answer ? this.deps.linesTold(answer, text) : [];
   }
 

@@ -87,3 +87,10 @@ export const initialState = (): ConversationState => ({
   welcomed: [],
   recent: [],
 });
+
+/** What the bot said in reply to the last message, first to last, from the state's recent lines. */
+export function lastReplies(state: ConversationState): string[] {
+  const said: string[] = [];
+  for (let at = state.recent.length - 1; at >= 0 && state.recent[at]?.from === 'bot'; at -= 1) said.unshift(state.recent[at]?.text ?? '');
+  return said;
+}
