@@ -146,8 +146,8 @@ export class AfterAnswer {
     const { verdict } = recognition;
     const pointsBack = QUESTION.test(text) && REFERS_BACK.test(text);
     const pushesBack = (PUSHES_BACK.test(text) || correctionOf(text) !== undefined) && recognition.candidates.slice(0, 2).some((candidate) => candidate.intent === last?.id);
-    // After a walk-through that ended, what it said last is the answer pointed back at ("so its gone for good??" after "the backups may have been deleted").
-    const answer = last?.tree ? (state.tree || state.suspended ? undefined : lastReplies(state).at(-1)) : last?.answer;
+    // Right after a walk-through ended, its last step is the answer pointed back at ("so its gone for good??" after "the backups may have been deleted").
+    const answer = last?.tree ? this.endedOn(state, last.tree) : last?.answer;
     if (!answer || (verdict !== 'out_of_scope' && verdict !== 'unsure') || !(pointsBack || pushesBack)) return undefined;
     const before = verdict === 'out_of_scope' ? content.phrases.unsureAfterAnswer : content.phrases.againAfterAnswer;
     return { state, replies: [{ text: before }, { text: answer }], events: [{ kind: 'unplaced', why: verdict, text }] };
@@ -198,6 +198,13 @@ export class AfterAnswer {
   }
 
   /** The topic last answered, not a command ("help", "thanks") the bot carried out. */
+  /** The last step of walk-through `tree` when the bot's last reply was it, the walk-through just ended. */
+  private endedOn(state: ConversationState, tree: string): string | undefined {
+    const said = state.tree || state.suspended ? undefined : lastReplies(state).at(-1)?.trim();
+    const ends = Object.values(this.deps.content.trees.get(tree)?.nodes ?? {}).filter((node) => node.end);
+    return said !== undefined && ends.some((node) => node.say.trim() === said) ? said : undefined;
+  }
+
   private lastAnswer(state: ConversationState): Intent | undefined {
     const last = state.lastIntent ? this.deps.content.intentById.get(state.lastIntent) : undefined;
     return last && !last.action ? last : undefined;
