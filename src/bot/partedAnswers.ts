@@ -133,9 +133,11 @@ export class PartedAnswers {
     // before any reading of words ("theres no backups" reads as "there's the backup").
     const parts = toldClauses(said);
     const told = (parts ?? [said]).filter((part) => !QUESTION.test(part));
+    // The message that began the walk-through tells the problem: no answer of it closes the walk-through as
+    // solved ("signed in w personal but no backups show up" is no "the backup shows up now").
     const read = told.flatMap((part) => {
       const reading = parts ? readAt(this.deps, at, part) : null;
-      return reading && !reading.plain && reading.score >= SURE_READING_OF_A_QUESTION ? [reading.index] : [];
+      return reading && !reading.plain && reading.score >= SURE_READING_OF_A_QUESTION && !engine.closesOn(at, reading.index) ? [reading.index] : [];
     });
     const first = this.agedAnswer(at, told) ?? (read.every((index) => index === read[0]) ? read[0] : undefined);
     if (first === undefined) return outcome;
