@@ -337,7 +337,8 @@ export class PartedAnswers {
     // ("twice"), when ("already", "before messaging u") and a preface ("before you ask") say nothing of which step.
     const part = told.replace(THE_DEVICE, 'it').replace(EVERY_REPEATED, '').replace(EVERY_ALREADY, '').replace(PREFACE, '').replace(BEFORE_ASKING, '').replace(WHEN_DONE, '').replace(/\s+/g, ' ').trim();
     // "I only tried the newest one", "i picked the newest one" have not tried another; "fine whatever" gives in, and says nothing of a step.
-    if (NAMES_NOTHING.test(part) || UNTRIED.test(part) || CONCEDED.test(part) || NEWEST_ONLY.test(part)) return false;
+    // "My backup is there" tells what the customer has, no step tried.
+    if (NAMES_NOTHING.test(part) || UNTRIED.test(part) || CONCEDED.test(part) || NEWEST_ONLY.test(part) || IS_THERE.test(part)) return false;
     if (this.deps.reportsDoing(choices, part)) return true;
     const reading = this.deps.readChoice(choices, part);
     // "Checked my wifi", "cleared 30gb of space": the subject of a step that asks for something to be
@@ -623,6 +624,8 @@ const LISTED_STEPS = 3;
 const THE_DEVICE = /\b(?:(?:the|my|this|her|his) )?(?:iphone|ipad|ipod(?: touch)?|phone|device)\b/gi;
 
 /** Words that open a message without saying anything of it. */
+/** "My backup is there": something the customer has, no step tried. */
+const IS_THERE = /\b(?:is|are)\s+(?:all\s+)?there\b(?![^.,;!?]*\b(?:but|fail|error|won'?t|can'?t|not)\b)/i;
 const PREFACE = /^(?:(?:before|b4) (?:you|u) ask|just so you know|for the record|fyi|btw|by the way)\b[\s,:-]*/i;
 /** When something was done: "restarted it this morning", "did that yesterday" says nothing of which step. */
 const WHEN_DONE = /\s*\b(?:(?:this|yesterday|last) (?:morning|afternoon|evening|night)|earlier(?: today)?|yesterday|today|(?:an?|\d+|a few|a couple of) (?:mins?|minutes|hours?|hrs?|days?) ago)\b/gi;
