@@ -197,7 +197,6 @@ export class AfterAnswer {
     return leanings.find((leaning) => leaning?.action !== undefined && SIGN_OFF_WORDS[leaning.action]?.test(text));
   }
 
-  /** The topic last answered, not a command ("help", "thanks") the bot carried out. */
   /** The last step of walk-through `tree` when the bot's last reply was it, the walk-through just ended. */
   private endedOn(state: ConversationState, tree: string): string | undefined {
     const said = state.tree || state.suspended ? undefined : lastReplies(state).at(-1)?.trim();
@@ -205,6 +204,7 @@ export class AfterAnswer {
     return said !== undefined && ends.some((node) => node.say.trim() === said) ? said : undefined;
   }
 
+  /** The topic last answered, not a command ("help", "thanks") the bot carried out. */
   private lastAnswer(state: ConversationState): Intent | undefined {
     const last = state.lastIntent ? this.deps.content.intentById.get(state.lastIntent) : undefined;
     return last && !last.action ? last : undefined;

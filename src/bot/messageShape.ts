@@ -354,8 +354,8 @@ export const CONNECT_ME = new RegExp(`^(?:put|get|connect|transfer|pass|send) me
 
 /**
  * A person asked to do something, or to be shown something, or for one to talk to: "can someone
- * actually look at the screenshot", "can i send it to a real person", "anyone i can actually speak to?". The thing named ("screenshot") leans to its own
- * topic; whom it is asked of says a person is wanted.
+ * actually look at the screenshot", "can i send it to a real person", "anyone i can actually speak
+ * to?". The thing named ("screenshot") leans to its own topic; whom it is asked of says a person is wanted.
  */
 const SOMEONE = String.raw`(?:someone|somebody|anyone|a (?:real |live |actual )?(?:person|human)|an? (?:agent|human|specialist|technician)|support)`;
 export const A_PERSON_ASKED = new RegExp(String.raw`^(?:(?:can|could|would|will) ${SOMEONE} (?:actually |please |just )?\w+|(?:can|could|may) (?:i|we) (?:just )?(?:send|show|give) (?:it|this|that|the \w+|my \w+) to ${SOMEONE}|(?:(?:is|are) there )?${SOMEONE} (?:i|we) (?:can|could) (?:actually |please |just )?(?:speak|talk|chat|write) (?:to|with))\b`, 'i');

@@ -141,18 +141,16 @@ export class PartedAnswers {
     });
     const first = this.agedAnswer(at, told) ?? (read.every((index) => index === read[0]) ? read[0] : undefined);
     if (first === undefined) return outcome;
-    // The step's own words before its question (the topic's answer) stay; the question answered goes.
-    const [step] = engine.resume(at).messages;
-    const kept = outcome.replies.flatMap((reply) => (reply.text !== step?.text ? [reply] : this.beforeQuestion(at)));
-    let moved: Outcome = { ...outcome, replies: kept };
+    let moved = outcome;
     let open: TreeState | undefined = at;
     let index: number | undefined = first;
     // "havent used my old ipad in over a year": the time told answers every step on from it that checks how long ago.
     while (open && index !== undefined) {
       const step: TreeState = open;
       const next = this.moves.advance(moved.state, engine.choose(step, index));
-      // A later step answered too keeps its words before its question, as the first does.
-      const shown = step === at ? moved.replies : [...moved.replies.filter((reply) => reply.text !== engine.resume(step).messages[0]?.text), ...this.beforeQuestion(step)];
+      // Each step answered keeps its own words before its question (the topic's answer); the question goes.
+      const asked = engine.resume(step).messages[0]?.text;
+      const shown = moved.replies.flatMap((reply) => (reply.text === asked ? this.beforeQuestion(step) : [reply]));
       moved = { ...next, replies: [...shown, ...next.replies], events: [...(moved.events ?? []), ...(next.events ?? [])] };
       open = moved.state.tree;
       index = open ? this.agedAnswer(open, told) : undefined;
@@ -623,9 +621,9 @@ const LISTED_STEPS = 3;
 /** The customer's device, named. */
 const THE_DEVICE = /\b(?:(?:the|my|this|her|his) )?(?:iphone|ipad|ipod(?: touch)?|phone|device)\b/gi;
 
-/** Words that open a message without saying anything of it. */
 /** "My backup is there": something the customer has, no step tried. */
 const IS_THERE = /\b(?:is|are)\s+(?:all\s+)?there\b(?![^.,;!?]*\b(?:but|fail|error|won'?t|can'?t|not)\b)/i;
+/** Words that open a message without saying anything of it. */
 const PREFACE = /^(?:(?:before|b4) (?:you|u) ask|just so you know|for the record|fyi|btw|by the way)\b[\s,:-]*/i;
 /** When something was done: "restarted it this morning", "did that yesterday" says nothing of which step. */
 const WHEN_DONE = /\s*\b(?:(?:this|yesterday|last) (?:morning|afternoon|evening|night)|earlier(?: today)?|yesterday|today|(?:an?|\d+|a few|a couple of) (?:mins?|minutes|hours?|hrs?|days?) ago)\b/gi;
