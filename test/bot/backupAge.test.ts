@@ -13,6 +13,19 @@ describe('how long ago a customer says something last happened', () => {
     expect(daysAgo('it backed up yesterday', now)).toBe(0);
   });
 
+  it('reads the units as typed short ("2 yrs", "3 mos", "a few wks ago")', () => {
+    expect(daysAgo('hasnt backed up since like 2 yrs', now)).toBe(730);
+    expect(daysAgo('the last one was 3 mos ago', now)).toBe(90);
+    expect(daysAgo('it did one a few wks ago', now)).toBe(21);
+  });
+
+  it('reads a month without a year as the latest one of that name, to its last day', () => {
+    expect(daysAgo('her ipad hasnt backed up since march', now)).toBe(249);
+    expect(daysAgo('it last backed up in november', now)).toBe(5);
+    expect(daysAgo('not since december', now)).toBe(0);
+    expect(daysAgo('the last one was back in march 2024', now)).toBe(704);
+  });
+
   it('reads a year as the last day of it, and a year to come as nothing told', () => {
     expect(daysAgo('my old iphone died back in 2022', now)).toBe(1435);
     expect(daysAgo('not since 2030', now)).toBeUndefined();
