@@ -247,7 +247,13 @@ export class ChoiceReader {
   linesAsked(answer: string, text: string): string[] {
     if (!this.asksAbout(answer, text)) return [];
     const words = new Set(this.analyze(text).stems);
-    return linesOf(answer).filter((line) => this.analyzer.analyze(line, false).stems.some((stemmed) => words.has(stemmed) && !FUNCTION_STEMS.has(stemmed) && !DEVICE_WORDS.has(stemmed)));
+    const lines = linesOf(answer);
+    const asked = lines.map((line) => this.analyzer.analyze(line, false).stems.some((stemmed) => words.has(stemmed) && !FUNCTION_STEMS.has(stemmed) && !DEVICE_WORDS.has(stemmed)));
+    // A heading asked about ("where do i check" and "**Where to find your iCloud backups**") names
+    // its part of the answer: the lines under it, not lines elsewhere that share a word with the question.
+    const headings = lines.flatMap((line, index) => (asked[index] && HEADING.test(line) ? [index] : []));
+    if (headings.length > 0) return headings.flatMap((index) => sectionOf(lines, index));
+    return lines.filter((_, index) => asked[index]);
   }
 
   /**
@@ -478,6 +484,13 @@ const DEVICE_WORDS: ReadonlySet<string> = new Set(['iphone', 'ipad', 'ipod', 'de
 
 /** An answer's non-empty lines, trimmed. */
 const linesOf = (answer: string): string[] => answer.split('\n').map((line) => line.trim()).filter((line) => line.length > 0);
+/** A line that is only a bold heading ("**Where to find your iCloud backups**"). */
+const HEADING = /^\*\*[^*]+\*\*$/;
+/** A heading and the lines under it, up to the next heading. */
+const sectionOf = (lines: readonly string[], heading: number): string[] => {
+  const next = lines.findIndex((line, index) => index > heading && HEADING.test(line));
+  return lines.slice(heading, next < 0 ? undefined : next);
+};
 
 /** "Don't have it on", "wasn't turned on": the "on" a negation before it in the clause denies. */
 const DENIED_ON = /(\b(?:dont|don't|don’t|do not|didnt|didn't|did not|never|not|isnt|isn't|wasnt|wasn't|havent|haven't|have not|hadnt|hadn't|had not)\b[^.,;!?]*?\b)on\b/gi;
