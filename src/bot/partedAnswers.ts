@@ -335,8 +335,8 @@ export class PartedAnswers {
     // ("twice"), when ("already", "before messaging u") and a preface ("before you ask") say nothing of which step.
     const part = told.replace(THE_DEVICE, 'it').replace(EVERY_REPEATED, '').replace(EVERY_ALREADY, '').replace(PREFACE, '').replace(BEFORE_ASKING, '').replace(WHEN_DONE, '').replace(/\s+/g, ' ').trim();
     // "I only tried the newest one", "i picked the newest one" have not tried another; "fine whatever" gives in, and says nothing of a step.
-    // "My backup is there" tells what the customer has, no step tried.
-    if (NAMES_NOTHING.test(part) || UNTRIED.test(part) || CONCEDED.test(part) || NEWEST_ONLY.test(part) || IS_THERE.test(part)) return false;
+    // "My backup is there" tells what the customer has, and "no date or size on it" what the backup lacks: no step tried.
+    if (NAMES_NOTHING.test(part) || UNTRIED.test(part) || CONCEDED.test(part) || NEWEST_ONLY.test(part) || IS_THERE.test(part) || NO_DATE_OR_SIZE.test(part)) return false;
     if (this.deps.reportsDoing(choices, part)) return true;
     const reading = this.deps.readChoice(choices, part);
     // "Checked my wifi", "cleared 30gb of space": the subject of a step that asks for something to be
@@ -603,6 +603,8 @@ const KEPT_TOLD = 6;
 const SURE_PROBLEM = 0.9;
 /** "Which do i pick", "how do i choose one": asking how to do what a step asks, so not done yet. */
 const ASKS_HOW_TO_DO = /\b(?:which|how)\b.*\b(?:pick|choose|select|use)\b/i;
+/** "No date or size on it", "it has no size": an incomplete backup described, nothing tried. */
+const NO_DATE_OR_SIZE = /^(?:there'?s\s+|theres\s+|it has\s+|has\s+)?no\s+(?:date|size)\b/i;
 /** Trouble still going on: "still loading", "keeps dropping". */
 const ONGOING = /\b(?:still|keeps?)\b/i;
 /**

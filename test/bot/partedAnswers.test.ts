@@ -52,6 +52,12 @@ describe('a message in several parts inside a walk-through', () => {
     expect(parts.answerThenAsk(state, tree, ['hmm', 'how long does a restore take?'])).toBeUndefined();
   });
 
+  it('takes a backup told to have no date or size for no other backup tried, and only one backup for the step passed', () => {
+    const { tree } = openAt('intro');
+    expect(parts.triedAt(tree, 'theres no date or size on my backup')).toBe(false);
+    expect(parts.triedAt(tree, 'there is just the one backup in the list')).toBe(true);
+  });
+
   it('starts a walk-through past the steps the customer names as tried, in any order, and stops at the first they do not', () => {
     const started = moves.startTopic(initialState(), content.intentById.get('cannot_restore')!);
     const past = parts.pastDone(started, ['cannot restore backup', 'the wifi works fine', 'tried all three backups']);
