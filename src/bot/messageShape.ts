@@ -96,8 +96,11 @@ export function withoutSignature(text: string): string {
   return kept.length > 0 ? kept : text;
 }
 
-/** "Hello, I started restoring my iPad this morning…": a greeting opening a message that says more. */
-const GREETING_OPENER = /^\s*(?:hi+|hello+|hey+|hiya|yo|good (?:morning|afternoon|evening)|greetings|howdy)(?:\s+(?:there|all|team|guys|folks))?[\s,.!:;-]+/i;
+/**
+ * "Hello, I started restoring my iPad this morning…", "back again, its been 5 hrs…": a greeting
+ * opening a message that says more. A customer back is greeting, not telling the problem is back.
+ */
+const GREETING_OPENER = /^\s*(?:(?:hi+|hello+|hey+|hiya|yo|good (?:morning|afternoon|evening)|greetings|howdy)(?:\s+(?:there|all|team|guys|folks|again))?|(?:ok(?:ay)?\s+)?(?:i'?m|im|i am)\s+back(?:\s+again)?|back\s+again)[\s,.!:;-]+/i;
 /** Fewer words than this after a greeting ("hi there, anyone?") leave it a greeting. */
 const MORE_THAN_A_GREETING = 4;
 export function withoutGreeting(text: string): string {

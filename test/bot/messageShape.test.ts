@@ -159,6 +159,13 @@ describe('the shape of a typed message', () => {
     expect(withoutGreeting('hiking trip wifi is bad here tbh')).toBe('hiking trip wifi is bad here tbh');
   });
 
+  it('takes a customer back ("im back", "back again", "hi again") for a greeting, not for a problem back', () => {
+    expect(withoutGreeting('im back. the restore has been running all night on a 2gb backup')).toBe('the restore has been running all night on a 2gb backup');
+    expect(withoutGreeting('hi again, the phone still says cannot restore backup')).toBe('the phone still says cannot restore backup');
+    expect(withoutGreeting('back again, it is still at the same point')).toBe('it is still at the same point');
+    expect(withoutGreeting('the error is back again')).toBe('the error is back again');
+  });
+
   it('drops "before you ask" however it is typed, and leaves a message that is nothing else', () => {
     expect(withoutBeforeYouAsk('storage is fine b4 u ask')).toBe('storage is fine');
     expect(withoutBeforeYouAsk('before you ask, restarted it twice')).toBe('restarted it twice');
