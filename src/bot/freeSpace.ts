@@ -22,8 +22,6 @@ const BACKUP_SIZE = /\bbackup(?:'?s| is| size(?: is)?| was)?\s+(?:is\s+)?(?:abou
 const figure = (text: string | undefined): number => Number((text ?? '').replace(',', '.'));
 /** An amount in gigabytes: "900mb free out of 16gb" is 0.9 of 16. */
 const gigabytes = (text: string | undefined, unit: string | undefined): number => figure(text) / (/^m/i.test(unit ?? '') ? 1000 : 1);
-/** Under a gigabyte free, no device sold today is anything but almost full. */
-const UNDER_A_GIGABYTE = 1;
 
 /** Below this share free a device is almost full; above the other, it has plenty of room. */
 const ALMOST_FULL = 0.1;
@@ -32,6 +30,8 @@ const PLENTY = 0.5;
 /** "Its a 64", "on a 128gb one": the device's capacity, one that devices are sold with. */
 const DEVICE_CAPACITY = /\b(?:it'?s|its|on|got|have) (?:an?|the) (\d{1,4})\s*(?:gb|gigs?|g)?(?:\s+(?:one|model|iphone|ipad|ipod))?(?![\w.])/i;
 const CAPACITIES: ReadonlySet<number> = new Set([8, 16, 32, 64, 128, 256, 512, 1024]);
+/** Less free than this (gigabytes) is almost full on any device told of: a tenth of the 16 GB the smallest iPhones and iPads have had. */
+const ALMOST_FULL_ON_ANY = ALMOST_FULL * 16;
 
 /** The share of the device's capacity told as free, when the message gives both figures. */
 export function freeShare(text: string): number | undefined {
@@ -78,9 +78,10 @@ function freeOfDevice(text: string): number | undefined {
   const capacity = DEVICE_CAPACITY.exec(text);
   const total = figure(capacity?.[1]);
   const room = gigabytes(free?.[1], free?.[2]);
-  if (free && /^m/i.test(free[2] ?? '') && room < UNDER_A_GIGABYTE) return 0;
-  if (!free || !CAPACITIES.has(total)) return undefined;
-  return room <= total ? room / total : undefined;
+  if (!free) return undefined;
+  if (CAPACITIES.has(total)) return room <= total ? room / total : undefined;
+  // "1.2 gb free", "800mb left", with no device told: almost full on any of them.
+  return free[2] && room < ALMOST_FULL_ON_ANY ? 0 : undefined;
 }
 
 /** What the figures say in the words the answers use, or undefined when they say neither clearly. */

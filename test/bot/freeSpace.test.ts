@@ -39,10 +39,13 @@ describe('free space told as figures', () => {
     expect(spaceInWords('30 of 128gb free')).toBeUndefined();
   });
 
-  it('reads megabytes as part of a gigabyte, and under a gigabyte free as almost full on any device', () => {
+  it('reads megabytes as part of a gigabyte, and under a tenth of the smallest device (1.6 GB) free as almost full on any device', () => {
     expect(freeShare('like 900mb free out of 16gb')).toBeCloseTo(0.9 / 16);
     expect(spaceInWords('only 200mb left')).toBe("it's almost full");
+    expect(spaceInWords('1.2 gb free haha')).toBe("it's almost full");
+    expect(spaceInWords('1500mb free')).toBe("it's almost full");
     expect(backupFits('500 mb free and the backup is 3gb')).toBe(false);
-    expect(spaceInWords('1500mb free')).toBeUndefined();
+    expect(spaceInWords('2gb free')).toBeUndefined();
+    expect(spaceInWords('1.2 free')).toBeUndefined();
   });
 });
