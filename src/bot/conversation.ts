@@ -155,7 +155,8 @@ export class Conversation {
     // "Its a 64gb and i have loads of videos so prob almost full": the conclusion is the answer, when it surely is one
     // and the whole reads less surely ("loads" was plenty of room).
     const concluded = conclusionOf(plain);
-    const byConclusion = concluded !== undefined && !QUESTION.test(text) ? readAt(this.deps, tree, concluded) : null;
+    // "not sure how much space i have. its brand new so prob fine": a question left open before it, the conclusion still answers.
+    const byConclusion = concluded !== undefined && !QUESTION.test(lastSentence(text)) ? readAt(this.deps, tree, concluded) : null;
     if (concluded && byConclusion && !byConclusion.plain && byConclusion.score >= SURE_READING && byConclusion.score > (readAt(this.deps, tree, plain)?.score ?? 0)) {
       return this.inTree(state, tree, concluded, this.deps.recognize(concluded), goingOn);
     }
