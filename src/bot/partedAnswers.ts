@@ -517,7 +517,10 @@ export class PartedAnswers {
    */
   problemBeside(state: ConversationState, tree: TreeState, moved: Outcome, text: string): Outcome | undefined {
     if (this.deps.engine.yesCloses(tree) || !moved.state.tree) return undefined;
+    const chosen = this.deps.engine.choicesAt(tree).findIndex((choice) => choice.label === moved.state.tree?.path.at(-1)?.answer);
     for (const part of toldClauses(text) ?? []) {
+      // "i have like 2 apple ids, work one and personal" at the no-backups step is its answer (a different account), not the passwords problem it also names.
+      if (readAt(this.deps, tree, part)?.index === chosen) continue;
       const recognition = this.deps.recognize(part);
       const problem = QUESTION.test(part) ? undefined : this.moves.matched(recognition);
       if (problem?.tree && !problem.action && problem.tree !== tree.tree && recognition.confidence >= SURE_PROBLEM) return this.moves.startTopic(reset(state), problem, text);
