@@ -93,11 +93,11 @@ export class Conversation {
     return { ...outcome, recognition, state: { ...outcome.state, lastCandidates: recognition.candidates } };
   }
 
-  /** The lines of the bot's replies to the last message, bar the open step's question, that fit the case `text` tells. */
-  private linesOfLastWords(state: ConversationState, tree: TreeState, text: string): string[] {
-    const question = this.moves.question(tree).text;
-    const answer = lastReplies(state).filter((line) => line !== question).join('\n\n');
-    return answer ? this.deps.linesTold(answer, text) : [];
+  /** The bot's replies to the last message bar the open step itself, or only their lines that fit the case `text` tells. */
+  private linesOfLastWords(state: ConversationState, tree: TreeState, text?: string): string[] {
+    const step = new Set([this.moves.question(tree).text, ...this.deps.engine.resume(tree).messages.map((message) => message.text)]);
+    const said = lastReplies(state).filter((line) => !step.has(line));
+    return text === undefined || said.length === 0 ? said : this.deps.linesTold(said.join('\n\n'), text);
   }
 
   /**
@@ -201,6 +201,10 @@ export class Conversation {
     const echoed = (ECHOED.test(text) && this.deps.asksAbout(this.stepText(tree), text)) || ASKS_WHAT_FIRST.test(text);
     if (echoed) return this.moves.explainStep(state, tree, content.phrases.inThisStep);
     const reading = ASKS_HOW.test(text) ? null : this.steps.newsOf(tree, text);
+    // "So i dont have to downgrade anything?" right after an answer beside the step checks what that
+    // answer said: read for its "dont", it was the step's plain "no".
+    const besideStep = asking && CHECKS_MEANING.test(text) && recognition.verdict !== 'match' && (!reading || reading.plain || reading.score < SURE_READING) ? this.linesOfLastWords(state, tree) : [];
+    if (besideStep.length > 0) return { state, replies: [{ text: content.phrases.againAfterAnswer }, { text: besideStep.join('\n\n') }, this.moves.question(tree)] };
     const intent = this.meaning.meantInWalkThrough(recognition, text) ?? this.afterAnswer.signedOff(recognition, text);
     // "start over" shares "start" with "the restore started": a command the recogniser is sure of
     // beats any reading short of a very close one, or the bot would call the problem fixed.
