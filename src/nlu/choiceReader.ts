@@ -101,7 +101,7 @@ export class ChoiceReader {
     const ranked = best.map((match, index) => ({ ...match, index })).sort((a, b) => b.score - a.score);
     const [first, second] = ranked;
     if (!first || first.score === 0) return null;
-    if (this.unsureBeside(said, choices[first.index])) return null;
+    if (this.unsureBeside(said, choices[first.index])) return this.besideDoubt(choices, clauses);
     const stepWords = this.wordsOf(choices);
     const offStep = [...said.keys()].filter((feature) => !stepWords.has(feature));
     const onlyNegation = [...said.keys()].filter((feature) => stepWords.has(feature)).every((feature) => NEGATIONS.has(feature) || MODALS.has(feature));
@@ -125,6 +125,17 @@ export class ChoiceReader {
   private unsureBeside(said: ReadonlyMap<string, number>, choice: DialogChoice | undefined): boolean {
     if (!choice || ![...said.keys()].some(uncertain)) return false;
     return ![choice.label, ...choice.examples].some((example) => [...this.vectorOf(example).keys()].some(uncertain));
+  }
+
+  /**
+   * "hm idk maybe? i have like 2 apple ids": a doubt said in a clause of its own, with nothing else in
+   * it, leaves the other clauses to answer. A doubt about something ("not sure the wifi is fine") is no answer.
+   */
+  private besideDoubt(choices: readonly DialogChoice[], clauses: readonly string[]): ChoiceReading | null {
+    const bareDoubt = (clause: string) => { const said = this.analyze(clause).stems.filter((stemmed) => !FUNCTION_STEMS.has(stemmed) && !DOUBTING.has(stemmed)); return said.length === 0 && clause !== ''; };
+    const doubts = clauses.filter((clause) => [...this.vectorOf(clause).keys()].some(uncertain));
+    const rest = clauses.filter((clause) => !doubts.includes(clause));
+    return doubts.length > 0 && rest.length > 0 && doubts.every(bareDoubt) ? this.read(choices, rest.join(', ')) : null;
   }
 
   /**
@@ -473,6 +484,8 @@ const NEGATION_SCOPE = 2;
  * denied, and read as "not the wifi" the message answered "my Wi-Fi is fine".
  */
 const UNCERTAINTY: ReadonlySet<string> = new Set(['know', 'sure', 'understand', 'understood', 'idea', 'remember', 'certain'].map(stem));
+/** The words of a bare doubt ("hm idk maybe", "not sure tbh"): the knowing words and what goes with them. */
+const DOUBTING: ReadonlySet<string> = new Set([...UNCERTAINTY, 'maybe', 'hm', 'hmm', 'idk', 'dunno', 'no', 'not', 'i', 'do', 'don\'t'].map(stem));
 /** A feature saying the customer does not know: a negated knowing word, or "idea" ("no idea", "any idea?"). */
 const uncertain = (feature: string): boolean => (feature.startsWith('!') && UNCERTAINTY.has(feature.slice(1))) || feature === stem('idea');
 

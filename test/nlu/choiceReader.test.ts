@@ -210,6 +210,15 @@ describe('reading a typed answer in the context of the open question', () => {
     expect(labelFor('no_backups', 'intro', "i don't know")).toBe('No / not sure');
   });
 
+  it('reads several Apple IDs "over the years" as a different account, not as no backup in months', () => {
+    expect(labelFor('no_backups', 'intro', 'gone through a few apple ids over the years')).toBe('Different iCloud account');
+  });
+
+  it('reads past a doubt said in a clause of its own ("hmm dunno maybe"), never past a doubt about something', () => {
+    expect(labelFor('cannot_restore', 'restart', 'hmm dunno maybe. it worked this time')).toBe('Yes, it worked');
+    expect(labelFor('cannot_restore', 'wifi', 'not sure if the wifi is fine. its the one at home')).toBeUndefined();
+  });
+
   it('tells a question put in the open step\'s own words from one on anything else', () => {
     const step = content.trees.get('cannot_restore')?.nodes.intro?.say ?? '';
     expect(reader.asksAbout(step, 'where is that setting on iOS 7?')).toBe(true);
