@@ -1,7 +1,7 @@
 import type { Content, Intent } from '../content/types.js';
 import type { DialogEngine } from '../dialogs/engine.js';
 import type { Recognition } from '../nlu/recognizer.js';
-import { CHECKS_MEANING, CONTRAST, correctionOf, QUESTION, REFERS_BACK, STILL_FAILING, UNTRIED, WHAT_TO_DO } from './messageShape.js';
+import { CHECKS_MEANING, CONTRAST, correctionOf, PLANNED, QUESTION, REFERS_BACK, STILL_FAILING, UNTRIED, WHAT_TO_DO } from './messageShape.js';
 import type { Moves } from './moves.js';
 import { reset, type Outcome } from './outcome.js';
 import { lastReplies, type ConversationState } from './state.js';
@@ -85,6 +85,16 @@ export class AfterAnswer {
     if (!last || QUESTION.test(text) || CONTRAST.test(text) || STILL_FAILING.test(text) || NOT_WORKED.test(text) || !WORKED.test(text)) return undefined;
     if (recognition.verdict === 'match' && recognition.confidence >= SURE_OTHER_TOPIC && recognition.intent !== last.id) return undefined;
     return { state: { ...state, fallbacks: 0 }, replies: [{ text: this.deps.content.phrases.workedAfterAnswer }] };
+  }
+
+  /**
+   * "Ok cool starting it", "trying it now" after an answer: the customer goes off to do what it said,
+   * which asks nothing; wished luck, not asked "did you mean…?". Not beside a topic the recogniser is sure of.
+   */
+  plannedAfterAnswer(state: ConversationState, text: string, recognition: Recognition): Outcome | undefined {
+    const topic = recognition.verdict === 'match' ? this.deps.content.intentById.get(recognition.intent ?? '') : undefined;
+    if (!this.lastAnswer(state) || QUESTION.test(text) || !PLANNED.test(text) || (topic && !topic.action)) return undefined;
+    return { state: { ...state, fallbacks: 0 }, replies: [{ text: this.deps.content.phrases.nothingElse }] };
   }
 
   /**

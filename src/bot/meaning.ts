@@ -19,6 +19,8 @@ const SURE_QUESTION = 0.9;
 const POINTS_BACK = /\b(?:it|its|that|this|them|those|these|they|one|ones|there)\b/i;
 /** "nvm dont wanna cancel", "no need to start over": a command the customer says they do not want. */
 const REFUSES_COMMAND = /\b(?:don'?t|do not|no need to|never)\s+(?:(?:want|wanna|need|have)\s+(?:to\s+)?)?(?:cancel|stop|quit|start over|restart|reset)\b/i;
+/** Starting over said in so many words: "start over", "begin again", "from scratch", "reset", "new chat". */
+const SAYS_START_OVER = /\b(?:over|again|afresh|fresh|scratch|beginning|top|start|reset|restart|new (?:chat|conversation))\b/i;
 /** "Can I stop it?", "could we start it again?": asking whether something may be done, not telling the bot to do it. */
 const ASKS_IF_ALLOWED = /\b(?:can|could|may)\s+(?:i|we)\s+(?:just\s+)?(?:stop|cancel|start|restart|pause)\b/i;
 /**
@@ -86,6 +88,8 @@ export class Meaning {
     if (asked && !asked.action) return asked;
     if (ifNeeded) return undefined;
     if (leader?.action !== undefined && COMMANDS.has(leader.action) && REFUSES_COMMAND.test(text)) return undefined;
+    // "Cool starting it" starts the restore, not the conversation over: starting over is said in so many words.
+    if (intent?.action === 'restart' && !SAYS_START_OVER.test(text)) return undefined;
     // "Can I stop it and do it later?" leans to goodbye on "later" alone, surely or not; asked, it is no
     // goodbye unless it says one. "What's a good film to watch tonight?" is then what the runner-up
     // says: out of scope. Nor is "tried everything nothing works", which shares only "everything"

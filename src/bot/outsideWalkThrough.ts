@@ -113,7 +113,7 @@ export class OutsideWalkThrough {
     if (problem?.tree && !problem.action) return this.parts.startedPastDone(state, problem, text) ?? this.moves.startTopic(reset(state), problem, text);
     const carried = command ? undefined : this.afterAnswer.stepAfterAnswer(state, text, intent);
     if (carried) return carried;
-    const worked = intent?.action ? undefined : this.afterAnswer.workedAfterAnswer(state, text, recognition);
+    const worked = intent?.action ? undefined : (this.afterAnswer.workedAfterAnswer(state, text, recognition) ?? this.afterAnswer.plannedAfterAnswer(state, text, recognition));
     if (worked) return worked;
     // "It's been like 3 hrs and the backup is about 6gb": a time and a size ask how long a restore
     // takes, whichever topic the other words ("backup") lean to.
