@@ -19,7 +19,7 @@ export interface AfterAnswerDeps {
 /** The words that make a message a thank-you or a goodbye, whatever else it tells. */
 const SIGN_OFF_WORDS: Readonly<Record<string, RegExp>> = {
   thanks: /\b(?:thanks|thank you|thank u|thx|ty|cheers|ta)\b/i,
-  goodbye: /\b(?:bye|goodbye|cya|see ya|see you)\b/i,
+  goodbye: /\b(?:bye|goodbye|cya|see ya|see you|gotta go|gotta run|gtg|g2g)\b/i,
 };
 
 /** "But i deleted them on tuesday…", "the newest is from after it got glitchy tho": the customer's case set against the answer just given. */
