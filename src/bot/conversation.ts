@@ -7,7 +7,7 @@ import { beyondReach, type BeyondReach } from './beyondReach.js';
 import { Feedback } from './feedback.js';
 import { Meaning, type MeaningDeps } from './meaning.js';
 import { withSpaceInWords } from './freeSpace.js';
-import { ALREADY, ALSO_DONE, answerClauses, ASKS_HOW, ASKS_WHAT_FIRST, ASKS_WHY_IT_HELPS, beforeContext, beforeGoOn, besideAnyway, CHECKS_MEANING, conclusionOf, CONTRAST, correctionOf, devicesCorrected, namesOtherAsFine, ECHOED, ENDS_IN_NO, EVERY_ALREADY, lastSentence, onlyGoOn, PUZZLED, QUESTION, REFERS_BACK, REPEATED, SAYS_EMPTY, simplify, STILL_FAILING, toldParts, WHAT_ELSE, WHAT_TO_DO, withoutBeforeYouAsk, withoutGreeting, withoutAlso, withoutTaunt } from './messageShape.js';
+import { ALREADY, ALSO_DONE, NEVER_DONE, answerClauses, ASKS_HOW, ASKS_WHAT_FIRST, ASKS_WHY_IT_HELPS, beforeContext, beforeGoOn, besideAnyway, CHECKS_MEANING, conclusionOf, CONTRAST, correctionOf, devicesCorrected, namesOtherAsFine, ECHOED, ENDS_IN_NO, EVERY_ALREADY, lastSentence, onlyGoOn, PUZZLED, QUESTION, REFERS_BACK, REPEATED, SAYS_EMPTY, simplify, STILL_FAILING, toldParts, WHAT_ELSE, WHAT_TO_DO, withoutBeforeYouAsk, withoutGreeting, withoutAlso, withoutTaunt } from './messageShape.js';
 import { Moves, SMALL_TALK } from './moves.js';
 import { OutsideWalkThrough, type OutsideWalkThroughDeps } from './outsideWalkThrough.js';
 import { PartedAnswers } from './partedAnswers.js';
@@ -129,6 +129,17 @@ export class Conversation {
     return this.deps.reportsDoing(choices, done) || didThenFailed || (reading !== null && !reading.plain && reading.score >= LOOSE_READING && choices[reading.index]?.means === 'yes');
   }
 
+  /**
+   * "Its on whatever ios it came with, i never update": the open step's own fix told as never done is
+   * still to do, not a "no" that goes past it (and, at the last step, to "we've tried everything").
+   */
+  private notDoneYet(state: ConversationState, tree: TreeState, text: string): Outcome | undefined {
+    const verb = NEVER_DONE.exec(text)?.[1];
+    if (!verb || !this.deps.engine.yesCloses(tree) || !this.deps.tellsAbout(this.stepText(tree), verb)) return undefined;
+    const restated = this.moves.restate(state, tree);
+    return { ...restated, replies: [{ text: this.deps.content.phrases.stepNotDone }, ...restated.replies] };
+  }
+
   private inTree(state: ConversationState, tree: TreeState, text: string, recognition: Recognition, goingOn = false): Outcome {
     const { content, engine } = this.deps;
     // "Ok theres enough. now what": the answer says what comes next; its "now what" is no question of
@@ -221,7 +232,7 @@ export class Conversation {
     }
     const person = this.meaning.askedForPerson(state, text, intent);
     if (person) return person;
-    const corrected = asking ? undefined : (this.steps.untriedStep(state, tree, text) ?? this.steps.correction(state, tree, text) ?? this.steps.partlyTried(state, tree, text));
+    const corrected = asking ? undefined : (this.steps.untriedStep(state, tree, text) ?? this.notDoneYet(state, tree, text) ?? this.steps.correction(state, tree, text) ?? this.steps.partlyTried(state, tree, text));
     if (corrected) return corrected;
     const listed = asking ? undefined : this.parts.stepsListed(state, tree, text);
     if (listed) return listed;

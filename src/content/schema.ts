@@ -160,6 +160,7 @@ export const botFileSchema = z.strictObject({
     stepUntried: text,
     /** The open step, a fix to try, done only in part ("tried the top one only"): before its instructions again. */
     stepPartlyTried: text,
+    stepNotDone: text,
     acknowledgedInTree: text,
     sameAsLastAnswer: text,
     welcomeInTree: text,
