@@ -3,7 +3,7 @@ import type { TreeState } from '../dialogs/engine.js';
 import type { Recognition } from '../nlu/recognizer.js';
 import type { AfterAnswer } from './afterAnswer.js';
 import type { Meaning } from './meaning.js';
-import { afterWhenScene, asksToGoOn, beforeGoOn, QUESTION, questionClauses, storyClauses, toldClauses, withoutToldAhead } from './messageShape.js';
+import { afterWhenScene, asksToGoOn, beforeGoOn, CONCEDED, QUESTION, questionClauses, storyClauses, toldClauses, withoutToldAhead } from './messageShape.js';
 import type { Moves } from './moves.js';
 import { reset, withoutFeedback, type Outcome } from './outcome.js';
 import type { PartedAnswers, PartedAnswersDeps } from './partedAnswers.js';
@@ -84,9 +84,9 @@ export class OutsideWalkThrough {
     // read as an answer to a kept step, nor as the problem back after one that worked.
     const command = this.meaning.sureCommand(intent, recognition);
     if (suspended) {
-      // "ok cheers. whats next" after the side question's answer: on with the walk-through, no thanks to take.
+      // "ok cheers. whats next", "ok fine. what else then" after the side question's answer: on with the walk-through, no thanks to take.
       const before = beforeGoOn(text);
-      const goOn = asksToGoOn(text) && (before === undefined || this.deps.acknowledges(before));
+      const goOn = asksToGoOn(text) && (before === undefined || this.deps.acknowledges(before) || CONCEDED.test(before));
       if (goOn || intent?.action === 'resume' || (intent?.tree && intent.tree === suspended.tree)) return this.moves.resume(state);
       const reading = command ? null : readAt(this.deps, suspended, text);
       if (reading && reading.score >= SURE_READING) return this.moves.advance({ ...state, tree: suspended }, this.deps.engine.choose(suspended, reading.index));
