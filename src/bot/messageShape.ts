@@ -256,9 +256,10 @@ export function afterTakingBack(text: string): string | undefined {
  */
 export const PLANNED = /\bwait (?:till|til|until) (?:i'?m|i am|i get) (?:home|back)\b|(?:^|[\s,.;!])(?:i'?ll|i will|i'?m (?:gonna|going to)|gonna|let me|lemme|will)\s+(?:(?:just|now|quickly|first|go|and|then|give it a|have a|do a|get (?:her|him|them) to|have (?:her|him|them))\s+){0,3}(?:try|think|check|do|restart|reboot|update|look|see|free|delete|switch|turn|connect|plug|charge|pick|choose|give|test|ask|sign|leave)\b|\b(?:restarting|rebooting|updating|trying|doing|starting|plugging (?:it )?in)(?: it| that| this| again)?(?: now| rn)?(?:[\s,.!]+(?:brb|be right back|bbl|one sec|1 sec|back soon))?\s*[.!]*\s*$|^\s*(?:(?:ok(?:ay)?|k|alright|right)[\s,.]+)?(?:restarting|rebooting|updating|trying|doing|checking)(?: it| that| this| now| rn| again| the (?:one|older|newer|other|oldest|newest)\b[^.!?]*)?\s*(?:[.!]|$)/i;
 
-/** "Never tried the others", "i only tried the newest one": a step taken back as not done. */
 /** "I never update", "havent restarted it yet": a thing told as never done, its verb captured ("did not work" tells how it went). */
 export const NEVER_DONE = /\b(?:never|not yet|haven'?t|havent|have not|didn'?t|didnt|did not)\s+(?:(?:even|actually|ever|yet)\s+)?(?!(?:tried|try|done|do|work|worked|works|help|helped|fix|fixed|change|changed|go|went|finish|finished|get|got|show|showed|shown|come|came|start|started|know|knew|think|see|saw)\b)([a-z]+)/i;
+
+/** "Never tried the others", "i only tried the newest one": a step taken back as not done. */
 export const UNTRIED = /\b(?:never|not|didn'?t|did not|haven'?t|have not)\s+(?:\w+\s+)?(?:tried|try|done|do)\b|\bonly (?:tried|did)\b/i;
 
 /** "I picked the newest one": the backup the problem began with, no other backup tried. */

@@ -160,6 +160,7 @@ export const botFileSchema = z.strictObject({
     stepUntried: text,
     /** The open step, a fix to try, done only in part ("tried the top one only"): before its instructions again. */
     stepPartlyTried: text,
+    /** The open step's own fix told as never done ("i never update"): before its instructions again. */
     stepNotDone: text,
     acknowledgedInTree: text,
     sameAsLastAnswer: text,

@@ -132,10 +132,11 @@ export class ChoiceReader {
    * it, leaves the other clauses to answer. A doubt about something ("not sure the wifi is fine") is no answer.
    */
   private besideDoubt(choices: readonly DialogChoice[], clauses: readonly string[]): ChoiceReading | null {
-    const bareDoubt = (clause: string) => { const said = this.analyze(clause).stems.filter((stemmed) => !FUNCTION_STEMS.has(stemmed) && !DOUBTING.has(stemmed)); return said.length === 0 && clause !== ''; };
-    const doubts = clauses.filter((clause) => [...this.vectorOf(clause).keys()].some(uncertain));
-    const rest = clauses.filter((clause) => !doubts.includes(clause));
-    return doubts.length > 0 && rest.length > 0 && doubts.every(bareDoubt) ? this.read(choices, rest.join(', ')) : null;
+    const stems = clauses.map((clause) => this.analyze(clause).stems);
+    const doubting = stems.map((said) => answerFeatures(said).some(uncertain));
+    const bare = stems.every((said, index) => !doubting[index] || said.every((stemmed) => FUNCTION_STEMS.has(stemmed) || DOUBTING.has(stemmed)));
+    const rest = clauses.filter((_, index) => !doubting[index]);
+    return bare && rest.length > 0 && rest.length < clauses.length ? this.read(choices, rest.join(', ')) : null;
   }
 
   /**
