@@ -134,7 +134,8 @@ export class ChoiceReader {
   private besideDoubt(choices: readonly DialogChoice[], clauses: readonly string[]): ChoiceReading | null {
     const stems = clauses.map((clause) => this.analyze(clause).stems);
     const doubting = stems.map((said) => answerFeatures(said).some(uncertain));
-    const bare = stems.every((said, index) => !doubting[index] || said.every((stemmed) => FUNCTION_STEMS.has(stemmed) || DOUBTING.has(stemmed)));
+    // Short, too: "i dont remember what it said exactly" is all function words, and about the alert.
+    const bare = stems.every((said, index) => !doubting[index] || (said.length <= BARE_DOUBT_WORDS && said.every((stemmed) => FUNCTION_STEMS.has(stemmed) || DOUBTING.has(stemmed))));
     const rest = clauses.filter((_, index) => !doubting[index]);
     return bare && rest.length > 0 && rest.length < clauses.length ? this.read(choices, rest.join(', ')) : null;
   }
@@ -485,6 +486,8 @@ const NEGATION_SCOPE = 2;
  * denied, and read as "not the wifi" the message answered "my Wi-Fi is fine".
  */
 const UNCERTAINTY: ReadonlySet<string> = new Set(['know', 'sure', 'understand', 'understood', 'idea', 'remember', 'certain'].map(stem));
+/** A bare doubt is this many words at most ("hm idk maybe", "honestly not sure"). */
+const BARE_DOUBT_WORDS = 4;
 /** The words of a bare doubt ("hm idk maybe", "not sure tbh"): the knowing words and what goes with them. */
 const DOUBTING: ReadonlySet<string> = new Set([...UNCERTAINTY, 'maybe', 'hm', 'hmm', 'idk', 'dunno', 'no', 'not', 'i', 'do', 'don\'t'].map(stem));
 /** A feature saying the customer does not know: a negated knowing word, or "idea" ("no idea", "any idea?"). */

@@ -217,6 +217,7 @@ describe('reading a typed answer in the context of the open question', () => {
   it('reads past a doubt said in a clause of its own ("hmm dunno maybe"), never past a doubt about something', () => {
     expect(labelFor('cannot_restore', 'restart', 'hmm dunno maybe. it worked this time')).toBe('Yes, it worked');
     expect(labelFor('cannot_restore', 'wifi', 'not sure if the wifi is fine. its the one at home')).toBeUndefined();
+    expect(labelFor('connection_alerts', 'intro', 'i dont remember what it said really, it went away too fast')).toBeUndefined();
   });
 
   it('tells a question put in the open step\'s own words from one on anything else', () => {
