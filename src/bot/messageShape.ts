@@ -268,8 +268,8 @@ export const NEWEST_ONLY = /^(?:i\s+)?(?:(?:just|only)\s+)?(?:(?:ever|really|act
 /** "Fine", "fine whatever": giving in, no answer. */
 export const CONCEDED = /^(?:(?:fine|whatever|ok(?:ay)?|alright|anyway|sure|meh|ugh)[\s,.!]*)+$/i;
 
-/** "…and tried again at 8:30, nope": a bare no closing what was done, saying how it went. */
-export const ENDS_IN_NO = /[\s,.;:!-]+(?:but\s+|and\s+)?(?:nope|nah|no|no good|no dice|no luck|no joy|no change|same|same thing|same again|same error|still the same)[.!]*\s*$/i;
+/** "…and tried again at 8:30, nope", "picked the older one, still fails at 10%": a bare no closing what was done, saying how it went. */
+export const ENDS_IN_NO = /[\s,.;:!-]+(?:but\s+|and\s+)?(?:nope|nah|no|no good|no dice|no luck|no joy|no change|same|same thing|same again|same error|still the same|still (?:fails|failing|errors? out)(?:\s+(?:at|around|after|on)\s+[^,.;!?]{1,20})?)[.!]*\s*$/i;
 
 /** Every clause of a message, however many: a story told step by step. */
 /** A clause of a subject alone ("I" of "I also restarted it"): what the break after it cut off is its own. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { afterWhenScene, A_PERSON_ASKED, asksToGoOn, ASKS_WHO_ANSWERS, ASKS_WHY_IT_HELPS, beforeContext, CHECKS_MEANING, lastSentence, onlyGoOn, storyClauses, WHAT_ELSE, withoutTaunt, afterContrast, besideAnyway, conclusionOf, afterTakingBack, answerClauses, ASKS_HOW, beforeContrast, beforeGoOn, CONNECT_ME, CONTRAST, correctionOf, ECHOED, PLANNED, QUESTION, questionClauses, requestParts, simplify, STILL_FAILING, toldClauses, withoutBeforeYouAsk, withoutToldAhead, NEWEST_ONLY, clausesAsked, withoutGreeting, withoutSignature, ASKS_IF_NEEDED, ASKS_WHAT_FIRST, ASKS_WHEN_SOMEONE_COMES, devicesCorrected, namesOtherAsFine } from '../../src/bot/messageShape.js';
+import { afterWhenScene, A_PERSON_ASKED, asksToGoOn, ASKS_WHO_ANSWERS, ASKS_WHY_IT_HELPS, beforeContext, CHECKS_MEANING, lastSentence, onlyGoOn, storyClauses, WHAT_ELSE, withoutTaunt, afterContrast, besideAnyway, conclusionOf, afterTakingBack, answerClauses, ASKS_HOW, beforeContrast, beforeGoOn, CONNECT_ME, CONTRAST, correctionOf, ECHOED, PLANNED, QUESTION, questionClauses, requestParts, simplify, STILL_FAILING, toldClauses, withoutBeforeYouAsk, withoutToldAhead, NEWEST_ONLY, clausesAsked, withoutGreeting, withoutSignature, ASKS_IF_NEEDED, ASKS_WHAT_FIRST, ASKS_WHEN_SOMEONE_COMES, devicesCorrected, namesOtherAsFine, ENDS_IN_NO } from '../../src/bot/messageShape.js';
 
 describe('the shape of a typed message', () => {
   it('finds the answer before a request to go on, and nothing when the request stands alone', () => {
@@ -157,6 +157,12 @@ describe('the shape of a typed message', () => {
     expect(withoutGreeting('hi there, anyone around?')).toBe('hi there, anyone around?');
     expect(withoutGreeting('hello')).toBe('hello');
     expect(withoutGreeting('hiking trip wifi is bad here tbh')).toBe('hiking trip wifi is bad here tbh');
+  });
+
+  it('hears a bare "still fails", even at a point of the restore, closing what was done', () => {
+    expect(ENDS_IN_NO.test('went with the one from tuesday, still fails at about 30%')).toBe(true);
+    expect(ENDS_IN_NO.test('restarted it, nope')).toBe(true);
+    expect(ENDS_IN_NO.test('it still fails because the wifi drops')).toBe(false);
   });
 
   it('takes a customer back ("im back", "back again", "hi again") for a greeting, not for a problem back', () => {
