@@ -1,6 +1,7 @@
 import type { Content, Intent } from '../content/types.js';
 import type { DialogEngine } from '../dialogs/engine.js';
 import type { Recognition } from '../nlu/recognizer.js';
+import { daysAgo } from './backupAge.js';
 import { CHECKS_MEANING, CONTRAST, correctionOf, PLANNED, QUESTION, REFERS_BACK, STILL_FAILING, UNTRIED, WHAT_TO_DO } from './messageShape.js';
 import type { Moves } from './moves.js';
 import { reset, type Outcome } from './outcome.js';
@@ -158,8 +159,10 @@ export class AfterAnswer {
     const pushesBack = (PUSHES_BACK.test(text) || correctionOf(text) !== undefined) && recognition.candidates.slice(0, 2).some((candidate) => candidate.intent === last?.id);
     // Right after a walk-through ended, its last step is the answer pointed back at ("so its gone for good??" after "the backups may have been deleted").
     const answer = last?.tree ? this.endedOn(state, last.tree) : last?.answer;
-    if (!answer || (verdict !== 'out_of_scope' && verdict !== 'unsure') || !(pointsBack || pushesBack)) return undefined;
-    const before = verdict === 'out_of_scope' ? content.phrases.unsureAfterAnswer : content.phrases.againAfterAnswer;
+    // "march was like 8 months ago if that matters", after a walk-through that checks how long ago ended on it: more of the time it was read for.
+    const timeAgain = last?.tree !== undefined && daysAgo(text) !== undefined && Object.values(this.deps.content.trees.get(last.tree)?.nodes ?? {}).some((node) => node.age);
+    if (!answer || (verdict !== 'out_of_scope' && verdict !== 'unsure') || !(pointsBack || pushesBack || timeAgain)) return undefined;
+    const before = verdict === 'out_of_scope' && !timeAgain ? content.phrases.unsureAfterAnswer : content.phrases.againAfterAnswer;
     return { state, replies: [{ text: before }, { text: answer }], events: [{ kind: 'unplaced', why: verdict, text }] };
   }
 
