@@ -240,8 +240,9 @@ export class OutsideWalkThrough {
     const [problem] = problems;
     // The rest surely outside, or of no topic at all ("need to restore my backup to a new one", unsure
     // between two): "my ipad screen is cracked…, need to restore my backup to a new one but it keeps failing".
+    // A command's words told in the story ("reset it", "where did it go") command nothing.
     const rest = named.filter((part) => part !== problem);
-    if (!problem?.intent || problems.length > 1 || !rest.some((part) => part.outside) || !rest.every((part) => part.outside || !part.intent)) return undefined;
+    if (!problem?.intent || problems.length > 1 || !rest.some((part) => part.outside) || !rest.every((part) => part.outside || !part.intent || part.intent.action !== undefined)) return undefined;
     const started = this.parts.startedPastDone(reset(state), problem.intent, text, clauses) ?? this.moves.startTopic(reset(state), problem.intent, problem.clause);
     return { ...started, replies: [{ text: this.deps.content.phrases.partOutOfScope }, ...started.replies] };
   }
