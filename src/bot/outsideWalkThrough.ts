@@ -3,7 +3,7 @@ import type { TreeState } from '../dialogs/engine.js';
 import type { Recognition } from '../nlu/recognizer.js';
 import type { AfterAnswer } from './afterAnswer.js';
 import type { Meaning } from './meaning.js';
-import { afterWhenScene, asksToGoOn, beforeGoOn, CONCEDED, QUESTION, questionClauses, storyClauses, toldClauses, withoutToldAhead } from './messageShape.js';
+import { afterWhenScene, asksToGoOn, beforeGoOn, CONCEDED, lastSentence, QUESTION, questionClauses, storyClauses, toldClauses, withoutToldAhead } from './messageShape.js';
 import type { Moves } from './moves.js';
 import { reset, withoutFeedback, type Outcome } from './outcome.js';
 import type { PartedAnswers, PartedAnswersDeps } from './partedAnswers.js';
@@ -158,6 +158,9 @@ export class OutsideWalkThrough {
       const named = this.moves.leanedTo(recognition).map((id) => content.intentById.get(id)).find((topic) => topic?.tree !== undefined && !topic.action);
       return named ? this.moves.startTopic(reset(state), named, text) : { state: reset(state), replies: [{ text: intent.answer }, this.moves.menu()] };
     }
+    // "nah forget it. so the texts from those 6 days are just gone?": with nothing open to cancel, the question after it is the message.
+    const asked = intent?.action === 'cancel' && !state.tree && !state.suspended ? lastSentence(text) : undefined;
+    if (asked !== undefined && asked !== text && QUESTION.test(asked)) return this.respond(state, asked, this.deps.recognize(asked));
     if (intent?.action && intent.action !== 'none') return this.moves.act(state, intent);
     // Two questions in one message often leave the whole between their two topics ("ambiguous"):
     // the leader still names one of the clauses' topics.
