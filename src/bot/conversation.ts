@@ -135,7 +135,8 @@ export class Conversation {
    */
   private notDoneYet(state: ConversationState, tree: TreeState, text: string): Outcome | undefined {
     const verb = NEVER_DONE.exec(text)?.[1];
-    if (!verb || !this.deps.engine.yesCloses(tree) || !this.deps.tellsAbout(this.stepText(tree), verb)) return undefined;
+    // "restarted it but it still wont go through" tells how the step went.
+    if (!verb || STILL_FAILING.test(text) || !this.deps.engine.yesCloses(tree) || !this.deps.tellsAbout(this.stepText(tree), verb)) return undefined;
     const restated = this.moves.restate(state, tree);
     return { ...restated, replies: [{ text: this.deps.content.phrases.stepNotDone }, ...restated.replies] };
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { afterWhenScene, A_PERSON_ASKED, asksToGoOn, ASKS_WHO_ANSWERS, ASKS_WHY_IT_HELPS, beforeContext, CHECKS_MEANING, lastSentence, onlyGoOn, storyClauses, WHAT_ELSE, withoutTaunt, afterContrast, besideAnyway, conclusionOf, afterTakingBack, answerClauses, ASKS_HOW, beforeContrast, beforeGoOn, CONNECT_ME, CONTRAST, correctionOf, ECHOED, PLANNED, QUESTION, questionClauses, requestParts, simplify, STILL_FAILING, toldClauses, withoutBeforeYouAsk, withoutToldAhead, NEWEST_ONLY, clausesAsked, withoutGreeting, withoutSignature, ASKS_IF_NEEDED, ASKS_WHAT_FIRST, ASKS_WHEN_SOMEONE_COMES, devicesCorrected, namesOtherAsFine, ENDS_IN_NO } from '../../src/bot/messageShape.js';
+import { afterWhenScene, A_PERSON_ASKED, asksToGoOn, ASKS_WHO_ANSWERS, ASKS_WHY_IT_HELPS, beforeContext, CHECKS_MEANING, lastSentence, onlyGoOn, storyClauses, WHAT_ELSE, withoutTaunt, afterContrast, besideAnyway, conclusionOf, afterTakingBack, answerClauses, ASKS_HOW, beforeContrast, beforeGoOn, CONNECT_ME, CONTRAST, correctionOf, ECHOED, PLANNED, QUESTION, questionClauses, requestParts, simplify, STILL_FAILING, toldClauses, withoutBeforeYouAsk, withoutToldAhead, NEWEST_ONLY, clausesAsked, withoutGreeting, withoutSignature, ASKS_IF_NEEDED, ASKS_WHAT_FIRST, ASKS_WHEN_SOMEONE_COMES, devicesCorrected, namesOtherAsFine, ENDS_IN_NO, NEVER_DONE } from '../../src/bot/messageShape.js';
 
 describe('the shape of a typed message', () => {
   it('finds the answer before a request to go on, and nothing when the request stands alone', () => {
@@ -157,6 +157,13 @@ describe('the shape of a typed message', () => {
     expect(withoutGreeting('hi there, anyone around?')).toBe('hi there, anyone around?');
     expect(withoutGreeting('hello')).toBe('hello');
     expect(withoutGreeting('hiking trip wifi is bad here tbh')).toBe('hiking trip wifi is bad here tbh');
+  });
+
+  it('finds a thing told as never done, and never an outcome ("didnt restore") told as one', () => {
+    expect(NEVER_DONE.exec('its on the ios it came with, i never update')?.[1]).toBe('update');
+    expect(NEVER_DONE.exec('havent restarted it yet')?.[1]).toBe('restarted');
+    expect(NEVER_DONE.test('restarted it but it didnt restore')).toBe(false);
+    expect(NEVER_DONE.test('it did not work')).toBe(false);
   });
 
   it('hears a bare "still fails", even at a point of the restore, closing what was done', () => {
