@@ -159,8 +159,10 @@ export class AfterAnswer {
     const pushesBack = (PUSHES_BACK.test(text) || correctionOf(text) !== undefined) && recognition.candidates.slice(0, 2).some((candidate) => candidate.intent === last?.id);
     // Right after a walk-through ended, its last step is the answer pointed back at ("so its gone for good??" after "the backups may have been deleted").
     const answer = last?.tree ? this.endedOn(state, last.tree) : last?.answer;
-    // "march was like 8 months ago if that matters", after a walk-through that checks how long ago ended on it: more of the time it was read for.
-    const timeAgain = last?.tree !== undefined && daysAgo(text) !== undefined && Object.values(this.deps.content.trees.get(last.tree)?.nodes ?? {}).some((node) => node.age);
+    // "march was like 8 months ago if that matters", after a walk-through that checks how long ago ended on it: more of the
+    // time it was read for. Not a time within the check's days ("it backed up yesterday tho"), which would take the end back.
+    const told = daysAgo(text);
+    const timeAgain = last?.tree !== undefined && told !== undefined && Object.values(this.deps.content.trees.get(last.tree)?.nodes ?? {}).some((node) => node.age !== undefined && told > node.age.days);
     if (!answer || (verdict !== 'out_of_scope' && verdict !== 'unsure') || !(pointsBack || pushesBack || timeAgain)) return undefined;
     const before = verdict === 'out_of_scope' && !timeAgain ? content.phrases.unsureAfterAnswer : content.phrases.againAfterAnswer;
     return { state, replies: [{ text: before }, { text: answer }], events: [{ kind: 'unplaced', why: verdict, text }] };
