@@ -1,3 +1,5 @@
+import type { BotPhrases } from '../content/types.js';
+
 /**
  * A fast connection told in figures or names: "500mbps", "fibre", "gigabit at the office", "the
  * wifi is fast". The steps' answers know "the wifi works fine", never a speed ("500mbps" reads as
@@ -41,6 +43,9 @@ export function tellsSlowConnection(text: string): boolean {
 
 /** The connection a message tells of, by its speed: what the restore rate is said on. */
 export const lineTold = (text: string): 'fast' | 'slow' | undefined => (tellsFastConnection(text) ? 'fast' : tellsSlowConnection(text) ? 'slow' : undefined);
+
+/** The phrase the rate is said in on that connection: it holds even on a fast one, and takes longer on a slow one. */
+export const phraseForLine = (line: 'fast' | 'slow', phrases: Pick<BotPhrases, 'fastConnection' | 'slowConnection'>): string => (line === 'fast' ? phrases.fastConnection : phrases.slowConnection);
 
 /** What a fast connection says in the words the steps' answers use. */
 export const FAST_LINE_IN_WORDS = 'the wifi works fine';

@@ -8,7 +8,7 @@ import type { Moves } from './moves.js';
 import { reset, withoutFeedback, type Outcome } from './outcome.js';
 import type { PartedAnswers, PartedAnswersDeps } from './partedAnswers.js';
 import { readAt, readsNoAt, SURE_READING } from './readings.js';
-import { lineTold } from './connectionSpeed.js';
+import { lineTold, phraseForLine } from './connectionSpeed.js';
 import { asksTimeForSize, rateOnTheLine, tellsElapsed, tellsRunningFor, tellsRunningLong, tellsTimeOrSize } from './restoreEstimate.js';
 import type { ConversationState } from './state.js';
 
@@ -137,7 +137,7 @@ export class OutsideWalkThrough {
     const answered = state.lastIntent ? content.intentById.get(state.lastIntent) : undefined;
     const onItsOwn = !intent || (!intent.action && !intent.tree);
     const line = answered && onItsOwn ? lineTold(text) : undefined;
-    const rate = answered && line ? rateOnTheLine(answered, line === 'fast' ? content.phrases.fastConnection : content.phrases.slowConnection) : undefined;
+    const rate = answered && line ? rateOnTheLine(answered, phraseForLine(line, content.phrases)) : undefined;
     if (rate) return { state, replies: [rate] };
     const walked = (command ? undefined : (this.afterAnswer.followsOn(state, text) ?? this.afterAnswer.caseOfLastAnswer(state, text, intent))) ?? this.afterAnswer.walkThroughNext(state, text, intent);
     if (walked) return walked;

@@ -7,7 +7,7 @@ import { answeredFirst, type Outcome } from './outcome.js';
 import type { PartedAnswers, PartedAnswersDeps } from './partedAnswers.js';
 import { spaceInWords } from './freeSpace.js';
 import { ageAnswer } from './backupAge.js';
-import { lineTold } from './connectionSpeed.js';
+import { lineTold, phraseForLine } from './connectionSpeed.js';
 import { asksTimeForSize, elapsedAnswer, rateOnTheLine, restoreEstimate, sizeInGigabytes, tellsTimeOnly } from './restoreEstimate.js';
 import { LOOSE_READING, readAt, SURE_READING, sureAnswerAmong } from './readings.js';
 import type { ConversationState } from './state.js';
@@ -140,8 +140,7 @@ export class StepReadings {
   private rateOnTheLine(tree: TreeState, text: string): Reply | undefined {
     const line = lineTold(text);
     const rated = line ? this.ratedTopic(tree) : undefined;
-    const { fastConnection, slowConnection } = this.deps.content.phrases;
-    return rated ? rateOnTheLine(rated, line === 'fast' ? fastConnection : slowConnection) : undefined;
+    return rated && line ? rateOnTheLine(rated, phraseForLine(line, this.deps.content.phrases)) : undefined;
   }
 
   /** The topic of this walk-through with a restore rate (hours per gigabyte), if it has one. */

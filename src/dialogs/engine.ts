@@ -133,13 +133,13 @@ export class DialogEngine {
     return this.trees.get(state.tree)?.nodes[state.node]?.age;
   }
 
-  /** The topics the open question is about, beyond the tree's own. */
   /** Whether the open step is the walk-through's first and asks what a customer may tell before it is asked (`toldUpFront`). */
   toldUpFront(state: TreeState): boolean {
     const tree = this.trees.get(state.tree);
     return tree?.start === state.node && tree.nodes[state.node]?.toldUpFront === true;
   }
 
+  /** The topics the open question is about, beyond the tree's own. */
   aboutAt(state: TreeState): readonly string[] {
     return this.trees.get(state.tree)?.nodes[state.node]?.about ?? [];
   }
