@@ -37,7 +37,11 @@ const MENU_PATH = /\bSettings\b\s*>/;
 
 /** "The older one worked!!", "its restoring now": the advice tried, and it did the job. */
 const WORKED = /\b(?:worked|did the (?:trick|job)|fixed it|sorted it|went through|(?:it'?s|its|it is|is) (?:restoring|working)(?: now| fine| again)?)\b/i;
-const NOT_WORKED = /\b(?:not|never|nothing|n'?t|nt)\s+(?:\w+\s+){0,2}(?:worked|work(?:ing)?|restoring|fixed|sorted|went through)\b/i;
+const NOT_WORKED = /\b(?:not|never|nothing|n'?t|nt)\s+(?:\w+\s+){0,2}(?:worked|work(?:ing)?|restoring|fixed|sorted|went through|show(?:s|ing)?|appear(?:s|ing)?)\b/i;
+/** "Backup shows up now": what was missing is there, news however surely its words name the topic of a missing backup. */
+const NOW_FOUND = /\b(?:shows?|showing|showed|appears?|appearing|appeared)(?: up)? now\b|\bnow (?:it )?(?:shows?|appears?)\b/i;
+/** Words of something still wrong beside what now shows: "shows up now but fails", "appears now, error again". */
+const STILL_WRONG = /\b(?:fail\w*|error|cannot|can'?t|won'?t|stuck|still)\b/i;
 /** A topic the recogniser is this sure of is asked about, whatever the message says worked. */
 const SURE_OTHER_TOPIC = 0.8;
 
@@ -83,8 +87,9 @@ export class AfterAnswer {
    */
   workedAfterAnswer(state: ConversationState, text: string, recognition: Recognition): Outcome | undefined {
     const last = this.lastAnswer(state);
-    if (!last || QUESTION.test(text) || CONTRAST.test(text) || STILL_FAILING.test(text) || NOT_WORKED.test(text) || !WORKED.test(text)) return undefined;
-    if (recognition.verdict === 'match' && recognition.confidence >= SURE_OTHER_TOPIC && recognition.intent !== last.id) return undefined;
+    const found = NOW_FOUND.test(text) && !STILL_WRONG.test(text);
+    if (!last || QUESTION.test(text) || CONTRAST.test(text) || STILL_FAILING.test(text) || NOT_WORKED.test(text) || !(WORKED.test(text) || found)) return undefined;
+    if (!found && recognition.verdict === 'match' && recognition.confidence >= SURE_OTHER_TOPIC && recognition.intent !== last.id) return undefined;
     return { state: { ...state, fallbacks: 0 }, replies: [{ text: this.deps.content.phrases.workedAfterAnswer }] };
   }
 
@@ -94,7 +99,9 @@ export class AfterAnswer {
    */
   plannedAfterAnswer(state: ConversationState, text: string, recognition: Recognition): Outcome | undefined {
     const topic = recognition.verdict === 'match' ? this.deps.content.intentById.get(recognition.intent ?? '') : undefined;
-    if (!this.lastAnswer(state) || QUESTION.test(text) || !PLANNED.test(text) || (topic && !topic.action)) return undefined;
+    // "Ill go to the library wifi and bring a charger" after the Wi-Fi answer is about that answer's own topic.
+    const last = this.lastAnswer(state);
+    if (!last || QUESTION.test(text) || !PLANNED.test(text) || (topic && !topic.action && topic.id !== last.id)) return undefined;
     return { state: { ...state, fallbacks: 0 }, replies: [{ text: this.deps.content.phrases.nothingElse }] };
   }
 

@@ -7,7 +7,7 @@ import { beyondReach, type BeyondReach } from './beyondReach.js';
 import { Feedback } from './feedback.js';
 import { Meaning, type MeaningDeps } from './meaning.js';
 import { withSpaceInWords } from './freeSpace.js';
-import { ALREADY, ALSO_DONE, NEVER_DONE, answerClauses, ASKS_HOW, ASKS_WHAT_FIRST, ASKS_WHY_IT_HELPS, beforeContext, beforeGoOn, besideAnyway, CHECKS_MEANING, conclusionOf, CONTRAST, correctionOf, devicesCorrected, namesOtherAsFine, ECHOED, ENDS_IN_NO, EVERY_ALREADY, lastSentence, onlyGoOn, PUZZLED, QUESTION, REFERS_BACK, REPEATED, SAYS_EMPTY, simplify, STILL_FAILING, toldParts, WHAT_ELSE, WHAT_TO_DO, withoutBeforeYouAsk, withoutGreeting, withoutAlso, withoutTaunt } from './messageShape.js';
+import { ALREADY, ALSO_DONE, NEVER_DONE, answerClauses, ASKS_HOW, ASKS_WHAT_FIRST, ASKS_WHY_IT_HELPS, beforeContext, beforeGoOn, besideAnyway, CHECKS_MEANING, conclusionOf, CONTRAST, correctionOf, devicesCorrected, namesOtherAsFine, ECHOED, ENDS_IN_NO, EVERY_ALREADY, lastSentence, onlyGoOn, PUZZLED, QUESTION, REFERS_BACK, REPEATED, SAYS_EMPTY, simplify, STILL_FAILING, toldParts, WHAT_ELSE, WHAT_TO_DO, withoutBeforeYouAsk, withoutGreeting, withoutSigh, withoutAlso, withoutTaunt } from './messageShape.js';
 import { Moves, SMALL_TALK } from './moves.js';
 import { OutsideWalkThrough, type OutsideWalkThroughDeps } from './outsideWalkThrough.js';
 import { PartedAnswers } from './partedAnswers.js';
@@ -33,6 +33,16 @@ const SURE_TOPIC = 0.85;
 /** "Only one backup shows up", "just the 1": how many there are. */
 const ONE_ONLY = /\b(?:only|just)\s+(?:(?:the\s+)?one|1|a single)\b/i;
 /** A verb of something done, whatever step it belongs to: "picked", "went with", "cleared". */
+/** "Yes it says…", "it shows…": what the customer sees, as against news ("now i got an alert"). */
+const SEEN = /^\s*(?:yes|yeah|yep|yup|ya)\b|\b(?:it|that|screen|mine|phone|ipad|iphone)\s+(?:says|shows|said|showed|reads)\b/i;
+/** "Plugged in and on wifi now": power or Wi-Fi in place as of now. */
+const IN_PLACE_NOW = /\b(?:plugged (?:it )?in|charging|on (?:the |my |a )?(?:wifi|wi-fi|charger|power)|connected)\b.*\bnow\b/i;
+/** Words of how a fix went ("still", "alerts", "restoring"), or that it did not help ("what next", "wifi is ok"). */
+const OUTCOME = /\b(?:still|again|same|alerts?|errors?|fail\w*|stopped|gone|works?|working|worked|restoring|going|stuck|nothing|no luck|not|n't|nt|next|what else|(?:is|s) (?:ok|okay|fine|good))\b/i;
+/** "Anyway", back to the problem after an aside. */
+const BACK_TO_MATTER = /\b(?:anyway|anyways|anyhow|back to (?:it|the (?:problem|error|issue)))\b/i;
+/** "Yes please": a request, not a report. */
+const PLEASE = /\b(?:please|pls|plz)\b/i;
 const DID_SOMETHING = /\b(?:picked|chose|chosen|selected|tried|used|went with|did|done|restarted|rebooted|updated|freed|deleted|cleared|moved|plugged|connected|switched|turned)\b/i;
 
 /**
@@ -72,7 +82,7 @@ export class Conversation {
   respond(before: ConversationState, typed: string): Outcome {
     const { engine, content } = this.deps;
     // Read as a greeting, "Hello, I started restoring my iPad this morning… is this normal?" was greeted back.
-    const text = devicesCorrected(versionsNamed(withoutTaunt(withoutGreeting(typed))));
+    const text = devicesCorrected(versionsNamed(withoutTaunt(withoutSigh(withoutGreeting(typed)))));
     // One feedback question per answer: the next message answers it or moves on, never both.
     const feedback = before.feedback ? this.typedFeedback(before, before.feedback, text) : undefined;
     if (feedback) return feedback;
@@ -141,6 +151,16 @@ export class Conversation {
     return { ...restated, replies: [{ text: this.deps.content.phrases.stepNotDone }, ...restated.replies] };
   }
 
+  /**
+   * "ok. anyway still the error" right after a side question was answered beside this step: back to
+   * the problem, which this step, given in the same breath as that answer, has not been tried on yet.
+   */
+  private backFromAside(state: ConversationState, tree: TreeState, text: string): Outcome | undefined {
+    if (!BACK_TO_MATTER.test(text) || !STILL_FAILING.test(text) || DID_SOMETHING.test(text) || !this.deps.engine.yesCloses(tree) || this.linesOfLastWords(state, tree).length === 0) return undefined;
+    const restated = this.moves.restate(state, tree);
+    return { ...restated, replies: [{ text: this.deps.content.phrases.stepNotDone }, ...restated.replies] };
+  }
+
   private inTree(state: ConversationState, tree: TreeState, text: string, recognition: Recognition, goingOn = false): Outcome {
     const { content, engine } = this.deps;
     // "Ok theres enough. now what": the answer says what comes next; its "now what" is no question of
@@ -179,7 +199,10 @@ export class Conversation {
     // come. Read for its words, "ok" was "wifi has been ok", and the Wi-Fi step was passed untried.
     // "cool ty" thanks as well: a thank-you is answered as one.
     const acknowledged = this.afterAnswer.saysThanks(text) ? content.phrases.welcomeInTree : content.phrases.acknowledgedInTree;
-    if (!asking && engine.yesCloses(tree) && this.deps.acknowledges(text)) return { state, replies: [{ text: acknowledged }, this.moves.question(tree)] };
+    // "Ok yes please" asks for something and reports nothing: read as "it worked", it closed the
+    // walk-through on a customer agreeing to carry on after being told no person could come.
+    const agrees = this.deps.acknowledges(text) || (this.deps.bareAnswer(text) === 'yes' && PLEASE.test(text));
+    if (!asking && engine.yesCloses(tree) && agrees) return { state, replies: [{ text: acknowledged }, this.moves.question(tree)] };
     const planned = goingOn ? undefined : this.steps.planned(state, tree, text);
     if (planned) return planned;
     // "still failing. maybe ill just get that recovery software after all?" asks something beside it,
@@ -198,6 +221,8 @@ export class Conversation {
       const toldDone = ((REPEATED.test(text) || ALREADY.test(text)) && this.deps.reportsDoing(choices, text.replace(EVERY_ALREADY, '').replace(/\s+/g, ' ').trim())) || doneToo || this.doneThenNo(tree, text) || (goingOn && this.deps.reportsDoing(choices, text));
       const no = toldDone ? this.moves.answerNo(state, tree) : undefined;
       if (no) return no;
+      // "ok plugged in and on wifi now, thanks": the fix put in place just now says nothing yet of how it went.
+      if (IN_PLACE_NOW.test(text) && !OUTCOME.test(text)) return this.askHowItWent(state, tree);
       // "Tried all 3 backups" is done in the words of the step's own "no" ("tried all three backups"): that answer.
       if (this.deps.reportsDoing(choices, text) && !readsOwnNoAt(this.deps, tree, text)) return this.askHowItWent(state, tree);
     }
@@ -233,7 +258,11 @@ export class Conversation {
     }
     const person = this.meaning.askedForPerson(state, text, intent);
     if (person) return person;
-    const corrected = asking ? undefined : (this.steps.untriedStep(state, tree, text) ?? this.notDoneYet(state, tree, text) ?? this.steps.correction(state, tree, text) ?? this.steps.partlyTried(state, tree, text));
+    // "Yes it says stop restoring and backup is dimmed" after the side answer on how to tell a restore is
+    // running: what that answer said to look for, seen, whatever topic its words lean to (no backups, for "dimmed").
+    const seen = !asking && SEEN.test(text) && (reading === null || reading.score < SURE_READING) && intent !== undefined && !intent.action && !this.moves.topicsOf(tree.tree).includes(intent.id) ? this.linesOfLastWords(state, tree, text) : [];
+    if (seen.length > 0) return { state: { ...state, misses: 0 }, replies: [{ text: content.phrases.caseFromLastAnswer }, { text: seen.join('\n\n') }, this.moves.question(tree)] };
+    const corrected = asking ? undefined : (this.steps.untriedStep(state, tree, text) ?? this.notDoneYet(state, tree, text) ?? this.backFromAside(state, tree, text) ?? this.steps.correction(state, tree, text) ?? this.steps.partlyTried(state, tree, text));
     if (corrected) return corrected;
     const listed = asking ? undefined : this.parts.stepsListed(state, tree, text);
     if (listed) return listed;
@@ -353,6 +382,10 @@ export class Conversation {
     const explainedEarlier = ownTopic && !inStepWords && intent.answer && tree.node !== content.trees.get(tree.tree)?.start;
     if (explainedEarlier) return { state: { ...state, misses: 0 }, replies: [{ text: intent.answer }, this.moves.question(tree)], events: askedAndAnswered(intent.id) };
     if (inStepWords || ownTopic) return this.moves.explainStep(state, tree, content.phrases.inThisStep);
+    // "It literally says cannot restore backup" before any step was answered: the problem the walk-through
+    // is for, told again, answers none of its steps.
+    const toldAgain = !asking && tree.path.length === 0 && recognition.verdict === 'match' && intent !== undefined && this.moves.topicsOf(tree.tree).includes(intent.id);
+    if (toldAgain) return this.moves.explainStep(state, tree, content.phrases.problemToldAgain);
     const answeredBesideOutside = asking ? this.answerBesideOutside(state, tree, clauses, recognition) : undefined;
     if (answeredBesideOutside) return answeredBesideOutside;
     if (asking && reading && reading.score >= LOOSE_READING) return this.moves.reprompt(state, text);

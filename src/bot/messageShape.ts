@@ -71,7 +71,7 @@ export const withoutAlso = (text: string): string => text.replace(new RegExp(ALS
 export const EVERY_ALREADY = new RegExp(ALREADY.source, 'gi');
 
 /** "Restarted it 5 times", "tried twice already": a step done again and again, which says it did not help. */
-export const REPEATED = /\b(?:twice|(?:\d+|two|three|four|five|several|a few|few|multiple|many|a couple of|couple of|so many|a bunch of) times|again and again|over and over)\b/i;
+export const REPEATED = /\b(?:twice|(?:\d+|two|three|four|five|several|a few|few|multiple|many|a couple of|couple of|so many|a bunch of) times|(?:\d+(?:st|nd|rd|th)|second|third|fourth|fifth|umpteenth|nth) time|again and again|over and over)\b/i;
 
 /** A lone "?" (or "??"): no words to recognise, and inside a walk-through "what do you mean?" about the step. */
 export const PUZZLED = /^\s*\?+\s*$/;
@@ -105,6 +105,17 @@ const GREETING_OPENER = /^\s*(?:(?:hi+|hello+|hey+|hiya|yo|good (?:morning|after
 const MORE_THAN_A_GREETING = 4;
 export function withoutGreeting(text: string): string {
   const opener = GREETING_OPENER.exec(text);
+  const rest = opener ? text.slice(opener[0].length).trim() : '';
+  return rest.split(/\s+/).length >= MORE_THAN_A_GREETING ? rest : text;
+}
+
+/**
+ * "whatever. if i restore will my music come back": a sigh ending in a stop before what is asked, which
+ * says nothing of it and sinks the whole message's score. Not "fine", which answers a step.
+ */
+const SIGH_OPENER = /^\s*(?:whatever|ugh+|meh|sigh|oh well|ok whatever|geez|jeez|ffs)\s*[.!,;:-]+\s*/i;
+export function withoutSigh(text: string): string {
+  const opener = SIGH_OPENER.exec(text);
   const rest = opener ? text.slice(opener[0].length).trim() : '';
   return rest.split(/\s+/).length >= MORE_THAN_A_GREETING ? rest : text;
 }
@@ -254,7 +265,7 @@ export function afterTakingBack(text: string): string | undefined {
  * which says nothing yet of how it went. Only the customer's own future: "will it delete my photos"
  * is a question.
  */
-export const PLANNED = /\bwait (?:till|til|until) (?:i'?m|i am|i get) (?:home|back)\b|(?:^|[\s,.;!])(?:i'?ll|i will|i'?m (?:gonna|going to)|gonna|let me|lemme|will)\s+(?:(?:just|now|quickly|first|go|and|then|give it a|have a|do a|get (?:her|him|them) to|have (?:her|him|them))\s+){0,3}(?:try|think|check|do|restart|reboot|update|look|see|free|delete|switch|turn|connect|plug|charge|pick|choose|give|test|ask|sign|leave)\b|\b(?:restarting|rebooting|updating|trying|doing|starting|plugging (?:it )?in)(?: it| that| this| again)?(?: now| rn)?(?:[\s,.!]+(?:brb|be right back|bbl|one sec|1 sec|back soon))?\s*[.!]*\s*$|^\s*(?:(?:ok(?:ay)?|k|alright|right)[\s,.]+)?(?:restarting|rebooting|updating|trying|doing|checking)(?: it| that| this| now| rn| again| the (?:one|older|newer|other|oldest|newest)\b[^.!?]*)?\s*(?:[.!]|$)/i;
+export const PLANNED = /\bwait (?:till|til|until) (?:i'?m|i am|i get) (?:home|back)\b|(?:^|[\s,.;!])(?:i'?ll|i will|i'?m (?:gonna|going to)|gonna|let me|lemme|will)\s+(?:(?:just|now|quickly|first|go|and|then|give it a|have a|do a|get (?:her|him|them) to|have (?:her|him|them))\s+){0,3}(?:try|think|check|do|restart|reboot|update|look|see|free|delete|switch|turn|connect|plug|charge|pick|choose|give|test|ask|sign|leave|bring|head|move|go (?:to|over to|home|back))\b|\b(?:restarting|rebooting|updating|trying|doing|starting|plugging (?:it )?in)(?: it| that| this| again)?(?: now| rn)?(?:[\s,.!]+(?:brb|be right back|bbl|one sec|1 sec|back soon))?\s*[.!]*\s*$|^\s*(?:(?:ok(?:ay)?|k|alright|right)[\s,.]+)?(?:restarting|rebooting|updating|trying|doing|checking)(?: it| that| this| now| rn| again| the (?:one|older|newer|other|oldest|newest)\b[^.!?]*)?\s*(?:[.!]|$)/i;
 
 /** "I never update", "havent restarted it yet": a thing told as never done, its verb captured ("did not work", "didnt restore" tell how it went). */
 export const NEVER_DONE = /\b(?:never|not yet|haven'?t|havent|have not|didn'?t|didnt|did not)\s+(?:(?:even|actually|ever|yet)\s+)?(?!(?:tried|try|done|do|work|worked|works|help|helped|fix|fixed|change|changed|go|went|finish|finished|get|got|show|showed|shown|come|came|start|started|know|knew|think|see|saw|restore|restored|load|loaded|download|downloaded|budge|move|moved|complete|completed|appear|appeared|connect|connected|happen|happened|stop|stopped)\b)([a-z]+)/i;

@@ -216,8 +216,9 @@ export class OutsideWalkThrough {
     });
     // Barely matched, a clause names no problem: "restore finished" just reaches the connection alerts'
     // topic, and "restore finished but half my photos are missing" asks about photos. Nor does one
-    // telling what went well ("my contacts and apps are there" leaned to the alerts for "apps").
-    const problems = new Set(named.flatMap(({ clause, intent, confidence }) => (intent?.tree && !intent.action && confidence >= BARE_MATCH && !QUESTION.test(clause) && !NO_TROUBLE.test(clause) ? [intent] : [])));
+    // telling what went well ("my contacts and apps are there" leaned to the alerts for "apps"), nor a
+    // word alone ("restored but everything from the last 2 weeks is missing" is no failed restore).
+    const problems = new Set(named.flatMap(({ clause, intent, confidence }) => (intent?.tree && !intent.action && confidence >= BARE_MATCH && /\s/.test(clause.trim()) && !QUESTION.test(clause) && !NO_TROUBLE.test(clause) ? [intent] : [])));
     const [problem, ...others] = problems;
     const asked = named.filter(({ clause }) => QUESTION.test(clause));
     if (!problem || others.length > 0 || (asked.length > 0 && !asked.some(({ intent }) => intent?.id === whole.id))) return undefined;

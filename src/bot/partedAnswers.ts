@@ -179,7 +179,8 @@ export class PartedAnswers {
    */
   problemPart(text: string): Intent | undefined {
     const parts = toldClauses(text) ?? [];
-    const problems = parts.flatMap((part) => {
+    // A word alone names no problem: "restored" in "restored but everything from the last 2 weeks is missing" is no failed restore.
+    const problems = parts.filter((part) => /\s/.test(part.trim())).flatMap((part) => {
       const intent = this.moves.matched(this.deps.recognize(part));
       return intent?.tree && !intent.action ? [{ part, intent }] : [];
     });
@@ -605,7 +606,7 @@ const KEPT_TOLD = 6;
 /** How surely a clause beside an answer must name a problem of its own to be taken up in place of the next step. */
 const SURE_PROBLEM = 0.9;
 /** "Which do i pick", "how do i choose one": asking how to do what a step asks, so not done yet. */
-const ASKS_HOW_TO_DO = /\b(?:which|how)\b.*\b(?:pick|choose|select|use)\b/i;
+const ASKS_HOW_TO_DO = /\b(?:which|how)\b.*\b(?:pick|choose|select|use)\b|^\W*which (?:ones?|backups?|of them)\W*$/i;
 /** "No date or size on it", "it has no size": an incomplete backup described, nothing tried. */
 const NO_DATE_OR_SIZE = /^(?:there'?s\s+|theres\s+|it has\s+|has\s+)?no\s+(?:date|size)\b/i;
 /** Trouble still going on: "still loading", "keeps dropping". */

@@ -108,4 +108,4 @@ const MIN_STORY_CLAUSES = 3;
 /** "And the restore is slow": the conjunction joins the parts and belongs to neither. */
 const LEADING_AND = /^(?:and|also|plus|so|then)\s+/i;
 /** A negation with nothing after it to deny. */
-const ENDS_DENYING = /\b(?:not|no|never|nothing|\w+n'?t)\s*$/i;
+const ENDS_DENYING = /\b(?:not|no|never|nothing|cannot|\w+n'?t)\s*$/i;

@@ -109,6 +109,8 @@ export const botFileSchema = z.strictObject({
     unclearAnswer: text,
     /** "Where is that setting on iOS 7?": a question in the open step's own words, answered by the step again. */
     inThisStep: text,
+    /** "It literally says cannot restore backup" before any step was answered: the problem told again, and the step given again in full. */
+    problemToldAgain: text,
     /** "How many steps are left?": `{left}` more questions at most, when nothing before then helps. */
     questionsLeft: text.refine((value) => value.includes('{left}'), 'must give the number of questions left with {left}'),
     handoffAfterFallbacks: text,

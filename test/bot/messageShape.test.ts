@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { afterWhenScene, A_PERSON_ASKED, asksToGoOn, ASKS_WHO_ANSWERS, ASKS_WHY_IT_HELPS, beforeContext, CHECKS_MEANING, lastSentence, onlyGoOn, storyClauses, WHAT_ELSE, withoutTaunt, afterContrast, besideAnyway, conclusionOf, afterTakingBack, answerClauses, ASKS_HOW, beforeContrast, beforeGoOn, CONNECT_ME, CONTRAST, correctionOf, ECHOED, PLANNED, QUESTION, questionClauses, requestParts, simplify, STILL_FAILING, toldClauses, withoutBeforeYouAsk, withoutToldAhead, NEWEST_ONLY, clausesAsked, withoutGreeting, withoutSignature, ASKS_IF_NEEDED, ASKS_WHAT_FIRST, ASKS_WHEN_SOMEONE_COMES, devicesCorrected, namesOtherAsFine, ENDS_IN_NO, NEVER_DONE } from '../../src/bot/messageShape.js';
+import { afterWhenScene, A_PERSON_ASKED, asksToGoOn, ASKS_WHO_ANSWERS, ASKS_WHY_IT_HELPS, beforeContext, CHECKS_MEANING, lastSentence, onlyGoOn, storyClauses, WHAT_ELSE, withoutTaunt, afterContrast, besideAnyway, conclusionOf, afterTakingBack, answerClauses, ASKS_HOW, beforeContrast, beforeGoOn, CONNECT_ME, CONTRAST, correctionOf, ECHOED, PLANNED, QUESTION, questionClauses, requestParts, simplify, STILL_FAILING, toldClauses, withoutBeforeYouAsk, withoutToldAhead, NEWEST_ONLY, clausesAsked, withoutGreeting, withoutSigh, withoutSignature, ASKS_IF_NEEDED, ASKS_WHAT_FIRST, ASKS_WHEN_SOMEONE_COMES, devicesCorrected, namesOtherAsFine, ENDS_IN_NO, NEVER_DONE } from '../../src/bot/messageShape.js';
 
 describe('the shape of a typed message', () => {
   it('finds the answer before a request to go on, and nothing when the request stands alone', () => {
@@ -157,6 +157,20 @@ describe('the shape of a typed message', () => {
     expect(withoutGreeting('hi there, anyone around?')).toBe('hi there, anyone around?');
     expect(withoutGreeting('hello')).toBe('hello');
     expect(withoutGreeting('hiking trip wifi is bad here tbh')).toBe('hiking trip wifi is bad here tbh');
+  });
+
+  it('drops a sigh ending in a stop before what is asked, and keeps "fine", which answers a step', () => {
+    expect(withoutSigh('whatever. how long does a restore take on a slow line')).toBe('how long does a restore take on a slow line');
+    expect(withoutSigh('ugh, still no backups in the list')).toBe('still no backups in the list');
+    expect(withoutSigh('whatever.')).toBe('whatever.');
+    expect(withoutSigh('fine. restarted it and same error')).toBe('fine. restarted it and same error');
+    expect(withoutSigh('whatever works best')).toBe('whatever works best');
+  });
+
+  it('reads a plan to go somewhere or bring something as a plan', () => {
+    expect(PLANNED.test('ill go to my friends place and try there')).toBe(true);
+    expect(PLANNED.test('i will bring the charger tomorrow')).toBe(true);
+    expect(PLANNED.test('it will go on for hours')).toBe(false);
   });
 
   it('finds a thing told as never done, and never an outcome ("didnt restore") told as one', () => {
