@@ -7,7 +7,7 @@ import { beyondReach, type BeyondReach } from './beyondReach.js';
 import { Feedback } from './feedback.js';
 import { Meaning, type MeaningDeps } from './meaning.js';
 import { withSpaceInWords } from './freeSpace.js';
-import { ALREADY, ALSO_DONE, NEVER_DONE, answerClauses, ASKS_HOW, ASKS_WHAT_FIRST, ASKS_WHY_IT_HELPS, beforeContext, beforeGoOn, besideAnyway, CHECKS_MEANING, conclusionOf, CONTRAST, correctionOf, devicesCorrected, namesOtherAsFine, ECHOED, ENDS_IN_NO, EVERY_ALREADY, lastSentence, onlyGoOn, PUZZLED, QUESTION, REFERS_BACK, REPEATED, SAYS_EMPTY, simplify, STILL_FAILING, toldParts, WHAT_ELSE, WHAT_TO_DO, withoutBeforeYouAsk, withoutGreeting, withoutSigh, withoutAlso, withoutTaunt } from './messageShape.js';
+import { ALREADY, ALSO_DONE, NEVER_DONE, answerClauses, ASKS_HOW, RESTORE_RUNNING, ASKS_WHAT_FIRST, ASKS_WHY_IT_HELPS, beforeContext, beforeGoOn, besideAnyway, CHECKS_MEANING, conclusionOf, CONTRAST, correctionOf, devicesCorrected, namesOtherAsFine, ECHOED, ENDS_IN_NO, EVERY_ALREADY, lastSentence, onlyGoOn, PUZZLED, QUESTION, REFERS_BACK, REPEATED, SAYS_EMPTY, simplify, STILL_FAILING, toldParts, WHAT_ELSE, WHAT_TO_DO, withoutBeforeYouAsk, withoutGreeting, withoutSigh, withoutAlso, withoutTaunt } from './messageShape.js';
 import { Moves, SMALL_TALK } from './moves.js';
 import { OutsideWalkThrough, type OutsideWalkThroughDeps } from './outsideWalkThrough.js';
 import { PartedAnswers } from './partedAnswers.js';
@@ -100,7 +100,22 @@ export class Conversation {
 
     const recognition = this.deps.recognize(text);
     const outcome = tree ? this.steps.withRateOnTheLine(tree, text, this.parts.pastToldSteps(tree, this.inTree(state, tree, text, recognition), text)) : this.parts.answeredInOpening(this.outside.respond(state, text, recognition));
-    return { ...outcome, recognition, state: { ...outcome.state, lastCandidates: recognition.candidates } };
+    return { ...this.whileRestoring(state, text, outcome), recognition, state: { ...outcome.state, lastCandidates: recognition.candidates } };
+  }
+
+  /**
+   * "should i just erase it and start over" halfway through a slow restore: an answer written also for
+   * a restore that is running gives that version, when the message or the walk-through open (or kept
+   * for a side question) says one is running. The general erase answer tells of erasing a device
+   * already set up, which a stressed customer mid-restore could take as the step to do.
+   */
+  private whileRestoring(state: ConversationState, text: string, outcome: Outcome): Outcome {
+    const { content } = this.deps;
+    const open = state.tree ?? state.suspended;
+    const underway = (open !== undefined && content.trees.get(open.tree)?.underway === true) || RESTORE_RUNNING.test(text);
+    if (!underway) return outcome;
+    const versions = new Map(content.intents.flatMap((intent) => (intent.whileRestoring ? [[intent.answer, intent.whileRestoring] as const] : [])));
+    return { ...outcome, replies: outcome.replies.map((reply) => ({ ...reply, text: versions.get(reply.text) ?? reply.text })) };
   }
 
   /** The bot's replies to the last message bar the open step itself, or only their lines that fit the case `text` tells. */

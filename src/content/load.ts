@@ -104,6 +104,7 @@ const toTree = (source: YamlSource<TreeFile>): DialogTree => ({
   id: source.data.id,
   title: source.data.title,
   start: source.data.start,
+  ...(source.data.underway ? { underway: true as const } : {}),
   nodes: Object.fromEntries(Object.entries(source.data.nodes).map(([id, node]) => [id, { id, ...node, at: source.at(['nodes', id]) }])),
   at: source.at(['id']),
 });

@@ -36,6 +36,8 @@ const intentSchema = z.strictObject({
   nearDomain: z.literal(true).optional(),
   /** Never the answer to a restore told as running for hours: its answer is to erase the device. */
   notWhileRestoring: z.literal(true).optional(),
+  /** The answer while a restore is running (told so, or a walk-through about one is open): what holds then, never a step that erases. */
+  whileRestoring: text.optional(),
 }).refine((intent) => !intent.nearDomain || intent.action === 'none', { message: 'nearDomain is for out-of-scope intents (action: none)', path: ['nearDomain'] });
 
 export const intentFileSchema = z.strictObject({
@@ -275,6 +277,8 @@ export const treeFileSchema = z.strictObject({
   id,
   title: text.max(40),
   start: id,
+  /** About a restore that is running (slow, or alerts while it downloads): answers with a `whileRestoring` give that one here. */
+  underway: z.literal(true).optional(),
   nodes: z.record(id, nodeSchema),
 });
 

@@ -18,6 +18,8 @@ export interface Intent {
   readonly nearDomain?: true;
   /** Never the answer to a restore told as running for hours ("its been 15 hrs already"): its answer is to erase the device. */
   readonly notWhileRestoring?: true;
+  /** The answer while a restore is running ("should i erase it" halfway through): what holds then, never a step that erases. */
+  readonly whileRestoring?: string;
   readonly at: SourcePosition;
 }
 
@@ -81,6 +83,8 @@ export interface DialogTree {
   readonly id: string;
   readonly title: string;
   readonly start: string;
+  /** About a restore that is running: answers with a `whileRestoring` give that one inside it. */
+  readonly underway?: true;
   readonly nodes: Readonly<Record<string, DialogNode>>;
   readonly at: SourcePosition;
 }

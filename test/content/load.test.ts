@@ -42,6 +42,13 @@ describe('content loading', () => {
     expect(content.trees.size).toBeGreaterThanOrEqual(6);
   });
 
+  it('keeps which walk-throughs are about a running restore, and the answers written for one', () => {
+    const content = loadContent(projectRoot);
+    expect(content.trees.get('slow_restore')?.underway).toBe(true);
+    expect(content.trees.get('cannot_restore')?.underway).toBeUndefined();
+    expect(content.intentById.get('erase_device')?.whileRestoring).toMatch(/don't erase the device while a restore is running/);
+  });
+
   it('loads the minimal fixture and freezes it', () => {
     const content = loadWith('kb/extra.yaml', 'version: 1\nintents:\n  - {id: extra, title: Extra, source: s, examples: [a b, c d, e f], answer: x}\n')();
     expect(content.intentById.get('slow_restore')?.tree).toBe('slow_restore');
