@@ -15,6 +15,7 @@ import { StepReadings } from './stepReadings.js';
 import { StoryAnswers } from './storyAnswers.js';
 import { answeredFirst, askedAndAnswered, reset, unplacedInTree, withoutFeedback, type Outcome } from './outcome.js';
 import { LOOSE_READING, readAt, READING_MARGIN, readsLoosely, readsNoAt, readsOwnNoAt, SURE_READING, SURE_READING_OF_A_QUESTION, sureAnswerAmong, sureReading } from './readings.js';
+import { tellsElapsed } from './restoreEstimate.js';
 import { versionsNamed } from './versionsNamed.js';
 import { lastReplies, type ConversationState, type FeedbackFor } from './state.js';
 import type { Reply } from './types.js';
@@ -39,6 +40,8 @@ const SEEN = /^\s*(?:yes|yeah|yep|yup|ya)\b|\b(?:it|that|screen|mine|phone|ipad|
 const IN_PLACE_NOW = /\b(?:plugged (?:it )?in|charging|on (?:the |my |a )?(?:wifi|wi-fi|charger|power)|connected)\b.*\bnow\b/i;
 /** Words of how a fix went ("still", "alerts", "restoring"), or that it did not help ("what next", "wifi is ok"). */
 const OUTCOME = /\b(?:still|again|same|alerts?|errors?|fail\w*|stopped|gone|works?|working|worked|restoring|going|stuck|nothing|no luck|not|n't|nt|next|what else|(?:is|s) (?:ok|okay|fine|good))\b/i;
+/** "Still going", "restoring": a restore told as running, not a time spent on something else. */
+const STILL_RUNNING = /\bstill (?:going|restoring|running|downloading|loading)\b|\brestoring\b|\bin progress\b/i;
 /** "Anyway", back to the problem after an aside. */
 const BACK_TO_MATTER = /\b(?:anyway|anyways|anyhow|back to (?:it|the (?:problem|error|issue)))\b/i;
 /** "Yes please": a request, not a report. */
@@ -243,6 +246,10 @@ export class Conversation {
     }
     const timed = this.steps.elapsed(state, tree, text) ?? this.steps.aged(state, tree, text) ?? this.steps.sizeAsked(state, tree, text) ?? this.steps.spaceTold(state, tree, text) ?? this.steps.lineTold(state, tree, text);
     if (timed) return timed;
+    // "ok skipped it. its been 2 hours and still going, backup is 1.5gb" in another walk-through: a running
+    // restore's time and size, told together, are a slow restore, with the estimate for that size.
+    const rated = content.intents.find((topic) => topic.hoursPerGigabyte && topic.tree);
+    if (rated?.tree && rated.tree !== tree.tree && tellsElapsed(text) && STILL_RUNNING.test(text)) return this.moves.startTopic(reset(state), rated, text);
     // "Id rather get the newest to work, what else can i check": on to the next fix.
     const onwards = (WHAT_ELSE.test(text) || onlyGoOn(text)) && engine.yesCloses(tree) ? this.moves.answerNo(state, tree) : undefined;
     if (onwards) return onwards;
@@ -287,7 +294,7 @@ export class Conversation {
     const askedFirst = asking ? undefined : beforeContext(text);
     const headClauses = askedFirst === undefined ? undefined : answerClauses(askedFirst);
     const sureOfWhole = recognition.verdict === 'match' ? intent : undefined;
-    const answeredAndAsked = asking ? ((clauses && this.parts.answerThenAsk(state, tree, clauses, sureOfWhole)) ?? this.parts.askThenAnswer(state, tree, text) ?? this.parts.answersThenQuestion(state, tree, text, intent, sureOfWhole)) : headClauses && this.parts.answerThenAsk(state, tree, headClauses);
+    const answeredAndAsked = asking ? ((clauses && this.parts.answerThenAsk(state, tree, clauses, sureOfWhole)) ?? this.parts.askThenAnswer(state, tree, text) ?? this.parts.answersThenQuestion(state, tree, text, intent, sureOfWhole) ?? this.parts.answerThenIfItMatters(state, tree, text)) : headClauses && this.parts.answerThenAsk(state, tree, headClauses);
     if (answeredAndAsked) return answeredAndAsked;
     if (!asking && this.parts.onlyDone(tree, reading, clauses ?? [text])) return this.askHowItWent(state, tree);
     const told = clauses && !asking && !CONTRAST.test(text) ? this.parts.outcomeAfterDoing(state, tree, clauses) : undefined;

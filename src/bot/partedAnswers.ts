@@ -316,6 +316,9 @@ export class PartedAnswers {
     // set up is no answer to whether the backup is in the list, which asks what the customer sees.
     for (let at = outcome.state.tree; at && engine.yesCloses(at); at = outcome.state.tree) {
       const open = at;
+      // "im on my home wifi and the battery is at 40 percent not plugged in": a step that also asks for
+      // power is not done while the device is told to be off it.
+      if (left.some((part) => UNPOWERED.test(part)) && engine.resume(open).messages.some((message) => POWER.test(message.text))) break;
       const index = left.findIndex((part) => this.triedAt(open, part) && !namesProblem(part) && !this.namesAnotherProblem(open, part));
       const next = index < 0 ? undefined : this.moves.answerNo(outcome.state, open);
       if (!next) break;
@@ -447,6 +450,18 @@ export class PartedAnswers {
     // three, …" surely asks which backup.
     const sure = whole && this.moves.amongFirstTwo(this.deps.recognize(question), whole) ? whole : undefined;
     return this.answerThenAsk(state, tree, [...(answerClauses(told) ?? [told]), question], sure, leaning);
+  }
+
+  /**
+   * "i dont know his password tho. do i have to?": an answer, then whether it matters. The answer moves
+   * the walk-through on, and the next step, which says what follows from it, answers the question.
+   */
+  answerThenIfItMatters(state: ConversationState, tree: TreeState, text: string): Outcome | undefined {
+    const question = lastSentence(text);
+    const told = text.slice(0, text.lastIndexOf(question)).trim();
+    if (told === '' || !IF_IT_MATTERS.test(question) || QUESTION.test(told)) return undefined;
+    const reading = readAt(this.deps, tree, told);
+    return reading && !reading.plain && reading.score >= SURE_READING && !agreesOnly(this.deps, tree, reading) ? this.moves.advance(state, this.deps.engine.choose(tree, reading.index)) : undefined;
   }
 
   /** "Does it bring my apps back too? anyway the older ones fail the same": the question first, its "?" ending it, then the answers. */
@@ -605,6 +620,12 @@ export class PartedAnswers {
 const KEPT_TOLD = 6;
 /** How surely a clause beside an answer must name a problem of its own to be taken up in place of the next step. */
 const SURE_PROBLEM = 0.9;
+/** "Not plugged in", "no charger": the device told to be off power. */
+const UNPOWERED = /\b(?:not|isn'?t|isnt|never|wasn'?t|wasnt)\s+(?:been\s+)?(?:plugged in|charging|on (?:the |a )?(?:charger|power))\b|\bno charger\b|\bunplugged\b/i;
+/** A step that asks for the device to be on power. */
+const POWER = /\bpower source\b/i;
+/** "Do i have to?", "is that a problem?": whether what was just told matters, asking nothing else. */
+const IF_IT_MATTERS = /^\W*(?:(?:so|but|and|then|ok|okay)\W+)?(?:(?:do|must|will|would|should)\s+i\s+(?:really\s+|still\s+)?(?:have to|need to|need it|gotta)(?:\s+(?:know it|know that|have it|enter it|do it|do that))?|(?:is|will|would) (?:that|it|this) (?:be )?(?:ok|okay|a problem|an issue|bad|matter))\W*$/i;
 /** "Which do i pick", "how do i choose one": asking how to do what a step asks, so not done yet. */
 const ASKS_HOW_TO_DO = /\b(?:which|how)\b.*\b(?:pick|choose|select|use)\b|^\W*which (?:ones?|backups?|of them)\W*$/i;
 /** "No date or size on it", "it has no size": an incomplete backup described, nothing tried. */
@@ -643,7 +664,7 @@ const EVERY_REPEATED = new RegExp(REPEATED.source, 'gi');
  * names no step. Read as one, "tried to restore from icloud... tried twice" went past the other
  * backups, never tried.
  */
-const NAMES_NOTHING = /^(?:i\s+)?(?:have\s+)?(?:tried|did|done|do|checked)(?:\s+(?:it|that|this|so|too|again|all))*[\s.!]*$|^(?:(?:ok|well|but|and|so|it|it's|its|just|still|always|keeps?|only)\s+)*(?:fails?|failing|failed|keeps failing|does not work|doesnt work|not working|won'?t work|no good)[\s.!]*$/i;
+const NAMES_NOTHING = /^(?:(?:i|ive|i've)\s+)?(?:have\s+)?(?:tried|did|done|do|checked)(?:\s+(?:it|that|this|so|too|again|all|now|today|before|earlier))*[\s.!]*$|^(?:(?:ok|well|but|and|so|it|it's|its|just|still|always|keeps?|only)\s+)*(?:fails?|failing|failed|keeps failing|does not work|doesnt work|not working|won'?t work|no good)[\s.!]*$/i;
 /** "Ive done everything", "tried it all": beside the steps it lists, it names none itself. */
 const DID_EVERYTHING = /^(?:i\s*(?:'?ve|have)?\s+)?(?:already\s+)?(?:tried|done|did)\s+(?:everything|every ?thing|it all|all of (?:it|that|them|this)|all that|all the (?:steps|things|stuff))\b/i;
 /** Words saying a step was tried, whatever came of it. */

@@ -86,6 +86,8 @@ export class StoryAnswers {
    * follows the answer, may also be at a loss ("idk what else to do") without asking for the step again.
    */
   private answersNothing(tree: TreeState, part: string, told: boolean, answer: number, afterAnswer: boolean): boolean {
+    // "this is taking forever" beside "wifi is fine": the whole ordeal, vented, no slow restore.
+    if (VENTED.test(part)) return true;
     const reading = told ? null : readAt(this.deps, tree, part);
     if (QUESTION.test(part) || (reading && reading.index !== answer && reading.score >= LOOSE_READING)) return false;
     // "It says 50 gb available" beside "so thats not it": the same answer, in words of its own.
@@ -107,5 +109,7 @@ const MIN_STORY_CLAUSES = 3;
 
 /** "And the restore is slow": the conjunction joins the parts and belongs to neither. */
 const LEADING_AND = /^(?:and|also|plus|so|then)\s+/i;
+/** "This is taking forever", "all this is a nightmare": the whole ordeal vented, said of "this" and not of the restore. */
+const VENTED = /^\W*(?:(?:omg|ugh+|honestly|man|seriously)\W+)?(?:this|all this|this whole thing)\s+(?:is\s+|has been\s+)?(?:taking (?:forever|ages|so long)|so (?:slow|annoying|frustrating)|ridiculous|a nightmare|a joke|driving me (?:crazy|mad|nuts))\W*$/i;
 /** A negation with nothing after it to deny. */
 const ENDS_DENYING = /\b(?:not|no|never|nothing|cannot|\w+n'?t)\s*$/i;
