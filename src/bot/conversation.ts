@@ -42,6 +42,8 @@ const IN_PLACE_NOW = /\b(?:plugged (?:it )?in|charging|on (?:the |my |a )?(?:wif
 const OUTCOME = /\b(?:still|again|same|alerts?|errors?|fail\w*|stopped|gone|works?|working|worked|restoring|going|stuck|nothing|no luck|not|n't|nt|next|what else|(?:is|s) (?:ok|okay|fine|good))\b/i;
 /** "Still going", "restoring": a restore told as running, not a time spent on something else. */
 const STILL_RUNNING = /\bstill (?:going|restoring|running|downloading|loading)\b|\brestoring\b|\bin progress\b/i;
+/** "its done", "is it finished": the restore's state said of "it". */
+const IT_RUNNING = /\b(?:it'?s|its|it is|is it|it)\s+(done|finished|complete|over|still going|still running|still working)\b/gi;
 /** "Anyway", back to the problem after an aside. */
 const BACK_TO_MATTER = /\b(?:anyway|anyways|anyhow|back to (?:it|the (?:problem|error|issue)))\b/i;
 /** "Yes please": a request, not a report. */
@@ -85,7 +87,7 @@ export class Conversation {
   respond(before: ConversationState, typed: string): Outcome {
     const { engine, content } = this.deps;
     // Read as a greeting, "Hello, I started restoring my iPad this morning… is this normal?" was greeted back.
-    const text = devicesCorrected(versionsNamed(withoutTaunt(withoutSigh(withoutGreeting(typed)))));
+    const text = this.restoreNamed(before, devicesCorrected(versionsNamed(withoutTaunt(withoutSigh(withoutGreeting(typed))))));
     // One feedback question per answer: the next message answers it or moves on, never both.
     const feedback = before.feedback ? this.typedFeedback(before, before.feedback, text) : undefined;
     if (feedback) return feedback;
@@ -104,6 +106,16 @@ export class Conversation {
     const recognition = this.deps.recognize(text);
     const outcome = tree ? this.steps.withRateOnTheLine(tree, text, this.parts.pastToldSteps(tree, this.inTree(state, tree, text, recognition), text)) : this.parts.answeredInOpening(this.outside.respond(state, text, recognition));
     return { ...this.whileRestoring(state, text, outcome), recognition, state: { ...outcome.state, lastCandidates: recognition.candidates } };
+  }
+
+  /**
+   * "how do i tell when its done" inside a walk-through about a running restore: "it" is the restore,
+   * which the recogniser cannot know, and without it the question reads as out of scope.
+   */
+  private restoreNamed(state: ConversationState, text: string): string {
+    const open = state.tree ?? state.suspended;
+    const underway = open !== undefined && this.deps.content.trees.get(open.tree)?.underway === true;
+    return underway && QUESTION.test(text) ? text.replace(IT_RUNNING, 'the restore is $1') : text;
   }
 
   /**
@@ -240,7 +252,7 @@ export class Conversation {
       const no = toldDone ? this.moves.answerNo(state, tree) : undefined;
       if (no) return no;
       // "ok plugged in and on wifi now, thanks": the fix put in place just now says nothing yet of how it went.
-      if (IN_PLACE_NOW.test(text) && !OUTCOME.test(text)) return this.askHowItWent(state, tree);
+      if (!asking && IN_PLACE_NOW.test(text) && !OUTCOME.test(text)) return this.askHowItWent(state, tree);
       // "Tried all 3 backups" is done in the words of the step's own "no" ("tried all three backups"): that answer.
       if (this.deps.reportsDoing(choices, text) && !readsOwnNoAt(this.deps, tree, text)) return this.askHowItWent(state, tree);
     }

@@ -90,6 +90,9 @@ export class OutsideWalkThrough {
       if (goOn || intent?.action === 'resume' || (intent?.tree && intent.tree === suspended.tree)) return this.moves.resume(state);
       const reading = command ? null : readAt(this.deps, suspended, text);
       if (reading && reading.score >= SURE_READING) return this.moves.advance({ ...state, tree: suspended }, this.deps.engine.choose(suspended, reading.index));
+      // "also im in a hotel in portugal, i made the backup at home. does that matter": the kept step answered, and whether it matters.
+      const mattered = command ? undefined : this.parts.answerThenIfItMatters({ ...state, tree: suspended }, suspended, text);
+      if (mattered) return mattered;
       // Words about the kept step's own subject ("the wifi's fine") answer that step, as if never left.
       // So does a question the recogniser is unsure of but leans to that subject first ("can i take
       // pics in the meantime" at "are you travelling?"), as it would be with the step open.

@@ -460,8 +460,16 @@ export class PartedAnswers {
     const question = lastSentence(text);
     const told = text.slice(0, text.lastIndexOf(question)).trim();
     if (told === '' || !IF_IT_MATTERS.test(question) || QUESTION.test(told)) return undefined;
-    const reading = readAt(this.deps, tree, told);
-    return reading && !reading.plain && reading.score >= SURE_READING && !agreesOnly(this.deps, tree, reading) ? this.moves.advance(state, this.deps.engine.choose(tree, reading.index)) : undefined;
+    // "im in a hotel in portugal atm, i made the backup at home in the uk": read whole, the two places
+    // pull apart; the clauses that surely answer, all the same way, are the answer.
+    const sure = (part: string) => {
+      const reading = readAt(this.deps, tree, part);
+      return reading && !reading.plain && reading.score >= SURE_READING && !agreesOnly(this.deps, tree, reading) ? reading : undefined;
+    };
+    const whole = sure(told);
+    const answers = whole ? [whole] : (answerClauses(told) ?? []).flatMap((part) => sure(part) ?? []);
+    const [answer] = answers;
+    return answer && answers.every((other) => other.index === answer.index) ? this.moves.advance(state, this.deps.engine.choose(tree, answer.index)) : undefined;
   }
 
   /** "Does it bring my apps back too? anyway the older ones fail the same": the question first, its "?" ending it, then the answers. */
@@ -625,7 +633,7 @@ const UNPOWERED = /\b(?:not|isn'?t|isnt|never|wasn'?t|wasnt)\s+(?:been\s+)?(?:pl
 /** A step that asks for the device to be on power. */
 const POWER = /\bpower source\b/i;
 /** "Do i have to?", "is that a problem?": whether what was just told matters, asking nothing else. */
-const IF_IT_MATTERS = /^\W*(?:(?:so|but|and|then|ok|okay)\W+)?(?:(?:do|must|will|would|should)\s+i\s+(?:really\s+|still\s+)?(?:have to|need to|need it|gotta)(?:\s+(?:know it|know that|have it|enter it|do it|do that))?|(?:is|will|would) (?:that|it|this) (?:be )?(?:ok|okay|a problem|an issue|bad|matter))\W*$/i;
+const IF_IT_MATTERS = /^\W*(?:(?:so|but|and|then|ok|okay)\W+)?(?:(?:do|must|will|would|should)\s+i\s+(?:really\s+|still\s+)?(?:have to|need to|need it|gotta)(?:\s+(?:know it|know that|have it|enter it|do it|do that))?|(?:is|will|would) (?:that|it|this) (?:be )?(?:ok|okay|a problem|an issue|bad|matter)|(?:does|would|will|could) (?:that|it|this) (?:matter|make a difference|affect it|slow it down))\W*$/i;
 /** "Which do i pick", "how do i choose one": asking how to do what a step asks, so not done yet. */
 const ASKS_HOW_TO_DO = /\b(?:which|how)\b.*\b(?:pick|choose|select|use)\b|^\W*which (?:ones?|backups?|of them)\W*$/i;
 /** "No date or size on it", "it has no size": an incomplete backup described, nothing tried. */
