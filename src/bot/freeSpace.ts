@@ -84,6 +84,20 @@ function freeOfDevice(text: string): number | undefined {
   return free[2] && room < ALMOST_FULL_ON_ANY ? 0 : undefined;
 }
 
+/** Below this (gigabytes), free space told alone fits only a backup smaller than itself: the smallest devices sold had 16 GB in all. */
+const SMALL_FREE = 16;
+
+/**
+ * "got like 2gb free lol": a small free space told with neither the device's capacity nor the
+ * backup's size, which says nothing of whether the backup fits. Almost full is told apart already.
+ */
+export function smallFreeAlone(text: string): number | undefined {
+  const free = FREE_AMOUNT.exec(text);
+  if (!free?.[2] || BACKUP_SIZE.test(text) || DEVICE_CAPACITY.test(text) || STATE_FIRST.test(text) || CAPACITY_FIRST.test(text)) return undefined;
+  const room = gigabytes(free[1], free[2]);
+  return room >= ALMOST_FULL_ON_ANY && room < SMALL_FREE ? room : undefined;
+}
+
 /** What the figures say in the words the answers use, or undefined when they say neither clearly. */
 export function spaceInWords(text: string): string | undefined {
   const fits = backupFits(text);

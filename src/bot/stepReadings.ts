@@ -5,7 +5,7 @@ import { afterContrast, afterTakingBack, answerClauses, beforeContrast, clausesA
 import type { Moves } from './moves.js';
 import { answeredFirst, type Outcome } from './outcome.js';
 import type { PartedAnswers, PartedAnswersDeps } from './partedAnswers.js';
-import { spaceInWords } from './freeSpace.js';
+import { smallFreeAlone, spaceInWords } from './freeSpace.js';
 import { ageAnswer } from './backupAge.js';
 import { lineTold, phraseForLine } from './connectionSpeed.js';
 import { asksTimeForSize, elapsedAnswer, rateOnTheLine, restoreEstimate, sizeInGigabytes, tellsTimeOnly } from './restoreEstimate.js';
@@ -19,6 +19,9 @@ const PARTLY_TRIED = /\b(?:only|just) (?:(?:ever|really|actually) )?(?:tried|did
 
 /** A plan for another time, which leaves the walk-through for now. */
 const LATER = /\b(?:later|tomorrow|tmrw|tmr|tomoz|2moro|tonight|overnight|another time|next week|in the morning|after work|when i get home|(?:till|til|until) (?:i'?m|i am|i get) (?:home|back)|leave it (?:running|going|be|to (?:run|finish))|let it (?:run|finish|go|carry on|do its thing))\b/i;
+
+/** The topic of storage on the device, whose steps compare free space with the backup's size. */
+const STORAGE_TOPIC = 'storage_full';
 
 /** "ill think about it", "let me think it over": a choice to make, no fix to try. */
 const THINKING = /\bthink\b/i;
@@ -115,7 +118,10 @@ export class StepReadings {
   spaceTold(state: ConversationState, tree: TreeState, text: string): Outcome | undefined {
     const words = QUESTION.test(text) ? undefined : spaceInWords(text);
     const reading = words ? readAt(this.deps, tree, words) : null;
-    return reading && reading.score >= SURE_READING ? this.moves.advance(state, this.deps.engine.choose(tree, reading.index)) : undefined;
+    if (reading && reading.score >= SURE_READING) return this.moves.advance(state, this.deps.engine.choose(tree, reading.index));
+    // "got like 2gb free lol" at the storage step: enough only for a smaller backup, whose size is where the step says.
+    const free = QUESTION.test(text) || !this.deps.engine.aboutAt(tree).includes(STORAGE_TOPIC) ? undefined : smallFreeAlone(text);
+    return free === undefined ? undefined : { state, replies: [{ text: this.deps.content.phrases.compareWithBackup.replace('{free}', String(free)) }, this.moves.question(tree)] };
   }
 
   /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backupFits, freeShare, spaceInWords, withSpaceInWords } from '../../src/bot/freeSpace.js';
+import { backupFits, freeShare, smallFreeAlone, spaceInWords, withSpaceInWords } from '../../src/bot/freeSpace.js';
 
 describe('free space told as figures', () => {
   it('puts free space told against the backup into words inside the message, and leaves any other message as it was', () => {
@@ -47,5 +47,14 @@ describe('free space told as figures', () => {
     expect(backupFits('500 mb free and the backup is 3gb')).toBe(false);
     expect(spaceInWords('2gb free')).toBeUndefined();
     expect(spaceInWords('1.2 free')).toBeUndefined();
+  });
+
+  it('finds a small free space told alone, which says nothing of whether the backup fits', () => {
+    expect(smallFreeAlone('got about 3gb free')).toBe(3);
+    expect(smallFreeAlone('only 900mb left')).toBeUndefined();
+    expect(smallFreeAlone('40 gb free')).toBeUndefined();
+    expect(smallFreeAlone('3gb free and the backup is 2')).toBeUndefined();
+    expect(smallFreeAlone('3 gb available of 64')).toBeUndefined();
+    expect(smallFreeAlone('3 free')).toBeUndefined();
   });
 });
