@@ -39,9 +39,11 @@ const MENU_PATH = /\bSettings\b\s*>/;
 const WORKED = /\b(?:worked|did the (?:trick|job)|fixed it|sorted it|went through|(?:it'?s|its|it is|is) (?:restoring|working)(?: now| fine| again)?)\b/i;
 const NOT_WORKED = /\b(?:not|never|nothing|n'?t|nt)\s+(?:\w+\s+){0,2}(?:worked|work(?:ing)?|restoring|fixed|sorted|went through|show(?:s|ing)?|appear(?:s|ing)?)\b/i;
 /** "Backup shows up now": what was missing is there, news however surely its words name the topic of a missing backup. */
-const NOW_FOUND = /\b(?:shows?|showing|showed|appears?|appearing|appeared)(?: up)? now\b|\bnow (?:it )?(?:shows?|appears?)\b/i;
+const NOW_FOUND = /\b(?:shows?|showing|showed)\s+up\s+now\b|\b(?:appears?|appearing|appeared)\s+now\b|\bnow\s+(?:it\s+)?(?:shows?|showing)\s+up\b|\bnow\s+(?:it\s+)?appears?\W*$/i;
 /** Words of something still wrong beside what now shows: "shows up now but fails", "appears now, error again". */
 const STILL_WRONG = /\b(?:fail\w*|error|cannot|can'?t|won'?t|stuck|still)\b/i;
+/** "The backup was from friday", "my last backup is from 10 days ago": when the backup was made. */
+const BACKUP_DATED = /\bbackup\s+(?:was|is|'s|were|dates)\s+(?:\w+\s+){0,2}(?:from|made|taken|done|dated|on)\b|\bbacked up (?:on|last|\d+|a|two|three|few)\b/i;
 /** A topic the recogniser is this sure of is asked about, whatever the message says worked. */
 const SURE_OTHER_TOPIC = 0.8;
 
@@ -127,6 +129,17 @@ export class AfterAnswer {
     const last = this.lastAnswer(state);
     if (!last || last.tree || intent?.id !== last.id || QUESTION.test(text)) return undefined;
     const lines = this.deps.linesTold(last.answer, text);
+    return lines.length > 0 ? { state, replies: [{ text: this.deps.content.phrases.caseFromLastAnswer }, { text: lines.join('\n\n') }] } : undefined;
+  }
+
+  /**
+   * "the backup was from friday i think" after an answer that says what a backup's date means (you get
+   * back only what was saved then): the lines on the date, for the customer's case, not "did you mean".
+   */
+  backupDateTold(state: ConversationState, text: string, intent: Intent | undefined): Outcome | undefined {
+    const last = this.lastAnswer(state);
+    if (!last || last.tree || (intent !== undefined && intent.id !== last.id) || QUESTION.test(text) || !BACKUP_DATED.test(text)) return undefined;
+    const lines = last.answer.split('\n').filter((line) => /\bdate\b/i.test(line)).map((line) => line.trim());
     return lines.length > 0 ? { state, replies: [{ text: this.deps.content.phrases.caseFromLastAnswer }, { text: lines.join('\n\n') }] } : undefined;
   }
 

@@ -7,7 +7,7 @@ import { beyondReach, type BeyondReach } from './beyondReach.js';
 import { Feedback } from './feedback.js';
 import { Meaning, type MeaningDeps } from './meaning.js';
 import { withSpaceInWords } from './freeSpace.js';
-import { ALREADY, ALSO_DONE, NEVER_DONE, answerClauses, ASKS_HOW, RESTORE_RUNNING, ASKS_WHAT_FIRST, ASKS_WHY_IT_HELPS, beforeContext, beforeGoOn, besideAnyway, CHECKS_MEANING, conclusionOf, CONTRAST, correctionOf, devicesCorrected, namesOtherAsFine, ECHOED, ENDS_IN_NO, EVERY_ALREADY, lastSentence, onlyGoOn, PUZZLED, QUESTION, REFERS_BACK, REPEATED, SAYS_EMPTY, simplify, STILL_FAILING, toldParts, WHAT_ELSE, WHAT_TO_DO, withoutBeforeYouAsk, withoutGreeting, withoutSigh, withoutAlso, withoutTaunt } from './messageShape.js';
+import { ALREADY, ALSO_DONE, NEVER_DONE, answerClauses, ASKS_HOW, RESTORE_RUNNING, ASKS_WHAT_FIRST, ASKS_WHY_IT_HELPS, beforeContext, beforeGoOn, besideAnyway, CHECKS_MEANING, conclusionOf, CONTRAST, correctionOf, devicesCorrected, namesOtherAsFine, ECHOED, ENDS_IN_NO, EVERY_ALREADY, lastSentence, onlyGoOn, PUZZLED, QUESTION, REFERS_BACK, REPEATED, SAYS_EMPTY, simplify, STILL_FAILING, toldClauses, toldParts, WHAT_ELSE, WHAT_TO_DO, withoutBeforeYouAsk, withoutGreeting, withoutSigh, withoutAlso, withoutTaunt } from './messageShape.js';
 import { Moves, SMALL_TALK } from './moves.js';
 import { OutsideWalkThrough, type OutsideWalkThroughDeps } from './outsideWalkThrough.js';
 import { PartedAnswers } from './partedAnswers.js';
@@ -44,6 +44,10 @@ const OUTCOME = /\b(?:still|again|same|alerts?|errors?|fail\w*|stopped|gone|work
 const STILL_RUNNING = /\bstill (?:going|restoring|running|downloading|loading)\b|\brestoring\b|\bin progress\b/i;
 /** "its done", "is it finished": the restore's state said of "it". */
 const IT_RUNNING = /\b(?:it'?s|its|it is|is it|it)\s+(done|finished|complete|over|still going|still running|still working)\b/gi;
+/** Words of erasing a device: "reset it", "wipe it", "factory reset", "erase". */
+const ERASING = /\b(?:eras\w*|wip(?:e|ing)|factory[\s-]?reset\w*|reset(?:ting)?(?!\s+(?:my\s+|the\s+)?network))\b/i;
+/** Words before an erasing word kept with it when its clause is read alone ("ima just | reset it"). */
+const ERASE_LEAD_WORDS = 3;
 /** "Anyway", back to the problem after an aside. */
 const BACK_TO_MATTER = /\b(?:anyway|anyways|anyhow|back to (?:it|the (?:problem|error|issue)))\b/i;
 /** "Yes please": a request, not a report. */
@@ -126,11 +130,30 @@ export class Conversation {
    */
   private whileRestoring(state: ConversationState, text: string, outcome: Outcome): Outcome {
     const { content } = this.deps;
-    const open = state.tree ?? state.suspended;
-    const underway = (open !== undefined && content.trees.get(open.tree)?.underway === true) || RESTORE_RUNNING.test(text);
-    if (!underway) return outcome;
+    const isUnderway = (tree: TreeState | undefined) => tree !== undefined && content.trees.get(tree.tree)?.underway === true;
+    const underway = isUnderway(state.tree ?? state.suspended) || RESTORE_RUNNING.test(text);
     const versions = new Map(content.intents.flatMap((intent) => (intent.whileRestoring ? [[intent.answer, intent.whileRestoring] as const] : [])));
-    return { ...outcome, replies: outcome.replies.map((reply) => ({ ...reply, text: versions.get(reply.text) ?? reply.text })) };
+    const replies = underway ? outcome.replies.map((reply) => ({ ...reply, text: versions.get(reply.text) ?? reply.text })) : outcome.replies;
+    // "bro my phone been restoring all night, ima just reset it": a walk-through about a running restore
+    // begun or carried on beside a plan to erase is told first not to, which it would pass over unsaid.
+    const planned = underway || isUnderway(outcome.state.tree) ? this.eraseAside(text) : undefined;
+    const told = planned && !replies.some((reply) => reply.text === planned) ? [{ text: planned }, ...replies] : replies;
+    return { ...outcome, replies: told };
+  }
+
+  /** The running-restore answer of the topic a clause about erasing leans to ("ima just reset it"), if any. */
+  private eraseAside(text: string): string | undefined {
+    // The words about erasing, from a few before them on: "ima just reset it" of a longer clause.
+    const clauses = (toldClauses(text) ?? [text]).flatMap((clause) => {
+      const at = ERASING.exec(clause)?.index;
+      return at === undefined ? [] : [clause, clause.slice(0, at).split(/\s+/).slice(-ERASE_LEAD_WORDS).join(' ') + clause.slice(at)];
+    });
+    for (const clause of clauses) {
+      const [leader] = this.deps.recognize(clause).candidates;
+      const topic = leader ? this.deps.content.intentById.get(leader.intent) : undefined;
+      if (topic?.whileRestoring) return topic.whileRestoring;
+    }
+    return undefined;
   }
 
   /** The bot's replies to the last message bar the open step itself, or only their lines that fit the case `text` tells. */

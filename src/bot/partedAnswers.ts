@@ -672,7 +672,7 @@ const EVERY_REPEATED = new RegExp(REPEATED.source, 'gi');
  * names no step. Read as one, "tried to restore from icloud... tried twice" went past the other
  * backups, never tried.
  */
-const NAMES_NOTHING = /^(?:(?:i|ive|i've)\s+)?(?:have\s+)?(?:tried|did|done|do|checked)(?:\s+(?:it|that|this|so|too|again|all|now|today|before|earlier))*[\s.!]*$|^(?:(?:ok|well|but|and|so|it|it's|its|just|still|always|keeps?|only)\s+)*(?:fails?|failing|failed|keeps failing|does not work|doesnt work|not working|won'?t work|no good)[\s.!]*$/i;
+const NAMES_NOTHING = /^(?:(?:ok|okay|k|yes|yeah|yep|so|well)[\s,]+)?(?:(?:i|ive|i've)\s+)?(?:have\s+)?(?:tried|did|done|do|checked)(?:\s+(?:it|that|this|so|too|again|all|now|today|before|earlier))*[\s.!]*$|^(?:(?:ok|well|but|and|so|it|it's|its|just|still|always|keeps?|only)\s+)*(?:fails?|failing|failed|keeps failing|does not work|doesnt work|not working|won'?t work|no good)[\s.!]*$/i;
 /** "Ive done everything", "tried it all": beside the steps it lists, it names none itself. */
 const DID_EVERYTHING = /^(?:i\s*(?:'?ve|have)?\s+)?(?:already\s+)?(?:tried|done|did)\s+(?:everything|every ?thing|it all|all of (?:it|that|them|this)|all that|all the (?:steps|things|stuff))\b/i;
 /** Words saying a step was tried, whatever came of it. */
