@@ -6,6 +6,7 @@ import { CHECKS_MEANING, CONTRAST, correctionOf, PLANNED, QUESTION, REFERS_BACK,
 import type { Moves } from './moves.js';
 import { reset, type Outcome } from './outcome.js';
 import { lastReplies, type ConversationState } from './state.js';
+import { linesForVersionTold } from './versionsNamed.js';
 
 /** What reading a message after an answer needs: the content, the walk-throughs, and where in an answer a question's words are. */
 export interface AfterAnswerDeps {
@@ -130,6 +131,17 @@ export class AfterAnswer {
     if (!last || last.tree || intent?.id !== last.id || QUESTION.test(text)) return undefined;
     const lines = this.deps.linesTold(last.answer, text);
     return lines.length > 0 ? { state, replies: [{ text: this.deps.content.phrases.caseFromLastAnswer }, { text: lines.join('\n\n') }] } : undefined;
+  }
+
+  /**
+   * "theres no storage option, im on ios 7" after an answer that gives iOS 7 its own way: those lines,
+   * whatever the version leans to (updating iOS), unless a problem with a walk-through is told.
+   */
+  versionOfLastAnswer(state: ConversationState, text: string, intent: Intent | undefined): Outcome | undefined {
+    const last = this.lastAnswer(state);
+    if (!last || last.tree || intent?.tree !== undefined || QUESTION.test(text)) return undefined;
+    const lines = linesForVersionTold(last.answer, text);
+    return lines.length > 0 ? { state, replies: [{ text: this.deps.content.phrases.forYourVersion }, { text: lines.join('\n\n') }] } : undefined;
   }
 
   /**

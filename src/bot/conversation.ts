@@ -16,7 +16,7 @@ import { StoryAnswers } from './storyAnswers.js';
 import { answeredFirst, askedAndAnswered, reset, unplacedInTree, withoutFeedback, type Outcome } from './outcome.js';
 import { LOOSE_READING, readAt, READING_MARGIN, readsLoosely, readsNoAt, readsOwnNoAt, SURE_READING, SURE_READING_OF_A_QUESTION, sureAnswerAmong, sureReading } from './readings.js';
 import { tellsElapsed } from './restoreEstimate.js';
-import { versionsNamed } from './versionsNamed.js';
+import { linesForVersionTold, versionsNamed } from './versionsNamed.js';
 import { lastReplies, type ConversationState, type FeedbackFor } from './state.js';
 import type { Reply } from './types.js';
 
@@ -281,6 +281,10 @@ export class Conversation {
     }
     const timed = this.steps.elapsed(state, tree, text) ?? this.steps.aged(state, tree, text) ?? this.steps.sizeAsked(state, tree, text) ?? this.steps.spaceTold(state, tree, text) ?? this.steps.lineTold(state, tree, text);
     if (timed) return timed;
+    // "i dont have a storage option under icloud, i'm on iOS 7": the step's own way for that version, not a "no".
+    const forVersion = linesForVersionTold(this.stepText(tree), text);
+    const answersStep = (readAt(this.deps, tree, text)?.score ?? 0) >= SURE_READING;
+    if (forVersion.length > 0 && !answersStep) return { state: { ...state, misses: 0 }, replies: [{ text: content.phrases.forYourVersion }, { text: forVersion.join('\n\n') }, this.moves.question(tree)] };
     // "ok skipped it. its been 2 hours and still going, backup is 1.5gb" in another walk-through: a running
     // restore's time and size, told together, are a slow restore, with the estimate for that size.
     const rated = content.intents.find((topic) => topic.hoursPerGigabyte && topic.tree);

@@ -142,7 +142,7 @@ export class OutsideWalkThrough {
     const line = answered && onItsOwn ? lineTold(text) : undefined;
     const rate = answered && line ? rateOnTheLine(answered, phraseForLine(line, content.phrases)) : undefined;
     if (rate) return { state, replies: [rate] };
-    const walked = (command ? undefined : (this.afterAnswer.followsOn(state, text) ?? this.afterAnswer.caseOfLastAnswer(state, text, intent) ?? this.afterAnswer.backupDateTold(state, text, intent))) ?? this.afterAnswer.walkThroughNext(state, text, intent);
+    const walked = (command ? undefined : (this.afterAnswer.followsOn(state, text) ?? this.afterAnswer.caseOfLastAnswer(state, text, intent) ?? this.afterAnswer.backupDateTold(state, text, intent) ?? this.afterAnswer.versionOfLastAnswer(state, text, intent))) ?? this.afterAnswer.walkThroughNext(state, text, intent);
     if (walked) return walked;
     // "But ive done everything. other backups, wifi, storage, restart, updated ios" after an answer
     // pointing to a walk-through: that walk-through, past the steps told as tried, whatever one of

@@ -20,3 +20,18 @@ export function versionsNamed(text: string): string {
     return `${verb} ios ${version}`;
   });
 }
+
+/** "iOS 7", "ios8": a version named with its name. */
+const NAMED_VERSION = /\bios\s*(\d{1,2})(?:\.\d{1,2}){0,2}(?!\d)/gi;
+
+/**
+ * "i'm on iOS 7" beside an answer or step that gives iOS 7 its own way ("on iOS 7: Settings > iCloud >
+ * Storage & Backup"): the lines for the versions told, when the text has lines for some versions only.
+ */
+export function linesForVersionTold(answer: string, text: string): string[] {
+  const told = new Set([...versionsNamed(text).matchAll(NAMED_VERSION)].map((match) => match[1]));
+  if (told.size === 0) return [];
+  const lines = answer.split('\n').map((line) => line.trim()).filter((line) => line.length > 0);
+  const fitting = lines.filter((line) => [...line.matchAll(NAMED_VERSION)].some((match) => told.has(match[1] ?? '')));
+  return fitting.length < lines.length ? fitting : [];
+}

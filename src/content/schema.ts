@@ -162,6 +162,8 @@ export const botFileSchema = z.strictObject({
     walkYouThrough: text,
     /** A step the customer takes back as never tried, gone back to. */
     stepUntried: text,
+    /** "i'm on iOS 7" beside a step that gives that version its own way: the lines for it. */
+    forYourVersion: text,
     /** "got like 2gb free" at the storage step: `{free}` gigabytes fit only a smaller backup. */
     compareWithBackup: text.refine((value) => value.includes('{free}'), 'must give the free space told with {free}'),
     /** The open step, a fix to try, done only in part ("tried the top one only"): before its instructions again. */
