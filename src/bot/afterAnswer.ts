@@ -139,7 +139,9 @@ export class AfterAnswer {
    */
   versionOfLastAnswer(state: ConversationState, text: string, intent: Intent | undefined): Outcome | undefined {
     const last = this.lastAnswer(state);
-    if (!last || last.tree || intent?.tree !== undefined || QUESTION.test(text)) return undefined;
+    // Asked, only as a follow-on: "and in iOS 8 how it is?", "what about ios 7?".
+    const followOn = /^\s*(?:and|but|what about|how about)\b/i.test(text) && text.trim().split(/\s+/).length <= FOLLOW_ON_WORDS;
+    if (!last || last.tree || intent?.tree !== undefined || (QUESTION.test(text) && !followOn)) return undefined;
     const lines = linesForVersionTold(last.answer, text);
     return lines.length > 0 ? { state, replies: [{ text: this.deps.content.phrases.forYourVersion }, { text: lines.join('\n\n') }] } : undefined;
   }
