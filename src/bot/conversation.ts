@@ -131,7 +131,8 @@ export class Conversation {
   private whileRestoring(state: ConversationState, text: string, outcome: Outcome): Outcome {
     const { content } = this.deps;
     const isUnderway = (tree: TreeState | undefined) => tree !== undefined && content.trees.get(tree.tree)?.underway === true;
-    const underway = isUnderway(state.tree ?? state.suspended) || RESTORE_RUNNING.test(text);
+    const lastTopic = state.lastIntent ? content.intentById.get(state.lastIntent) : undefined;
+    const underway = isUnderway(state.tree ?? state.suspended) || lastTopic?.underway === true || RESTORE_RUNNING.test(text);
     const versions = new Map(content.intents.flatMap((intent) => (intent.whileRestoring ? [[intent.answer, intent.whileRestoring] as const] : [])));
     const replies = underway ? outcome.replies.map((reply) => ({ ...reply, text: versions.get(reply.text) ?? reply.text })) : outcome.replies;
     // "bro my phone been restoring all night, ima just reset it": a walk-through about a running restore

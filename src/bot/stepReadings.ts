@@ -80,6 +80,9 @@ export class StepReadings {
    */
   aged(state: ConversationState, tree: TreeState, text: string): Outcome | undefined {
     const { engine } = this.deps;
+    // "theres another one from march thats 4.2 gb": a backup told with its size is a complete one, there
+    // to use, whatever its age; read as the last backup's age, it went on to backups deleted after 180 days.
+    if (sizeInGigabytes(text) !== undefined) return undefined;
     const check = engine.ageAt(tree);
     const index = check ? ageAnswer(check, engine.choicesAt(tree), text) : undefined;
     return index === undefined ? undefined : this.moves.advance(state, engine.choose(tree, index));

@@ -38,6 +38,8 @@ const intentSchema = z.strictObject({
   notWhileRestoring: z.literal(true).optional(),
   /** The answer while a restore is running (told so, or a walk-through about one is open): what holds then, never a step that erases. */
   whileRestoring: text.optional(),
+  /** About a restore that is running (using the device meanwhile, checking it is underway): right after its answer, `whileRestoring` answers hold. */
+  underway: z.literal(true).optional(),
 }).refine((intent) => !intent.nearDomain || intent.action === 'none', { message: 'nearDomain is for out-of-scope intents (action: none)', path: ['nearDomain'] });
 
 export const intentFileSchema = z.strictObject({

@@ -20,6 +20,8 @@ export interface Intent {
   readonly notWhileRestoring?: true;
   /** The answer while a restore is running ("should i erase it" halfway through): what holds then, never a step that erases. */
   readonly whileRestoring?: string;
+  /** About a restore that is running: right after its answer, answers with a `whileRestoring` give that one. */
+  readonly underway?: true;
   readonly at: SourcePosition;
 }
 

@@ -47,6 +47,7 @@ describe('content loading', () => {
     expect(content.trees.get('slow_restore')?.underway).toBe(true);
     expect(content.trees.get('cannot_restore')?.underway).toBeUndefined();
     expect(content.intentById.get('erase_device')?.whileRestoring).toMatch(/don't erase the device while a restore is running/);
+    expect(content.intentById.get('use_during_restore')?.underway).toBe(true);
   });
 
   it('loads the minimal fixture and freezes it', () => {
