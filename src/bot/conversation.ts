@@ -7,10 +7,11 @@ import { beyondReach, type BeyondReach } from './beyondReach.js';
 import { Feedback } from './feedback.js';
 import { Meaning, type MeaningDeps } from './meaning.js';
 import { withSpaceInWords } from './freeSpace.js';
-import { ALREADY, ALSO_DONE, NEVER_DONE, answerClauses, ASKS_HOW, RESTORE_RUNNING, ASKS_WHAT_FIRST, ASKS_WHY_IT_HELPS, beforeContext, beforeGoOn, besideAnyway, CHECKS_MEANING, conclusionOf, CONTRAST, correctionOf, devicesCorrected, namesOtherAsFine, ECHOED, ENDS_IN_NO, EVERY_ALREADY, lastSentence, onlyGoOn, PUZZLED, QUESTION, REFERS_BACK, REPEATED, SAYS_EMPTY, simplify, STILL_FAILING, toldClauses, toldParts, WHAT_ELSE, WHAT_TO_DO, withoutBeforeYouAsk, withoutGreeting, withoutSigh, withoutAlso, withoutTaunt } from './messageShape.js';
+import { ALREADY, ALSO_DONE, NEVER_DONE, answerClauses, ASKS_HOW, ASKS_WHAT_FIRST, ASKS_WHY_IT_HELPS, beforeContext, beforeGoOn, besideAnyway, CHECKS_MEANING, conclusionOf, CONTRAST, correctionOf, devicesCorrected, namesOtherAsFine, ECHOED, ENDS_IN_NO, EVERY_ALREADY, lastSentence, onlyGoOn, PUZZLED, QUESTION, REFERS_BACK, REPEATED, SAYS_EMPTY, simplify, STILL_FAILING, toldParts, WHAT_ELSE, WHAT_TO_DO, withoutBeforeYouAsk, withoutGreeting, withoutSigh, withoutAlso, withoutTaunt } from './messageShape.js';
 import { Moves, SMALL_TALK } from './moves.js';
 import { OutsideWalkThrough, type OutsideWalkThroughDeps } from './outsideWalkThrough.js';
 import { PartedAnswers } from './partedAnswers.js';
+import { RunningRestore } from './runningRestore.js';
 import { StepReadings } from './stepReadings.js';
 import { StoryAnswers } from './storyAnswers.js';
 import { answeredFirst, askedAndAnswered, reset, unplacedInTree, withoutFeedback, type Outcome } from './outcome.js';
@@ -42,12 +43,6 @@ const IN_PLACE_NOW = /\b(?:plugged (?:it )?in|charging|on (?:the |my |a )?(?:wif
 const OUTCOME = /\b(?:still|again|same|alerts?|errors?|fail\w*|stopped|gone|works?|working|worked|restoring|going|stuck|nothing|no luck|not|n't|nt|next|what else|(?:is|s) (?:ok|okay|fine|good))\b/i;
 /** "Still going", "restoring": a restore told as running, not a time spent on something else. */
 const STILL_RUNNING = /\bstill (?:going|restoring|running|downloading|loading)\b|\brestoring\b|\bin progress\b/i;
-/** "its done", "is it finished": the restore's state said of "it". */
-const IT_RUNNING = /\b(?:it'?s|its|it is|is it|it)\s+(done|finished|complete|over|still going|still running|still working)\b/gi;
-/** Words of erasing a device: "reset it", "wipe it", "factory reset", "erase". */
-const ERASING = /\b(?:eras\w*|wip(?:e|ing)|factory[\s-]?reset\w*|reset(?:ting)?(?!\s+(?:my\s+|the\s+)?network))\b/i;
-/** Words before an erasing word kept with it when its clause is read alone ("ima just | reset it"). */
-const ERASE_LEAD_WORDS = 3;
 /** "Anyway", back to the problem after an aside. */
 const BACK_TO_MATTER = /\b(?:anyway|anyways|anyhow|back to (?:it|the (?:problem|error|issue)))\b/i;
 /** "Yes please": a request, not a report. */
@@ -76,6 +71,7 @@ export class Conversation {
   private readonly meaning: Meaning;
   private readonly outside: OutsideWalkThrough;
   private readonly steps: StepReadings;
+  private readonly running: RunningRestore;
 
   constructor(private readonly deps: ConversationDeps) {
     this.moves = new Moves(deps);
@@ -86,12 +82,13 @@ export class Conversation {
     this.meaning = new Meaning(deps, this.moves, this.afterAnswer);
     this.outside = new OutsideWalkThrough(deps, this.moves, this.meaning, this.parts, this.afterAnswer, (state, tree, text, recognition) => this.inTree(state, tree, text, recognition));
     this.feedback = new Feedback(deps.content, deps.readChoice);
+    this.running = new RunningRestore(deps);
   }
 
   respond(before: ConversationState, typed: string): Outcome {
     const { engine, content } = this.deps;
     // Read as a greeting, "Hello, I started restoring my iPad this morning… is this normal?" was greeted back.
-    const text = this.restoreNamed(before, devicesCorrected(versionsNamed(withoutTaunt(withoutSigh(withoutGreeting(typed))))));
+    const text = this.running.named(before, devicesCorrected(versionsNamed(withoutTaunt(withoutSigh(withoutGreeting(typed))))));
     // One feedback question per answer: the next message answers it or moves on, never both.
     const feedback = before.feedback ? this.typedFeedback(before, before.feedback, text) : undefined;
     if (feedback) return feedback;
@@ -109,52 +106,7 @@ export class Conversation {
 
     const recognition = this.deps.recognize(text);
     const outcome = tree ? this.steps.withRateOnTheLine(tree, text, this.parts.pastToldSteps(tree, this.inTree(state, tree, text, recognition), text)) : this.parts.answeredInOpening(this.outside.respond(state, text, recognition));
-    return { ...this.whileRestoring(state, text, outcome), recognition, state: { ...outcome.state, lastCandidates: recognition.candidates } };
-  }
-
-  /**
-   * "how do i tell when its done" inside a walk-through about a running restore: "it" is the restore,
-   * which the recogniser cannot know, and without it the question reads as out of scope.
-   */
-  private restoreNamed(state: ConversationState, text: string): string {
-    const open = state.tree ?? state.suspended;
-    const underway = open !== undefined && this.deps.content.trees.get(open.tree)?.underway === true;
-    return underway && QUESTION.test(text) ? text.replace(IT_RUNNING, 'the restore is $1') : text;
-  }
-
-  /**
-   * "should i just erase it and start over" halfway through a slow restore: an answer written also for
-   * a restore that is running gives that version, when the message or the walk-through open (or kept
-   * for a side question) says one is running. The general erase answer tells of erasing a device
-   * already set up, which a stressed customer mid-restore could take as the step to do.
-   */
-  private whileRestoring(state: ConversationState, text: string, outcome: Outcome): Outcome {
-    const { content } = this.deps;
-    const isUnderway = (tree: TreeState | undefined) => tree !== undefined && content.trees.get(tree.tree)?.underway === true;
-    const lastTopic = state.lastIntent ? content.intentById.get(state.lastIntent) : undefined;
-    const underway = isUnderway(state.tree ?? state.suspended) || lastTopic?.underway === true || RESTORE_RUNNING.test(text);
-    const versions = new Map(content.intents.flatMap((intent) => (intent.whileRestoring ? [[intent.answer, intent.whileRestoring] as const] : [])));
-    const replies = underway ? outcome.replies.map((reply) => ({ ...reply, text: versions.get(reply.text) ?? reply.text })) : outcome.replies;
-    // "bro my phone been restoring all night, ima just reset it": a walk-through about a running restore
-    // begun or carried on beside a plan to erase is told first not to, which it would pass over unsaid.
-    const planned = underway || isUnderway(outcome.state.tree) ? this.eraseAside(text) : undefined;
-    const told = planned && !replies.some((reply) => reply.text === planned) ? [{ text: planned }, ...replies] : replies;
-    return { ...outcome, replies: told };
-  }
-
-  /** The running-restore answer of the topic a clause about erasing leans to ("ima just reset it"), if any. */
-  private eraseAside(text: string): string | undefined {
-    // The words about erasing, from a few before them on: "ima just reset it" of a longer clause.
-    const clauses = (toldClauses(text) ?? [text]).flatMap((clause) => {
-      const at = ERASING.exec(clause)?.index;
-      return at === undefined ? [] : [clause, clause.slice(0, at).split(/\s+/).slice(-ERASE_LEAD_WORDS).join(' ') + clause.slice(at)];
-    });
-    for (const clause of clauses) {
-      const [leader] = this.deps.recognize(clause).candidates;
-      const topic = leader ? this.deps.content.intentById.get(leader.intent) : undefined;
-      if (topic?.whileRestoring) return topic.whileRestoring;
-    }
-    return undefined;
+    return { ...this.running.answered(state, text, outcome), recognition, state: { ...outcome.state, lastCandidates: recognition.candidates } };
   }
 
   /** The bot's replies to the last message bar the open step itself, or only their lines that fit the case `text` tells. */

@@ -1,0 +1,71 @@
+import type { Content } from '../content/types.js';
+import type { TreeState } from '../dialogs/engine.js';
+import type { Recognition } from '../nlu/recognizer.js';
+import { QUESTION, RESTORE_RUNNING, toldClauses } from './messageShape.js';
+import type { Outcome } from './outcome.js';
+import type { ConversationState } from './state.js';
+
+export interface RunningRestoreDeps {
+  readonly content: Content;
+  readonly recognize: (text: string) => Recognition;
+}
+
+/** "its done", "is it finished": the restore's state said of "it". */
+const IT_RUNNING = /\b(?:it'?s|its|it is|is it|it)\s+(done|finished|complete|over|still going|still running|still working)\b/gi;
+/** Words of erasing a device: "reset it", "wipe it", "factory reset", "erase"; not a network reset. */
+const ERASING = /\b(?:eras\w*|wip(?:e|ing)|factory[\s-]?reset\w*|reset(?:ting)?(?!\s+(?:my\s+|the\s+)?network))\b/i;
+/** Words before an erasing word kept with it when its clause is read alone ("ima just | reset it"). */
+const ERASE_LEAD_WORDS = 3;
+
+/**
+ * A restore that is running, told so or known from the conversation: a walk-through about one open or
+ * kept (`underway` trees), the answer just given on one (`underway` topics), or the message itself
+ * ("halfway thru restoring"). Then "it" in a question is the restore, and an answer written also for a
+ * running restore (`whileRestoring`) gives that version: erasing is never the step then.
+ */
+export class RunningRestore {
+  constructor(private readonly deps: RunningRestoreDeps) {}
+
+  /**
+   * "how do i tell when its done" inside a walk-through about a running restore: "it" is the restore,
+   * which the recogniser cannot know, and without it the question reads as out of scope.
+   */
+  named(state: ConversationState, text: string): string {
+    return this.isUnderway(state.tree ?? state.suspended) && QUESTION.test(text) ? text.replace(IT_RUNNING, 'the restore is $1') : text;
+  }
+
+  /**
+   * "should i just erase it and start over" halfway through a slow restore: the running-restore version
+   * of an answer. The general erase answer tells of erasing a device already set up, which a stressed
+   * customer mid-restore could take as the step to do. "bro my phone been restoring all night, ima just
+   * reset it": such a walk-through begun or carried on beside a plan to erase says first not to.
+   */
+  answered(state: ConversationState, text: string, outcome: Outcome): Outcome {
+    const { content } = this.deps;
+    const lastTopic = state.lastIntent ? content.intentById.get(state.lastIntent) : undefined;
+    const underway = this.isUnderway(state.tree ?? state.suspended) || lastTopic?.underway === true || RESTORE_RUNNING.test(text);
+    const versions = new Map(content.intents.flatMap((intent) => (intent.whileRestoring ? [[intent.answer, intent.whileRestoring] as const] : [])));
+    const replies = underway ? outcome.replies.map((reply) => ({ ...reply, text: versions.get(reply.text) ?? reply.text })) : outcome.replies;
+    const planned = underway || this.isUnderway(outcome.state.tree) ? this.eraseAside(text) : undefined;
+    const told = planned && !replies.some((reply) => reply.text === planned) ? [{ text: planned }, ...replies] : replies;
+    return { ...outcome, replies: told };
+  }
+
+  private isUnderway(tree: TreeState | undefined): boolean {
+    return tree !== undefined && this.deps.content.trees.get(tree.tree)?.underway === true;
+  }
+
+  /** The running-restore answer of the topic a clause about erasing leans to ("ima just reset it"), if any. */
+  private eraseAside(text: string): string | undefined {
+    const clauses = (toldClauses(text) ?? [text]).flatMap((clause) => {
+      const at = ERASING.exec(clause)?.index;
+      return at === undefined ? [] : [clause, clause.slice(0, at).split(/\s+/).slice(-ERASE_LEAD_WORDS).join(' ') + clause.slice(at)];
+    });
+    for (const clause of clauses) {
+      const [leader] = this.deps.recognize(clause).candidates;
+      const topic = leader ? this.deps.content.intentById.get(leader.intent) : undefined;
+      if (topic?.whileRestoring) return topic.whileRestoring;
+    }
+    return undefined;
+  }
+}
