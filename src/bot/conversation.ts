@@ -45,6 +45,12 @@ const OUTCOME = /\b(?:still|again|same|alerts?|errors?|fail\w*|stopped|gone|work
 const STILL_RUNNING = /\bstill (?:going|restoring|running|downloading|loading)\b|\brestoring\b|\bin progress\b/i;
 /** "Anyway", back to the problem after an aside. */
 const BACK_TO_MATTER = /\b(?:anyway|anyways|anyhow|back to (?:it|the (?:problem|error|issue)))\b/i;
+/** "good to know, bye": what comes before a closing goodbye. */
+const BYE_AFTER = /^(.+?)[\s,.!]+(?:bye|goodbye|bye bye|bye for now|cya|see ya|see you)[\s!.]*$/i;
+/** "Ok", "sure", "cool": an acknowledgement that may agree to what was asked ("shall I pass you to a person?"). */
+const AGREEING_OPENER = /^\W*(?:ok|okay|k|kk|alright|cool|sure|fine|yes|yeah|yep)\b/i;
+/** "Now I'm on my home wifi": something told as changed just now. */
+const CHANGED_NOW = /\bnow\b/i;
 /** "Yes please": a request, not a report. */
 const PLEASE = /\b(?:please|pls|plz)\b/i;
 const DID_SOMETHING = /\b(?:picked|chose|chosen|selected|tried|used|went with|did|done|restarted|rebooted|updated|freed|deleted|cleared|moved|plugged|connected|switched|turned)\b/i;
@@ -142,7 +148,9 @@ export class Conversation {
     const choices = this.deps.engine.choicesAt(tree);
     const reading = readAt(this.deps, tree, done);
     const didThenFailed = DID_SOMETHING.test(done) && STILL_FAILING.test(bareNo[0]) && !CONTRAST.test(text);
-    return this.deps.reportsDoing(choices, done) || didThenFailed || (reading !== null && !reading.plain && reading.score >= LOOSE_READING && choices[reading.index]?.means === 'yes');
+    // "I was on the cafe wifi before. Now I'm home on my own wifi and it still fails": the step's subject changed now, then the failure.
+    const changedThenFailed = CHANGED_NOW.test(done) && STILL_FAILING.test(bareNo[0]) && this.deps.engine.aboutAt(tree).includes(this.deps.recognize(done).candidates[0]?.intent ?? '');
+    return this.deps.reportsDoing(choices, done) || didThenFailed || changedThenFailed || (reading !== null && !reading.plain && reading.score >= LOOSE_READING && choices[reading.index]?.means === 'yes');
   }
 
   /**
@@ -208,7 +216,13 @@ export class Conversation {
     // "Ok yes please" asks for something and reports nothing: read as "it worked", it closed the
     // walk-through on a customer agreeing to carry on after being told no person could come.
     const agrees = this.deps.acknowledges(text) || (this.deps.bareAnswer(text) === 'yes' && PLEASE.test(text));
-    if (!asking && engine.yesCloses(tree) && agrees) return { state, replies: [{ text: acknowledged }, this.moves.question(tree)] };
+    // "good to know", "makes sense": taking in what was said answers no step, whatever a word of it reads as ("know").
+    // "good to know, bye": what was said taken in, then a goodbye, which ends the walk-through as one.
+    const beforeBye = BYE_AFTER.exec(text)?.[1];
+    const goodbye = beforeBye !== undefined && (this.deps.acknowledges(beforeBye) || this.afterAnswer.saysThanks(beforeBye)) ? this.moves.intentFor('goodbye') : undefined;
+    if (!asking && goodbye) return this.moves.act(state, goodbye);
+    const takenIn = this.deps.acknowledges(text) && !AGREEING_OPENER.test(text);
+    if (!asking && ((engine.yesCloses(tree) && agrees) || takenIn)) return { state, replies: [{ text: acknowledged }, this.moves.question(tree)] };
     const planned = goingOn ? undefined : this.steps.planned(state, tree, text);
     if (planned) return planned;
     // "still failing. maybe ill just get that recovery software after all?" asks something beside it,

@@ -9,6 +9,8 @@ import type { ConversationState } from './state.js';
 /** Commands that leave or restate the walk-through, and how sure the recogniser must be of one to beat a loose reading. */
 const COMMANDS: ReadonlySet<string> = new Set(['cancel', 'restart', 'resume', 'handoff', 'goodbye', 'back', 'explain', 'progress']);
 const SURE_COMMAND = 0.9;
+/** "explain again how I check it's still restoring": the question after the request to explain. */
+const EXPLAIN_WHAT = /\b(?:explain|tell me|go over|say)\b(?:\s+(?:that|it|again|once more|to me))*\s+((?:how|what|where|why|when|which)\b.+)$/i;
 /** "Nothing works", "still not working", "none of it helped": told that the fixes failed. */
 const NOTHING_WORKS = /\b(?:nothing|none of (?:it|them|this|that|these|those)|still not|not|never)\b(?:\s+\w+){0,2}?\s+(?:works?|working|worked|helps?|helped|helping|fixe[sd]|fixing)\b/i;
 /** Commands whose words also ask about the restore: "do I have to start over?" is no "start over". */
@@ -145,7 +147,10 @@ export class Meaning {
       const told = recognition.candidates.slice(1, 4).find(({ intent, confidence }) => confidence >= TOLD_HOW && topicOf(intent));
       if (told) return topicOf(told.intent);
     }
-    return WHERE_IS.test(text) && next && next.confidence >= NAMED_WHERE ? topicOf(next.intent) : undefined;
+    if (WHERE_IS.test(text) && next && next.confidence >= NAMED_WHERE) return topicOf(next.intent);
+    // "can you explain again how I check it's still restoring?": what is to be explained, asked on its own, names the topic.
+    const asked = EXPLAIN_WHAT.exec(text)?.[1];
+    return asked ? topicOf(this.moves.matched(this.deps.recognize(asked))?.id) : undefined;
   }
 
   /**

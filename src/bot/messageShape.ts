@@ -121,7 +121,7 @@ export function withoutSigh(text: string): string {
 }
 
 /** "Restore is running", "halfway thru restoring", "while its restoring": a restore told as under way. */
-export const RESTORE_RUNNING = /\brestor\w*\s+(?:is\s+|it'?s\s+|its\s+)?(?:still\s+)?(?:running|going|underway|under way|in progress)\b|\b(?:halfway|half way|partway|part way|midway|mid)[\s-]*(?:thr(?:ough|u)\s+)?(?:the\s+|a\s+)?restor\w*|\b(?:while|during|in the middle of)\s+(?:the\s+|a\s+|my\s+|it'?s\s+|its\s+|it\s+is\s+)?restor\w*|\b(?:still|been|is|it'?s|its)\s+restoring\b/i;
+export const RESTORE_RUNNING = /\brestor\w*\s+(?:is\s+|it'?s\s+|its\s+)?(?:still\s+)?(?:running|going|underway|under way|in progress)\b|\b(?:halfway|half way|partway|part way|midway|mid)[\s-]*(?:thr(?:ough|u)\s+)?(?:the\s+|a\s+)?restor\w*|\b(?:while|during|in the middle of)\s+(?:the\s+|a\s+|my\s+|it'?s\s+|its\s+|it\s+is\s+)?restor\w*|\b(?:still|been|is|it'?s|its)\s+restoring\b|\bstuck\s+(?:on|at|in)\s+(?:the\s+)?restor\w*/i;
 
 /** The clauses of a message that tell rather than ask ("wifi's good" of "wifi's good. random q tho how long…?"). */
 export const toldParts = (text: string): string[] => clausesAsked(text).filter((part) => !QUESTION.test(part));
@@ -268,7 +268,7 @@ export function afterTakingBack(text: string): string | undefined {
  * which says nothing yet of how it went. Only the customer's own future: "will it delete my photos"
  * is a question.
  */
-export const PLANNED = /\bwait (?:till|til|until) (?:i'?m|i am|i get) (?:home|back)\b|(?:^|[\s,.;!])(?:i'?ll|i will|i'?m (?:gonna|going to)|gonna|let me|lemme|will)\s+(?:(?:just|now|quickly|first|go|and|then|give it a|have a|do a|get (?:her|him|them) to|have (?:her|him|them))\s+){0,3}(?:try|think|check|do|restart|reboot|update|look|see|free|delete|switch|turn|connect|plug|charge|pick|choose|give|test|ask|sign|leave|bring|head|move|go (?:to|over to|home|back))\b|\b(?:restarting|rebooting|updating|trying|doing|starting|plugging (?:it )?in)(?: it| that| this| again)?(?: now| rn)?(?:[\s,.!]+(?:brb|be right back|bbl|one sec|1 sec|back soon))?\s*[.!]*\s*$|^\s*(?:(?:ok(?:ay)?|k|alright|right)[\s,.]+)?(?:restarting|rebooting|updating|trying|doing|checking)(?: it| that| this| now| rn| again| the (?:one|older|newer|other|oldest|newest)\b[^.!?]*)?\s*(?:[.!]|$)/i;
+export const PLANNED = /\bwait (?:till|til|until) (?:i'?m|i am|i get) (?:home|back)\b|(?:^|[\s,.;!])(?:i'?ll|i will|i'?m (?:gonna|going to)|gonna|let me|lemme|will)\s+(?:(?:just|now|quickly|first|go|and|then|give it a|have a|do a|get (?:her|him|them) to|have (?:her|him|them))\s+){0,3}(?:try|think|check|do|restart|reboot|update|look|see|free|delete|switch|turn|connect|plug|charge|pick|choose|give|test|ask|sign|leave|bring|head|move|grab|snap|capture|screenshot|go (?:to|over to|home|back))\b|\b(?:restarting|rebooting|updating|trying|doing|starting|plugging (?:it )?in)(?: it| that| this| again)?(?: now| rn)?(?:[\s,.!]+(?:brb|be right back|bbl|one sec|1 sec|back soon))?\s*[.!]*\s*$|^\s*(?:(?:ok(?:ay)?|k|alright|right)[\s,.]+)?(?:restarting|rebooting|updating|trying|doing|checking)(?: it| that| this| now| rn| again| the (?:one|older|newer|other|oldest|newest)\b[^.!?]*)?\s*(?:[.!]|$)/i;
 
 /** "I never update", "havent restarted it yet": a thing told as never done, its verb captured ("did not work", "didnt restore" tell how it went). */
 export const NEVER_DONE = /\b(?:never|not yet|haven'?t|havent|have not|didn'?t|didnt|did not)\s+(?:(?:even|actually|ever|yet)\s+)?(?!(?:tried|try|done|do|work|worked|works|help|helped|fix|fixed|change|changed|go|went|finish|finished|get|got|show|showed|shown|come|came|start|started|know|knew|think|see|saw|restore|restored|load|loaded|download|downloaded|budge|move|moved|complete|completed|appear|appeared|connect|connected|happen|happened|stop|stopped)\b)([a-z]+)/i;
@@ -283,7 +283,7 @@ export const NEWEST_ONLY = /^(?:i\s+)?(?:(?:just|only)\s+)?(?:(?:ever|really|act
 export const CONCEDED = /^(?:(?:fine|whatever|ok(?:ay)?|alright|anyway|sure|meh|ugh)[\s,.!]*)+$/i;
 
 /** "…and tried again at 8:30, nope", "picked the older one, still fails at 10%": a bare no closing what was done, saying how it went. */
-export const ENDS_IN_NO = /[\s,.;:!-]+(?:but\s+|and\s+)?(?:nope|nah|no|no good|no dice|no luck|no joy|no change|same|same thing|same again|same error|still the same|still (?:fails|failing|errors? out)(?:\s+(?:at|around|after|on)\s+[^,.;!?]{1,20})?)[.!]*\s*$/i;
+export const ENDS_IN_NO = /[\s,.;:!-]+(?:but\s+|and\s+)?(?:(?:it|its|it's)\s+(?=still\b))?(?:nope|nah|no|no good|no dice|no luck|no joy|no change|same|same thing|same again|same error|still the same|still (?:fails|failing|errors? out)(?:\s+(?:at|around|after|on)\s+[^,.;!?]{1,20})?)[.!]*\s*$/i;
 
 /** Every clause of a message, however many: a story told step by step. */
 /** A clause of a subject alone ("I" of "I also restarted it"): what the break after it cut off is its own. */

@@ -9,7 +9,7 @@ import { reset, withoutFeedback, type Outcome } from './outcome.js';
 import type { PartedAnswers, PartedAnswersDeps } from './partedAnswers.js';
 import { readAt, readsNoAt, SURE_READING } from './readings.js';
 import { lineTold, phraseForLine } from './connectionSpeed.js';
-import { asksTimeForSize, rateOnTheLine, tellsElapsed, tellsRunningFor, tellsRunningLong, tellsTimeOrSize } from './restoreEstimate.js';
+import { asksTimeForSize, rateOnTheLine, sizeInGigabytes, tellsElapsed, tellsRunningFor, tellsRunningLong, tellsTimeOrSize } from './restoreEstimate.js';
 import type { ConversationState } from './state.js';
 
 /** What reading a message outside a walk-through needs beyond the parts': whether it is only a yes or a no. */
@@ -78,8 +78,9 @@ export class OutsideWalkThrough {
     if (person) return person;
     const { suspended, reopen } = state;
     // "No thanks" to "anything else?", "ok" to "shall we carry on?": what the bot asked, answered.
+    // "makes sense, thank you!" takes the answer in and thanks for it: no yes to "anything else?".
     const bare = this.deps.bareAnswer(text);
-    if (bare) return this.moves.bareAnswer(state, bare);
+    if (bare && !(bare === 'yes' && intent?.action === 'thanks' && this.deps.acknowledges(text))) return this.moves.bareAnswer(state, bare);
     // "Start over" shares "over" with "way over that": a command the recogniser is sure of is never
     // read as an answer to a kept step, nor as the problem back after one that worked.
     const command = this.meaning.sureCommand(intent, recognition);
@@ -127,6 +128,9 @@ export class OutsideWalkThrough {
       return named?.tree !== undefined && named.tree !== tree && !named.action;
     });
     if (rated && (tellsElapsed(text) || asksTimeForSize(text)) && !otherProblem(rated.tree)) return this.moves.startTopic(reset(state), rated, text);
+    // "the backup is 60 GB if that matters" right after the answer on a running restore: how long that size takes.
+    const runningTopic = state.lastIntent ? content.intentById.get(state.lastIntent)?.underway === true : false;
+    if (rated && runningTopic && sizeInGigabytes(text) !== undefined && (!intent || intent.action !== undefined) && !otherProblem(rated.tree)) return this.moves.startTopic(reset(state), rated, text);
     // "got a new iphone and already started the restore from icloud, its been 15 hrs already": a
     // restore running that long is underway and slow, never a device to erase first, however surely
     // "already" and "new phone" lean to the already-set-up topic.

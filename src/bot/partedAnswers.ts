@@ -628,8 +628,8 @@ export class PartedAnswers {
 const KEPT_TOLD = 6;
 /** How surely a clause beside an answer must name a problem of its own to be taken up in place of the next step. */
 const SURE_PROBLEM = 0.9;
-/** "Not plugged in", "no charger": the device told to be off power. */
-const UNPOWERED = /\b(?:not|isn'?t|isnt|never|wasn'?t|wasnt)\s+(?:been\s+)?(?:plugged in|charging|on (?:the |a )?(?:charger|power))\b|\bno charger\b|\bunplugged\b/i;
+/** "Not plugged in", "no charger", "battery is at 15%": the device told to be off power. */
+const UNPOWERED = /\b(?:not|isn'?t|isnt|never|wasn'?t|wasnt)\s+(?:been\s+)?(?:plugged in|charging|on (?:the |a )?(?:charger|power))\b|\bno charger\b|\bunplugged\b|\bbattery (?:is |was |'s )?(?:at |on |only |down to )?(?:like |about |around )?\d{1,2}\s*(?:%|percent)(?![^.!?]*\b(?:charging|plugged|charger)\b)/i;
 /** A step that asks for the device to be on power. */
 const POWER = /\bpower source\b/i;
 /** "Do i have to?", "is that a problem?": whether what was just told matters, asking nothing else. */

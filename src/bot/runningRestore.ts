@@ -14,6 +14,8 @@ export interface RunningRestoreDeps {
 const IT_RUNNING = /\b(?:it'?s|its|it is|is it|it)\s+(done|finished|complete|over|still going|still running|still working)\b/gi;
 /** Words of erasing a device: "reset it", "wipe it", "factory reset", "erase"; not a network reset. */
 const ERASING = /\b(?:eras\w*|wip(?:e|ing)|factory[\s-]?reset\w*|reset(?:ting)?(?!\s+(?:my\s+|the\s+)?network))\b/i;
+/** How many of a clause's leading topics may be the one it means: its erasing words already narrow it down. */
+const LEADERS = 4;
 /** Words before an erasing word kept with it when its clause is read alone ("ima just | reset it"). */
 const ERASE_LEAD_WORDS = 3;
 
@@ -46,9 +48,13 @@ export class RunningRestore {
     const underway = this.isUnderway(state.tree ?? state.suspended) || lastTopic?.underway === true || RESTORE_RUNNING.test(text);
     const versions = new Map(content.intents.flatMap((intent) => (intent.whileRestoring ? [[intent.answer, intent.whileRestoring] as const] : [])));
     const replies = underway ? outcome.replies.map((reply) => ({ ...reply, text: versions.get(reply.text) ?? reply.text })) : outcome.replies;
-    const planned = underway || this.isUnderway(outcome.state.tree) ? this.eraseAside(text) : undefined;
-    const told = planned && !replies.some((reply) => reply.text === planned) ? [{ text: planned }, ...replies] : replies;
-    return { ...outcome, replies: told };
+    const answeredTopic = outcome.state.lastIntent ? content.intentById.get(outcome.state.lastIntent) : undefined;
+    const planned = underway || this.isUnderway(outcome.state.tree) || answeredTopic?.underway === true ? this.eraseAside(text) : undefined;
+    if (!planned || replies.some((reply) => reply.text === planned)) return { ...outcome, replies };
+    // Not placed otherwise ("should I reset it and redo the restore at home?"), the warning is the answer, and the open question waits.
+    const unplaced = outcome.events?.some((event) => event.kind === 'unplaced') === true;
+    const kept = unplaced ? replies.slice(-1) : replies;
+    return { ...outcome, replies: [{ text: planned }, ...kept], ...(unplaced ? { events: outcome.events?.filter((event) => event.kind !== 'unplaced') } : {}) };
   }
 
   private isUnderway(tree: TreeState | undefined): boolean {
@@ -62,8 +68,8 @@ export class RunningRestore {
       return at === undefined ? [] : [clause, clause.slice(0, at).split(/\s+/).slice(-ERASE_LEAD_WORDS).join(' ') + clause.slice(at)];
     });
     for (const clause of clauses) {
-      const [leader] = this.deps.recognize(clause).candidates;
-      const topic = leader ? this.deps.content.intentById.get(leader.intent) : undefined;
+      const leaders = this.deps.recognize(clause).candidates.slice(0, LEADERS);
+      const topic = leaders.map(({ intent }) => this.deps.content.intentById.get(intent)).find((leader) => leader?.whileRestoring);
       if (topic?.whileRestoring) return topic.whileRestoring;
     }
     return undefined;

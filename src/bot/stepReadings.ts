@@ -18,7 +18,7 @@ import type { Reply } from './types.js';
 const PARTLY_TRIED = /\b(?:only|just) (?:(?:ever|really|actually) )?(?:tried|did)\b|\b(?:tried|did) (?:the )?(?:\w+ )?(?:one|ones?) only\b|\b(?:haven'?t|have not|didn'?t|did not|not yet) (?:tried|try)\b/i;
 
 /** A plan for another time, which leaves the walk-through for now. */
-const LATER = /\b(?:later|tomorrow|tmrw|tmr|tomoz|2moro|tonight|overnight|another time|next week|in the morning|after work|when i get home|(?:till|til|until) (?:i'?m|i am|i get) (?:home|back)|leave it (?:running|going|be|to (?:run|finish))|let it (?:run|finish|go|carry on|do its thing))\b/i;
+const LATER = /\b(?:later|next time|tomorrow|tmrw|tmr|tomoz|2moro|tonight|overnight|another time|next week|in the morning|after work|when i get home|(?:till|til|until) (?:i'?m|i am|i get) (?:home|back)|leave it (?:running|going|be|to (?:run|finish))|let it (?:run|finish|go|carry on|do its thing))\b/i;
 
 /** The topic of storage on the device, whose steps compare free space with the backup's size. */
 const STORAGE_TOPIC = 'storage_full';

@@ -35,3 +35,4 @@ export function linesForVersionTold(answer: string, text: string): string[] {
   const fitting = lines.filter((line) => [...line.matchAll(NAMED_VERSION)].some((match) => told.has(match[1] ?? '')));
   return fitting.length < lines.length ? fitting : [];
 }
+

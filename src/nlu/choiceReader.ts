@@ -408,7 +408,7 @@ const ECHOED_YES = new RegExp(`^(?:(?:${YES_WORDS.join('|')}) )?(?:it|that|this|
 
 /** Acknowledgements, which say yes to "shall we carry on?" and nothing about how a step went. */
 const ACKNOWLEDGING_WORDS: ReadonlySet<string> = new Set(['ok', 'okay', 'okey', 'k', 'kk', 'alright', 'cool', 'right', 'fine', 'gotcha', 'understood']);
-const ACKNOWLEDGEMENTS = /^(?:(?:ok|okay|ah|oh|right)\s+)?(?:got it|i see|all right|sounds good|fair enough|(?:that |it )?makes sense)(?:\s+(?:ok|okay|thanks|thank you|thx|cheers))?$/;
+const ACKNOWLEDGEMENTS = /^(?:(?:ok|okay|ah|oh|right)\s+)?(?:got it|i see|all right|sounds good|fair enough|good to know|noted|(?:that |it )?makes sense)(?:\s+(?:ok|okay|thanks|thank you|thx|cheers))?$/;
 /** Acknowledging words that are no answer of any step's ("fine", "right" are: the Wi-Fi is fine, the right account). */
 const ACKNOWLEDGING_ONLY: ReadonlySet<string> = new Set(['ok', 'okay', 'okey', 'k', 'kk', 'alright', 'cool', 'gotcha', 'understood']);
 /** What says only that something was taken in or will be done: "got it", "i got it", "understood", "will do". */
