@@ -90,7 +90,7 @@ export class OutsideWalkThrough {
       const goOn = asksToGoOn(text) && (before === undefined || this.deps.acknowledges(before) || CONCEDED.test(before));
       if (goOn || intent?.action === 'resume' || (intent?.tree && intent.tree === suspended.tree)) return this.moves.resume(state);
       const reading = command ? null : readAt(this.deps, suspended, text);
-      if (reading && reading.score >= SURE_READING) return this.moves.advance({ ...state, tree: suspended }, this.deps.engine.choose(suspended, reading.index));
+      if (reading && reading.score >= SURE_READING) return this.parts.pastToldSteps(suspended, this.moves.advance({ ...state, tree: suspended }, this.deps.engine.choose(suspended, reading.index)), text);
       // "also im in a hotel in portugal, i made the backup at home. does that matter": the kept step answered, and whether it matters.
       const mattered = command ? undefined : this.parts.answerThenIfItMatters({ ...state, tree: suspended }, suspended, text);
       if (mattered) return mattered;

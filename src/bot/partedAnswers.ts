@@ -280,7 +280,8 @@ export class PartedAnswers {
     // Of the message that moved it, what it says was already done ("…, restarted already"), or a fix
     // told done after the answer ("theres like 40 gb free. also i restarted it twice before i came on
     // here"); its other clauses answered the step it moved from ("tried the others but the wifi here is bad").
-    const done = QUESTION.test(said) ? [] : (toldClauses(said) ?? []).filter((part, index) => (ALREADY.test(part) || (index > 0 && FIX_DONE.test(part))) && !QUESTION.test(part));
+    // First, a fix of no step but the one left is told done: "updated it, still the same error" at the restart step.
+    const done = QUESTION.test(said) ? [] : (toldClauses(said) ?? []).filter((part, index) => (ALREADY.test(part) || (FIX_DONE.test(part) && (index > 0 || !this.triedAt(before, part)))) && !QUESTION.test(part));
     // Told in an earlier message of this walk-through, a fix counts when the walk-through reaches it.
     const earlier = outcome.state.toldDone ?? [];
     const told = [...(outcome.state.askedText ? (toldClauses(outcome.state.askedText) ?? []) : []), ...earlier, ...done];

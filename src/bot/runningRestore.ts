@@ -3,7 +3,7 @@ import type { TreeState } from '../dialogs/engine.js';
 import type { Recognition } from '../nlu/recognizer.js';
 import { QUESTION, RESTORE_RUNNING, toldClauses } from './messageShape.js';
 import type { Outcome } from './outcome.js';
-import type { ConversationState } from './state.js';
+import { lastReplies, type ConversationState } from './state.js';
 
 export interface RunningRestoreDeps {
   readonly content: Content;
@@ -12,6 +12,8 @@ export interface RunningRestoreDeps {
 
 /** "its done", "is it finished": the restore's state said of "it". */
 const IT_RUNNING = /\b(?:it'?s|its|it is|is it|it)\s+(done|finished|complete|over|still going|still running|still working)\b/gi;
+/** "is there a safe way to stop it": stopping "it", the restore. */
+const STOP_IT = /\bstop (?:it|this)\b/gi;
 /** Words of erasing a device: "reset it", "wipe it", "factory reset", "erase"; not a network reset. */
 const ERASING = /\b(?:eras\w*|wip(?:e|ing)|factory[\s-]?reset\w*|reset(?:ting)?(?!\s+(?:my\s+|the\s+)?network))\b/i;
 /** How many of a clause's leading topics may be the one it means: its erasing words already narrow it down. */
@@ -33,7 +35,8 @@ export class RunningRestore {
    * which the recogniser cannot know, and without it the question reads as out of scope.
    */
   named(state: ConversationState, text: string): string {
-    return this.isUnderway(state.tree ?? state.suspended) && QUESTION.test(text) ? text.replace(IT_RUNNING, 'the restore is $1') : text;
+    if (!QUESTION.test(text) || !this.knownRunning(state)) return text;
+    return text.replace(IT_RUNNING, 'the restore is $1').replace(STOP_IT, 'stop the restore');
   }
 
   /**
@@ -44,8 +47,7 @@ export class RunningRestore {
    */
   answered(state: ConversationState, text: string, outcome: Outcome): Outcome {
     const { content } = this.deps;
-    const lastTopic = state.lastIntent ? content.intentById.get(state.lastIntent) : undefined;
-    const underway = this.isUnderway(state.tree ?? state.suspended) || lastTopic?.underway === true || RESTORE_RUNNING.test(text);
+    const underway = this.knownRunning(state) || RESTORE_RUNNING.test(text);
     const versions = new Map(content.intents.flatMap((intent) => (intent.whileRestoring ? [[intent.answer, intent.whileRestoring] as const] : [])));
     const replies = underway ? outcome.replies.map((reply) => ({ ...reply, text: versions.get(reply.text) ?? reply.text })) : outcome.replies;
     const answeredTopic = outcome.state.lastIntent ? content.intentById.get(outcome.state.lastIntent) : undefined;
@@ -55,6 +57,13 @@ export class RunningRestore {
     const unplaced = outcome.events?.some((event) => event.kind === 'unplaced') === true;
     const kept = unplaced ? replies.slice(-1) : replies;
     return { ...outcome, replies: [{ text: planned }, ...kept], ...(unplaced ? { events: outcome.events?.filter((event) => event.kind !== 'unplaced') } : {}) };
+  }
+
+  /** A walk-through about a running restore open or kept, the answer just given on one, or the running-restore version of an answer just given. */
+  private knownRunning(state: ConversationState): boolean {
+    const lastTopic = state.lastIntent ? this.deps.content.intentById.get(state.lastIntent) : undefined;
+    const said = new Set(lastReplies(state));
+    return this.isUnderway(state.tree ?? state.suspended) || lastTopic?.underway === true || this.deps.content.intents.some((intent) => intent.whileRestoring !== undefined && said.has(intent.whileRestoring));
   }
 
   private isUnderway(tree: TreeState | undefined): boolean {

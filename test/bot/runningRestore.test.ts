@@ -18,6 +18,7 @@ describe('a restore that is running', () => {
     expect(running.named(slowRestore, 'how do i tell when its done?')).toBe('how do i tell when the restore is done?');
     expect(running.named(failing, 'how do i tell when its done?')).toBe('how do i tell when its done?');
     expect(running.named(slowRestore, 'its done i think')).toBe('its done i think');
+    expect(running.named(slowRestore, 'is there a safe way to stop it?')).toBe('is there a safe way to stop the restore?');
   });
 
   it('gives the running-restore version of an answer when a restore is running, and the general one otherwise', () => {
