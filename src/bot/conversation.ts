@@ -216,11 +216,11 @@ export class Conversation {
     // "Ok yes please" asks for something and reports nothing: read as "it worked", it closed the
     // walk-through on a customer agreeing to carry on after being told no person could come.
     const agrees = this.deps.acknowledges(text) || (this.deps.bareAnswer(text) === 'yes' && PLEASE.test(text));
-    // "good to know", "makes sense": taking in what was said answers no step, whatever a word of it reads as ("know").
     // "good to know, bye": what was said taken in, then a goodbye, which ends the walk-through as one.
     const beforeBye = BYE_AFTER.exec(text)?.[1];
     const goodbye = beforeBye !== undefined && (this.deps.acknowledges(beforeBye) || this.afterAnswer.saysThanks(beforeBye)) ? this.moves.intentFor('goodbye') : undefined;
     if (!asking && goodbye) return this.moves.act(state, goodbye);
+    // "good to know", "makes sense": taking in what was said answers no step, whatever a word of it reads as ("know").
     const takenIn = this.deps.acknowledges(text) && !AGREEING_OPENER.test(text);
     if (!asking && ((engine.yesCloses(tree) && agrees) || takenIn)) return { state, replies: [{ text: acknowledged }, this.moves.question(tree)] };
     const planned = goingOn ? undefined : this.steps.planned(state, tree, text);
