@@ -22,6 +22,8 @@ const POINTS_BACK = /\b(?:it|its|that|this|them|those|these|they|one|ones|there)
 /** "nvm dont wanna cancel", "no need to start over": a command the customer says they do not want. */
 const REFUSES_COMMAND = /\b(?:don'?t|do not|no need to|never)\s+(?:(?:want|wanna|need|have)\s+(?:to\s+)?)?(?:cancel|stop|quit|start over|restart|reset)\b/i;
 /** Starting over said in so many words: "start over", "begin again", "from scratch", "reset", "new chat". */
+/** "restart it", "reboot my phone", "how do i restart": the device restarted, not the conversation. */
+const RESTARTS_THE_DEVICE = /\b(?:restart|reboot)(?:ing)?\s+(?:it|my \w+|the (?:phone|device|iphone|ipad|ipod)|your \w+|this (?:phone|device|iphone|ipad|ipod))\b|\b(?:how (?:do|can|should|would) (?:i|you|we)|way to) (?:restart|reboot)\b/i;
 const SAYS_START_OVER = /\b(?:over|again|afresh|fresh|scratch|beginning|top|start|reset|restart|new (?:chat|conversation))\b/i;
 /** "Can I stop it?", "could we start it again?": asking whether something may be done, not telling the bot to do it. */
 const ASKS_IF_ALLOWED = /\b(?:can|could|may)\s+(?:i|we)\s+(?:just\s+)?(?:stop|cancel|start|restart|pause)\b/i;
@@ -91,7 +93,8 @@ export class Meaning {
     if (ifNeeded) return undefined;
     if (leader?.action !== undefined && COMMANDS.has(leader.action) && REFUSES_COMMAND.test(text)) return undefined;
     // "Cool starting it" starts the restore, not the conversation over: starting over is said in so many words.
-    if (intent?.action === 'restart' && !SAYS_START_OVER.test(text)) return undefined;
+    // Nor is "whats the best way to restart it": the device restarted, the conversation kept.
+    if (intent?.action === 'restart' && (!SAYS_START_OVER.test(text) || RESTARTS_THE_DEVICE.test(text))) return undefined;
     // "Can I stop it and do it later?" leans to goodbye on "later" alone, surely or not; asked, it is no
     // goodbye unless it says one. "What's a good film to watch tonight?" is then what the runner-up
     // says: out of scope. Nor is "tried everything nothing works", which shares only "everything"
@@ -163,7 +166,10 @@ export class Meaning {
     if (!person) return undefined;
     // Asked of a person, the thing to look at may lead ("can someone look at the screenshot"), a person close behind.
     const askedOfSomeone = (part: string) => A_PERSON_ASKED.test(part) && this.deps.recognize(part).candidates.slice(0, 2).some(({ intent, confidence }) => intent === person.id && confidence >= TOLD_TO_CONNECT);
-    const asked = askedOfSomeone(text) || requestParts(text).some((part) => {
+    // "can i talk to a specialist": the whole message asks to be connected, the recogniser leaning to a person.
+    const [leader] = CONNECT_ME.test(text) ? this.deps.recognize(text).candidates : [];
+    const connectWhole = leader?.intent === person.id && leader.confidence >= TOLD_TO_CONNECT;
+    const asked = askedOfSomeone(text) || connectWhole || requestParts(text).some((part) => {
       if (ASKS_WHO_ANSWERS.test(part)) return false;
       if (A_PERSON_ASKED.test(part)) return askedOfSomeone(part);
       const recognition = this.deps.recognize(part);

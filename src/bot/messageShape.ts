@@ -364,7 +364,7 @@ export function requestParts(text: string): string[] {
 }
 
 /** A request to talk to someone, up to whom it asks for: a person, not "my husband". */
-const TO_A_PERSON = /^(?:(?:can|could|may) (?:i|we) (?:just |please )?|(?:i want|i need|i'd like|i would like) to |(?:pls|please) (?:let me )?)(?:(?:talk|speak|chat) (?:to|with)|get|have) (?:an? )?(?:real |actual )?(?:somebody|someone|person|human|agent|representative)\b|^(?:i want|i need|i'd like|i would like|get me|give me) (?:an? )?(?:real |actual |live )?(?:somebody|someone|person|human|agent|representative)\b/i;
+const TO_A_PERSON = /^(?:(?:can|could|may) (?:i|we) (?:just |please )?|(?:i want|i need|i'd like|i would like) to |(?:pls|please) (?:let me )?)(?:(?:talk|speak|chat) (?:to|with)|get|have) (?:an? )?(?:real |actual )?(?:somebody|someone|person|human|agent|representative|specialist|technician|advisor|adviser|expert)\b|^(?:i want|i need|i'd like|i would like|get me|give me) (?:an? )?(?:real |actual |live )?(?:somebody|someone|person|human|agent|representative|specialist|technician|advisor|adviser|expert)\b/i;
 
 /** Where a relative or reason clause begins, after the request it qualifies. */
 const RELATIVE = /\b(?:who|that|which|because|cause|cos|coz|since)\b/i;

@@ -18,10 +18,13 @@ import type { Reply } from './types.js';
 const PARTLY_TRIED = /\b(?:only|just) (?:(?:ever|really|actually) )?(?:tried|did)\b|\b(?:tried|did) (?:the )?(?:\w+ )?(?:one|ones?) only\b|\b(?:haven'?t|have not|didn'?t|did not|not yet) (?:tried|try)\b/i;
 
 /** A plan for another time, which leaves the walk-through for now. */
-const LATER = /\b(?:later|next time|tomorrow|tmrw|tmr|tomoz|2moro|tonight|overnight|another time|next week|in the morning|after work|when i get home|(?:till|til|until) (?:i'?m|i am|i get) (?:home|back)|leave it (?:running|going|be|to (?:run|finish))|let it (?:run|finish|go|carry on|do its thing))\b/i;
+const LATER = /\b(?:later|next time|tomorrow|tmrw|tmr|tomoz|2moro|tonight|overnight|another time|next week|in the morning|after work|when i get home|(?:till|til|until) (?:i'?m|i am|i get) (?:home|back)|leave it (?:running|going|be|alone|to (?:run|finish))|let it (?:run|finish|go|carry on|do its thing))\b/i;
 
 /** The topic of storage on the device, whose steps compare free space with the backup's size. */
 const STORAGE_TOPIC = 'storage_full';
+
+/** "it lists one backup from march 2 with a size": a backup told complete, as incomplete ones show no size. */
+const WITH_A_SIZE = /\b(?:with|has|shows|showing)\s+(?:a\s+|its\s+)?size\b/i;
 
 /** "ill think about it", "let me think it over": a choice to make, no fix to try. */
 const THINKING = /\bthink\b/i;
@@ -82,7 +85,7 @@ export class StepReadings {
     const { engine } = this.deps;
     // "theres another one from march thats 4.2 gb": a backup told with its size is a complete one, there
     // to use, whatever its age; read as the last backup's age, it went on to backups deleted after 180 days.
-    if (sizeInGigabytes(text) !== undefined) return undefined;
+    if (sizeInGigabytes(text) !== undefined || WITH_A_SIZE.test(text)) return undefined;
     const check = engine.ageAt(tree);
     const index = check ? ageAnswer(check, engine.choicesAt(tree), text) : undefined;
     return index === undefined ? undefined : this.moves.advance(state, engine.choose(tree, index));
