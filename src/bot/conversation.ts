@@ -51,6 +51,10 @@ const BYE_AFTER = /^(.+?)[\s,.!]+(?:bye|goodbye|bye bye|bye for now|cya|see ya|s
 const AGREEING_OPENER = /^\W*(?:ok|okay|k|kk|alright|cool|sure|fine|yes|yeah|yep)\b/i;
 /** "Now I'm on my home wifi": something told as changed just now. */
 const CHANGED_NOW = /\bnow\b/i;
+/** "On 4g", "using mobile data", "no wifi here": the device off Wi-Fi. */
+const OFF_WIFI = /\b(?:on|using|over)\s+(?:4g|5g|lte|3g|cellular|mobile data|my data|data)\b|\bnot on (?:the |any )?wi-?fi\b|\bno wi-?fi\b/i;
+/** A step that asks for Wi-Fi. */
+const WIFI = /\bWi-?Fi\b/i;
 /** "Yes please": a request, not a report. */
 const PLEASE = /\b(?:please|pls|plz)\b/i;
 const DID_SOMETHING = /\b(?:picked|chose|chosen|selected|tried|used|went with|did|done|restarted|rebooted|updated|freed|deleted|cleared|moved|plugged|connected|switched|turned)\b/i;
@@ -161,8 +165,7 @@ export class Conversation {
     const verb = NEVER_DONE.exec(text)?.[1];
     // "restarted it but it still wont go through" tells how the step went.
     if (!verb || STILL_FAILING.test(text) || !this.deps.engine.yesCloses(tree) || !this.deps.tellsAbout(this.stepText(tree), verb)) return undefined;
-    const restated = this.moves.restate(state, tree);
-    return { ...restated, replies: [{ text: this.deps.content.phrases.stepNotDone }, ...restated.replies] };
+    return this.notDone(state, tree);
   }
 
   /**
@@ -171,6 +174,11 @@ export class Conversation {
    */
   private backFromAside(state: ConversationState, tree: TreeState, text: string): Outcome | undefined {
     if (!BACK_TO_MATTER.test(text) || !STILL_FAILING.test(text) || DID_SOMETHING.test(text) || !this.deps.engine.yesCloses(tree) || this.linesOfLastWords(state, tree).length === 0) return undefined;
+    return this.notDone(state, tree);
+  }
+
+  /** The open step told as not done yet: the one to do now, given again. */
+  private notDone(state: ConversationState, tree: TreeState): Outcome {
     const restated = this.moves.restate(state, tree);
     return { ...restated, replies: [{ text: this.deps.content.phrases.stepNotDone }, ...restated.replies] };
   }
@@ -302,6 +310,8 @@ export class Conversation {
     const sureOfWhole = recognition.verdict === 'match' ? intent : undefined;
     const answeredAndAsked = asking ? ((clauses && this.parts.answerThenAsk(state, tree, clauses, sureOfWhole)) ?? this.parts.askThenAnswer(state, tree, text) ?? this.parts.answersThenQuestion(state, tree, text, intent, sureOfWhole) ?? this.parts.answerThenIfItMatters(state, tree, text)) : headClauses && this.parts.answerThenAsk(state, tree, headClauses);
     if (answeredAndAsked) return answeredAndAsked;
+    // "its on 4g right now cause im out" at a step that asks for Wi-Fi: not done, so the step is the one to do now.
+    if (!asking && OFF_WIFI.test(text) && WIFI.test(this.stepText(tree)) && engine.yesCloses(tree) && (reading === null || reading.score < SURE_READING)) return this.notDone(state, tree);
     if (!asking && this.parts.onlyDone(tree, reading, clauses ?? [text])) return this.askHowItWent(state, tree);
     const told = clauses && !asking && !CONTRAST.test(text) ? this.parts.outcomeAfterDoing(state, tree, clauses) : undefined;
     if (told) return told;
