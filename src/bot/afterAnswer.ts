@@ -31,6 +31,8 @@ const ASKS_WHERE = /\bwhere\b/i;
 /** "And if it was off?", "what about on ios 7?": the last answer's case turned another way, in a few words. */
 const FOLLOWS_ON = /^\s*(?:(?:and|but|so|ok|okay)[\s,]+){0,2}(?:what |how )?(?:if|about)\b/i;
 const FOLLOW_ON_WORDS = 8;
+/** "and in iOS 8…?", "what about ios 7?": a short question carrying the last answer on to another case. */
+const FOLLOW_ON_OPENER = /^\s*(?:and|but|what about|how about)\b/i;
 /** "Got it, where does it save": the answer taken in, before the question about it. */
 const TAKEN_IN_FIRST = /^\s*(?:(?:ok(?:ay)?|got it|thanks|thx|cool|great|alright|right)[\s,.!]+)+/i;
 /** A line that gives a path through the Settings app ("Settings > iCloud > Backup"). */
@@ -119,7 +121,7 @@ export class AfterAnswer {
     // "Where do I find that?" names nothing of the answer but asks for where: its menu paths.
     const paths = last && asked.length === 0 && ASKS_WHERE.test(text) && REFERS_BACK.test(text) ? last.answer.split('\n').filter((line) => MENU_PATH.test(line)) : [];
     const lines = [...asked, ...paths].map((line) => line.trim());
-    return lines.length > 0 ? { state, replies: [{ text: content.phrases.fromLastAnswer }, { text: lines.join('\n\n') }] } : undefined;
+    return this.quoted(state, content.phrases.fromLastAnswer, lines);
   }
 
   /**
@@ -130,7 +132,7 @@ export class AfterAnswer {
     const last = this.lastAnswer(state);
     if (!last || last.tree || intent?.id !== last.id || QUESTION.test(text)) return undefined;
     const lines = this.deps.linesTold(last.answer, text);
-    return lines.length > 0 ? { state, replies: [{ text: this.deps.content.phrases.caseFromLastAnswer }, { text: lines.join('\n\n') }] } : undefined;
+    return this.quoted(state, this.deps.content.phrases.caseFromLastAnswer, lines);
   }
 
   /**
@@ -140,10 +142,15 @@ export class AfterAnswer {
   versionOfLastAnswer(state: ConversationState, text: string, intent: Intent | undefined): Outcome | undefined {
     const last = this.lastAnswer(state);
     // Asked, only as a follow-on: "and in iOS 8 how it is?", "what about ios 7?".
-    const followOn = /^\s*(?:and|but|what about|how about)\b/i.test(text) && text.trim().split(/\s+/).length <= FOLLOW_ON_WORDS;
+    const followOn = FOLLOW_ON_OPENER.test(text) && text.trim().split(/\s+/).length <= FOLLOW_ON_WORDS;
     if (!last || last.tree || intent?.tree !== undefined || (QUESTION.test(text) && !followOn)) return undefined;
     const lines = linesForVersionTold(last.answer, text);
-    return lines.length > 0 ? { state, replies: [{ text: this.deps.content.phrases.forYourVersion }, { text: lines.join('\n\n') }] } : undefined;
+    return this.quoted(state, this.deps.content.phrases.forYourVersion, lines);
+  }
+
+  /** Lines of the last answer after a lead, when there are any. */
+  private quoted(state: ConversationState, lead: string, lines: readonly string[]): Outcome | undefined {
+    return lines.length > 0 ? { state, replies: [{ text: lead }, { text: lines.join('\n\n') }] } : undefined;
   }
 
   /**
@@ -154,7 +161,7 @@ export class AfterAnswer {
     const last = this.lastAnswer(state);
     if (!last || last.tree || (intent !== undefined && intent.id !== last.id) || QUESTION.test(text) || !BACKUP_DATED.test(text)) return undefined;
     const lines = last.answer.split('\n').filter((line) => /\bdate\b/i.test(line)).map((line) => line.trim());
-    return lines.length > 0 ? { state, replies: [{ text: this.deps.content.phrases.caseFromLastAnswer }, { text: lines.join('\n\n') }] } : undefined;
+    return this.quoted(state, this.deps.content.phrases.caseFromLastAnswer, lines);
   }
 
   /**

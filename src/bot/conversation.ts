@@ -34,7 +34,6 @@ export interface ConversationDeps extends OutsideWalkThroughDeps, AfterAnswerDep
 const SURE_TOPIC = 0.85;
 /** "Only one backup shows up", "just the 1": how many there are. */
 const ONE_ONLY = /\b(?:only|just)\s+(?:(?:the\s+)?one|1|a single)\b/i;
-/** A verb of something done, whatever step it belongs to: "picked", "went with", "cleared". */
 /** "Yes it says…", "it shows…": what the customer sees, as against news ("now i got an alert"). */
 const SEEN = /^\s*(?:yes|yeah|yep|yup|ya)\b|\b(?:it|that|screen|mine|phone|ipad|iphone)\s+(?:says|shows|said|showed|reads)\b/i;
 /** "Plugged in and on wifi now": power or Wi-Fi in place as of now. */
@@ -57,6 +56,7 @@ const OFF_WIFI = /\b(?:on|using|over)\s+(?:4g|5g|lte|3g|cellular|mobile data|my 
 const WIFI = /\bWi-?Fi\b/i;
 /** "Yes please": a request, not a report. */
 const PLEASE = /\b(?:please|pls|plz)\b/i;
+/** A verb of something done, whatever step it belongs to: "picked", "went with", "cleared". */
 const DID_SOMETHING = /\b(?:picked|chose|chosen|selected|tried|used|went with|did|done|restarted|rebooted|updated|freed|deleted|cleared|moved|plugged|connected|switched|turned)\b/i;
 
 /**
@@ -177,6 +177,11 @@ export class Conversation {
     return this.notDone(state, tree);
   }
 
+  /** Lines of an earlier text fitting what the customer told or asked, after a lead, then the open step's question again. */
+  private linesThenQuestion(state: ConversationState, tree: TreeState, lead: string, lines: readonly string[]): Outcome {
+    return { state, replies: [{ text: lead }, { text: lines.join('\n\n') }, this.moves.question(tree)] };
+  }
+
   /** The open step told as not done yet: the one to do now, given again. */
   private notDone(state: ConversationState, tree: TreeState): Outcome {
     const restated = this.moves.restate(state, tree);
@@ -258,11 +263,10 @@ export class Conversation {
     if (timed) return timed;
     // "i dont have a storage option under icloud, i'm on iOS 7": the step's own way for that version, not a "no".
     const forVersion = linesForVersionTold(this.stepText(tree), text);
-    const answersStep = (readAt(this.deps, tree, text)?.score ?? 0) >= SURE_READING;
-    if (forVersion.length > 0 && !answersStep) return { state: { ...state, misses: 0 }, replies: [{ text: content.phrases.forYourVersion }, { text: forVersion.join('\n\n') }, this.moves.question(tree)] };
+    if (forVersion.length > 0 && (readAt(this.deps, tree, text)?.score ?? 0) < SURE_READING) return this.linesThenQuestion({ ...state, misses: 0 }, tree, content.phrases.forYourVersion, forVersion);
     // "ok skipped it. its been 2 hours and still going, backup is 1.5gb" in another walk-through: a running
     // restore's time and size, told together, are a slow restore, with the estimate for that size.
-    const rated = content.intents.find((topic) => topic.hoursPerGigabyte && topic.tree);
+    const rated = this.moves.ratedWalkThrough();
     if (rated?.tree && rated.tree !== tree.tree && tellsElapsed(text) && STILL_RUNNING.test(text)) return this.moves.startTopic(reset(state), rated, text);
     // "Id rather get the newest to work, what else can i check": on to the next fix.
     const onwards = (WHAT_ELSE.test(text) || onlyGoOn(text)) && engine.yesCloses(tree) ? this.moves.answerNo(state, tree) : undefined;
@@ -277,7 +281,7 @@ export class Conversation {
     // "So i dont have to downgrade anything?" right after an answer beside the step checks what that
     // answer said: read for its "dont", it was the step's plain "no".
     const besideStep = asking && CHECKS_MEANING.test(text) && recognition.verdict !== 'match' && (!reading || reading.plain || reading.score < SURE_READING) ? this.linesOfLastWords(state, tree) : [];
-    if (besideStep.length > 0) return { state, replies: [{ text: content.phrases.againAfterAnswer }, { text: besideStep.join('\n\n') }, this.moves.question(tree)] };
+    if (besideStep.length > 0) return this.linesThenQuestion(state, tree, content.phrases.againAfterAnswer, besideStep);
     const intent = this.meaning.meantInWalkThrough(recognition, text) ?? this.afterAnswer.signedOff(recognition, text);
     // "start over" shares "start" with "the restore started": a command the recogniser is sure of
     // beats any reading short of a very close one, or the bot would call the problem fixed.
@@ -297,7 +301,7 @@ export class Conversation {
     // "Yes it says stop restoring and backup is dimmed" after the side answer on how to tell a restore is
     // running: what that answer said to look for, seen, whatever topic its words lean to (no backups, for "dimmed").
     const seen = !asking && SEEN.test(text) && (reading === null || reading.score < SURE_READING) && intent !== undefined && !intent.action && !this.moves.topicsOf(tree.tree).includes(intent.id) ? this.linesOfLastWords(state, tree, text) : [];
-    if (seen.length > 0) return { state: { ...state, misses: 0 }, replies: [{ text: content.phrases.caseFromLastAnswer }, { text: seen.join('\n\n') }, this.moves.question(tree)] };
+    if (seen.length > 0) return this.linesThenQuestion({ ...state, misses: 0 }, tree, content.phrases.caseFromLastAnswer, seen);
     const corrected = asking ? undefined : (this.steps.untriedStep(state, tree, text) ?? this.notDoneYet(state, tree, text) ?? this.backFromAside(state, tree, text) ?? this.steps.correction(state, tree, text) ?? this.steps.partlyTried(state, tree, text));
     if (corrected) return corrected;
     const listed = asking ? undefined : this.parts.stepsListed(state, tree, text);
@@ -446,7 +450,7 @@ export class Conversation {
     // "id rather look on my laptop, its a windows one" after an answer beside the step that tells each
     // computer's way: the lines of the bot's last words that fit the case told, and the question again.
     const fitting = asking ? [] : this.linesOfLastWords(state, tree, text);
-    if (fitting.length > 0) return { state: { ...state, misses: 0 }, replies: [{ text: content.phrases.caseFromLastAnswer }, { text: fitting.join('\n\n') }, this.moves.question(tree)] };
+    if (fitting.length > 0) return this.linesThenQuestion({ ...state, misses: 0 }, tree, content.phrases.caseFromLastAnswer, fitting);
     if (outOfScope) {
       const misses = state.misses + 1;
       const question = this.moves.question(tree);

@@ -21,9 +21,9 @@ const SURE_QUESTION = 0.9;
 const POINTS_BACK = /\b(?:it|its|that|this|them|those|these|they|one|ones|there)\b/i;
 /** "nvm dont wanna cancel", "no need to start over": a command the customer says they do not want. */
 const REFUSES_COMMAND = /\b(?:don'?t|do not|no need to|never)\s+(?:(?:want|wanna|need|have)\s+(?:to\s+)?)?(?:cancel|stop|quit|start over|restart|reset)\b/i;
-/** Starting over said in so many words: "start over", "begin again", "from scratch", "reset", "new chat". */
 /** "restart it", "reboot my phone", "how do i restart": the device restarted, not the conversation. */
 const RESTARTS_THE_DEVICE = /\b(?:restart|reboot)(?:ing)?\s+(?:it|my \w+|the (?:phone|device|iphone|ipad|ipod)|your \w+|this (?:phone|device|iphone|ipad|ipod))\b|\b(?:how (?:do|can|should|would) (?:i|you|we)|way to) (?:restart|reboot)\b/i;
+/** Starting over said in so many words: "start over", "begin again", "from scratch", "reset", "new chat". */
 const SAYS_START_OVER = /\b(?:over|again|afresh|fresh|scratch|beginning|top|start|reset|restart|new (?:chat|conversation))\b/i;
 /** "Can I stop it?", "could we start it again?": asking whether something may be done, not telling the bot to do it. */
 const ASKS_IF_ALLOWED = /\b(?:can|could|may)\s+(?:i|we)\s+(?:just\s+)?(?:stop|cancel|start|restart|pause)\b/i;

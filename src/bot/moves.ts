@@ -375,6 +375,11 @@ export class Moves {
     return this.deps.content.intents.filter((intent) => intent.tree === treeId).map((intent) => intent.id);
   }
 
+  /** The topic with a restore rate and a walk-through of its own (a slow restore), which a time and a size told start. */
+  ratedWalkThrough(): Intent | undefined {
+    return this.deps.content.intents.find((intent) => intent.hoursPerGigabyte !== undefined && intent.tree !== undefined);
+  }
+
   /** The intent behind a built-in action ("help", "handoff", "explain"); of the out-of-scope ones, the first. */
   intentFor(action: IntentAction): Intent | undefined {
     return this.deps.content.intents.find((intent) => intent.action === action);

@@ -121,7 +121,7 @@ export class OutsideWalkThrough {
     if (worked) return worked;
     // "It's been like 3 hrs and the backup is about 6gb": a time and a size ask how long a restore
     // takes, whichever topic the other words ("backup") lean to.
-    const rated = intent?.action ? undefined : content.intents.find((topic) => topic.hoursPerGigabyte && topic.tree);
+    const rated = intent?.action ? undefined : this.moves.ratedWalkThrough();
     // Not when a part giving neither surely names another problem with a walk-through ("took 9 hrs for 4gb but my ipad says no backups").
     const otherProblem = (tree: string | undefined) => (toldClauses(text) ?? []).some((part) => {
       const named = tellsTimeOrSize(part) ? undefined : this.moves.matched(this.deps.recognize(part));
