@@ -13,6 +13,7 @@ import { OutsideWalkThrough, type OutsideWalkThroughDeps } from './outsideWalkTh
 import { PartedAnswers } from './partedAnswers.js';
 import { RunningRestore } from './runningRestore.js';
 import { StepReadings } from './stepReadings.js';
+import { ToldSteps } from './toldSteps.js';
 import { StoryAnswers } from './storyAnswers.js';
 import { answeredFirst, askedAndAnswered, reset, unplacedInTree, withoutFeedback, type Outcome } from './outcome.js';
 import { LOOSE_READING, readAt, READING_MARGIN, readsLoosely, readsNoAt, readsOwnNoAt, SURE_READING, SURE_READING_OF_A_QUESTION, sureAnswerAmong, sureReading } from './readings.js';
@@ -67,8 +68,8 @@ const DID_SOMETHING = /\b(?:picked|chose|chosen|selected|tried|used|went with|di
  * file is the order in which a message is read inside a walk-through, top to bottom; what a message
  * means whole (its intent, a person asked for, a sure command) is in meaning.ts, what each reading
  * leads to (a step, a topic, a command) in moves.ts, messages in several parts (two answers, an
- * answer and a question, the next step's answer given early, steps already tried) in
- * partedAnswers.ts, an answer hidden in a story or beside an aside in storyAnswers.ts, readings its
+ * answer and a question, the next step's answer given early) in partedAnswers.ts, steps already
+ * tried in toldSteps.ts, an answer hidden in a story or beside an aside in storyAnswers.ts, readings its
  * choices' words miss (a time worked out, a step taken back, a correction) in stepReadings.ts, a follow-up
  * on the answer just given in afterAnswer.ts, and feedback on an answer in feedback.ts.
  */
@@ -76,6 +77,7 @@ export class Conversation {
   private readonly moves: Moves;
   private readonly feedback: Feedback;
   private readonly parts: PartedAnswers;
+  private readonly told: ToldSteps;
   private readonly afterAnswer: AfterAnswer;
   private readonly stories: StoryAnswers;
   private readonly meaning: Meaning;
@@ -86,11 +88,12 @@ export class Conversation {
   constructor(private readonly deps: ConversationDeps) {
     this.moves = new Moves(deps);
     this.parts = new PartedAnswers(deps, this.moves);
+    this.told = new ToldSteps(deps, this.moves);
     this.afterAnswer = new AfterAnswer(deps, this.moves);
     this.stories = new StoryAnswers(deps, this.moves, this.parts);
-    this.steps = new StepReadings(deps, this.moves, this.parts);
+    this.steps = new StepReadings(deps, this.moves, this.told);
     this.meaning = new Meaning(deps, this.moves, this.afterAnswer);
-    this.outside = new OutsideWalkThrough(deps, this.moves, this.meaning, this.parts, this.afterAnswer, (state, tree, text, recognition) => this.inTree(state, tree, text, recognition));
+    this.outside = new OutsideWalkThrough(deps, this.moves, this.meaning, this.parts, this.told, this.afterAnswer, (state, tree, text, recognition) => this.inTree(state, tree, text, recognition));
     this.feedback = new Feedback(deps.content, deps.readChoice);
     this.running = new RunningRestore(deps);
   }
@@ -107,7 +110,7 @@ export class Conversation {
     const state = withoutFeedback(before);
     const tree = state.tree;
     const exact = tree ? engine.match(tree, text) : null;
-    if (tree && exact) return this.parts.pastToldSteps(tree, this.moves.advance(state, engine.choose(tree, exact.index)));
+    if (tree && exact) return this.told.pastToldSteps(tree, this.moves.advance(state, engine.choose(tree, exact.index)));
     if (!tree && state.suspended && simplify(text) === simplify(content.phrases.carryOnChoice)) return this.moves.resume(state);
 
     const picked = this.pickOffered(state, text);
@@ -115,7 +118,7 @@ export class Conversation {
     if (picked) return picked.action === 'handoff' ? this.moves.act(state, picked) : this.moves.startTopic(reset(state), picked);
 
     const recognition = this.deps.recognize(text);
-    const outcome = tree ? this.steps.withRateOnTheLine(tree, text, this.parts.pastToldSteps(tree, this.inTree(state, tree, text, recognition), text)) : this.parts.answeredInOpening(this.outside.respond(state, text, recognition));
+    const outcome = tree ? this.steps.withRateOnTheLine(tree, text, this.told.pastToldSteps(tree, this.inTree(state, tree, text, recognition), text)) : this.parts.answeredInOpening(this.outside.respond(state, text, recognition));
     return { ...this.running.answered(state, text, outcome), recognition, state: { ...outcome.state, lastCandidates: recognition.candidates } };
   }
 
@@ -304,7 +307,7 @@ export class Conversation {
     if (seen.length > 0) return this.linesThenQuestion({ ...state, misses: 0 }, tree, content.phrases.caseFromLastAnswer, seen);
     const corrected = asking ? undefined : (this.steps.untriedStep(state, tree, text) ?? this.notDoneYet(state, tree, text) ?? this.backFromAside(state, tree, text) ?? this.steps.correction(state, tree, text) ?? this.steps.partlyTried(state, tree, text));
     if (corrected) return corrected;
-    const listed = asking ? undefined : this.parts.stepsListed(state, tree, text);
+    const listed = asking ? undefined : this.told.stepsListed(state, tree, text);
     if (listed) return listed;
     const clauses = answerClauses(text);
     const ahead = asking ? undefined : (this.parts.answerAhead(state, tree, text, reading, intent) ?? this.parts.subjectAhead(state, tree, text, reading));
@@ -383,7 +386,7 @@ export class Conversation {
       // its own, told rather than asked, is walked through; asked about, it is answered beside this one.
       // A question in one of its clauses ("before i do that, will i get my music back") asks too.
       const newProblem = !asking && !clauses?.some((clause) => QUESTION.test(clause)) && intent.tree !== undefined && intent.tree !== tree.tree;
-      return newProblem ? (this.parts.startedPastDone(state, intent, text) ?? this.moves.startTopic(reset(state), intent, text)) : this.moves.sideQuestion(state, tree, intent, text);
+      return newProblem ? (this.told.startedPastDone(state, intent, text) ?? this.moves.startTopic(reset(state), intent, text)) : this.moves.sideQuestion(state, tree, intent, text);
     }
     const ownSubject = intent && !intent.action && about.has(intent.id) && !this.moves.topicsOf(tree.tree).includes(intent.id);
     // A question is never read loosely as an answer: "how do I restart it with no home button" is not "no".

@@ -400,3 +400,6 @@ export const simplify = (text: string): string => text.toLowerCase().replace(/[^
 
 /** "What should I try first", "then what do I do", "where do I start", "whats the free way then": asking for the next thing to do. */
 export const WHAT_TO_DO = /\bwhat (?:do|should|can|shall|would) i (?:do|try)\b|\b(?:now|then|so) what\b|\bwhat (?:now|next)\b|\bwhere do i (?:start|begin)\b|\bwhat(?:'?s| is| are) the (?:\w+ )?(?:way|steps|alternatives?|options?)\b/i;
+
+/** Words that open a message without saying anything of it. */
+export const PREFACE = /^(?:(?:before|b4) (?:you|u) ask|just so you know|for the record|fyi|btw|by the way)\b[\s,:-]*/i;

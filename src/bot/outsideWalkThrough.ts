@@ -6,14 +6,15 @@ import type { Meaning } from './meaning.js';
 import { afterWhenScene, asksToGoOn, beforeGoOn, CONCEDED, lastSentence, QUESTION, questionClauses, storyClauses, toldClauses, withoutToldAhead } from './messageShape.js';
 import type { Moves } from './moves.js';
 import { reset, withoutFeedback, type Outcome } from './outcome.js';
-import type { PartedAnswers, PartedAnswersDeps } from './partedAnswers.js';
-import { readAt, readsNoAt, SURE_READING } from './readings.js';
+import type { PartedAnswers } from './partedAnswers.js';
+import { readAt, readsNoAt, SURE_READING, type ReadingDeps } from './readings.js';
 import { lineTold, phraseForLine } from './connectionSpeed.js';
 import { asksTimeForSize, rateOnTheLine, sizeInGigabytes, tellsElapsed, tellsRunningFor, tellsRunningLong, tellsTimeOrSize } from './restoreEstimate.js';
 import type { ConversationState } from './state.js';
+import type { ToldSteps } from './toldSteps.js';
 
 /** What reading a message outside a walk-through needs beyond the parts': whether it is only a yes or a no. */
-export interface OutsideWalkThroughDeps extends PartedAnswersDeps {
+export interface OutsideWalkThroughDeps extends ReadingDeps {
   /** Whether a message is only a yes ("ok" too) or a no, with a courtesy at most (src/nlu/choiceReader.ts). */
   readonly bareAnswer: (text: string) => 'yes' | 'no' | undefined;
   /** Whether a message only acknowledges ("ok", "ok thx"), no yes to a question (src/nlu/choiceReader.ts). */
@@ -64,6 +65,7 @@ export class OutsideWalkThrough {
     private readonly moves: Moves,
     private readonly meaning: Meaning,
     private readonly parts: PartedAnswers,
+    private readonly told: ToldSteps,
     private readonly afterAnswer: AfterAnswer,
     private readonly answerInTree: AnswerInTree,
   ) {}
@@ -90,7 +92,7 @@ export class OutsideWalkThrough {
       const goOn = asksToGoOn(text) && (before === undefined || this.deps.acknowledges(before) || CONCEDED.test(before));
       if (goOn || intent?.action === 'resume' || (intent?.tree && intent.tree === suspended.tree)) return this.moves.resume(state);
       const reading = command ? null : readAt(this.deps, suspended, text);
-      if (reading && reading.score >= SURE_READING) return this.parts.pastToldSteps(suspended, this.moves.advance({ ...state, tree: suspended }, this.deps.engine.choose(suspended, reading.index)), text);
+      if (reading && reading.score >= SURE_READING) return this.told.pastToldSteps(suspended, this.moves.advance({ ...state, tree: suspended }, this.deps.engine.choose(suspended, reading.index)), text);
       // "also im in a hotel in portugal, i made the backup at home. does that matter": the kept step answered, and whether it matters.
       const mattered = command ? undefined : this.parts.answerThenIfItMatters({ ...state, tree: suspended }, suspended, text);
       if (mattered) return mattered;
@@ -114,7 +116,7 @@ export class OutsideWalkThrough {
     // whose walk-through goes past what was told when it gets there.
     const matter = command ? undefined : withoutToldAhead(text);
     const problem = matter === undefined ? undefined : this.moves.matched(this.deps.recognize(matter));
-    if (problem?.tree && !problem.action) return this.parts.startedPastDone(state, problem, text) ?? this.moves.startTopic(reset(state), problem, text);
+    if (problem?.tree && !problem.action) return this.told.startedPastDone(state, problem, text) ?? this.moves.startTopic(reset(state), problem, text);
     const carried = command ? undefined : this.afterAnswer.stepAfterAnswer(state, text, intent);
     if (carried) return carried;
     const worked = intent?.action ? undefined : (this.afterAnswer.workedAfterAnswer(state, text, recognition) ?? this.afterAnswer.plannedAfterAnswer(state, text, recognition));
@@ -152,7 +154,7 @@ export class OutsideWalkThrough {
     // pointing to a walk-through: that walk-through, past the steps told as tried, whatever one of
     // them leans to ("updated ios").
     const pointedTo = intent?.action ? undefined : this.afterAnswer.walkThroughAfter(state);
-    const pastTold = pointedTo ? this.parts.startedPastDone(state, pointedTo, text) : undefined;
+    const pastTold = pointedTo ? this.told.startedPastDone(state, pointedTo, text) : undefined;
     if (pastTold) return pastTold;
     // "Do I need to plug it in or anything before?": a question no topic surely claims, in the last answer's own words, is about it.
     const unclaimed = intent?.action === 'explain' || (!intent && QUESTION.test(text));
@@ -178,7 +180,7 @@ export class OutsideWalkThrough {
     if (story) return story;
     // "Cant restore backup. before you ask ive already restarted it twice": a problem told beside
     // steps of it tried is that problem, whatever the whole leans to ("already" is the already-set-up topic's word).
-    const past = this.parts.startedPastDone(state, leader ?? this.parts.problemPart(text), text) ?? (leader && !leader.action ? this.parts.problemWithStepsTried(state, text) : undefined) ?? (leader ? undefined : this.parts.walkThroughListed(state, text));
+    const past = this.told.startedPastDone(state, leader ?? this.told.problemPart(text), text) ?? (leader && !leader.action ? this.told.problemWithStepsTried(state, text) : undefined) ?? (leader ? undefined : this.told.walkThroughListed(state, text));
     if (past) return past;
     const several = leader && !leader.action ? this.severalQuestions(state, text, leader) : undefined;
     if (several) return several;
@@ -231,7 +233,7 @@ export class OutsideWalkThrough {
     if (!problem || others.length > 0 || (asked.length > 0 && !asked.some(({ intent }) => intent?.id === whole.id))) return undefined;
     return this.answeredThen(state, asked.length > 0 ? [{ clause: text, intent: whole }] : [], (at) => {
       const ready = withoutFeedback(at.state);
-      return this.parts.startedPastDone(ready, problem, text, clauses) ?? this.moves.startTopic(reset(ready), problem, text);
+      return this.told.startedPastDone(ready, problem, text, clauses) ?? this.moves.startTopic(reset(ready), problem, text);
     });
   }
 
@@ -254,7 +256,7 @@ export class OutsideWalkThrough {
     // A command's words told in the story ("reset it", "where did it go") command nothing.
     const rest = named.filter((part) => part !== problem);
     if (!problem?.intent || problems.length > 1 || !rest.some((part) => part.outside) || !rest.every((part) => part.outside || !part.intent || part.intent.action !== undefined)) return undefined;
-    const started = this.parts.startedPastDone(reset(state), problem.intent, text, clauses) ?? this.moves.startTopic(reset(state), problem.intent, problem.clause);
+    const started = this.told.startedPastDone(reset(state), problem.intent, text, clauses) ?? this.moves.startTopic(reset(state), problem.intent, problem.clause);
     return { ...started, replies: [{ text: this.deps.content.phrases.partOutOfScope }, ...started.replies] };
   }
 
@@ -268,7 +270,7 @@ export class OutsideWalkThrough {
     for (const main of (toldClauses(text) ?? [text]).flatMap((clause) => afterWhenScene(clause) ?? [])) {
       const recognized = this.deps.recognize(main);
       const problem = this.moves.matched(recognized);
-      if (problem?.tree && !problem.action && recognized.confidence >= SURE_PROBLEM) return this.parts.startedPastDone(reset(state), problem, text) ?? this.moves.startTopic(reset(state), problem, main);
+      if (problem?.tree && !problem.action && recognized.confidence >= SURE_PROBLEM) return this.told.startedPastDone(reset(state), problem, text) ?? this.moves.startTopic(reset(state), problem, main);
     }
     return undefined;
   }
@@ -311,7 +313,7 @@ export class OutsideWalkThrough {
     };
     // Nor does a clause telling what went well ("apps are there", "restore finished").
     const told = named.filter(({ clause, intent }) => intent.tree && !asking.some((part) => part.includes(clause)) && !triedBeforeProblem(clause) && !NO_TROUBLE.test(clause));
-    const problems = told.filter(({ clause, intent }) => !told.some((other) => other.intent.tree !== intent.tree && this.parts.triedIn(other.intent.tree ?? '', clause)));
+    const problems = told.filter(({ clause, intent }) => !told.some((other) => other.intent.tree !== intent.tree && this.told.triedIn(other.intent.tree ?? '', clause)));
     const surest = new Map<Intent, number>();
     for (const { intent, confidence } of problems) surest.set(intent, Math.max(confidence, surest.get(intent) ?? 0));
     const [[problem, sureness] = [], [, runnerUp] = []] = [...surest].sort(([, a], [, b]) => b - a);
@@ -326,7 +328,7 @@ export class OutsideWalkThrough {
     if (!problem) return asked.length > 0 ? this.answeredThen(state, asked) : undefined;
     return this.answeredThen(state, asked.slice(0, 1), (at) => {
       const ready = withoutFeedback(at.state);
-      return this.parts.startedPastDone(ready, problem, text, clauses) ?? this.moves.startTopic(reset(ready), problem, text);
+      return this.told.startedPastDone(ready, problem, text, clauses) ?? this.moves.startTopic(reset(ready), problem, text);
     });
   }
 

@@ -1,6 +1,7 @@
-import type { DialogChoice } from '../content/types.js';
+import type { Content, DialogChoice } from '../content/types.js';
 import type { DialogEngine, TreeState } from '../dialogs/engine.js';
 import type { ChoiceReading } from '../nlu/choiceReader.js';
+import type { Recognition } from '../nlu/recognizer.js';
 import { STILL_FAILING } from './messageShape.js';
 
 /**
@@ -31,6 +32,14 @@ export const decisive = (reading: ChoiceReading | null): ChoiceReading | null =>
 export interface StepReader {
   readonly engine: DialogEngine;
   readonly readChoice: (choices: readonly DialogChoice[], text: string) => ChoiceReading | null;
+}
+
+/** What reading a message inside a walk-through needs: the content, the tree engine, the recogniser and the choice reader. */
+export interface ReadingDeps extends StepReader {
+  readonly content: Content;
+  readonly recognize: (text: string) => Recognition;
+  /** Whether a typed message only says the open step was done, not how it went (src/nlu/choiceReader.ts). */
+  readonly reportsDoing: (choices: readonly DialogChoice[], text: string) => boolean;
 }
 
 /**

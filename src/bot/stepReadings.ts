@@ -4,13 +4,13 @@ import type { ChoiceReading } from '../nlu/choiceReader.js';
 import { afterContrast, afterTakingBack, answerClauses, beforeContrast, clausesAsked, CONCEDED, correctionOf, PLANNED, QUESTION, STILL_FAILING, storyClauses, toldClauses, toldParts, UNTRIED, withoutAlso } from './messageShape.js';
 import type { Moves } from './moves.js';
 import { answeredFirst, type Outcome } from './outcome.js';
-import type { PartedAnswers, PartedAnswersDeps } from './partedAnswers.js';
 import { smallFreeAlone, spaceInWords } from './freeSpace.js';
 import { ageAnswer } from './backupAge.js';
 import { lineTold, phraseForLine } from './connectionSpeed.js';
 import { asksTimeForSize, elapsedAnswer, rateOnTheLine, restoreEstimate, sizeInGigabytes, tellsTimeOnly } from './restoreEstimate.js';
-import { LOOSE_READING, readAt, SURE_READING, sureAnswerAmong } from './readings.js';
+import { LOOSE_READING, readAt, SURE_READING, sureAnswerAmong, type ReadingDeps } from './readings.js';
 import type { ConversationState } from './state.js';
+import type { ToldSteps } from './toldSteps.js';
 import type { Reply } from './types.js';
 
 
@@ -37,9 +37,9 @@ const THINKING = /\bthink\b/i;
  */
 export class StepReadings {
   constructor(
-    private readonly deps: PartedAnswersDeps,
+    private readonly deps: ReadingDeps,
     private readonly moves: Moves,
-    private readonly parts: PartedAnswers,
+    private readonly told: ToldSteps,
   ) {}
 
   /**
@@ -174,7 +174,7 @@ export class StepReadings {
     // two. the oldest one is from march" is the other-backups step's "tried the other two").
     const leaning = this.moves.leanedTo(this.deps.recognize(meant));
     const untried = ((toldClauses(meant) ?? []).find((part) => UNTRIED.test(part)) ?? meant).replace(UNTRIED, 'tried');
-    const names = (at: TreeState) => leaning.some((intent) => engine.aboutAt(at).includes(intent)) || this.parts.triedAt(at, untried);
+    const names = (at: TreeState) => leaning.some((intent) => engine.aboutAt(at).includes(intent)) || this.told.triedAt(at, untried);
     let at: TreeState | undefined = tree;
     while (at && !names(at)) {
       const back = engine.back(at);
@@ -194,7 +194,7 @@ export class StepReadings {
     if (!engine.yesCloses(tree) || !PARTLY_TRIED.test(text) || correctionOf(text) !== undefined) return undefined;
     const names = (part: string) => {
       const topic = this.moves.matched(this.deps.recognize(part));
-      return (topic !== undefined && engine.aboutAt(tree).includes(topic.id)) || this.parts.triedAt(tree, part);
+      return (topic !== undefined && engine.aboutAt(tree).includes(topic.id)) || this.told.triedAt(tree, part);
     };
     const clauses = clausesAsked(text);
     if (!names(text) && !clauses.some(names)) return undefined;

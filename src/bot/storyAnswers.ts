@@ -2,7 +2,8 @@ import type { TreeState } from '../dialogs/engine.js';
 import { afterTakingBack, CONTRAST, QUESTION, storyClauses } from './messageShape.js';
 import { SMALL_TALK, type Moves } from './moves.js';
 import type { Outcome } from './outcome.js';
-import type { PartedAnswers, PartedAnswersDeps } from './partedAnswers.js';
+import type { PartedAnswers } from './partedAnswers.js';
+import type { ReadingDeps } from './readings.js';
 import { LOOSE_READING, readAt, SURE_READING } from './readings.js';
 import type { ConversationState } from './state.js';
 
@@ -14,7 +15,7 @@ import type { ConversationState } from './state.js';
  */
 export class StoryAnswers {
   constructor(
-    private readonly deps: PartedAnswersDeps,
+    private readonly deps: ReadingDeps,
     private readonly moves: Moves,
     private readonly parts: PartedAnswers,
   ) {}

@@ -4,12 +4,13 @@ import { Meaning } from '../../src/bot/meaning.js';
 import { OutsideWalkThrough } from '../../src/bot/outsideWalkThrough.js';
 import { PartedAnswers } from '../../src/bot/partedAnswers.js';
 import { initialState } from '../../src/bot/state.js';
+import { ToldSteps } from '../../src/bot/toldSteps.js';
 import { content, deps, moves, reader } from '../support/shippedContent.js';
 
 const afterAnswer = new AfterAnswer({ ...deps, linesAsked: reader.linesAsked.bind(reader), linesTold: reader.linesTold.bind(reader) }, moves);
 const meaning = new Meaning({ ...deps, upset: () => false }, moves, afterAnswer);
 const parts = new PartedAnswers(deps, moves);
-const outside = new OutsideWalkThrough({ ...deps, bareAnswer: reader.bareAnswer.bind(reader), acknowledges: reader.acknowledges.bind(reader) }, moves, meaning, parts, afterAnswer, () => {
+const outside = new OutsideWalkThrough({ ...deps, bareAnswer: reader.bareAnswer.bind(reader), acknowledges: reader.acknowledges.bind(reader) }, moves, meaning, parts, new ToldSteps(deps, moves), afterAnswer, () => {
   throw new Error('no walk-through is kept in these tests');
 });
 const respond = (text: string) => outside.respond(initialState(), text, deps.recognize(text));

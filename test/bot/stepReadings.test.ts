@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { PartedAnswers } from '../../src/bot/partedAnswers.js';
 import { StepReadings } from '../../src/bot/stepReadings.js';
+import { ToldSteps } from '../../src/bot/toldSteps.js';
 import type { TreeState } from '../../src/dialogs/engine.js';
 import { deps, engine, moves, openAt } from '../support/shippedContent.js';
 
-const steps = new StepReadings(deps, moves, new PartedAnswers(deps, moves));
+const steps = new StepReadings(deps, moves, new ToldSteps(deps, moves));
 const texts = (outcome: { replies: readonly { text: string }[] } | undefined) => outcome?.replies.map((reply) => reply.text);
 
 /** The Cannot Restore Backup walk-through after answering "No, still failing" `times` times. */
