@@ -6,7 +6,7 @@ import { CHECKS_MEANING, CONTRAST, correctionOf, PLANNED, QUESTION, REFERS_BACK,
 import type { Moves } from './moves.js';
 import { reset, type Outcome } from './outcome.js';
 import { lastReplies, type ConversationState } from './state.js';
-import { linesForVersionTold } from './versionsNamed.js';
+import { linesForVersionTold, versionsCompared, versionsInWords } from './versionsNamed.js';
 
 /** What reading a message after an answer needs: the content, the walk-throughs, and where in an answer a question's words are. */
 export interface AfterAnswerDeps {
@@ -133,6 +133,17 @@ export class AfterAnswer {
     if (!last || last.tree || intent?.id !== last.id || QUESTION.test(text)) return undefined;
     const lines = this.deps.linesTold(last.answer, text);
     return this.quoted(state, this.deps.content.phrases.caseFromLastAnswer, lines);
+  }
+
+  /**
+   * "the ipad backup was made on ios 8.1 and the phone shows 8.0.2, does that matter" after an answer
+   * that gives the version rule (the same or a later iOS than made the backup): what it means for the
+   * two versions told, asked or not, which the lines about one version alone would not say.
+   */
+  versionsAgainstAnswer(state: ConversationState, text: string): Outcome | undefined {
+    const last = this.lastAnswer(state);
+    const told = last ? versionsCompared(last.answer, text) : undefined;
+    return told ? { state, replies: [{ text: versionsInWords(told, this.deps.content.phrases) }] } : undefined;
   }
 
   /**

@@ -18,7 +18,7 @@ import { StoryAnswers } from './storyAnswers.js';
 import { answeredFirst, askedAndAnswered, reset, unplacedInTree, withoutFeedback, type Outcome } from './outcome.js';
 import { LOOSE_READING, readAt, READING_MARGIN, readsLoosely, readsNoAt, readsOwnNoAt, SURE_READING, SURE_READING_OF_A_QUESTION, sureAnswerAmong, sureReading } from './readings.js';
 import { tellsElapsed } from './restoreEstimate.js';
-import { linesForVersionTold, versionsNamed } from './versionsNamed.js';
+import { linesForVersionTold, versionsCompared, versionsInWords, versionsNamed } from './versionsNamed.js';
 import { lastReplies, type ConversationState, type FeedbackFor } from './state.js';
 import type { Reply } from './types.js';
 
@@ -223,6 +223,9 @@ export class Conversation {
       return this.inTree(state, tree, concluded, this.deps.recognize(concluded), goingOn);
     }
     if (plain !== text) return this.inTree(state, tree, plain, this.deps.recognize(plain), goingOn);
+    // "phone is on 17.1 and the backup was made on 17.4" at a step that gives the version rule: what it means for those two.
+    const compared = versionsCompared(this.stepText(tree), text);
+    if (compared) return { state: { ...state, misses: 0 }, replies: [{ text: versionsInWords(compared, content.phrases) }, this.moves.question(tree)] };
     // "that is so dumb. can you just get it back for me": a last sentence put as a question asks, whatever came before it.
     const asking = QUESTION.test(text) || QUESTION.test(lastSentence(text));
     // "Ok", "ok thx" after a fix to try: the customer is going to try it, and how it went is still to

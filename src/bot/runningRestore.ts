@@ -10,8 +10,8 @@ export interface RunningRestoreDeps {
   readonly recognize: (text: string) => Recognition;
 }
 
-/** "its done", "is it finished": the restore's state said of "it". */
-const IT_RUNNING = /\b(?:it'?s|its|it is|is it|it)\s+(done|finished|complete|over|still going|still running|still working)\b/gi;
+/** "its done", "is it finished", "how do i know its actually doing something": the restore's state said of "it". */
+const IT_RUNNING = /\b(?:it'?s|its|it is|is it|it)\s+((?:(?:actually|really|even|still)\s+)?(?:done|finished|complete|over|going|running|working|downloading|progressing|doing (?:anything|something)))\b/gi;
 /** "is there a safe way to stop it": stopping "it", the restore. */
 const STOP_IT = /\bstop (?:it|this)\b/gi;
 /** Words of erasing a device: "reset it", "wipe it", "factory reset", "erase"; not a network reset. */

@@ -36,3 +36,59 @@ export function linesForVersionTold(answer: string, text: string): string[] {
   return fitting.length < lines.length ? fitting : [];
 }
 
+
+/** An answer or step that says which iOS a device needs for a backup (the same or a later one than made it). */
+const VERSION_RULE = /\bsame or (?:a )?later version of iOS\b|\bearlier version of iOS\b/i;
+/** A part of a message about the backup, or about the device that made it, rather than the device being restored. */
+const OF_THE_BACKUP = /\b(?:backups?|backed up|made|created|old (?:phone|iphone|ipad|ipod|device|one)|other (?:phone|iphone|ipad|device))\b/i;
+/** A part of a message about a device. */
+const OF_A_DEVICE = /\b(?:phone|iphone|ipad|ipod|device|it|it'?s|mine|new one|this one)\b/i;
+/** An iOS version in a part, named ("iOS 8.1", "ios17") or dotted ("8.0.2"), never a size or a share ("8.5 gb", "17.5%"). */
+const A_VERSION = /\bios\s*(\d{1,2}(?:\.\d{1,2}){0,2})(?![\d.]*\d)|(?<![\d.])(\d{1,2}\.\d{1,2}(?:\.\d{1,2})?)(?![\d.]*\d|\s*(?:%|percent|gb|gigs?|mb|tb|g\b|hours?|hrs?|mins?|minutes?|days?))/gi;
+/** Where a message's parts meet: "and", "but", "while", or a clause's end (never a version's dots). */
+const PARTS = /\s*(?:\b(?:and|but|while|whereas)\b|[,;!?]+|\.(?=\s|$))\s*/i;
+
+/** The iOS versions a message tells of the backup and of the device restored, and whether the device's is the earlier. */
+export interface VersionsTold {
+  readonly backup: string;
+  readonly device: string;
+  readonly behind: boolean;
+}
+
+/**
+ * "the ipad backup was made on ios 8.1 and the phone shows 8.0.2": one version told of the backup and
+ * one of the device, beside an answer or step that gives the rule (the same or a later iOS than made
+ * the backup), so the customer hears what the rule means for their two versions rather than lines
+ * about one of them. Undefined unless each side has exactly one.
+ */
+export function versionsCompared(rule: string, text: string): VersionsTold | undefined {
+  if (!VERSION_RULE.test(rule)) return undefined;
+  const backup: string[] = [];
+  const device: string[] = [];
+  for (const part of versionsNamed(text).split(PARTS)) {
+    const versions = [...part.matchAll(A_VERSION)].map((match) => match[1] ?? match[2] ?? '');
+    const major = (version: string) => Number(version.split('.')[0]);
+    const told = versions.filter((version) => major(version) >= FIRST && major(version) <= LAST);
+    if (OF_THE_BACKUP.test(part)) backup.push(...told);
+    else if (OF_A_DEVICE.test(part)) device.push(...told);
+  }
+  const [made] = backup;
+  const running = device[0];
+  if (backup.length !== 1 || device.length !== 1 || made === undefined || running === undefined) return undefined;
+  return { backup: made, device: running, behind: compareVersions(running, made) < 0 };
+}
+
+function compareVersions(a: string, b: string): number {
+  const left = a.split('.').map(Number);
+  const right = b.split('.').map(Number);
+  for (let index = 0; index < Math.max(left.length, right.length); index += 1) {
+    const difference = (left[index] ?? 0) - (right[index] ?? 0);
+    if (difference !== 0) return difference;
+  }
+  return 0;
+}
+
+/** What the version rule means for the two versions told, in the content's words. */
+export function versionsInWords(told: VersionsTold, phrases: { readonly versionBehind: string; readonly versionMet: string }): string {
+  return (told.behind ? phrases.versionBehind : phrases.versionMet).replace('{device}', told.device).replace('{backup}', told.backup);
+}

@@ -168,6 +168,10 @@ export const botFileSchema = z.strictObject({
     forYourVersion: text,
     /** "got like 2gb free" at the storage step: `{free}` gigabytes fit only a smaller backup. */
     compareWithBackup: text.refine((value) => value.includes('{free}'), 'must give the free space told with {free}'),
+    /** The iOS told of the device (`{device}`) is earlier than the one told of the backup (`{backup}`): the device needs updating first. */
+    versionBehind: text.refine((value) => value.includes('{device}') && value.includes('{backup}'), 'must give both versions told, with {device} and {backup}'),
+    /** The iOS told of the device (`{device}`) is the same as or later than the backup's (`{backup}`): the version rule is met. */
+    versionMet: text.refine((value) => value.includes('{device}') && value.includes('{backup}'), 'must give both versions told, with {device} and {backup}'),
     /** The open step, a fix to try, done only in part ("tried the top one only"): before its instructions again. */
     stepPartlyTried: text,
     /** The open step's own fix told as never done ("i never update"): before its instructions again. */

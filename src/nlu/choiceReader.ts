@@ -514,8 +514,8 @@ const DENIED_ON = /(\b(?:dont|don't|don’t|do not|didnt|didn't|did not|never|no
 /** One shared word ("photos") fits every case of an answer; a case is told in two. */
 const MIN_SHARED_WITH_CASE = 2;
 
-/** Words natural lists as stop words that answer here: "got it" (the alert captured), "it's there now" (the backup found). */
-const ANSWER_WORDS: ReadonlySet<string> = new Set(['got', 'there']);
+/** Words natural lists as stop words that answer here: "got it" (the alert captured), "it's there now", "i can see it" (the backup found). */
+const ANSWER_WORDS: ReadonlySet<string> = new Set(['got', 'there', 'see']);
 
 /**
  * Function words ("it", "has", "the") say nothing about which answer is meant; "no", "not", "still" do

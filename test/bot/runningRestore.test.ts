@@ -19,6 +19,7 @@ describe('a restore that is running', () => {
     expect(running.named(failing, 'how do i tell when its done?')).toBe('how do i tell when its done?');
     expect(running.named(slowRestore, 'its done i think')).toBe('its done i think');
     expect(running.named(slowRestore, 'is there a safe way to stop it?')).toBe('is there a safe way to stop the restore?');
+    expect(running.named(slowRestore, 'how can i tell its actually doing anything')).toBe('how can i tell the restore is actually doing anything');
   });
 
   it('gives the running-restore version of an answer when a restore is running, and the general one otherwise', () => {

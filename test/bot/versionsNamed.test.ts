@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { linesForVersionTold, versionsNamed } from '../../src/bot/versionsNamed.js';
+import { linesForVersionTold, versionsCompared, versionsInWords, versionsNamed } from '../../src/bot/versionsNamed.js';
 
 describe('a bare iOS version named as one', () => {
   it('names the versions a device is told to be on, run or updated to', () => {
@@ -28,5 +28,27 @@ describe('the lines of a text for the iOS version told', () => {
     expect(linesForVersionTold(answer, 'where is manage storage')).toEqual([]);
     expect(linesForVersionTold(answer, 'im on ios 17')).toEqual([]);
     expect(linesForVersionTold(answer, 'ios 70')).toEqual([]);
+  });
+});
+
+describe('the iOS versions told of the backup and of the device, against the version rule', () => {
+  const rule = 'The device must run the same or a later version of iOS than the one that made the backup.';
+
+  it("tells whether the device's version is earlier than the backup's, whichever comes first", () => {
+    expect(versionsCompared(rule, 'the backup was made on ios 9.2 and the phone shows 9.0.1')).toEqual({ backup: '9.2', device: '9.0.1', behind: true });
+    expect(versionsCompared(rule, 'my ipad is on 16.4 but the old phone was on 16.4.1')).toEqual({ backup: '16.4.1', device: '16.4', behind: true });
+    expect(versionsCompared(rule, 'mine runs ios 17, backup is from 16.5')).toEqual({ backup: '16.5', device: '17', behind: false });
+  });
+
+  it('compares nothing without the rule beside it, or without one version on each side', () => {
+    expect(versionsCompared('Keep it on Wi-Fi.', 'the backup was made on ios 9.2 and the phone shows 9.0.1')).toBeUndefined();
+    expect(versionsCompared(rule, 'the phone shows 9.0.1')).toBeUndefined();
+    expect(versionsCompared(rule, 'the backup is 9.5 gb and the phone has 12.5 gb free')).toBeUndefined();
+  });
+
+  it("says what the rule means for the two versions in the content's words", () => {
+    const phrases = { versionBehind: 'update {device} to {backup}', versionMet: '{device} fits {backup}' };
+    expect(versionsInWords({ backup: '9.2', device: '9.0.1', behind: true }, phrases)).toBe('update 9.0.1 to 9.2');
+    expect(versionsInWords({ backup: '16.5', device: '17', behind: false }, phrases)).toBe('17 fits 16.5');
   });
 });
