@@ -16,7 +16,7 @@ import { StepReadings } from './stepReadings.js';
 import { ToldSteps } from './toldSteps.js';
 import { StoryAnswers } from './storyAnswers.js';
 import { answeredFirst, askedAndAnswered, reset, unplacedInTree, withoutFeedback, type Outcome } from './outcome.js';
-import { LOOSE_READING, readAt, READING_MARGIN, readsLoosely, readsNoAt, readsOwnNoAt, SURE_READING, SURE_READING_OF_A_QUESTION, sureAnswerAmong, sureReading } from './readings.js';
+import { answerOfFixInPlace, LOOSE_READING, readAt, READING_MARGIN, readsLoosely, readsNoAt, readsOwnNoAt, SURE_READING, SURE_READING_OF_A_QUESTION, sureAnswerAmong, sureReading } from './readings.js';
 import { tellsElapsed } from './restoreEstimate.js';
 import { linesForVersionTold, versionsCompared, versionsInWords, versionsNamed } from './versionsNamed.js';
 import { lastReplies, type ConversationState, type FeedbackFor } from './state.js';
@@ -244,6 +244,8 @@ export class Conversation {
     if (!asking && ((engine.yesCloses(tree) && agrees) || takenIn)) return { state, replies: [{ text: acknowledged }, this.moves.question(tree)] };
     const planned = goingOn ? undefined : this.steps.planned(state, tree, text);
     if (planned) return planned;
+    const fixInPlace = asking ? undefined : answerOfFixInPlace(this.deps, tree, text, state.askedText);
+    if (fixInPlace !== undefined) return this.moves.advance(state, engine.choose(tree, fixInPlace));
     // "still failing. maybe ill just get that recovery software after all?" asks something beside it,
     // and "didnt help. person pls" asks for a person.
     if (!asking && this.steps.saysLastAnswerAgain(tree, text)) return this.meaning.askedForPerson(state, text, undefined) ?? this.moves.explainStep(state, tree, content.phrases.sameAsLastAnswer);

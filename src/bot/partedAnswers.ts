@@ -7,7 +7,7 @@ import { FAST_LINE_IN_WORDS, tellsFastConnection } from './connectionSpeed.js';
 import { afterContrast, ALREADY, answerClauses, clausesAsked, lastSentence, PREFACE, QUESTION, questionClauses, SAYS_EMPTY, storyClauses, toldClauses } from './messageShape.js';
 import { SMALL_TALK, type Moves } from './moves.js';
 import { answeredFirst, askedAndAnswered, reset, stepName, type Outcome } from './outcome.js';
-import { agreesOnly, LOOSE_READING, readAt, readsLoosely, SURE_READING, SURE_READING_OF_A_QUESTION, sureReading, type ReadingDeps } from './readings.js';
+import { agreesOnly, answerOfFixInPlace, LOOSE_READING, readAt, readsLoosely, SURE_READING, SURE_READING_OF_A_QUESTION, sureReading, type ReadingDeps } from './readings.js';
 import type { ConversationState } from './state.js';
 import type { Reply } from './types.js';
 
@@ -275,7 +275,11 @@ export class PartedAnswers {
     const answers = clauses.slice(0, pointsBack ? -2 : -1);
     if (!question || !QUESTION.test(question) || answers.some((part) => QUESTION.test(part))) return undefined;
     const recognition = this.deps.recognize(this.askedPart(question));
-    const wholeTopic = whole && !whole.action && !whole.tree ? whole : undefined;
+    // Unless the whole leans only with the words told, off the step's subject, and the question surely
+    // names a topic of its own: "its plugged in and on wifi already. also can i use my phone while its
+    // doing this" asks about using the device, not Wi-Fi.
+    const toldOnly = whole !== undefined && !this.deps.engine.aboutAt(tree).includes(whole.id) && this.moves.matched(this.deps.recognize(answers.join(', ')))?.id === whole.id && this.moves.matched(recognition) !== undefined;
+    const wholeTopic = whole && !whole.action && !whole.tree && !toldOnly ? whole : undefined;
     const topic = wholeTopic ?? this.moves.matched(recognition) ?? this.moves.clearLeader(recognition.candidates) ?? (leaning?.tree ? undefined : leaning);
     if (!topic || topic.action || topic.tree === tree.tree || this.moves.topicsOf(tree.tree).includes(topic.id)) return undefined;
     // "theres 2 backups one from march and one from yesterday which do i pick": told before a question on
@@ -297,7 +301,12 @@ export class PartedAnswers {
       return this.answerAhead(state, tree, told, readAt(this.deps, tree, told), this.moves.matched(this.deps.recognize(told)));
     };
     const sure = reading && reading.score >= sureReading(ownSubject) && !agreesOnly(this.deps, tree, reading) ? reading : null;
-    const answered = (reading ? sure && this.moves.advance(state, this.deps.engine.choose(tree, sure.index)) : (this.severalAnswers(state, tree, answers) ?? together())) ?? ahead();
+    // "its plugged in and on wifi already. also can i use my phone…" at a step to stop alerts: the fix was in place all along.
+    const inPlace = () => {
+      const index = answerOfFixInPlace(this.deps, tree, answers.join(', '), state.askedText);
+      return index === undefined ? undefined : this.moves.advance(state, this.deps.engine.choose(tree, index));
+    };
+    const answered = (reading ? sure && this.moves.advance(state, this.deps.engine.choose(tree, sure.index)) : (this.severalAnswers(state, tree, answers) ?? together())) ?? ahead() ?? inPlace();
     if (!answered) return undefined;
     return answeredFirst(answered, [{ text: topic.answer }], askedAndAnswered(topic.id));
   }

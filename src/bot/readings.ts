@@ -78,3 +78,24 @@ export const readsNoAt = (reader: StepReader, tree: TreeState, text: string): bo
 
 /** "Tried all three backups": surely the step's "no" in the words of that answer, not only a plain "no". */
 export const readsOwnNoAt = (reader: StepReader, tree: TreeState, text: string): boolean => sureNoAt(reader, tree, text)?.plain === false;
+
+/** Power and Wi-Fi told to have been in place all along: "its plugged in and on wifi already", "was charging on wifi the whole night". */
+const IN_PLACE_BEFORE = /\b(?:plugged (?:it )?in|charging|on (?:the |my |a )?(?:wifi|wi-fi|charger|power)|connected)\b.*\b(?:already|the whole (?:time|night|day)|all along|all (?:night|day)|overnight)\b|\b(?:already|been)\s+(?:plugged (?:it )?in|charging|on (?:the |my |a )?(?:wifi|wi-fi|charger|power)|connected)\b/i;
+/** A step that has the device put on a power source and Wi-Fi to stop alerts. */
+const POWER_AGAINST_ALERTS = /\bpower source\b[\s\S]*\balerts?\b/i;
+
+/**
+ * "its plugged in and on wifi already" at a step that has the device put on power and Wi-Fi to stop
+ * alerts: the fix was in place all along, so the problem the walk-through began with (`begun`) still
+ * stands. Its answer: what that first message surely says at this step, other than a yes ("half my
+ * apps are missing": content still missing), else the step's "no"; undefined when nothing was in place.
+ */
+export const answerOfFixInPlace = (reader: StepReader, tree: TreeState, text: string, begun: string | undefined): number | undefined => {
+  const { engine } = reader;
+  if (!engine.yesCloses(tree) || !IN_PLACE_BEFORE.test(text) || !engine.resume(tree).messages.some((message) => POWER_AGAINST_ALERTS.test(message.text))) return undefined;
+  const choices = engine.choicesAt(tree);
+  const first = begun ? readAt(reader, tree, begun) : null;
+  if (first && first.score >= SURE_READING && choices[first.index]?.means !== 'yes') return first.index;
+  const no = choices.findIndex((choice) => choice.means === 'no');
+  return no < 0 ? undefined : no;
+};
