@@ -141,7 +141,7 @@ export class ToldSteps {
     // told done after the answer ("theres like 40 gb free. also i restarted it twice before i came on
     // here"); its other clauses answered the step it moved from ("tried the others but the wifi here is bad").
     // First, a fix of no step but the one left is told done: "updated it, still the same error" at the restart step.
-    const done = QUESTION.test(said) ? [] : (toldClauses(said) ?? []).filter((part, index) => (ALREADY.test(part) || (FIX_DONE.test(part) && (index > 0 || !this.triedAt(before, part)))) && !QUESTION.test(part));
+    const done = QUESTION.test(said) ? [] : withVerbShared(toldClauses(said) ?? []).filter((part, index) => (ALREADY.test(part) || (FIX_DONE.test(part) && (index > 0 || !this.triedAt(before, part)))) && !QUESTION.test(part));
     // Told in an earlier message of this walk-through, a fix counts when the walk-through reaches it.
     const earlier = outcome.state.toldDone ?? [];
     const told = [...(outcome.state.askedText ? (toldClauses(outcome.state.askedText) ?? []) : []), ...earlier, ...done];
@@ -270,3 +270,21 @@ const DID_EVERYTHING = /^(?:i\s*(?:'?ve|have)?\s+)?(?:already\s+)?(?:tried|done|
 const TRIED = /\b(?:tried|done|did|checked)\b/i;
 /** Stems of how many: "tried the other two", "both". */
 const COUNTS: ReadonlySet<string> = new Set(['two', 'three', 'both', 'four', 'five']);
+
+/** A clause that tells something tried, up to what was tried: "i already checked | other backups". */
+const TRIED_LEAD = /^.*\b(?:tried|checked|did|done|went through)\s+/i;
+/** A clause that is only a thing named, no verb: "wifi", "the storage". */
+const THING_ONLY = /^(?:the |my |also )?[a-z-]+(?: [a-z-]+)?$/i;
+
+/**
+ * "i already checked other backups and wifi": the things after a clause told as tried, named alone,
+ * were tried the same way ("i already checked wifi").
+ */
+function withVerbShared(clauses: readonly string[]): string[] {
+  let lead = '';
+  return clauses.map((clause) => {
+    if (lead && THING_ONLY.test(clause.trim())) return `${lead}${clause.trim()}`;
+    lead = TRIED_LEAD.exec(clause)?.[0] ?? '';
+    return clause;
+  });
+}
