@@ -243,7 +243,8 @@ export class Conversation {
     const takenIn = this.deps.acknowledges(text) && !AGREEING_OPENER.test(text);
     if (!asking && ((engine.yesCloses(tree) && agrees) || takenIn)) return { state, replies: [{ text: acknowledged }, this.moves.question(tree)] };
     const planned = goingOn ? undefined : this.steps.planned(state, tree, text);
-    if (planned) return planned;
+    // "ok ill leave it. ty": the thanks is answered too.
+    if (planned) return this.afterAnswer.saysThanks(text) ? { ...planned, replies: [{ text: content.phrases.welcomed }, ...planned.replies] } : planned;
     const fixInPlace = asking ? undefined : answerOfFixInPlace(this.deps, tree, text, state.askedText);
     if (fixInPlace !== undefined) return this.moves.advance(state, engine.choose(tree, fixInPlace));
     // "still failing. maybe ill just get that recovery software after all?" asks something beside it,

@@ -52,6 +52,9 @@ export class StepReadings {
   planned(state: ConversationState, tree: TreeState, text: string): Outcome | undefined {
     // "I need it at 9, can i use it while its still doing this": a question in any clause is asked, not planned.
     if (clausesAsked(text).some((part) => QUESTION.test(part)) || !PLANNED.test(text)) return undefined;
+    // "ok ill leave it" at "does the restore still look like it's moving?": a plan that is one of the step's answers ("i'll leave it running") is that answer.
+    const whole = readAt(this.deps, tree, text);
+    if (whole && !whole.plain && whole.score >= SURE_READING && PLANNED.test(whole.nearestExample)) return undefined;
     // "The others are older than i want but whatever ill try the one from last month": what the
     // contrast sets aside is no answer beside the plan, nor is giving in to it.
     const after = afterContrast(text);

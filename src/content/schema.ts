@@ -179,6 +179,8 @@ export const botFileSchema = z.strictObject({
     acknowledgedInTree: text,
     sameAsLastAnswer: text,
     welcomeInTree: text,
+    /** A thank-you beside a plan to try the step ("ok ill leave it. ty"): said before the plan is taken. */
+    welcomed: text,
     whenTried: text,
     /** A choice the customer will think over ("ill think about it"): before the open question again. */
     whenDecided: text,
