@@ -7,7 +7,7 @@ import { beyondReach, type BeyondReach } from './beyondReach.js';
 import { Feedback } from './feedback.js';
 import { Meaning, type MeaningDeps } from './meaning.js';
 import { withSpaceInWords } from './freeSpace.js';
-import { ALREADY, ALSO_DONE, NEVER_DONE, answerClauses, ASKS_HOW, ASKS_WHAT_FIRST, ASKS_WHY_IT_HELPS, beforeContext, beforeGoOn, besideAnyway, CHECKS_MEANING, conclusionOf, CONTRAST, correctionOf, devicesCorrected, namesOtherAsFine, ECHOED, ENDS_IN_NO, EVERY_ALREADY, lastSentence, onlyGoOn, PUZZLED, QUESTION, REFERS_BACK, REPEATED, SAYS_EMPTY, simplify, STILL_FAILING, toldParts, WHAT_ELSE, WHAT_TO_DO, withoutBeforeYouAsk, withoutGreeting, withoutSigh, withoutAlso, withoutTaunt } from './messageShape.js';
+import { ALREADY, ALSO_DONE, NEVER_DONE, answerClauses, ASKS_HOW, ASKS_NEXT, ASKS_WHAT_FIRST, ASKS_WHY_IT_HELPS, beforeContext, beforeGoOn, besideAnyway, CHECKS_MEANING, conclusionOf, CONTRAST, correctionOf, devicesCorrected, namesOtherAsFine, ECHOED, ENDS_IN_NO, EVERY_ALREADY, lastSentence, onlyGoOn, PUZZLED, QUESTION, REFERS_BACK, REPEATED, SAYS_EMPTY, simplify, STILL_FAILING, toldParts, WHAT_ELSE, WHAT_TO_DO, withoutBeforeYouAsk, withoutGreeting, withoutSigh, withoutAlso, withoutTaunt } from './messageShape.js';
 import { Moves, SMALL_TALK } from './moves.js';
 import { OutsideWalkThrough, type OutsideWalkThroughDeps } from './outsideWalkThrough.js';
 import { PartedAnswers } from './partedAnswers.js';
@@ -209,6 +209,8 @@ export class Conversation {
       const next = stayed && this.deps.acknowledges(answer) ? this.moves.explainStep(state, tree, content.phrases.inThisStep) : undefined;
       return onwards ?? lost ?? next ?? read;
     }
+    // "ok back to it. what was next after wifi": which step comes next is the open one, whatever the last one named leans to.
+    if (ASKS_NEXT.test(text)) return this.moves.explainStep(state, tree, content.phrases.whatToDoHere);
     // An aside asked outside the bot's scope, then "anyway" and the matter: the matter is the message.
     const turned = besideAnyway(text);
     if (turned && QUESTION.test(turned.aside) && this.deps.recognize(turned.aside).verdict === 'out_of_scope') return this.inTree(state, tree, turned.matter, this.deps.recognize(turned.matter), goingOn);

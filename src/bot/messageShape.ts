@@ -403,3 +403,9 @@ export const WHAT_TO_DO = /\bwhat (?:do|should|can|shall|would) i (?:do|try)\b|\
 
 /** Words that open a message without saying anything of it. */
 export const PREFACE = /^(?:(?:before|b4) (?:you|u) ask|just so you know|for the record|fyi|btw|by the way)\b[\s,:-]*/i;
+
+/**
+ * "ok back to it. what was next after wifi", "so whats next": only asking which step comes next,
+ * after going back to the walk-through or not; never a question about the thing named after "after".
+ */
+export const ASKS_NEXT = /^\W*(?:(?:ok|okay|so|right|alright|and|anyway|anyways)\W+|back to (?:it|this|the steps?)\W+)*what(?:'?s| is| was| comes| came)? (?:next|after that)(?:\s+after\s+(?:the\s+)?[\w-]+(?:\s+[\w-]+)?)?\W*$/i;
