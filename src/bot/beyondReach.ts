@@ -11,6 +11,8 @@ export interface BeyondReach {
   readonly password: boolean;
   /** The message without the clauses that ask it, read as usual ('' when nothing is left). */
   readonly rest: string;
+  /** The clauses that ask it: what the customer wanted done. */
+  readonly asked: string;
 }
 
 const YOU = String.raw`(?:can|could|would|will|cn|pls|please)\s+(?:you|u|ya|yu)\s+(?:(?:please|pls|just|maybe|simply)\s+)*`;
@@ -53,5 +55,6 @@ export function beyondReach(text: string): BeyondReach | undefined {
   const beyond = clauses.map((clause, index) => offers[index] || ASKS_TO_ACT.test(clause));
   if (!beyond.includes(true)) return undefined;
   const rest = clauses.filter((_, index) => !beyond[index]).join('').trim().replace(/^[.?!,;\s]+|[,;\s]+$/g, '');
-  return { password: offers.includes(true), rest };
+  const asked = clauses.filter((_, index) => beyond[index]).join('').trim();
+  return { password: offers.includes(true), rest, asked };
 }

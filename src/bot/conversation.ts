@@ -136,11 +136,14 @@ export class Conversation {
    */
   private beyondReach(before: ConversationState, beyond: BeyondReach): Outcome {
     const { phrases } = this.deps.content;
-    const told: Reply[] = [{ text: beyond.password ? phrases.keepPasswordPrivate : phrases.cannotActForYou }];
+    // "can you unlock my activation lock": outside the bot's scope as well as its reach, so no walk-through is offered for it.
+    const outside = !beyond.password && this.deps.recognize(beyond.asked).verdict === 'out_of_scope';
+    const told: Reply[] = [{ text: beyond.password ? phrases.keepPasswordPrivate : outside ? phrases.cannotActOutOfScope : phrases.cannotActForYou }];
     const rest = beyond.rest === '' ? undefined : this.respond(before, beyond.rest);
     if (rest && !rest.events?.some((event) => event.kind === 'unplaced')) return answeredFirst(rest, told);
     const state = withoutFeedback(before);
-    return { state, replies: [...told, state.tree ? this.moves.question(state.tree) : { text: phrases.walkYouThrough }] };
+    if (state.tree) return { state, replies: [...told, this.moves.question(state.tree)] };
+    return { state, replies: outside ? told : [...told, { text: phrases.walkYouThrough }] };
   }
 
   /**

@@ -158,6 +158,8 @@ export const botFileSchema = z.strictObject({
     unsureAfterAnswer: text,
     /** Asked to act on the customer's device or Apple ID ("can u reset it for me"): what the bot can do instead. */
     cannotActForYou: text,
+    /** Asked to act on something outside the bot's scope too ("can you unlock my activation lock"): no walk-through is offered. */
+    cannotActOutOfScope: text,
     /** A password typed or offered in the chat: never to be shared. */
     keepPasswordPrivate: text,
     /** After either, with nothing else to answer outside a walk-through: what to tell the bot. */

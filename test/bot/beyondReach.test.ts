@@ -17,7 +17,12 @@ describe('what a customer asks that the bot cannot do', () => {
     ['so can you get them back from apples servers', false, ''],
     ['is there a way, could u check on their side', false, 'is there a way'],
   ])('hears in %j a request to act on the device or account (or a password given or offered: %s), and keeps the rest', (typed, password, rest) => {
-    expect(beyondReach(typed)).toEqual({ password, rest });
+    expect(beyondReach(typed)).toMatchObject({ password, rest });
+  });
+
+  it('keeps the clauses that ask, to tell whether what was asked is inside the bot\'s scope', () => {
+    expect(beyondReach('can you unlock the activation lock for me. it was my sisters')?.asked).toBe('can you unlock the activation lock for me.');
+    expect(beyondReach('pls fix it for me, also does it delete my photos?')?.asked).toBe('pls fix it for me,');
   });
 
   it.each([
