@@ -5,6 +5,8 @@
  * figure, so the figures are put into those words for the step to read.
  */
 
+import { afterTakingBack } from './messageShape.js';
+
 const AMOUNT = String.raw`(\d{1,4}(?:[.,]\d{1,2})?)\+?\s*(gb|gigs?|gigabytes?|g|mb|megs?|megabytes?)?`;
 /** Of how much: "of 128", "out of 64 gb", "/256". */
 const CAPACITY = String.raw`\s*(?:of|out of|\/)\s*(\d{1,4})\s*(?:gb|gigs?|gigabytes?|g)?\b`;
@@ -67,9 +69,18 @@ export const backupFits = (text: string): boolean | undefined => fitTold(text)?.
  * use: "wifi good. storage 12gb free, backup is 9gb" reads "wifi good. storage i have the space for
  * it", so that a list of answers reads the figures as its storage answer, not its comma as two.
  */
-export function withSpaceInWords(text: string): string {
+export function withSpaceInWords(typed: string): string {
+  const text = freeCorrected(typed);
   const told = fitTold(text);
-  return told ? `${text.slice(0, told.start)}${fitInWords(told.fits)}${text.slice(told.end)}` : text;
+  return told ? `${text.slice(0, told.start)}${fitInWords(told.fits)}${text.slice(told.end)}` : typed;
+}
+
+/** "only 2gb free, backup is 10gb... wait actually its 20gb free": free space told again after taking the first back stands in its place. */
+function freeCorrected(text: string): string {
+  const corrected = afterTakingBack(text);
+  const again = corrected ? FREE_AMOUNT.exec(corrected) : null;
+  const first = FREE_AMOUNT.exec(text);
+  return again && first && first.index < text.length - (corrected?.length ?? 0) ? text.replace(FREE_AMOUNT, again[0]) : text;
 }
 
 /** "Like 5 gigs free lol its a 64": the free space and, apart from it, the device's capacity. */
@@ -91,7 +102,8 @@ const SMALL_FREE = 16;
  * "got like 2gb free lol": a small free space told with neither the device's capacity nor the
  * backup's size, which says nothing of whether the backup fits. Almost full is told apart already.
  */
-export function smallFreeAlone(text: string): number | undefined {
+export function smallFreeAlone(typed: string): number | undefined {
+  const text = freeCorrected(typed);
   const free = FREE_AMOUNT.exec(text);
   if (!free?.[2] || BACKUP_SIZE.test(text) || DEVICE_CAPACITY.test(text) || STATE_FIRST.test(text) || CAPACITY_FIRST.test(text)) return undefined;
   const room = gigabytes(free[1], free[2]);
@@ -99,7 +111,8 @@ export function smallFreeAlone(text: string): number | undefined {
 }
 
 /** What the figures say in the words the answers use, or undefined when they say neither clearly. */
-export function spaceInWords(text: string): string | undefined {
+export function spaceInWords(typed: string): string | undefined {
+  const text = freeCorrected(typed);
   const fits = backupFits(text);
   if (fits !== undefined) return fitInWords(fits);
   const share = freeShare(text);

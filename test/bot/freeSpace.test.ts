@@ -9,6 +9,12 @@ describe('free space told as figures', () => {
     expect(spaceInWords('ipod has 100+ gb free, its the 128 one')).toBe('plenty of free space');
   });
 
+  it('reads free space told again after taking the first figure back in its place', () => {
+    expect(spaceInWords('3gb free and the backup is 12gb, no wait sorry it says 30gb free')).toBe('i have the space for it');
+    expect(smallFreeAlone('4gb free. oh no sorry, its 40gb free')).toBeUndefined();
+    expect(smallFreeAlone('40gb free. oh no sorry, its 4gb free')).toBe(4);
+  });
+
   it('reads the share free from the amount and the capacity, whichever comes first', () => {
     expect(freeShare('says 2.1 gb available of 128 lol')).toBeCloseTo(2.1 / 128);
     expect(freeShare('12 of 64gb free')).toBeCloseTo(12 / 64);
