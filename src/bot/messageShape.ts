@@ -120,8 +120,8 @@ export function withoutSigh(text: string): string {
   return rest.split(/\s+/).length >= MORE_THAN_A_GREETING ? rest : text;
 }
 
-/** "Restore is running", "halfway thru restoring", "while its restoring": a restore told as under way. */
-export const RESTORE_RUNNING = /\brestor\w*\s+(?:is\s+|it'?s\s+|its\s+)?(?:still\s+)?(?:running|going|underway|under way|in progress)\b|\b(?:halfway|half way|partway|part way|midway|mid)[\s-]*(?:thr(?:ough|u)\s+)?(?:the\s+|a\s+)?restor\w*|\b(?:while|during|in the middle of)\s+(?:the\s+|a\s+|my\s+|it'?s\s+|its\s+|it\s+is\s+)?restor\w*|\b(?:still|been|is|it'?s|its)\s+restoring\b|\bstuck\s+(?:on|at|in)\s+(?:the\s+)?restor\w*/i;
+/** "Restore is running", "halfway thru restoring", "while its restoring", "is currently restoring": a restore told as under way. */
+export const RESTORE_RUNNING = /\brestor\w*\s+(?:is\s+|it'?s\s+|its\s+)?(?:still\s+)?(?:running|going|underway|under way|in progress)\b|\b(?:halfway|half way|partway|part way|midway|mid)[\s-]*(?:thr(?:ough|u)\s+)?(?:the\s+|a\s+)?restor\w*|\b(?:while|during|in the middle of)\s+(?:the\s+|a\s+|my\s+|it'?s\s+|its\s+|it\s+is\s+)?restor\w*|\b(?:still|been|is|it'?s|its|currently)\s+(?:(?:currently|still|now|actually)\s+)?restoring\b|\bstuck\s+(?:on|at|in)\s+(?:the\s+)?restor\w*/i;
 
 /** The clauses of a message that tell rather than ask ("wifi's good" of "wifi's good. random q tho how long…?"). */
 export const toldParts = (text: string): string[] => clausesAsked(text).filter((part) => !QUESTION.test(part));
@@ -409,3 +409,14 @@ export const PREFACE = /^(?:(?:before|b4) (?:you|u) ask|just so you know|for the
  * after going back to the walk-through or not; never a question about the thing named after "after".
  */
 export const ASKS_NEXT = /^\W*(?:(?:ok|okay|so|right|alright|and|anyway|anyways)\W+|back to (?:it|this|the steps?)\W+)*what(?:'?s| is| was| comes| came)? (?:next|after that)(?:\s+after\s+(?:the\s+)?[\w-]+(?:\s+[\w-]+)?)?\W*$/i;
+
+/** "the newer one", "the older ones": a backup by its age, which is how customers tell their backups apart. */
+const ONE_BY_AGE = /\b(the|an?)\s+((?:more\s+)?(?:newer|newest|older|oldest|latest|earlier|previous|recent|other))\s+one(s?)\b/gi;
+
+/**
+ * "how do i pick the newer one": in a question, a one told apart by its age is a backup, which the
+ * recogniser cannot know ("one" alone leaned to asking what was meant); told, as an answer, it stays.
+ */
+export function backupsNamed(text: string): string {
+  return QUESTION.test(text) ? text.replace(ONE_BY_AGE, '$1 $2 backup$3') : text;
+}

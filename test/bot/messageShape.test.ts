@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { afterWhenScene, A_PERSON_ASKED, asksToGoOn, ASKS_WHO_ANSWERS, ASKS_WHY_IT_HELPS, beforeContext, CHECKS_MEANING, lastSentence, onlyGoOn, storyClauses, WHAT_ELSE, withoutTaunt, afterContrast, besideAnyway, conclusionOf, afterTakingBack, answerClauses, ASKS_HOW, beforeContrast, beforeGoOn, CONNECT_ME, CONTRAST, correctionOf, ECHOED, PLANNED, QUESTION, questionClauses, requestParts, simplify, STILL_FAILING, toldClauses, withoutBeforeYouAsk, withoutToldAhead, NEWEST_ONLY, clausesAsked, withoutGreeting, withoutSigh, withoutSignature, ASKS_IF_NEEDED, ASKS_WHAT_FIRST, ASKS_WHEN_SOMEONE_COMES, devicesCorrected, namesOtherAsFine, ENDS_IN_NO, NEVER_DONE } from '../../src/bot/messageShape.js';
+import { afterWhenScene, A_PERSON_ASKED, asksToGoOn, ASKS_WHO_ANSWERS, ASKS_WHY_IT_HELPS, beforeContext, CHECKS_MEANING, lastSentence, onlyGoOn, storyClauses, WHAT_ELSE, withoutTaunt, afterContrast, besideAnyway, conclusionOf, afterTakingBack, answerClauses, ASKS_HOW, beforeContrast, beforeGoOn, CONNECT_ME, CONTRAST, correctionOf, ECHOED, PLANNED, QUESTION, questionClauses, requestParts, simplify, STILL_FAILING, toldClauses, withoutBeforeYouAsk, withoutToldAhead, NEWEST_ONLY, clausesAsked, withoutGreeting, withoutSigh, withoutSignature, ASKS_IF_NEEDED, ASKS_WHAT_FIRST, ASKS_WHEN_SOMEONE_COMES, devicesCorrected, namesOtherAsFine, ENDS_IN_NO, NEVER_DONE, ASKS_NEXT, backupsNamed, RESTORE_RUNNING } from '../../src/bot/messageShape.js';
 
 describe('the shape of a typed message', () => {
   it('finds the answer before a request to go on, and nothing when the request stands alone', () => {
@@ -371,5 +371,24 @@ describe('afterWhenScene', () => {
     expect(afterWhenScene('every time i try to restore it says cannot restore backup')).toBe('it says cannot restore backup');
     expect(afterWhenScene('when will it finish')).toBeUndefined();
     expect(afterWhenScene('my backup is not there')).toBeUndefined();
+  });
+});
+
+describe('the shape of a few more messages', () => {
+  it('hears a restore told as running with a word between, as "is currently restoring"', () => {
+    expect(RESTORE_RUNNING.test('my ipad is currently restoring the wrong backup')).toBe(true);
+    expect(RESTORE_RUNNING.test('it is now restoring')).toBe(true);
+    expect(RESTORE_RUNNING.test('i want to restore my ipad')).toBe(false);
+  });
+
+  it('names a one told apart by its age a backup in a question, and leaves an answer as it was', () => {
+    expect(backupsNamed('how do i get the older one instead?')).toBe('how do i get the older backup instead?');
+    expect(backupsNamed('can i use one of the other ones')).toBe('can i use one of the other backups');
+    expect(backupsNamed('tried the older one, same error')).toBe('tried the older one, same error');
+  });
+
+  it('hears only asking which step comes next, after going back to the walk-through or not', () => {
+    for (const text of ['ok back to it. what was next after wifi', 'so whats next', 'anyway what comes next after the restart?']) expect(ASKS_NEXT.test(text), text).toBe(true);
+    for (const text of ['what is next to the settings icon', 'whats the next step if wifi fails and i am abroad']) expect(ASKS_NEXT.test(text), text).toBe(false);
   });
 });
