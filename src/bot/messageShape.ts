@@ -40,13 +40,13 @@ export function beforeGoOn(text: string): string | undefined {
 
 /**
  * "Do I have to start over from scratch?", "will I need to cancel it?", "anything to do before i
- * start?", "what if i just skip it?", "so i just leave it be?", "should i just wait or cancel it": asks what the
+ * start?", "what if i just skip it?", "so i just leave it be?", "should i just wait or cancel it", "and if i want to cancel it?": asks what the
  * restore needs, commands nothing.
  */
-export const ASKS_IF_NEEDED = /\bbefore (?:i|we|you) (?:start|begin|restart)\b|\bwhat (?:if|happens if|happens when) (?:i|we) (?:just )?(?:skip|cancel|stop)\b|\b(?:i|we|so) (?:just )?(?:leave|let) (?:it|this)\b[^.!]*\?|\b(?:should|do|must|shall) (?:i|we) (?:just )?(?:leave|keep) (?:it|this)\b|\b(?:do|does|will|would|should|must|shall)\s+(?:i|we|it|you)\s+(?:have to|need to|got to|gotta|must)?\s*(?:just\s+)?(?:start|restart|begin|cancel|stop|redo|do)\b|\b(?:should|shall|do|must)\s+(?:i|we)\s+(?:just\s+)?(?:wait|leave it|keep going|let it run|carry on)\s+or\s+(?:just\s+)?(?:cancel|stop|restart|start over)\b|\b(?:have|need|got) to (?:start|restart|begin|cancel|stop|redo)\b[^.!]*\?/i;
+export const ASKS_IF_NEEDED = /\bbefore (?:i|we|you) (?:start|begin|restart)\b|\bwhat (?:if|happens if|happens when) (?:i|we) (?:just )?(?:skip|cancel|stop)\b|\bif (?:i|we) (?:[\w']+ ){0,5}?(?:want|wanna|need|decide|have) to (?:cancel|stop)\b|\b(?:i|we|so) (?:just )?(?:leave|let) (?:it|this)\b[^.!]*\?|\b(?:should|do|must|shall) (?:i|we) (?:just )?(?:leave|keep) (?:it|this)\b|\b(?:do|does|will|would|should|must|shall)\s+(?:i|we|it|you)\s+(?:have to|need to|got to|gotta|must)?\s*(?:just\s+)?(?:start|restart|begin|cancel|stop|redo|do)\b|\b(?:should|shall|do|must)\s+(?:i|we)\s+(?:just\s+)?(?:wait|leave it|keep going|let it run|carry on)\s+or\s+(?:just\s+)?(?:cancel|stop|restart|start over)\b|\b(?:have|need|got) to (?:start|restart|begin|cancel|stop|redo)\b[^.!]*\?/i;
 
 /** "How do I take a screenshot?": a request for instructions, never a report of how a step went. */
-export const ASKS_HOW = /^\s*(?:how|where) (?:do|can|could|should|would) (?:i|you|we)\b/i;
+export const ASKS_HOW = /^\s*(?:(?:ok|okay|so|and|but|um+|hmm+)[\s,]+)?(?:how|where) (?:exactly |actually )?(?:do|can|could|should|would) (?:i|you|we)\b/i;
 
 /** "So theyre not lost?", "ok so i just leave it?", "r u sure", "why wouldnt it": put as a question, checking what was just said. */
 export const CHECKS_MEANING = /^\s*(?:(?:ok(?:ay)?|right|oh|ah+)[\s,]+)?(?:so|and)\s+(?:they|theyre|it|its|that|thats|this|i|we)\b|\b(?:are you|r u|ru|you|u) (?:sure|certain)\b|\bwhy (?:would|wouldn'?t|wouldnt|does|doesn'?t|doesnt|won'?t|wont|can'?t|cant|not)\s+(?:it|they|that|this|those|them|i)\b/i;

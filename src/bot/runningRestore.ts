@@ -12,8 +12,8 @@ export interface RunningRestoreDeps {
 
 /** "its done", "is it finished", "how do i know its actually doing something": the restore's state said of "it". */
 const IT_RUNNING = /\b(?:it'?s|its|it is|is it|it)\s+((?:(?:actually|really|even|still)\s+)?(?:done|finished|complete|over|going|running|working|downloading|progressing|doing (?:anything|something)))\b/gi;
-/** "is there a safe way to stop it": stopping "it", the restore. */
-const STOP_IT = /\bstop (?:it|this)\b/gi;
+/** "is there a safe way to stop it", "and if i want to cancel it?": stopping "it", the restore. */
+const STOP_IT = /\b(?:stop|cancel|halt|abort|end) (?:it|this)\b/gi;
 /** Words of erasing a device: "reset it", "wipe it", "factory reset", "erase"; not a network reset. */
 const ERASING = /\b(?:eras\w*|wip(?:e|ing)|factory[\s-]?reset\w*|reset(?:ting)?(?!\s+(?:my\s+|the\s+)?network))\b/i;
 /** How many of a clause's leading topics may be the one it means: its erasing words already narrow it down. */
