@@ -2,6 +2,7 @@ import type { Content, Intent } from '../content/types.js';
 import type { DialogEngine } from '../dialogs/engine.js';
 import type { Recognition } from '../nlu/recognizer.js';
 import { daysAgo } from './backupAge.js';
+import { spaceAgainstBackup, STORAGE_TOPIC } from './freeSpace.js';
 import { CHECKS_MEANING, CONTRAST, correctionOf, PLANNED, QUESTION, REFERS_BACK, STILL_FAILING, UNTRIED, WHAT_TO_DO } from './messageShape.js';
 import type { Moves } from './moves.js';
 import { reset, type Outcome } from './outcome.js';
@@ -133,6 +134,18 @@ export class AfterAnswer {
     if (!last || last.tree || intent?.id !== last.id || QUESTION.test(text)) return undefined;
     const lines = this.deps.linesTold(last.answer, text);
     return this.quoted(state, this.deps.content.phrases.caseFromLastAnswer, lines);
+  }
+
+  /**
+   * "it says 3.2 GB available and the backup is 14 GB" after the answer on storage: whether the backup
+   * fits, worked out from the two figures, rather than a walk-through started on words of them.
+   */
+  spaceAgainstAnswer(state: ConversationState, text: string): Outcome | undefined {
+    const told = this.lastAnswer(state)?.id === STORAGE_TOPIC ? spaceAgainstBackup(text) : undefined;
+    if (!told) return undefined;
+    const { phrases } = this.deps.content;
+    const figure = (gigabytes: number) => String(Math.round(gigabytes * 10) / 10);
+    return { state, replies: [{ text: (told.fits ? phrases.backupFits : phrases.backupTooBig).replace('{free}', figure(told.free)).replace('{size}', figure(told.size)) }] };
   }
 
   /**

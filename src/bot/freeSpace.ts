@@ -48,14 +48,23 @@ export function freeShare(text: string): number | undefined {
   return (used ? total - told : told) / total;
 }
 
-/** Free space and the backup's size told together: where each is told, and whether the backup fits. */
-function fitTold(text: string): { start: number; end: number; fits: boolean } | undefined {
+/** Free space and the backup's size told together: where each is told, the two figures (gigabytes), and whether the backup fits. */
+function fitTold(text: string): { start: number; end: number; room: number; needed: number; fits: boolean } | undefined {
   const free = FREE_AMOUNT.exec(text);
   const size = BACKUP_SIZE.exec(text);
   if (!free || !size) return undefined;
   const [room, needed] = [gigabytes(free[1], free[2]), figure(size[1])];
   const [start, end] = [Math.min(free.index, size.index), Math.max(free.index + free[0].length, size.index + size[0].length)];
-  return needed > 0 ? { start, end, fits: room >= needed } : undefined;
+  return needed > 0 ? { start, end, room, needed, fits: room >= needed } : undefined;
+}
+
+/** The topic whose answer and steps compare the device's free space with the backup's size. */
+export const STORAGE_TOPIC = 'storage_full';
+
+/** "it says 3.2 GB available and the backup is 14 GB": the free space and the backup's size told, and whether it fits. */
+export function spaceAgainstBackup(typed: string): { readonly free: number; readonly size: number; readonly fits: boolean } | undefined {
+  const told = fitTold(freeCorrected(typed));
+  return told && { free: told.room, size: told.needed, fits: told.fits };
 }
 
 /** Whether the backup fits, in the words the storage answers use. */

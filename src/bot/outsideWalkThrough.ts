@@ -111,8 +111,8 @@ export class OutsideWalkThrough {
       const reopened = this.moves.answerNo({ ...state, tree: reopen }, reopen);
       if (reopened) return { ...reopened, replies: [{ text: content.phrases.reopened }, ...reopened.replies] };
     }
-    const versions = command ? undefined : this.afterAnswer.versionsAgainstAnswer(state, text);
-    if (versions) return versions;
+    const figures = command ? undefined : (this.afterAnswer.versionsAgainstAnswer(state, text) ?? this.afterAnswer.spaceAgainstAnswer(state, text));
+    if (figures) return figures;
     // "ipad wont finish restoring, keeps erroring out. and before u ask the wifi is fine": what is told
     // ahead is steps of the problem, not a topic of its own ("wifi"); the rest surely names the problem,
     // whose walk-through goes past what was told when it gets there.

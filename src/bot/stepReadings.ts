@@ -4,7 +4,7 @@ import type { ChoiceReading } from '../nlu/choiceReader.js';
 import { afterContrast, afterTakingBack, answerClauses, beforeContrast, clausesAsked, CONCEDED, correctionOf, PLANNED, QUESTION, STILL_FAILING, storyClauses, toldClauses, toldParts, UNTRIED, withoutAlso } from './messageShape.js';
 import type { Moves } from './moves.js';
 import { answeredFirst, type Outcome } from './outcome.js';
-import { smallFreeAlone, spaceInWords } from './freeSpace.js';
+import { smallFreeAlone, spaceInWords, STORAGE_TOPIC } from './freeSpace.js';
 import { ageAnswer } from './backupAge.js';
 import { lineTold, phraseForLine } from './connectionSpeed.js';
 import { asksTimeForSize, elapsedAnswer, rateOnTheLine, restoreEstimate, sizeInGigabytes, tellsTimeOnly } from './restoreEstimate.js';
@@ -19,9 +19,6 @@ const PARTLY_TRIED = /\b(?:only|just) (?:(?:ever|really|actually) )?(?:tried|did
 
 /** A plan for another time, which leaves the walk-through for now. */
 const LATER = /\b(?:later|next time|tomorrow|tmrw|tmr|tomoz|2moro|tonight|overnight|another time|next week|in the morning|after work|when i get home|(?:till|til|until) (?:i'?m|i am|i get) (?:home|back)|leave it (?:running|going|be|alone|to (?:run|finish))|let it (?:run|finish|go|carry on|do its thing))\b/i;
-
-/** The topic of storage on the device, whose steps compare free space with the backup's size. */
-const STORAGE_TOPIC = 'storage_full';
 
 /** "it lists one backup from march 2 with a size": a backup told complete, as incomplete ones show no size. */
 const WITH_A_SIZE = /\b(?:with|has|shows|showing)\s+(?:a\s+|its\s+)?size\b/i;

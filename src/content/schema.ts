@@ -170,6 +170,10 @@ export const botFileSchema = z.strictObject({
     forYourVersion: text,
     /** "got like 2gb free" at the storage step: `{free}` gigabytes fit only a smaller backup. */
     compareWithBackup: text.refine((value) => value.includes('{free}'), 'must give the free space told with {free}'),
+    /** Free space (`{free}` GB) told after the storage answer, less than the backup's size (`{size}` GB): it won't fit. */
+    backupTooBig: text.refine((value) => value.includes('{free}') && value.includes('{size}'), 'must give both figures told, with {free} and {size}'),
+    /** Free space (`{free}` GB) told after the storage answer, at least the backup's size (`{size}` GB): it fits. */
+    backupFits: text.refine((value) => value.includes('{free}') && value.includes('{size}'), 'must give both figures told, with {free} and {size}'),
     /** The iOS told of the device (`{device}`) is earlier than the one told of the backup (`{backup}`): the device needs updating first. */
     versionBehind: text.refine((value) => value.includes('{device}') && value.includes('{backup}'), 'must give both versions told, with {device} and {backup}'),
     /** The iOS told of the device (`{device}`) is the same as or later than the backup's (`{backup}`): the version rule is met. */

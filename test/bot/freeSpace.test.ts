@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backupFits, freeShare, smallFreeAlone, spaceInWords, withSpaceInWords } from '../../src/bot/freeSpace.js';
+import { backupFits, freeShare, smallFreeAlone, spaceAgainstBackup, spaceInWords, withSpaceInWords } from '../../src/bot/freeSpace.js';
 
 describe('free space told as figures', () => {
   it('puts free space told against the backup into words inside the message, and leaves any other message as it was', () => {
@@ -7,6 +7,12 @@ describe('free space told as figures', () => {
     expect(withSpaceInWords('like 5 gigs free and the backup is 11')).toBe('like not enough room for the backup');
     expect(withSpaceInWords('wifi good. 12gb free')).toBe('wifi good. 12gb free');
     expect(spaceInWords('ipod has 100+ gb free, its the 128 one')).toBe('plenty of free space');
+  });
+
+  it('gives the free space and the backup size told together, and whether the backup fits', () => {
+    expect(spaceAgainstBackup('it says 900mb available and the backup is 6 gb')).toEqual({ free: 0.9, size: 6, fits: false });
+    expect(spaceAgainstBackup('12gb free, backup is 12')).toEqual({ free: 12, size: 12, fits: true });
+    expect(spaceAgainstBackup('12gb free')).toBeUndefined();
   });
 
   it('reads free space told again after taking the first figure back in its place', () => {
