@@ -4,7 +4,7 @@ import type { Reply } from './types.js';
 type Rate = { readonly from: number; readonly to: number };
 
 /** Sizes a customer gives: "64 GB", "64gb", "1.5 gigs", "1 TB" (1000 GB, as storage is sold). */
-const SIZE = /(\d{1,6}(?:[.,]\d{1,2})?)\s*(gb|gigs?|gigabytes?|tb|terabytes?)\b/i;
+const SIZE = /(\d{1,6}(?:[.,]\d{1,2})?)(?:\s*(?:-?ish|something|odd|or so|plus|\+))?\s*(gb|gigs?|gigabytes?|tb|terabytes?)\b/i;
 
 /** "Per gigabyte", "a gig", "/gb" after a time: a rate, not a time. */
 const PER_GIGABYTE = String.raw`\s*(?:per|an?|\/)\s*(?:gb|gigs?|gigabytes?)\b`;

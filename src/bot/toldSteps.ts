@@ -1,5 +1,6 @@
 import type { Intent } from '../content/types.js';
 import type { TreeState } from '../dialogs/engine.js';
+import { withSpaceInWords } from './freeSpace.js';
 import { ALREADY, CONCEDED, EVERY_ALREADY, NEWEST_ONLY, PREFACE, QUESTION, REPEATED, toldClauses, UNTRIED } from './messageShape.js';
 import { SMALL_TALK, type Moves } from './moves.js';
 import { reset, type Outcome } from './outcome.js';
@@ -198,7 +199,7 @@ export class ToldSteps {
     const choices = this.deps.engine.choicesAt(tree);
     // "Restarted the phone" is "restarted it": the device is what every step is done to. How often
     // ("twice"), when ("already", "before messaging u") and a preface ("before you ask") say nothing of which step.
-    const part = told.replace(THE_DEVICE, 'it').replace(EVERY_REPEATED, '').replace(EVERY_ALREADY, '').replace(PREFACE, '').replace(BEFORE_ASKING, '').replace(WHEN_DONE, '').replace(/\s+/g, ' ').trim();
+    const part = withSpaceInWords(told).replace(THE_DEVICE, 'it').replace(EVERY_REPEATED, '').replace(EVERY_ALREADY, '').replace(PREFACE, '').replace(BEFORE_ASKING, '').replace(WHEN_DONE, '').replace(/\s+/g, ' ').trim();
     // "I only tried the newest one", "i picked the newest one" have not tried another; "fine whatever" gives in, and says nothing of a step.
     // "My backup is there" tells what the customer has, and "no date or size on it" what the backup lacks: no step tried.
     if (NAMES_NOTHING.test(part) || UNTRIED.test(part) || CONCEDED.test(part) || NEWEST_ONLY.test(part) || IS_THERE.test(part) || NO_DATE_OR_SIZE.test(part)) return false;
