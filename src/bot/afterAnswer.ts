@@ -6,7 +6,7 @@ import { spaceAgainstBackup, STORAGE_TOPIC } from './freeSpace.js';
 import { CHECKS_MEANING, CONTRAST, correctionOf, PLANNED, QUESTION, REFERS_BACK, STILL_FAILING, UNTRIED, WHAT_TO_DO } from './messageShape.js';
 import type { Moves } from './moves.js';
 import { reset, type Outcome } from './outcome.js';
-import { lastReplies, type ConversationState } from './state.js';
+import { lastAsked, lastReplies, type ConversationState } from './state.js';
 import { linesForVersionTold, versionsCompared, versionsInWords } from './versionsNamed.js';
 
 /** What reading a message after an answer needs: the content, the walk-throughs, and where in an answer a question's words are. */
@@ -155,7 +155,7 @@ export class AfterAnswer {
    */
   versionsAgainstAnswer(state: ConversationState, text: string): Outcome | undefined {
     const last = this.lastAnswer(state);
-    const told = last ? versionsCompared(last.answer, text) : undefined;
+    const told = last ? versionsCompared(last.answer, text, lastAsked(state)) : undefined;
     return told ? { state, replies: [{ text: versionsInWords(told, this.deps.content.phrases) }] } : undefined;
   }
 

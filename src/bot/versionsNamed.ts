@@ -45,6 +45,8 @@ const OF_THE_BACKUP = /\b(?:backups?|backed up|made|created|old (?:phone|iphone|
 const OF_A_DEVICE = /\b(?:phone|iphone|ipad|ipod|device|it|it'?s|mine|new one|this one)\b/i;
 /** An iOS version in a part, named ("iOS 8.1", "ios17") or dotted ("8.0.2"), never a size or a share ("8.5 gb", "17.5%"). */
 const A_VERSION = /\bios\s*(\d{1,2}(?:\.\d{1,2}){0,2})(?![\d.]*\d)|(?<![\d.])(\d{1,2}\.\d{1,2}(?:\.\d{1,2})?)(?![\d.]*\d|\s*(?:%|percent|gb|gigs?|mb|tb|g\b|hours?|hrs?|mins?|minutes?|days?))/gi;
+/** The device a backup was made on, as a question names it: "a backup i made on my ipad", "from my ipad's backup", "with the ipad backup". */
+const MADE_ON = /\b(?:made|created|done)\s+(?:on|with|from)\s+(?:my|the|an?|our)\s+(ipad|iphone|ipod)\b|\b(?:from|of|with)\s+(?:my|the|an?|our)\s+(ipad|iphone|ipod)(?:'?s)?\s+backup\b/i;
 /** Where a message's parts meet: "and", "but", "while", or a clause's end (never a version's dots). */
 const PARTS = /\s*(?:\b(?:and|but|while|whereas)\b|[,;!?]+|\.(?=\s|$))\s*/i;
 
@@ -61,15 +63,18 @@ export interface VersionsTold {
  * the backup), so the customer hears what the rule means for their two versions rather than lines
  * about one of them. Undefined unless each side has exactly one.
  */
-export function versionsCompared(rule: string, text: string): VersionsTold | undefined {
+export function versionsCompared(rule: string, text: string, asked = ''): VersionsTold | undefined {
   if (!VERSION_RULE.test(rule)) return undefined;
+  // "can i restore my iphone from a backup i made on my ipad?", then "the ipad is on 8.1 and the iphone on 8.0": the ipad made it.
+  const named = MADE_ON.exec(asked);
+  const maker = (named?.[1] ?? named?.[2])?.toLowerCase();
   const backup: string[] = [];
   const device: string[] = [];
   for (const part of versionsNamed(text).split(PARTS)) {
     const versions = [...part.matchAll(A_VERSION)].map((match) => match[1] ?? match[2] ?? '');
     const major = (version: string) => Number(version.split('.')[0]);
     const told = versions.filter((version) => major(version) >= FIRST && major(version) <= LAST);
-    if (OF_THE_BACKUP.test(part)) backup.push(...told);
+    if (OF_THE_BACKUP.test(part) || (maker !== undefined && new RegExp(`\\b${maker}\\b`, 'i').test(part))) backup.push(...told);
     else if (OF_A_DEVICE.test(part)) device.push(...told);
   }
   const [made] = backup;

@@ -40,6 +40,11 @@ describe('the iOS versions told of the backup and of the device, against the ver
     expect(versionsCompared(rule, 'mine runs ios 17, backup is from 16.5')).toEqual({ backup: '16.5', device: '17', behind: false });
   });
 
+  it('takes the device the question named as the backup\'s maker for the backup\'s side', () => {
+    expect(versionsCompared(rule, 'the ipad is on 9.1 and the iphone on 9.0', 'can i put a backup made on my ipad onto my iphone?')).toEqual({ backup: '9.1', device: '9.0', behind: true });
+    expect(versionsCompared(rule, 'the ipad is on 9.1 and the iphone on 9.0')).toBeUndefined();
+  });
+
   it('compares nothing without the rule beside it, or without one version on each side', () => {
     expect(versionsCompared('Keep it on Wi-Fi.', 'the backup was made on ios 9.2 and the phone shows 9.0.1')).toBeUndefined();
     expect(versionsCompared(rule, 'the phone shows 9.0.1')).toBeUndefined();
