@@ -10,8 +10,8 @@ export interface RunningRestoreDeps {
   readonly recognize: (text: string) => Recognition;
 }
 
-/** "its done", "is it finished", "how do i know its actually doing something": the restore's state said of "it". */
-const IT_RUNNING = /\b(?:it'?s|its|it is|is it|it)\s+((?:(?:actually|really|even|still)\s+)?(?:done|finished|complete|over|going|running|working|downloading|progressing|doing (?:anything|something)))\b/gi;
+/** "its done", "is it finished", "how do i know its actually working": the restore's state said of "it"; a bare "so it's going?" is left to read as the answer seen. */
+const IT_RUNNING = /\b(?:it'?s|its|it is|is it|it)\s+((?:(?:actually|really|even|still)\s+)?(?:done|finished|complete|over|downloading|progressing|doing (?:anything|something))|(?:actually|really|even|still)\s+(?:going|running|working))\b/gi;
 /** "is there a safe way to stop it", "and if i want to cancel it?": stopping "it", the restore. */
 const STOP_IT = /\b(?:stop|cancel|halt|abort|end) (?:it|this)\b/gi;
 /** Words of erasing a device: "reset it", "wipe it", "factory reset", "erase"; not a network reset. */

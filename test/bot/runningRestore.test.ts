@@ -20,6 +20,8 @@ describe('a restore that is running', () => {
     expect(running.named(slowRestore, 'its done i think')).toBe('its done i think');
     expect(running.named(slowRestore, 'is there a safe way to stop it?')).toBe('is there a safe way to stop the restore?');
     expect(running.named(slowRestore, 'how can i tell its actually doing anything')).toBe('how can i tell the restore is actually doing anything');
+    // A bare "so it's going?" after Stop Restoring was seen asks about what was seen, not how long a restore takes.
+    expect(running.named(slowRestore, "yep it shows Stop Restoring, so it's going?")).toBe("yep it shows Stop Restoring, so it's going?");
   });
 
   it('gives the running-restore version of an answer when a restore is running, and the general one otherwise', () => {
