@@ -561,6 +561,9 @@ export class Conversation {
     // "So theyre not lost?" checks what the answer said, and "no i havent tried anything yet" says where
     // the customer is with the steps it points to: no rating, however its "not" or "no" reads.
     if ((QUESTION.test(text) && CHECKS_MEANING.test(text)) || this.afterAnswer.nothingTried(state, text)) return undefined;
+    // "i'm on ios 7, don't see that": the answer gives that version its own way, which is what the customer needs, not a rating.
+    const answered = this.deps.content.intentById.get(about.topic);
+    if (answered && linesForVersionTold(answered.answer, text).length > 0) return undefined;
     const helpful = this.feedback.read(text);
     return helpful === undefined ? undefined : this.feedback.acknowledge(withoutFeedback(state), about, helpful);
   }

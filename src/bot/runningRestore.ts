@@ -14,6 +14,8 @@ export interface RunningRestoreDeps {
 const IT_RUNNING = /\b(?:it'?s|its|it is|is it|it)\s+((?:(?:actually|really|even|still)\s+)?(?:done|finished|complete|over|downloading|progressing|doing (?:anything|something))|(?:actually|really|even|still)\s+(?:going|running|working))\b/gi;
 /** "is there a safe way to stop it", "and if i want to cancel it?": stopping "it", the restore. */
 const STOP_IT = /\b(?:stop|cancel|halt|abort|end) (?:it|this)\b/gi;
+/** "what if i unplug it and take it to work": taking "it", the device, off power mid-restore. */
+const UNPLUG_IT = /\bunplug (?:it|this)\b/gi;
 /** Words of erasing a device: "reset it", "wipe it", "factory reset", "erase"; not a network reset. */
 const ERASING = /\b(?:eras\w*|wip(?:e|ing)|factory[\s-]?reset\w*|reset(?:ting)?(?!\s+(?:my\s+|the\s+)?network))\b/i;
 /** How many of a clause's leading topics may be the one it means: its erasing words already narrow it down. */
@@ -36,7 +38,7 @@ export class RunningRestore {
    */
   named(state: ConversationState, text: string): string {
     if (!QUESTION.test(text) || !this.knownRunning(state)) return text;
-    return text.replace(IT_RUNNING, 'the restore is $1').replace(STOP_IT, 'stop the restore');
+    return text.replace(IT_RUNNING, 'the restore is $1').replace(STOP_IT, 'stop the restore').replace(UNPLUG_IT, 'unplug the device during the restore');
   }
 
   /**

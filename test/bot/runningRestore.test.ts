@@ -19,6 +19,7 @@ describe('a restore that is running', () => {
     expect(running.named(failing, 'how do i tell when its done?')).toBe('how do i tell when its done?');
     expect(running.named(slowRestore, 'its done i think')).toBe('its done i think');
     expect(running.named(slowRestore, 'is there a safe way to stop it?')).toBe('is there a safe way to stop the restore?');
+    expect(running.named(slowRestore, 'what if i unplug it tonight?')).toBe('what if i unplug the device during the restore tonight?');
     expect(running.named(slowRestore, 'how can i tell its actually doing anything')).toBe('how can i tell the restore is actually doing anything');
     // A bare "so it's going?" after Stop Restoring was seen asks about what was seen, not how long a restore takes.
     expect(running.named(slowRestore, "yep it shows Stop Restoring, so it's going?")).toBe("yep it shows Stop Restoring, so it's going?");
