@@ -204,7 +204,7 @@ describe('content reload while the bot runs', { timeout: 90_000 }, () => {
     await until(() => reloads(lines) === 1, 'the removal reloaded');
 
     const catalog = await jsonOf(await agentApi('/api/agent/catalog'));
-    expect(catalog.trees.find((tree: { id: string }) => tree.id === 'connection_alerts').nodes).toEqual(['intro', 'connect', 'more_help', 'resolved']);
+    expect(catalog.trees.find((tree: { id: string }) => tree.id === 'connection_alerts').nodes).toEqual(['intro', 'connect', 'more_help', 'still_missing', 'missing_offer', 'explained', 'missing_agent', 'resolved']);
     const refused = await agentApi(`/api/agent/conversations/${caseId(chat.id)}/handback`, { mode: 'node', tree: 'connection_alerts', node: 'still_alerts' });
     expect(refused.status).toBe(400);
     expect((await jsonOf(refused)).error.code).toBe('ERR_HANDOFF_TARGET');
