@@ -273,7 +273,7 @@ export class Conversation {
       // "Tried all 3 backups" is done in the words of the step's own "no" ("tried all three backups"): that answer.
       if (this.deps.reportsDoing(choices, text) && !readsOwnNoAt(this.deps, tree, text)) return this.askHowItWent(state, tree);
     }
-    const timed = this.steps.elapsed(state, tree, text) ?? this.steps.aged(state, tree, text) ?? this.steps.sizeAsked(state, tree, text) ?? this.steps.spaceTold(state, tree, text) ?? this.steps.lineTold(state, tree, text);
+    const timed = this.steps.elapsed(state, tree, text) ?? this.steps.aged(state, tree, text) ?? this.steps.sizeAsked(state, tree, text) ?? this.steps.spaceTold(state, tree, text) ?? this.steps.spaceNeeded(state, tree, text) ?? this.steps.lineTold(state, tree, text);
     if (timed) return timed;
     // "i dont have a storage option under icloud, i'm on iOS 7": the step's own way for that version, not a "no".
     const forVersion = linesForVersionTold(this.stepText(tree), text);

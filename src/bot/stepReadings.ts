@@ -4,18 +4,21 @@ import type { ChoiceReading } from '../nlu/choiceReader.js';
 import { afterContrast, afterTakingBack, answerClauses, beforeContrast, clausesAsked, CONCEDED, correctionOf, PLANNED, QUESTION, STILL_FAILING, storyClauses, toldClauses, toldParts, UNTRIED, withoutAlso } from './messageShape.js';
 import type { Moves } from './moves.js';
 import { answeredFirst, type Outcome } from './outcome.js';
-import { smallFreeAlone, spaceInWords, STORAGE_TOPIC } from './freeSpace.js';
+import { smallFreeAlone, spaceAgainstBackup, spaceInWords, STORAGE_TOPIC } from './freeSpace.js';
 import { ageAnswer } from './backupAge.js';
 import { lineTold, phraseForLine } from './connectionSpeed.js';
 import { asksTimeForSize, elapsedAnswer, rateOnTheLine, restoreEstimate, sizeInGigabytes, tellsTimeOnly } from './restoreEstimate.js';
 import { LOOSE_READING, readAt, SURE_READING, sureAnswerAmong, type ReadingDeps } from './readings.js';
-import type { ConversationState } from './state.js';
+import { lastAsked, type ConversationState } from './state.js';
 import type { ToldSteps } from './toldSteps.js';
 import type { Reply } from './types.js';
 
 
 /** "Tried the top one only", "havent tried the older ones": a step done in part, the rest not yet. */
 const PARTLY_TRIED = /\b(?:only|just) (?:(?:ever|really|actually) )?(?:tried|did)\b|\b(?:tried|did) (?:the )?(?:\w+ )?(?:one|ones?) only\b|\b(?:haven'?t|have not|didn'?t|did not|not yet) (?:tried|try)\b/i;
+
+/** "how much do i need to free?", "how much space should i clear": asking how much room to make. */
+const HOW_MUCH_TO_FREE = /\bhow much\b[^.?!]*\b(?:free|clear|delete|need|make room|room|space)\b/i;
 
 /** A plan for another time, which leaves the walk-through for now. */
 const LATER = /\b(?:later|next time|tomorrow|tmrw|tmr|tomoz|2moro|tonight|overnight|another time|next week|in the morning|after work|when i get home|(?:till|til|until) (?:i'?m|i am|i get) (?:home|back)|leave it (?:running|going|be|alone|to (?:run|finish))|let it (?:run|finish|go|carry on|do its thing))\b/i;
@@ -128,6 +131,19 @@ export class StepReadings {
     // "got like 2gb free lol" at the storage step: enough only for a smaller backup, whose size is where the step says.
     const free = QUESTION.test(text) || !this.deps.engine.aboutAt(tree).includes(STORAGE_TOPIC) ? undefined : smallFreeAlone(text);
     return free === undefined ? undefined : { state, replies: [{ text: this.deps.content.phrases.compareWithBackup.replace('{free}', String(free)) }, this.moves.question(tree)] };
+  }
+
+  /**
+   * "how much do I need to free?" at the storage step, the free space and the backup's size told before
+   * (in the message that began the walk-through or the one before): the difference, worked out.
+   */
+  spaceNeeded(state: ConversationState, tree: TreeState, text: string): Outcome | undefined {
+    if (!HOW_MUCH_TO_FREE.test(text) || !this.deps.engine.aboutAt(tree).includes(STORAGE_TOPIC)) return undefined;
+    const told = [state.askedText, ...(state.toldDone ?? []), lastAsked(state)].flatMap((said) => (said ? [spaceAgainstBackup(said)] : [])).find((space) => space !== undefined && !space.fits);
+    if (!told) return undefined;
+    const gigabytes = (value: number) => String(Math.round(value * 10) / 10);
+    const reply = this.deps.content.phrases.freeAtLeast.replace('{size}', gigabytes(told.size)).replace('{free}', gigabytes(told.free)).replace('{more}', gigabytes(told.size - told.free));
+    return { state, replies: [{ text: reply }, this.moves.question(tree)] };
   }
 
   /**

@@ -1,6 +1,6 @@
 import type { Intent } from '../content/types.js';
 import type { TreeState } from '../dialogs/engine.js';
-import { withSpaceInWords } from './freeSpace.js';
+import { smallFreeAlone, spaceAgainstBackup, STORAGE_TOPIC, withSpaceInWords } from './freeSpace.js';
 import { ALREADY, CONCEDED, EVERY_ALREADY, NEWEST_ONLY, PREFACE, QUESTION, REPEATED, toldClauses, UNTRIED } from './messageShape.js';
 import { SMALL_TALK, type Moves } from './moves.js';
 import { reset, type Outcome } from './outcome.js';
@@ -181,6 +181,8 @@ export class ToldSteps {
       // "im on my home wifi and the battery is at 40 percent not plugged in": a step that also asks for
       // power is not done while the device is told to be off it.
       if (left.some((part) => UNPOWERED.test(part)) && engine.resume(open).messages.some((message) => POWER.test(message.text))) break;
+      // Free space told too small for the backup across two parts ("2 gb free", "the backup is 9 gb") leaves the storage step to do.
+      if (spaceAgainstBackup(left.join(', '))?.fits === false && engine.aboutAt(open).includes(STORAGE_TOPIC)) break;
       const index = left.findIndex((part) => this.triedAt(open, part) && !namesProblem(part) && !this.namesAnotherProblem(open, part));
       const next = index < 0 ? undefined : this.moves.answerNo(outcome.state, open);
       if (!next) break;
@@ -199,6 +201,8 @@ export class ToldSteps {
     const choices = this.deps.engine.choicesAt(tree);
     // "Restarted the phone" is "restarted it": the device is what every step is done to. How often
     // ("twice"), when ("already", "before messaging u") and a preface ("before you ask") say nothing of which step.
+    // "2 gb free and the backup is 9 gb", "only 2 gb free" tell the storage step's trouble, not a step tried; figures that fit tell it tried.
+    if (spaceAgainstBackup(told)?.fits === false || smallFreeAlone(told) !== undefined) return false;
     const part = withSpaceInWords(told).replace(THE_DEVICE, 'it').replace(EVERY_REPEATED, '').replace(EVERY_ALREADY, '').replace(PREFACE, '').replace(BEFORE_ASKING, '').replace(WHEN_DONE, '').replace(/\s+/g, ' ').trim();
     // "I only tried the newest one", "i picked the newest one" have not tried another; "fine whatever" gives in, and says nothing of a step.
     // "My backup is there" tells what the customer has, and "no date or size on it" what the backup lacks: no step tried.

@@ -7,6 +7,13 @@ const told = new ToldSteps(deps, moves);
 const texts = (replies: readonly { text: string }[] | undefined) => (replies ?? []).map((reply) => reply.text).join('\n');
 
 describe('steps the customer says were already tried', () => {
+  it('takes free space told too small for the backup for the storage step\'s trouble, never a step tried', () => {
+    const { tree } = openAt('storage');
+    expect(told.triedAt(tree, '2 gb free and the backup is 9 gb')).toBe(false);
+    expect(told.triedAt(tree, 'only 3gb free')).toBe(false);
+    expect(told.triedAt(tree, 'there is 40 gb free for a 9 gb backup')).toBe(true);
+  });
+
   it('takes a backup told to have no date or size for no other backup tried, and only one backup for the step passed', () => {
     const { tree } = openAt('intro');
     expect(told.triedAt(tree, 'theres no date or size on my backup')).toBe(false);
