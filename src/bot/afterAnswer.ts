@@ -2,7 +2,7 @@ import type { Content, Intent } from '../content/types.js';
 import type { DialogEngine } from '../dialogs/engine.js';
 import type { Recognition } from '../nlu/recognizer.js';
 import { daysAgo } from './backupAge.js';
-import { spaceAgainstBackup, STORAGE_TOPIC } from './freeSpace.js';
+import { spaceAgainstBackup, STORAGE_TOPIC, withFigures } from './freeSpace.js';
 import { CHECKS_MEANING, CONTRAST, correctionOf, PLANNED, QUESTION, REFERS_BACK, STILL_FAILING, UNTRIED, WHAT_TO_DO } from './messageShape.js';
 import type { Moves } from './moves.js';
 import { reset, type Outcome } from './outcome.js';
@@ -144,8 +144,7 @@ export class AfterAnswer {
     const told = this.lastAnswer(state)?.id === STORAGE_TOPIC ? spaceAgainstBackup(text) : undefined;
     if (!told) return undefined;
     const { phrases } = this.deps.content;
-    const figure = (gigabytes: number) => String(Math.round(gigabytes * 10) / 10);
-    return { state, replies: [{ text: (told.fits ? phrases.backupFits : phrases.backupTooBig).replace('{free}', figure(told.free)).replace('{size}', figure(told.size)) }] };
+    return { state, replies: [{ text: withFigures(told.fits ? phrases.backupFits : phrases.backupTooBig, told) }] };
   }
 
   /**

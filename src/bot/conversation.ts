@@ -7,7 +7,7 @@ import { beyondReach, type BeyondReach } from './beyondReach.js';
 import { Feedback } from './feedback.js';
 import { Meaning, type MeaningDeps } from './meaning.js';
 import { withSpaceInWords } from './freeSpace.js';
-import { ALREADY, ALSO_DONE, NEVER_DONE, answerClauses, ASKS_HOW, ASKS_NEXT, backupsNamed, ASKS_WHAT_FIRST, ASKS_WHY_IT_HELPS, beforeContext, beforeGoOn, besideAnyway, CHECKS_MEANING, conclusionOf, CONTRAST, correctionOf, devicesCorrected, namesOtherAsFine, ECHOED, ENDS_IN_NO, EVERY_ALREADY, lastSentence, onlyGoOn, PUZZLED, QUESTION, REFERS_BACK, REPEATED, SAYS_EMPTY, simplify, STILL_FAILING, toldParts, WHAT_ELSE, WHAT_TO_DO, withoutBeforeYouAsk, withoutGreeting, withoutSigh, withoutAlso, withoutTaunt } from './messageShape.js';
+import { ALREADY, ALSO_DONE, NEVER_DONE, answerClauses, ASKS_HOW, ASKS_NEXT, backupsNamed, IN_PLACE_NOW, ASKS_WHAT_FIRST, ASKS_WHY_IT_HELPS, beforeContext, beforeGoOn, besideAnyway, CHECKS_MEANING, conclusionOf, CONTRAST, correctionOf, devicesCorrected, namesOtherAsFine, ECHOED, ENDS_IN_NO, EVERY_ALREADY, lastSentence, onlyGoOn, PUZZLED, QUESTION, REFERS_BACK, REPEATED, SAYS_EMPTY, simplify, STILL_FAILING, toldParts, WHAT_ELSE, WHAT_TO_DO, withoutBeforeYouAsk, withoutGreeting, withoutSigh, withoutAlso, withoutTaunt } from './messageShape.js';
 import { Moves, SMALL_TALK } from './moves.js';
 import { OutsideWalkThrough, type OutsideWalkThroughDeps } from './outsideWalkThrough.js';
 import { PartedAnswers } from './partedAnswers.js';
@@ -37,8 +37,6 @@ const SURE_TOPIC = 0.85;
 const ONE_ONLY = /\b(?:only|just)\s+(?:(?:the\s+)?one|1|a single)\b/i;
 /** "Yes it says…", "it shows…": what the customer sees, as against news ("now i got an alert"). */
 const SEEN = /^\s*(?:yes|yeah|yep|yup|ya)\b|\b(?:it|that|screen|mine|phone|ipad|iphone)\s+(?:says|shows|said|showed|reads)\b/i;
-/** "Plugged in and on wifi now": power or Wi-Fi in place as of now. */
-const IN_PLACE_NOW = /\b(?:plugged (?:it )?in|charging|on (?:the |my |a )?(?:wifi|wi-fi|charger|power)|connected)\b.*\bnow\b/i;
 /** Words of how a fix went ("still", "alerts", "restoring"), or that it did not help ("what next", "wifi is ok"). */
 const OUTCOME = /\b(?:still|again|same|alerts?|errors?|fail\w*|stopped|gone|works?|working|worked|restoring|going|stuck|nothing|no luck|not|n't|nt|next|what else|(?:is|s) (?:ok|okay|fine|good))\b/i;
 /** "Still going", "restoring": a restore told as running, not a time spent on something else. */

@@ -61,10 +61,23 @@ function fitTold(text: string): { start: number; end: number; room: number; need
 /** The topic whose answer and steps compare the device's free space with the backup's size. */
 export const STORAGE_TOPIC = 'storage_full';
 
+/** The free space and the backup's size told (gigabytes), and whether the backup fits. */
+export interface SpaceTold {
+  readonly free: number;
+  readonly size: number;
+  readonly fits: boolean;
+}
+
 /** "it says 3.2 GB available and the backup is 14 GB": the free space and the backup's size told, and whether it fits. */
-export function spaceAgainstBackup(typed: string): { readonly free: number; readonly size: number; readonly fits: boolean } | undefined {
+export function spaceAgainstBackup(typed: string): SpaceTold | undefined {
   const told = fitTold(freeCorrected(typed));
   return told && { free: told.room, size: told.needed, fits: told.fits };
+}
+
+/** A phrase with the figures told put in, to a tenth of a gigabyte: `{free}`, `{size}` and the shortfall `{more}`. */
+export function withFigures(phrase: string, told: SpaceTold): string {
+  const shown = (gigabytes: number) => String(Math.round(gigabytes * 10) / 10);
+  return phrase.replace('{free}', shown(told.free)).replace('{size}', shown(told.size)).replace('{more}', shown(told.size - told.free));
 }
 
 /** Whether the backup fits, in the words the storage answers use. */

@@ -420,3 +420,10 @@ const ONE_BY_AGE = /\b(the|an?)\s+((?:more\s+)?(?:newer|newest|older|oldest|late
 export function backupsNamed(text: string): string {
   return QUESTION.test(text) ? text.replace(ONE_BY_AGE, '$1 $2 backup$3') : text;
 }
+
+/** Power or Wi-Fi in place: "plugged in", "charging", "on the wifi", "connected". */
+const IN_PLACE = String.raw`(?:plugged (?:it )?in|charging|on (?:the |my |a )?(?:wifi|wi-fi|charger|power)|connected)`;
+/** "Plugged in and on wifi now": power or Wi-Fi in place as of now. */
+export const IN_PLACE_NOW = new RegExp(String.raw`\b${IN_PLACE}\b.*\bnow\b`, 'i');
+/** Power and Wi-Fi told to have been in place all along: "its plugged in and on wifi already", "was charging on wifi the whole night". */
+export const IN_PLACE_BEFORE = new RegExp(String.raw`\b${IN_PLACE}\b.*\b(?:already|the whole (?:time|night|day)|all along|all (?:night|day)|overnight)\b|\b(?:already|been)\s+${IN_PLACE}\b`, 'i');

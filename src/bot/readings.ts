@@ -2,7 +2,7 @@ import type { Content, DialogChoice } from '../content/types.js';
 import type { DialogEngine, TreeState } from '../dialogs/engine.js';
 import type { ChoiceReading } from '../nlu/choiceReader.js';
 import type { Recognition } from '../nlu/recognizer.js';
-import { STILL_FAILING } from './messageShape.js';
+import { IN_PLACE_BEFORE, STILL_FAILING } from './messageShape.js';
 
 /**
  * How close a typed message must be to a choice's examples to count as that answer. A sure reading
@@ -79,8 +79,6 @@ export const readsNoAt = (reader: StepReader, tree: TreeState, text: string): bo
 /** "Tried all three backups": surely the step's "no" in the words of that answer, not only a plain "no". */
 export const readsOwnNoAt = (reader: StepReader, tree: TreeState, text: string): boolean => sureNoAt(reader, tree, text)?.plain === false;
 
-/** Power and Wi-Fi told to have been in place all along: "its plugged in and on wifi already", "was charging on wifi the whole night". */
-const IN_PLACE_BEFORE = /\b(?:plugged (?:it )?in|charging|on (?:the |my |a )?(?:wifi|wi-fi|charger|power)|connected)\b.*\b(?:already|the whole (?:time|night|day)|all along|all (?:night|day)|overnight)\b|\b(?:already|been)\s+(?:plugged (?:it )?in|charging|on (?:the |my |a )?(?:wifi|wi-fi|charger|power)|connected)\b/i;
 /** A step that has the device put on a power source and Wi-Fi to stop alerts. */
 const POWER_AGAINST_ALERTS = /\bpower source\b[\s\S]*\balerts?\b/i;
 

@@ -88,12 +88,12 @@ export const initialState = (): ConversationState => ({
   recent: [],
 });
 
-/** What the bot said in reply to the last message, first to last, from the state's recent lines. */
 /** What the customer said last before this message: the question the answer just given was for. */
 export function lastAsked(state: ConversationState): string | undefined {
   return state.recent.findLast((line) => line.from === 'customer')?.text;
 }
 
+/** What the bot said in reply to the last message, first to last, from the state's recent lines. */
 export function lastReplies(state: ConversationState): string[] {
   const said: string[] = [];
   for (let at = state.recent.length - 1; at >= 0 && state.recent[at]?.from === 'bot'; at -= 1) said.unshift(state.recent[at]?.text ?? '');

@@ -4,7 +4,7 @@ import type { ChoiceReading } from '../nlu/choiceReader.js';
 import { afterContrast, afterTakingBack, answerClauses, beforeContrast, clausesAsked, CONCEDED, correctionOf, PLANNED, QUESTION, STILL_FAILING, storyClauses, toldClauses, toldParts, UNTRIED, withoutAlso } from './messageShape.js';
 import type { Moves } from './moves.js';
 import { answeredFirst, type Outcome } from './outcome.js';
-import { smallFreeAlone, spaceAgainstBackup, spaceInWords, STORAGE_TOPIC } from './freeSpace.js';
+import { smallFreeAlone, spaceAgainstBackup, spaceInWords, STORAGE_TOPIC, withFigures } from './freeSpace.js';
 import { ageAnswer } from './backupAge.js';
 import { lineTold, phraseForLine } from './connectionSpeed.js';
 import { asksTimeForSize, elapsedAnswer, rateOnTheLine, restoreEstimate, sizeInGigabytes, tellsTimeOnly } from './restoreEstimate.js';
@@ -140,10 +140,7 @@ export class StepReadings {
   spaceNeeded(state: ConversationState, tree: TreeState, text: string): Outcome | undefined {
     if (!HOW_MUCH_TO_FREE.test(text) || !this.deps.engine.aboutAt(tree).includes(STORAGE_TOPIC)) return undefined;
     const told = [state.askedText, ...(state.toldDone ?? []), lastAsked(state)].flatMap((said) => (said ? [spaceAgainstBackup(said)] : [])).find((space) => space !== undefined && !space.fits);
-    if (!told) return undefined;
-    const gigabytes = (value: number) => String(Math.round(value * 10) / 10);
-    const reply = this.deps.content.phrases.freeAtLeast.replace('{size}', gigabytes(told.size)).replace('{free}', gigabytes(told.free)).replace('{more}', gigabytes(told.size - told.free));
-    return { state, replies: [{ text: reply }, this.moves.question(tree)] };
+    return told && { state, replies: [{ text: withFigures(this.deps.content.phrases.freeAtLeast, told) }, this.moves.question(tree)] };
   }
 
   /**

@@ -36,7 +36,6 @@ export function linesForVersionTold(answer: string, text: string): string[] {
   return fitting.length < lines.length ? fitting : [];
 }
 
-
 /** An answer or step that says which iOS a device needs for a backup (the same or a later one than made it). */
 const VERSION_RULE = /\bsame or (?:a )?later version of iOS\b|\bearlier version of iOS\b/i;
 /** A part of a message about the backup, or about the device that made it, rather than the device being restored. */
@@ -67,14 +66,15 @@ export function versionsCompared(rule: string, text: string, asked = ''): Versio
   if (!VERSION_RULE.test(rule)) return undefined;
   // "can i restore my iphone from a backup i made on my ipad?", then "the ipad is on 8.1 and the iphone on 8.0": the ipad made it.
   const named = MADE_ON.exec(asked);
-  const maker = (named?.[1] ?? named?.[2])?.toLowerCase();
+  const maker = named?.[1] ?? named?.[2];
+  const ofTheMaker = maker ? new RegExp(`\\b${maker}\\b`, 'i') : undefined;
+  const major = (version: string) => Number(version.split('.')[0]);
   const backup: string[] = [];
   const device: string[] = [];
   for (const part of versionsNamed(text).split(PARTS)) {
     const versions = [...part.matchAll(A_VERSION)].map((match) => match[1] ?? match[2] ?? '');
-    const major = (version: string) => Number(version.split('.')[0]);
     const told = versions.filter((version) => major(version) >= FIRST && major(version) <= LAST);
-    if (OF_THE_BACKUP.test(part) || (maker !== undefined && new RegExp(`\\b${maker}\\b`, 'i').test(part))) backup.push(...told);
+    if (OF_THE_BACKUP.test(part) || ofTheMaker?.test(part)) backup.push(...told);
     else if (OF_A_DEVICE.test(part)) device.push(...told);
   }
   const [made] = backup;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backupFits, freeShare, smallFreeAlone, spaceAgainstBackup, spaceInWords, withSpaceInWords } from '../../src/bot/freeSpace.js';
+import { backupFits, freeShare, smallFreeAlone, spaceAgainstBackup, spaceInWords, withFigures, withSpaceInWords } from '../../src/bot/freeSpace.js';
 
 describe('free space told as figures', () => {
   it('puts free space told against the backup into words inside the message, and leaves any other message as it was', () => {
@@ -13,6 +13,10 @@ describe('free space told as figures', () => {
     expect(spaceAgainstBackup('it says 900mb available and the backup is 6 gb')).toEqual({ free: 0.9, size: 6, fits: false });
     expect(spaceAgainstBackup('12gb free, backup is 12')).toEqual({ free: 12, size: 12, fits: true });
     expect(spaceAgainstBackup('12gb free')).toBeUndefined();
+  });
+
+  it('puts the figures told into a phrase to a tenth of a gigabyte, with the shortfall', () => {
+    expect(withFigures('{free} of {size}, {more} short', { free: 0.9, size: 6, fits: false })).toBe('0.9 of 6, 5.1 short');
   });
 
   it('reads free space told again after taking the first figure back in its place', () => {
