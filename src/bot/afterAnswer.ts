@@ -2,7 +2,7 @@ import type { Content, Intent } from '../content/types.js';
 import type { DialogEngine } from '../dialogs/engine.js';
 import type { Recognition } from '../nlu/recognizer.js';
 import { daysAgo } from './backupAge.js';
-import { spaceAgainstBackup, STORAGE_TOPIC, withFigures } from './freeSpace.js';
+import { spaceAgainstBackup, withFigures } from './freeSpace.js';
 import { CHECKS_MEANING, CONTRAST, correctionOf, PLANNED, QUESTION, REFERS_BACK, STILL_FAILING, UNTRIED, WHAT_TO_DO } from './messageShape.js';
 import type { Moves } from './moves.js';
 import { reset, type Outcome } from './outcome.js';
@@ -141,7 +141,7 @@ export class AfterAnswer {
    * fits, worked out from the two figures, rather than a walk-through started on words of them.
    */
   spaceAgainstAnswer(state: ConversationState, text: string): Outcome | undefined {
-    const told = this.lastAnswer(state)?.id === STORAGE_TOPIC ? spaceAgainstBackup(text) : undefined;
+    const told = this.lastAnswer(state)?.freeSpace ? spaceAgainstBackup(text) : undefined;
     if (!told) return undefined;
     const { phrases } = this.deps.content;
     return { state, replies: [{ text: withFigures(told.fits ? phrases.backupFits : phrases.backupTooBig, told) }] };

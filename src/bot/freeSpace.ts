@@ -5,6 +5,7 @@
  * figure, so the figures are put into those words for the step to read.
  */
 
+import type { Content } from '../content/types.js';
 import { afterTakingBack } from './messageShape.js';
 
 const AMOUNT = String.raw`(\d{1,4}(?:[.,]\d{1,2})?)\+?\s*(gb|gigs?|gigabytes?|g|mb|megs?|megabytes?)?`;
@@ -58,8 +59,8 @@ function fitTold(text: string): { start: number; end: number; room: number; need
   return needed > 0 ? { start, end, room, needed, fits: room >= needed } : undefined;
 }
 
-/** The topic whose answer and steps compare the device's free space with the backup's size. */
-export const STORAGE_TOPIC = 'storage_full';
+/** Whether one of the topics (an answer given, or those a step is about) is marked `freeSpace` in the KB. */
+export const aboutFreeSpace = (content: Content, topics: readonly string[]): boolean => topics.some((id) => content.intentById.get(id)?.freeSpace === true);
 
 /** The free space and the backup's size told (gigabytes), and whether the backup fits. */
 export interface SpaceTold {

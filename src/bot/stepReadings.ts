@@ -4,7 +4,7 @@ import type { ChoiceReading } from '../nlu/choiceReader.js';
 import { afterContrast, afterTakingBack, answerClauses, beforeContrast, clausesAsked, CONCEDED, correctionOf, PLANNED, QUESTION, STILL_FAILING, storyClauses, toldClauses, toldParts, UNTRIED, withoutAlso } from './messageShape.js';
 import type { Moves } from './moves.js';
 import { answeredFirst, type Outcome } from './outcome.js';
-import { smallFreeAlone, spaceAgainstBackup, spaceInWords, STORAGE_TOPIC, withFigures } from './freeSpace.js';
+import { aboutFreeSpace, smallFreeAlone, spaceAgainstBackup, spaceInWords, withFigures } from './freeSpace.js';
 import { ageAnswer } from './backupAge.js';
 import { lineTold, phraseForLine } from './connectionSpeed.js';
 import { asksTimeForSize, elapsedAnswer, rateOnTheLine, restoreEstimate, sizeInGigabytes, tellsTimeOnly } from './restoreEstimate.js';
@@ -129,7 +129,7 @@ export class StepReadings {
     const reading = words ? readAt(this.deps, tree, words) : null;
     if (reading && reading.score >= SURE_READING) return this.moves.advance(state, this.deps.engine.choose(tree, reading.index));
     // "got like 2gb free lol" at the storage step: enough only for a smaller backup, whose size is where the step says.
-    const free = QUESTION.test(text) || !this.deps.engine.aboutAt(tree).includes(STORAGE_TOPIC) ? undefined : smallFreeAlone(text);
+    const free = QUESTION.test(text) || !aboutFreeSpace(this.deps.content, this.deps.engine.aboutAt(tree)) ? undefined : smallFreeAlone(text);
     return free === undefined ? undefined : { state, replies: [{ text: this.deps.content.phrases.compareWithBackup.replace('{free}', String(free)) }, this.moves.question(tree)] };
   }
 
@@ -138,7 +138,7 @@ export class StepReadings {
    * (in the message that began the walk-through or the one before): the difference, worked out.
    */
   spaceNeeded(state: ConversationState, tree: TreeState, text: string): Outcome | undefined {
-    if (!HOW_MUCH_TO_FREE.test(text) || !this.deps.engine.aboutAt(tree).includes(STORAGE_TOPIC)) return undefined;
+    if (!HOW_MUCH_TO_FREE.test(text) || !aboutFreeSpace(this.deps.content, this.deps.engine.aboutAt(tree))) return undefined;
     const told = [state.askedText, ...(state.toldDone ?? []), lastAsked(state)].flatMap((said) => (said ? [spaceAgainstBackup(said)] : [])).find((space) => space !== undefined && !space.fits);
     return told && { state, replies: [{ text: withFigures(this.deps.content.phrases.freeAtLeast, told) }, this.moves.question(tree)] };
   }

@@ -1,6 +1,6 @@
 import type { Intent } from '../content/types.js';
 import type { TreeState } from '../dialogs/engine.js';
-import { smallFreeAlone, spaceAgainstBackup, STORAGE_TOPIC, withSpaceInWords } from './freeSpace.js';
+import { aboutFreeSpace, smallFreeAlone, spaceAgainstBackup, withSpaceInWords } from './freeSpace.js';
 import { ALREADY, CONCEDED, EVERY_ALREADY, NEWEST_ONLY, PREFACE, QUESTION, REPEATED, toldClauses, UNTRIED } from './messageShape.js';
 import { SMALL_TALK, type Moves } from './moves.js';
 import { reset, type Outcome } from './outcome.js';
@@ -182,7 +182,7 @@ export class ToldSteps {
       // power is not done while the device is told to be off it.
       if (left.some((part) => UNPOWERED.test(part)) && engine.resume(open).messages.some((message) => POWER.test(message.text))) break;
       // Free space told too small for the backup across two parts ("2 gb free", "the backup is 9 gb") leaves the storage step to do.
-      if (spaceAgainstBackup(left.join(', '))?.fits === false && engine.aboutAt(open).includes(STORAGE_TOPIC)) break;
+      if (spaceAgainstBackup(left.join(', '))?.fits === false && aboutFreeSpace(this.deps.content, engine.aboutAt(open))) break;
       const index = left.findIndex((part) => this.triedAt(open, part) && !namesProblem(part) && !this.namesAnotherProblem(open, part));
       const next = index < 0 ? undefined : this.moves.answerNo(outcome.state, open);
       if (!next) break;

@@ -40,6 +40,8 @@ const intentSchema = z.strictObject({
   whileRestoring: text.optional(),
   /** About a restore that is running (using the device meanwhile, checking it is underway): right after its answer, `whileRestoring` answers hold. */
   underway: z.literal(true).optional(),
+  /** About the device's free space: free space and a backup's size told after its answer, or at a step about it, are weighed against each other. */
+  freeSpace: z.literal(true).optional(),
 }).refine((intent) => !intent.nearDomain || intent.action === 'none', { message: 'nearDomain is for out-of-scope intents (action: none)', path: ['nearDomain'] });
 
 export const intentFileSchema = z.strictObject({

@@ -22,6 +22,8 @@ export interface Intent {
   readonly whileRestoring?: string;
   /** About a restore that is running: right after its answer, answers with a `whileRestoring` give that one. */
   readonly underway?: true;
+  /** About the device's free space ("3.2 GB available and the backup is 14 GB" is worked out after its answer and at its steps). */
+  readonly freeSpace?: true;
   readonly at: SourcePosition;
 }
 

@@ -1,9 +1,11 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AfterAnswer } from '../../src/bot/afterAnswer.js';
+import { withFigures } from '../../src/bot/freeSpace.js';
 import { Moves } from '../../src/bot/moves.js';
 import { initialState, type ConversationState } from '../../src/bot/state.js';
 import { loadContent } from '../../src/content/load.js';
+import type { Intent } from '../../src/content/types.js';
 import { DialogEngine } from '../../src/dialogs/engine.js';
 import { ChoiceReader } from '../../src/nlu/choiceReader.js';
 import { buildRecognizer } from '../../src/nlu/fromContent.js';
@@ -112,5 +114,19 @@ describe('a message read against the answer just given', () => {
     expect(after.stepAfterAnswer(answered('storage_full'), 'does it still fail if the ipad is full?', undefined)).toBeUndefined();
     expect(after.stepAfterAnswer(answered('storage_full'), 'still stuck on the photos', content.intentById.get('photos_in_backup'))).toBeUndefined();
     expect(after.stepAfterAnswer(answered('photos_in_backup'), 'still the same error', undefined)).toBeUndefined();
+  });
+  it('weighs free space told against the backup after the answer of the topic the KB marks freeSpace, whatever its id', () => {
+    const told = 'it says 3.2 GB available and the backup is 14 GB';
+    const weighed = (judge: AfterAnswer, topic: string) => texts(judge.spaceAgainstAnswer(answered(topic), told)?.replies)[0];
+    expect(weighed(after, 'storage_full')).toBe(withFigures(content.phrases.backupTooBig, { free: 3.2, size: 14, fits: false }));
+    expect(weighed(after, 'wifi_connection')).toBeUndefined();
+    const marked = (intent: Intent): Intent => {
+      const { freeSpace: _, ...rest } = intent;
+      return intent.id === 'wifi_connection' ? { ...rest, freeSpace: true } : rest;
+    };
+    const remarked = { ...content, intentById: new Map([...content.intentById].map(([id, intent]) => [id, marked(intent)])) };
+    const moved = new AfterAnswer({ ...deps, content: remarked }, new Moves({ ...deps, content: remarked }));
+    expect(weighed(moved, 'storage_full')).toBeUndefined();
+    expect(weighed(moved, 'wifi_connection')).toBe(weighed(after, 'storage_full'));
   });
 });
