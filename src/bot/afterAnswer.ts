@@ -283,9 +283,14 @@ export class AfterAnswer {
     return said !== undefined && ends.some((node) => node.say.trim() === said) ? said : undefined;
   }
 
-  /** The topic last answered, not a command ("help", "thanks") the bot carried out. */
+  /**
+   * The topic last answered, not a command ("help", "thanks") the bot carried out, with the answer as
+   * it was said: its running-restore version, when that was given, so that a follow-up is never read
+   * against (or quoted) the general answer's erase-first case the customer was told does not apply.
+   */
   private lastAnswer(state: ConversationState): Intent | undefined {
     const last = state.lastIntent ? this.deps.content.intentById.get(state.lastIntent) : undefined;
-    return last && !last.action ? last : undefined;
+    if (!last || last.action) return undefined;
+    return last.whileRestoring !== undefined && lastReplies(state).includes(last.whileRestoring) ? { ...last, answer: last.whileRestoring } : last;
   }
 }

@@ -120,8 +120,11 @@ export function withoutSigh(text: string): string {
   return rest.split(/\s+/).length >= MORE_THAN_A_GREETING ? rest : text;
 }
 
-/** "Restore is running", "halfway thru restoring", "while its restoring", "is currently restoring": a restore told as under way. */
-export const RESTORE_RUNNING = /\brestor\w*\s+(?:is\s+|it'?s\s+|its\s+)?(?:still\s+)?(?:running|going|underway|under way|in progress)\b|\b(?:halfway|half way|partway|part way|midway|mid)[\s-]*(?:thr(?:ough|u)\s+)?(?:the\s+|a\s+)?restor\w*|\b(?:while|during|in the middle of)\s+(?:the\s+|a\s+|my\s+|it'?s\s+|its\s+|it\s+is\s+)?restor\w*|\b(?:still|been|is|it'?s|its|currently)\s+(?:(?:currently|still|now|actually)\s+)?restoring\b|\bstuck\s+(?:on|at|in)\s+(?:the\s+)?restor\w*/i;
+/**
+ * "Restore is running", "halfway thru restoring", "while its restoring", "is currently restoring",
+ * "the restore paused", "restore stopped halfway": a restore told as under way, not finished.
+ */
+export const RESTORE_RUNNING = /\brestor\w*\s+(?:is\s+|has\s+|got\s+|seems\s+)?(?:paused|stalled)\b|\brestor\w*\s+(?:is\s+|has\s+|got\s+)?(?:stopped|froze|frozen|hung|stuck)\s+(?:at\s+)?(?:halfway|half way|partway|part way|midway)\b|\brestor\w*\s+(?:is\s+|it'?s\s+|its\s+)?(?:still\s+)?(?:running|going|underway|under way|in progress)\b|\b(?:halfway|half way|partway|part way|midway|mid)[\s-]*(?:thr(?:ough|u)\s+)?(?:the\s+|a\s+)?restor\w*|\b(?:while|during|in the middle of)\s+(?:the\s+|a\s+|my\s+|it'?s\s+|its\s+|it\s+is\s+)?restor\w*|\b(?:still|been|is|it'?s|its|currently)\s+(?:(?:currently|still|now|actually)\s+)?restoring\b|\bstuck\s+(?:on|at|in)\s+(?:the\s+)?restor\w*/i;
 
 /** The clauses of a message that tell rather than ask ("wifi's good" of "wifi's good. random q tho how long…?"). */
 export const toldParts = (text: string): string[] => clausesAsked(text).filter((part) => !QUESTION.test(part));

@@ -7,7 +7,7 @@ import { FAST_LINE_IN_WORDS, tellsFastConnection } from './connectionSpeed.js';
 import { afterContrast, ALREADY, answerClauses, clausesAsked, lastSentence, PREFACE, QUESTION, questionClauses, SAYS_EMPTY, storyClauses, toldClauses } from './messageShape.js';
 import { SMALL_TALK, type Moves } from './moves.js';
 import { answeredFirst, askedAndAnswered, reset, stepName, type Outcome } from './outcome.js';
-import { agreesOnly, answerOfFixInPlace, LOOSE_READING, readAt, readsLoosely, SURE_READING, SURE_READING_OF_A_QUESTION, sureReading, type ReadingDeps } from './readings.js';
+import { agreesOnly, answerOfFixInPlace, closesBesideOtherWords, LOOSE_READING, readAt, readsLoosely, SURE_READING, SURE_READING_OF_A_QUESTION, sureReading, type ReadingDeps } from './readings.js';
 import type { ConversationState } from './state.js';
 import type { Reply } from './types.js';
 
@@ -39,7 +39,7 @@ export class PartedAnswers {
       const reading = at && !QUESTION.test(part) ? readAt(this.deps, at, this.lineInWords(at, part)) : null;
       // "yeah its charging" at "are you travelling?": a yes beside words of another step agrees with them, and answers nothing here.
       const agreesElsewhere = reading !== null && reading.plain && reading.offStep.length > 0;
-      const answers = at && reading && reading.score >= SURE_READING && !agreesElsewhere && !(outcome && (reading.plain || reading.offStep.length > 0)) && !agreesOnly(this.deps, at, reading);
+      const answers = at && reading && reading.score >= SURE_READING && !agreesElsewhere && !closesBesideOtherWords(this.deps, at, reading) && !(outcome && (reading.plain || reading.offStep.length > 0)) && !agreesOnly(this.deps, at, reading);
       // "My wifi is fine, it's fast fibre", "switched it off n on, still cannot restore": a part that
       // surely gives the last answer again, at least as surely as any answer to the step after, is more of it.
       const again = last && !QUESTION.test(part) ? readAt(this.deps, last.at, part) : null;
@@ -293,7 +293,7 @@ export class PartedAnswers {
     const ownSubject = this.deps.engine.aboutAt(tree).includes(topic.id) && this.moves.matched(recognition)?.id !== topic.id;
     const together = () => {
       const joined = readAt(this.deps, tree, answers.join(', '));
-      return joined && joined.score >= LOOSE_READING && !agreesOnly(this.deps, tree, joined) ? this.moves.advance(state, this.deps.engine.choose(tree, joined.index)) : undefined;
+      return joined && joined.score >= LOOSE_READING && !closesBesideOtherWords(this.deps, tree, joined) ? this.moves.advance(state, this.deps.engine.choose(tree, joined.index)) : undefined;
     };
     // "wifi is good and it is charge. … what is mean?" at the other-backups step: answers to the next step given early.
     const ahead = () => {

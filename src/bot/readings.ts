@@ -60,8 +60,16 @@ export const readAt = ({ engine, readChoice }: StepReader, tree: TreeState, text
  * message opens or closes with, beside words this step does not know, agrees with those words; it
  * is no "yes, that fixed it" at a step whose yes closes the walk-through.
  */
-export const agreesOnly = ({ engine }: StepReader, tree: TreeState, reading: ChoiceReading | null): boolean =>
-  reading !== null && reading.opensAlike && reading.offStep.length > 0 && engine.choicesAt(tree)[reading.index]?.means === 'yes' && engine.yesCloses(tree);
+export const agreesOnly = (reader: StepReader, tree: TreeState, reading: ChoiceReading | null): boolean =>
+  reading !== null && reading.opensAlike && closesBesideOtherWords(reader, tree, reading);
+
+/**
+ * A yes that would close the walk-through, heard beside words this step does not know: in a message of
+ * several answers ("my wifi is fine and its on the charger" at the other-backups step) its "fine" is how
+ * another step went, never the fix.
+ */
+export const closesBesideOtherWords = ({ engine }: StepReader, tree: TreeState, reading: ChoiceReading | null): boolean =>
+  reading !== null && reading.offStep.length > 0 && engine.choicesAt(tree)[reading.index]?.means === 'yes' && engine.yesCloses(tree);
 
 /** The first of a message's parts read surely as an answer to the step open in `tree`, if any. */
 export const sureAnswerAmong = (reader: StepReader, tree: TreeState, parts: readonly string[]): ChoiceReading | undefined =>

@@ -54,7 +54,8 @@ export class RunningRestore {
     const replies = underway ? outcome.replies.map((reply) => ({ ...reply, text: versions.get(reply.text) ?? reply.text })) : outcome.replies;
     const answeredTopic = outcome.state.lastIntent ? content.intentById.get(outcome.state.lastIntent) : undefined;
     const planned = underway || this.isUnderway(outcome.state.tree) || answeredTopic?.underway === true ? this.eraseAside(text) : undefined;
-    if (!planned || replies.some((reply) => reply.text === planned)) return { ...outcome, replies };
+    // Said already, whole or the part of it a follow-up was given ("then this is the part of my last answer for you"), it is not said twice.
+    if (!planned || replies.some((reply) => reply.text.trim() !== '' && planned.includes(reply.text.trim()))) return { ...outcome, replies };
     // Not placed otherwise ("should I reset it and redo the restore at home?"), the warning is the answer, and the open question waits.
     const unplaced = outcome.events?.some((event) => event.kind === 'unplaced') === true;
     const kept = unplaced ? replies.slice(-1) : replies;

@@ -383,7 +383,7 @@ export class ChoiceReader {
    * recogniser corrects towards topic words, which turns an answer's "fine" into "find".
    */
   private analyze(typed: string): { tokens: readonly string[]; stems: readonly string[] } {
-    const text = withoutDescribingYes(typed).replace(RAISED_NEGATION, '$1$2 not').replace(CANNOT, 'can not').replace(ROUGHLY, '$1').replace(AMOUNT, '$1 $2').replace(ELONGATED, '$1$1').replace(NO_MORE, 'nomore').replace(NEVER_MIND, ' ');
+    const text = withoutDescribingYes(typed).replace(RAISED_NEGATION, '$1$2 not').replace(CANNOT, 'can not').replace(ROUGHLY, '$1').replace(AMOUNT, '$1 $2').replace(ELONGATED, '$1$1').replace(NO_MORE, 'nomore').replace(NONE_DOES, '$1 not $2').replace(NEVER_MIND, ' ');
     const raw = this.analyzer.analyze(text, false);
     const corrected = this.analyzer.analyze(text, true);
     if (raw.stems.length !== corrected.stems.length) return raw;
@@ -444,6 +444,12 @@ const CANNOT = /\bcannot\b/gi;
 const NEVER_MIND = /\b(?:never ?mind|nvm|nevermnd)\b/gi;
 /** "No more popups" says they stopped: its "no" is no answer, so the two words are read as one. */
 const NO_MORE = /\bno (?:more|longer)\b/gi;
+/**
+ * "No older ones work either": "no" before the subject denies its verb ("older ones not work"). Read
+ * as the noun's, it left "older ones work", an older backup that worked. Not after "no idea", "no
+ * problem" and the like, whose clause goes on to say something else.
+ */
+const NONE_DOES = /\bno\s+((?:(?!(?:idea|clue|problem|worries|way|matter|doubt|it|that|this|they|i)\b)[a-z]+\s+){1,3}?)(work|works|worked|working|do|does|did|help|helps|helped|fix|fixes|fixed|restore|restores|restored|show|shows|showed|load|loads|loaded)\b/gi;
 /**
  * "I don't think the wifi is very good": the denial belongs to what follows the verb ("the wifi is
  * not very good"), not to the Wi-Fi, which read as "it's not the wifi" answered "my Wi-Fi is fine".

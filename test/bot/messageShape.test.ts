@@ -379,6 +379,9 @@ describe('the shape of a few more messages', () => {
     expect(RESTORE_RUNNING.test('my ipad is currently restoring the wrong backup')).toBe(true);
     expect(RESTORE_RUNNING.test('it is now restoring')).toBe(true);
     expect(RESTORE_RUNNING.test('i want to restore my ipad')).toBe(false);
+    expect(RESTORE_RUNNING.test('the restore has paused')).toBe(true);
+    expect(RESTORE_RUNNING.test('restore froze partway')).toBe(true);
+    expect(RESTORE_RUNNING.test('the restore stopped and said it failed')).toBe(false);
   });
 
   it('names a one told apart by its age a backup in a question, and leaves an answer as it was', () => {

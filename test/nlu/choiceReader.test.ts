@@ -256,6 +256,12 @@ describe('reading a typed answer in the context of the open question', () => {
     expect(labelFor('cannot_restore', 'wifi', "i don't think so, the wifi is fine")).toBe('No, my Wi-Fi is fine');
   });
 
+  it('reads "no" before the subject as denying its verb ("no older ones work"), not after "no idea" or "no problem"', () => {
+    expect(labelFor('cannot_restore', 'intro', 'no older backups work')).toBe('No, still failing');
+    expect(labelFor('cannot_restore', 'intro', 'no other ones worked')).toBe('No, still failing');
+    expect(labelFor('cannot_restore', 'intro', 'no problem, the older one works')).toBe('Yes, that worked');
+  });
+
   it('reads past hedges and figures no example knows, and a hedge never separates like answers', () => {
     expect(labelFor('cannot_restore', 'storage', '128gb and its basically empty')).toBe("No, there's enough space");
     const reading = reader.read(choicesAt('cannot_restore', 'wifi'), "wifi isn't working");
