@@ -306,7 +306,7 @@ export class Conversation {
     const farewellAsYes = intent?.action === 'goodbye' && reading !== null && readsLoosely(reading) && engine.choicesAt(tree)[reading.index]?.means === 'yes';
     const acts = explainable && !farewellAsYes;
     if (intent && command && acts && !(reading && reading.score >= SURE_READING_OF_A_QUESTION)) {
-      return intent.action === 'resume' ? this.moves.restate(state, tree) : this.moves.act(state, intent);
+      return intent.action === 'resume' ? this.moves.restate(state, tree) : this.actInTree(state, tree, text, intent);
     }
     const person = this.meaning.askedForPerson(state, text, intent);
     if (person) return person;
@@ -364,7 +364,7 @@ export class Conversation {
 
     if (intent?.action === 'reopen') return this.moves.answerNo(state, tree) ?? this.moves.reprompt(state, text);
     if (intent?.action === 'resume') return this.moves.restate(state, tree);
-    if (intent?.action && intent.action !== 'none' && !SMALL_TALK.has(intent.action) && acts) return this.moves.act(state, intent);
+    if (intent?.action && intent.action !== 'none' && !SMALL_TALK.has(intent.action) && acts) return this.actInTree(state, tree, text, intent);
 
     // A statement that reads as one answer only ("way more than that free") is that answer, even when
     // a word of it ("more") half-matches a topic of its own; a clear topic or a question is asked.
@@ -498,6 +498,11 @@ export class Conversation {
   /** The walk-through moved on by the message's answer, and what else the message told: a problem of its own, or an aside after a contrast. */
   private movedOn(state: ConversationState, tree: TreeState, moved: Outcome, text: string): Outcome {
     return this.parts.problemBeside(state, tree, moved, text) ?? this.parts.withAside(moved, tree, text);
+  }
+
+  /** A command carried out inside a walk-through; an answer told before asking how many steps are left is taken first. */
+  private actInTree(state: ConversationState, tree: TreeState, text: string, intent: Intent): Outcome {
+    return this.parts.answerThenCount(state, tree, text, intent) ?? this.moves.act(state, intent);
   }
 
   private askHowItWent(state: ConversationState, tree: TreeState): Outcome {

@@ -4,10 +4,10 @@ import type { InsightEvent } from '../insights/events.js';
 import type { ChoiceReading } from '../nlu/choiceReader.js';
 import { ageAnswer } from './backupAge.js';
 import { FAST_LINE_IN_WORDS, tellsFastConnection } from './connectionSpeed.js';
-import { afterContrast, ALREADY, answerClauses, clausesAsked, lastSentence, PREFACE, QUESTION, questionClauses, SAYS_EMPTY, storyClauses, toldClauses } from './messageShape.js';
+import { afterContrast, ALREADY, answerClauses, clausesAsked, lastSentence, PREFACE, QUESTION, questionClauses, SAYS_EMPTY, storyClauses, toldClauses, toldParts } from './messageShape.js';
 import { SMALL_TALK, type Moves } from './moves.js';
 import { answeredFirst, askedAndAnswered, reset, stepName, type Outcome } from './outcome.js';
-import { agreesOnly, answerOfFixInPlace, closesBesideOtherWords, LOOSE_READING, readAt, readsLoosely, SURE_READING, SURE_READING_OF_A_QUESTION, sureReading, type ReadingDeps } from './readings.js';
+import { agreesOnly, answerOfFixInPlace, closesBesideOtherWords, LOOSE_READING, readAt, readsLoosely, SURE_READING, SURE_READING_OF_A_QUESTION, sureAnswerAmong, sureReading, type ReadingDeps } from './readings.js';
 import type { ConversationState } from './state.js';
 import type { Reply } from './types.js';
 
@@ -232,6 +232,19 @@ export class PartedAnswers {
     // three, …" surely asks which backup.
     const sure = whole && this.moves.amongFirstTwo(this.deps.recognize(question), whole) ? whole : undefined;
     return this.answerThenAsk(state, tree, [...(answerClauses(told) ?? [told]), question], sure, leaning);
+  }
+
+  /**
+   * "space is fine, next. how many more?": the answer told before asking how many steps are left moves
+   * the walk-through on first, and the count is of the step reached, which follows it whole. Never a
+   * bare "ok" ahead of the question, which answers nothing.
+   */
+  answerThenCount(state: ConversationState, tree: TreeState, text: string, count: Intent): Outcome | undefined {
+    const told = sureAnswerAmong(this.deps, tree, toldParts(text));
+    if (count.action !== 'progress' || !told || told.plain || agreesOnly(this.deps, tree, told)) return undefined;
+    const moved = this.moves.advance(state, this.deps.engine.choose(tree, told.index));
+    const [counted] = moved.state.tree ? this.moves.act(moved.state, count).replies : [];
+    return counted ? { ...moved, replies: [counted, ...moved.replies] } : moved;
   }
 
   /**
