@@ -33,8 +33,8 @@ export interface ConversationDeps extends OutsideWalkThroughDeps, AfterAnswerDep
 
 /** A topic recognised this surely is asked about, even when the message also reads loosely as an answer. */
 const SURE_TOPIC = 0.85;
-/** "Only one backup shows up", "just the 1": how many there are. */
-const ONE_ONLY = /\b(?:only|just)\s+(?:(?:the\s+)?one|1|a single)\b/i;
+/** "Only one backup shows up", "just the 1", "only got 1 showing": how many there are. */
+const ONE_ONLY = /\b(?:only|just)\s+(?:(?:got|have|has|see|seeing|shows?|showing|lists?|listed)\s+)?(?:(?:the\s+)?one|1|a single)\b/i;
 /** "Yes it says…", "it shows…": what the customer sees, as against news ("now i got an alert"). */
 const SEEN = /^\s*(?:yes|yeah|yep|yup|ya)\b|\b(?:it|that|screen|mine|phone|ipad|iphone)\s+(?:says|shows|said|showed|reads)\b/i;
 /** Words of how a fix went ("still", "alerts", "restoring"), or that it did not help ("what next", "wifi is ok"). */

@@ -123,8 +123,19 @@ export class Meaning {
    * one, or is sure.
    */
   meantInWalkThrough(recognition: Recognition, text: string): Intent | undefined {
-    const intent = this.meant(recognition, text);
+    const intent = this.meant(recognition, text) ?? this.goBackFirst(text);
     return intent?.action === 'goodbye' && !this.afterAnswer.saysGoodbye(text) && recognition.confidence < SURE_COMMAND ? undefined : intent;
+  }
+
+  /**
+   * "wait go back, what was the first thing you said": a message that opens with going back, the rest
+   * saying why, goes back; read whole, it was unsure, and told it was out of scope.
+   */
+  private goBackFirst(text: string): Intent | undefined {
+    const [first, ...rest] = toldClauses(text) ?? [];
+    if (!first || rest.length === 0) return undefined;
+    const intent = this.moves.matched(this.deps.recognize(first));
+    return intent?.action === 'back' ? intent : undefined;
   }
 
   /** Whether `intent` is a command the recogniser is sure enough of to beat a loose reading of the message as an answer. */
