@@ -17,7 +17,7 @@ import { ToldSteps } from './toldSteps.js';
 import { StoryAnswers } from './storyAnswers.js';
 import { answeredFirst, askedAndAnswered, reset, unplacedInTree, withoutFeedback, type Outcome } from './outcome.js';
 import { answerOfFixInPlace, LOOSE_READING, readAt, READING_MARGIN, readsLoosely, readsNoAt, readsOwnNoAt, SURE_READING, SURE_READING_OF_A_QUESTION, sureAnswerAmong, sureReading } from './readings.js';
-import { tellsElapsed } from './restoreEstimate.js';
+import { tellsElapsed, tellsRunningFor } from './restoreEstimate.js';
 import { linesForVersionTold, versionsCompared, versionsInWords, versionsNamed } from './versionsNamed.js';
 import { lastReplies, type ConversationState, type FeedbackFor } from './state.js';
 import type { Reply } from './types.js';
@@ -280,6 +280,10 @@ export class Conversation {
     // restore's time and size, told together, are a slow restore, with the estimate for that size.
     const rated = this.moves.ratedWalkThrough();
     if (rated?.tree && rated.tree !== tree.tree && tellsElapsed(text) && STILL_RUNNING.test(text)) return this.moves.startTopic(reset(state), rated, text);
+    // "been like 2 hrs" in a walk-through about a running restore, answering none of its step: how long it
+    // has run, so a slow one, with its rate; told it was out of scope, the customer heard nothing of time.
+    const runningLong = content.trees.get(tree.tree)?.underway === true && tellsRunningFor(text) && (readAt(this.deps, tree, text)?.score ?? 0) < SURE_READING;
+    if (rated?.tree && rated.tree !== tree.tree && runningLong) return this.moves.startTopic(reset(state), rated, text);
     // "Id rather get the newest to work, what else can i check": on to the next fix.
     const onwards = (WHAT_ELSE.test(text) || onlyGoOn(text)) && engine.yesCloses(tree) ? this.moves.answerNo(state, tree) : undefined;
     if (onwards) return onwards;
