@@ -226,10 +226,10 @@ export function devicesCorrected(text: string): string {
 }
 
 /**
- * "power is fine", "the account's ok", "wifi seems good": something named other than the restore said
- * to be fine, which says nothing of whether the restore worked ("its fine now", "the restore's ok" do).
+ * "power is fine", "the account's ok", "wifi seems good", "youtube is working": something named other
+ * than the restore said to be fine, which says nothing of whether the restore worked ("its fine now", "the restore's ok" do).
  */
-const NAMED_FINE = /^\s*(?:(?:ok|okay|well|so|yeah|ya|um|and)[\s,]+)?(?:the |my |our |his |her |their )?([a-z][a-z-]*(?: [a-z][a-z-]*)?)(?:'s|s| is| are| seems| seem| looks| look| was)\s+(?:fine|good|ok|okay|great|all good|solid|strong|perfect)\b/i;
+const NAMED_FINE = /^\s*(?:(?:ok|okay|well|so|yeah|ya|um|and)[\s,]+)?(?:the |my |our |his |her |their )?([a-z][a-z-]*(?: [a-z][a-z-]*)?)(?:'s|s| is| are| seems| seem| looks| look| was)\s+(?:fine|good|ok|okay|great|all good|solid|strong|perfect|working|loading)\b/i;
 const ABOUT_THE_RESTORE = new Set(['it', 'that', 'this', 'restore', 'backup', 'everything', 'all', 'phone', 'iphone', 'ipad', 'device', 'one', 'other one', 'older one', 'new one', 'second one', 'third one', 'last one']);
 export function namesOtherAsFine(text: string): boolean {
   const subject = NAMED_FINE.exec(text)?.[1]?.toLowerCase();

@@ -1,5 +1,5 @@
 import type { TreeState } from '../dialogs/engine.js';
-import { afterTakingBack, CONTRAST, QUESTION, storyClauses } from './messageShape.js';
+import { afterTakingBack, CONTRAST, namesOtherAsFine, QUESTION, storyClauses } from './messageShape.js';
 import { SMALL_TALK, type Moves } from './moves.js';
 import type { Outcome } from './outcome.js';
 import type { PartedAnswers } from './partedAnswers.js';
@@ -76,7 +76,9 @@ export class StoryAnswers {
     // "Its on wifi yeah the home one": a yes heard only in the shared examples ("yeah"), beside the
     // step's words, agrees that the step was done; only a story's last clause says it worked that way.
     const agreeing = !told && reading?.plain === true && means === 'yes';
-    const answers = reading !== null && reading.score >= SURE_READING && reading.offStep.length === 0 && means !== undefined && !agreeing;
+    // "wifi is good, in my house, youtube is working": something else working is no restore that worked.
+    const otherFine = reading !== null && namesOtherAsFine(part) && this.deps.engine.closesOn(tree, reading.index);
+    const answers = reading !== null && reading.score >= SURE_READING && reading.offStep.length === 0 && means !== undefined && !agreeing && !otherFine;
     return answers && rest.every((aside) => this.answersNothing(tree, aside, told, reading.index, restAfter)) ? this.moves.advance(state, this.deps.engine.choose(tree, reading.index)) : undefined;
   }
 

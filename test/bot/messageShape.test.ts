@@ -23,7 +23,7 @@ describe('the shape of a typed message', () => {
   });
 
   it('hears something other than the restore said to be fine', () => {
-    for (const said of ['power is fine', "wifi's fine", 'the account is ok', 'my apple id seems good']) expect(namesOtherAsFine(said), said).toBe(true);
+    for (const said of ['power is fine', "wifi's fine", 'the account is ok', 'my apple id seems good', 'spotify is working']) expect(namesOtherAsFine(said), said).toBe(true);
     for (const said of ['its fine now', "the restore's ok", 'the older one is fine', 'all good now', 'it worked']) expect(namesOtherAsFine(said), said).toBe(false);
   });
 
