@@ -19,8 +19,8 @@ const CAPACITY_FIRST = new RegExp(`${AMOUNT}${CAPACITY}\\s*(?:is |are )?${STATE}
 
 /** "5 gigs free", "about 20gb left": the free space alone. */
 const FREE_AMOUNT = new RegExp(`${AMOUNT}\\s*(?:of (?:space|storage) )?(?:free|left|available|remaining)\\b`, 'i');
-/** "the backup is 11", "backup's about 40gb", "backup size 12 gb", "a 31 GB backup": the backup's size. */
-const BACKUP_SIZE = /\bbackup(?:'?s| is| size(?: is)?| was)?\s+(?:is\s+)?(?:about|around|like|roughly|nearly|almost|~)?\s*(\d{1,4}(?:[.,]\d{1,2})?)\s*(?:gb|gigs?|gigabytes?|g)?(?![\w.])|\b(?:an?|the|my)\s+(?:~\s*)?(\d{1,4}(?:[.,]\d{1,2})?)\s*(?:gb|gigs?|gigabytes?|g)\s+backup\b/i;
+/** "the backup is 11", "backup's about 40gb", "backup size 12 gb", "a 31 GB backup", "the backup is only about 6": the backup's size. */
+const BACKUP_SIZE = /\bbackup(?:'?s| is| size(?: is)?| was)?\s+(?:is\s+)?(?:only\s+|just\s+)?(?:about|around|like|roughly|nearly|almost|~)?\s*(\d{1,4}(?:[.,]\d{1,2})?)\s*(?:gb|gigs?|gigabytes?|g)?(?![\w.])|\b(?:an?|the|my)\s+(?:~\s*)?(\d{1,4}(?:[.,]\d{1,2})?)\s*(?:gb|gigs?|gigabytes?|g)\s+backup\b/i;
 
 const figure = (text: string | undefined): number => Number((text ?? '').replace(',', '.'));
 /** An amount in gigabytes: "900mb free out of 16gb" is 0.9 of 16. */

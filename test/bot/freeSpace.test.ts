@@ -12,6 +12,7 @@ describe('free space told as figures', () => {
   it('gives the free space and the backup size told together, and whether the backup fits', () => {
     expect(spaceAgainstBackup('it says 900mb available and the backup is 6 gb')).toEqual({ free: 0.9, size: 6, fits: false });
     expect(spaceAgainstBackup('12gb free, backup is 12')).toEqual({ free: 12, size: 12, fits: true });
+    expect(spaceAgainstBackup('30 gb free, backup is just 12')).toEqual({ free: 30, size: 12, fits: true });
     expect(spaceAgainstBackup('12gb free')).toBeUndefined();
   });
 
