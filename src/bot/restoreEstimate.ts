@@ -98,10 +98,11 @@ export const tellsRunningLong = (text: string): boolean => tellsRunningFor(text)
 export const tellsTimeOnly = (text: string): boolean => hoursIn(text) !== undefined && sizeInGigabytes(text) === undefined;
 
 /**
- * "How long will it take for 5gb?", "whats the longest it should take, mine is 3gb", "is the 1-4 hrs per gb thing for real? my backup is 40gb": a
+ * "How long will it take for 5gb?", "whats the longest it should take, mine is 3gb", "is the 1-4 hrs per gb thing for real? my backup is 40gb",
+ * "rough time for 20 gb?", "eta for 9gb": a
  * size, and a question of how long or the rate quoted back.
  */
-const ASKS_HOW_LONG = new RegExp(String.raw`\bhow (?:long|many (?:hours|days|hrs)|much (?:longer|time))\b|\bwhat(?:'?s| is) the (?:longest|shortest|max(?:imum)?|usual|normal) (?:time )?(?:(?:a |the )?restore |it |this )?(?:should |will |would |can |could )?(?:take|last)\b|(?:\d+\s*(?:-|–|to)\s*)?\d+\s*(?:hours?|hrs?|h)${PER_GIGABYTE}`, 'i');
+const ASKS_HOW_LONG = new RegExp(String.raw`\bhow (?:long|many (?:hours|days|hrs)|much (?:longer|time))\b|\b(?:realistic|rough|estimated|expected|ballpark|approx(?:imate)?)\s+(?:time|estimate|eta)\b|\beta\b|\bwhat(?:'?s| is) the (?:longest|shortest|max(?:imum)?|usual|normal) (?:time )?(?:(?:a |the )?restore |it |this )?(?:should |will |would |can |could )?(?:take|last)\b|(?:\d+\s*(?:-|–|to)\s*)?\d+\s*(?:hours?|hrs?|h)${PER_GIGABYTE}`, 'i');
 export const asksTimeForSize = (text: string): boolean => ASKS_HOW_LONG.test(text) && sizeInGigabytes(text) !== undefined;
 
 /** "64 GB" in a question about the restore rate: what the topic's rate (hoursPerGigabyte) means for that size. */

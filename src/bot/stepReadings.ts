@@ -113,7 +113,8 @@ export class StepReadings {
     if (!estimate) return undefined;
     // "wifi's good. random q tho how long is this supposed to take? its about 40gb": the answer told before the question still counts.
     const clauses = QUESTION.test(text) ? toldParts(text) : (answerClauses(text) ?? []);
-    const answer = sureAnswerAmong(this.deps, tree, clauses.filter((part) => sizeInGigabytes(part) === undefined));
+    // "Updating now. once it starts, rough time for 64 GB?": a step under way is no answer yet.
+    const answer = sureAnswerAmong(this.deps, tree, clauses.filter((part) => sizeInGigabytes(part) === undefined && !PLANNED.test(part)));
     if (!answer) return { state, replies: [estimate, this.moves.question(tree)] };
     const moved = this.moves.advance(state, engine.choose(tree, answer.index));
     return answeredFirst(moved, [estimate]);

@@ -28,6 +28,8 @@ describe('a time the restore has run, against its size', () => {
     expect(asksTimeForSize('roughly how long will it take, the backup is 3gb')).toBe(true);
     expect(asksTimeForSize('how many hours for 12 gigs')).toBe(true);
     expect(asksTimeForSize('whats the longest it could take? mine is 7gb')).toBe(true);
+    expect(asksTimeForSize('eta for 9gb?')).toBe(true);
+    expect(asksTimeForSize('ballpark estimate for a 30 gb backup')).toBe(true);
     expect(asksTimeForSize('whats the longest backup in the list, mine is 7gb')).toBe(false);
     expect(asksTimeForSize('the backup is 3gb')).toBe(false);
     expect(asksTimeForSize('how long will it take?')).toBe(false);
