@@ -372,7 +372,13 @@ export class Conversation {
 
     // A statement that reads as one answer only ("way more than that free") is that answer, even when
     // a word of it ("more") half-matches a topic of its own; a clear topic or a question is asked.
-    const answering = !asking && reading !== null && readsLoosely(reading) && recognition.confidence < SURE_TOPIC;
+    // So is one clause of it that surely answers, the rest saying nothing of the step: "didnt know there
+    // were others, the older one worked!!" leaned to getting more help, whole.
+    const clauseAnswers = () => (clauses ?? []).some((part) => {
+      const said = readAt(this.deps, tree, part);
+      return said !== null && !said.plain && said.offStep.length === 0 && said.score >= SURE_READING;
+    });
+    const answering = !asking && recognition.confidence < SURE_TOPIC && ((reading !== null && readsLoosely(reading)) || clauseAnswers());
     // A statement whose topic rests only on this step's answers' words ("did that twice already") is
     // about the step, however surely the topic claims it: "already" is also the already-set-up
     // topic's word, whose answer is to erase the device.

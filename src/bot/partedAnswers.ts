@@ -414,14 +414,16 @@ export class PartedAnswers {
     const answer = answers.length === 1 ? answers[0] : undefined;
     if (!answer) return undefined;
     const aside = (part: string, index: number): boolean => {
-      if (readings[index] === answer || doing[index]) return true;
+      // "the older one worked!! its restoring now": a clause reading loosely the same way agrees with the answer.
+      if (readings[index] === answer || readings[index]?.index === answer.index || doing[index]) return true;
       // "found the backups bit on the mac, its empty too": what was found is empty, which is news, not an aside.
       if (QUESTION.test(part) || (readings[index]?.score ?? 0) >= LOOSE_READING || SAYS_EMPTY.test(part)) return false;
       const recognition = this.deps.recognize(part);
       const said = this.moves.matched(recognition);
       // A clause no topic claims surely ("ok moved to a better network", unsure between the alerts and
-      // nothing) tells how, like one nothing claims at all.
-      return recognition.verdict === 'out_of_scope' || recognition.verdict === 'unsure' || said?.action === 'none' || SMALL_TALK.has(said?.action ?? '');
+      // nothing) tells how, like one nothing claims at all. So does not having known ("didnt know there
+      // were others"), told beside the answer rather than asked.
+      return recognition.verdict === 'out_of_scope' || recognition.verdict === 'unsure' || said?.action === 'none' || said?.action === 'explain' || SMALL_TALK.has(said?.action ?? '');
     };
     return parts.every(aside) ? this.moves.advance(state, this.deps.engine.choose(tree, answer.index)) : undefined;
   }
