@@ -89,7 +89,7 @@ const RUNNING_FOR = /\b(?:been(?: going| running| restoring| at it)?(?: for)?|go
 export const tellsRunningFor = (text: string): boolean => RUNNING_FOR.test(text) && hoursIn(text) !== undefined;
 
 /** "Since yesterday", "all night", "for ages": a restore told running long, without a figure. */
-const RUNNING_SINCE = /\bsince (?:yesterday|last night|this morning|last week|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b|\b(?:all|the whole) (?:day|night)\b|\bfor (?:hours|days|ages)\b|\bforever\b/i;
+const RUNNING_SINCE = /\bsince (?:yesterday|last night|this morning|last week|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b|\b(?:all|the whole) (?:day|night)\b|\bfor (?:hours|days|ages)\b|(?<!\b(?:gone|lost|deleted|wiped|erased)\s+)\bforever\b/i;
 
 /** Whether a message tells that something (the restore) has been running long, in hours or in words. */
 export const tellsRunningLong = (text: string): boolean => tellsRunningFor(text) || RUNNING_SINCE.test(text);
