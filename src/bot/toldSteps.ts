@@ -217,7 +217,8 @@ export class ToldSteps {
     const namesSubject = () => this.deps.recognize(part).candidates.slice(0, 2).some(({ intent, confidence }) => about.includes(intent) && confidence >= this.deps.content.recognizer.threshold);
     // "Half my apps are grey and still loading" names the subject as the trouble going on, not as done;
     // "my wife and i share an apple id" names how things are, and nothing done about them.
-    if (this.deps.engine.yesCloses(tree) && !ONGOING.test(part) && !HOW_THINGS_ARE.test(part) && namesSubject()) {
+    const onVersion = ON_VERSION.test(part) && !FIX_DONE.test(part);
+    if (this.deps.engine.yesCloses(tree) && !ONGOING.test(part) && !HOW_THINGS_ARE.test(part) && !onVersion && namesSubject()) {
       const particular = reading && reading.score >= SURE_READING && choices[reading.index]?.means === undefined;
       return !particular;
     }
@@ -246,6 +247,8 @@ const ONGOING = /\b(?:still|keeps?)\b/i;
  * that is no auxiliary ("i have tried", "we already did"), tells how things are.
  */
 const HOW_THINGS_ARE = /^(?:(?:my|our) [a-z]+ and )?(?:i|we)\s+(?:both\s+|all\s+)?(?!(?:have|had|did|do|already|just|also|went|got|made|put|took|set|ran|gave|was|were)\b)[a-z]+(?<!ed)\b/i;
+/** "Old iphone 4s on ios 7 lol", "its running 16.2": the version a device is on, how things are, with no update told. */
+const ON_VERSION = /\b(?:on|running|runs|has)\s+(?:i(?:pad)?os\s*)?\d{1,2}(?:\.\d{1,2}){0,2}\b/i;
 /** A fix told as done: "i restarted it", "updated it last night", "deleted a load of videos". */
 const FIX_DONE = /\b(?:restarted|rebooted|updated|upgraded|deleted|cleared|freed|switched|turned)\b/i;
 /** How many steps a list told as tried must name in a row to be read as that list. */
