@@ -392,7 +392,7 @@ export class ChoiceReader {
   }
 
   private features(text: string, correct: boolean): string[] {
-    return answerFeatures(this.analyzer.analyze(withoutDescribingYes(text).replace(NO_MORE, 'nomore'), correct).stems);
+    return answerFeatures(this.analyzer.analyze(withoutDescribingYes(text).replace(NO_MORE, 'nomore').replace(NONE_DOES, '$1 not $2'), correct).stems);
   }
 }
 
@@ -445,11 +445,12 @@ const NEVER_MIND = /\b(?:never ?mind|nvm|nevermnd)\b/gi;
 /** "No more popups" says they stopped: its "no" is no answer, so the two words are read as one. */
 const NO_MORE = /\bno (?:more|longer)\b/gi;
 /**
- * "No older ones work either": "no" before the subject denies its verb ("older ones not work"). Read
- * as the noun's, it left "older ones work", an older backup that worked. Not after "no idea", "no
+ * "No older ones work either", "no update available": "no" before the subject denies its verb ("older
+ * ones not work"), in messages and examples alike. Read as the noun's, it left "older ones work", an
+ * older backup that worked, and "update available" read as "no update available". Not after "no idea", "no
  * problem" and the like, whose clause goes on to say something else.
  */
-const NONE_DOES = /\bno\s+((?:(?!(?:idea|clue|problem|worries|way|matter|doubt|it|that|this|they|i)\b)[a-z]+\s+){1,3}?)(work|works|worked|working|do|does|did|help|helps|helped|fix|fixes|fixed|restore|restores|restored|show|shows|showed|load|loads|loaded)\b/gi;
+const NONE_DOES = /\bno\s+((?:(?!(?:idea|clue|problem|worries|way|matter|doubt|it|that|this|they|i)\b)[a-z]+\s+){1,3}?)(work|works|worked|working|do|does|did|help|helps|helped|fix|fixes|fixed|restore|restores|restored|show|shows|showed|load|loads|loaded|available)\b/gi;
 /**
  * "I don't think the wifi is very good": the denial belongs to what follows the verb ("the wifi is
  * not very good"), not to the Wi-Fi, which read as "it's not the wifi" answered "my Wi-Fi is fine".

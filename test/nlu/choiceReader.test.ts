@@ -260,6 +260,7 @@ describe('reading a typed answer in the context of the open question', () => {
     expect(labelFor('cannot_restore', 'intro', 'no older backups work')).toBe('No, still failing');
     expect(labelFor('cannot_restore', 'intro', 'no other ones worked')).toBe('No, still failing');
     expect(labelFor('cannot_restore', 'intro', 'no problem, the older one works')).toBe('Yes, that worked');
+    expect(reader.read(choicesAt('cannot_restore', 'update'), 'it says 16.1 is available')?.score ?? 0).toBeLessThan(0.3);
   });
 
   it('reads past hedges and figures no example knows, and a hedge never separates like answers', () => {
