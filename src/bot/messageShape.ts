@@ -126,6 +126,9 @@ export function withoutSigh(text: string): string {
  */
 export const RESTORE_RUNNING = /\brestor\w*\s+(?:is\s+|has\s+|got\s+|seems\s+)?(?:paused|stalled)\b|\brestor\w*\s+(?:is\s+|has\s+|got\s+)?(?:stopped|froze|frozen|hung|stuck)\s+(?:at\s+)?(?:halfway|half way|partway|part way|midway)\b|\brestor\w*\s+(?:is\s+|it'?s\s+|its\s+)?(?:still\s+)?(?:running|going|underway|under way|in progress)\b|\b(?:halfway|half way|partway|part way|midway|mid)[\s-]*(?:thr(?:ough|u)\s+)?(?:the\s+|a\s+)?restor\w*|\b(?:while|during|in the middle of)\s+(?:the\s+|a\s+|my\s+|it'?s\s+|its\s+|it\s+is\s+)?restor\w*|\b(?:still|been|is|it'?s|its|currently)\s+(?:(?:currently|still|now|actually)\s+)?restoring\b|\bstuck\s+(?:on|at|in)\s+(?:the\s+)?restor\w*/i;
 
+/** "Not plugged in", "no charger", "battery is at 15%", "its at 8% battery": the device told to be off power. */
+export const UNPOWERED = /\b(?:not|isn'?t|isnt|never|wasn'?t|wasnt)\s+(?:been\s+)?(?:plugged in|charging|on (?:the |a )?(?:charger|power))\b|\bno charger\b|\bunplugged\b|(?:\bbattery (?:is |was |'s )?(?:at |on |only |down to )?(?:like |about |around )?\d{1,2}\s*(?:%|percent)|\b(?:at|on|down to)\s+(?:like |about |around )?\d{1,2}\s*(?:%|percent)\s+(?:battery|charge)\b)(?![^.!?]*\b(?:charging|plugged|charger)\b)/i;
+
 /** The clauses of a message that tell rather than ask ("wifi's good" of "wifi's good. random q tho how long…?"). */
 export const toldParts = (text: string): string[] => clausesAsked(text).filter((part) => !QUESTION.test(part));
 

@@ -1,7 +1,7 @@
 import type { Content } from '../content/types.js';
 import type { TreeState } from '../dialogs/engine.js';
 import type { Recognition } from '../nlu/recognizer.js';
-import { QUESTION, RESTORE_RUNNING, toldClauses } from './messageShape.js';
+import { QUESTION, RESTORE_RUNNING, toldClauses, UNPOWERED } from './messageShape.js';
 import type { Outcome } from './outcome.js';
 import { lastReplies, type ConversationState } from './state.js';
 
@@ -54,12 +54,15 @@ export class RunningRestore {
     const replies = underway ? outcome.replies.map((reply) => ({ ...reply, text: versions.get(reply.text) ?? reply.text })) : outcome.replies;
     const answeredTopic = outcome.state.lastIntent ? content.intentById.get(outcome.state.lastIntent) : undefined;
     const planned = underway || this.isUnderway(outcome.state.tree) || answeredTopic?.underway === true ? this.eraseAside(text) : undefined;
-    // Said already, whole or the part of it a follow-up was given ("then this is the part of my last answer for you"), it is not said twice.
-    if (!planned || replies.some((reply) => reply.text.trim() !== '' && planned.includes(reply.text.trim()))) return { ...outcome, replies };
-    // Not placed otherwise ("should I reset it and redo the restore at home?"), the warning is the answer, and the open question waits.
     const unplaced = outcome.events?.some((event) => event.kind === 'unplaced') === true;
-    const kept = unplaced ? replies.slice(-1) : replies;
-    return { ...outcome, replies: [{ text: planned }, ...kept], ...(unplaced ? { events: outcome.events?.filter((event) => event.kind !== 'unplaced') } : {}) };
+    // "the phone is at 8% battery btw", placed nowhere while a restore runs: no question out of scope, but the power it needs.
+    const offPower = planned === undefined && underway && unplaced && !QUESTION.test(text) && UNPOWERED.test(text) ? content.phrases.keepPowered : undefined;
+    const lead = planned ?? offPower;
+    // Said already, whole or the part of it a follow-up was given ("then this is the part of my last answer for you"), it is not said twice.
+    if (!lead || replies.some((reply) => reply.text.trim() !== '' && lead.includes(reply.text.trim()))) return { ...outcome, replies };
+    // Not placed otherwise ("should I reset it and redo the restore at home?"), the warning is the answer, and the open question waits.
+    const kept = !unplaced ? replies : offPower && !outcome.state.tree ? [] : replies.slice(-1);
+    return { ...outcome, replies: [{ text: lead }, ...kept], ...(unplaced ? { events: outcome.events?.filter((event) => event.kind !== 'unplaced') } : {}) };
   }
 
   /** A walk-through about a running restore open or kept, the answer just given on one, or the running-restore version of an answer just given. */

@@ -1,7 +1,7 @@
 import type { Intent } from '../content/types.js';
 import type { TreeState } from '../dialogs/engine.js';
 import { aboutFreeSpace, smallFreeAlone, spaceAgainstBackup, withSpaceInWords } from './freeSpace.js';
-import { ALREADY, CONCEDED, EVERY_ALREADY, NEWEST_ONLY, PREFACE, QUESTION, REPEATED, toldClauses, UNTRIED } from './messageShape.js';
+import { ALREADY, CONCEDED, EVERY_ALREADY, NEWEST_ONLY, PREFACE, QUESTION, REPEATED, toldClauses, UNPOWERED, UNTRIED } from './messageShape.js';
 import { SMALL_TALK, type Moves } from './moves.js';
 import { reset, type Outcome } from './outcome.js';
 import { LOOSE_READING, READING_MARGIN, SURE_READING, type ReadingDeps } from './readings.js';
@@ -234,8 +234,6 @@ export class ToldSteps {
 
 /** How many fixes told as done a walk-through keeps for its later steps. */
 const KEPT_TOLD = 6;
-/** "Not plugged in", "no charger", "battery is at 15%": the device told to be off power. */
-const UNPOWERED = /\b(?:not|isn'?t|isnt|never|wasn'?t|wasnt)\s+(?:been\s+)?(?:plugged in|charging|on (?:the |a )?(?:charger|power))\b|\bno charger\b|\bunplugged\b|\bbattery (?:is |was |'s )?(?:at |on |only |down to )?(?:like |about |around )?\d{1,2}\s*(?:%|percent)(?![^.!?]*\b(?:charging|plugged|charger)\b)/i;
 /** A step that asks for the device to be on power. */
 const POWER = /\bpower source\b/i;
 /** "No date or size on it", "it has no size": an incomplete backup described, nothing tried. */

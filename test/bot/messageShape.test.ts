@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { afterWhenScene, A_PERSON_ASKED, asksToGoOn, ASKS_WHO_ANSWERS, ASKS_WHY_IT_HELPS, beforeContext, CHECKS_MEANING, lastSentence, onlyGoOn, storyClauses, WHAT_ELSE, withoutTaunt, afterContrast, besideAnyway, conclusionOf, afterTakingBack, answerClauses, ASKS_HOW, beforeContrast, beforeGoOn, CONNECT_ME, CONTRAST, correctionOf, ECHOED, PLANNED, QUESTION, questionClauses, requestParts, simplify, STILL_FAILING, toldClauses, withoutBeforeYouAsk, withoutToldAhead, NEWEST_ONLY, clausesAsked, withoutGreeting, withoutSigh, withoutSignature, ASKS_IF_NEEDED, ASKS_WHAT_FIRST, ASKS_WHEN_SOMEONE_COMES, devicesCorrected, namesOtherAsFine, ENDS_IN_NO, NEVER_DONE, ASKS_NEXT, backupsNamed, RESTORE_RUNNING } from '../../src/bot/messageShape.js';
+import { afterWhenScene, A_PERSON_ASKED, asksToGoOn, ASKS_WHO_ANSWERS, ASKS_WHY_IT_HELPS, beforeContext, CHECKS_MEANING, lastSentence, onlyGoOn, storyClauses, WHAT_ELSE, withoutTaunt, afterContrast, besideAnyway, conclusionOf, afterTakingBack, answerClauses, ASKS_HOW, beforeContrast, beforeGoOn, CONNECT_ME, CONTRAST, correctionOf, ECHOED, PLANNED, QUESTION, questionClauses, requestParts, simplify, STILL_FAILING, toldClauses, withoutBeforeYouAsk, withoutToldAhead, NEWEST_ONLY, clausesAsked, withoutGreeting, withoutSigh, withoutSignature, ASKS_IF_NEEDED, ASKS_WHAT_FIRST, ASKS_WHEN_SOMEONE_COMES, devicesCorrected, namesOtherAsFine, ENDS_IN_NO, NEVER_DONE, ASKS_NEXT, backupsNamed, RESTORE_RUNNING, UNPOWERED } from '../../src/bot/messageShape.js';
 
 describe('the shape of a typed message', () => {
   it('finds the answer before a request to go on, and nothing when the request stands alone', () => {
@@ -382,6 +382,8 @@ describe('the shape of a few more messages', () => {
     expect(RESTORE_RUNNING.test('it is now restoring')).toBe(true);
     expect(RESTORE_RUNNING.test('i want to restore my ipad')).toBe(false);
     expect(RESTORE_RUNNING.test('the restore has paused')).toBe(true);
+    expect(UNPOWERED.test('its at 12% battery')).toBe(true);
+    expect(UNPOWERED.test('at 12% battery but charging')).toBe(false);
     expect(RESTORE_RUNNING.test('restore froze partway')).toBe(true);
     expect(RESTORE_RUNNING.test('the restore stopped and said it failed')).toBe(false);
   });
