@@ -59,6 +59,9 @@ export type AnswerInTree = (state: ConversationState, tree: TreeState, text: str
  * follow-up on the answer just given, then a topic (or several, or one with steps already tried),
  * and the fallback when nothing is understood.
  */
+/** "has no date and no size shown", "no size or date next to it", "without a date": a backup listed without what a finished one shows. */
+const SHOWS_NO_SIZE = /\b(?:no|without)\s+(?:a\s+)?(?:date|size)\b/i;
+
 export class OutsideWalkThrough {
   constructor(
     private readonly deps: OutsideWalkThroughDeps,
@@ -78,6 +81,9 @@ export class OutsideWalkThrough {
     const intent = whole ?? (outside ? undefined : this.meaning.askedPart(text, recognition));
     const person = this.meaning.askedForPerson(state, text, intent);
     if (person) return person;
+    // "the newest one has no date and no size shown, the one under it is from sunday": told of a backup
+    // in the list, outside a walk-through that reads it, that backup never finished and cannot be used.
+    if (!intent?.tree && !QUESTION.test(text) && SHOWS_NO_SIZE.test(text)) return { state, replies: [{ text: content.phrases.incompleteBackup }] };
     const { suspended, reopen } = state;
     // "No thanks" to "anything else?", "ok" to "shall we carry on?": what the bot asked, answered.
     // "makes sense, thank you!" takes the answer in and thanks for it: no yes to "anything else?".
