@@ -128,10 +128,12 @@ export class AfterAnswer {
   /**
    * "I dont have the icloud photo library beta on", right after the photos answer: the customer's own
    * case, told in the answer's words, gets the answer's line for that case, not the whole answer again.
+   * So does one no topic claims ("also a couple of my apps didnt show up" after the answer on restoring
+   * to another device), which read alone was out of scope.
    */
   caseOfLastAnswer(state: ConversationState, text: string, intent: Intent | undefined): Outcome | undefined {
     const last = this.lastAnswer(state);
-    if (!last || last.tree || intent?.id !== last.id || QUESTION.test(text)) return undefined;
+    if (!last || last.tree || (intent !== undefined && intent.id !== last.id) || QUESTION.test(text)) return undefined;
     const lines = this.deps.linesTold(last.answer, text);
     return this.quoted(state, this.deps.content.phrases.caseFromLastAnswer, lines);
   }
