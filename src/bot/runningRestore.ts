@@ -1,7 +1,7 @@
 import type { Content } from '../content/types.js';
 import type { TreeState } from '../dialogs/engine.js';
 import type { Recognition } from '../nlu/recognizer.js';
-import { QUESTION, RESTORE_RUNNING, toldClauses, UNPOWERED } from './messageShape.js';
+import { lastSentence, QUESTION, RESTORE_RUNNING, toldClauses, UNPOWERED } from './messageShape.js';
 import type { Outcome } from './outcome.js';
 import { lastReplies, type ConversationState } from './state.js';
 
@@ -12,6 +12,9 @@ export interface RunningRestoreDeps {
 
 /** "its done", "is it finished", "how do i know its actually working": the restore's state said of "it"; a bare "so it's going?" is left to read as the answer seen. */
 const IT_RUNNING = /\b(?:it'?s|its|it is|is it|it)\s+((?:(?:actually|really|even|still)\s+)?(?:done|finished|complete|over|downloading|progressing|doing (?:anything|something))|(?:actually|really|even|still)\s+(?:going|running|working))\b/gi;
+/** "should i leave it plugged in", "can i unplug it overnight", "does it need to stay on the charger": asked about power. */
+const POWER_SOURCE = /\bpower source\b/i;
+const ASKS_POWER = /\b(?:plugged in|unplug\w*|charg(?:er|ing)|power(?: source)?|battery)\b/i;
 /** "is there a safe way to stop it", "and if i want to cancel it?": stopping "it", the restore. */
 const STOP_IT = /\b(?:stop|cancel|halt|abort|end) (?:it|this)\b/gi;
 /** "what if i unplug it and take it to work": taking "it", the device, off power mid-restore. */
@@ -55,14 +58,25 @@ export class RunningRestore {
     const answeredTopic = outcome.state.lastIntent ? content.intentById.get(outcome.state.lastIntent) : undefined;
     const planned = underway || this.isUnderway(outcome.state.tree) || answeredTopic?.underway === true ? this.eraseAside(text) : undefined;
     const unplaced = outcome.events?.some((event) => event.kind === 'unplaced') === true;
-    // "the phone is at 8% battery btw", placed nowhere while a restore runs: no question out of scope, but the power it needs.
-    const offPower = planned === undefined && underway && unplaced && !QUESTION.test(text) && UNPOWERED.test(text) ? content.phrases.keepPowered : undefined;
+    const offPower = planned === undefined && underway && this.asksForPower(state, text, { ...outcome, replies }, unplaced) ? content.phrases.keepPowered : undefined;
     const lead = planned ?? offPower;
     // Said already, whole or the part of it a follow-up was given ("then this is the part of my last answer for you"), it is not said twice.
     if (!lead || replies.some((reply) => reply.text.trim() !== '' && lead.includes(reply.text.trim()))) return { ...outcome, replies };
     // Not placed otherwise ("should I reset it and redo the restore at home?"), the warning is the answer, and the open question waits.
-    const kept = !unplaced ? replies : offPower && !outcome.state.tree ? [] : replies.slice(-1);
+    const kept = offPower ? (outcome.state.tree || outcome.state.suspended ? replies.slice(-1) : []) : unplaced ? replies.slice(-1) : replies;
     return { ...outcome, replies: [{ text: lead }, ...kept], ...(unplaced ? { events: outcome.events?.filter((event) => event.kind !== 'unplaced') } : {}) };
+  }
+
+  /**
+   * "the phone is at 8% battery btw", "should i leave it plugged in" while a restore runs: told and placed
+   * nowhere, or asked and taken for a topic that says nothing of power ("…keep it on the charger" as the
+   * Wi-Fi answer) with the walk-through not moved, it gets the power the restore needs.
+   */
+  private asksForPower(state: ConversationState, text: string, outcome: Outcome, unplaced: boolean): boolean {
+    const asked = QUESTION.test(text) || QUESTION.test(lastSentence(text));
+    if (!asked) return unplaced && UNPOWERED.test(text);
+    const stayed = (outcome.state.tree ?? outcome.state.suspended)?.node === state.tree?.node;
+    return ASKS_POWER.test(lastSentence(text)) && (unplaced || (stayed && !outcome.replies.some((reply) => POWER_SOURCE.test(reply.text))));
   }
 
   /** A walk-through about a running restore open or kept, the answer just given on one, or the running-restore version of an answer just given. */

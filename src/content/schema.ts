@@ -179,7 +179,7 @@ export const botFileSchema = z.strictObject({
     /** "how much do i need to free?" at the storage step: the backup's size (`{size}`), the free space (`{free}`) and the difference (`{more}`), in GB. */
     /** A backup told as listed without a size or date, outside a walk-through that reads it: it never finished. */
     incompleteBackup: text,
-    /** A device told off power or low on battery while a restore runs. */
+    /** A device told off power or low on battery while a restore runs, or asked whether it may be unplugged. */
     keepPowered: text,
     freeAtLeast: text.refine((value) => ['{size}', '{free}', '{more}'].every((slot) => value.includes(slot)), 'must give the figures with {size}, {free} and {more}'),
     /** The iOS told of the device (`{device}`) is earlier than the one told of the backup (`{backup}`): the device needs updating first. */
