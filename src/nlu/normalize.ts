@@ -20,6 +20,8 @@ const CONTRACTIONS: ReadonlyArray<[RegExp, string]> = [
   [/\b(\w+)'ll\b/g, '$1 will'],
   [/\b(\w+)'d\b/g, '$1 would'],
   [/\b(\w+)'s\b/g, '$1'],
+  // Voice-to-text and hurried thumbs write "how do I no if…" for "know": after "how do/can/would I", "no" is never the answer word.
+  [/\b(how (?:do|can|would|will|should) (?:i|we|you|u)) no\b/g, '$1 know'],
 ];
 
 const tokenizer = new AggressiveTokenizer();

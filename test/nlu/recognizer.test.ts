@@ -29,6 +29,11 @@ describe('text preparation', () => {
     expect(tokenize('ill wait, ive tried')).toEqual(['i', 'will', 'wait', 'i', 'have', 'tried']);
   });
 
+  it('reads "how do I no" as "know", and leaves "no" anywhere else', () => {
+    expect(tokenize('how can i no its done')).toEqual(['how', 'can', 'i', 'know', 'its', 'done']);
+    expect(tokenize('no, how do i fix it')).toEqual(['no', 'how', 'do', 'i', 'fix', 'it']);
+  });
+
   it('drops laughter and "anyway", which say nothing of what is asked', () => {
     expect(tokenize('did that twice lol, hahaha LMAO')).toEqual(['did', 'that', 'twice']);
     expect(tokenize('how many does icloud keep anyway')).toEqual(['how', 'many', 'does', 'icloud', 'keep']);
