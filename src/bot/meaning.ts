@@ -8,6 +8,8 @@ import type { ConversationState } from './state.js';
 
 /** Commands that leave or restate the walk-through, and how sure the recogniser must be of one to beat a loose reading. */
 const COMMANDS: ReadonlySet<string> = new Set(['cancel', 'restart', 'resume', 'handoff', 'goodbye', 'back', 'explain', 'progress']);
+/** "dont need a person", "no need for an agent", "i don't want to talk to anyone": a person declined. */
+const DECLINES_PERSON = /\b(?:don'?t|do not|no|not)\s+(?:really\s+)?(?:need|want)\s+(?:to (?:talk|speak|chat) (?:to|with) )?(?:a |an |the )?(?:person|human|agent|someone|anyone|real person|people)\b|\bno need for (?:a |an )?(?:person|human|agent)\b/i;
 const SURE_COMMAND = 0.9;
 /** "explain again how I check it's still restoring": the question after the request to explain. */
 const EXPLAIN_WHAT = /\b(?:explain|tell me|go over|say)\b(?:\s+(?:that|it|again|once more|to me))*\s+((?:how|what|where|why|when|which)\b.+)$/i;
@@ -174,7 +176,8 @@ export class Meaning {
    */
   askedForPerson(state: ConversationState, text: string, intent: Intent | undefined): Outcome | undefined {
     const person = this.moves.intentFor('handoff');
-    if (!person) return undefined;
+    // "no dont need a person, ill try again tomorrow": a person declined is no person asked for.
+    if (!person || DECLINES_PERSON.test(text)) return undefined;
     // Asked of a person, the thing to look at may lead ("can someone look at the screenshot"), a person close behind.
     const askedOfSomeone = (part: string) => A_PERSON_ASKED.test(part) && this.deps.recognize(part).candidates.slice(0, 2).some(({ intent, confidence }) => intent === person.id && confidence >= TOLD_TO_CONNECT);
     // "can i talk to a specialist": the whole message asks to be connected, the recogniser leaning to a person.
