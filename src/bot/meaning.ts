@@ -116,7 +116,10 @@ export class Meaning {
     // "Can I just restore it with itunes instead, icloud is being a pain": a question outside the bot
     // asks something, however upset; it is told the scope, not calmed.
     const askedOutside = QUESTION.test(text) && recognition.verdict === 'out_of_scope';
-    return frustration && noTopic && !askedOutside && this.deps.upset(text) ? frustration : intent;
+    if (!frustration || !noTopic || askedOutside || !this.deps.upset(text)) return intent;
+    // "Landed in Dubai, bought a new iPhone here. It can't find my iCloud backup. Help, quick": the one
+    // problem a clause surely names is walked through, not only calmed over.
+    return this.problemBesideRequest(text) ?? frustration;
   }
 
   /**
