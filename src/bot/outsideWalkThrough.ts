@@ -4,7 +4,7 @@ import type { Recognition } from '../nlu/recognizer.js';
 import type { AfterAnswer } from './afterAnswer.js';
 import type { Meaning } from './meaning.js';
 import { afterWhenScene, asksToGoOn, beforeGoOn, CONCEDED, lastSentence, QUESTION, questionClauses, storyClauses, toldClauses, withoutToldAhead } from './messageShape.js';
-import type { Moves } from './moves.js';
+import { LEANS_TO, type Moves } from './moves.js';
 import { reset, withoutFeedback, type Outcome } from './outcome.js';
 import type { PartedAnswers } from './partedAnswers.js';
 import { readAt, readsNoAt, SURE_READING, type ReadingDeps } from './readings.js';
@@ -61,6 +61,9 @@ export type AnswerInTree = (state: ConversationState, tree: TreeState, text: str
  */
 /** "has no date and no size shown", "no size or date next to it", "without a date": a backup listed without what a finished one shows. */
 const SHOWS_NO_SIZE = /\b(?:no|without)\s+(?:a\s+)?(?:date|size)\b/i;
+
+/** "after he wiped it", "i erased it", "factory reset my ipad": the device told as already erased. */
+const ERASED = /\b(?:wiped|erased|factory[\s-]?reset)\s+(?:it|my|the|his|her|their|our)\b|\b(?:wiped|erased|reset)\s+(?:it\s+)?(?:already|yesterday|earlier|last night)\b/i;
 
 export class OutsideWalkThrough {
   constructor(
@@ -145,6 +148,11 @@ export class OutsideWalkThrough {
     // restore running that long is underway and slow, never a device to erase first, however surely
     // "already" and "new phone" lean to the already-set-up topic.
     if (rated && intent?.notWhileRestoring && tellsRunningFor(text) && RESTORING.test(text)) return this.moves.startTopic(reset(state), rated, text);
+    // "trying to set my son's ipad back up after he wiped it. … no backups to pick from": a device told
+    // erased is being set up, no device already set up to erase first; the topic close behind is meant.
+    const [, runnerUp] = recognition.candidates;
+    const behind = runnerUp && runnerUp.confidence >= LEANS_TO ? content.intentById.get(runnerUp.intent) : undefined;
+    if (intent?.notWhileRestoring && ERASED.test(text) && behind && !behind.action && !behind.notWhileRestoring) return this.moves.startTopic(reset(state), behind, text);
     // "yeah its greyed out and theres a stop restoring button. its been like that since yesterday tho":
     // told after an answer, in its words or none, a restore running that long is a slow one, not that answer again.
     const sameAgain = intent === undefined || (intent.id === state.lastIntent && intent.id !== rated?.id);
