@@ -3,7 +3,7 @@ import type { TreeState } from '../dialogs/engine.js';
 import type { Recognition } from '../nlu/recognizer.js';
 import type { AfterAnswer } from './afterAnswer.js';
 import type { Meaning } from './meaning.js';
-import { afterWhenScene, asksToGoOn, beforeGoOn, CONCEDED, lastSentence, QUESTION, questionClauses, storyClauses, toldClauses, withoutToldAhead } from './messageShape.js';
+import { afterWhenScene, asksToGoOn, beforeGoOn, CONCEDED, lastSentence, QUESTION, questionClauses, RESTORE_RUNNING, storyClauses, toldClauses, withoutToldAhead } from './messageShape.js';
 import { LEANS_TO, type Moves } from './moves.js';
 import { reset, withoutFeedback, type Outcome } from './outcome.js';
 import type { PartedAnswers } from './partedAnswers.js';
@@ -138,7 +138,8 @@ export class OutsideWalkThrough {
     // Not when a part giving neither surely names another problem with a walk-through ("took 9 hrs for 4gb but my ipad says no backups").
     const otherProblem = (tree: string | undefined) => (toldClauses(text) ?? []).some((part) => {
       const named = tellsTimeOrSize(part) ? undefined : this.moves.matched(this.deps.recognize(part));
-      return named?.tree !== undefined && named.tree !== tree && !named.action;
+      // Never the already-set-up topic in a message telling the restore running ("new iphone is restoring"): it is no answer to one.
+      return named?.tree !== undefined && named.tree !== tree && !named.action && !(named.notWhileRestoring && RESTORE_RUNNING.test(text));
     });
     if (rated && (tellsElapsed(text) || asksTimeForSize(text)) && !otherProblem(rated.tree)) return this.moves.startTopic(reset(state), rated, text);
     // "the backup is 60 GB if that matters" right after the answer on a running restore: how long that size takes.
@@ -148,6 +149,10 @@ export class OutsideWalkThrough {
     // restore running that long is underway and slow, never a device to erase first, however surely
     // "already" and "new phone" lean to the already-set-up topic.
     if (rated && intent?.notWhileRestoring && tellsRunningFor(text) && RESTORING.test(text)) return this.moves.startTopic(reset(state), rated, text);
+    // "new iphone is restoring from icloud and its crawling. will it finish??": a restore told running, the
+    // whole leaning first to the slow-restore topic without reaching it, is a slow restore.
+    const leansSlow = !intent && recognition.verdict === 'unsure' && recognition.candidates[0]?.intent === rated?.id && RESTORE_RUNNING.test(text);
+    if (rated && leansSlow && !otherProblem(rated.tree)) return this.moves.startTopic(reset(state), rated, text);
     // "trying to set my son's ipad back up after he wiped it. … no backups to pick from": a device told
     // erased is being set up, no device already set up to erase first; the topic close behind is meant.
     const [, runnerUp] = recognition.candidates;
