@@ -47,6 +47,8 @@ describe('the shape of a typed message', () => {
     expect(QUESTION.test('idk what the alert said')).toBe(false);
     expect(QUESTION.test('it wants three passwords, wtf is that')).toBe(true);
     expect(QUESTION.test('wtf it failed again')).toBe(false);
+    expect(QUESTION.test('its from june so will i get my july videos')).toBe(true);
+    expect(QUESTION.test('so i restarted it')).toBe(false);
     expect(QUESTION.test('also it asked for my own password like 3 times, is that also normal')).toBe(true);
     expect(QUESTION.test('it is normal')).toBe(false);
     expect(QUESTION.test('my sister put her music on it, is that why it wants her login')).toBe(true);
