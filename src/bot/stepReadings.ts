@@ -21,7 +21,7 @@ const PARTLY_TRIED = /\b(?:only|just) (?:(?:ever|really|actually) )?(?:tried|did
 const HOW_MUCH_TO_FREE = /\bhow much\b[^.?!]*\b(?:free|clear|delete|need|make room|room|space)\b/i;
 
 /** A plan for another time, which leaves the walk-through for now. */
-const LATER = /\b(?:later|next time|tomorrow|tmrw|tmr|tomoz|2moro|tonight|overnight|another time|next week|in the morning|after work|when i get home|(?:till|til|until) (?:i'?m|i am|i get) (?:home|back)|leave it (?:running|going|be|alone|to (?:run|finish))|let it (?:run|finish|go|carry on|do its thing))\b/i;
+const LATER = /\b(?:wait(?: it out| and see| for it| a bit| a while)?|later|next time|tomorrow|tmrw|tmr|tomoz|2moro|tonight|overnight|another time|next week|in the morning|after work|when i get home|(?:till|til|until) (?:i'?m|i am|i get) (?:home|back)|leave it (?:running|going|be|alone|to (?:run|finish))|let it (?:run|finish|go|carry on|do its thing))\b/i;
 
 /** "it lists one backup from march 2 with a size": a backup told complete, as incomplete ones show no size. */
 const WITH_A_SIZE = /\b(?:with|has|shows|showing)\s+(?:a\s+|its\s+)?size\b/i;

@@ -118,6 +118,7 @@ describe('the shape of a typed message', () => {
     expect(PLANNED.test('k doing that now')).toBe(true);
     expect(PLANNED.test('updating, brb')).toBe(true);
     expect(PLANNED.test('installing the update now')).toBe(true);
+    expect(PLANNED.test('ok ill wait')).toBe(true);
     expect(PLANNED.test('an alert came up while its downloading')).toBe(false);
     expect(PLANNED.test('it keeps updating the same apps')).toBe(false);
     expect(PLANNED.test('ok so just wait till im home basically')).toBe(true);
