@@ -8,9 +8,9 @@ import type { ConversationState } from './state.js';
 
 /** Commands that leave or restate the walk-through, and how sure the recogniser must be of one to beat a loose reading. */
 const COMMANDS: ReadonlySet<string> = new Set(['cancel', 'restart', 'resume', 'handoff', 'goodbye', 'back', 'explain', 'progress']);
+const SURE_COMMAND = 0.9;
 /** "dont need a person", "no need for an agent", "i don't want to talk to anyone": a person declined. */
 const DECLINES_PERSON = /\b(?:don'?t|do not|no|not)\s+(?:really\s+)?(?:need|want)\s+(?:to (?:talk|speak|chat) (?:to|with) )?(?:a |an |the )?(?:person|human|agent|someone|anyone|real person|people)\b|\bno need for (?:a |an )?(?:person|human|agent)\b/i;
-const SURE_COMMAND = 0.9;
 /** "explain again how I check it's still restoring": the question after the request to explain. */
 const EXPLAIN_WHAT = /\b(?:explain|tell me|go over|say)\b(?:\s+(?:that|it|again|once more|to me))*\s+((?:how|what|where|why|when|which)\b.+)$/i;
 /** "Nothing works", "still not working", "none of it helped": told that the fixes failed. */

@@ -129,6 +129,9 @@ export const RESTORE_RUNNING = /\brestor\w*\s+(?:is\s+|has\s+|got\s+|seems\s+)?(
 /** "Not plugged in", "no charger", "battery is at 15%", "its at 8% battery": the device told to be off power. */
 export const UNPOWERED = /\b(?:not|isn'?t|isnt|never|wasn'?t|wasnt)\s+(?:been\s+)?(?:plugged in|charging|on (?:the |a )?(?:charger|power))\b|\bno charger\b|\bunplugged\b|(?:\bbattery (?:is |was |'s )?(?:at |on |only |down to )?(?:like |about |around )?\d{1,2}\s*(?:%|percent)|\b(?:at|on|down to)\s+(?:like |about |around )?\d{1,2}\s*(?:%|percent)\s+(?:battery|charge)\b)(?![^.!?]*\b(?:charging|plugged|charger)\b)/i;
 
+/** A step or answer that puts the device on power: "connect it to a power source". */
+export const POWER_SOURCE = /\bpower source\b/i;
+
 /** The clauses of a message that tell rather than ask ("wifi's good" of "wifi's good. random q tho how long…?"). */
 export const toldParts = (text: string): string[] => clausesAsked(text).filter((part) => !QUESTION.test(part));
 

@@ -53,18 +53,18 @@ const PROBLEM_MARGIN = 0.1;
 /** Reads a message inside the walk-through it answers (conversation.ts's reading of a step). */
 export type AnswerInTree = (state: ConversationState, tree: TreeState, text: string, recognition: Recognition) => Outcome;
 
-/**
- * A message when no walk-through is open, top to bottom: a person asked for, a bare yes or no to
- * what the bot asked, a kept walk-through resumed or answered, a fixed problem come back, a
- * follow-up on the answer just given, then a topic (or several, or one with steps already tried),
- * and the fallback when nothing is understood.
- */
 /** "has no date and no size shown", "no size or date next to it", "without a date": a backup listed without what a finished one shows. */
 const SHOWS_NO_SIZE = /\b(?:no|without)\s+(?:a\s+)?(?:date|size)\b/i;
 
 /** "after he wiped it", "i erased it", "factory reset my ipad": the device told as already erased. */
 const ERASED = /\b(?:wiped|erased|factory[\s-]?reset)\s+(?:it|my|the|his|her|their|our)\b|\b(?:wiped|erased|reset)\s+(?:it\s+)?(?:already|yesterday|earlier|last night)\b/i;
 
+/**
+ * A message when no walk-through is open, top to bottom: a person asked for, a bare yes or no to
+ * what the bot asked, a kept walk-through resumed or answered, a fixed problem come back, a
+ * follow-up on the answer just given, then a topic (or several, or one with steps already tried),
+ * and the fallback when nothing is understood.
+ */
 export class OutsideWalkThrough {
   constructor(
     private readonly deps: OutsideWalkThroughDeps,

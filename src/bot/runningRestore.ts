@@ -1,7 +1,7 @@
 import type { Content } from '../content/types.js';
 import type { TreeState } from '../dialogs/engine.js';
 import type { Recognition } from '../nlu/recognizer.js';
-import { lastSentence, QUESTION, RESTORE_RUNNING, toldClauses, UNPOWERED } from './messageShape.js';
+import { lastSentence, POWER_SOURCE, QUESTION, RESTORE_RUNNING, toldClauses, UNPOWERED } from './messageShape.js';
 import type { Outcome } from './outcome.js';
 import { lastReplies, type ConversationState } from './state.js';
 
@@ -13,7 +13,6 @@ export interface RunningRestoreDeps {
 /** "its done", "is it finished", "how do i know its actually working": the restore's state said of "it"; a bare "so it's going?" is left to read as the answer seen. */
 const IT_RUNNING = /\b(?:it'?s|its|it is|is it|it)\s+((?:(?:actually|really|even|still)\s+)?(?:done|finished|complete|over|downloading|progressing|doing (?:anything|something))|(?:actually|really|even|still)\s+(?:going|running|working))\b/gi;
 /** "should i leave it plugged in", "can i unplug it overnight", "does it need to stay on the charger": asked about power. */
-const POWER_SOURCE = /\bpower source\b/i;
 const ASKS_POWER = /\b(?:plugged in|unplug\w*|charg(?:er|ing)|power(?: source)?|battery)\b/i;
 /** "is there a safe way to stop it", "and if i want to cancel it?": stopping "it", the restore. */
 const STOP_IT = /\b(?:stop|cancel|halt|abort|end) (?:it|this)\b/gi;

@@ -1,7 +1,7 @@
 import type { Intent } from '../content/types.js';
 import type { TreeState } from '../dialogs/engine.js';
 import { aboutFreeSpace, smallFreeAlone, spaceAgainstBackup, withSpaceInWords } from './freeSpace.js';
-import { ALREADY, CONCEDED, EVERY_ALREADY, NEWEST_ONLY, PREFACE, QUESTION, REPEATED, toldClauses, UNPOWERED, UNTRIED } from './messageShape.js';
+import { ALREADY, CONCEDED, EVERY_ALREADY, NEWEST_ONLY, PREFACE, QUESTION, REPEATED, POWER_SOURCE, toldClauses, UNPOWERED, UNTRIED } from './messageShape.js';
 import { SMALL_TALK, type Moves } from './moves.js';
 import { reset, type Outcome } from './outcome.js';
 import { LOOSE_READING, READING_MARGIN, SURE_READING, type ReadingDeps } from './readings.js';
@@ -180,7 +180,7 @@ export class ToldSteps {
       const open = at;
       // "im on my home wifi and the battery is at 40 percent not plugged in": a step that also asks for
       // power is not done while the device is told to be off it.
-      if (left.some((part) => UNPOWERED.test(part)) && engine.resume(open).messages.some((message) => POWER.test(message.text))) break;
+      if (left.some((part) => UNPOWERED.test(part)) && engine.resume(open).messages.some((message) => POWER_SOURCE.test(message.text))) break;
       // Free space told too small for the backup across two parts ("2 gb free", "the backup is 9 gb") leaves the storage step to do.
       if (spaceAgainstBackup(left.join(', '))?.fits === false && aboutFreeSpace(this.deps.content, engine.aboutAt(open))) break;
       const index = left.findIndex((part) => this.triedAt(open, part) && !namesProblem(part) && !this.namesAnotherProblem(open, part));
@@ -234,8 +234,6 @@ export class ToldSteps {
 
 /** How many fixes told as done a walk-through keeps for its later steps. */
 const KEPT_TOLD = 6;
-/** A step that asks for the device to be on power. */
-const POWER = /\bpower source\b/i;
 /** "No date or size on it", "it has no size": an incomplete backup described, nothing tried. */
 const NO_DATE_OR_SIZE = /^(?:there'?s\s+|theres\s+|it has\s+|has\s+)?no\s+(?:date|size)\b/i;
 /** Trouble still going on: "still loading", "keeps dropping". */

@@ -176,11 +176,11 @@ export const botFileSchema = z.strictObject({
     backupTooBig: text.refine((value) => value.includes('{free}') && value.includes('{size}'), 'must give both figures told, with {free} and {size}'),
     /** Free space (`{free}` GB) told after the storage answer, at least the backup's size (`{size}` GB): it fits. */
     backupFits: text.refine((value) => value.includes('{free}') && value.includes('{size}'), 'must give both figures told, with {free} and {size}'),
-    /** "how much do i need to free?" at the storage step: the backup's size (`{size}`), the free space (`{free}`) and the difference (`{more}`), in GB. */
     /** A backup told as listed without a size or date, outside a walk-through that reads it: it never finished. */
     incompleteBackup: text,
     /** A device told off power or low on battery while a restore runs, or asked whether it may be unplugged. */
     keepPowered: text,
+    /** "how much do i need to free?" at the storage step: the backup's size (`{size}`), the free space (`{free}`) and the difference (`{more}`), in GB. */
     freeAtLeast: text.refine((value) => ['{size}', '{free}', '{more}'].every((slot) => value.includes(slot)), 'must give the figures with {size}, {free} and {more}'),
     /** The iOS told of the device (`{device}`) is earlier than the one told of the backup (`{backup}`): the device needs updating first. */
     versionBehind: text.refine((value) => value.includes('{device}') && value.includes('{backup}'), 'must give both versions told, with {device} and {backup}'),

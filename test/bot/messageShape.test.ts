@@ -387,10 +387,13 @@ describe('the shape of a few more messages', () => {
     expect(RESTORE_RUNNING.test('it is now restoring')).toBe(true);
     expect(RESTORE_RUNNING.test('i want to restore my ipad')).toBe(false);
     expect(RESTORE_RUNNING.test('the restore has paused')).toBe(true);
-    expect(UNPOWERED.test('its at 12% battery')).toBe(true);
-    expect(UNPOWERED.test('at 12% battery but charging')).toBe(false);
     expect(RESTORE_RUNNING.test('restore froze partway')).toBe(true);
     expect(RESTORE_RUNNING.test('the restore stopped and said it failed')).toBe(false);
+  });
+
+  it('hears a battery level told after its figure as the device off power, unless it is charging', () => {
+    expect(UNPOWERED.test('its at 12% battery')).toBe(true);
+    expect(UNPOWERED.test('at 12% battery but charging')).toBe(false);
   });
 
   it('names a one told apart by its age a backup in a question, and leaves an answer as it was', () => {
